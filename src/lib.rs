@@ -1,0 +1,9 @@
+//! cs-account: a keyboard-driven terminal account manager for Contentstack users.
+//!
+//! - [`api`]: the typed client for Contentstack's user API (no UI);
+//! - [`demo`]: an embedded, Contentstack-compatible demo server;
+//! - [`store`]: the stored session (a 0600 file, written atomically);
+//! - [`sanitize`]: how server text is made safe for a terminal.
+
+pub mod api;
+pub mod sanitize;
