@@ -7,3 +7,5 @@
 
 pub mod api;
 pub mod sanitize;
+pub mod app;
+pub mod ui;

@@ -1,0 +1,1 @@
+//! The application: its state, messages, `update`, effects and keymap.
