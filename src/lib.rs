@@ -6,6 +6,8 @@
 //! - [`sanitize`]: how server text is made safe for a terminal.
 
 pub mod api;
-pub mod sanitize;
 pub mod app;
+pub mod config;
+pub mod sanitize;
+pub mod store;
 pub mod ui;
