@@ -7,7 +7,9 @@
 
 pub mod api;
 pub mod app;
+pub mod cli;
 pub mod config;
+pub mod logging;
 pub mod sanitize;
 pub mod store;
 pub mod ui;
