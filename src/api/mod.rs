@@ -1,11 +1,17 @@
 //! Contentstack's user API: a typed async client, its models, errors and regions. No UI here.
 
+pub mod client;
 pub mod error;
+pub mod links;
 pub mod models;
 pub mod region;
+pub mod retry;
 pub mod secret;
 
+pub use client::{Client, ClientConfig, GetUserOptions};
 pub use error::{ApiError, TransportKind};
+pub use links::token_from_link;
 pub use models::{LoginSuccess, Notice, Organization, Role, Rule, UpdateSuccess, User, UserUpdate};
 pub use region::{Endpoint, Region};
+pub use retry::RetryPolicy;
 pub use secret::mask;

@@ -1,0 +1,159 @@
+//! Getting the token out of whatever the user pasted from an activation or password-reset email.
+//!
+//! People paste the whole link far more often than the bare token, often with the quotes or
+//! angle brackets their mail client put around it, sometimes broken over two lines. The web app
+//! keeps its routes in a `#!/...` fragment, so the token may sit in the URL's query, in the
+//! fragment's query, or as the last segment of either path.
+
+use url::Url;
+
+/// Query parameters that carry the token, in the order they are looked for.
+const TOKEN_PARAMS: [&str; 4] =
+    ["token", "reset_password_token", "activation_token", "user_activation_token"];
+
+/// Characters mail clients and people wrap around a pasted link or token.
+const WRAPPERS: &[char] = &['"', '\'', '`', '<', '>', '“', '”', '‘', '’', '«', '»'];
+
+/// Takes the token out of what the user pasted: a bare token, or a whole link from an email
+/// (query params `token` / `reset_password_token` / `activation_token` /
+/// `user_activation_token`, inside the URL or its `#!/...?` fragment, or the last path segment of
+/// the fragment or of the path, e.g. `https://app.contentstack.com/#!/activate/abc123` or
+/// `.../#!/reset-password?token=abc`).
+///
+/// Whitespace anywhere is dropped (neither tokens nor links contain any, but a link wrapped over
+/// two lines does), and quotes and angle brackets around the value are trimmed. Returns `None`
+/// for empty input, and for a link in which no token can be found.
+pub fn token_from_link(input: &str) -> Option<String> {
+    let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let trimmed = compact.trim_matches(WRAPPERS);
+    if trimmed.is_empty() {
+        return None;
+    }
+    if !looks_like_link(trimmed) {
+        return Some(trimmed.to_string());
+    }
+    let with_scheme =
+        if trimmed.contains("://") { trimmed.to_string() } else { format!("https://{trimmed}") };
+    let Ok(url) = Url::parse(&with_scheme) else {
+        // Not a URL after all: whatever follows the last slash is the best guess.
+        return last_segment(trimmed.split(['?', '#']).next().unwrap_or(trimmed));
+    };
+
+    let fragment = url.fragment().unwrap_or("");
+    let fragment = fragment.strip_prefix('!').unwrap_or(fragment);
+    let (frag_path, frag_query) = fragment.split_once('?').unwrap_or((fragment, ""));
+
+    let from_query = |query: &str| {
+        let pairs: Vec<(String, String)> =
+            url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+        TOKEN_PARAMS
+            .iter()
+            .find_map(|name| pairs.iter().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.clone()))
+    };
+    from_query(url.query().unwrap_or(""))
+        .or_else(|| from_query(frag_query))
+        .or_else(|| last_segment(frag_path))
+        .or_else(|| last_segment(url.path()))
+}
+
+/// A bare token is one run of URL-safe characters; anything with a slash, a query or a fragment
+/// is a link (with or without its scheme).
+fn looks_like_link(s: &str) -> bool {
+    s.contains("://") || s.contains(['/', '?', '#'])
+}
+
+/// The last non-empty segment of a path, percent-decoded.
+fn last_segment(path: &str) -> Option<String> {
+    path.rsplit('/').find(|s| !s.is_empty()).map(percent_decode).filter(|s| !s.is_empty())
+}
+
+/// `%2F` → `/`. Malformed escapes are kept as they are rather than guessed at; `+` is left alone
+/// (it means a space only in form-encoded queries, not in paths).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(b) = u8::from_str_radix(hex, 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(input: &str) -> Option<String> {
+        token_from_link(input)
+    }
+
+    #[test]
+    fn bare_tokens_are_trimmed() {
+        assert_eq!(t("abc123"), Some("abc123".into()));
+        assert_eq!(t("  \"abc-123_X\"\n"), Some("abc-123_X".into()));
+        assert_eq!(t("<abc123>"), Some("abc123".into()));
+        assert_eq!(t("'abc123'"), Some("abc123".into()));
+        assert_eq!(t("“abc123”"), Some("abc123".into()));
+    }
+
+    #[test]
+    fn empty_input_is_none() {
+        assert_eq!(t(""), None);
+        assert_eq!(t("   \n\t"), None);
+        assert_eq!(t("\"\""), None);
+        assert_eq!(t("<>"), None);
+    }
+
+    #[test]
+    fn fragment_paths() {
+        assert_eq!(t("https://app.contentstack.com/#!/activate/abc123"), Some("abc123".into()));
+        assert_eq!(t("https://app.contentstack.com/#!/activate/abc123/"), Some("abc123".into()));
+        assert_eq!(t("<https://eu-app.contentstack.com/#!/reset-password/r3s3t>"), Some("r3s3t".into()));
+    }
+
+    #[test]
+    fn query_parameters_in_url_or_fragment() {
+        assert_eq!(t("https://app.contentstack.com/#!/reset-password?token=abc"), Some("abc".into()));
+        assert_eq!(
+            t("https://app.contentstack.com/#!/reset-password?email=a%40b.c&reset_password_token=r%2B1"),
+            Some("r+1".into())
+        );
+        assert_eq!(t("https://app.contentstack.com/activate?activation_token=xyz"), Some("xyz".into()));
+        assert_eq!(
+            t("https://app.contentstack.com/login?user_activation_token=u1#!/welcome"),
+            Some("u1".into())
+        );
+        // A query parameter wins over the path, whatever the path holds.
+        assert_eq!(t("https://x.example/reset/notit?token=it"), Some("it".into()));
+        // An empty parameter is no token: fall back to the path.
+        assert_eq!(t("https://x.example/#!/activate/p1?token="), Some("p1".into()));
+    }
+
+    #[test]
+    fn url_paths_and_links_without_a_scheme() {
+        assert_eq!(t("http://127.0.0.1:4010/user/activate/tok%2Fen"), Some("tok/en".into()));
+        assert_eq!(t("app.contentstack.com/#!/activate/abc123"), Some("abc123".into()));
+        assert_eq!(t("https://app.contentstack.com/#!/activate/\n  abc123"), Some("abc123".into()));
+    }
+
+    #[test]
+    fn links_without_a_token() {
+        assert_eq!(t("https://app.contentstack.com/"), None);
+        assert_eq!(t("https://app.contentstack.com/#!/"), None);
+    }
+
+    #[test]
+    fn percent_decoding_keeps_malformed_escapes() {
+        assert_eq!(percent_decode("a%41%zz%4"), "aA%zz%4");
+        assert_eq!(percent_decode("a+b"), "a+b");
+    }
+}
