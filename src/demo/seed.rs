@@ -1,0 +1,188 @@
+//! The demo's starting data, from JSON embedded in the binary (so `cs-account demo` needs no
+//! files next to it): users in `assets/demo/users.json`, organisations in
+//! `assets/demo/organizations.json`.
+//!
+//! Each seed user is `{"demo": {...}, "user": {...}}`: `user` is the profile exactly as clients
+//! get it; `demo` holds what the server keeps to itself (password, whether log-in needs a second
+//! factor, the user's roles in each organisation, whether an activation email waits).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::generate;
+use super::outbox::{Draft, OutboxKind};
+use super::state::{OneTimeToken, Store, StoredUser, email_key, one_time_token};
+
+const USERS_JSON: &str = include_str!("../../assets/demo/users.json");
+const ORGANIZATIONS_JSON: &str = include_str!("../../assets/demo/organizations.json");
+
+/// Where the demo's activation links point (the real app's URL shape; the demo serves no page).
+pub(crate) const APP_URL: &str = "https://app.contentstack.com/#!";
+
+#[derive(Deserialize)]
+struct UsersFile {
+    users: Vec<SeedUser>,
+}
+
+#[derive(Deserialize)]
+struct SeedUser {
+    demo: SeedFlags,
+    user: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+struct SeedFlags {
+    /// Empty for an invited user who has not chosen one yet.
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    tfa_enabled: bool,
+    #[serde(default)]
+    tfa_type: Option<String>,
+    /// Organisation uid → the user's roles there.
+    #[serde(default)]
+    org_roles: HashMap<String, Value>,
+    /// Put an activation email in the outbox at start.
+    #[serde(default)]
+    send_activation: bool,
+}
+
+#[derive(Deserialize)]
+struct OrganizationsFile {
+    organizations: Vec<Map<String, Value>>,
+}
+
+/// Generated roles to put in place of the first user's: `(roles, rules per role)`.
+pub(crate) type Generated = Option<(usize, usize)>;
+
+/// Builds the store from the embedded seed. Fails only if the embedded JSON is broken, which
+/// the unit tests below rule out for the shipped files.
+pub(crate) fn load(now: DateTime<Utc>, generated: Generated) -> Result<Store, String> {
+    let users: UsersFile =
+        serde_json::from_str(USERS_JSON).map_err(|e| format!("assets/demo/users.json: {e}"))?;
+    let orgs: OrganizationsFile = serde_json::from_str(ORGANIZATIONS_JSON)
+        .map_err(|e| format!("assets/demo/organizations.json: {e}"))?;
+    let mut store = Store::default();
+    for (index, seed) in users.users.into_iter().enumerate() {
+        let send_activation = seed.demo.send_activation;
+        let user = build_user(seed, &orgs.organizations)?;
+        store.users.push(user);
+        if send_activation {
+            send_activation_email(&mut store, index, now);
+        }
+    }
+    if let Some((roles, rules)) = generated {
+        let first = store.users.first_mut().ok_or("assets/demo/users.json has no users")?;
+        let uid = first.profile.get("uid").and_then(Value::as_str).unwrap_or_default().to_string();
+        first.roles = Arc::new(generate::roles(roles, rules, &uid));
+    }
+    Ok(store)
+}
+
+fn build_user(seed: SeedUser, all_orgs: &[Map<String, Value>]) -> Result<StoredUser, String> {
+    let mut profile = seed.user;
+    let email = profile.get("email").and_then(Value::as_str).ok_or("a seed user has no email")?.to_string();
+    let roles = profile.remove("roles").unwrap_or_else(|| Value::Array(Vec::new()));
+    // The profile carries no token and no organisation objects: both are per answer.
+    profile.remove("authtoken");
+    profile.remove("organizations");
+    let owned = uid_list(&profile, "org_uid");
+    let shared = uid_list(&profile, "shared_org_uid");
+    let mut organizations = Vec::new();
+    for (uid, is_owner) in owned.iter().map(|u| (u, true)).chain(shared.iter().map(|u| (u, false))) {
+        let org = all_orgs
+            .iter()
+            .find(|o| o.get("uid").and_then(Value::as_str) == Some(uid.as_str()))
+            .ok_or_else(|| format!("{email}: organisation {uid} is not in organizations.json"))?;
+        let mut org = org.clone();
+        org.insert("is_owner".into(), Value::Bool(is_owner));
+        let org_roles = seed.demo.org_roles.get(uid).cloned().unwrap_or_else(|| Value::Array(Vec::new()));
+        org.insert("org_roles".into(), org_roles);
+        organizations.push(org);
+    }
+    let tfa =
+        seed.demo.tfa_enabled.then(|| seed.demo.tfa_type.unwrap_or_else(|| "totp_authenticator".into()));
+    Ok(StoredUser {
+        key: email_key(&email),
+        profile,
+        roles: Arc::new(roles),
+        password: seed.demo.password,
+        tfa,
+        organizations,
+    })
+}
+
+fn uid_list(profile: &Map<String, Value>, key: &str) -> Vec<String> {
+    profile
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Issues an activation token for `user` and "emails" it.
+pub(crate) fn send_activation_email(store: &mut Store, user: usize, now: DateTime<Utc>) {
+    let token = one_time_token();
+    let Some(u) = store.users.get(user) else { return };
+    let to = u.email().to_string();
+    let link = format!("{APP_URL}/activate?token={token}");
+    let draft = Draft {
+        kind: OutboxKind::Activation,
+        to: to.clone(),
+        subject: "Activate your Contentstack account".into(),
+        body: format!(
+            "Welcome to Contentstack!\n\nYou have been invited to Contentstack as {to}. Open this link to choose \
+             your name and password and activate your account:\n{link}\n\nActivation token: {token}"
+        ),
+        token: Some(token.clone()),
+        link: Some(link),
+        code: None,
+        expires_at: None,
+    };
+    store.activation_tokens.insert(token, OneTimeToken { user, expires_at: None, used: false });
+    store.outbox.push(draft, now);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_seed_loads() {
+        let store = load(Utc::now(), None);
+        let store = match store {
+            Ok(s) => s,
+            Err(e) => panic!("seed does not load: {e}"),
+        };
+        assert_eq!(store.users.len(), 3);
+        let john = &store.users[0];
+        assert_eq!(john.email(), "john.doe@example.com");
+        assert!(john.tfa.is_none());
+        assert_eq!(john.organizations.len(), 4);
+        assert_eq!(john.organizations[0]["is_owner"], true);
+        assert_eq!(john.organizations[1]["is_owner"], false);
+        assert_eq!(john.roles[0]["name"], "Developer");
+        assert!(!john.profile.contains_key("roles"));
+        assert_eq!(store.users[1].tfa.as_deref(), Some("totp_authenticator"));
+        assert!(!store.users[2].is_active());
+        let mail = store.outbox.all();
+        assert_eq!(mail.len(), 1);
+        assert_eq!(mail[0].kind, OutboxKind::Activation);
+        assert_eq!(mail[0].to, "new.user@example.com");
+        let token = mail[0].token.clone().unwrap_or_default();
+        assert_eq!(store.activation_tokens.get(&token).map(|t| t.user), Some(2));
+    }
+
+    #[test]
+    fn generated_roles_replace_the_first_users() {
+        let store = load(Utc::now(), Some((3, 4))).unwrap_or_default();
+        let roles = store.users[0].roles.as_array().cloned().unwrap_or_default();
+        assert_eq!(roles.len(), 3);
+        assert_eq!(roles[0]["rules"].as_array().map(Vec::len), Some(4));
+        assert_eq!(store.users[1].roles[0]["name"], "Content Manager", "other users keep theirs");
+    }
+}
