@@ -1,0 +1,95 @@
+//! `whoami`, `update` and `logout`: calls on the logged-in session.
+
+use super::{Failure, Outcome, authed, print_json, store};
+use crate::api::{GetUserOptions, User, UserUpdate, mask};
+use crate::cli::{GlobalArgs, UpdateArgs};
+
+/// Asks the server who the token belongs to (unlike csdx's whoami, which reads a file).
+pub async fn whoami(global: &GlobalArgs, json: bool) -> Outcome {
+    let ctx = authed(global)?;
+    let user = ctx.client.get_user(&ctx.token, GetUserOptions::full()).await?;
+    if json {
+        return print_json(&user);
+    }
+    print!("{}", summary(&user, ctx.client.endpoint().label()));
+    println!("{:<16}{}", "Session token", mask(&ctx.token));
+    Ok(())
+}
+
+/// A readable profile summary, one `label  value` line each.
+fn summary(user: &User, endpoint: String) -> String {
+    let mut out = String::new();
+    let mut line = |label: &str, value: &str| {
+        if !value.is_empty() {
+            out.push_str(&format!("{label:<16}{value}\n"));
+        }
+    };
+    line("Name", &user.display_name());
+    line("Email", &user.email);
+    line("Username", user.username.as_deref().unwrap_or(""));
+    line("User uid", &user.uid);
+    line("Company", user.company.as_deref().unwrap_or(""));
+    line("Mobile", &user.mobile().unwrap_or_default());
+    line("2FA", user.tfa_status.as_deref().unwrap_or(""));
+    line("Region", &endpoint);
+    let orgs =
+        user.organizations.as_ref().map(Vec::len).unwrap_or(user.org_uid.len() + user.shared_org_uid.len());
+    line("Organisations", &orgs.to_string());
+    line("Stack roles", &user.roles.len().to_string());
+    out
+}
+
+/// Sends only the fields given that differ from the current profile.
+pub async fn update(global: &GlobalArgs, args: UpdateArgs) -> Outcome {
+    let wanted = UserUpdate {
+        first_name: args.first_name,
+        last_name: args.last_name,
+        company: args.company,
+        mobile_number: args.mobile,
+        country_code: args.country_code,
+    };
+    if wanted.is_empty() {
+        return Err(Failure::usage(
+            "Nothing to change: give at least one of --first-name, --last-name, --company, --mobile, --country-code.",
+        ));
+    }
+    let ctx = authed(global)?;
+    let current = ctx.client.get_user(&ctx.token, GetUserOptions::default()).await?;
+    let changes = wanted.changes_from(&current);
+    if changes.is_empty() {
+        eprintln!("Nothing changed: the profile already has these values.");
+        return if args.out.json { print_json(&current) } else { Ok(()) };
+    }
+    let result = ctx.client.update_user(&ctx.token, &changes).await?;
+    if args.out.json {
+        return print_json(&result.user);
+    }
+    eprintln!("{}", if result.notice.is_empty() { "Profile updated." } else { &result.notice });
+    for (field, value) in changes.fields() {
+        println!("{:<16}{value}", crate::api::error::field_label(field));
+    }
+    Ok(())
+}
+
+/// Ends the session on the server, then forgets it here, also when the server call failed.
+pub async fn logout(global: &GlobalArgs) -> Outcome {
+    let ctx = authed(global)?;
+    let server = ctx.client.logout(&ctx.token).await;
+    let from_env = ctx.email.is_none();
+    let forgotten = if from_env { Ok(false) } else { store()?.delete() };
+    match (server, forgotten) {
+        (Ok(notice), Ok(_)) => {
+            eprintln!("{}", if notice.notice.is_empty() { "Logged out." } else { &notice.notice });
+            if from_env {
+                eprintln!("The token came from CONTENTSTACK_AUTHTOKEN; unset it too.");
+            }
+            Ok(())
+        }
+        (Err(e), Ok(deleted)) => Err(Failure::other(format!(
+            "The server could not end the session: {}{}",
+            e.user_message(),
+            if deleted { " The stored session was deleted here anyway." } else { "" }
+        ))),
+        (_, Err(e)) => Err(Failure::other(format!("Could not forget the stored session: {e}"))),
+    }
+}
