@@ -21,10 +21,13 @@ const WRAPPERS: &[char] = &['"', '\'', '`', '<', '>', '“', '”', '‘', '’'
 /// `.../#!/reset-password?token=abc`).
 ///
 /// Whitespace anywhere is dropped (neither tokens nor links contain any, but a link wrapped over
-/// two lines does), and quotes and angle brackets around the value are trimmed. Returns `None`
+/// two lines does), `&amp;` is read as `&`, and quotes and angle brackets around the value are
+/// trimmed. Returns `None`
 /// for empty input, and for a link in which no token can be found.
 pub fn token_from_link(input: &str) -> Option<String> {
     let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    // Links copied from an HTML email can keep their escaped ampersands.
+    let compact = compact.replace("&amp;", "&");
     let trimmed = compact.trim_matches(WRAPPERS);
     if trimmed.is_empty() {
         return None;
@@ -128,6 +131,7 @@ mod tests {
             Some("r+1".into())
         );
         assert_eq!(t("https://app.contentstack.com/activate?activation_token=xyz"), Some("xyz".into()));
+        assert_eq!(t("https://x.example/#!/reset-password?email=a&amp;token=t2"), Some("t2".into()));
         assert_eq!(
             t("https://app.contentstack.com/login?user_activation_token=u1#!/welcome"),
             Some("u1".into())
