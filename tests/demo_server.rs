@@ -671,3 +671,24 @@ async fn generated_profile_of_a_thousand_roles() {
     assert!(start_time < Duration::from_secs(3), "start with 50,000 rules took {start_time:?}");
     s.shutdown().await;
 }
+
+/// Contentstack's Python SDK against the demo, unchanged (see tests/conformance/python_sdk.py).
+/// Needs a Python with `contentstack-management` and `pyotp`:
+/// `CS_PYTHON=/tmp/venv/bin/python cargo test --test demo_server -- --ignored python_sdk`.
+#[tokio::test]
+#[ignore = "needs a Python with contentstack-management; set CS_PYTHON"]
+async fn python_sdk_conformance() {
+    let python = std::env::var("CS_PYTHON").unwrap_or_else(|_| "python3".into());
+    let s = server().await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/python_sdk.py");
+    let out = tokio::process::Command::new(&python).arg(script).arg(s.base_url()).output().await;
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!("could not run {python}: {e}"),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && stdout.contains("all Python SDK checks passed"));
+    assert_eq!(s.user_snapshot(JOHN).map(|u| u["company"].clone()), Some(json!("Python SDK Inc.")));
+    s.shutdown().await;
+}
