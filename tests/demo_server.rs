@@ -692,3 +692,31 @@ async fn python_sdk_conformance() {
     assert_eq!(s.user_snapshot(JOHN).map(|u| u["company"].clone()), Some(json!("Python SDK Inc.")));
     s.shutdown().await;
 }
+
+/// Contentstack's JS SDK against the demo, unchanged (see tests/conformance/js_sdk.cjs). Needs
+/// `npm install @contentstack/management` somewhere:
+/// `CS_NODE_PATH=/tmp/js/node_modules cargo test --test demo_server -- --ignored js_sdk`.
+#[tokio::test]
+#[ignore = "needs node and @contentstack/management; set CS_NODE_PATH"]
+async fn js_sdk_conformance() {
+    let node_path = std::env::var("CS_NODE_PATH").unwrap_or_default();
+    let s = server().await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/js_sdk.cjs");
+    let out = tokio::process::Command::new("node")
+        .arg(script)
+        .arg(s.base_url())
+        .env("NODE_PATH", node_path)
+        .env("TFA_SECRET", TFA_SECRET)
+        .output()
+        .await;
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!("could not run node: {e}"),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && stdout.contains("all JS SDK checks passed"));
+    let stored = s.user_snapshot(JOHN).unwrap_or_default();
+    assert_eq!((stored["company"].clone(), stored["email"].clone()), (json!("JS SDK Inc."), json!(JOHN)));
+    s.shutdown().await;
+}
