@@ -100,7 +100,10 @@ impl ApiError {
                 for (field, msgs) in errors {
                     s.push_str(&format!(" {}: {}.", field_label(field), msgs.join(", ")));
                 }
-                s.push_str(" Correct them and try again.");
+                // Without field messages the server's sentence says it all (e.g. "not activated").
+                if !errors.is_empty() {
+                    s.push_str(" Correct them and try again.");
+                }
                 s
             }
             ApiError::RateLimited { retry_after, .. } => match retry_after {
