@@ -131,6 +131,12 @@ async fn login_error_classes() {
     assert_eq!(status, 422);
     assert_eq!(no_pw["errors"]["password"], json!(["can't be blank."]));
     assert!(no_pw["errors"].get("email").is_none());
+    let blank = json!({"user": {"email": "   ", "password": PW}});
+    let (status, body) = call(&s, Method::POST, "/v3/user-session", None, Some(blank)).await;
+    assert_eq!(
+        (status, body["errors"]["email"].clone()),
+        (StatusCode::UNPROCESSABLE_ENTITY, json!(["can't be blank."]))
+    );
     let (status, inactive) = login(&s, NEW, "whatever-1A!", None).await;
     assert_eq!(status, 422);
     assert_eq!(inactive["error_code"], cs_account::demo::CODE_NOT_ACTIVATED);

@@ -179,8 +179,10 @@ fn not_activated() -> ApiFailure {
 /// Email and password from a `user` object, or the 422 naming what is missing.
 fn credentials(user: &serde_json::Map<String, Value>) -> Result<(String, String), ApiFailure> {
     let mut errors = FieldErrors::default();
+    // An email of spaces is as blank as none; a password is taken exactly as typed.
     let mut get = |key: &str| match field(user, key) {
-        Field::Text(s) if !s.is_empty() => s.to_string(),
+        Field::Text(s) if key == "email" && !s.trim().is_empty() => s.trim().to_string(),
+        Field::Text(s) if key != "email" && !s.is_empty() => s.to_string(),
         Field::NotText => {
             errors.add(key, "must be text.");
             String::new()
