@@ -1,1 +1,27 @@
 //! The application: its state, messages, `update`, effects and keymap.
+//!
+//! The pieces, in the order a key press travels through them:
+//! - [`msg`]: what happened (a key, a paste, a resize, an API answer, a timer);
+//! - [`update`]: `update(&mut App, Msg) -> Vec<Effect>`, every state change, no I/O;
+//! - [`effect`]: what `update` asks for (requests, session file, timers);
+//! - [`runner`]: performs effects as tokio tasks and answers with messages;
+//! - [`run`]: the loop that ties them to the terminal and draws when something changed.
+//!
+//! [`state`] holds [`App`], the single owner of everything; [`keymap`] is the one table of key
+//! bindings that `update`, the help overlay and the footer hints all read.
+
+pub mod effect;
+pub mod field;
+pub mod keymap;
+pub mod keys;
+pub mod login;
+pub mod msg;
+pub mod profile;
+pub mod state;
+pub mod tree;
+pub mod update;
+
+pub use effect::Effect;
+pub use msg::Msg;
+pub use state::App;
+pub use update::update;

@@ -1,4 +1,56 @@
-//! Drawing: one file per screen, shared widgets in [`widgets`]. Nothing here changes state.
+//! Drawing: one file per screen, shared widgets in [`widgets`]. Nothing here changes state:
+//! [`draw`] reads the [`App`] and fills a frame.
 
+pub mod format;
+pub mod help;
+pub mod hints;
+pub mod layout;
+pub mod login;
+pub mod login_side;
+pub mod profile;
+pub mod profile_header;
+pub mod profile_tabs;
+pub mod region_picker;
+pub mod roles_tab;
 pub mod theme;
 pub mod widgets;
+
+use ratatui::Frame;
+
+use crate::app::keymap::{Action, Context};
+use crate::app::state::{App, Confirm, Screen};
+use widgets::confirm::ConfirmView;
+
+/// Draws the whole screen for the current state.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if layout::too_small(area) {
+        widgets::too_small::render(frame, area, &app.theme);
+        return;
+    }
+    let chrome = layout::chrome(area);
+    match &app.screen {
+        Screen::Login(l) => login::render(frame, chrome.main, app, l),
+        Screen::Profile(p) => profile::render(frame, chrome.main, app, p),
+    }
+    let hints = hints::hints(app);
+    if let Some(h) = chrome.hints {
+        widgets::status::render_hints(frame, h, &hints, &app.theme);
+    }
+    let right = if chrome.hints.is_none() { hints::help_hint(app) } else { None };
+    widgets::status::render_status(frame, chrome.status, app, right, &app.theme);
+    widgets::toasts::render(frame, chrome.main, &app.toasts, &app.theme);
+    if app.help.is_some() {
+        help::render(frame, app);
+    }
+    if let Some(Confirm::Logout) = app.confirm {
+        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
+        let view = ConfirmView {
+            title: "Log out?",
+            body: "This ends the session on Contentstack and forgets the saved token on this computer.",
+            yes: (key(Action::Confirm), "Log out"),
+            no: (key(Action::Cancel), "Stay"),
+        };
+        widgets::confirm::render(frame, chrome.main, &view, &app.theme);
+    }
+}

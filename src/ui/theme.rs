@@ -59,6 +59,14 @@ impl Theme {
     pub fn key(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
     }
+    /// The status bar: a band apart from the screen, reversed when there is no colour.
+    pub fn status_bar(&self) -> Style {
+        if self.no_color {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new().bg(Color::DarkGray).fg(Color::White)
+        }
+    }
     /// Text matching the filter.
     pub fn highlight(&self) -> Style {
         self.fg(Color::Yellow).add_modifier(Modifier::UNDERLINED)

@@ -1,1 +1,9 @@
 //! Widgets shared by several screens.
+
+pub mod confirm;
+pub mod field;
+pub mod spinner;
+pub mod status;
+pub mod tabs;
+pub mod toasts;
+pub mod too_small;

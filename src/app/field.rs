@@ -1,0 +1,221 @@
+//! One-line text fields over `tui_input::Input`, with what the form needs on top: secret fields
+//! that are wiped when cleared or dropped, digit-only fields, and paste.
+//!
+//! tui-input only understands key events, so bracketed paste (`Event::Paste`) would be dropped;
+//! [`TextField::paste`] inserts the text itself. Secrets live here only while typed: on submit
+//! [`TextField::take_secret`] moves the string (without a copy) into a `SecretString`, which
+//! zeroizes on drop. Copies made while typing (a `String` growing, the yank buffer) cannot be
+//! reached through tui-input's API and are not wiped.
+
+use crossterm::event::{Event, KeyEvent};
+use secrecy::SecretString;
+use tui_input::{Input, InputRequest};
+use zeroize::Zeroize;
+
+/// What a field accepts and how it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    /// Ordinary text (email, URL, filter).
+    Plain,
+    /// Shown masked unless revealed; wiped when cleared or dropped.
+    Secret,
+    /// Digits only, at most this many (the 2FA code).
+    Digits(usize),
+}
+
+/// A single-line text field.
+#[derive(Debug)]
+pub struct TextField {
+    input: Input,
+    kind: FieldKind,
+}
+
+impl TextField {
+    pub fn new(kind: FieldKind) -> Self {
+        TextField { input: Input::default(), kind }
+    }
+
+    pub fn plain() -> Self {
+        Self::new(FieldKind::Plain)
+    }
+
+    pub fn secret() -> Self {
+        Self::new(FieldKind::Secret)
+    }
+
+    pub fn digits(max: usize) -> Self {
+        Self::new(FieldKind::Digits(max))
+    }
+
+    pub fn kind(&self) -> FieldKind {
+        self.kind
+    }
+
+    pub fn is_secret(&self) -> bool {
+        self.kind == FieldKind::Secret
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.input.value().is_empty()
+    }
+
+    /// Number of characters, which a masked field shows as dots.
+    pub fn char_count(&self) -> usize {
+        self.input.value().chars().count()
+    }
+
+    /// Replaces the value; the cursor goes to the end.
+    pub fn set(&mut self, value: &str) {
+        self.clear();
+        self.input = Input::new(value.to_string());
+    }
+
+    /// Empties the field, wiping a secret.
+    pub fn clear(&mut self) {
+        let mut old = String::from(std::mem::take(&mut self.input));
+        if self.is_secret() {
+            old.zeroize();
+        }
+    }
+
+    /// The value, leaving the field empty.
+    pub fn take(&mut self) -> String {
+        String::from(std::mem::take(&mut self.input))
+    }
+
+    /// The value as a secret, leaving the field empty. The string moves; nothing is copied.
+    pub fn take_secret(&mut self) -> SecretString {
+        SecretString::from(self.take())
+    }
+
+    /// The cursor's display column within the value.
+    pub fn visual_cursor(&self) -> usize {
+        if self.is_secret() { self.input.cursor() } else { self.input.visual_cursor() }
+    }
+
+    /// How many columns to skip so the cursor stays visible in `width` columns.
+    pub fn visual_scroll(&self, width: usize) -> usize {
+        if self.is_secret() {
+            // Masked: one column per character.
+            self.input.cursor().saturating_sub(width.saturating_sub(1))
+        } else {
+            self.input.visual_scroll(width.saturating_sub(1))
+        }
+    }
+
+    /// Applies an editing key (characters, Backspace, Delete, arrows, Home/End, Ctrl-W, Ctrl-U,
+    /// ...). Returns whether the key was an editing key; a refused character (a letter in a digit
+    /// field) counts as handled so it does not fall through to a shortcut.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
+        let Some(req) = tui_input::backend::crossterm::to_input_request(&Event::Key(*key)) else {
+            return false;
+        };
+        if let InputRequest::InsertChar(c) = req
+            && !self.accepts(c)
+        {
+            return true;
+        }
+        self.input.handle(req);
+        true
+    }
+
+    fn accepts(&self, c: char) -> bool {
+        // Control and BiDi characters would reach the terminal when the field is drawn.
+        if c.is_control() || crate::sanitize::is_invisible_format(c) {
+            return false;
+        }
+        match self.kind {
+            FieldKind::Digits(max) => c.is_ascii_digit() && self.char_count() < max,
+            _ => true,
+        }
+    }
+
+    /// Inserts pasted text at the cursor. Control characters (a trailing newline from a copied
+    /// token, a tab) are dropped; surrounding whitespace is trimmed except in secrets, where a
+    /// space may belong to the password.
+    pub fn paste(&mut self, text: &str) {
+        let text = if self.is_secret() { text.trim_matches(['\r', '\n']) } else { text.trim() };
+        for c in text.chars() {
+            if self.accepts(c) {
+                self.input.handle(InputRequest::InsertChar(c));
+            }
+        }
+    }
+}
+
+impl Drop for TextField {
+    fn drop(&mut self) {
+        if self.is_secret() {
+            self.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use secrecy::ExposeSecret;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn typing_and_editing() {
+        let mut f = TextField::plain();
+        for c in "helo".chars() {
+            assert!(f.handle_key(&key(KeyCode::Char(c))));
+        }
+        f.handle_key(&key(KeyCode::Left));
+        f.handle_key(&key(KeyCode::Char('l')));
+        assert_eq!(f.value(), "hello");
+        f.handle_key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        assert_eq!(f.value(), "o");
+        assert!(!f.handle_key(&key(KeyCode::Enter)));
+    }
+
+    #[test]
+    fn digits_only_and_bounded() {
+        let mut f = TextField::digits(6);
+        for c in "12a3456789".chars() {
+            f.handle_key(&key(KeyCode::Char(c)));
+        }
+        assert_eq!(f.value(), "123456");
+        let mut g = TextField::digits(6);
+        g.paste(" 654 321\n");
+        assert_eq!(g.value(), "654321");
+    }
+
+    #[test]
+    fn paste_drops_controls_and_trims() {
+        let mut f = TextField::plain();
+        f.paste("  blt\u{1b}abc\tdef\n");
+        assert_eq!(f.value(), "bltabcdef");
+        let mut s = TextField::secret();
+        s.paste(" pass word\r\n");
+        assert_eq!(s.value(), " pass word");
+    }
+
+    #[test]
+    fn take_secret_empties_the_field() {
+        let mut f = TextField::secret();
+        f.paste("Demo-pass-1234");
+        let secret = f.take_secret();
+        assert_eq!(secret.expose_secret(), "Demo-pass-1234");
+        assert!(f.is_empty());
+        assert!(!format!("{f:?}").contains("Demo"));
+    }
+
+    #[test]
+    fn masked_scroll_follows_the_cursor() {
+        let mut f = TextField::secret();
+        f.paste("0123456789");
+        assert_eq!(f.visual_cursor(), 10);
+        assert_eq!(f.visual_scroll(5), 6);
+    }
+}

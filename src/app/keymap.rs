@@ -1,0 +1,384 @@
+//! The one table of key bindings: per context, which keys trigger which action.
+//!
+//! `update` looks keys up here, the help overlay lists this table and the footer hints quote it,
+//! so a binding changed in `config.toml` changes all three. Defaults put vim keys next to the
+//! arrows. Ctrl-C is not in the table: it always quits, whatever the config says, so nobody is
+//! ever stuck in the app.
+
+use std::collections::HashMap;
+
+use crossterm::event::KeyCode;
+
+use super::keys::Key;
+
+/// Where a binding applies. The names are the `[keys.<context>]` tables of `config.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    Login,
+    Tfa,
+    Region,
+    Profile,
+    Nav,
+    Tree,
+    Filter,
+    Help,
+    Confirm,
+}
+
+impl Context {
+    pub const ALL: [Context; 10] = [
+        Context::Global,
+        Context::Login,
+        Context::Tfa,
+        Context::Region,
+        Context::Profile,
+        Context::Nav,
+        Context::Tree,
+        Context::Filter,
+        Context::Help,
+        Context::Confirm,
+    ];
+
+    /// The config table name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Login => "login",
+            Context::Tfa => "tfa",
+            Context::Region => "region",
+            Context::Profile => "profile",
+            Context::Nav => "nav",
+            Context::Tree => "tree",
+            Context::Filter => "filter",
+            Context::Help => "help",
+            Context::Confirm => "confirm",
+        }
+    }
+
+    /// The heading in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Login => "Log-in form",
+            Context::Tfa => "Two-factor code",
+            Context::Region => "Region picker",
+            Context::Profile => "Profile",
+            Context::Nav => "Lists and scrolling",
+            Context::Tree => "Roles tree",
+            Context::Filter => "Filter field",
+            Context::Help => "This help",
+            Context::Confirm => "Confirmation",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == name)
+    }
+}
+
+macro_rules! actions {
+    ($($variant:ident => $name:literal, $desc:literal;)*) => {
+        /// Everything a key can do. Names are what `config.toml` uses; descriptions are what
+        /// help shows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action { $($variant),* }
+
+        impl Action {
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),* }
+            }
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => $desc),* }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit => "quit", "Quit";
+    Help => "help", "Show or hide this help";
+    NextField => "next_field", "Next field";
+    PrevField => "prev_field", "Previous field";
+    Submit => "submit", "Log in / confirm the field";
+    ToggleSecret => "toggle_secret", "Show or hide the password or token";
+    SwitchMethod => "switch_method", "Switch between password and authtoken log-in";
+    ChooseRegion => "choose_region", "Choose the region or a custom API URL";
+    Retry => "retry", "Try the last request again";
+    FillDemo => "fill_demo", "Fill the form with the next demo login";
+    Dismiss => "dismiss", "Dismiss the message / go back";
+    RequestSms => "request_sms", "Send the code by SMS";
+    Back => "back", "Back to the password step";
+    Select => "select", "Use the selected region";
+    Close => "close", "Close";
+    NextTab => "next_tab", "Next tab";
+    PrevTab => "prev_tab", "Previous tab";
+    TabRoles => "tab_roles", "Roles tab";
+    TabPermissions => "tab_permissions", "Permissions tab";
+    TabOrgs => "tab_orgs", "Organisations tab";
+    TabSettings => "tab_settings", "Settings tab";
+    TabRaw => "tab_raw", "Raw JSON tab";
+    Refresh => "refresh", "Reload the profile";
+    Logout => "logout", "Log out";
+    Filter => "filter", "Filter the roles tree";
+    Up => "up", "Up";
+    Down => "down", "Down";
+    Top => "top", "First line";
+    Bottom => "bottom", "Last line";
+    PageUp => "page_up", "Page up";
+    PageDown => "page_down", "Page down";
+    Expand => "expand", "Expand";
+    Collapse => "collapse", "Collapse";
+    Toggle => "toggle", "Expand or collapse";
+    ExpandAll => "expand_all", "Expand everything";
+    CollapseAll => "collapse_all", "Collapse everything";
+    Apply => "apply", "Keep the filter and go back to the tree";
+    ClearFilter => "clear_filter", "Clear the filter";
+    Confirm => "confirm", "Yes";
+    Cancel => "cancel", "No";
+}
+
+/// The default table, in the order help lists it.
+fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
+    use Action::*;
+    let k = |code| Key::plain(code);
+    let c = Key::ch;
+    match ctx {
+        Context::Global => vec![(Quit, vec![c('q')]), (Help, vec![c('?'), k(KeyCode::F(1))])],
+        Context::Login => vec![
+            (Submit, vec![k(KeyCode::Enter)]),
+            (NextField, vec![k(KeyCode::Tab), k(KeyCode::Down)]),
+            (PrevField, vec![k(KeyCode::BackTab), k(KeyCode::Up)]),
+            (ChooseRegion, vec![Key::ctrl('g')]),
+            (ToggleSecret, vec![Key::ctrl('s')]),
+            (SwitchMethod, vec![Key::ctrl('t')]),
+            (Retry, vec![Key::ctrl('r')]),
+            (FillDemo, vec![Key::ctrl('n')]),
+            (Dismiss, vec![k(KeyCode::Esc)]),
+        ],
+        Context::Tfa => vec![
+            (Submit, vec![k(KeyCode::Enter)]),
+            (RequestSms, vec![Key::ctrl('s')]),
+            (Back, vec![k(KeyCode::Esc)]),
+        ],
+        Context::Region => {
+            vec![(Select, vec![k(KeyCode::Enter)]), (Close, vec![k(KeyCode::Esc)])]
+        }
+        Context::Profile => vec![
+            (NextTab, vec![k(KeyCode::Tab)]),
+            (PrevTab, vec![k(KeyCode::BackTab)]),
+            (TabRoles, vec![c('1')]),
+            (TabPermissions, vec![c('2')]),
+            (TabOrgs, vec![c('3')]),
+            (TabSettings, vec![c('4')]),
+            (TabRaw, vec![c('5')]),
+            (Filter, vec![c('/')]),
+            (Refresh, vec![c('r')]),
+            (Logout, vec![c('L')]),
+            (Dismiss, vec![k(KeyCode::Esc)]),
+        ],
+        Context::Nav => vec![
+            (Up, vec![k(KeyCode::Up), c('k')]),
+            (Down, vec![k(KeyCode::Down), c('j')]),
+            (Top, vec![k(KeyCode::Home), c('g')]),
+            (Bottom, vec![k(KeyCode::End), c('G')]),
+            (PageUp, vec![k(KeyCode::PageUp), Key::ctrl('u')]),
+            (PageDown, vec![k(KeyCode::PageDown), Key::ctrl('d')]),
+        ],
+        Context::Tree => vec![
+            (Expand, vec![k(KeyCode::Right), c('l')]),
+            (Collapse, vec![k(KeyCode::Left), c('h')]),
+            (Toggle, vec![k(KeyCode::Enter), c(' ')]),
+            (ExpandAll, vec![c('E')]),
+            (CollapseAll, vec![c('C')]),
+        ],
+        Context::Filter => {
+            vec![(Apply, vec![k(KeyCode::Enter)]), (ClearFilter, vec![k(KeyCode::Esc)])]
+        }
+        Context::Help => vec![(Close, vec![k(KeyCode::Esc), c('?'), c('q')])],
+        Context::Confirm => vec![
+            (Confirm, vec![c('y'), k(KeyCode::Enter)]),
+            (Cancel, vec![c('n'), k(KeyCode::Esc)]),
+        ],
+    }
+}
+
+/// The bindings in force: the defaults with the user's overrides applied.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    table: HashMap<Context, Vec<(Action, Vec<Key>)>>,
+    index: HashMap<(Context, Key), Action>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let table = Context::ALL.into_iter().map(|c| (c, defaults(c))).collect();
+        let mut map = Keymap { table, index: HashMap::new() };
+        map.reindex();
+        map
+    }
+}
+
+impl Keymap {
+    /// The defaults with the `[keys.*]` tables of `config.toml` applied. Every entry that cannot
+    /// be used gives one sentence in the returned list (shown to the user at start) and is
+    /// skipped; the rest still apply.
+    pub fn with_overrides(keys: &toml::Table) -> (Keymap, Vec<String>) {
+        let mut map = Keymap::default();
+        let mut problems = Vec::new();
+        for (ctx_name, entries) in keys {
+            let Some(ctx) = Context::from_name(ctx_name) else {
+                problems.push(format!(
+                    "[keys.{ctx_name}]: there is no such screen; use one of {}.",
+                    Context::ALL.map(Context::name).join(", ")
+                ));
+                continue;
+            };
+            let Some(entries) = entries.as_table() else {
+                problems.push(format!("[keys.{ctx_name}] must be a table of action = \"key\"."));
+                continue;
+            };
+            for (action_name, value) in entries {
+                if let Err(p) = map.apply(ctx, action_name, value) {
+                    problems.push(format!("keys.{ctx_name}.{action_name}: {p}"));
+                }
+            }
+        }
+        map.reindex();
+        (map, problems)
+    }
+
+    fn apply(&mut self, ctx: Context, action_name: &str, value: &toml::Value) -> Result<(), String> {
+        let rows = self.table.entry(ctx).or_default();
+        let Some(pos) = rows.iter().position(|(a, _)| a.name() == action_name) else {
+            let known: Vec<&str> = rows.iter().map(|(a, _)| a.name()).collect();
+            return Err(format!("no action '{action_name}' here; known: {}.", known.join(", ")));
+        };
+        let texts: Vec<&str> = match value {
+            toml::Value::String(s) => vec![s.as_str()],
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|v| v.as_str().ok_or("list keys as strings, e.g. [\"r\", \"F5\"]."))
+                .collect::<Result<_, _>>()?,
+            _ => return Err("give a key as a string (\"ctrl-l\") or a list of strings.".into()),
+        };
+        let keys: Vec<Key> = texts.into_iter().map(Key::parse).collect::<Result<_, _>>()?;
+        if keys.is_empty() {
+            return Err("an empty list would leave the action without a key.".into());
+        }
+        if keys.contains(&Key::ctrl('c')) {
+            return Err("ctrl-c always quits and cannot be bound.".into());
+        }
+        // A key moved here stops doing what it did before in the same context.
+        for (i, (_, ks)) in rows.iter_mut().enumerate() {
+            if i != pos {
+                ks.retain(|k| !keys.contains(k));
+            }
+        }
+        rows[pos].1 = keys;
+        Ok(())
+    }
+
+    fn reindex(&mut self) {
+        self.index.clear();
+        for (ctx, rows) in &self.table {
+            for (action, keys) in rows {
+                for key in keys {
+                    self.index.insert((*ctx, *key), *action);
+                }
+            }
+        }
+    }
+
+    /// The action `key` triggers in `ctx`, if any.
+    pub fn action(&self, ctx: Context, key: Key) -> Option<Action> {
+        self.index.get(&(ctx, key)).copied()
+    }
+
+    /// The first context in `contexts` that binds `key`, with its action.
+    pub fn lookup(&self, contexts: &[Context], key: Key) -> Option<Action> {
+        contexts.iter().find_map(|c| self.action(*c, key))
+    }
+
+    /// A context's bindings, in help order.
+    pub fn bindings(&self, ctx: Context) -> &[(Action, Vec<Key>)] {
+        self.table.get(&ctx).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The keys of an action in a context.
+    pub fn keys(&self, ctx: Context, action: Action) -> &[Key] {
+        self.bindings(ctx).iter().find(|(a, _)| *a == action).map(|(_, k)| k.as_slice()).unwrap_or(&[])
+    }
+
+    /// The first key of an action, pretty-printed, for hints (`None` if it has none left).
+    pub fn hint(&self, ctx: Context, action: Action) -> Option<String> {
+        self.keys(ctx, action).first().map(Key::pretty)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> toml::Table {
+        toml::from_str(text).expect("valid toml")
+    }
+
+    #[test]
+    fn defaults_have_vim_keys_next_to_arrows() {
+        let m = Keymap::default();
+        assert_eq!(m.action(Context::Nav, Key::ch('j')), Some(Action::Down));
+        assert_eq!(m.action(Context::Nav, Key::plain(KeyCode::Down)), Some(Action::Down));
+        assert_eq!(m.action(Context::Nav, Key::ctrl('d')), Some(Action::PageDown));
+        assert_eq!(m.action(Context::Tree, Key::ch('l')), Some(Action::Expand));
+        assert_eq!(m.action(Context::Profile, Key::ch('L')), Some(Action::Logout));
+        assert_eq!(m.action(Context::Profile, Key::ch('e')), None, "e is kept for the edit form");
+    }
+
+    #[test]
+    fn no_context_binds_a_key_twice() {
+        for ctx in Context::ALL {
+            let mut seen = std::collections::HashSet::new();
+            for (_, keys) in defaults(ctx) {
+                for k in keys {
+                    assert!(seen.insert(k), "{} binds {k} twice", ctx.name());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn overrides_replace_and_steal() {
+        let (m, problems) = Keymap::with_overrides(&table(
+            "[profile]\nlogout = \"ctrl-l\"\nrefresh = [\"r\", \"F5\"]\n[nav]\ndown = \"r\"",
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(m.action(Context::Profile, Key::ctrl('l')), Some(Action::Logout));
+        assert_eq!(m.action(Context::Profile, Key::ch('L')), None);
+        assert_eq!(m.action(Context::Profile, Key::plain(KeyCode::F(5))), Some(Action::Refresh));
+        assert_eq!(m.action(Context::Nav, Key::ch('r')), Some(Action::Down));
+        assert_eq!(m.action(Context::Nav, Key::ch('j')), None);
+        assert_eq!(m.hint(Context::Profile, Action::Logout).as_deref(), Some("ctrl-l"));
+    }
+
+    #[test]
+    fn a_key_moved_within_a_context_leaves_its_old_action() {
+        let (m, problems) = Keymap::with_overrides(&table("[profile]\nrefresh = \"L\""));
+        assert!(problems.is_empty());
+        assert_eq!(m.action(Context::Profile, Key::ch('L')), Some(Action::Refresh));
+        assert!(m.keys(Context::Profile, Action::Logout).is_empty());
+    }
+
+    #[test]
+    fn bad_entries_are_reported_and_skipped() {
+        let (m, problems) = Keymap::with_overrides(&table(
+            "[profil]\nx = \"a\"\n[profile]\nfly = \"f\"\nrefresh = \"hyper-r\"\nlogout = 3\nquit = []\n[global]\nquit = \"ctrl-c\"\nhelp = \"h\"",
+        ));
+        assert_eq!(problems.len(), 6, "{problems:#?}");
+        assert!(problems.iter().any(|p| p.contains("[keys.profil]")));
+        assert!(problems.iter().any(|p| p.contains("no action 'fly'")));
+        assert!(problems.iter().any(|p| p.contains("ctrl-c always quits")));
+        assert_eq!(m.action(Context::Profile, Key::ch('r')), Some(Action::Refresh));
+        assert_eq!(m.action(Context::Global, Key::ch('h')), Some(Action::Help));
+    }
+}

@@ -1,0 +1,63 @@
+//! Messages: everything that can change the app's state arrives as one of these, whether from
+//! the terminal, a finished request or a timer.
+
+use crossterm::event::{Event, KeyEvent, KeyEventKind};
+
+use crate::api::{ApiError, LoginSuccess, Notice, User};
+
+/// Names one request, so that its answer can be matched to what asked for it (and dropped when
+/// that is gone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// Names one toast, so its timer dismisses that toast and no other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ToastId(pub u64);
+
+/// The answer to one API call.
+#[derive(Debug)]
+pub enum ApiResult {
+    Login(Result<LoginSuccess, ApiError>),
+    Sms(Result<Notice, ApiError>),
+    User(Result<User, ApiError>),
+    Logout(Result<Notice, ApiError>),
+}
+
+/// The outcome of a session-file operation, as a sentence when it failed.
+#[derive(Debug)]
+pub enum StoreResult {
+    Saved(Result<(), String>),
+    Deleted(Result<bool, String>),
+}
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// The spinner's beat; only sent while a request runs.
+    Tick,
+    /// Boxed: a profile is large, and every other message is small.
+    Api {
+        id: RequestId,
+        result: Box<ApiResult>,
+    },
+    Stored(StoreResult),
+    /// The demo 2FA user's current code (demo mode only).
+    DemoCode(String),
+    DismissToast(ToastId),
+    Quit,
+}
+
+impl Msg {
+    /// The message for a terminal event, if the app cares about it. Key releases are dropped
+    /// (terminals with the kitty protocol report them) and so is the mouse, which is off.
+    pub fn from_event(event: Event) -> Option<Msg> {
+        match event {
+            Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+            Event::Paste(text) => Some(Msg::Paste(text)),
+            Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+            _ => None,
+        }
+    }
+}

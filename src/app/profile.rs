@@ -1,0 +1,339 @@
+//! The profile screen's state: the tab shown, each tab's position, and the data derived from
+//! the user once per load (so a frame never re-serialises a large profile).
+
+use secrecy::SecretString;
+
+use super::field::TextField;
+use super::tree::ProfileTree;
+use crate::api::{User, mask};
+
+/// The profile's tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Roles,
+    Permissions,
+    Orgs,
+    Settings,
+    Raw,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Roles, Tab::Permissions, Tab::Orgs, Tab::Settings, Tab::Raw];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Roles => "Roles",
+            Tab::Permissions => "Permissions",
+            Tab::Orgs => "Organisations",
+            Tab::Settings => "Settings",
+            Tab::Raw => "Raw",
+        }
+    }
+
+    /// The title when space is short.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Tab::Roles => "Roles",
+            Tab::Permissions => "Perms",
+            Tab::Orgs => "Orgs",
+            Tab::Settings => "Sett",
+            Tab::Raw => "Raw",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// The tab `delta` places away, wrapping.
+    pub fn step(self, delta: isize) -> Tab {
+        let n = Tab::ALL.len() as isize;
+        Tab::ALL[(self.index() as isize + delta).rem_euclid(n) as usize]
+    }
+}
+
+/// A scroll position over a list of `len` lines shown `height` at a time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub offset: usize,
+}
+
+impl Scroll {
+    fn max(len: usize, height: usize) -> usize {
+        len.saturating_sub(height.max(1))
+    }
+
+    pub fn by(&mut self, delta: isize, len: usize, height: usize) {
+        let next = (self.offset as isize + delta).max(0) as usize;
+        self.offset = next.min(Self::max(len, height));
+    }
+
+    pub fn top(&mut self) {
+        self.offset = 0;
+    }
+
+    pub fn bottom(&mut self, len: usize, height: usize) {
+        self.offset = Self::max(len, height);
+    }
+
+    /// Keeps the offset valid after the content or the height changed.
+    pub fn clamp(&mut self, len: usize, height: usize) {
+        self.offset = self.offset.min(Self::max(len, height));
+    }
+}
+
+/// How the user relates to an organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgRelation {
+    /// In `org_uid`, or `is_owner` in `organizations`.
+    Owner,
+    /// In `shared_org_uid`.
+    Shared,
+    /// Only in `organizations`.
+    Member,
+}
+
+impl OrgRelation {
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgRelation::Owner => "owner",
+            OrgRelation::Shared => "shared",
+            OrgRelation::Member => "member",
+        }
+    }
+}
+
+/// One organisation row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRow {
+    pub relation: OrgRelation,
+    pub uid: String,
+    /// Present when the server sent `organizations`.
+    pub name: Option<String>,
+    /// Organisation roles, `admin` marked.
+    pub roles: Vec<String>,
+}
+
+/// One line of the settings tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsLine {
+    Heading(String),
+    /// An organisation, with its name when known.
+    Org { uid: String, name: Option<String> },
+    Stack(String),
+    Blank,
+    Note(String),
+}
+
+/// Everything the profile screen shows besides the user itself.
+#[derive(Debug)]
+pub struct ProfileState {
+    pub tab: Tab,
+    /// The roles tree (expansion, selection, filter live in it).
+    pub tree: ProfileTree,
+    /// The filter as typed; applied to the tree on every change.
+    pub filter: TextField,
+    /// Whether the filter field has the keyboard.
+    pub editing_filter: bool,
+    pub orgs: Vec<OrgRow>,
+    pub orgs_scroll: Scroll,
+    pub settings: Vec<SettingsLine>,
+    pub settings_scroll: Scroll,
+    /// The whole profile as pretty JSON, one entry per line, the token masked.
+    pub raw: Vec<String>,
+    pub raw_scroll: Scroll,
+}
+
+impl ProfileState {
+    pub fn new(user: &User, token: &SecretString) -> Self {
+        let mut s = ProfileState {
+            tab: Tab::Roles,
+            tree: ProfileTree::new(user.roles.clone()),
+            filter: TextField::plain(),
+            editing_filter: false,
+            orgs: Vec::new(),
+            orgs_scroll: Scroll::default(),
+            settings: Vec::new(),
+            settings_scroll: Scroll::default(),
+            raw: Vec::new(),
+            raw_scroll: Scroll::default(),
+        };
+        s.orgs = org_rows(user);
+        s.settings = settings_lines(user);
+        s.raw = raw_lines(user, token);
+        s
+    }
+
+    /// Whether the filter field has the keyboard.
+    pub fn filtering(&self) -> bool {
+        self.editing_filter
+    }
+
+    /// Whether the filter line shows (being typed, or set).
+    pub fn filter_visible(&self) -> bool {
+        self.editing_filter || !self.filter.is_empty()
+    }
+
+    /// Takes a fresh copy of the user, keeping the tab and every position (the tree keeps what
+    /// was expanded and selected, and its filter).
+    pub fn load(&mut self, user: &User, token: &SecretString) {
+        self.tree.rebuild(user.roles.clone());
+        self.orgs = org_rows(user);
+        self.settings = settings_lines(user);
+        self.raw = raw_lines(user, token);
+    }
+}
+
+/// Owned, then shared, then any other organisation the server listed, each once.
+pub fn org_rows(user: &User) -> Vec<OrgRow> {
+    let orgs = user.organizations.as_deref().unwrap_or(&[]);
+    let details = |uid: &str| orgs.iter().find(|o| o.uid == uid);
+    let roles_of = |uid: &str| -> Vec<String> {
+        details(uid)
+            .map(|o| {
+                o.org_roles
+                    .iter()
+                    .map(|r| {
+                        let name = r.name.clone().or_else(|| r.uid.clone()).unwrap_or_else(|| "(role)".into());
+                        if r.admin == Some(true) { format!("{name} (admin)") } else { name }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<OrgRow> = Vec::new();
+    let mut push = |relation, uid: &str| {
+        if rows.iter().any(|r| r.uid == uid) {
+            return;
+        }
+        rows.push(OrgRow {
+            relation,
+            uid: uid.to_string(),
+            name: details(uid).and_then(|o| o.name.clone()),
+            roles: roles_of(uid),
+        });
+    };
+    for uid in &user.org_uid {
+        push(OrgRelation::Owner, uid);
+    }
+    for uid in &user.shared_org_uid {
+        push(OrgRelation::Shared, uid);
+    }
+    for o in orgs {
+        push(if o.is_owner == Some(true) { OrgRelation::Owner } else { OrgRelation::Member }, &o.uid);
+    }
+    rows
+}
+
+/// The favourite stacks, grouped by organisation.
+pub fn settings_lines(user: &User) -> Vec<SettingsLine> {
+    let favs = user.favorite_stacks();
+    let mut out = vec![SettingsLine::Heading("Favourite stacks".into())];
+    if favs.is_empty() {
+        out.push(SettingsLine::Note("None. (Other settings, if any, are in the Raw tab.)".into()));
+        return out;
+    }
+    let orgs = user.organizations.as_deref().unwrap_or(&[]);
+    for (i, f) in favs.iter().enumerate() {
+        if i > 0 {
+            out.push(SettingsLine::Blank);
+        }
+        let name = orgs.iter().find(|o| o.uid == f.org_uid).and_then(|o| o.name.clone());
+        out.push(SettingsLine::Org { uid: f.org_uid.clone(), name });
+        if f.api_keys.is_empty() {
+            out.push(SettingsLine::Note("no stacks".into()));
+        }
+        out.extend(f.api_keys.iter().cloned().map(SettingsLine::Stack));
+    }
+    out
+}
+
+/// The user as pretty JSON with the authtoken masked. Strings were sanitised on arrival, and
+/// serde_json escapes any control character, so every line is safe to show.
+pub fn raw_lines(user: &User, token: &SecretString) -> Vec<String> {
+    let mut value = match serde_json::to_value(user) {
+        Ok(v) => v,
+        Err(e) => return vec![format!("(the profile could not be shown as JSON: {e})")],
+    };
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("authtoken".into(), serde_json::Value::String(mask(token)));
+    }
+    match serde_json::to_string_pretty(&value) {
+        Ok(text) => text.lines().map(str::to_string).collect(),
+        Err(e) => vec![format!("(the profile could not be shown as JSON: {e})")],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn user() -> User {
+        serde_json::from_value(json!({
+            "uid": "u1", "email": "a@b.c",
+            "org_uid": ["o1"], "shared_org_uid": ["o2", "o1"],
+            "organizations": [
+                {"uid": "o2", "name": "Shared Co", "org_roles": [{"name": "Member"}, {"name": "Admin", "admin": true}]},
+                {"uid": "o3", "name": "Third", "is_owner": true}
+            ],
+            "settings": {"global": [{"key": "favorite_stacks", "value": [{"org_uid": "o2", "stacks": [{"api_key": "k1"}]}]}]}
+        }))
+        .expect("valid")
+    }
+
+    #[test]
+    fn orgs_are_listed_once_with_names_and_roles() {
+        let rows = org_rows(&user());
+        let summary: Vec<_> = rows.iter().map(|r| (r.relation, r.uid.as_str(), r.name.as_deref())).collect();
+        assert_eq!(
+            summary,
+            vec![
+                (OrgRelation::Owner, "o1", None),
+                (OrgRelation::Shared, "o2", Some("Shared Co")),
+                (OrgRelation::Owner, "o3", Some("Third")),
+            ]
+        );
+        assert_eq!(rows[1].roles, vec!["Member", "Admin (admin)"]);
+    }
+
+    #[test]
+    fn settings_group_stacks_by_org() {
+        let lines = settings_lines(&user());
+        assert_eq!(
+            lines,
+            vec![
+                SettingsLine::Heading("Favourite stacks".into()),
+                SettingsLine::Org { uid: "o2".into(), name: Some("Shared Co".into()) },
+                SettingsLine::Stack("k1".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_masks_the_token() {
+        let token = SecretString::from("blt0123456789abcdef");
+        let raw = raw_lines(&user(), &token).join("\n");
+        assert!(raw.contains("\"authtoken\": \"•••••bcdef\""), "{raw}");
+        assert!(!raw.contains("0123456789"));
+    }
+
+    #[test]
+    fn scroll_stays_in_range() {
+        let mut s = Scroll::default();
+        s.by(-3, 10, 4);
+        assert_eq!(s.offset, 0);
+        s.by(100, 10, 4);
+        assert_eq!(s.offset, 6);
+        s.clamp(5, 4);
+        assert_eq!(s.offset, 1);
+        s.bottom(3, 10);
+        assert_eq!(s.offset, 0);
+    }
+
+    #[test]
+    fn tabs_wrap() {
+        assert_eq!(Tab::Roles.step(-1), Tab::Raw);
+        assert_eq!(Tab::Raw.step(1), Tab::Roles);
+    }
+}

@@ -1,0 +1,275 @@
+//! The app's state. [`App`] is its single owner: the loop hands it to `update` (to change) and to
+//! `ui::draw` (to read), and nothing else holds any of it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use super::effect::Effect;
+use super::keymap::Keymap;
+use super::login::{LoginState, SessionSource};
+use super::msg::{Msg, RequestId, ToastId};
+use super::profile::ProfileState;
+use crate::api::{Endpoint, User};
+use crate::ui::theme::Theme;
+
+/// A logged-in session whose profile is loaded.
+#[derive(Debug)]
+pub struct Session {
+    pub email: String,
+    pub token: SecretString,
+    pub endpoint: Endpoint,
+    pub user: Arc<User>,
+}
+
+/// A token the server accepted (or is being asked about), before the profile is loaded.
+#[derive(Debug)]
+pub struct Authed {
+    pub email: String,
+    pub token: SecretString,
+    pub endpoint: Endpoint,
+    /// Whether to store the session once the profile is loaded.
+    pub remember: bool,
+}
+
+/// Which screen is showing.
+#[derive(Debug)]
+pub enum Screen {
+    Login(Box<LoginState>),
+    Profile(Box<ProfileState>),
+}
+
+/// What a running request is for: decides what its answer does and what the status bar says.
+#[derive(Debug)]
+pub enum RequestKind {
+    /// A password log-in (with `tfa` on the second step). The credentials stay here so that a
+    /// 2FA demand can go on to the code step without asking for them again.
+    Login { email: String, password: SecretString, tfa: bool, remember: bool },
+    Sms,
+    /// Checking a pasted authtoken with `GET /user`.
+    CheckToken { token: SecretString, remember: bool },
+    /// Checking the stored or environment session at start.
+    Resume { auth: Authed, source: SessionSource },
+    /// Loading the full profile after a log-in.
+    LoadProfile { auth: Authed, login_user: Box<User> },
+    Refresh,
+    Logout,
+}
+
+impl RequestKind {
+    /// What the status bar says while it runs.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RequestKind::Login { tfa: false, .. } => "Logging in…",
+            RequestKind::Login { tfa: true, .. } => "Checking the code…",
+            RequestKind::Sms => "Asking for an SMS code…",
+            RequestKind::CheckToken { .. } => "Checking the authtoken…",
+            RequestKind::Resume { .. } => "Opening the saved session…",
+            RequestKind::LoadProfile { .. } => "Loading your profile…",
+            RequestKind::Refresh => "Refreshing…",
+            RequestKind::Logout => "Logging out…",
+        }
+    }
+
+    /// Whether the request belongs to the log-in screen (cancelled when it is left).
+    pub fn on_login_screen(&self) -> bool {
+        !matches!(self, RequestKind::Refresh | RequestKind::Logout)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastLevel {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+impl ToastLevel {
+    /// How long a toast stays: errors longer, as they need reading.
+    pub fn lifetime(self) -> Duration {
+        match self {
+            ToastLevel::Info | ToastLevel::Success => Duration::from_secs(4),
+            ToastLevel::Warning => Duration::from_secs(8),
+            ToastLevel::Error => Duration::from_secs(12),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Toast {
+    pub id: ToastId,
+    pub level: ToastLevel,
+    pub text: String,
+}
+
+/// A question that needs a yes or no before anything else happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    Logout,
+}
+
+/// The demo logins shown beside the form in demo mode (copied from the demo module, so the app
+/// state does not depend on it).
+#[derive(Debug, Clone)]
+pub struct DemoPanel {
+    pub logins: Vec<DemoEntry>,
+    pub tfa_secret: String,
+    /// The current code of the 2FA demo user, refreshed every 30 s.
+    pub code: Option<String>,
+    /// Whether a code refresh is scheduled (only while the log-in screen shows).
+    pub ticking: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoEntry {
+    pub email: String,
+    pub password: String,
+    pub note: String,
+}
+
+/// Where the user was when a 401 sent them to the log-in screen, so that logging in as the same
+/// user on the same endpoint brings them back there.
+#[derive(Debug)]
+pub struct Resume {
+    pub email: String,
+    pub endpoint: Endpoint,
+    pub profile: Box<ProfileState>,
+}
+
+/// Scroll position of the help overlay.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HelpState {
+    pub scroll: usize,
+}
+
+/// Everything the app knows.
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub session: Option<Session>,
+    /// The API to log in to (the session's, once logged in).
+    pub endpoint: Endpoint,
+    /// False when there is nowhere to store a session: the "remember me" box is not offered.
+    pub can_remember: bool,
+    pub demo: Option<DemoPanel>,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub toasts: Vec<Toast>,
+    pub help: Option<HelpState>,
+    pub confirm: Option<Confirm>,
+    pub pending: BTreeMap<RequestId, RequestKind>,
+    pub resume: Option<Resume>,
+    /// Terminal size in cells.
+    pub viewport: (u16, u16),
+    /// Spinner frame, advanced by ticks while a request runs.
+    pub spinner: usize,
+    /// Frames drawn so far (kept by the loop; for tests and measurements).
+    pub frames: u64,
+    pub should_quit: bool,
+    next_request: u64,
+    next_toast: u64,
+}
+
+/// How many toasts show at once; older ones go first.
+const MAX_TOASTS: usize = 3;
+
+impl App {
+    pub fn new(endpoint: Endpoint, keymap: Keymap, theme: Theme, viewport: (u16, u16)) -> Self {
+        App {
+            screen: Screen::Login(Box::new(LoginState::new(None))),
+            session: None,
+            endpoint,
+            can_remember: true,
+            demo: None,
+            keymap,
+            theme,
+            toasts: Vec::new(),
+            help: None,
+            confirm: None,
+            pending: BTreeMap::new(),
+            resume: None,
+            viewport,
+            spinner: 0,
+            frames: 0,
+            should_quit: false,
+            next_request: 1,
+            next_toast: 1,
+        }
+    }
+
+    /// Whether a request is running (the spinner turns only then).
+    pub fn is_busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The status text of the newest running request.
+    pub fn busy_label(&self) -> Option<&'static str> {
+        self.pending.values().next_back().map(RequestKind::label)
+    }
+
+    /// Registers a request and returns its id.
+    pub fn start_request(&mut self, kind: RequestKind) -> RequestId {
+        let id = RequestId(self.next_request);
+        self.next_request += 1;
+        self.pending.insert(id, kind);
+        id
+    }
+
+    /// Whether a request matching `pred` is running.
+    pub fn has_pending(&self, pred: impl Fn(&RequestKind) -> bool) -> bool {
+        self.pending.values().any(pred)
+    }
+
+    /// Forgets every request matching `pred` and returns the effects that stop them.
+    pub fn cancel_where(&mut self, pred: impl Fn(&RequestKind) -> bool) -> Vec<Effect> {
+        let ids: Vec<RequestId> = self.pending.iter().filter(|(_, k)| pred(k)).map(|(id, _)| *id).collect();
+        ids.into_iter()
+            .map(|id| {
+                self.pending.remove(&id);
+                Effect::Cancel(id)
+            })
+            .collect()
+    }
+
+    /// Shows a toast and returns the timer that will dismiss it.
+    pub fn toast(&mut self, level: ToastLevel, text: impl Into<String>) -> Effect {
+        let id = ToastId(self.next_toast);
+        self.next_toast += 1;
+        self.toasts.push(Toast { id, level, text: text.into() });
+        if self.toasts.len() > MAX_TOASTS {
+            self.toasts.remove(0);
+        }
+        Effect::Timer { after: level.lifetime(), msg: Box::new(Msg::DismissToast(id)) }
+    }
+
+    pub fn login(&self) -> Option<&LoginState> {
+        match &self.screen {
+            Screen::Login(l) => Some(l),
+            Screen::Profile(_) => None,
+        }
+    }
+
+    pub fn login_mut(&mut self) -> Option<&mut LoginState> {
+        match &mut self.screen {
+            Screen::Login(l) => Some(l),
+            Screen::Profile(_) => None,
+        }
+    }
+
+    pub fn profile(&self) -> Option<&ProfileState> {
+        match &self.screen {
+            Screen::Profile(p) => Some(p),
+            Screen::Login(_) => None,
+        }
+    }
+
+    pub fn profile_mut(&mut self) -> Option<&mut ProfileState> {
+        match &mut self.screen {
+            Screen::Profile(p) => Some(p),
+            Screen::Login(_) => None,
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! `update(&mut App, Msg) -> Vec<Effect>`: every state change happens here, with no I/O, so each
+//! key sequence and each server answer can be tested by calling it.
+//!
+//! Keys go to the innermost thing that has the keyboard: a confirmation, the help overlay, the
+//! screen (its text field first when one has focus), then the global bindings. Ctrl-C quits
+//! before any of that, so no state can trap the user.
+
+mod login;
+mod profile;
+mod session;
+
+use crossterm::event::KeyEvent;
+
+use super::effect::Effect;
+use super::keymap::{Action, Context};
+use super::keys::Key;
+use super::msg::{Msg, StoreResult};
+use super::state::{App, Confirm, HelpState, Screen, ToastLevel};
+use crate::ui::layout;
+
+pub use session::{open_session, startup_notices};
+
+/// Applies one message to the app and returns what should happen outside it.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(ev) => on_key(app, &ev),
+        Msg::Paste(text) => on_paste(app, &text),
+        Msg::Resize(w, h) => {
+            app.viewport = (w, h);
+            profile::fit_to_viewport(app);
+            clamp_help(app);
+            Vec::new()
+        }
+        Msg::Tick => {
+            if app.is_busy() {
+                app.spinner = app.spinner.wrapping_add(1);
+            }
+            Vec::new()
+        }
+        Msg::Api { id, result } => match app.pending.remove(&id) {
+            Some(kind) => session::on_api(app, kind, *result),
+            // Cancelled, or for a screen that is gone: nothing may change because of it.
+            None => {
+                tracing::debug!(request = id.0, "dropped the answer of a cancelled request");
+                Vec::new()
+            }
+        },
+        Msg::Stored(result) => on_stored(app, result),
+        Msg::DemoCode(code) => login::on_demo_code(app, code),
+        Msg::DismissToast(id) => {
+            app.toasts.retain(|t| t.id != id);
+            Vec::new()
+        }
+        Msg::Quit => quit(app),
+    }
+}
+
+fn quit(app: &mut App) -> Vec<Effect> {
+    app.should_quit = true;
+    vec![Effect::Quit]
+}
+
+fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
+    let key = Key::from_event(ev);
+    if key == Key::ctrl('c') {
+        return quit(app);
+    }
+    let (w, h) = app.viewport;
+    if w < layout::MIN_WIDTH || h < layout::MIN_HEIGHT {
+        // Only quitting makes sense on a screen the user cannot see.
+        return match app.keymap.action(Context::Global, key) {
+            Some(Action::Quit) => quit(app),
+            _ => Vec::new(),
+        };
+    }
+    if app.confirm.is_some() {
+        return on_confirm_key(app, key);
+    }
+    if app.help.is_some() {
+        return on_help_key(app, key);
+    }
+    let handled = match app.screen {
+        Screen::Login(_) => login::on_key(app, ev, key),
+        Screen::Profile(_) => profile::on_key(app, ev, key),
+    };
+    if let Some(effects) = handled {
+        return effects;
+    }
+    match app.keymap.action(Context::Global, key) {
+        Some(Action::Quit) => quit(app),
+        Some(Action::Help) => {
+            app.help = Some(HelpState::default());
+            Vec::new()
+        }
+        _ if key == Key::plain(crossterm::event::KeyCode::Esc) => {
+            // Esc with nothing else to close dismisses the newest message.
+            app.toasts.pop();
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    if app.confirm.is_some() || app.help.is_some() {
+        return Vec::new();
+    }
+    match app.screen {
+        Screen::Login(_) => login::on_paste(app, text),
+        Screen::Profile(_) => profile::on_paste(app, text),
+    }
+    Vec::new()
+}
+
+fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
+    match app.keymap.action(Context::Confirm, key) {
+        Some(Action::Confirm) => match app.confirm.take() {
+            Some(Confirm::Logout) => session::logout(app),
+            None => Vec::new(),
+        },
+        Some(Action::Cancel) => {
+            app.confirm = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_help_key(app: &mut App, key: Key) -> Vec<Effect> {
+    let total = crate::ui::help::line_count(app);
+    let page = layout::help_page(app.viewport);
+    let Some(help) = &mut app.help else { return Vec::new() };
+    let max = total.saturating_sub(page);
+    match app.keymap.lookup(&[Context::Help, Context::Nav, Context::Global], key) {
+        Some(Action::Close | Action::Help) => app.help = None,
+        Some(Action::Quit) => return quit(app),
+        Some(Action::Up) => help.scroll = help.scroll.saturating_sub(1),
+        Some(Action::Down) => help.scroll = (help.scroll + 1).min(max),
+        Some(Action::PageUp) => help.scroll = help.scroll.saturating_sub(page),
+        Some(Action::PageDown) => help.scroll = (help.scroll + page).min(max),
+        Some(Action::Top) => help.scroll = 0,
+        Some(Action::Bottom) => help.scroll = max,
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn clamp_help(app: &mut App) {
+    if app.help.is_none() {
+        return;
+    }
+    let max = crate::ui::help::line_count(app).saturating_sub(layout::help_page(app.viewport));
+    if let Some(h) = &mut app.help {
+        h.scroll = h.scroll.min(max);
+    }
+}
+
+fn on_stored(app: &mut App, result: StoreResult) -> Vec<Effect> {
+    match result {
+        StoreResult::Saved(Err(e)) => {
+            vec![app.toast(ToastLevel::Warning, format!("The session could not be remembered: {e}"))]
+        }
+        StoreResult::Deleted(Err(e)) => {
+            vec![app.toast(ToastLevel::Warning, format!("The stored session could not be deleted: {e}"))]
+        }
+        StoreResult::Saved(Ok(())) | StoreResult::Deleted(Ok(_)) => Vec::new(),
+    }
+}

@@ -1,0 +1,196 @@
+//! The profile screen's keys: tabs, the roles tree and its filter, scrolling, refresh, log-out.
+
+use crossterm::event::KeyEvent;
+
+use super::super::effect::Effect;
+use super::super::keymap::{Action, Context};
+use super::super::keys::Key;
+use super::super::profile::{ProfileState, Tab};
+use super::super::state::{App, Confirm, RequestKind, Screen};
+use crate::ui::layout;
+
+/// The list heights of the current tab for a terminal of `viewport` cells.
+fn body_height(viewport: (u16, u16), p: &ProfileState) -> usize {
+    let body = layout::profile_body_height(viewport, p.tab == Tab::Roles && p.filter_visible());
+    match p.tab {
+        // The organisations table has a header row.
+        Tab::Orgs => body.saturating_sub(1),
+        _ => body,
+    }
+}
+
+/// Keeps every position valid for the current size and content (after a resize, a refresh or
+/// a filter change).
+pub(super) fn fit_to_viewport(app: &mut App) {
+    let viewport = app.viewport;
+    let Screen::Profile(p) = &mut app.screen else { return };
+    let tab = p.tab;
+    for t in [Tab::Roles, Tab::Orgs, Tab::Settings, Tab::Raw] {
+        p.tab = t;
+        let h = body_height(viewport, p);
+        match t {
+            Tab::Roles => p.tree.scroll_into_view(h),
+            Tab::Orgs => p.orgs_scroll.clamp(p.orgs.len(), h),
+            Tab::Settings => p.settings_scroll.clamp(p.settings.len(), h),
+            Tab::Raw => p.raw_scroll.clamp(p.raw.len(), h),
+            Tab::Permissions => {}
+        }
+    }
+    p.tab = tab;
+}
+
+pub(super) fn on_paste(app: &mut App, text: &str) {
+    let Screen::Profile(p) = &mut app.screen else { return };
+    if p.editing_filter {
+        p.filter.paste(text);
+        let query = p.filter.value().to_string();
+        p.tree.set_filter(&query);
+        fit_to_viewport(app);
+    }
+}
+
+pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
+    let p = app.profile()?;
+    if p.editing_filter {
+        return Some(on_filter_key(app, ev, key));
+    }
+    let contexts: &[Context] = match p.tab {
+        Tab::Roles => &[Context::Tree, Context::Nav, Context::Profile],
+        _ => &[Context::Nav, Context::Profile],
+    };
+    let action = app.keymap.lookup(contexts, key)?;
+    let effects = match action {
+        Action::NextTab => set_tab(app, |t| t.step(1)),
+        Action::PrevTab => set_tab(app, |t| t.step(-1)),
+        Action::TabRoles => set_tab(app, |_| Tab::Roles),
+        Action::TabPermissions => set_tab(app, |_| Tab::Permissions),
+        Action::TabOrgs => set_tab(app, |_| Tab::Orgs),
+        Action::TabSettings => set_tab(app, |_| Tab::Settings),
+        Action::TabRaw => set_tab(app, |_| Tab::Raw),
+        Action::Refresh => refresh(app),
+        Action::Logout => {
+            app.confirm = Some(Confirm::Logout);
+            Vec::new()
+        }
+        Action::Filter => {
+            let Screen::Profile(p) = &mut app.screen else { return None };
+            p.tab = Tab::Roles;
+            p.editing_filter = true;
+            fit_to_viewport(app);
+            Vec::new()
+        }
+        Action::Dismiss => {
+            let Screen::Profile(p) = &mut app.screen else { return None };
+            if p.tab != Tab::Roles || p.filter.is_empty() {
+                return None;
+            }
+            p.filter.clear();
+            p.tree.set_filter("");
+            fit_to_viewport(app);
+            Vec::new()
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Expand
+        | Action::Collapse
+        | Action::Toggle
+        | Action::ExpandAll
+        | Action::CollapseAll => {
+            navigate(app, action);
+            Vec::new()
+        }
+        _ => return None,
+    };
+    Some(effects)
+}
+
+fn set_tab(app: &mut App, to: impl Fn(Tab) -> Tab) -> Vec<Effect> {
+    if let Screen::Profile(p) = &mut app.screen {
+        p.tab = to(p.tab);
+    }
+    fit_to_viewport(app);
+    Vec::new()
+}
+
+/// Reloads the profile; a refresh already running is replaced by this one.
+fn refresh(app: &mut App) -> Vec<Effect> {
+    let Some(session) = &app.session else { return Vec::new() };
+    let (endpoint, token) = (session.endpoint.clone(), session.token.clone());
+    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Refresh));
+    let id = app.start_request(RequestKind::Refresh);
+    effects.push(Effect::GetUser { id, endpoint, token });
+    effects
+}
+
+/// Typing into the filter narrows the tree at each key; arrows still move in it.
+fn on_filter_key(app: &mut App, ev: &KeyEvent, key: Key) -> Vec<Effect> {
+    let action = if key.is_text() { None } else { app.keymap.lookup(&[Context::Filter, Context::Nav], key) };
+    let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
+    match action {
+        Some(Action::Apply) => p.editing_filter = false,
+        Some(Action::ClearFilter) => {
+            p.editing_filter = false;
+            p.filter.clear();
+            p.tree.set_filter("");
+        }
+        Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom)) => {
+            navigate(app, a);
+            return Vec::new();
+        }
+        _ => {
+            if p.filter.handle_key(ev) {
+                let query = p.filter.value().to_string();
+                p.tree.set_filter(&query);
+            }
+        }
+    }
+    fit_to_viewport(app);
+    Vec::new()
+}
+
+/// Moves in the current tab: the tree's selection, or a scroll position.
+fn navigate(app: &mut App, action: Action) {
+    let viewport = app.viewport;
+    let Screen::Profile(p) = &mut app.screen else { return };
+    let page = body_height(viewport, p).max(1);
+    let delta: isize = match action {
+        Action::Up => -1,
+        Action::Down => 1,
+        Action::PageUp => -(page as isize),
+        Action::PageDown => page as isize,
+        _ => 0,
+    };
+    match p.tab {
+        Tab::Roles => {
+            let t = &mut p.tree;
+            match action {
+                Action::Top => t.select_first(),
+                Action::Bottom => t.select_last(),
+                Action::Expand => t.expand_selected(),
+                Action::Collapse => t.collapse_selected(),
+                Action::Toggle => t.toggle_selected(),
+                Action::ExpandAll => t.expand_all(),
+                Action::CollapseAll => t.collapse_all(),
+                _ => t.move_by(delta),
+            }
+            t.scroll_into_view(page);
+        }
+        Tab::Permissions => {}
+        Tab::Orgs | Tab::Settings | Tab::Raw => {
+            let (scroll, len) = match p.tab {
+                Tab::Orgs => (&mut p.orgs_scroll, p.orgs.len()),
+                Tab::Settings => (&mut p.settings_scroll, p.settings.len()),
+                _ => (&mut p.raw_scroll, p.raw.len()),
+            };
+            match action {
+                Action::Top => scroll.top(),
+                Action::Bottom => scroll.bottom(len, page),
+                _ => scroll.by(delta, len, page),
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Sessions: opening one (log-in, pasted token, stored or environment token), loading the
+//! profile, a 401 in the middle, and logging out. Every API answer arrives here first.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use super::super::effect::Effect;
+use super::super::login::{Attempt, FormError, LoginState, SessionSource};
+use super::super::msg::ApiResult;
+use super::super::profile::ProfileState;
+use super::super::state::{App, Authed, RequestKind, Resume, Screen, Session, ToastLevel};
+use super::login::{form_error, on_login_result, on_sms_result};
+use crate::api::{ApiError, User};
+use crate::store::StoredSession;
+
+/// Starts checking a session found at start (`CONTENTSTACK_AUTHTOKEN` or the session file).
+/// The log-in screen shows, busy, until the server answers.
+pub fn open_session(app: &mut App, email: String, token: SecretString, source: SessionSource) -> Vec<Effect> {
+    if let Some(l) = app.login_mut()
+        && !email.is_empty()
+    {
+        l.email.set(&email);
+        l.focus = super::super::login::Focus::Password;
+    }
+    let endpoint = app.endpoint.clone();
+    let auth = Authed { email, token: token.clone(), endpoint: endpoint.clone(), remember: false };
+    let id = app.start_request(RequestKind::Resume { auth, source });
+    vec![Effect::GetUser { id, endpoint, token }]
+}
+
+/// Problems found before the app started (bad key bindings, an unreadable session file), as
+/// toasts. Several become one, so they do not push each other off screen.
+pub fn startup_notices(app: &mut App, problems: &[String]) -> Vec<Effect> {
+    match problems {
+        [] => Vec::new(),
+        [one] => vec![app.toast(ToastLevel::Warning, one.clone())],
+        many => vec![app.toast(
+            ToastLevel::Warning,
+            format!("{} settings were ignored: {}", many.len(), many.join(" · ")),
+        )],
+    }
+}
+
+pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
+    match (kind, result) {
+        (RequestKind::Login { email, password, tfa, remember }, ApiResult::Login(r)) => {
+            on_login_result(app, email, password, tfa, remember, r)
+        }
+        (RequestKind::Sms, ApiResult::Sms(r)) => on_sms_result(app, r),
+        (RequestKind::CheckToken { token, remember }, ApiResult::User(r)) => match r {
+            Ok(user) => {
+                let endpoint = app.endpoint.clone();
+                let auth = Authed { email: user.email.clone(), token, endpoint, remember };
+                enter_profile(app, auth, user)
+            }
+            Err(e) => {
+                let retry = e.is_transient();
+                if retry {
+                    set_attempt(app, Attempt::Token(token));
+                }
+                let title = if e.is_unauthorized() { "Authtoken refused" } else { error_title(&e) };
+                set_error(app, title, token_message(&e), retry);
+                Vec::new()
+            }
+        },
+        (RequestKind::Resume { auth, source }, ApiResult::User(r)) => match r {
+            Ok(user) => enter_profile(app, auth, user),
+            Err(e) if e.is_unauthorized() => {
+                let (title, message) = match source {
+                    SessionSource::Stored => (
+                        "Saved session expired",
+                        "The saved session is no longer valid (it expired or was logged out elsewhere). Log in again.",
+                    ),
+                    SessionSource::Env => (
+                        "CONTENTSTACK_AUTHTOKEN refused",
+                        "The server did not accept the token in CONTENTSTACK_AUTHTOKEN. Log in here, or set a valid token.",
+                    ),
+                };
+                set_error(app, title, message.to_string(), false);
+                if source == SessionSource::Stored { vec![Effect::DeleteSession] } else { Vec::new() }
+            }
+            Err(e) => {
+                let retry = e.is_transient();
+                let message = format!(
+                    "The saved session could not be checked. {}{}",
+                    e.user_message(),
+                    if retry { retry_hint(app) } else { String::new() }
+                );
+                set_error(app, error_title(&e), message, retry);
+                if retry {
+                    set_attempt(app, Attempt::Resume { email: auth.email, token: auth.token, source });
+                }
+                Vec::new()
+            }
+        },
+        (RequestKind::LoadProfile { auth, login_user }, ApiResult::User(r)) => match r {
+            Ok(user) => enter_profile(app, auth, user),
+            Err(e) if e.is_unauthorized() => {
+                set_error(app, "Session refused", e.user_message(), false);
+                Vec::new()
+            }
+            Err(e) => {
+                // Logged in, but the full profile did not come: show what the log-in gave.
+                let mut effects = enter_profile(app, auth, *login_user);
+                let refresh = app.keymap.hint(super::Context::Profile, super::Action::Refresh);
+                effects.push(app.toast(
+                    ToastLevel::Error,
+                    format!(
+                        "Logged in, but the full profile did not load: {}{}",
+                        e.user_message(),
+                        refresh.map(|k| format!(" Press {k} to try again.")).unwrap_or_default()
+                    ),
+                ));
+                effects
+            }
+        },
+        (RequestKind::Refresh, ApiResult::User(r)) => match r {
+            Ok(user) => {
+                let Some(session) = &mut app.session else { return Vec::new() };
+                session.user = Arc::new(user);
+                let (user, token) = (session.user.clone(), session.token.clone());
+                if let Some(p) = app.profile_mut() {
+                    p.load(&user, &token);
+                }
+                super::profile::fit_to_viewport(app);
+                vec![app.toast(ToastLevel::Success, "Profile refreshed.")]
+            }
+            Err(e) if e.is_unauthorized() => session_expired(app),
+            Err(e) => vec![app.toast(ToastLevel::Error, format!("Refresh failed: {}", e.user_message()))],
+        },
+        (RequestKind::Logout, ApiResult::Logout(r)) => match r {
+            // A 401 means the token was already dead: the outcome the user wanted.
+            Ok(_) | Err(ApiError::Unauthorized { .. }) => {
+                vec![app.toast(ToastLevel::Success, "Logged out of Contentstack.")]
+            }
+            Err(e) => vec![app.toast(
+                ToastLevel::Warning,
+                format!(
+                    "Logged out on this computer, but Contentstack could not be told: {} The token stays valid until it expires.",
+                    e.user_message()
+                ),
+            )],
+        },
+        (kind, result) => {
+            tracing::error!(?kind, "an answer of the wrong type: {}", result_name(&result));
+            Vec::new()
+        }
+    }
+}
+
+fn result_name(r: &ApiResult) -> &'static str {
+    match r {
+        ApiResult::Login(_) => "login",
+        ApiResult::Sms(_) => "sms",
+        ApiResult::User(_) => "user",
+        ApiResult::Logout(_) => "logout",
+    }
+}
+
+/// A short heading for an error beside the form.
+pub(super) fn error_title(e: &ApiError) -> &'static str {
+    match e {
+        ApiError::InvalidCredentials { .. } => "Wrong email or password",
+        ApiError::AccountLocked { .. } => "Account locked",
+        ApiError::TfaRequired { .. } => "Code required",
+        ApiError::InvalidTfaCode { .. } => "Wrong code",
+        ApiError::Unauthorized { .. } => "Not authorised",
+        ApiError::Validation { .. } => "Refused",
+        ApiError::RateLimited { .. } => "Too many requests",
+        ApiError::Server { .. } => "Server error",
+        ApiError::Rejected { .. } => "Refused",
+        ApiError::NoToken { .. } => "No session token (SSO account?)",
+        ApiError::Transport { .. } => "Network problem",
+        ApiError::Decode { .. } | ApiError::TooLarge { .. } => "Unexpected answer",
+        ApiError::Config(_) => "API address problem",
+    }
+}
+
+fn token_message(e: &ApiError) -> String {
+    if e.is_unauthorized() {
+        "The server did not accept this authtoken: it may have expired or been logged out. Check the region too."
+            .into()
+    } else {
+        e.user_message()
+    }
+}
+
+/// " Press ctrl-r to try again." with the key in force.
+pub(super) fn retry_hint(app: &App) -> String {
+    app.keymap
+        .hint(super::Context::Login, super::Action::Retry)
+        .map(|k| format!(" Press {k} to try again."))
+        .unwrap_or_default()
+}
+
+fn set_error(app: &mut App, title: &str, message: String, retry: bool) {
+    if let Some(l) = app.login_mut() {
+        l.error = Some(form_error(title, message, retry));
+    }
+}
+
+fn set_attempt(app: &mut App, attempt: Attempt) {
+    if let Some(l) = app.login_mut() {
+        l.last_attempt = Some(attempt);
+    }
+}
+
+/// The profile is loaded: open it (where the user was, after a 401) and remember the session
+/// if asked to.
+pub(super) fn enter_profile(app: &mut App, auth: Authed, user: User) -> Vec<Effect> {
+    let mut effects = app.cancel_where(RequestKind::on_login_screen);
+    let email = if user.email.is_empty() { auth.email.clone() } else { user.email.clone() };
+    let user = Arc::new(user);
+    let resume = app.resume.take().filter(|r| r.email.eq_ignore_ascii_case(&email) && r.endpoint == auth.endpoint);
+    let profile = match resume {
+        Some(r) => {
+            let mut p = r.profile;
+            p.load(&user, &auth.token);
+            p
+        }
+        None => Box::new(ProfileState::new(&user, &auth.token)),
+    };
+    if auth.remember && app.can_remember {
+        effects.push(Effect::SaveSession(StoredSession {
+            email: email.clone(),
+            endpoint: auth.endpoint.clone(),
+            authtoken: auth.token.clone(),
+        }));
+    }
+    app.endpoint = auth.endpoint.clone();
+    app.session = Some(Session { email, token: auth.token, endpoint: auth.endpoint, user });
+    app.screen = Screen::Profile(profile);
+    super::profile::fit_to_viewport(app);
+    effects
+}
+
+/// Back to the log-in screen with the email filled in (focus on the password).
+fn to_login(app: &mut App, email: &str) -> Vec<Effect> {
+    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Refresh));
+    app.screen = Screen::Login(Box::new(LoginState::new(Some(email))));
+    effects.extend(super::login::start_demo_clock(app));
+    effects
+}
+
+/// A 401 mid-session: the token is dead. Keep where the user was, forget the token (and the
+/// stored copy), and ask for the password again.
+pub(super) fn session_expired(app: &mut App) -> Vec<Effect> {
+    let Some(session) = app.session.take() else { return Vec::new() };
+    let profile = match std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None)))) {
+        Screen::Profile(p) => Some(p),
+        Screen::Login(_) => None,
+    };
+    if let Some(profile) = profile {
+        app.resume = Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile });
+    }
+    let mut effects = to_login(app, &session.email);
+    if let Some(l) = app.login_mut() {
+        l.error = Some(FormError {
+            title: "Session expired".into(),
+            message: "Your session has expired or was logged out elsewhere. Log in again to carry on where you were.".into(),
+            retry: false,
+        });
+    }
+    effects.push(Effect::DeleteSession);
+    effects
+}
+
+/// Confirmed log-out: forget the session here at once (the file too), and tell the server in
+/// the background. Its answer only decides the message.
+pub(super) fn logout(app: &mut App) -> Vec<Effect> {
+    let Some(session) = app.session.take() else { return Vec::new() };
+    app.resume = None;
+    let mut effects = to_login(app, &session.email);
+    let id = app.start_request(RequestKind::Logout);
+    effects.push(Effect::Logout { id, endpoint: session.endpoint, token: session.token });
+    effects.push(Effect::DeleteSession);
+    effects
+}

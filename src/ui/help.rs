@@ -1,0 +1,117 @@
+//! The help overlay, generated from the keymap: what each key does on the current screen,
+//! grouped by the `[keys.<context>]` table that changes it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+
+use crate::app::keymap::{Action, Context};
+use crate::app::keys::Key;
+use crate::app::state::{App, Screen};
+use crate::ui::layout::help_area;
+
+/// One line of help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    Heading { title: &'static str, table: &'static str },
+    Binding { keys: String, description: &'static str },
+    Note(&'static str),
+    Blank,
+}
+
+/// The contexts that apply to what is on screen, most specific first.
+fn contexts(app: &App) -> Vec<Context> {
+    match &app.screen {
+        Screen::Login(l) if l.picker.is_some() => vec![Context::Region, Context::Nav, Context::Global],
+        Screen::Login(l) if l.tfa.is_some() => vec![Context::Tfa, Context::Global],
+        Screen::Login(_) => vec![Context::Login, Context::Global],
+        Screen::Profile(_) => {
+            vec![Context::Profile, Context::Tree, Context::Filter, Context::Nav, Context::Global]
+        }
+    }
+}
+
+pub fn lines(app: &App) -> Vec<HelpLine> {
+    let mut out = Vec::new();
+    for ctx in contexts(app) {
+        let bindings: Vec<_> = app
+            .keymap
+            .bindings(ctx)
+            .iter()
+            .filter(|(a, keys)| !keys.is_empty() && (*a != Action::FillDemo || app.demo.is_some()))
+            .collect();
+        if bindings.is_empty() {
+            continue;
+        }
+        out.push(HelpLine::Heading { title: ctx.title(), table: ctx.name() });
+        for (action, keys) in bindings {
+            let keys = keys.iter().map(Key::pretty).collect::<Vec<_>>().join(", ");
+            out.push(HelpLine::Binding { keys, description: action.description() });
+        }
+        if ctx == Context::Global {
+            out.push(HelpLine::Binding { keys: "ctrl-c".into(), description: "Quit (always, even in a text field)" });
+        }
+        out.push(HelpLine::Blank);
+    }
+    if matches!(app.screen, Screen::Login(_)) {
+        out.push(HelpLine::Note("In text fields, letters type themselves (q, ? too): use F1 for help."));
+        out.push(HelpLine::Note("Editing: ← → Home End, ctrl-w deletes a word, ctrl-u the line. Paste works."));
+        out.push(HelpLine::Blank);
+    }
+    out.push(HelpLine::Note("Change a key in config.toml: [keys.<table>] action = \"key\" or [\"k1\", \"k2\"]."));
+    out
+}
+
+/// How many lines the help has now (for scrolling).
+pub fn line_count(app: &App) -> usize {
+    lines(app).len()
+}
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let Some(state) = app.help else { return };
+    let area: Rect = help_area(app.viewport);
+    let theme = &app.theme;
+    let all = lines(app);
+    let page = area.height.saturating_sub(2) as usize;
+    let more = all.len() > page;
+    let title = if more {
+        format!(" Keys {}–{} of {} ", state.scroll + 1, (state.scroll + page).min(all.len()), all.len())
+    } else {
+        " Keys ".to_string()
+    };
+    let key_width = all
+        .iter()
+        .filter_map(|l| match l {
+            HelpLine::Binding { keys, .. } => Some(keys.chars().count()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(area.width as usize / 3);
+    let text: Vec<Line> = all
+        .into_iter()
+        .skip(state.scroll)
+        .take(page)
+        .map(|l| match l {
+            HelpLine::Heading { title, table } => Line::from(vec![
+                Span::styled(title, theme.title()),
+                Span::styled(format!("  [keys.{table}]"), theme.dim()),
+            ]),
+            HelpLine::Binding { keys, description } => Line::from(vec![
+                Span::styled(format!("  {keys:<key_width$}  "), theme.key()),
+                Span::raw(description),
+            ]),
+            HelpLine::Note(text) => Line::from(Span::styled(text, theme.dim())),
+            HelpLine::Blank => Line::from(""),
+        })
+        .collect();
+    let close = app.keymap.hint(Context::Help, Action::Close).unwrap_or_default();
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.accent())
+        .title(Span::styled(title, theme.title()))
+        .title_bottom(Line::from(Span::styled(format!(" {close} closes "), theme.dim())).right_aligned());
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(text).block(block), area);
+}

@@ -1,0 +1,106 @@
+//! The footer hints for what is on screen, quoted from the keymap so they follow the user's
+//! bindings. A key that would type into a focused text field is skipped in favour of one that
+//! works there (F1 rather than `?` for help on the log-in form).
+
+use crate::app::keymap::{Action, Context};
+use crate::app::keys::Key;
+use crate::app::login::Method;
+use crate::app::state::{App, Screen};
+use crate::ui::widgets::status::Hint;
+
+/// The key to show for an action: the first that works given whether a text field has focus.
+fn key_for(app: &App, ctx: Context, action: Action, text_focus: bool) -> Option<String> {
+    app.keymap.keys(ctx, action).iter().find(|k| !(text_focus && k.is_text())).map(Key::pretty)
+}
+
+/// Two actions shown as one hint, `↑↓ move`.
+fn pair(app: &App, ctx: Context, a: Action, b: Action, label: &'static str) -> Option<Hint> {
+    let ka = key_for(app, ctx, a, false)?;
+    let kb = key_for(app, ctx, b, false)?;
+    Some(Hint { key: format!("{ka}{kb}"), label })
+}
+
+fn one(app: &App, ctx: Context, action: Action, label: &'static str, text_focus: bool) -> Option<Hint> {
+    key_for(app, ctx, action, text_focus).map(|key| Hint { key, label })
+}
+
+/// The help hint alone, for the status bar when there is no hints line.
+pub fn help_hint(app: &App) -> Option<Hint> {
+    one(app, Context::Global, Action::Help, "help", text_focus(app))
+}
+
+fn text_focus(app: &App) -> bool {
+    match &app.screen {
+        Screen::Login(l) => {
+            l.tfa.is_some() || l.picker.as_ref().is_some_and(|p| p.custom.is_some()) || (l.picker.is_none() && l.focus.is_text())
+        }
+        Screen::Profile(p) => p.filtering(),
+    }
+}
+
+pub fn hints(app: &App) -> Vec<Hint> {
+    use Action::*;
+    use Context as C;
+    let tf = text_focus(app);
+    let quit = Some(Hint { key: "ctrl-c".into(), label: "quit" });
+    let list: Vec<Option<Hint>> = if app.confirm.is_some() {
+        vec![one(app, C::Confirm, Confirm, "yes", false), one(app, C::Confirm, Cancel, "no", false)]
+    } else if app.help.is_some() {
+        vec![pair(app, C::Nav, Up, Down, "scroll"), one(app, C::Help, Close, "close", false)]
+    } else {
+        match &app.screen {
+            Screen::Login(l) => match (&l.picker, &l.tfa) {
+                (Some(p), _) if p.custom.is_some() => {
+                    vec![one(app, C::Region, Select, "use this URL", true), one(app, C::Region, Close, "back", true)]
+                }
+                (Some(_), _) => vec![
+                    pair(app, C::Nav, Up, Down, "move"),
+                    one(app, C::Region, Select, "choose", false),
+                    one(app, C::Region, Close, "close", false),
+                ],
+                (None, Some(_)) => vec![
+                    one(app, C::Tfa, Submit, "verify", tf),
+                    one(app, C::Tfa, RequestSms, "send by SMS", tf),
+                    one(app, C::Tfa, Back, "back", tf),
+                    help_hint(app),
+                    quit,
+                ],
+                (None, None) => vec![
+                    one(app, C::Login, Submit, "log in", tf),
+                    one(app, C::Login, NextField, "next field", tf),
+                    one(app, C::Login, ChooseRegion, "region", tf),
+                    one(app, C::Login, ToggleSecret, "show/hide", tf),
+                    one(
+                        app,
+                        C::Login,
+                        SwitchMethod,
+                        if l.method == Method::Password { "use a token" } else { "use a password" },
+                        tf,
+                    ),
+                    app.demo.as_ref().and_then(|_| one(app, C::Login, FillDemo, "demo login", tf)),
+                    help_hint(app),
+                    quit,
+                ],
+            },
+            Screen::Profile(p) if p.filtering() => vec![
+                one(app, C::Filter, Apply, "keep filter", true),
+                one(app, C::Filter, ClearFilter, "clear", true),
+                pair(app, C::Nav, Up, Down, "move"),
+            ],
+            Screen::Profile(p) => {
+                let tree = p.tab == crate::app::profile::Tab::Roles;
+                vec![
+                    pair(app, C::Nav, Up, Down, if tree { "move" } else { "scroll" }),
+                    tree.then(|| pair(app, C::Tree, Expand, Collapse, "open/close")).flatten(),
+                    tree.then(|| one(app, C::Profile, Filter, "filter", false)).flatten(),
+                    one(app, C::Profile, NextTab, "next tab", false),
+                    one(app, C::Profile, Refresh, "refresh", false),
+                    one(app, C::Profile, Logout, "log out", false),
+                    help_hint(app),
+                    one(app, C::Global, Quit, "quit", false),
+                ]
+            }
+        }
+    };
+    list.into_iter().flatten().collect()
+}
