@@ -17,11 +17,15 @@ pub mod keys;
 pub mod login;
 pub mod msg;
 pub mod profile;
+pub mod run;
+pub mod runner;
 pub mod state;
 pub mod tree;
 pub mod update;
 
 pub use effect::Effect;
 pub use msg::Msg;
+pub use run::{DemoInfo, TuiOptions, run_loop, run_tui};
+pub use runner::EffectRunner;
 pub use state::App;
 pub use update::update;

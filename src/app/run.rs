@@ -1,0 +1,230 @@
+//! The event loop and the entry point `main` calls.
+//!
+//! One `select!`, biased towards messages already queued, then terminal input, then
+//! cancellation; a spinner beat is polled only while a request runs. Each message goes through
+//! `update`, its effects to the runner, and the screen is drawn once the queue is empty and
+//! something changed, as slumber does: a burst of messages costs one frame, and an idle app
+//! draws nothing at all.
+//!
+//! The input stream is a parameter, so tests drive the whole app with a channel instead of a
+//! terminal.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, Event, EventStream};
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use secrecy::SecretString;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio_util::sync::CancellationToken;
+
+use super::keymap::Keymap;
+use super::login::SessionSource;
+use super::msg::Msg;
+use super::runner::EffectRunner;
+use super::state::{App, DemoEntry, DemoPanel, ToastLevel};
+use super::update::{open_session, startup_notices, update};
+use crate::api::{ClientConfig, Endpoint};
+use crate::config::Config;
+use crate::demo::DemoLogin;
+use crate::store::SessionStore;
+use crate::ui::theme::Theme;
+
+/// How often the spinner turns while a request runs.
+pub const SPINNER_PERIOD: Duration = Duration::from_millis(100);
+
+/// What `main` hands the full-screen app.
+pub struct TuiOptions {
+    pub endpoint: Endpoint,
+    /// `None`: remember-me is disabled (no config directory).
+    pub store: Option<SessionStore>,
+    pub config: Config,
+    /// `CONTENTSTACK_AUTHTOKEN`, which wins over the stored session.
+    pub env_token: Option<SecretString>,
+    pub demo: Option<DemoInfo>,
+}
+
+/// The demo server's accounts, shown beside the log-in form.
+pub struct DemoInfo {
+    pub logins: &'static [DemoLogin],
+    pub tfa_secret: &'static str,
+}
+
+/// Runs the loop until the user quits, the input ends or `cancel` fires.
+pub async fn run_loop<B, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut input: S,
+    runner: &mut EffectRunner,
+    mut rx: UnboundedReceiver<Msg>,
+    cancel: CancellationToken,
+) -> color_eyre::Result<()>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    S: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let mut spinner = tokio::time::interval(SPINNER_PERIOD);
+    spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    while !app.should_quit {
+        if dirty && rx.is_empty() {
+            terminal.draw(|f| crate::ui::draw(f, app))?;
+            app.frames += 1;
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            biased;
+            Some(msg) = rx.recv() => msg,
+            event = input.next() => match event {
+                Some(Ok(event)) => match Msg::from_event(event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            () = cancel.cancelled() => break,
+            _ = spinner.tick(), if app.is_busy() => Msg::Tick,
+        };
+        if let Msg::Resize(..) = msg {
+            // The terminal may have lost what ratatui thinks it shows: repaint all of it.
+            terminal.clear()?;
+        }
+        for effect in update(app, msg) {
+            runner.run(effect);
+        }
+        dirty = true;
+    }
+    Ok(())
+}
+
+/// The app's state at start: keymap (with the config's overrides), theme, demo panel.
+fn initial_app(opts: &TuiOptions, keymap: Keymap, viewport: (u16, u16)) -> App {
+    let mut app = App::new(opts.endpoint.clone(), keymap, Theme::from_env(), viewport);
+    app.can_remember = opts.store.is_some();
+    app.demo = opts.demo.as_ref().map(|d| DemoPanel {
+        logins: d
+            .logins
+            .iter()
+            .map(|l| DemoEntry { email: l.email.into(), password: l.password.into(), note: l.note.into() })
+            .collect(),
+        tfa_secret: d.tfa_secret.into(),
+        code: None,
+        ticking: false,
+    });
+    app
+}
+
+/// Decides how the app opens: the environment token, else the stored session (if it is for
+/// this endpoint), else the log-in form. Returns the first effects.
+pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec<super::Effect> {
+    let mut effects = Vec::new();
+    if app.demo.is_some() {
+        if let Some(d) = &mut app.demo {
+            d.ticking = true;
+        }
+        effects.push(super::Effect::DemoCode { wait: false });
+    }
+    if let Some(token) = &opts.env_token {
+        effects.extend(open_session(app, String::new(), token.clone(), SessionSource::Env));
+    } else if let Some(store) = &opts.store {
+        match store.load() {
+            Ok(Some(s)) if s.endpoint == opts.endpoint => {
+                effects.extend(open_session(app, s.email, s.authtoken, SessionSource::Stored));
+            }
+            Ok(Some(s)) => {
+                if let Some(l) = app.login_mut() {
+                    l.email.set(&s.email);
+                    l.focus = super::login::Focus::Password;
+                }
+                effects.push(app.toast(
+                    ToastLevel::Info,
+                    format!(
+                        "The saved session is for {}; this run uses {}, so log in here.",
+                        s.endpoint.label(),
+                        opts.endpoint.label()
+                    ),
+                ));
+            }
+            Ok(None) => {}
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    effects.extend(startup_notices(app, &problems));
+    effects
+}
+
+/// The full-screen app: sets the terminal up, runs the loop on the terminal's events, and puts
+/// the terminal back on every way out (return, error, panic through ratatui's hook, signals).
+pub async fn run_tui(opts: TuiOptions) -> color_eyre::Result<()> {
+    let started = Instant::now();
+    let (keymap, problems) = Keymap::with_overrides(&opts.config.keys);
+    let mut terminal = ratatui::try_init()?;
+    install_paste_hook();
+    let setup = crossterm::execute!(io::stdout(), EnableBracketedPaste);
+    let result = match setup {
+        Ok(()) => run_on_terminal(&mut terminal, opts, keymap, problems, started).await,
+        Err(e) => Err(e.into()),
+    };
+    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
+    ratatui::try_restore()?;
+    result
+}
+
+async fn run_on_terminal(
+    terminal: &mut ratatui::DefaultTerminal,
+    opts: TuiOptions,
+    keymap: Keymap,
+    problems: Vec<String>,
+    started: Instant,
+) -> color_eyre::Result<()> {
+    let size = terminal.size()?;
+    let mut app = initial_app(&opts, keymap, (size.width, size.height));
+    let (tx, rx) = unbounded_channel();
+    let cancel = CancellationToken::new();
+    spawn_signal_watch(cancel.clone());
+    let mut runner = EffectRunner::new(ClientConfig::new(opts.endpoint.clone()), opts.store.clone(), tx, cancel.child_token());
+    if opts.demo.is_some() {
+        runner = runner.with_demo_code(crate::demo::totp_now);
+    }
+    for effect in start(&mut app, &opts, problems) {
+        runner.run(effect);
+    }
+    tracing::info!(endpoint = %opts.endpoint, setup_ms = started.elapsed().as_millis() as u64, "TUI started");
+    let result = run_loop(terminal, &mut app, EventStream::new(), &mut runner, rx, cancel).await;
+    tracing::info!(frames = app.frames, "TUI stopped");
+    runner.shutdown(Duration::from_secs(2)).await;
+    result
+}
+
+/// Turns bracketed paste off on a panic too (ratatui's hook restores raw mode and the screen).
+fn install_paste_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
+        previous(info);
+    }));
+}
+
+/// SIGTERM and SIGHUP end the loop like a quit, so the terminal is restored.
+fn spawn_signal_watch(cancel: CancellationToken) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+            () = cancel.cancelled() => return,
+        }
+        tracing::info!("signal received: quitting");
+        cancel.cancel();
+    });
+    #[cfg(not(unix))]
+    let _ = cancel;
+}

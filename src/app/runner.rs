@@ -1,0 +1,231 @@
+//! Performs effects: API calls and session-file work as tokio tasks, timers, cancellation.
+//!
+//! Every request runs under its own child of one cancellation token, keyed by its request id;
+//! a cancelled task sends nothing, and `update` would drop a late answer anyway (the id is no
+//! longer pending). Results come back to the loop as [`Msg`]s on one unbounded channel.
+//!
+//! Logs name requests by id and kind only: tokens and passwords never reach a log line.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::effect::Effect;
+use super::msg::{ApiResult, Msg, RequestId, StoreResult};
+use crate::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
+use crate::store::SessionStore;
+
+/// Owns what effects need: the API client (one per endpoint, rebuilt when the region changes),
+/// the session store, and the channel back to the loop.
+pub struct EffectRunner {
+    config: ClientConfig,
+    client: Option<Client>,
+    store: Option<SessionStore>,
+    tx: UnboundedSender<Msg>,
+    cancel: CancellationToken,
+    requests: HashMap<RequestId, (CancellationToken, JoinHandle<()>)>,
+    /// Work that must not be cut short by quitting: telling the server about a log-out, writing
+    /// or deleting the session file.
+    essential: Vec<JoinHandle<()>>,
+    /// Demo mode: the function giving the 2FA demo user's current code.
+    demo_code: Option<fn() -> String>,
+}
+
+impl EffectRunner {
+    /// `config` is the template for clients (timeouts, retries); its endpoint is replaced by each
+    /// request's. `cancel` stops every task when the app ends.
+    pub fn new(
+        config: ClientConfig,
+        store: Option<SessionStore>,
+        tx: UnboundedSender<Msg>,
+        cancel: CancellationToken,
+    ) -> Self {
+        EffectRunner {
+            config,
+            client: None,
+            store,
+            tx,
+            cancel,
+            requests: HashMap::new(),
+            essential: Vec::new(),
+            demo_code: None,
+        }
+    }
+
+    /// Enables [`Effect::DemoCode`] with the function computing the code.
+    pub fn with_demo_code(mut self, code: fn() -> String) -> Self {
+        self.demo_code = Some(code);
+        self
+    }
+
+    /// The client for `endpoint`, reusing the last one (and its connections) when it matches.
+    fn client(&mut self, endpoint: &Endpoint) -> Result<Client, ApiError> {
+        if let Some(c) = &self.client
+            && c.endpoint() == endpoint
+        {
+            return Ok(c.clone());
+        }
+        let mut cfg = self.config.clone();
+        cfg.endpoint = endpoint.clone();
+        let client = Client::new(cfg)?;
+        self.client = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Performs one effect. Never blocks: everything slow runs in a task.
+    pub fn run(&mut self, effect: Effect) {
+        self.requests.retain(|_, (_, h)| !h.is_finished());
+        self.essential.retain(|h| !h.is_finished());
+        match effect {
+            Effect::Login { id, endpoint, email, password, tfa_token } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, tfa = tfa_token.is_some(), "log-in");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    let result = match client {
+                        Ok(c) => c.login(&email, &password, tfa_token.as_deref()).await,
+                        Err(e) => Err(e),
+                    };
+                    ApiResult::Login(result)
+                });
+            }
+            Effect::RequestSms { id, endpoint, email, password } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "SMS code request");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    ApiResult::Sms(match client {
+                        Ok(c) => c.request_sms(&email, &password).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Effect::GetUser { id, endpoint, token } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "get user");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    ApiResult::User(match client {
+                        Ok(c) => c.get_user(&token, GetUserOptions::full()).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Effect::Logout { id, endpoint, token } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "log-out");
+                let client = self.client(&endpoint);
+                let tx = self.tx.clone();
+                // Not cancellable by the screen: the server should hear about it even if the
+                // user quits right after.
+                self.essential.push(tokio::spawn(async move {
+                    let result = match client {
+                        Ok(c) => c.logout(&token).await,
+                        Err(e) => Err(e),
+                    };
+                    let _ = tx.send(Msg::Api { id, result: Box::new(ApiResult::Logout(result)) });
+                }));
+            }
+            Effect::SaveSession(session) => {
+                let Some(store) = self.store.clone() else { return };
+                tracing::info!(path = %store.path().display(), "saving the session");
+                self.spawn_store(move || StoreResult::Saved(store.save(&session).map_err(|e| e.to_string())));
+            }
+            Effect::DeleteSession => {
+                let Some(store) = self.store.clone() else { return };
+                tracing::info!(path = %store.path().display(), "deleting the stored session");
+                self.spawn_store(move || StoreResult::Deleted(store.delete().map_err(|e| e.to_string())));
+            }
+            Effect::Cancel(id) => {
+                if let Some((token, _)) = self.requests.remove(&id) {
+                    tracing::debug!(request = id.0, "cancelled");
+                    token.cancel();
+                }
+            }
+            Effect::Timer { after, msg } => {
+                let (tx, cancel) = (self.tx.clone(), self.cancel.clone());
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        () = tokio::time::sleep(after) => { let _ = tx.send(*msg); }
+                    }
+                });
+            }
+            Effect::DemoCode { wait } => {
+                let Some(code) = self.demo_code else { return };
+                let (tx, cancel) = (self.tx.clone(), self.cancel.clone());
+                let delay = if wait { until_next_totp_step() } else { Duration::ZERO };
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = cancel.cancelled() => {}
+                        () = tokio::time::sleep(delay) => { let _ = tx.send(Msg::DemoCode(code())); }
+                    }
+                });
+            }
+            Effect::Quit => {}
+        }
+    }
+
+    fn spawn_request(&mut self, id: RequestId, fut: impl Future<Output = ApiResult> + Send + 'static) {
+        let token = self.cancel.child_token();
+        let (tx, t) = (self.tx.clone(), token.clone());
+        let handle = tokio::spawn(async move {
+            tokio::select! {
+                biased;
+                () = t.cancelled() => {}
+                result = fut => {
+                    let _ = tx.send(Msg::Api { id, result: Box::new(result) });
+                }
+            }
+        });
+        self.requests.insert(id, (token, handle));
+    }
+
+    fn spawn_store(&mut self, work: impl FnOnce() -> StoreResult + Send + 'static) {
+        let tx = self.tx.clone();
+        self.essential.push(tokio::spawn(async move {
+            match tokio::task::spawn_blocking(work).await {
+                Ok(result) => {
+                    let _ = tx.send(Msg::Stored(result));
+                }
+                Err(e) => tracing::error!("session file task failed: {e}"),
+            }
+        }));
+    }
+
+    /// How many requests are still running (for tests).
+    pub fn running(&self) -> usize {
+        self.requests.values().filter(|(_, h)| !h.is_finished()).count()
+    }
+
+    /// Ends the runner: cancels the requests, and gives essential work (log-out, session file)
+    /// up to `grace` to finish.
+    pub async fn shutdown(mut self, grace: Duration) {
+        for (token, _) in self.requests.values() {
+            token.cancel();
+        }
+        let essential = std::mem::take(&mut self.essential);
+        if tokio::time::timeout(grace, futures::future::join_all(essential)).await.is_err() {
+            tracing::warn!("gave up waiting for the log-out call or the session file after {grace:?}");
+        }
+        self.cancel.cancel();
+    }
+}
+
+/// Time until the current 30-second TOTP step ends, plus a little so the new code is current.
+fn until_next_totp_step() -> Duration {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let into_step = now.as_millis() % 30_000;
+    Duration::from_millis((30_000 - into_step) as u64 + 150)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totp_steps_are_at_most_30_s_away() {
+        let d = until_next_totp_step();
+        assert!(d > Duration::from_millis(150) && d <= Duration::from_millis(30_150), "{d:?}");
+    }
+}
