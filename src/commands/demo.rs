@@ -1,10 +1,12 @@
 //! `demo` (the full-screen app against an in-process demo server) and `serve-demo`.
 
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use super::{Failure, Outcome};
-use crate::cli::{DemoServerArgs, ServeDemoArgs};
+use super::{Failure, Outcome, load_config};
+use crate::api::Endpoint;
+use crate::app::run::{DemoInfo, TuiOptions, run_tui};
+use crate::cli::{DemoArgs, DemoServerArgs, GlobalArgs, ServeDemoArgs};
 use crate::demo::{DEMO_LOGINS, DemoOptions, DemoServer, TFA_SECRET};
 
 /// The demo server's options from the command line.
@@ -18,6 +20,31 @@ pub fn demo_options(addr: SocketAddr, args: &DemoServerArgs) -> DemoOptions {
         rate_limit: args.rate_limit,
         ..DemoOptions::default()
     }
+}
+
+/// Runs the full-screen app against a demo server on a free loopback port, in this process.
+pub async fn run_demo(global: &GlobalArgs, args: DemoArgs) -> Outcome {
+    if global.api_url.is_some() || global.region.is_some() {
+        return Err(Failure::usage("`demo` runs its own server; drop --region / --api-url."));
+    }
+    let config = load_config()?;
+    let opts = demo_options(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), &args.server);
+    let server = DemoServer::start(opts)
+        .await
+        .map_err(|e| Failure::other(format!("Could not start the demo server: {e}")))?;
+    let endpoint = Endpoint::custom(&server.base_url()).map_err(Failure::other)?;
+    tracing::info!(url = %server.base_url(), "demo server started");
+    let result = run_tui(TuiOptions {
+        endpoint,
+        // The demo's sessions die with it: never let them replace a real stored session.
+        store: None,
+        config,
+        env_token: None,
+        demo: Some(DemoInfo { logins: DEMO_LOGINS, tfa_secret: TFA_SECRET }),
+    })
+    .await;
+    server.shutdown().await;
+    result.map_err(|e| Failure::other(format!("{e:#}")))
 }
 
 /// Serves the demo server until Ctrl-C.

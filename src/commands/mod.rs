@@ -8,6 +8,7 @@ mod demo;
 mod login;
 mod password;
 mod prompt;
+mod tui;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -53,7 +54,7 @@ type Outcome = Result<(), Failure>;
 /// Runs a command and maps its outcome to an exit code, printing the failure to stderr.
 pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
-        None => Err(Failure::usage("the full-screen app lands with the TUI; use a command (see --help)")),
+        None => tui::run_app(&cli.global).await,
         Some(command) => run_command(&cli.global, command).await,
     };
     match result {
@@ -67,7 +68,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 async fn run_command(global: &GlobalArgs, command: Command) -> Outcome {
     match command {
-        Command::Demo(_) => Err(Failure::usage("`demo` lands with the TUI; use `serve-demo` meanwhile")),
+        Command::Demo(args) => demo::run_demo(global, args).await,
         Command::ServeDemo(args) => demo::serve_demo(args).await,
         Command::Login(args) => login::login(global, args).await,
         Command::Logout => account::logout(global).await,
