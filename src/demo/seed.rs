@@ -78,7 +78,7 @@ pub(crate) fn load(now: DateTime<Utc>, generated: Generated) -> Result<Store, St
     if let Some((roles, rules)) = generated {
         let first = store.users.first_mut().ok_or("assets/demo/users.json has no users")?;
         let uid = first.profile.get("uid").and_then(Value::as_str).unwrap_or_default().to_string();
-        first.roles = Arc::new(generate::roles(roles, rules, &uid));
+        first.roles = Arc::from(generate::roles_json(roles, rules, &uid));
     }
     Ok(store)
 }
@@ -104,12 +104,13 @@ fn build_user(seed: SeedUser, all_orgs: &[Map<String, Value>]) -> Result<StoredU
         org.insert("org_roles".into(), org_roles);
         organizations.push(org);
     }
+    let roles = serde_json::to_string(&roles).map_err(|e| format!("{email}: roles: {e}"))?;
     let tfa =
         seed.demo.tfa_enabled.then(|| seed.demo.tfa_type.unwrap_or_else(|| "totp_authenticator".into()));
     Ok(StoredUser {
         key: email_key(&email),
         profile,
-        roles: Arc::new(roles),
+        roles: Arc::from(roles),
         password: seed.demo.password,
         tfa,
         organizations,
@@ -165,7 +166,7 @@ mod tests {
         assert_eq!(john.organizations.len(), 4);
         assert_eq!(john.organizations[0]["is_owner"], true);
         assert_eq!(john.organizations[1]["is_owner"], false);
-        assert_eq!(john.roles[0]["name"], "Developer");
+        assert_eq!(john.snapshot()["roles"][0]["name"], "Developer");
         assert!(!john.profile.contains_key("roles"));
         assert_eq!(store.users[1].tfa.as_deref(), Some("totp_authenticator"));
         assert!(!store.users[2].is_active());
@@ -180,9 +181,13 @@ mod tests {
     #[test]
     fn generated_roles_replace_the_first_users() {
         let store = load(Utc::now(), Some((3, 4))).unwrap_or_default();
-        let roles = store.users[0].roles.as_array().cloned().unwrap_or_default();
+        let roles = store.users[0].snapshot()["roles"].as_array().cloned().unwrap_or_default();
         assert_eq!(roles.len(), 3);
         assert_eq!(roles[0]["rules"].as_array().map(Vec::len), Some(4));
-        assert_eq!(store.users[1].roles[0]["name"], "Content Manager", "other users keep theirs");
+        assert_eq!(
+            store.users[1].snapshot()["roles"][0]["name"],
+            "Content Manager",
+            "other users keep theirs"
+        );
     }
 }

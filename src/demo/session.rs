@@ -13,15 +13,14 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
 use serde_json::{Value, json};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::clock::stamp;
-use super::http::{ApiFailure, CODE_NOT_ACTIVATED, FieldErrors, JsonBody, flag_on, json_response, notice};
+use super::http::{ApiFailure, CODE_NOT_ACTIVATED, FieldErrors, JsonBody, flag_on, notice};
 use super::outbox::{Draft, OutboxKind};
 use super::rules::{Field, field};
-use super::state::{AppState, OrgDetail, SmsCode, Store, UserView, email_key, lock, sms_code, token_tail};
+use super::state::{AppState, OrgDetail, SmsCode, Store, email_key, lock, sms_code, token_tail, user_answer};
 use crate::api::error::{CODE_INVALID_CREDENTIALS, CODE_TFA_INVALID, CODE_TFA_REQUIRED};
 
 /// Failed attempts in a row that lock an address.
@@ -197,12 +196,6 @@ fn credentials(user: &serde_json::Map<String, Value>) -> Result<(String, String)
     Ok((email, password))
 }
 
-#[derive(Serialize)]
-struct LoginAnswer {
-    notice: &'static str,
-    user: UserView,
-}
-
 /// `POST /v3/user-session`.
 pub(crate) async fn login(
     State(state): State<AppState>,
@@ -245,7 +238,7 @@ pub(crate) async fn login(
     tracing::info!(email = %u.email(), token = %token_tail(&token), "demo: logged in");
     let view = u.view(Some(&token), org_detail(&query));
     drop(store);
-    Ok(json_response(StatusCode::OK, &LoginAnswer { notice: "Login Successful.", user: view }))
+    Ok(user_answer(Some("Login Successful."), &view))
 }
 
 /// `DELETE /v3/user-session`: the token in the `authtoken` header stops working.

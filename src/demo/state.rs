@@ -8,14 +8,17 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use rand::{Rng, RngCore};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::clock::DemoClock;
 use super::faults::FaultState;
+use super::http::raw_json;
 use super::outbox::Outbox;
 use super::ratelimit::Limiter;
 
@@ -44,8 +47,9 @@ pub(crate) struct StoredUser {
     pub key: String,
     /// The fields clients see, except `roles`, `authtoken` and `organizations`.
     pub profile: Map<String, Value>,
-    /// Shared so that answering with a large generated role list copies a pointer only.
-    pub roles: Arc<Value>,
+    /// The role list as JSON text, serialised once: it is most of a large profile, and answers
+    /// paste it in as is instead of serialising thousands of rules on every request.
+    pub roles: Arc<str>,
     /// Kept in memory only, never logged. A demo with published passwords needs no hashing.
     pub password: String,
     /// `Some(tfa_type)` when log-in needs a second factor.
@@ -64,21 +68,67 @@ pub(crate) enum OrgDetail {
     WithRoles,
 }
 
-/// The `user` object of an answer, built without copying the role list.
-#[derive(Serialize)]
+/// The `user` object of an answer, built without copying or re-serialising the role list.
 pub(crate) struct UserView {
-    #[serde(flatten)]
     profile: Map<String, Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     authtoken: Option<String>,
-    #[serde(serialize_with = "serialize_arc")]
-    roles: Arc<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Arc<str>,
     organizations: Option<Vec<Map<String, Value>>>,
 }
 
-fn serialize_arc<S: Serializer>(v: &Arc<Value>, s: S) -> Result<S::Ok, S::Error> {
-    v.as_ref().serialize(s)
+/// Appends `v` as JSON. Writing to a `Vec` cannot fail, and these values (JSON values and
+/// strings) always serialise, so the fallback is never taken.
+fn push_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
+    if serde_json::to_writer(&mut *out, v).is_err() {
+        out.extend_from_slice(b"null");
+    }
+}
+
+impl UserView {
+    /// The user object as JSON text: the profile fields, then `authtoken`, `roles` and
+    /// `organizations`.
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.roles.len() + 4096);
+        let mut first = true;
+        let mut key = |out: &mut Vec<u8>, k: &str| {
+            out.push(if first { b'{' } else { b',' });
+            first = false;
+            push_json(out, k);
+            out.push(b':');
+        };
+        for (k, v) in &self.profile {
+            key(&mut out, k);
+            push_json(&mut out, v);
+        }
+        if let Some(token) = &self.authtoken {
+            key(&mut out, "authtoken");
+            push_json(&mut out, token);
+        }
+        key(&mut out, "roles");
+        out.extend_from_slice(self.roles.as_bytes());
+        if let Some(orgs) = &self.organizations {
+            key(&mut out, "organizations");
+            push_json(&mut out, orgs);
+        }
+        out.push(b'}');
+        out
+    }
+}
+
+/// `{"notice": ..., "user": {...}}`, or `{"user": {...}}` without a notice.
+pub(crate) fn user_answer(notice: Option<&str>, view: &UserView) -> Response {
+    let user = view.to_json();
+    let mut out = Vec::with_capacity(user.len() + 128);
+    out.push(b'{');
+    if let Some(n) = notice {
+        out.extend_from_slice(b"\"notice\":");
+        push_json(&mut out, &n);
+        out.push(b',');
+    }
+    out.extend_from_slice(b"\"user\":");
+    out.extend_from_slice(&user);
+    out.push(b'}');
+    raw_json(StatusCode::OK, out)
 }
 
 impl StoredUser {
@@ -123,7 +173,7 @@ impl StoredUser {
     /// Everything stored except the password and the 2FA flag, for tests.
     pub fn snapshot(&self) -> Value {
         let mut v = self.profile.clone();
-        v.insert("roles".into(), (*self.roles).clone());
+        v.insert("roles".into(), serde_json::from_str(&self.roles).unwrap_or(Value::Null));
         v.insert(
             "organizations".into(),
             Value::Array(self.organizations.iter().cloned().map(Value::Object).collect()),
@@ -285,6 +335,40 @@ mod tests {
         }
         assert_eq!(store.sessions.len(), MAX_SESSIONS);
         assert!(store.sessions.values().all(|s| s.user >= 5), "the oldest sessions went first");
+    }
+
+    #[test]
+    fn views_paste_the_role_text_and_add_what_was_asked() {
+        let org = |admin: bool| {
+            serde_json::json!({"uid": "o1", "name": "Org", "org_roles": [{"admin": admin}]})
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+        };
+        let user = StoredUser {
+            key: "a@b.c".into(),
+            profile: serde_json::json!({"uid": "blt1", "email": "a@b.c", "name": "\"quoted\""})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            roles: Arc::from(r#"[{"name":"R","rules":[]}]"#),
+            password: "secret".into(),
+            tfa: None,
+            organizations: vec![org(true)],
+        };
+        let parse = |v: UserView| serde_json::from_slice::<Value>(&v.to_json()).unwrap_or(Value::Null);
+        let plain = parse(user.view(Some("blt0123"), OrgDetail::None));
+        assert_eq!(
+            plain,
+            serde_json::json!({"uid": "blt1", "email": "a@b.c", "name": "\"quoted\"", "authtoken": "blt0123",
+                "roles": [{"name": "R", "rules": []}]})
+        );
+        let basic = parse(user.view(None, OrgDetail::Basic));
+        assert_eq!(basic["organizations"], serde_json::json!([{"uid": "o1", "name": "Org"}]));
+        assert!(basic.get("authtoken").is_none());
+        let full = parse(user.view(None, OrgDetail::WithRoles));
+        assert_eq!(full["organizations"][0]["org_roles"][0]["admin"], true);
+        assert!(!String::from_utf8_lossy(&user.view(None, OrgDetail::None).to_json()).contains("secret"));
     }
 
     #[test]

@@ -9,26 +9,17 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
-use serde::Serialize;
 
 use super::clock::stamp;
-use super::http::{ApiFailure, FieldErrors, JsonBody, json_response};
+use super::http::{ApiFailure, FieldErrors, JsonBody};
 use super::rules::{Field, check_company, check_digits, check_name, field};
 use super::session::{Authed, org_detail};
-use super::state::{AppState, OrgDetail, UserView, lock};
+use super::state::{AppState, OrgDetail, lock, user_answer};
 
 /// The fields `PUT /v3/user` may change.
 pub const EDITABLE_FIELDS: [&str; 5] =
     ["first_name", "last_name", "company", "mobile_number", "country_code"];
-
-#[derive(Serialize)]
-struct UserAnswer {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    notice: Option<&'static str>,
-    user: UserView,
-}
 
 /// `GET /v3/user`: the logged-in user, with its authtoken (the JS SDK only gives a user object
 /// its methods when the payload has one) and, when asked, its organisations.
@@ -42,7 +33,7 @@ pub(crate) async fn get_user(
     let user = store.users.get(authed.user).ok_or_else(ApiFailure::invalid_token)?;
     let view = user.view(Some(&authed.token), org_detail(&query));
     drop(store);
-    Ok(json_response(StatusCode::OK, &UserAnswer { notice: None, user: view }))
+    Ok(user_answer(None, &view))
 }
 
 /// Validates the editable fields present in `body`; returns the new values.
@@ -103,10 +94,7 @@ pub(crate) async fn update_user(
     tracing::info!(email = %user.email(), fields = ?changed, "demo: profile updated");
     let view = user.view(Some(&authed.token), OrgDetail::None);
     drop(store);
-    Ok(json_response(
-        StatusCode::OK,
-        &UserAnswer { notice: Some("Profile updated successfully."), user: view },
-    ))
+    Ok(user_answer(Some("Profile updated successfully."), &view))
 }
 
 #[cfg(test)]
