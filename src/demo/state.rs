@@ -85,10 +85,9 @@ fn push_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, v: &T) {
 }
 
 impl UserView {
-    /// The user object as JSON text: the profile fields, then `authtoken`, `roles` and
+    /// Appends the user object as JSON: the profile fields, then `authtoken`, `roles` and
     /// `organizations`.
-    pub fn to_json(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.roles.len() + 4096);
+    fn write_json(&self, out: &mut Vec<u8>) {
         let mut first = true;
         let mut key = |out: &mut Vec<u8>, k: &str| {
             out.push(if first { b'{' } else { b',' });
@@ -97,28 +96,26 @@ impl UserView {
             out.push(b':');
         };
         for (k, v) in &self.profile {
-            key(&mut out, k);
-            push_json(&mut out, v);
+            key(out, k);
+            push_json(out, v);
         }
         if let Some(token) = &self.authtoken {
-            key(&mut out, "authtoken");
-            push_json(&mut out, token);
+            key(out, "authtoken");
+            push_json(out, token);
         }
-        key(&mut out, "roles");
+        key(out, "roles");
         out.extend_from_slice(self.roles.as_bytes());
         if let Some(orgs) = &self.organizations {
-            key(&mut out, "organizations");
-            push_json(&mut out, orgs);
+            key(out, "organizations");
+            push_json(out, orgs);
         }
         out.push(b'}');
-        out
     }
 }
 
 /// `{"notice": ..., "user": {...}}`, or `{"user": {...}}` without a notice.
 pub(crate) fn user_answer(notice: Option<&str>, view: &UserView) -> Response {
-    let user = view.to_json();
-    let mut out = Vec::with_capacity(user.len() + 128);
+    let mut out = Vec::with_capacity(view.roles.len() + 4096);
     out.push(b'{');
     if let Some(n) = notice {
         out.extend_from_slice(b"\"notice\":");
@@ -126,7 +123,7 @@ pub(crate) fn user_answer(notice: Option<&str>, view: &UserView) -> Response {
         out.push(b',');
     }
     out.extend_from_slice(b"\"user\":");
-    out.extend_from_slice(&user);
+    view.write_json(&mut out);
     out.push(b'}');
     raw_json(StatusCode::OK, out)
 }
@@ -356,7 +353,12 @@ mod tests {
             tfa: None,
             organizations: vec![org(true)],
         };
-        let parse = |v: UserView| serde_json::from_slice::<Value>(&v.to_json()).unwrap_or(Value::Null);
+        let text = |v: UserView| {
+            let mut out = Vec::new();
+            v.write_json(&mut out);
+            out
+        };
+        let parse = |v: UserView| serde_json::from_slice::<Value>(&text(v)).unwrap_or(Value::Null);
         let plain = parse(user.view(Some("blt0123"), OrgDetail::None));
         assert_eq!(
             plain,
@@ -368,7 +370,7 @@ mod tests {
         assert!(basic.get("authtoken").is_none());
         let full = parse(user.view(None, OrgDetail::WithRoles));
         assert_eq!(full["organizations"][0]["org_roles"][0]["admin"], true);
-        assert!(!String::from_utf8_lossy(&user.view(None, OrgDetail::None).to_json()).contains("secret"));
+        assert!(!String::from_utf8_lossy(&text(user.view(None, OrgDetail::None))).contains("secret"));
     }
 
     #[test]
