@@ -12,13 +12,32 @@ use crate::store::StoredSession;
 #[derive(Debug)]
 pub enum Effect {
     /// `POST /v3/user-session`, with the 2FA code on the second step.
-    Login { id: RequestId, endpoint: Endpoint, email: String, password: SecretString, tfa_token: Option<String> },
+    Login {
+        id: RequestId,
+        endpoint: Endpoint,
+        email: String,
+        password: SecretString,
+        tfa_token: Option<String>,
+    },
     /// `POST /v3/user/request_token_sms`.
-    RequestSms { id: RequestId, endpoint: Endpoint, email: String, password: SecretString },
+    RequestSms {
+        id: RequestId,
+        endpoint: Endpoint,
+        email: String,
+        password: SecretString,
+    },
     /// `GET /v3/user` with everything the profile shows.
-    GetUser { id: RequestId, endpoint: Endpoint, token: SecretString },
+    GetUser {
+        id: RequestId,
+        endpoint: Endpoint,
+        token: SecretString,
+    },
     /// `DELETE /v3/user-session`.
-    Logout { id: RequestId, endpoint: Endpoint, token: SecretString },
+    Logout {
+        id: RequestId,
+        endpoint: Endpoint,
+        token: SecretString,
+    },
     /// Writes the session file (remember me).
     SaveSession(StoredSession),
     /// Deletes the session file.
@@ -26,9 +45,14 @@ pub enum Effect {
     /// Stops a request; its answer, if one still comes, is dropped.
     Cancel(RequestId),
     /// Sends `msg` back after `after`.
-    Timer { after: Duration, msg: Box<Msg> },
+    Timer {
+        after: Duration,
+        msg: Box<Msg>,
+    },
     /// Sends the demo 2FA user's code as [`Msg::DemoCode`]: now, or (`wait`) once the current
     /// one expires at the next 30-second boundary.
-    DemoCode { wait: bool },
+    DemoCode {
+        wait: bool,
+    },
     Quit,
 }

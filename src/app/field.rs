@@ -28,11 +28,13 @@ pub enum FieldKind {
 pub struct TextField {
     input: Input,
     kind: FieldKind,
+    /// Trim surrounding whitespace from pasted text even in a secret (tokens have none).
+    trim_paste: bool,
 }
 
 impl TextField {
     pub fn new(kind: FieldKind) -> Self {
-        TextField { input: Input::default(), kind }
+        TextField { input: Input::default(), kind, trim_paste: kind != FieldKind::Secret }
     }
 
     pub fn plain() -> Self {
@@ -41,6 +43,11 @@ impl TextField {
 
     pub fn secret() -> Self {
         Self::new(FieldKind::Secret)
+    }
+
+    /// A secret whose pasted value is trimmed: an authtoken never has spaces around it.
+    pub fn token() -> Self {
+        TextField { input: Input::default(), kind: FieldKind::Secret, trim_paste: true }
     }
 
     pub fn digits(max: usize) -> Self {
@@ -135,10 +142,10 @@ impl TextField {
     }
 
     /// Inserts pasted text at the cursor. Control characters (a trailing newline from a copied
-    /// token, a tab) are dropped; surrounding whitespace is trimmed except in secrets, where a
-    /// space may belong to the password.
+    /// token, a tab) are dropped; surrounding whitespace is trimmed except in a password, where
+    /// a space may belong to it.
     pub fn paste(&mut self, text: &str) {
-        let text = if self.is_secret() { text.trim_matches(['\r', '\n']) } else { text.trim() };
+        let text = if self.trim_paste { text.trim() } else { text.trim_matches(['\r', '\n']) };
         for c in text.chars() {
             if self.accepts(c) {
                 self.input.handle(InputRequest::InsertChar(c));

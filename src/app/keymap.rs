@@ -196,10 +196,9 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             vec![(Apply, vec![k(KeyCode::Enter)]), (ClearFilter, vec![k(KeyCode::Esc)])]
         }
         Context::Help => vec![(Close, vec![k(KeyCode::Esc), c('?'), c('q')])],
-        Context::Confirm => vec![
-            (Confirm, vec![c('y'), k(KeyCode::Enter)]),
-            (Cancel, vec![c('n'), k(KeyCode::Esc)]),
-        ],
+        Context::Confirm => {
+            vec![(Confirm, vec![c('y'), k(KeyCode::Enter)]), (Cancel, vec![c('n'), k(KeyCode::Esc)])]
+        }
     }
 }
 

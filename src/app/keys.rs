@@ -267,10 +267,7 @@ mod tests {
     fn events_are_normalised() {
         assert_eq!(Key::from_event(&ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Key::ch('G'));
         assert_eq!(Key::from_event(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Key::ch('?'));
-        assert_eq!(
-            Key::from_event(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)),
-            Key::plain(KeyCode::BackTab)
-        );
+        assert_eq!(Key::from_event(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Key::plain(KeyCode::BackTab));
         assert_eq!(Key::from_event(&ev(KeyCode::Tab, KeyModifiers::SHIFT)), Key::plain(KeyCode::BackTab));
         assert_eq!(
             Key::from_event(&ev(KeyCode::Char('L'), KeyModifiers::CONTROL | KeyModifiers::SHIFT)),

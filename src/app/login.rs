@@ -58,10 +58,17 @@ pub struct TfaStep {
 /// The last attempt, kept only while its error offers a retry.
 #[derive(Debug)]
 pub enum Attempt {
-    Password { email: String, password: SecretString },
+    Password {
+        email: String,
+        password: SecretString,
+    },
     Token(SecretString),
     /// The check of a stored or environment session at start.
-    Resume { email: String, token: SecretString, source: SessionSource },
+    Resume {
+        email: String,
+        token: SecretString,
+        source: SessionSource,
+    },
 }
 
 /// Where a session being opened came from.
@@ -127,7 +134,7 @@ impl LoginState {
             focus: Focus::Email,
             email: TextField::plain(),
             password: TextField::secret(),
-            token: TextField::secret(),
+            token: TextField::token(),
             reveal: false,
             remember: true,
             tfa: None,

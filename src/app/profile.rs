@@ -119,7 +119,10 @@ pub struct OrgRow {
 pub enum SettingsLine {
     Heading(String),
     /// An organisation, with its name when known.
-    Org { uid: String, name: Option<String> },
+    Org {
+        uid: String,
+        name: Option<String>,
+    },
     Stack(String),
     Blank,
     Note(String),
@@ -194,7 +197,8 @@ pub fn org_rows(user: &User) -> Vec<OrgRow> {
                 o.org_roles
                     .iter()
                     .map(|r| {
-                        let name = r.name.clone().or_else(|| r.uid.clone()).unwrap_or_else(|| "(role)".into());
+                        let name =
+                            r.name.clone().or_else(|| r.uid.clone()).unwrap_or_else(|| "(role)".into());
                         if r.admin == Some(true) { format!("{name} (admin)") } else { name }
                     })
                     .collect()

@@ -101,8 +101,10 @@ where
     Ok(())
 }
 
-/// The app's state at start: keymap (with the config's overrides), theme, demo panel.
-fn initial_app(opts: &TuiOptions, keymap: Keymap, viewport: (u16, u16)) -> App {
+/// The app's state at start: keymap (with the config's overrides), theme, demo panel. Also
+/// returns the config's problems, for [`start`] to show.
+pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>) {
+    let (keymap, problems) = Keymap::with_overrides(&opts.config.keys);
     let mut app = App::new(opts.endpoint.clone(), keymap, Theme::from_env(), viewport);
     app.can_remember = opts.store.is_some();
     app.demo = opts.demo.as_ref().map(|d| DemoPanel {
@@ -115,7 +117,7 @@ fn initial_app(opts: &TuiOptions, keymap: Keymap, viewport: (u16, u16)) -> App {
         code: None,
         ticking: false,
     });
-    app
+    (app, problems)
 }
 
 /// Decides how the app opens: the environment token, else the stored session (if it is for
@@ -161,12 +163,11 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
 /// the terminal back on every way out (return, error, panic through ratatui's hook, signals).
 pub async fn run_tui(opts: TuiOptions) -> color_eyre::Result<()> {
     let started = Instant::now();
-    let (keymap, problems) = Keymap::with_overrides(&opts.config.keys);
     let mut terminal = ratatui::try_init()?;
     install_paste_hook();
     let setup = crossterm::execute!(io::stdout(), EnableBracketedPaste);
     let result = match setup {
-        Ok(()) => run_on_terminal(&mut terminal, opts, keymap, problems, started).await,
+        Ok(()) => run_on_terminal(&mut terminal, opts, started).await,
         Err(e) => Err(e.into()),
     };
     let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
@@ -177,16 +178,19 @@ pub async fn run_tui(opts: TuiOptions) -> color_eyre::Result<()> {
 async fn run_on_terminal(
     terminal: &mut ratatui::DefaultTerminal,
     opts: TuiOptions,
-    keymap: Keymap,
-    problems: Vec<String>,
     started: Instant,
 ) -> color_eyre::Result<()> {
     let size = terminal.size()?;
-    let mut app = initial_app(&opts, keymap, (size.width, size.height));
+    let (mut app, problems) = initial_app(&opts, (size.width, size.height));
     let (tx, rx) = unbounded_channel();
     let cancel = CancellationToken::new();
     spawn_signal_watch(cancel.clone());
-    let mut runner = EffectRunner::new(ClientConfig::new(opts.endpoint.clone()), opts.store.clone(), tx, cancel.child_token());
+    let mut runner = EffectRunner::new(
+        ClientConfig::new(opts.endpoint.clone()),
+        opts.store.clone(),
+        tx,
+        cancel.child_token(),
+    );
     if opts.demo.is_some() {
         runner = runner.with_demo_code(crate::demo::totp_now);
     }
@@ -214,7 +218,8 @@ fn spawn_signal_watch(cancel: CancellationToken) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup())) else {
+        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        else {
             return;
         };
         tokio::select! {

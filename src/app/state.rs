@@ -46,14 +46,28 @@ pub enum Screen {
 pub enum RequestKind {
     /// A password log-in (with `tfa` on the second step). The credentials stay here so that a
     /// 2FA demand can go on to the code step without asking for them again.
-    Login { email: String, password: SecretString, tfa: bool, remember: bool },
+    Login {
+        email: String,
+        password: SecretString,
+        tfa: bool,
+        remember: bool,
+    },
     Sms,
     /// Checking a pasted authtoken with `GET /user`.
-    CheckToken { token: SecretString, remember: bool },
+    CheckToken {
+        token: SecretString,
+        remember: bool,
+    },
     /// Checking the stored or environment session at start.
-    Resume { auth: Authed, source: SessionSource },
+    Resume {
+        auth: Authed,
+        source: SessionSource,
+    },
     /// Loading the full profile after a log-in.
-    LoadProfile { auth: Authed, login_user: Box<User> },
+    LoadProfile {
+        auth: Authed,
+        login_user: Box<User>,
+    },
     Refresh,
     Logout,
 }

@@ -2,6 +2,21 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::api::Endpoint;
+
+/// A short name for where the app talks to, for narrow places: `NA`, `AZURE-EU`,
+/// `127.0.0.1:4010`.
+pub fn short_endpoint(endpoint: &Endpoint) -> String {
+    match endpoint {
+        Endpoint::Region(r) => r.id().to_uppercase(),
+        Endpoint::Custom(u) => match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => endpoint.origin(),
+        },
+    }
+}
+
 /// `2019-07-16T10:35:30.898Z` → `2019-07-16 10:35 UTC`. A value that is not a timestamp is
 /// shown as it came (it was sanitised on arrival).
 pub fn time(value: Option<&str>) -> String {
@@ -30,6 +45,13 @@ pub fn or_dash(value: Option<&str>) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_endpoints() {
+        assert_eq!(short_endpoint(&Endpoint::Region(crate::api::Region::AzureEu)), "AZURE-EU");
+        let custom = Endpoint::custom("http://127.0.0.1:4010").expect("valid");
+        assert_eq!(short_endpoint(&custom), "127.0.0.1:4010");
+    }
 
     #[test]
     fn times_are_readable() {

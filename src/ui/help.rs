@@ -10,6 +10,7 @@ use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::state::{App, Screen};
 use crate::ui::layout::help_area;
+use crate::ui::text::wrap;
 
 /// One line of help.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,36 +51,31 @@ pub fn lines(app: &App) -> Vec<HelpLine> {
             out.push(HelpLine::Binding { keys, description: action.description() });
         }
         if ctx == Context::Global {
-            out.push(HelpLine::Binding { keys: "ctrl-c".into(), description: "Quit (always, even in a text field)" });
+            out.push(HelpLine::Binding {
+                keys: "ctrl-c".into(),
+                description: "Quit (always, even in a text field)",
+            });
         }
         out.push(HelpLine::Blank);
     }
     if matches!(app.screen, Screen::Login(_)) {
         out.push(HelpLine::Note("In text fields, letters type themselves (q, ? too): use F1 for help."));
-        out.push(HelpLine::Note("Editing: ← → Home End, ctrl-w deletes a word, ctrl-u the line. Paste works."));
+        out.push(HelpLine::Note(
+            "Editing: ← → Home End, ctrl-w deletes a word, ctrl-u the line. Paste works.",
+        ));
         out.push(HelpLine::Blank);
     }
-    out.push(HelpLine::Note("Change a key in config.toml: [keys.<table>] action = \"key\" or [\"k1\", \"k2\"]."));
+    out.push(HelpLine::Note(
+        "Change a key in config.toml: [keys.<table>] action = \"key\" or [\"k1\", \"k2\"].",
+    ));
     out
 }
 
-/// How many lines the help has now (for scrolling).
-pub fn line_count(app: &App) -> usize {
-    lines(app).len()
-}
-
-pub fn render(frame: &mut Frame, app: &App) {
-    let Some(state) = app.help else { return };
-    let area: Rect = help_area(app.viewport);
+/// The help as drawn in a box `width` columns wide inside: descriptions and notes wrap, with
+/// continuation lines indented under the description.
+pub fn render_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let all = lines(app);
-    let page = area.height.saturating_sub(2) as usize;
-    let more = all.len() > page;
-    let title = if more {
-        format!(" Keys {}–{} of {} ", state.scroll + 1, (state.scroll + page).min(all.len()), all.len())
-    } else {
-        " Keys ".to_string()
-    };
     let key_width = all
         .iter()
         .filter_map(|l| match l {
@@ -88,24 +84,50 @@ pub fn render(frame: &mut Frame, app: &App) {
         })
         .max()
         .unwrap_or(0)
-        .min(area.width as usize / 3);
-    let text: Vec<Line> = all
-        .into_iter()
-        .skip(state.scroll)
-        .take(page)
-        .map(|l| match l {
-            HelpLine::Heading { title, table } => Line::from(vec![
+        .min(width / 3);
+    let desc_width = width.saturating_sub(key_width + 4).max(8);
+    let mut out = Vec::new();
+    for line in all {
+        match line {
+            HelpLine::Heading { title, table } => out.push(Line::from(vec![
                 Span::styled(title, theme.title()),
                 Span::styled(format!("  [keys.{table}]"), theme.dim()),
-            ]),
-            HelpLine::Binding { keys, description } => Line::from(vec![
-                Span::styled(format!("  {keys:<key_width$}  "), theme.key()),
-                Span::raw(description),
-            ]),
-            HelpLine::Note(text) => Line::from(Span::styled(text, theme.dim())),
-            HelpLine::Blank => Line::from(""),
-        })
-        .collect();
+            ])),
+            HelpLine::Binding { keys, description } => {
+                for (i, part) in wrap(description, desc_width).into_iter().enumerate() {
+                    let k = if i == 0 { keys.clone() } else { String::new() };
+                    out.push(Line::from(vec![
+                        Span::styled(format!("  {k:<key_width$}  "), theme.key()),
+                        Span::raw(part),
+                    ]));
+                }
+            }
+            HelpLine::Note(text) => {
+                out.extend(wrap(text, width).into_iter().map(|l| Line::from(Span::styled(l, theme.dim()))));
+            }
+            HelpLine::Blank => out.push(Line::from("")),
+        }
+    }
+    out
+}
+
+/// How many lines the help has at the current size (for scrolling).
+pub fn line_count(app: &App) -> usize {
+    render_lines(app, help_area(app.viewport).width.saturating_sub(2) as usize).len()
+}
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let Some(state) = app.help else { return };
+    let area: Rect = help_area(app.viewport);
+    let theme = &app.theme;
+    let all = render_lines(app, area.width.saturating_sub(2) as usize);
+    let page = area.height.saturating_sub(2) as usize;
+    let title = if all.len() > page {
+        format!(" Keys {}–{} of {} ", state.scroll + 1, (state.scroll + page).min(all.len()), all.len())
+    } else {
+        " Keys ".to_string()
+    };
+    let text: Vec<Line> = all.into_iter().skip(state.scroll).take(page).collect();
     let close = app.keymap.hint(Context::Help, Action::Close).unwrap_or_default();
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

@@ -32,7 +32,9 @@ pub fn help_hint(app: &App) -> Option<Hint> {
 fn text_focus(app: &App) -> bool {
     match &app.screen {
         Screen::Login(l) => {
-            l.tfa.is_some() || l.picker.as_ref().is_some_and(|p| p.custom.is_some()) || (l.picker.is_none() && l.focus.is_text())
+            l.tfa.is_some()
+                || l.picker.as_ref().is_some_and(|p| p.custom.is_some())
+                || (l.picker.is_none() && l.focus.is_text())
         }
         Screen::Profile(p) => p.filtering(),
     }
@@ -51,7 +53,10 @@ pub fn hints(app: &App) -> Vec<Hint> {
         match &app.screen {
             Screen::Login(l) => match (&l.picker, &l.tfa) {
                 (Some(p), _) if p.custom.is_some() => {
-                    vec![one(app, C::Region, Select, "use this URL", true), one(app, C::Region, Close, "back", true)]
+                    vec![
+                        one(app, C::Region, Select, "use this URL", true),
+                        one(app, C::Region, Close, "back", true),
+                    ]
                 }
                 (Some(_), _) => vec![
                     pair(app, C::Nav, Up, Down, "move"),
@@ -67,8 +72,10 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 ],
                 (None, None) => vec![
                     one(app, C::Login, Submit, "log in", tf),
-                    one(app, C::Login, NextField, "next field", tf),
+                    one(app, C::Login, NextField, "next", tf),
                     one(app, C::Login, ChooseRegion, "region", tf),
+                    help_hint(app),
+                    quit,
                     one(app, C::Login, ToggleSecret, "show/hide", tf),
                     one(
                         app,
@@ -78,8 +85,6 @@ pub fn hints(app: &App) -> Vec<Hint> {
                         tf,
                     ),
                     app.demo.as_ref().and_then(|_| one(app, C::Login, FillDemo, "demo login", tf)),
-                    help_hint(app),
-                    quit,
                 ],
             },
             Screen::Profile(p) if p.filtering() => vec![

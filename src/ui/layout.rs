@@ -47,11 +47,13 @@ pub struct ProfileLayout {
     pub filter: Option<Rect>,
 }
 
-/// Header lines for a given screen height: the full header when there is room, two lines
-/// (name and the essentials) on a short screen, one line on the smallest.
+/// Header lines for a given screen height: the full header (name, then every detail) when there
+/// is room, fewer details as the height shrinks, two lines (name and the essentials) on a short
+/// screen, the name alone on the smallest.
 pub fn header_lines(main_height: u16) -> u16 {
     match main_height {
-        20.. => 4,
+        22.. => 5,
+        18.. => 4,
         14.. => 2,
         _ => 1,
     }
@@ -103,7 +105,7 @@ mod tests {
     #[test]
     fn profile_fits_both_reference_sizes() {
         let big = profile(chrome(Rect::new(0, 0, 80, 24)).main, false);
-        assert_eq!((big.header.height, big.tabs.height, big.body.height), (4, 1, 16));
+        assert_eq!((big.header.height, big.tabs.height, big.body.height), (5, 1, 16));
         let small = profile(chrome(Rect::new(0, 0, 40, 15)).main, true);
         assert_eq!((small.header.height, small.body.height), (2, 10));
         assert_eq!(profile_body_height((40, 15), true), 10);

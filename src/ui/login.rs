@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use super::login_side;
-use super::widgets::confirm::textwrap_len;
+use super::text::{wrap, wrapped_len};
 use super::widgets::field::{self, FieldView};
 use super::widgets::spinner;
 use crate::app::field::TextField;
@@ -23,13 +23,14 @@ const CARD_MAX_WIDTH: u16 = 62;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
     let (form_area, side) = login_side::split(area, app);
-    let lines_needed = content_height(app, l, form_area.width.saturating_sub(4), true);
+    let card_width = CARD_MAX_WIDTH.min(form_area.width);
+    // Inside the border and the one-column margin on each side.
+    let inner_width = card_width.saturating_sub(4);
+    let lines_needed = content_height(app, l, inner_width, true);
     let roomy = lines_needed + 2 <= form_area.height;
-    let needed = if roomy { lines_needed } else { content_height(app, l, form_area.width.saturating_sub(4), false) };
-    let card = form_area.centered(
-        Constraint::Length(CARD_MAX_WIDTH.min(form_area.width)),
-        Constraint::Length((needed + 2).min(form_area.height)),
-    );
+    let needed = if roomy { lines_needed } else { content_height(app, l, inner_width, false) };
+    let card = form_area
+        .centered(Constraint::Length(card_width), Constraint::Length((needed + 2).min(form_area.height)));
     let title = if l.tfa.is_some() { " Two-factor authentication " } else { " Log in to Contentstack " };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -53,33 +54,37 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
 /// Lines the card's content needs at `width`, roomy (with spacing) or compact.
 fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool) -> u16 {
     let status = status_lines(app, l, width);
+    let status = status + u16::from(roomy && status > 0);
     let base = match (&l.tfa, l.method) {
         (Some(_), _) => {
-            let msg = l.tfa.as_ref().map(|t| textwrap_len(&t.server_message, width as usize)).unwrap_or(1) as u16;
+            let msg =
+                l.tfa.as_ref().map(|t| wrapped_len(&t.server_message, width as usize)).unwrap_or(1) as u16;
             if roomy { 6 + msg } else { 3 + msg.min(2) }
         }
-        (None, Method::Password) => {
+        // Region, (origin), the method, the fields, remember me, the button; compact keeps
+        // the region, the fields and the button.
+        (None, method) => {
+            let fields = if method == Method::Password { 2 } else { 1 };
+            let remember = u16::from(app.can_remember);
             if roomy {
-                11
+                7 + u16::from(origin_fits(app, width)) + fields + remember
             } else {
-                6
-            }
-        }
-        (None, Method::Token) => {
-            if roomy {
-                10
-            } else {
-                5
+                2 + fields + remember
             }
         }
     };
     base + status + u16::from(app.demo.is_some() && !login_side::has_room(app))
 }
 
+/// Whether the API's address fits under the region name.
+fn origin_fits(app: &App, width: u16) -> bool {
+    LABEL as usize + app.endpoint.origin().chars().count() <= width as usize
+}
+
 /// The error or busy line(s) under the fields.
 fn status_lines(app: &App, l: &LoginState, width: u16) -> u16 {
     if let Some(e) = &l.error {
-        1 + textwrap_len(&e.message, width.saturating_sub(2) as usize) as u16
+        1 + wrapped_len(&e.message, width as usize) as u16
     } else if busy_label(app).is_some() {
         1
     } else {
@@ -126,14 +131,31 @@ fn label<'a>(text: &'a str, focused: bool, theme: &Theme) -> Vec<Span<'a>> {
 }
 
 /// A label, then a text field, then an optional key hint at the right.
-fn field_row(frame: &mut Frame, row: Rect, text: &str, view: &FieldView, hint: Option<String>, theme: &Theme) {
+fn field_row(
+    frame: &mut Frame,
+    row: Rect,
+    text: &str,
+    view: &FieldView,
+    hint: Option<String>,
+    theme: &Theme,
+) {
     let hint_width = hint.as_ref().map(|h| h.chars().count() as u16 + 1).unwrap_or(0);
     let [lab, value, right] =
-        Layout::horizontal([Constraint::Length(LABEL), Constraint::Min(4), Constraint::Length(hint_width)]).areas(row);
+        Layout::horizontal([Constraint::Length(LABEL), Constraint::Min(4), Constraint::Length(hint_width)])
+            .areas(row);
     frame.render_widget(Paragraph::new(Line::from(label(text, view.focused, theme))), lab);
     field::render(frame, value, view, theme);
     if let Some(h) = hint {
         frame.render_widget(Paragraph::new(Span::styled(format!(" {h}"), theme.dim())), right);
+    }
+}
+
+/// Adds a hint at the end of a row only if the whole row still fits: hints are the first thing
+/// to go on a narrow screen (the footer and help still show them).
+fn push_if_fits<'a>(spans: &mut Vec<Span<'a>>, hint: Span<'a>, width: u16) {
+    let used: usize = spans.iter().map(|s| s.width()).sum();
+    if used + hint.width() <= width as usize {
+        spans.push(hint);
     }
 }
 
@@ -147,26 +169,34 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
     let mut rows = Rows { area, y: area.y, roomy };
     if let Some(r) = rows.next(1) {
         let mut spans = label("Region", l.focus == Focus::Region, t);
-        spans.push(Span::styled(app.endpoint.label(), t.title()));
+        let long = LABEL as usize + app.endpoint.label().chars().count() <= r.width as usize;
+        let region = if long { app.endpoint.label() } else { super::format::short_endpoint(&app.endpoint) };
+        spans.push(Span::styled(region, t.title()));
         if let Some(k) = key(app, Context::Login, Action::ChooseRegion) {
-            spans.push(Span::styled(format!("  {k} change"), t.dim()));
+            push_if_fits(&mut spans, Span::styled(format!("  {k} change"), t.dim()), r.width);
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
     }
-    if roomy && let Some(r) = rows.next(1) {
+    if roomy
+        && origin_fits(app, area.width)
+        && let Some(r) = rows.next(1)
+    {
         let spans = vec![Span::raw(" ".repeat(LABEL as usize)), Span::styled(app.endpoint.origin(), t.dim())];
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
     }
     rows.space();
-    if let Some(r) = rows.next(1) {
+    if roomy && let Some(r) = rows.next(1) {
         let choice = |on: bool, text: &'static str| {
-            Span::styled(format!("{} {text}  ", if on { "●" } else { "○" }), if on { t.title() } else { t.label() })
+            Span::styled(
+                format!("{} {text}  ", if on { "●" } else { "○" }),
+                if on { t.title() } else { t.label() },
+            )
         };
         let mut spans = label("With", false, t);
         spans.push(choice(l.method == Method::Password, "Password"));
         spans.push(choice(l.method == Method::Token, "Authtoken"));
         if let Some(k) = key(app, Context::Login, Action::SwitchMethod) {
-            spans.push(Span::styled(k, t.dim()));
+            push_if_fits(&mut spans, Span::styled(k, t.dim()), r.width);
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
     }
@@ -187,7 +217,14 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
         }
         Method::Token => {
             if let Some(r) = rows.next(1) {
-                field_row(frame, r, "Authtoken", &view(l, &l.token, Focus::Token, "paste it here"), reveal, t);
+                field_row(
+                    frame,
+                    r,
+                    "Authtoken",
+                    &view(l, &l.token, Focus::Token, "paste it here"),
+                    reveal,
+                    t,
+                );
             }
         }
     }
@@ -198,7 +235,10 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
         let mut spans = label("", l.focus == Focus::Remember, t);
         spans.truncate(1);
         let style = if l.focus == Focus::Remember { t.accent() } else { t.label() };
-        spans.push(Span::styled(format!("[{}] Remember me on this computer", if l.remember { "x" } else { " " }), style));
+        spans.push(Span::styled(
+            format!("[{}] Remember me on this computer", if l.remember { "x" } else { " " }),
+            style,
+        ));
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
     }
     rows.space();
@@ -219,6 +259,7 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
     {
         login_side::render_inline(frame, r, app);
     }
+    rows.space();
     render_status(frame, rows.rest(), app, l);
 }
 
@@ -227,14 +268,18 @@ fn render_tfa(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: b
     let Some(tfa) = &l.tfa else { return };
     let mut rows = Rows { area, y: area.y, roomy };
     if let Some(r) = rows.next(1) {
-        let spans = vec![
-            Span::styled(tfa.email.clone(), t.title()),
-            Span::styled(format!(" · {}", app.endpoint.label()), t.dim()),
-        ];
+        let region =
+            if tfa.email.chars().count() + app.endpoint.label().chars().count() + 3 <= r.width as usize {
+                app.endpoint.label()
+            } else {
+                super::format::short_endpoint(&app.endpoint)
+            };
+        let spans =
+            vec![Span::styled(tfa.email.clone(), t.title()), Span::styled(format!(" · {region}"), t.dim())];
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
     }
     rows.space();
-    let msg_lines = textwrap_len(&tfa.server_message, area.width as usize) as u16;
+    let msg_lines = wrapped_len(&tfa.server_message, area.width as usize) as u16;
     let msg_lines = if roomy { msg_lines } else { msg_lines.min(2) };
     if let Some(r) = rows.next(msg_lines.max(1)) {
         let text = if tfa.server_message.is_empty() {
@@ -242,11 +287,15 @@ fn render_tfa(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: b
         } else {
             tfa.server_message.clone()
         };
-        frame.render_widget(Paragraph::new(Span::styled(text, t.label())).wrap(Wrap { trim: true }), r);
+        let lines: Vec<Line> = wrap(&text, r.width as usize)
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, t.label())))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), r);
     }
     rows.space();
     if let Some(r) = rows.next(1) {
-        let view = FieldView { field: &tfa.code, focused: true, reveal: true, placeholder: "123456" };
+        let view = FieldView { field: &tfa.code, focused: true, reveal: true, placeholder: "6 digits" };
         let [row, _] = Layout::horizontal([Constraint::Length(LABEL + 10), Constraint::Min(0)]).areas(r);
         field_row(frame, row, "Code", &view, None, t);
     }
@@ -256,10 +305,14 @@ fn render_tfa(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: b
             Line::from(Span::styled("✓ A code was sent by SMS: enter it above.", t.ok()))
         } else {
             let k = key(app, Context::Tfa, Action::RequestSms).unwrap_or_default();
-            Line::from(vec![Span::styled("No app at hand? ", t.dim()), Span::styled(k, t.key()), Span::styled(" sends it by SMS.", t.dim())])
+            Line::from(vec![
+                Span::styled(k, t.key()),
+                Span::styled(" sends the code by SMS instead", t.dim()),
+            ])
         };
         frame.render_widget(Paragraph::new(line), r);
     }
+    rows.space();
     render_status(frame, rows.rest(), app, l);
 }
 
@@ -269,21 +322,14 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
         return;
     }
     let t = &app.theme;
-    let area = if area.height > status_lines(app, l, area.width) && l.error.is_some() {
-        // A spacer above the error when there is room for it.
-        Rect { y: area.y + 1, height: area.height - 1, ..area }
-    } else {
-        area
-    };
     let lines = if let Some(e) = &l.error {
-        vec![
-            Line::from(vec![Span::styled("✗ ", t.error()), Span::styled(e.title.clone(), t.error())]),
-            Line::from(Span::raw(e.message.clone())),
-        ]
+        let mut lines = vec![Line::from(Span::styled(format!("✗ {}", e.title), t.error()))];
+        lines.extend(wrap(&e.message, area.width as usize).into_iter().map(Line::from));
+        lines
     } else if let Some(label) = busy_label(app) {
         vec![Line::from(Span::styled(format!("{} {label}", spinner::frame(app.spinner)), t.accent()))]
     } else {
         return;
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    frame.render_widget(Paragraph::new(lines), area);
 }

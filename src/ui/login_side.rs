@@ -5,14 +5,16 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
+use crate::ui::text::wrap;
 
 /// The panel goes beside the form from this width on.
 const SIDE_FROM_WIDTH: u16 = 78;
-const SIDE_WIDTH: u16 = 30;
+/// Wide enough for the 32-character TOTP secret on one line.
+const SIDE_WIDTH: u16 = 34;
 
 /// Whether the panel fits beside the form.
 pub fn has_room(app: &App) -> bool {
@@ -36,20 +38,31 @@ fn fill_key(app: &App) -> Option<String> {
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let Some(demo) = &app.demo else { return };
     let t = &app.theme;
+    let width = area.width.saturating_sub(2) as usize;
+    let indented = |text: &str, style| -> Vec<Line<'static>> {
+        wrap(text, width.saturating_sub(2))
+            .into_iter()
+            .map(|l| Line::from(Span::styled(format!("  {l}"), style)))
+            .collect()
+    };
     let mut lines: Vec<Line> = Vec::new();
     for login in &demo.logins {
         lines.push(Line::from(Span::styled(login.email.clone(), t.accent())));
         if !login.password.is_empty() {
-            lines.push(Line::from(vec![Span::styled("  password ", t.dim()), Span::raw(login.password.clone())]));
+            lines.push(Line::from(vec![
+                Span::styled("  password ", t.dim()),
+                Span::raw(login.password.clone()),
+            ]));
         }
-        lines.push(Line::from(Span::styled(format!("  {}", login.note), t.dim())));
+        lines.extend(indented(&login.note, t.dim()));
     }
     lines.push(Line::from(""));
     lines.push(Line::from(vec![
-        Span::styled("2FA code now ", t.label()),
+        Span::styled("2FA code now  ", t.label()),
         Span::styled(demo.code.clone().unwrap_or_else(|| "…".into()), t.title()),
     ]));
-    lines.push(Line::from(Span::styled(format!("secret {}", demo.tfa_secret), t.dim())));
+    lines.push(Line::from(Span::styled("TOTP secret", t.label())));
+    lines.push(Line::from(Span::styled(demo.tfa_secret.clone(), t.dim())));
     if let Some(k) = fill_key(app) {
         lines.push(Line::from(""));
         lines.push(Line::from(vec![Span::styled(k, t.key()), Span::styled(" fills the form", t.dim())]));
@@ -58,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .border_type(BorderType::Rounded)
         .border_style(t.dim())
         .title(Span::styled(" Demo server ", t.title()));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// The one-line version, inside the form.

@@ -12,6 +12,7 @@ pub mod profile_header;
 pub mod profile_tabs;
 pub mod region_picker;
 pub mod roles_tab;
+pub mod text;
 pub mod theme;
 pub mod widgets;
 

@@ -62,12 +62,14 @@ fn render_filter(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     let count_width = count.width() as u16 + 2;
     let label = Rect { width: 2.min(area.width), ..area };
     frame.render_widget(Paragraph::new(Span::styled("/ ", theme.key())), label);
-    let value = Rect {
-        x: area.x + label.width,
-        width: area.width.saturating_sub(label.width + count_width),
-        ..area
+    let value =
+        Rect { x: area.x + label.width, width: area.width.saturating_sub(label.width + count_width), ..area };
+    let view = FieldView {
+        field: &p.filter,
+        focused: p.editing_filter,
+        reveal: true,
+        placeholder: "type to filter",
     };
-    let view = FieldView { field: &p.filter, focused: p.editing_filter, reveal: true, placeholder: "type to filter" };
     field::render(frame, value, &view, theme);
     let style = if p.tree.match_count() == 0 && !p.filter.is_empty() { theme.warn() } else { theme.dim() };
     let rest = Rect { x: value.right(), width: area.right().saturating_sub(value.right()), ..area };

@@ -15,26 +15,31 @@ pub fn render_orgs(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Them
         return;
     }
     let wide = area.width >= 70;
-    let header: Vec<&str> = if wide { vec!["", "Organisation", "UID", "Your roles"] } else { vec!["", "Organisation", "UID"] };
-    let rows = p.orgs.iter().skip(p.orgs_scroll.offset).take(area.height.saturating_sub(1) as usize).map(|o: &OrgRow| {
-        let mut cells = vec![
-            Cell::from(Span::styled(o.relation.label(), theme.label())),
-            Cell::from(o.name.clone().unwrap_or_else(|| "(name not sent)".into())),
-            Cell::from(Span::styled(o.uid.clone(), theme.dim())),
-        ];
-        if wide {
-            cells.push(Cell::from(if o.roles.is_empty() { "—".to_string() } else { o.roles.join(", ") }));
-        }
-        Row::new(cells)
-    });
+    let header: Vec<&str> =
+        if wide { vec!["", "Organisation", "UID", "Your roles"] } else { vec!["", "Organisation", "UID"] };
+    let rows = p.orgs.iter().skip(p.orgs_scroll.offset).take(area.height.saturating_sub(1) as usize).map(
+        |o: &OrgRow| {
+            let mut cells = vec![
+                Cell::from(Span::styled(o.relation.label(), theme.label())),
+                Cell::from(o.name.clone().unwrap_or_else(|| "(name not sent)".into())),
+                Cell::from(Span::styled(o.uid.clone(), theme.dim())),
+            ];
+            if wide {
+                cells.push(Cell::from(if o.roles.is_empty() {
+                    "—".to_string()
+                } else {
+                    o.roles.join(", ")
+                }));
+            }
+            Row::new(cells)
+        },
+    );
     let widths: Vec<Constraint> = if wide {
         vec![Constraint::Length(6), Constraint::Fill(2), Constraint::Length(22), Constraint::Fill(2)]
     } else {
         vec![Constraint::Length(6), Constraint::Fill(1), Constraint::Length(20)]
     };
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(theme.title()))
-        .column_spacing(1);
+    let table = Table::new(rows, widths).header(Row::new(header).style(theme.title())).column_spacing(1);
     frame.render_widget(table, area);
 }
 
@@ -51,7 +56,9 @@ pub fn render_settings(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &
                 Span::raw(name.clone().unwrap_or_else(|| uid.clone())),
                 Span::styled(if name.is_some() { format!("  {uid}") } else { String::new() }, theme.dim()),
             ]),
-            SettingsLine::Stack(key) => Line::from(vec![Span::styled("  ★ stack ", theme.label()), Span::raw(key.clone())]),
+            SettingsLine::Stack(key) => {
+                Line::from(vec![Span::styled("  ★ stack ", theme.label()), Span::raw(key.clone())])
+            }
             SettingsLine::Note(t) => Line::from(Span::styled(format!("  {t}"), theme.dim())),
             SettingsLine::Blank => Line::from(""),
         })
@@ -67,7 +74,9 @@ pub fn render_raw(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme
         .enumerate()
         .skip(p.raw_scroll.offset)
         .take(area.height as usize)
-        .map(|(i, l)| Line::from(vec![Span::styled(format!("{:>digits$} ", i + 1), theme.dim()), Span::raw(l.as_str())]))
+        .map(|(i, l)| {
+            Line::from(vec![Span::styled(format!("{:>digits$} ", i + 1), theme.dim()), Span::raw(l.as_str())])
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
 }

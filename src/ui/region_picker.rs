@@ -1,32 +1,44 @@
-//! The region picker: the seven Contentstack regions and a custom API URL, whose refusal reason
-//! (from `Endpoint::custom`) shows under the field.
+//! The region picker: the seven Contentstack regions and a custom API URL. While the URL is
+//! typed, the box shows only the field and, under it, the reason a URL was refused (the
+//! sentence from `Endpoint::custom`), so the reason fits even on a small screen.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 use super::layout::popup;
-use super::widgets::confirm::textwrap_len;
+use super::text::wrap;
+use super::theme::Theme;
 use super::widgets::field::{self, FieldView};
 use crate::api::{Endpoint, Region};
+use crate::app::field::TextField;
 use crate::app::login::{CUSTOM_ROW, RegionPicker};
 use crate::app::state::App;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &RegionPicker) {
-    let t = &app.theme;
     let width = 64.min(area.width);
-    let inner_width = width.saturating_sub(4) as usize;
-    let error_lines = picker.error.as_ref().map(|e| textwrap_len(e, inner_width) as u16).unwrap_or(0);
-    let extra = if picker.custom.is_some() { 2 + error_lines } else { 0 };
-    let rect = popup(area, width, RegionPicker::rows() as u16 + 2 + extra);
+    match &picker.custom {
+        Some(input) => render_custom(frame, area, width, app, input, picker.error.as_deref()),
+        None => render_list(frame, area, width, app, picker),
+    }
+}
+
+fn boxed(frame: &mut Frame, rect: Rect, title: &str, t: &Theme) -> Rect {
     frame.render_widget(Clear, rect);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(t.accent())
-        .title(Span::styled(" Region ", t.title()));
-    let inner = block.inner(rect).inner(ratatui::layout::Margin::new(1, 0));
+        .title(Span::styled(format!(" {title} "), t.title()));
+    let inner = block.inner(rect).inner(Margin::new(1, 0));
     frame.render_widget(block, rect);
+    inner
+}
+
+fn render_list(frame: &mut Frame, area: Rect, width: u16, app: &App, picker: &RegionPicker) {
+    let t = &app.theme;
+    let rect = popup(area, width, RegionPicker::rows() as u16 + 2);
+    let inner = boxed(frame, rect, "Region", t);
     let show_host = inner.width >= 56;
     let mut lines: Vec<Line> = Region::ALL
         .iter()
@@ -49,24 +61,42 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &RegionPicker) {
         Endpoint::Region(_) => "  Custom URL…".to_string(),
     };
     lines.push(row(vec![Span::raw(custom_label)], picker.selected == CUSTOM_ROW, inner.width, t));
-    let [list, below] =
-        Layout::vertical([Constraint::Length(lines.len() as u16), Constraint::Min(0)]).areas(inner);
-    frame.render_widget(Paragraph::new(lines), list);
-    if let Some(input) = &picker.custom {
-        let [_, field_row, error] =
-            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(below);
-        let [label, value] = Layout::horizontal([Constraint::Length(5), Constraint::Min(1)]).areas(field_row);
-        frame.render_widget(Paragraph::new(Span::styled("URL ", t.accent())), label);
-        let view = FieldView { field: input, focused: true, reveal: true, placeholder: "https://api.example.com" };
-        field::render(frame, value, &view, t);
-        if let Some(e) = &picker.error {
-            frame.render_widget(Paragraph::new(Span::styled(e.clone(), t.error())).wrap(Wrap { trim: true }), error);
-        }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_custom(
+    frame: &mut Frame,
+    area: Rect,
+    width: u16,
+    app: &App,
+    input: &TextField,
+    error: Option<&str>,
+) {
+    let t = &app.theme;
+    let text_width = width.saturating_sub(4) as usize;
+    let note = "https://host[:port], or http:// for this machine only.";
+    let error_lines = error.map(|e| wrap(e, text_width)).unwrap_or_default();
+    let note_lines = wrap(note, text_width);
+    let height = 1 + 1 + note_lines.len() + usize::from(!error_lines.is_empty()) + error_lines.len();
+    let rect = popup(area, width, height as u16 + 2);
+    let inner = boxed(frame, rect, "Custom API URL", t);
+    let [field_row, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+    let [label, value] = Layout::horizontal([Constraint::Length(5), Constraint::Min(1)]).areas(field_row);
+    frame.render_widget(Paragraph::new(Span::styled("URL ", t.accent())), label);
+    let view =
+        FieldView { field: input, focused: true, reveal: true, placeholder: "https://api.example.com" };
+    field::render(frame, value, &view, t);
+    let mut lines = vec![Line::from("")];
+    lines.extend(note_lines.into_iter().map(|l| Line::from(Span::styled(l, t.dim()))));
+    if !error_lines.is_empty() {
+        lines.push(Line::from(Span::styled("✗ Not used:", t.error())));
+        lines.extend(error_lines.into_iter().map(Line::from));
     }
+    frame.render_widget(Paragraph::new(lines), rest);
 }
 
 /// A list row, reversed when selected (visible without colour).
-fn row<'a>(spans: Vec<Span<'a>>, selected: bool, width: u16, t: &crate::ui::theme::Theme) -> Line<'a> {
+fn row<'a>(spans: Vec<Span<'a>>, selected: bool, width: u16, t: &Theme) -> Line<'a> {
     let line = Line::from(spans);
     if selected {
         let pad = (width as usize).saturating_sub(line.width());

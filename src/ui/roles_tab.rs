@@ -11,7 +11,11 @@ use crate::ui::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme) {
     if p.tree.is_empty() {
-        let text = if p.filter.is_empty() { "No stack roles in this profile." } else { "Nothing matches the filter." };
+        let text = if p.filter.is_empty() {
+            "No stack roles in this profile."
+        } else {
+            "Nothing matches the filter."
+        };
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), area);
         return;
     }
@@ -34,7 +38,10 @@ pub fn render(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme) {
                 Tone::Granted => theme.ok(),
                 Tone::Denied => theme.error(),
             };
-            spans.push(Span::styled(part.text.into_owned(), if row.matched { style.patch(theme.highlight()) } else { style }));
+            spans.push(Span::styled(
+                part.text.into_owned(),
+                if row.matched { style.patch(theme.highlight()) } else { style },
+            ));
         }
         let line = Line::from(spans);
         lines.push(if i == cursor.selected() { line.style(theme.selected()) } else { line });

@@ -113,7 +113,12 @@ fn fill_demo(app: &mut App) {
     l.error = None;
 }
 
-fn missing(l: &mut super::super::login::LoginState, focus: Focus, title: &str, message: String) -> Vec<Effect> {
+fn missing(
+    l: &mut super::super::login::LoginState,
+    focus: Focus,
+    title: &str,
+    message: String,
+) -> Vec<Effect> {
     l.focus = focus;
     l.error = Some(form_error(title, message, false));
     Vec::new()
@@ -167,8 +172,12 @@ fn start_login(
     remember: bool,
 ) -> Vec<Effect> {
     let endpoint = app.endpoint.clone();
-    let kind =
-        RequestKind::Login { email: email.clone(), password: password.clone(), tfa: tfa_token.is_some(), remember };
+    let kind = RequestKind::Login {
+        email: email.clone(),
+        password: password.clone(),
+        tfa: tfa_token.is_some(),
+        remember,
+    };
     let id = app.start_request(kind);
     vec![Effect::Login { id, endpoint, email, password, tfa_token }]
 }
@@ -390,7 +399,11 @@ pub(super) fn on_sms_result(app: &mut App, result: Result<Notice, ApiError>) -> 
             if let Some(t) = &mut l.tfa {
                 t.sms_sent = true;
             }
-            let text = if notice.notice.is_empty() { "A code was sent to your mobile.".into() } else { notice.notice };
+            let text = if notice.notice.is_empty() {
+                "A code was sent to your mobile.".into()
+            } else {
+                notice.notice
+            };
             vec![app.toast(ToastLevel::Info, text)]
         }
         Err(e) => {

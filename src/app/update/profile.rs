@@ -137,7 +137,10 @@ fn on_filter_key(app: &mut App, ev: &KeyEvent, key: Key) -> Vec<Effect> {
             p.filter.clear();
             p.tree.set_filter("");
         }
-        Some(a @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom)) => {
+        Some(
+            a
+            @ (Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom),
+        ) => {
             navigate(app, a);
             return Vec::new();
         }

@@ -212,7 +212,8 @@ pub(super) fn enter_profile(app: &mut App, auth: Authed, user: User) -> Vec<Effe
     let mut effects = app.cancel_where(RequestKind::on_login_screen);
     let email = if user.email.is_empty() { auth.email.clone() } else { user.email.clone() };
     let user = Arc::new(user);
-    let resume = app.resume.take().filter(|r| r.email.eq_ignore_ascii_case(&email) && r.endpoint == auth.endpoint);
+    let resume =
+        app.resume.take().filter(|r| r.email.eq_ignore_ascii_case(&email) && r.endpoint == auth.endpoint);
     let profile = match resume {
         Some(r) => {
             let mut p = r.profile;
@@ -252,7 +253,8 @@ pub(super) fn session_expired(app: &mut App) -> Vec<Effect> {
         Screen::Login(_) => None,
     };
     if let Some(profile) = profile {
-        app.resume = Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile });
+        app.resume =
+            Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile });
     }
     let mut effects = to_login(app, &session.email);
     if let Some(l) = app.login_mut() {

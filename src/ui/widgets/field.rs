@@ -42,7 +42,11 @@ pub fn render(frame: &mut Frame, area: Rect, view: &FieldView, theme: &Theme) {
             Span::styled(" ".repeat(width.saturating_sub(view.placeholder.chars().count())), base),
         ])
     } else {
-        let shown = if masked { visible_mask(view.field.char_count(), scroll, width) } else { visible(view.field.value(), scroll, width) };
+        let shown = if masked {
+            visible_mask(view.field.char_count(), scroll, width)
+        } else {
+            visible(view.field.value(), scroll, width)
+        };
         let pad = width.saturating_sub(shown.chars().map(|c| c.width().unwrap_or(0)).sum());
         Line::from(vec![Span::styled(shown, base), Span::styled(" ".repeat(pad), base)])
     };

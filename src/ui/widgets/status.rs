@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::spinner;
 use crate::app::state::App;
+use crate::ui::format::short_endpoint;
 use crate::ui::theme::Theme;
 
 /// One hint: the key as shown and what it does.
@@ -34,27 +35,42 @@ pub fn render_hints(frame: &mut Frame, area: Rect, hints: &[Hint], theme: &Theme
 }
 
 /// The bottom line: spinner and what runs, the user, the region; `right` (a help hint when
-/// there is no hints line) at the right edge.
+/// there is no hints line) at the right edge. On a narrow terminal the region shortens to its
+/// id, then the app's name goes, so the user and the region always show.
 pub fn render_status(frame: &mut Frame, area: Rect, app: &App, right: Option<Hint>, theme: &Theme) {
     let bar = theme.status_bar();
-    let mut left: Vec<Span> = vec![Span::styled(" cs-account ", bar.add_modifier(Modifier::BOLD))];
-    if let Some(label) = app.busy_label() {
-        left.push(Span::styled(format!(" {} {label} ", spinner::frame(app.spinner)), bar));
-    }
-    if let Some(s) = &app.session {
-        left.push(Span::styled(format!("│ {} ", s.email), bar));
-    }
-    left.push(Span::styled(format!("│ {} ", app.endpoint.label()), bar));
     let right_spans = right
-        .map(|h| vec![Span::styled(h.key, bar.add_modifier(Modifier::BOLD)), Span::styled(format!(" {} ", h.label), bar)])
+        .map(|h| {
+            vec![
+                Span::styled(h.key, bar.add_modifier(Modifier::BOLD)),
+                Span::styled(format!(" {} ", h.label), bar),
+            ]
+        })
         .unwrap_or_default();
     let right_width: usize = right_spans.iter().map(|s| s.content.width()).sum();
+    let width = area.width as usize;
+    let build = |brand: bool, long_region: bool| -> Vec<Span<'static>> {
+        let mut left = Vec::new();
+        if brand {
+            left.push(Span::styled(" cs-account ", bar.add_modifier(Modifier::BOLD)));
+        }
+        if let Some(label) = app.busy_label() {
+            left.push(Span::styled(format!(" {} {label} ", spinner::frame(app.spinner)), bar));
+        }
+        if let Some(s) = &app.session {
+            left.push(Span::styled(format!("│ {} ", s.email), bar));
+        }
+        let region = if long_region { app.endpoint.label() } else { short_endpoint(&app.endpoint) };
+        left.push(Span::styled(format!("│ {region} "), bar));
+        left
+    };
+    let fits = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>() + right_width <= width;
+    let candidates = [build(true, true), build(true, false), build(false, false)];
+    let mut left = candidates.iter().find(|c| fits(c)).cloned().unwrap_or_else(|| build(false, false));
     let left_width: usize = left.iter().map(|s| s.content.width()).sum();
-    let pad = (area.width as usize).saturating_sub(left_width + right_width);
-    let mut spans = left;
-    spans.push(Span::styled(" ".repeat(pad), bar));
-    if left_width + right_width <= area.width as usize {
-        spans.extend(right_spans);
+    left.push(Span::styled(" ".repeat(width.saturating_sub(left_width + right_width)), bar));
+    if left_width + right_width <= width {
+        left.extend(right_spans);
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
+    frame.render_widget(Paragraph::new(Line::from(left)).style(bar), area);
 }

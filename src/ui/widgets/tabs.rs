@@ -14,7 +14,8 @@ fn labels(width: u16) -> Vec<String> {
     let fits = |labels: &[String]| {
         labels.iter().map(|l| l.chars().count() + 2).sum::<usize>() + labels.len() - 1 <= width as usize
     };
-    let long: Vec<String> = Tab::ALL.iter().enumerate().map(|(i, t)| format!("{} {}", i + 1, t.title())).collect();
+    let long: Vec<String> =
+        Tab::ALL.iter().enumerate().map(|(i, t)| format!("{} {}", i + 1, t.title())).collect();
     if fits(&long) {
         return long;
     }
@@ -45,7 +46,7 @@ mod tests {
     #[test]
     fn labels_shrink_with_the_width() {
         assert_eq!(labels(80)[1], "2 Permissions");
-        assert_eq!(labels(40)[1], "2 Perms");
-        assert_eq!(labels(30)[1], "Perms");
+        assert_eq!(labels(50)[1], "2 Perms");
+        assert_eq!(labels(40)[1], "Perms");
     }
 }

@@ -4,10 +4,10 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
-use super::confirm::textwrap_len;
 use crate::app::state::{Toast, ToastLevel};
+use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
 
 fn prefix(level: ToastLevel) -> &'static str {
@@ -21,11 +21,11 @@ fn prefix(level: ToastLevel) -> &'static str {
 
 pub fn render(frame: &mut Frame, area: Rect, toasts: &[Toast], theme: &Theme) {
     let width = 50.min(area.width);
-    let inner_width = width.saturating_sub(2) as usize;
+    let inner_width = width.saturating_sub(4) as usize;
     let mut bottom = area.bottom();
     for toast in toasts.iter().rev() {
-        let text = format!("{}{}", prefix(toast.level), toast.text);
-        let height = (textwrap_len(&text, inner_width) as u16 + 2).min(area.height / 2).max(3);
+        let lines = wrap(&format!("{}{}", prefix(toast.level), toast.text), inner_width);
+        let height = (lines.len() as u16 + 2).min(area.height / 2).max(3);
         if bottom < area.y + height {
             break;
         }
@@ -38,12 +38,23 @@ pub fn render(frame: &mut Frame, area: Rect, toasts: &[Toast], theme: &Theme) {
             ToastLevel::Error => theme.error(),
         };
         frame.render_widget(Clear, rect);
-        let para = Paragraph::new(Line::from(vec![
-            Span::styled(prefix(toast.level), style),
-            Span::raw(toast.text.clone()),
-        ]))
-        .wrap(Wrap { trim: true })
-        .block(Block::bordered().border_type(BorderType::Rounded).border_style(style));
+        // The first line starts with the prefix, styled like the border.
+        let text: Vec<Line> = lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| match l.strip_prefix(prefix(toast.level)) {
+                Some(rest) if i == 0 => {
+                    Line::from(vec![Span::styled(prefix(toast.level), style), Span::raw(rest.to_string())])
+                }
+                _ => Line::from(l),
+            })
+            .collect();
+        let para = Paragraph::new(text).block(
+            Block::bordered()
+                .border_type(BorderType::Rounded)
+                .border_style(style)
+                .padding(Padding::horizontal(1)),
+        );
         frame.render_widget(para, rect);
     }
 }

@@ -1,0 +1,192 @@
+//! Helpers shared by the TUI tests: building apps, pressing keys, answering requests the way
+//! the runner would, drawing to a `TestBackend`.
+#![allow(dead_code)] // Each test crate uses a different subset.
+
+pub mod harness;
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use cs_account::api::{ApiError, Endpoint, LoginSuccess, User};
+use cs_account::app::keymap::Keymap;
+use cs_account::app::msg::{ApiResult, RequestId};
+use cs_account::app::state::{DemoEntry, DemoPanel};
+use cs_account::app::{App, Effect, Msg, update};
+use cs_account::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use secrecy::SecretString;
+
+/// The token the fixtures log in with.
+pub const TOKEN: &str = "bltd111c111111c11ec";
+
+/// A user from a JSON `user` object, the way the API client makes one: sanitised first.
+pub fn user_from(value: serde_json::Value) -> User {
+    let mut value = value;
+    if let Some(obj) = value.as_object_mut() {
+        obj.remove("authtoken");
+    }
+    serde_json::from_value(cs_account::sanitize::json(value)).expect("a valid user")
+}
+
+/// The "Get user" sample of Contentstack's docs.
+pub fn seed_user() -> User {
+    let text = include_str!("../fixtures/get_user.json");
+    let doc: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    user_from(doc["user"].clone())
+}
+
+/// The seed user with organisations and settings, as `GET /user?include_orgs_roles=true&
+/// include_user_settings=true` gives them.
+pub fn full_user() -> User {
+    let text = include_str!("../fixtures/get_user.json");
+    let mut doc: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    let user = &mut doc["user"];
+    user["organizations"] = serde_json::json!([
+        {"uid": "blt44444c44ea4ddf222", "name": "Doe Industries", "is_owner": true,
+         "org_roles": [{"uid": "r-admin", "name": "Admin", "admin": true}]},
+        {"uid": "bltcde1e1cdf1f11e5f", "name": "Contentstack Partners",
+         "org_roles": [{"uid": "r-member", "name": "Member"}]}
+    ]);
+    user["settings"] = serde_json::json!({"global": [{"key": "favorite_stacks", "value": [
+        {"org_uid": "blt44444c44ea4ddf222", "stacks": [{"api_key": "blt444ad44e4d44aa4a"}]},
+        {"org_uid": "blt22e2222dd2e2fb22", "stacks": [{"api_key": "blt922222441b906ce"}, {"api_key": "blt38c22223b67bd04"}]}
+    ]}]});
+    user["last_login_at"] = "2025-07-08T08:46:26.437Z".into();
+    user["password_updated_at"] = "2024-11-07T08:51:49.609Z".into();
+    user["password_reset_required"] = false.into();
+    user_from(doc["user"].clone())
+}
+
+/// A fresh app on the log-in screen, colours on, for a `w`×`h` terminal.
+pub fn app(w: u16, h: u16) -> App {
+    App::new(Endpoint::default(), Keymap::default(), Theme { no_color: false }, (w, h))
+}
+
+/// The demo panel as demo mode fills it, with a fixed code.
+pub fn demo_panel() -> DemoPanel {
+    DemoPanel {
+        logins: cs_account::demo::DEMO_LOGINS
+            .iter()
+            .map(|l| DemoEntry { email: l.email.into(), password: l.password.into(), note: l.note.into() })
+            .collect(),
+        tfa_secret: cs_account::demo::TFA_SECRET.into(),
+        code: Some("123456".into()),
+        ticking: true,
+    }
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Msg {
+    let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Sends messages, collecting every effect.
+pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| update(app, m)).collect()
+}
+
+/// Types text, one key per character.
+pub fn type_text(app: &mut App, text: &str) -> Vec<Effect> {
+    send(app, text.chars().map(ch))
+}
+
+/// The id of the (only) request among `effects` that `pick` recognises.
+pub fn request_id(effects: &[Effect], pick: impl Fn(&Effect) -> Option<RequestId>) -> RequestId {
+    let ids: Vec<RequestId> = effects.iter().filter_map(pick).collect();
+    assert_eq!(ids.len(), 1, "expected one matching request in {effects:#?}");
+    ids[0]
+}
+
+pub fn login_id(effects: &[Effect]) -> RequestId {
+    request_id(effects, |e| match e {
+        Effect::Login { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+pub fn get_user_id(effects: &[Effect]) -> RequestId {
+    request_id(effects, |e| match e {
+        Effect::GetUser { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+/// An API answer, as the runner sends it.
+pub fn answer(id: RequestId, result: ApiResult) -> Msg {
+    Msg::Api { id, result: Box::new(result) }
+}
+
+pub fn login_ok(user: &User) -> ApiResult {
+    ApiResult::Login(Ok(LoginSuccess {
+        notice: "Login Successful.".into(),
+        user: user.clone(),
+        authtoken: SecretString::from(TOKEN),
+    }))
+}
+
+pub fn login_err(e: ApiError) -> ApiResult {
+    ApiResult::Login(Err(e))
+}
+
+/// Fills the form and submits it; returns the log-in request's id.
+pub fn submit_login(app: &mut App, email: &str, password: &str) -> RequestId {
+    if let Some(l) = app.login_mut() {
+        l.email.set(email);
+        l.focus = cs_account::app::login::Focus::Password;
+    }
+    let mut effects = type_text(app, password);
+    effects.extend(send(app, [key(KeyCode::Enter)]));
+    login_id(&effects)
+}
+
+/// Logs in through the form with `user` as the server's answers; the app ends on the profile.
+pub fn log_in(app: &mut App, user: &User) -> Vec<Effect> {
+    let id = submit_login(app, &user.email, "Demo-pass-1234");
+    let effects = update(app, answer(id, login_ok(user)));
+    let id = get_user_id(&effects);
+    let mut out = effects;
+    out.extend(update(app, answer(id, ApiResult::User(Ok(user.clone())))));
+    assert!(app.profile().is_some(), "the profile should show after logging in");
+    out
+}
+
+/// Draws the app into a fresh `w`×`h` test terminal.
+pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    terminal.draw(|f| cs_account::ui::draw(f, app)).expect("draws");
+    terminal
+}
+
+/// The screen as text, one line per row.
+pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
+    let buf = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Waits for `cond`, polling, up to `timeout`.
+pub async fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while tokio::time::Instant::now() < deadline {
+        if cond() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    cond()
+}
