@@ -1,0 +1,177 @@
+//! The whole app in its real loop, driven by an injected input stream, against the demo server.
+
+mod common;
+
+use std::time::Duration;
+
+use common::harness::{Harness, Setup};
+use crossterm::event::KeyCode;
+use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::store::SessionStore;
+
+async fn server() -> DemoServer {
+    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
+}
+
+/// Logs in through the form and waits for the profile.
+async fn log_in(h: &Harness, email: &str, password: &str) {
+    h.wait_for("Log in to Contentstack").await;
+    h.type_text(email);
+    h.key(KeyCode::Tab);
+    h.type_text(password);
+    h.key(KeyCode::Enter);
+}
+
+#[tokio::test]
+async fn john_doe_logs_in_explores_and_logs_out() {
+    let server = server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    log_in(&h, "john.doe@example.com", "Demo-pass-1234").await;
+    h.wait_for("1 Roles").await;
+    h.wait_for("John Doe").await;
+    h.wait_for("▸ Developer").await;
+    // Expand the role: its rules appear.
+    h.ch('l');
+    h.wait_for("▾ Developer").await;
+    h.wait_for("asset").await;
+    // Filter: only what matches, with its ancestors.
+    h.ch('/');
+    h.type_text("publish");
+    h.wait_for("/ publish").await;
+    h.wait_for("✓ publish").await;
+    h.wait_gone("locale").await;
+    h.key(KeyCode::Esc);
+    h.wait_gone("/ publish").await;
+    h.wait_for("locale").await;
+    // The permissions tab.
+    h.ch('2');
+    h.wait_for("Permissions").await;
+    // Log out, confirmed.
+    h.ch('L');
+    h.wait_for("Log out?").await;
+    h.ch('y');
+    h.wait_for("Log in to Contentstack").await;
+    h.wait_for("Logged out of Contentstack").await;
+    let app = h.quit().await;
+    assert!(app.session.is_none());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn two_factor_login_with_a_totp_code() {
+    let server = server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    log_in(&h, "tfa.user@example.com", "Demo-pass-1234").await;
+    h.wait_for("Two-factor authentication").await;
+    h.type_text(&cs_account::demo::totp_now());
+    h.key(KeyCode::Enter);
+    h.wait_for("1 Roles").await;
+    let app = h.quit().await;
+    assert_eq!(app.session.map(|s| s.email).as_deref(), Some("tfa.user@example.com"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_password_is_reported_beside_the_form() {
+    let server = server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    log_in(&h, "john.doe@example.com", "not-the-password").await;
+    h.wait_for("Wrong email or password").await;
+    h.wait_for("attempt").await;
+    let app = h.quit().await;
+    assert!(app.login().is_some_and(|l| l.password.is_empty() && l.email.value() == "john.doe@example.com"));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_401_mid_session_returns_to_login_and_back() {
+    let server = server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    log_in(&h, "john.doe@example.com", "Demo-pass-1234").await;
+    h.wait_for("▸ Developer").await;
+    h.ch('l');
+    h.wait_for("▾ Developer").await;
+    h.ch('4');
+    h.wait_for("Favourite stacks").await;
+    // The session outlives its lifetime on the server's clock: the next call gets a 401.
+    server.advance_clock(Duration::from_secs(13 * 3600));
+    h.ch('r');
+    h.wait_for("Session expired").await;
+    h.type_text("Demo-pass-1234");
+    h.key(KeyCode::Enter);
+    // Back on the same tab, with the tree as it was.
+    h.wait_for("Favourite stacks").await;
+    h.ch('1');
+    h.wait_for("▾ Developer").await;
+    h.quit().await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_loop_draws_nothing_while_idle() {
+    let server = server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    h.wait_for("Log in to Contentstack").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = h.draws();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(h.draws(), before, "no frame without a change");
+    // One key, one frame (or a few at most: never a stream).
+    h.ch('x');
+    h.wait_for("x").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = h.draws();
+    assert!((before + 1..=before + 2).contains(&after), "{before} → {after}");
+    h.quit().await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn remember_me_stores_the_session_and_the_next_start_opens_it() {
+    let server = server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let mut setup = Setup::new(&server.base_url());
+    setup.store = Some(store.clone());
+    let h = Harness::start(setup);
+    log_in(&h, "john.doe@example.com", "Demo-pass-1234").await;
+    h.wait_for("1 Roles").await;
+    h.quit().await;
+    let saved = store.load().expect("readable").expect("a stored session");
+    assert_eq!(saved.email, "john.doe@example.com");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(store.path()).expect("file").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Next start: straight to the profile, no form.
+    let mut setup = Setup::new(&server.base_url());
+    setup.store = Some(store.clone());
+    let h = Harness::start(setup);
+    h.wait_for("1 Roles").await;
+    // Logging out forgets it.
+    h.ch('L');
+    h.ch('y');
+    h.wait_for("Log in to Contentstack").await;
+    h.quit().await;
+    assert!(store.load().expect("readable").is_none(), "the stored session is gone");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn paste_fills_the_token_field_and_resize_redraws() {
+    let server = server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    h.wait_for("Log in to Contentstack").await;
+    h.ctrl('t');
+    h.paste("not-a-real-token-12345\n");
+    h.key(KeyCode::Enter);
+    h.wait_for("Authtoken refused").await;
+    let before = h.draws();
+    h.resize(100, 30);
+    common::wait_until(Duration::from_secs(5), || h.draws() > before).await;
+    assert!(h.draws() > before, "a resize draws");
+    h.quit().await;
+    server.shutdown().await;
+}
