@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod keys;
 pub mod login;
 pub mod msg;
+pub mod permissions;
 pub mod profile;
 pub mod run;
 pub mod runner;

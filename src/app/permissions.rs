@@ -1,0 +1,339 @@
+//! The permissions view: for each module, the union of what all the user's roles allow, and
+//! which role grants each right, on which targets.
+//!
+//! Contentstack shows rules role by role; the question users have is the other way round ("can
+//! I publish assets, and why?"). This answers it: a right is granted when any role's rule for the
+//! module sets it `true`, and every grant names its role and targets. Built once from the roles
+//! (one pass, role names and target summaries shared through `Arc`), then browsed and filtered
+//! like the tree, with the same [`Cursor`].
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::api::models::{Role, Rule};
+use crate::app::tree::Cursor;
+
+/// One role granting a right: its name and the targets of the rule that grants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Arc<str>,
+    /// `assets: $all`, `content_types: 3 uids`, several lists joined by `; `, or "" for none.
+    pub targets: Arc<str>,
+}
+
+/// One right of a module (`publish`, or `sub_acl.publish` when nested) and who decides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RightEntry {
+    pub right: String,
+    /// Roles whose rule sets it `true`, in profile order; a role once per distinct target
+    /// summary (twice when two of its rules grant it on different targets).
+    pub granted_by: Vec<Grant>,
+    /// Roles with a rule that sets it `false`, once each.
+    pub denied_by: Vec<Arc<str>>,
+    /// Indices of every role named above, ascending: what a filter by role name tests.
+    roles: Vec<u32>,
+}
+
+impl RightEntry {
+    /// Granted when any role grants it.
+    pub fn granted(&self) -> bool {
+        !self.granted_by.is_empty()
+    }
+}
+
+/// The rights of one module, in the order they first appear in the roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleRights {
+    pub module: String,
+    pub rights: Vec<RightEntry>,
+}
+
+impl ModuleRights {
+    /// How many of its rights some role grants.
+    pub fn granted_count(&self) -> usize {
+        self.rights.iter().filter(|r| r.granted()).count()
+    }
+
+    /// Display width of its longest right name, capped at 24, to align the grantor column.
+    pub fn name_width(&self) -> usize {
+        self.rights
+            .iter()
+            .map(|r| unicode_width::UnicodeWidthStr::width(r.right.as_str()))
+            .max()
+            .unwrap_or(0)
+            .min(24)
+    }
+}
+
+/// A visible row: a module header, or one right of a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    Module { m: u32, matched: bool },
+    Right { m: u32, k: u32, matched: bool },
+}
+
+/// What a visible row shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PermRow<'a> {
+    Module { module: &'a ModuleRights, matched: bool },
+    Right { module: &'a ModuleRights, right: &'a RightEntry, matched: bool },
+}
+
+/// The union of a profile's rights, with its visible rows, selection and filter.
+#[derive(Debug, Default)]
+pub struct Permissions {
+    modules: Vec<ModuleRights>,
+    /// Lower-cased role names by role index, for the filter.
+    role_lower: Vec<String>,
+    filter: String,
+    query: String,
+    matches: usize,
+    rows: Vec<Row>,
+    cursor: Cursor,
+}
+
+/// `assets: $all`, `content_types: 3 uids`; several lists joined by `; `.
+pub fn targets_summary(rule: &Rule) -> String {
+    let parts: Vec<String> = rule
+        .targets()
+        .map(|(key, items)| match items.as_slice() {
+            [] => format!("{key}: none"),
+            [one] => format!("{key}: {one}"),
+            many => format!("{key}: {} uids", many.len()),
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// Collects the rights of one module while the roles are walked.
+#[derive(Default)]
+struct ModuleBuilder {
+    rights: Vec<RightEntry>,
+    index: HashMap<String, usize>,
+}
+
+impl ModuleBuilder {
+    /// Records role `r`'s verdict on every flag of `acl` (paths joined with `.`).
+    fn record(
+        &mut self,
+        acl: &Map<String, Value>,
+        path: &mut String,
+        r: u32,
+        name: &Arc<str>,
+        targets: &Arc<str>,
+    ) {
+        for (key, value) in acl {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(key);
+            match value {
+                Value::Bool(allowed) => {
+                    let k = match self.index.get(path.as_str()) {
+                        Some(&k) => k,
+                        None => {
+                            self.index.insert(path.clone(), self.rights.len());
+                            self.rights.push(RightEntry {
+                                right: path.clone(),
+                                granted_by: Vec::new(),
+                                denied_by: Vec::new(),
+                                roles: Vec::new(),
+                            });
+                            self.rights.len() - 1
+                        }
+                    };
+                    let entry = &mut self.rights[k];
+                    let seen = entry.roles.last() == Some(&r);
+                    if *allowed {
+                        // One grant per role and target summary: the tree has the details.
+                        let repeat = seen
+                            && entry
+                                .granted_by
+                                .iter()
+                                .rev()
+                                .take_while(|g| Arc::ptr_eq(&g.role, name))
+                                .any(|g| g.targets == *targets);
+                        if !repeat {
+                            entry.granted_by.push(Grant { role: name.clone(), targets: targets.clone() });
+                        }
+                    } else if !(seen && entry.denied_by.last().is_some_and(|d| Arc::ptr_eq(d, name))) {
+                        entry.denied_by.push(name.clone());
+                    }
+                    if !seen {
+                        entry.roles.push(r);
+                    }
+                }
+                Value::Object(inner) => self.record(inner, path, r, name, targets),
+                _ => {}
+            }
+            path.truncate(len);
+        }
+    }
+}
+
+impl Permissions {
+    /// Builds the union of `roles`' rights, modules sorted by name, every row visible.
+    pub fn new(roles: &[Role]) -> Self {
+        let mut builders: HashMap<&str, ModuleBuilder> = HashMap::new();
+        let mut path = String::new();
+        for (r, role) in roles.iter().enumerate() {
+            let name: Arc<str> = crate::app::tree::role_display_name(role).into();
+            for rule in &role.rules {
+                let targets: Arc<str> = targets_summary(rule).into();
+                builders
+                    .entry(rule.module_name())
+                    .or_default()
+                    .record(&rule.acl, &mut path, r as u32, &name, &targets);
+            }
+        }
+        let mut modules: Vec<ModuleRights> = builders
+            .into_iter()
+            .map(|(module, b)| ModuleRights { module: module.to_string(), rights: b.rights })
+            .collect();
+        modules.sort_by(|a, b| a.module.cmp(&b.module));
+        let role_lower =
+            roles.iter().map(|r| crate::app::tree::role_display_name(r).to_lowercase()).collect();
+        let mut p = Permissions { modules, role_lower, ..Default::default() };
+        p.layout();
+        p
+    }
+
+    /// Every module, sorted by name.
+    pub fn modules(&self) -> &[ModuleRights] {
+        &self.modules
+    }
+
+    /// The rights of `module`, if any role has a rule for it.
+    pub fn module(&self, module: &str) -> Option<&ModuleRights> {
+        self.modules.iter().find(|m| m.module == module)
+    }
+
+    /// Number of visible rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Visible row `i`.
+    pub fn row(&self, i: usize) -> Option<PermRow<'_>> {
+        match *self.rows.get(i)? {
+            Row::Module { m, matched } => {
+                Some(PermRow::Module { module: self.modules.get(m as usize)?, matched })
+            }
+            Row::Right { m, k, matched } => {
+                let module = self.modules.get(m as usize)?;
+                Some(PermRow::Right { module, right: module.rights.get(k as usize)?, matched })
+            }
+        }
+    }
+
+    pub fn selected(&self) -> usize {
+        self.cursor.selected()
+    }
+
+    pub fn offset(&self) -> usize {
+        self.cursor.offset()
+    }
+
+    /// The selection and offset, for widgets.
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    pub fn select(&mut self, i: usize) {
+        self.cursor.select(i, self.rows.len());
+    }
+
+    /// ±1 for ↓/↑, ±viewport height for page down/up.
+    pub fn move_by(&mut self, delta: isize) {
+        self.cursor.move_by(delta, self.rows.len());
+    }
+
+    pub fn select_first(&mut self) {
+        self.select(0);
+    }
+
+    pub fn select_last(&mut self) {
+        self.select(self.rows.len().saturating_sub(1));
+    }
+
+    /// Keeps the selection inside a viewport of `height` rows (called with the last drawn height).
+    pub fn scroll_into_view(&mut self, height: usize) {
+        self.cursor.scroll_into_view(height, self.rows.len());
+    }
+
+    /// Shows only modules whose name contains `query` (case-insensitive), and rights whose name
+    /// or any of whose roles' names contains it, under their module's header. "" shows all.
+    pub fn set_filter(&mut self, query: &str) {
+        self.filter = query.to_string();
+        let query = query.to_lowercase();
+        if query == self.query {
+            return;
+        }
+        let keep = self.rows.get(self.selected()).copied().map(identity);
+        self.query = query;
+        self.layout();
+        let found = keep.and_then(|id| self.rows.iter().position(|r| identity(*r) == id));
+        let first_match = || {
+            self.rows.iter().position(|r| {
+                matches!(r, Row::Module { matched: true, .. } | Row::Right { matched: true, .. })
+            })
+        };
+        let target = found.or_else(first_match).unwrap_or(0);
+        self.select(target);
+    }
+
+    /// The filter as typed.
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// Rows whose own text matches the filter.
+    pub fn match_count(&self) -> usize {
+        self.matches
+    }
+
+    fn layout(&mut self) {
+        let q = self.query.as_str();
+        let role_hit: Vec<bool> = self.role_lower.iter().map(|n| !q.is_empty() && n.contains(q)).collect();
+        self.rows.clear();
+        self.matches = 0;
+        for (m, module) in self.modules.iter().enumerate() {
+            let m = m as u32;
+            let module_hit = !q.is_empty() && module.module.to_lowercase().contains(q);
+            let header = self.rows.len();
+            self.rows.push(Row::Module { m, matched: module_hit });
+            for (k, right) in module.rights.iter().enumerate() {
+                let hit = !q.is_empty()
+                    && (right.right.to_lowercase().contains(q)
+                        || right.roles.iter().any(|&r| role_hit[r as usize]));
+                if q.is_empty() || module_hit || hit {
+                    self.rows.push(Row::Right { m, k: k as u32, matched: hit });
+                    self.matches += usize::from(hit);
+                }
+            }
+            self.matches += usize::from(module_hit);
+            if !q.is_empty() && !module_hit && self.rows.len() == header + 1 {
+                self.rows.pop();
+            }
+        }
+        self.cursor.clamp(self.rows.len());
+    }
+}
+
+/// A row without its match bit, to find it again after the filter changed.
+fn identity(row: Row) -> (u32, Option<u32>) {
+    match row {
+        Row::Module { m, .. } => (m, None),
+        Row::Right { m, k, .. } => (m, Some(k)),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,444 @@
+//! The profile's roles as a tree: role → rules → acl flags (✓/✗, nested groups such as
+//! `sub_acl`) and target lists.
+//!
+//! Built for profiles of 1,000 roles × 50 rules (several hundred thousand potential nodes), so:
+//! - only the *visible* rows exist, as 16-byte records in tree order; expanding a node splices its
+//!   visible subtree in, collapsing drains it, and nothing is re-flattened per frame;
+//! - what lies under a rule is outlined only when the rule is first opened or matched (see
+//!   [`outline`]), as indices into the rule's own maps, never as copied strings;
+//! - each role's and rule's text is lower-cased once, at build time, into one string (see
+//!   [`search`]), so a filter keystroke is a scan of that string;
+//! - labels are formatted by [`ProfileTree::row`] for the rows being drawn only.
+//!
+//! Nodes have ids made from role, rule and node indices, and stable keys made from the role's
+//! uid, the rule's index and the node's path (see [`keep`]), so a refresh keeps what was open and
+//! what was selected. Pure data: no I/O and no drawing (see `ui::widgets::tree`).
+
+mod cursor;
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod keep;
+mod label;
+mod layout;
+mod outline;
+mod search;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_big;
+
+pub use cursor::Cursor;
+pub use label::{RowKind, RowView, TextPart, Tone, role_display_name, rule_summary};
+
+use crate::api::models::{Role, Rule};
+use outline::NONE;
+use search::SearchIndex;
+
+/// Index of the expansion state used without a filter.
+const NORMAL: usize = 0;
+/// Index of the expansion state used while a filter is set; the normal one is left untouched,
+/// which is how clearing the filter restores it.
+const FILTERED: usize = 1;
+/// A node's own text matches the filter.
+const SELF_HIT: u8 = 1;
+/// A descendant's text matches the filter.
+const DESC_HIT: u8 = 2;
+
+/// Row bits.
+const EXPANDABLE: u8 = 1;
+const EXPANDED: u8 = 2;
+const MATCHED: u8 = 4;
+/// The row's children are listed unfiltered: no filter, or this row or an ancestor matches.
+const CONTEXT: u8 = 8;
+
+/// A node's id in the current data: role index, then rule and node index plus one (0: none).
+/// Ordered like the rows (a role before its rules, a rule before its nodes, nodes depth first),
+/// which is what lets [`ProfileTree::find_row`] binary-search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Node {
+    role: u32,
+    rule: u32,
+    local: u32,
+}
+
+impl Node {
+    fn role(r: u32) -> Self {
+        Node { role: r, rule: 0, local: 0 }
+    }
+    fn rule(r: u32, j: u32) -> Self {
+        Node { role: r, rule: j + 1, local: 0 }
+    }
+    fn local(r: u32, j: u32, i: u32) -> Self {
+        Node { role: r, rule: j + 1, local: i + 1 }
+    }
+    fn rule_index(self) -> Option<u32> {
+        self.rule.checked_sub(1)
+    }
+    fn local_index(self) -> Option<u32> {
+        self.local.checked_sub(1)
+    }
+}
+
+/// One visible row.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    node: Node,
+    depth: u16,
+    bits: u8,
+}
+
+impl Row {
+    fn new(node: Node, depth: u16, bits: u8) -> Self {
+        Row { node, depth, bits }
+    }
+}
+
+/// The roles-and-rules tree of a profile, with its visible rows, selection, scroll offset and
+/// filter. See the module docs for how it stays fast on very large profiles.
+#[derive(Debug)]
+pub struct ProfileTree {
+    roles: Vec<Role>,
+    /// Global index of each role's first rule, plus the total at the end.
+    rule_start: Vec<u32>,
+    index: SearchIndex,
+    /// Outlines of the rules opened so far, one after another.
+    locals: Vec<outline::Local>,
+    /// Per rule (global index): where its outline starts in `locals` (`NONE`: not built) and its
+    /// length.
+    outline: Vec<(u32, u32)>,
+    role_open: [Vec<bool>; 2],
+    rule_open: [Vec<bool>; 2],
+    role_hit: Vec<u8>,
+    rule_hit: Vec<u8>,
+    /// Arena indices of the nodes whose filter bits (hits, filtered expansion) may be set, so a
+    /// keystroke resets those instead of sweeping every outline built so far; `marks_all` when
+    /// expand all in a filter set them everywhere.
+    marks: Vec<u32>,
+    marks_all: bool,
+    /// The filter as typed, and lower-cased.
+    filter: String,
+    query: String,
+    matches: usize,
+    rows: Vec<Row>,
+    cursor: Cursor,
+}
+
+impl ProfileTree {
+    /// A tree of `roles` with every role collapsed and the first one selected.
+    pub fn new(roles: Vec<Role>) -> Self {
+        let mut rule_start = Vec::with_capacity(roles.len() + 1);
+        let mut total = 0u32;
+        for role in &roles {
+            rule_start.push(total);
+            total = total.saturating_add(u32::try_from(role.rules.len()).unwrap_or(u32::MAX));
+        }
+        rule_start.push(total);
+        let rules = total as usize;
+        let mut tree = ProfileTree {
+            index: SearchIndex::build(&roles),
+            rule_start,
+            locals: Vec::new(),
+            outline: vec![(NONE, 0); rules],
+            role_open: [vec![false; roles.len()], vec![false; roles.len()]],
+            rule_open: [vec![false; rules], vec![false; rules]],
+            role_hit: vec![0; roles.len()],
+            rule_hit: vec![0; rules],
+            marks: Vec::new(),
+            marks_all: false,
+            roles,
+            filter: String::new(),
+            query: String::new(),
+            matches: 0,
+            rows: Vec::new(),
+            cursor: Cursor::default(),
+        };
+        tree.relayout(None);
+        tree
+    }
+
+    /// The roles the tree shows.
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// Number of visible rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// No visible rows: no roles, or nothing matches the filter.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Visible row `i`, with its label formatted now (call it for the rows being drawn only).
+    pub fn row(&self, i: usize) -> Option<RowView<'_>> {
+        let row = *self.rows.get(i)?;
+        let (kind, parts) = self.describe(row.node)?;
+        Some(RowView {
+            depth: row.depth as usize,
+            kind,
+            expandable: row.bits & EXPANDABLE != 0,
+            expanded: row.bits & EXPANDED != 0,
+            matched: row.bits & MATCHED != 0,
+            parts,
+        })
+    }
+
+    /// The depth of visible row `i`, without formatting it (for indentation guides).
+    pub fn depth(&self, i: usize) -> Option<usize> {
+        self.rows.get(i).map(|r| r.depth as usize)
+    }
+
+    /// The selected row's index (0 when empty).
+    pub fn selected(&self) -> usize {
+        self.cursor.selected()
+    }
+
+    /// Selects row `i`, clamped to the rows.
+    pub fn select(&mut self, i: usize) {
+        self.cursor.select(i, self.rows.len());
+    }
+
+    /// Moves the selection by `delta` rows: ±1 for ↓/↑, ±viewport height for page down/up.
+    pub fn move_by(&mut self, delta: isize) {
+        self.cursor.move_by(delta, self.rows.len());
+    }
+
+    pub fn select_first(&mut self) {
+        self.select(0);
+    }
+
+    pub fn select_last(&mut self) {
+        self.select(self.rows.len().saturating_sub(1));
+    }
+
+    /// Selects the selected row's parent (stays on a role).
+    pub fn select_parent(&mut self) {
+        let Some(node) = self.selected_node() else { return };
+        if let Some(i) = self.parent(node).and_then(|p| self.find_row(p)) {
+            self.select(i);
+        }
+    }
+
+    /// → / Enter: expands the selected row; on a row already expanded, moves to its first child.
+    pub fn expand_selected(&mut self) {
+        let sel = self.selected();
+        let Some(&row) = self.rows.get(sel) else { return };
+        if row.bits & EXPANDABLE == 0 {
+            return;
+        }
+        if row.bits & EXPANDED != 0 {
+            self.select(sel + 1);
+            return;
+        }
+        self.set_open(row.node, true);
+        let mut children = Vec::new();
+        self.push_children(row, &mut children);
+        self.rows[sel].bits |= EXPANDED;
+        self.rows.splice(sel + 1..sel + 1, children);
+    }
+
+    /// ←: collapses the selected row; on a leaf or a collapsed row, selects its parent.
+    pub fn collapse_selected(&mut self) {
+        let sel = self.selected();
+        let Some(&row) = self.rows.get(sel) else { return };
+        if row.bits & EXPANDED == 0 {
+            self.select_parent();
+            return;
+        }
+        self.set_open(row.node, false);
+        let end = self.rows[sel + 1..]
+            .iter()
+            .position(|r| r.depth <= row.depth)
+            .map_or(self.rows.len(), |n| sel + 1 + n);
+        self.rows.drain(sel + 1..end);
+        self.rows[sel].bits &= !EXPANDED;
+    }
+
+    /// Space: expands or collapses the selected row, never moving the selection.
+    pub fn toggle_selected(&mut self) {
+        let Some(&row) = self.rows.get(self.selected()) else { return };
+        if row.bits & EXPANDED != 0 {
+            self.collapse_selected();
+        } else {
+            self.expand_selected();
+        }
+    }
+
+    /// Expands every node (in the current filter, if one is set). Outlines every rule: on a
+    /// 1,000 × 50 profile this is the one costly action, and it is what the user asked for.
+    pub fn expand_all(&mut self) {
+        let m = self.mode();
+        self.role_open[m].fill(true);
+        self.rule_open[m].fill(true);
+        for r in 0..self.roles.len() as u32 {
+            for j in 0..self.roles[r as usize].rules.len() as u32 {
+                self.ensure_outline(r, j);
+            }
+        }
+        for l in &mut self.locals {
+            l.open |= layout::mode_bit(m);
+        }
+        self.marks_all |= m == FILTERED;
+        self.relayout(self.selected_node());
+    }
+
+    /// Collapses every node; the selection moves to the role it was in.
+    pub fn collapse_all(&mut self) {
+        let m = self.mode();
+        self.role_open[m].fill(false);
+        self.rule_open[m].fill(false);
+        for l in &mut self.locals {
+            l.open &= !layout::mode_bit(m);
+        }
+        self.relayout(self.selected_node());
+    }
+
+    /// Shows only what contains `query` (case-insensitive) in its own text, with its ancestors
+    /// expanded. Role names, api keys and descriptions, modules, flag names, target keys and
+    /// uids are searched. An empty query clears the filter and restores the expansion as it
+    /// was before. The selection stays on its row if still visible, else goes to the first match.
+    pub fn set_filter(&mut self, query: &str) {
+        let lowered = search::lower(query);
+        let keep = self.selected_node();
+        self.filter = query.to_string();
+        if lowered == self.query {
+            return;
+        }
+        self.query = lowered;
+        if self.query.is_empty() {
+            self.matches = 0;
+            self.relayout(keep);
+            return;
+        }
+        self.apply_filter();
+        self.relayout(None);
+        let target = keep
+            .and_then(|n| self.find_row(n))
+            .or_else(|| self.rows.iter().position(|r| r.bits & MATCHED != 0));
+        self.select(target.unwrap_or(0));
+    }
+
+    /// The filter as typed ("" when none).
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// How many nodes' own text matches the filter (0 without one).
+    pub fn match_count(&self) -> usize {
+        self.matches
+    }
+
+    /// Selects the next row that matches the filter, wrapping around (`n`).
+    pub fn next_match(&mut self) {
+        let (len, sel) = (self.rows.len(), self.selected());
+        if let Some(i) = (1..=len).map(|k| (sel + k) % len).find(|&i| self.rows[i].bits & MATCHED != 0) {
+            self.select(i);
+        }
+    }
+
+    /// Selects the previous row that matches the filter, wrapping around (`N`).
+    pub fn prev_match(&mut self) {
+        let (len, sel) = (self.rows.len(), self.selected());
+        if let Some(i) = (1..=len).map(|k| (sel + len - k) % len).find(|&i| self.rows[i].bits & MATCHED != 0)
+        {
+            self.select(i);
+        }
+    }
+
+    /// The first visible row of the viewport.
+    pub fn offset(&self) -> usize {
+        self.cursor.offset()
+    }
+
+    /// Scrolls so the selection is inside a viewport of `height` rows. The app calls it from its
+    /// update code with the last drawn height, so drawing can take `&self`.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        self.cursor.scroll_into_view(height, self.rows.len());
+    }
+
+    /// The selection and offset, for widgets.
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    /// A breadcrumb of the selected row for a status line: `Developer › asset › ✓ create`.
+    pub fn selected_path_text(&self) -> String {
+        let Some(node) = self.selected_node() else { return String::new() };
+        let mut path: Vec<String> = self.ancestors(node).into_iter().map(|n| self.short_label(n)).collect();
+        path.reverse();
+        path.join(" › ")
+    }
+
+    /// The role the selected row belongs to (for a details pane).
+    pub fn selected_role(&self) -> Option<&Role> {
+        self.roles.get(self.selected_node()?.role as usize)
+    }
+
+    /// The rule the selected row belongs to, when it is a rule or inside one.
+    pub fn selected_rule(&self) -> Option<&Rule> {
+        let node = self.selected_node()?;
+        self.roles.get(node.role as usize)?.rules.get(node.rule_index()? as usize)
+    }
+
+    fn selected_node(&self) -> Option<Node> {
+        self.rows.get(self.selected()).map(|r| r.node)
+    }
+
+    /// Recomputes the filter's hits and opens their ancestors in the filter's expansion state.
+    fn apply_filter(&mut self) {
+        self.role_hit.fill(0);
+        self.rule_hit.fill(0);
+        self.role_open[FILTERED].fill(false);
+        self.rule_open[FILTERED].fill(false);
+        let clear = |l: &mut outline::Local| {
+            l.hit = 0;
+            l.open &= !layout::mode_bit(FILTERED);
+        };
+        if std::mem::take(&mut self.marks_all) {
+            self.locals.iter_mut().for_each(clear);
+        } else {
+            for &i in &self.marks {
+                if let Some(l) = self.locals.get_mut(i as usize) {
+                    clear(l);
+                }
+            }
+        }
+        self.marks.clear();
+        let hits = self.index.scan(&self.query, &self.rule_start);
+        self.matches = hits.count();
+        for &r in &hits.roles {
+            self.role_hit[r as usize] |= SELF_HIT;
+        }
+        for &(r, g) in &hits.rules {
+            self.rule_hit[g as usize] |= SELF_HIT;
+            self.role_hit[r as usize] |= DESC_HIT;
+            self.role_open[FILTERED][r as usize] = true;
+        }
+        for &(r, g, i) in &hits.nodes {
+            let j = g - self.rule_start[r as usize];
+            let (start, len) = self.ensure_outline(r, j);
+            if i as usize >= len {
+                continue;
+            }
+            self.locals[start + i as usize].hit |= SELF_HIT;
+            self.marks.push((start + i as usize) as u32);
+            let mut p = self.locals[start + i as usize].parent;
+            while p != NONE {
+                let l = &mut self.locals[start + p as usize];
+                if l.hit & DESC_HIT != 0 {
+                    break;
+                }
+                l.hit |= DESC_HIT;
+                l.open |= layout::mode_bit(FILTERED);
+                self.marks.push((start + p as usize) as u32);
+                p = l.parent;
+            }
+            self.rule_hit[g as usize] |= DESC_HIT;
+            self.rule_open[FILTERED][g as usize] = true;
+            self.role_hit[r as usize] |= DESC_HIT;
+            self.role_open[FILTERED][r as usize] = true;
+        }
+    }
+}

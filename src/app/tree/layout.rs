@@ -1,0 +1,222 @@
+//! Turning the open/closed state into the flat list of visible rows.
+//!
+//! Rows are made for one subtree at a time: expanding a node splices its visible subtree in after
+//! it, collapsing drains it; only expand all, collapse all, a filter change and a refresh lay out
+//! the whole list again. Rows are kept in tree order, which is also the order of their [`Node`]
+//! ids, so finding a node's row is a binary search.
+//!
+//! In a filter, a row's children are those that match or have a matching descendant, except under
+//! a row that matches itself, which shows all of its children when opened (the "context" bit).
+
+use super::outline::{self, Local, NONE};
+use super::{
+    CONTEXT, DESC_HIT, EXPANDABLE, EXPANDED, FILTERED, MATCHED, NORMAL, Node, ProfileTree, Row, SELF_HIT,
+};
+
+impl ProfileTree {
+    /// The mode whose expansion state applies: a filter has its own.
+    pub(super) fn mode(&self) -> usize {
+        if self.query.is_empty() { NORMAL } else { FILTERED }
+    }
+
+    /// The global index of rule `j` of role `r`.
+    pub(super) fn global(&self, r: u32, j: u32) -> usize {
+        self.rule_start.get(r as usize).map_or(usize::MAX, |&s| s as usize + j as usize)
+    }
+
+    /// Builds rule `j` of role `r`'s outline if it is not built yet; returns where it starts in
+    /// the arena and its length.
+    pub(super) fn ensure_outline(&mut self, r: u32, j: u32) -> (usize, usize) {
+        let g = self.global(r, j);
+        let Some(&(start, len)) = self.outline.get(g) else { return (0, 0) };
+        if start != NONE {
+            return (start as usize, len as usize);
+        }
+        let Some(rule) = self.roles.get(r as usize).and_then(|role| role.rules.get(j as usize)) else {
+            return (0, 0);
+        };
+        let start = self.locals.len();
+        outline::walk(rule, &mut self.locals, |_, _| {});
+        let len = self.locals.len() - start;
+        self.outline[g] = (start as u32, len as u32);
+        (start, len)
+    }
+
+    /// Rule `j` of role `r`'s outline, if built.
+    pub(super) fn outline_of(&self, r: u32, j: u32) -> Option<&[Local]> {
+        let &(start, len) = self.outline.get(self.global(r, j))?;
+        if start == NONE {
+            return None;
+        }
+        self.locals.get(start as usize..(start + len) as usize)
+    }
+
+    /// Lays every row out again, then selects `keep` or, failing that, its nearest visible
+    /// ancestor; with nothing found the selection is only clamped.
+    pub(super) fn relayout(&mut self, keep: Option<Node>) {
+        // Reuses the old rows' allocation: a filter keystroke may lay out 100,000 rows.
+        let mut rows = std::mem::take(&mut self.rows);
+        rows.clear();
+        for r in 0..self.roles.len() as u32 {
+            if self.mode() == NORMAL || self.role_hit[r as usize] != 0 {
+                self.push_role(r, &mut rows);
+            }
+        }
+        self.rows = rows;
+        let found = keep.and_then(|node| self.ancestors(node).into_iter().find_map(|n| self.find_row(n)));
+        let len = self.rows.len();
+        match found {
+            Some(i) => self.cursor.select(i, len),
+            None => self.cursor.clamp(len),
+        }
+        self.cursor.clamp(len);
+    }
+
+    /// The row showing `node`, if it is visible.
+    pub(super) fn find_row(&self, node: Node) -> Option<usize> {
+        self.rows.binary_search_by(|row| row.node.cmp(&node)).ok()
+    }
+
+    /// `node`, then its parent, and so on up to its role.
+    pub(super) fn ancestors(&self, node: Node) -> Vec<Node> {
+        let mut out = vec![node];
+        let Some(j) = node.rule_index() else { return out };
+        if let (Some(i), Some(locals)) = (node.local_index(), self.outline_of(node.role, j)) {
+            let mut p = locals.get(i as usize).map_or(NONE, |l| l.parent);
+            while let Some(l) = locals.get(p as usize) {
+                out.push(Node::local(node.role, j, p));
+                p = l.parent;
+            }
+        }
+        if node.local_index().is_some() {
+            out.push(Node::rule(node.role, j));
+        }
+        out.push(Node::role(node.role));
+        out
+    }
+
+    /// The parent of `node`, if it has one.
+    pub(super) fn parent(&self, node: Node) -> Option<Node> {
+        self.ancestors(node).get(1).copied()
+    }
+
+    /// Sets whether `node` is expanded in the current mode.
+    pub(super) fn set_open(&mut self, node: Node, open: bool) {
+        let m = self.mode();
+        match (node.rule_index(), node.local_index()) {
+            (None, _) => {
+                if let Some(o) = self.role_open[m].get_mut(node.role as usize) {
+                    *o = open;
+                }
+            }
+            (Some(j), None) => {
+                let g = self.global(node.role, j);
+                if let Some(o) = self.rule_open[m].get_mut(g) {
+                    *o = open;
+                }
+            }
+            (Some(j), Some(i)) => {
+                let (start, len) = self.ensure_outline(node.role, j);
+                if (i as usize) < len {
+                    let bits = &mut self.locals[start + i as usize].open;
+                    *bits = if open { *bits | mode_bit(m) } else { *bits & !mode_bit(m) };
+                    if open && m == FILTERED {
+                        self.marks.push((start + i as usize) as u32);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends the visible children of the row `row` (with their own visible subtrees) to `out`.
+    pub(super) fn push_children(&mut self, row: Row, out: &mut Vec<Row>) {
+        let ctx = row.bits & CONTEXT != 0;
+        let depth = row.depth + 1;
+        match (row.node.rule_index(), row.node.local_index()) {
+            (None, _) => self.push_rules(row.node.role, ctx, out),
+            (Some(j), None) => self.push_nodes(row.node.role, j, NONE, depth, ctx, out),
+            (Some(j), Some(i)) => self.push_nodes(row.node.role, j, i, depth, ctx, out),
+        }
+    }
+
+    fn push_role(&mut self, r: u32, out: &mut Vec<Row>) {
+        let m = self.mode();
+        let hit = if m == FILTERED { self.role_hit[r as usize] } else { 0 };
+        let ctx = m == NORMAL || hit & SELF_HIT != 0;
+        let rules = self.roles.get(r as usize).map_or(0, |role| role.rules.len());
+        let expandable = if ctx { rules > 0 } else { hit & DESC_HIT != 0 };
+        let expanded = expandable && self.role_open[m][r as usize];
+        let row = Row::new(Node::role(r), 0, bits(expandable, expanded, hit, ctx));
+        out.push(row);
+        if expanded {
+            self.push_children(row, out);
+        }
+    }
+
+    fn push_rules(&mut self, r: u32, ctx: bool, out: &mut Vec<Row>) {
+        let m = self.mode();
+        let count = self.roles.get(r as usize).map_or(0, |role| role.rules.len()) as u32;
+        for j in 0..count {
+            let g = self.global(r, j);
+            let hit = if m == FILTERED { self.rule_hit[g] } else { 0 };
+            if !ctx && hit == 0 {
+                continue;
+            }
+            let ctx = ctx || hit & SELF_HIT != 0;
+            let expandable = if ctx { self.index.nodes(g) > 0 } else { hit & DESC_HIT != 0 };
+            let expanded = expandable && self.rule_open[m][g];
+            let row = Row::new(Node::rule(r, j), 1, bits(expandable, expanded, hit, ctx));
+            out.push(row);
+            if expanded {
+                self.push_children(row, out);
+            }
+        }
+    }
+
+    /// Pushes the children of node `parent` of rule `j` (`NONE`: the rule's top-level nodes).
+    fn push_nodes(&mut self, r: u32, j: u32, parent: u32, depth: u16, ctx: bool, out: &mut Vec<Row>) {
+        let m = self.mode();
+        let (start, len) = self.ensure_outline(r, j);
+        let (mut i, end) = match parent {
+            NONE => (0, len),
+            p => (p as usize + 1, self.locals.get(start + p as usize).map_or(0, |l| l.end as usize).min(len)),
+        };
+        while i < end {
+            let l = self.locals[start + i];
+            let hit = if m == FILTERED { l.hit } else { 0 };
+            if ctx || hit != 0 {
+                let ctx = ctx || hit & SELF_HIT != 0;
+                let expandable = if ctx { l.end as usize > i + 1 } else { hit & DESC_HIT != 0 };
+                let expanded = expandable && l.open & mode_bit(m) != 0;
+                let row = Row::new(Node::local(r, j, i as u32), depth, bits(expandable, expanded, hit, ctx));
+                out.push(row);
+                if expanded {
+                    self.push_children(row, out);
+                }
+            }
+            i = (l.end as usize).max(i + 1);
+        }
+    }
+}
+
+/// A node's bit in [`Local::open`] for mode `m`.
+pub(super) fn mode_bit(m: usize) -> u8 {
+    1 << m
+}
+
+fn bits(expandable: bool, expanded: bool, hit: u8, ctx: bool) -> u8 {
+    let mut b = 0;
+    if expandable {
+        b |= EXPANDABLE;
+    }
+    if expanded {
+        b |= EXPANDED;
+    }
+    if hit & SELF_HIT != 0 {
+        b |= MATCHED;
+    }
+    if ctx {
+        b |= CONTEXT;
+    }
+    b
+}

@@ -1,0 +1,187 @@
+//! The filter's index: every role's and rule's text, lower-cased once when the tree is built.
+//!
+//! All of it lives in one string, one segment per node, each ending in `\n`. Sanitised text never
+//! holds a newline (the sanitiser shows it as `⏎`), so a query without one can never match across
+//! two nodes, and the number of newlines before a hit inside a rule's text is the hit's node
+//! index. A role's whole block (its own text and its rules') is tested first, so a keystroke skips
+//! the roles that cannot match with one vectorised `contains` each.
+
+use super::outline;
+use crate::api::models::Role;
+
+/// Lower-cased search text of a profile.
+#[derive(Debug, Default)]
+pub(super) struct SearchIndex {
+    text: String,
+    /// Per role: the span of its own text (name, api key, description).
+    role_own: Vec<(usize, usize)>,
+    /// Per role: where its block (own text and all its rules) ends.
+    role_end: Vec<usize>,
+    /// Per rule (global index): the span of its text: module, then every node of its outline.
+    rule_span: Vec<(usize, usize)>,
+    /// Per rule: how many nodes its outline has, known without building the outline.
+    nodes: Vec<u32>,
+}
+
+/// What a query matched: roles, rules (by their own module name) and nodes inside rules.
+#[derive(Debug, Default)]
+pub(super) struct Hits {
+    pub roles: Vec<u32>,
+    /// `(role, global rule)`.
+    pub rules: Vec<(u32, u32)>,
+    /// `(role, global rule, node index)`.
+    pub nodes: Vec<(u32, u32, u32)>,
+}
+
+impl Hits {
+    pub fn count(&self) -> usize {
+        self.roles.len() + self.rules.len() + self.nodes.len()
+    }
+}
+
+/// Appends `s` lower-cased, with an ASCII fast path (nearly all keys and uids are ASCII).
+pub(super) fn push_lower(out: &mut String, s: &str) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.extend(s.chars().flat_map(char::to_lowercase));
+    }
+}
+
+/// The lower-cased form of a query, as the index stores text.
+pub(super) fn lower(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_lower(&mut out, s);
+    out
+}
+
+impl SearchIndex {
+    pub fn build(roles: &[Role]) -> Self {
+        let mut ix = SearchIndex::default();
+        let text = &mut ix.text;
+        let mut scratch = Vec::new();
+        for role in roles {
+            let start = text.len();
+            for field in [&role.name, &role.api_key, &role.description] {
+                push_lower(text, field.as_deref().unwrap_or(""));
+                text.push('\n');
+            }
+            ix.role_own.push((start, text.len()));
+            for rule in &role.rules {
+                let start = text.len();
+                push_lower(text, rule.module_name());
+                text.push('\n');
+                scratch.clear();
+                outline::walk(rule, &mut scratch, |a, b| {
+                    push_lower(text, a);
+                    if let Some(b) = b {
+                        text.push_str(": ");
+                        push_lower(text, b);
+                    }
+                    text.push('\n');
+                });
+                ix.nodes.push(u32::try_from(scratch.len()).unwrap_or(u32::MAX));
+                ix.rule_span.push((start, text.len()));
+            }
+            ix.role_end.push(text.len());
+        }
+        ix
+    }
+
+    /// How many nodes rule `g`'s outline has.
+    pub fn nodes(&self, g: usize) -> u32 {
+        self.nodes.get(g).copied().unwrap_or(0)
+    }
+
+    /// Everything whose own text contains `query` (already lower-cased). `rule_start[r]` is role
+    /// `r`'s first global rule index, with one extra entry at the end.
+    pub fn scan(&self, query: &str, rule_start: &[u32]) -> Hits {
+        let mut hits = Hits::default();
+        if query.is_empty() || query.contains('\n') {
+            return hits;
+        }
+        for (r, (&(own_start, own_end), &end)) in self.role_own.iter().zip(&self.role_end).enumerate() {
+            let block = &self.text[own_start..end];
+            // One vectorised test rejects the whole role; only a role that matches is walked.
+            if !block.contains(query) {
+                continue;
+            }
+            let r32 = r as u32;
+            let first = rule_start.get(r).copied().unwrap_or(0) as usize;
+            let last = (rule_start.get(r + 1).copied().unwrap_or(0) as usize).min(self.rule_span.len());
+            let spans = self.rule_span.get(first..last).unwrap_or_default();
+            // Hits come in text order, so the rule they fall in only moves forward; `seg` counts
+            // the newlines from the rule's start up to `pos` (segment 0 is the module, segment
+            // k > 0 is outline node k - 1), and `last_seg` drops repeated hits in one segment.
+            let (mut current, mut seg, mut pos, mut last_seg) = (None, 0usize, 0usize, usize::MAX);
+            let mut role_hit = false;
+            for (at, _) in block.match_indices(query) {
+                let at = own_start + at;
+                if at < own_end {
+                    role_hit = true;
+                    continue;
+                }
+                let mut k = current.unwrap_or(0);
+                while spans.get(k).is_some_and(|&(_, e)| e <= at) {
+                    k += 1;
+                }
+                let Some(&(span_start, _)) = spans.get(k) else { break };
+                if current != Some(k) {
+                    (current, seg, pos, last_seg) = (Some(k), 0, span_start, usize::MAX);
+                }
+                seg += self.text.as_bytes()[pos..at].iter().filter(|&&b| b == b'\n').count();
+                pos = at;
+                if seg == last_seg {
+                    continue;
+                }
+                last_seg = seg;
+                let g = (first + k) as u32;
+                match seg.checked_sub(1) {
+                    None => hits.rules.push((r32, g)),
+                    Some(node) => hits.nodes.push((r32, g, node as u32)),
+                }
+            }
+            if role_hit {
+                hits.roles.push(r32);
+            }
+        }
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hits_name_their_node() {
+        let roles: Vec<Role> = serde_json::from_value(serde_json::json!([
+            {"name": "Dev", "api_key": "K1", "rules": [
+                {"module": "asset", "acl": {"read": true, "publish": false}, "assets": ["$all"]},
+                {"module": "entry", "acl": {"sub_acl": {"publish": true}}}
+            ]},
+            {"name": "Ops", "description": "Publishes", "rules": []}
+        ]))
+        .expect("valid roles");
+        let ix = SearchIndex::build(&roles);
+        let starts = [0, 2, 2];
+        assert_eq!(ix.nodes(0), 3);
+        assert_eq!(ix.nodes(1), 2);
+        let hits = ix.scan("publish", &starts);
+        assert_eq!(hits.roles, [1]);
+        assert!(hits.rules.is_empty());
+        assert_eq!(hits.nodes, [(0, 0, 1), (0, 1, 1)]);
+        let hits = ix.scan("$all", &starts);
+        assert_eq!(hits.nodes, [(0, 0, 2)]);
+        assert_eq!(ix.scan("k1", &starts).roles, [0]);
+        assert_eq!(ix.scan("entry", &starts).rules, [(0, 1)]);
+        // A query never matches across two nodes' texts.
+        assert_eq!(ix.scan("read\npublish", &starts).count(), 0);
+        assert_eq!(ix.scan("readpublish", &starts).count(), 0);
+    }
+
+    #[test]
+    fn lower_case_handles_non_ascii() {
+        assert_eq!(lower("ÉQUIPE Dev"), "équipe dev");
+    }
+}
