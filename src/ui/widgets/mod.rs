@@ -2,8 +2,10 @@
 
 pub mod confirm;
 pub mod field;
+pub mod permissions;
 pub mod spinner;
 pub mod status;
 pub mod tabs;
 pub mod toasts;
 pub mod too_small;
+pub mod tree;

@@ -1,0 +1,134 @@
+//! Draws the permissions view ([`Permissions`]): per module, every right with ✓ or ✗ and the
+//! roles that grant it, with their targets.
+//!
+//! ```text
+//!   asset · 5 of 6 rights granted
+//!     ✓ publish   Developer (assets: $all), Admin (assets: 3 uids)
+//!     ✗ purge     not granted by any role · false in Viewer
+//! ```
+//!
+//! A right may have thousands of grantors on a large profile; only as many as fit the width are
+//! formatted. Same conventions as the tree widget: `›` and reversed video for the selection,
+//! ✓/✗ symbols, underlined filter matches, `…` where text is cut, a position when rows overflow.
+
+use std::borrow::Cow;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use super::tree::{Piece, draw_empty, draw_pieces, highlight, no_match_message, position_indicator};
+use crate::app::permissions::{ModuleRights, PermRow, Permissions, RightEntry};
+use crate::ui::theme::Theme;
+
+/// Draws `p` into `area`; `focused` decides whether the selection is reversed or only marked.
+pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if p.is_empty() {
+        let message = if p.filter().is_empty() {
+            "No permissions in this profile".to_string()
+        } else {
+            no_match_message(p.filter())
+        };
+        draw_empty(buf, area, &message, theme);
+        return;
+    }
+    let height = area.height as usize;
+    let cursor = p.cursor();
+    let offset = cursor.offset_for(height, p.len());
+    let indicator = position_indicator(buf, area, cursor.selected(), p.len(), theme);
+    let query = p.filter().to_lowercase();
+    for (n, i) in (offset..(offset + height).min(p.len())).enumerate() {
+        let Some(row) = p.row(i) else { continue };
+        let y = area.y + n as u16;
+        let selected = i == cursor.selected();
+        let width = if n + 1 == height { area.width.saturating_sub(indicator) } else { area.width };
+        let mut pieces: Vec<Piece> =
+            vec![(Cow::Borrowed(if selected { "› " } else { "  " }), theme.accent())];
+        match row {
+            PermRow::Module { module, matched } => module_pieces(module, matched, &query, theme, &mut pieces),
+            PermRow::Right { module, right, matched } => {
+                let q = if matched { query.as_str() } else { "" };
+                right_pieces(module, right, q, width as usize, theme, &mut pieces);
+            }
+        }
+        draw_pieces(buf, area.x, y, width, &pieces);
+        if selected && focused {
+            buf.set_style(Rect::new(area.x, y, width, 1), theme.selected());
+        }
+    }
+}
+
+/// `asset · 5 of 6 rights granted`.
+fn module_pieces<'a>(
+    module: &'a ModuleRights,
+    matched: bool,
+    query: &str,
+    theme: &Theme,
+    out: &mut Vec<Piece<'a>>,
+) {
+    let name = Cow::Borrowed(module.module.as_str());
+    if matched {
+        highlight(name, theme.title(), query, theme.highlight(), out);
+    } else {
+        out.push((name, theme.title()));
+    }
+    let n = module.rights.len();
+    let detail =
+        format!(" · {} of {n} right{} granted", module.granted_count(), if n == 1 { "" } else { "s" });
+    out.push((Cow::Owned(detail), theme.dim()));
+}
+
+/// `  ✓ publish   Developer (assets: $all), Admin (assets: 3 uids)`: grantors are added only
+/// until the row is full (`width` cells), whatever their number.
+fn right_pieces<'a>(
+    module: &ModuleRights,
+    right: &'a RightEntry,
+    query: &str,
+    width: usize,
+    theme: &Theme,
+    out: &mut Vec<Piece<'a>>,
+) {
+    let mark: Piece = if right.granted() {
+        (Cow::Borrowed("✓"), theme.ok())
+    } else {
+        (Cow::Borrowed("✗"), theme.error())
+    };
+    out.push((Cow::Borrowed("  "), Style::new()));
+    out.push(mark);
+    out.push((Cow::Borrowed(" "), Style::new()));
+    highlight(Cow::Borrowed(right.right.as_str()), Style::new(), query, theme.highlight(), out);
+    let pad = (module.name_width() + 3).saturating_sub(right.right.width()).max(2);
+    out.push((Cow::Owned(" ".repeat(pad)), Style::new()));
+    let full = |out: &Vec<Piece>| out.iter().map(|(t, _)| t.width()).sum::<usize>() > width;
+    if !right.granted() {
+        out.push((Cow::Borrowed("not granted by any role"), theme.dim()));
+        for (k, role) in right.denied_by.iter().enumerate() {
+            if full(out) {
+                break;
+            }
+            out.push((Cow::Borrowed(if k == 0 { " · false in " } else { ", " }), theme.dim()));
+            highlight(Cow::Borrowed(role.as_ref()), theme.dim(), query, theme.highlight(), out);
+        }
+        return;
+    }
+    for (k, grant) in right.granted_by.iter().enumerate() {
+        if full(out) {
+            break;
+        }
+        if k > 0 {
+            out.push((Cow::Borrowed(", "), Style::new()));
+        }
+        highlight(Cow::Borrowed(grant.role.as_ref()), Style::new(), query, theme.highlight(), out);
+        if !grant.targets.is_empty() {
+            out.push((Cow::Owned(format!(" ({})", grant.targets)), theme.dim()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,127 @@
+use ratatui::style::Modifier;
+
+use super::*;
+use crate::api::models::Role;
+use crate::app::tree::fixtures::{big, developer, hostile};
+
+fn draw(p: &Permissions, w: u16, h: u16, focused: bool) -> Buffer {
+    let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+    render_permissions(p, buf.area, &mut buf, &Theme::default(), focused);
+    buf
+}
+
+/// The buffer's text, one line per row, wide characters counted once.
+fn text(buf: &Buffer) -> Vec<String> {
+    let area = buf.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in area.left()..area.right() {
+                let sym = buf[(x, y)].symbol();
+                if skip == 0 {
+                    line.push_str(sym);
+                    skip = sym.width().max(1);
+                }
+                skip -= 1;
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}
+
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+/// The seed Developer, an Admin granting asset publish on three uids, a Viewer refusing purge,
+/// and the hostile role.
+fn profile() -> Vec<Role> {
+    let mut all = vec![developer()];
+    all.extend(
+        serde_json::from_value::<Vec<Role>>(serde_json::json!([
+            {"name": "Admin", "rules": [
+                {"module": "asset", "assets": ["a1", "a2", "a3"], "acl": {"publish": true, "delete": false}}
+            ]},
+            {"name": "Viewer", "rules": [
+                {"module": "asset", "assets": ["$all"], "acl": {"read": true, "purge": false}}
+            ]}
+        ]))
+        .expect("valid roles"),
+    );
+    all.push(hostile());
+    all
+}
+
+#[test]
+fn permissions_80x24() {
+    let mut p = Permissions::new(&profile());
+    p.select(5);
+    let buf = draw(&p, 80, 24, true);
+    let lines = text(&buf);
+    assert_eq!(lines[5], "›   ✓ publish   Developer (assets: $all), Admin (assets: 3 uids)");
+    assert_eq!(lines[6], "    ✗ purge     not granted by any role · false in Viewer");
+    assert!(buf[(10, 5)].modifier.contains(Modifier::REVERSED));
+    snapshot!("permissions_80x24", format!("{buf:?}"));
+}
+
+#[test]
+fn permissions_40x15() {
+    let mut p = Permissions::new(&profile());
+    p.select_last();
+    p.scroll_into_view(15);
+    let buf = draw(&p, 40, 15, false);
+    let lines = text(&buf);
+    assert!(lines.iter().all(|l| l.width() <= 40));
+    assert_eq!(p.len(), 15, "all rows fit: no position shown");
+    assert!(!lines[14].contains("/15"));
+    snapshot!("permissions_40x15", format!("{buf:?}"));
+    p.scroll_into_view(12);
+    let short = text(&draw(&p, 40, 12, false));
+    assert!(short[11].ends_with(" 15/15"), "{:?}", short[11]);
+    assert!(short[11].starts_with("›   ✓ read"), "{:?}", short[11]);
+}
+
+#[test]
+fn permissions_filtered() {
+    let mut p = Permissions::new(&profile());
+    p.set_filter("ADMIN");
+    let buf = draw(&p, 80, 24, true);
+    assert_eq!(
+        text(&buf)[..4],
+        [
+            "› asset · 5 of 6 rights granted",
+            "    ✓ delete    Developer (assets: $all)",
+            "    ✓ publish   Developer (assets: $all), Admin (assets: 3 uids)",
+            ""
+        ]
+    );
+    snapshot!("permissions_filtered_80x24", format!("{buf:?}"));
+}
+
+#[test]
+fn empty_states() {
+    let p = Permissions::new(&[]);
+    assert_eq!(text(&draw(&p, 40, 2, true))[0], "No permissions in this profile");
+    let mut p = Permissions::new(&profile());
+    p.set_filter("zzz");
+    assert_eq!(text(&draw(&p, 40, 2, true))[0], "No rows match 'zzz'");
+}
+
+#[test]
+fn thousands_of_grantors_fill_one_row() {
+    let mut p = Permissions::new(&big(1000, 50));
+    let publish = (0..p.len()).find(|&i| {
+        matches!(p.row(i), Some(PermRow::Right { module, right, .. }) if module.module == "asset" && right.right == "publish")
+    });
+    p.select(publish.expect("asset publish"));
+    p.scroll_into_view(10);
+    let lines = text(&draw(&p, 80, 10, true));
+    let row = &lines[p.selected() - p.offset()];
+    assert!(row.starts_with("›   ✓ publish"), "{row:?}");
+    assert!(row.ends_with('…') && row.width() == 80, "{row:?}");
+}
