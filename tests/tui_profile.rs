@@ -241,7 +241,7 @@ fn raw_view_scrolls_within_bounds() {
     send(&mut a, [ch('5'), ch('G')]);
     let p = a.profile().expect("profile");
     let page = cs_account::ui::layout::profile_body_height((80, 24), false);
-    assert_eq!(p.raw_scroll.offset, p.raw.len() - page);
+    assert_eq!(p.raw_scroll.offset, p.raw_len() - page);
     send(&mut a, [ch('j'), ch('g')]);
     assert_eq!(a.profile().map(|p| p.raw_scroll.offset), Some(0));
 }

@@ -18,6 +18,7 @@ pub mod login;
 pub mod msg;
 pub mod permissions;
 pub mod profile;
+pub mod raw;
 pub mod run;
 pub mod runner;
 pub mod state;

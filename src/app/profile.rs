@@ -4,8 +4,10 @@
 use secrecy::SecretString;
 
 use super::field::TextField;
+use super::permissions::Permissions;
+use super::raw::RawJson;
 use super::tree::ProfileTree;
-use crate::api::{User, mask};
+use crate::api::{Role, User};
 
 /// The profile's tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,9 +134,12 @@ pub enum SettingsLine {
 #[derive(Debug)]
 pub struct ProfileState {
     pub tab: Tab,
-    /// The roles tree (expansion, selection, filter live in it).
+    /// The roles tree (expansion, selection, filter live in it). It owns the roles: the
+    /// session's user is kept without them, so a large profile is held once.
     pub tree: ProfileTree,
-    /// The filter as typed; applied to the tree on every change.
+    /// Each module's rights, united over the roles.
+    pub perms: Permissions,
+    /// The filter as typed; applied to the tree and the permissions on every change.
     pub filter: TextField,
     /// Whether the filter field has the keyboard.
     pub editing_filter: bool,
@@ -142,29 +147,29 @@ pub struct ProfileState {
     pub orgs_scroll: Scroll,
     pub settings: Vec<SettingsLine>,
     pub settings_scroll: Scroll,
-    /// The whole profile as pretty JSON, one entry per line, the token masked.
-    pub raw: Vec<String>,
+    /// The whole profile as pretty JSON, the token masked: built the first time the Raw tab
+    /// shows (most sessions never open it, and a very large profile takes a moment).
+    pub raw: Option<RawJson>,
     pub raw_scroll: Scroll,
 }
 
 impl ProfileState {
-    pub fn new(user: &User, token: &SecretString) -> Self {
-        let mut s = ProfileState {
+    /// The profile of `user`, whose roles have been moved out into `roles`.
+    pub fn new(user: &User, roles: Vec<Role>) -> Self {
+        let perms = Permissions::new(&roles);
+        ProfileState {
             tab: Tab::Roles,
-            tree: ProfileTree::new(user.roles.clone()),
+            tree: ProfileTree::new(roles),
+            perms,
             filter: TextField::plain(),
             editing_filter: false,
-            orgs: Vec::new(),
+            orgs: org_rows(user),
             orgs_scroll: Scroll::default(),
-            settings: Vec::new(),
+            settings: settings_lines(user),
             settings_scroll: Scroll::default(),
-            raw: Vec::new(),
+            raw: None,
             raw_scroll: Scroll::default(),
-        };
-        s.orgs = org_rows(user);
-        s.settings = settings_lines(user);
-        s.raw = raw_lines(user, token);
-        s
+        }
     }
 
     /// Whether the filter field has the keyboard.
@@ -177,13 +182,36 @@ impl ProfileState {
         self.editing_filter || !self.filter.is_empty()
     }
 
-    /// Takes a fresh copy of the user, keeping the tab and every position (the tree keeps what
-    /// was expanded and selected, and its filter).
-    pub fn load(&mut self, user: &User, token: &SecretString) {
-        self.tree.rebuild(user.roles.clone());
+    /// Applies the filter field's text to the tree and the permissions.
+    pub fn apply_filter(&mut self) {
+        let query = self.filter.value().to_string();
+        self.tree.set_filter(&query);
+        self.perms.set_filter(&query);
+    }
+
+    /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
+    /// position: the tree keeps what was expanded and selected, and its filter.
+    pub fn load(&mut self, user: &User, roles: Vec<Role>) {
+        let selected = self.perms.selected();
+        self.perms = Permissions::new(&roles);
+        self.perms.set_filter(self.filter.value());
+        self.perms.select(selected);
+        self.tree.rebuild(roles);
         self.orgs = org_rows(user);
         self.settings = settings_lines(user);
-        self.raw = raw_lines(user, token);
+        self.raw = None;
+    }
+
+    /// Builds the raw JSON if it is not built yet.
+    pub fn ensure_raw(&mut self, user: &User, token: &SecretString) {
+        if self.raw.is_none() {
+            self.raw = Some(RawJson::build(user, self.tree.roles(), token));
+        }
+    }
+
+    /// Lines of the raw JSON (0 until built).
+    pub fn raw_len(&self) -> usize {
+        self.raw.as_ref().map_or(0, RawJson::len)
     }
 }
 
@@ -252,22 +280,6 @@ pub fn settings_lines(user: &User) -> Vec<SettingsLine> {
     out
 }
 
-/// The user as pretty JSON with the authtoken masked. Strings were sanitised on arrival, and
-/// serde_json escapes any control character, so every line is safe to show.
-pub fn raw_lines(user: &User, token: &SecretString) -> Vec<String> {
-    let mut value = match serde_json::to_value(user) {
-        Ok(v) => v,
-        Err(e) => return vec![format!("(the profile could not be shown as JSON: {e})")],
-    };
-    if let Some(obj) = value.as_object_mut() {
-        obj.insert("authtoken".into(), serde_json::Value::String(mask(token)));
-    }
-    match serde_json::to_string_pretty(&value) {
-        Ok(text) => text.lines().map(str::to_string).collect(),
-        Err(e) => vec![format!("(the profile could not be shown as JSON: {e})")],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,14 +324,6 @@ mod tests {
                 SettingsLine::Stack("k1".into()),
             ]
         );
-    }
-
-    #[test]
-    fn raw_masks_the_token() {
-        let token = SecretString::from("blt0123456789abcdef");
-        let raw = raw_lines(&user(), &token).join("\n");
-        assert!(raw.contains("\"authtoken\": \"•••••bcdef\""), "{raw}");
-        assert!(!raw.contains("0123456789"));
     }
 
     #[test]

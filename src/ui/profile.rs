@@ -16,7 +16,7 @@ use crate::app::state::App;
 pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     let Some(session) = &app.session else { return };
     let theme = &app.theme;
-    let parts = layout::profile(area, p.tab == Tab::Roles && p.filter_visible());
+    let parts = layout::profile(area, crate::app::update::filter_line(p));
     profile_header::render(frame, parts.header, &session.user, theme);
     tabs::render(frame, parts.tabs, p.tab, theme);
     if let Some(pos) = position(p, parts.body.height as usize) {
@@ -43,9 +43,9 @@ fn position(p: &ProfileState, height: usize) -> Option<String> {
     let (offset, len, height) = match p.tab {
         Tab::Orgs => (p.orgs_scroll.offset, p.orgs.len(), height.saturating_sub(1)),
         Tab::Settings => (p.settings_scroll.offset, p.settings.len(), height),
-        Tab::Raw => (p.raw_scroll.offset, p.raw.len(), height),
-        Tab::Roles => (p.tree.offset(), p.tree.len(), height),
-        Tab::Permissions => return None,
+        Tab::Raw => (p.raw_scroll.offset, p.raw_len(), height),
+        // The list widgets show their own position.
+        Tab::Roles | Tab::Permissions => return None,
     };
     (len > height).then(|| format!("{}–{} of {len}", offset + 1, (offset + height).min(len)))
 }
@@ -53,7 +53,8 @@ fn position(p: &ProfileState, height: usize) -> Option<String> {
 /// `/ dev▏  3 matches` under the tree.
 fn render_filter(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     let theme = &app.theme;
-    let count = match (p.filter.is_empty(), p.tree.match_count()) {
+    let matches = if p.tab == Tab::Permissions { p.perms.match_count() } else { p.tree.match_count() };
+    let count = match (p.filter.is_empty(), matches) {
         (true, _) => String::new(),
         (false, 0) => "no match".to_string(),
         (false, 1) => "1 match".to_string(),
@@ -71,7 +72,7 @@ fn render_filter(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
         placeholder: "type to filter",
     };
     field::render(frame, value, &view, theme);
-    let style = if p.tree.match_count() == 0 && !p.filter.is_empty() { theme.warn() } else { theme.dim() };
+    let style = if matches == 0 && !p.filter.is_empty() { theme.warn() } else { theme.dim() };
     let rest = Rect { x: value.right(), width: area.right().saturating_sub(value.right()), ..area };
     frame.render_widget(Paragraph::new(Line::from(Span::styled(format!("  {count}"), style))), rest);
 }

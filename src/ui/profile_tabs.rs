@@ -67,15 +67,14 @@ pub fn render_settings(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &
 }
 
 pub fn render_raw(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme) {
-    let digits = p.raw.len().to_string().len();
-    let lines: Vec<Line> = p
-        .raw
-        .iter()
+    let Some(raw) = &p.raw else { return };
+    let digits = raw.len().to_string().len();
+    let lines: Vec<Line> = raw
+        .lines(p.raw_scroll.offset, area.height as usize)
         .enumerate()
-        .skip(p.raw_scroll.offset)
-        .take(area.height as usize)
-        .map(|(i, l)| {
-            Line::from(vec![Span::styled(format!("{:>digits$} ", i + 1), theme.dim()), Span::raw(l.as_str())])
+        .map(|(n, l)| {
+            let number = p.raw_scroll.offset + n + 1;
+            Line::from(vec![Span::styled(format!("{number:>digits$} "), theme.dim()), Span::raw(l)])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);

@@ -18,6 +18,7 @@ use super::msg::{Msg, StoreResult};
 use super::state::{App, Confirm, HelpState, Screen, ToastLevel};
 use crate::ui::layout;
 
+pub use profile::filter_line;
 pub use session::{open_session, startup_notices};
 
 /// Applies one message to the app and returns what should happen outside it.

@@ -9,9 +9,14 @@ use super::super::profile::{ProfileState, Tab};
 use super::super::state::{App, Confirm, RequestKind, Screen};
 use crate::ui::layout;
 
+/// Whether the current tab shows the filter line (the tabs the filter narrows).
+pub fn filter_line(p: &ProfileState) -> bool {
+    matches!(p.tab, Tab::Roles | Tab::Permissions) && p.filter_visible()
+}
+
 /// The list heights of the current tab for a terminal of `viewport` cells.
 fn body_height(viewport: (u16, u16), p: &ProfileState) -> usize {
-    let body = layout::profile_body_height(viewport, p.tab == Tab::Roles && p.filter_visible());
+    let body = layout::profile_body_height(viewport, filter_line(p));
     match p.tab {
         // The organisations table has a header row.
         Tab::Orgs => body.saturating_sub(1),
@@ -25,15 +30,17 @@ pub(super) fn fit_to_viewport(app: &mut App) {
     let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
     let tab = p.tab;
-    for t in [Tab::Roles, Tab::Orgs, Tab::Settings, Tab::Raw] {
+    for t in Tab::ALL {
         p.tab = t;
         let h = body_height(viewport, p);
         match t {
             Tab::Roles => p.tree.scroll_into_view(h),
+            Tab::Permissions => p.perms.scroll_into_view(h),
             Tab::Orgs => p.orgs_scroll.clamp(p.orgs.len(), h),
             Tab::Settings => p.settings_scroll.clamp(p.settings.len(), h),
-            Tab::Raw => p.raw_scroll.clamp(p.raw.len(), h),
-            Tab::Permissions => {}
+            // Not built yet (or dropped by a refresh): keep the position for when it is.
+            Tab::Raw if p.raw.is_none() => {}
+            Tab::Raw => p.raw_scroll.clamp(p.raw_len(), h),
         }
     }
     p.tab = tab;
@@ -43,8 +50,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
     let Screen::Profile(p) = &mut app.screen else { return };
     if p.editing_filter {
         p.filter.paste(text);
-        let query = p.filter.value().to_string();
-        p.tree.set_filter(&query);
+        p.apply_filter();
         fit_to_viewport(app);
     }
 }
@@ -74,18 +80,20 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         }
         Action::Filter => {
             let Screen::Profile(p) = &mut app.screen else { return None };
-            p.tab = Tab::Roles;
+            if p.tab != Tab::Permissions {
+                p.tab = Tab::Roles;
+            }
             p.editing_filter = true;
             fit_to_viewport(app);
             Vec::new()
         }
         Action::Dismiss => {
             let Screen::Profile(p) = &mut app.screen else { return None };
-            if p.tab != Tab::Roles || p.filter.is_empty() {
+            if !filter_line(p) {
                 return None;
             }
             p.filter.clear();
-            p.tree.set_filter("");
+            p.apply_filter();
             fit_to_viewport(app);
             Vec::new()
         }
@@ -109,8 +117,11 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
 }
 
 fn set_tab(app: &mut App, to: impl Fn(Tab) -> Tab) -> Vec<Effect> {
-    if let Screen::Profile(p) = &mut app.screen {
+    if let (Screen::Profile(p), Some(session)) = (&mut app.screen, &app.session) {
         p.tab = to(p.tab);
+        if p.tab == Tab::Raw {
+            p.ensure_raw(&session.user, &session.token);
+        }
     }
     fit_to_viewport(app);
     Vec::new()
@@ -135,7 +146,7 @@ fn on_filter_key(app: &mut App, ev: &KeyEvent, key: Key) -> Vec<Effect> {
         Some(Action::ClearFilter) => {
             p.editing_filter = false;
             p.filter.clear();
-            p.tree.set_filter("");
+            p.apply_filter();
         }
         Some(
             a
@@ -146,8 +157,7 @@ fn on_filter_key(app: &mut App, ev: &KeyEvent, key: Key) -> Vec<Effect> {
         }
         _ => {
             if p.filter.handle_key(ev) {
-                let query = p.filter.value().to_string();
-                p.tree.set_filter(&query);
+                p.apply_filter();
             }
         }
     }
@@ -182,12 +192,21 @@ fn navigate(app: &mut App, action: Action) {
             }
             t.scroll_into_view(page);
         }
-        Tab::Permissions => {}
+        Tab::Permissions => {
+            let v = &mut p.perms;
+            match action {
+                Action::Top => v.select_first(),
+                Action::Bottom => v.select_last(),
+                _ => v.move_by(delta),
+            }
+            v.scroll_into_view(page);
+        }
         Tab::Orgs | Tab::Settings | Tab::Raw => {
+            let raw_len = p.raw_len();
             let (scroll, len) = match p.tab {
                 Tab::Orgs => (&mut p.orgs_scroll, p.orgs.len()),
                 Tab::Settings => (&mut p.settings_scroll, p.settings.len()),
-                _ => (&mut p.raw_scroll, p.raw.len()),
+                _ => (&mut p.raw_scroll, raw_len),
             };
             match action {
                 Action::Top => scroll.top(),

@@ -116,12 +116,16 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
             }
         },
         (RequestKind::Refresh, ApiResult::User(r)) => match r {
-            Ok(user) => {
+            Ok(mut user) => {
                 let Some(session) = &mut app.session else { return Vec::new() };
+                let roles = std::mem::take(&mut user.roles);
                 session.user = Arc::new(user);
                 let (user, token) = (session.user.clone(), session.token.clone());
                 if let Some(p) = app.profile_mut() {
-                    p.load(&user, &token);
+                    p.load(&user, roles);
+                    if p.tab == super::super::profile::Tab::Raw {
+                        p.ensure_raw(&user, &token);
+                    }
                 }
                 super::profile::fit_to_viewport(app);
                 vec![app.toast(ToastLevel::Success, "Profile refreshed.")]
@@ -208,19 +212,24 @@ fn set_attempt(app: &mut App, attempt: Attempt) {
 
 /// The profile is loaded: open it (where the user was, after a 401) and remember the session
 /// if asked to.
-pub(super) fn enter_profile(app: &mut App, auth: Authed, user: User) -> Vec<Effect> {
+pub(super) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<Effect> {
     let mut effects = app.cancel_where(RequestKind::on_login_screen);
     let email = if user.email.is_empty() { auth.email.clone() } else { user.email.clone() };
+    // The tree owns the roles from here on; the session keeps the rest of the user.
+    let roles = std::mem::take(&mut user.roles);
     let user = Arc::new(user);
     let resume =
         app.resume.take().filter(|r| r.email.eq_ignore_ascii_case(&email) && r.endpoint == auth.endpoint);
     let profile = match resume {
         Some(r) => {
             let mut p = r.profile;
-            p.load(&user, &auth.token);
+            p.load(&user, roles);
+            if p.tab == super::super::profile::Tab::Raw {
+                p.ensure_raw(&user, &auth.token);
+            }
             p
         }
-        None => Box::new(ProfileState::new(&user, &auth.token)),
+        None => Box::new(ProfileState::new(&user, roles)),
     };
     if auth.remember && app.can_remember {
         effects.push(Effect::SaveSession(StoredSession {

@@ -1,0 +1,233 @@
+//! Figures for the full-screen app, printed as median / p99 over many runs:
+//!
+//! 1. start to first frame: the release binary (`cs-account demo`) in a pseudo-terminal, from
+//!    spawn until the log-in form is on the emulated screen;
+//! 2. one frame of the profile with 1,000 roles × 50 rules (from the demo server, through the
+//!    real client), into a `TestBackend` and into a `CrosstermBackend` writing to memory (which
+//!    adds ratatui's diff and the escape sequences), at 80×24 and 200×50;
+//! 3. moving the selection (`update` with ↓) in that tree, collapsed and fully expanded, and
+//!    the frame that follows.
+//!
+//! Run with `cargo bench --bench tui`. `harness = false`: a plain `main`.
+
+use std::io::{ErrorKind, Write};
+use std::num::NonZeroU16;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions};
+use cs_account::app::keymap::Keymap;
+use cs_account::app::msg::ApiResult;
+use cs_account::app::{App, Effect, Msg, update};
+use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use secrecy::SecretString;
+
+/// Median and 99th percentile of `samples`, in microseconds.
+fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let pick = |q: f64| {
+        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples[i].as_secs_f64() * 1e6
+    };
+    (pick(0.5), pick(0.99))
+}
+
+fn report(what: &str, samples: Vec<Duration>) {
+    let n = samples.len();
+    let (median, p99) = stats(samples);
+    let unit = |us: f64| match us {
+        10_000.0.. => format!("{:.1} ms", us / 1000.0),
+        1.0.. => format!("{us:.0} µs"),
+        _ => format!("{:.0} ns", us * 1000.0),
+    };
+    println!("{what:<58} median {:>9}   p99 {:>9}   (n={n})", unit(median), unit(p99));
+}
+
+/// Spawns the release binary in a pty and waits for the log-in form on the emulated screen.
+fn time_to_first_frame() -> Duration {
+    let config = tempfile::tempdir().expect("tempdir");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cs-account"));
+    cmd.arg("demo")
+        .env("CS_ACCOUNT_CONFIG_DIR", config.path())
+        .env("CS_ACCOUNT_STATE_DIR", config.path())
+        .env("TERM", "xterm-256color");
+    let started = Instant::now();
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn");
+    session.get_process_mut().set_window_size(100, 30).expect("window size");
+    let size = |n| NonZeroU16::new(n).expect("non-zero");
+    let mut screen = vt100::Parser::new(size(30), size(100), 0);
+    let mut buf = [0u8; 16384];
+    let elapsed = loop {
+        match session.try_read(&mut buf) {
+            Ok(n) if n > 0 => screen.process(&buf[..n]),
+            Err(e) if e.kind() != ErrorKind::WouldBlock => panic!("pty read: {e}"),
+            _ => std::thread::sleep(Duration::from_micros(200)),
+        }
+        if screen.screen().contents().contains("Log in to Contentstack") {
+            break started.elapsed();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no log-in form:\n{}",
+            screen.screen().contents()
+        );
+    };
+    session.write_all(b"\x03").expect("ctrl-c");
+    let _ = session.get_process().wait();
+    elapsed
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+/// An app showing `user`'s profile, reached through `update` as after a real log-in.
+fn profile_app(user: &cs_account::api::User, token: &SecretString, size: (u16, u16)) -> App {
+    let mut app = App::new(Endpoint::default(), Keymap::default(), Theme::default(), size);
+    let id = app.start_request(cs_account::app::state::RequestKind::CheckToken {
+        token: token.clone(),
+        remember: false,
+    });
+    let effects = update(&mut app, Msg::Api { id, result: Box::new(ApiResult::User(Ok(user.clone()))) });
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Quit)) && app.profile().is_some(), "profile shown");
+    app
+}
+
+fn draw_samples<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    n: usize,
+) -> Vec<Duration>
+where
+    B::Error: std::fmt::Debug,
+{
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n {
+        // Change something each frame (the selection), as a user's key press would.
+        let _ = update(app, key(if i % 2 == 0 { KeyCode::Down } else { KeyCode::Up }));
+        let t = Instant::now();
+        terminal.draw(|f| cs_account::ui::draw(f, app)).expect("draw");
+        samples.push(t.elapsed());
+    }
+    samples
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+
+    println!("cs-account TUI figures ({} build)", if cfg!(debug_assertions) { "debug" } else { "release" });
+    let samples: Vec<Duration> = (0..20).map(|_| time_to_first_frame()).collect();
+    report("start to first frame (cs-account demo, pty 100×30)", samples);
+
+    let (user, token, fetch) = runtime.block_on(async {
+        let opts = DemoOptions { roles: Some(1000), rules: 50, rate_limit: 0, ..Default::default() };
+        let server = DemoServer::start(opts).await.expect("demo server");
+        let client = Client::new(ClientConfig::new(Endpoint::custom(&server.base_url()).expect("url")))
+            .expect("client");
+        let login = client
+            .login("john.doe@example.com", &SecretString::from("Demo-pass-1234"), None)
+            .await
+            .expect("log-in");
+        let t = Instant::now();
+        let user = client.get_user(&login.authtoken, GetUserOptions::full()).await.expect("profile");
+        let fetch = t.elapsed();
+        server.shutdown().await;
+        (user, login.authtoken, fetch)
+    });
+    let rules: usize = user.roles.iter().map(|r| r.rules.len()).sum();
+    println!(
+        "profile: {} roles, {rules} rules; GET /v3/user over loopback took {:.1} ms",
+        user.roles.len(),
+        fetch.as_secs_f64() * 1e3
+    );
+
+    let t = Instant::now();
+    let roles = user.roles.clone();
+    println!("{:<58} {:.1} ms", "  of which: cloning the roles", t.elapsed().as_secs_f64() * 1e3);
+    drop(roles);
+    let t = Instant::now();
+    let tree = cs_account::app::tree::ProfileTree::new(user.roles.clone());
+    println!("{:<58} {:.1} ms", "  of which: roles tree", t.elapsed().as_secs_f64() * 1e3);
+    drop(tree);
+    let t = Instant::now();
+    let raw = cs_account::app::profile::raw_lines(&user, &token);
+    println!(
+        "{:<58} {:.1} ms ({} lines)",
+        "  of which: raw JSON lines",
+        t.elapsed().as_secs_f64() * 1e3,
+        raw.len()
+    );
+    drop(raw);
+    let t = Instant::now();
+    let app = profile_app(&user, &token, (80, 24));
+    println!(
+        "{:<58} {:.1} ms",
+        "profile state built (tree, permissions, raw JSON)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    drop(app);
+
+    for (w, h) in [(80u16, 24u16), (200, 50)] {
+        let mut app = profile_app(&user, &token, (w, h));
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        report(&format!("frame, roles tab, TestBackend {w}×{h}"), draw_samples(&mut terminal, &mut app, 500));
+        // A fixed viewport: with no tty, asking the size would run `tput`, which is not what
+        // a frame costs in real use.
+        let viewport = ratatui::Viewport::Fixed(ratatui::layout::Rect::new(0, 0, w, h));
+        let backend = CrosstermBackend::new(Vec::<u8>::with_capacity(64 << 20));
+        let mut terminal =
+            Terminal::with_options(backend, ratatui::TerminalOptions { viewport }).expect("terminal");
+        report(
+            &format!("frame + diff + escapes, CrosstermBackend {w}×{h}"),
+            draw_samples(&mut terminal, &mut app, 500),
+        );
+        let _ = update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char('5'), KeyModifiers::NONE)));
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        report(
+            &format!("frame, raw JSON tab, TestBackend {w}×{h}"),
+            draw_samples(&mut terminal, &mut app, 500),
+        );
+    }
+
+    let mut app = profile_app(&user, &token, (80, 24));
+    let mut moves = Vec::new();
+    for i in 0..5000 {
+        let t = Instant::now();
+        let _ = update(&mut app, key(if (i / 500) % 2 == 0 { KeyCode::Down } else { KeyCode::Up }));
+        moves.push(t.elapsed());
+    }
+    report("move selection (update ↓/↑), 1,000 roles collapsed", moves);
+    let t = Instant::now();
+    let _ = update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char('E'), KeyModifiers::SHIFT)));
+    let expand = t.elapsed();
+    let rows = app.profile().map(|p| p.tree.len()).unwrap_or(0);
+    println!("{:<58} {:.1} ms ({rows} rows)", "expand everything (E)", expand.as_secs_f64() * 1e3);
+    let mut moves = Vec::new();
+    for i in 0..5000 {
+        let code = match i % 4 {
+            0 => KeyCode::PageDown,
+            1 | 2 => KeyCode::Down,
+            _ => KeyCode::Up,
+        };
+        let t = Instant::now();
+        let _ = update(&mut app, key(code));
+        moves.push(t.elapsed());
+    }
+    report("move selection (↓/↑/PgDn), everything expanded", moves);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    report("frame after a move, everything expanded, 80×24", draw_samples(&mut terminal, &mut app, 500));
+    let t = Instant::now();
+    let _ = update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char('/'), KeyModifiers::NONE)));
+    for c in "publish".chars() {
+        let _ = update(&mut app, Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    }
+    println!(
+        "{:<58} {:.1} ms",
+        "filter: type \"publish\" (7 keys, tree refiltered each)",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+}
