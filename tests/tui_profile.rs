@@ -48,6 +48,13 @@ fn snapshots_of_each_tab() {
         type_text(a, "publish");
         send(a, [key(KeyCode::Enter)]);
     });
+    snap("profile_permissions", |a| {
+        send(a, [ch('2'), ch('j'), ch('j')]);
+    });
+    snap("profile_permissions_filter", |a| {
+        send(a, [ch('2'), ch('/')]);
+        type_text(a, "publish");
+    });
     snap("profile_orgs", |a| {
         send(a, [ch('3')]);
     });
@@ -89,6 +96,21 @@ fn tabs_move_with_tab_numbers_and_wrap() {
     assert_eq!(tab(&a), Tab::Raw);
     send(&mut a, [ch('3')]);
     assert_eq!(tab(&a), Tab::Orgs);
+}
+
+#[test]
+fn permissions_tab_moves_and_filters() {
+    let mut a = logged_in(80, 24);
+    send(&mut a, [ch('2'), ch('j'), ch('j'), ch('G')]);
+    let p = a.profile().expect("profile");
+    assert_eq!(p.tab, Tab::Permissions);
+    assert_eq!(p.perms.selected(), p.perms.len() - 1, "G goes to the last row");
+    send(&mut a, [ch('g'), ch('/')]);
+    assert_eq!(tab(&a), Tab::Permissions, "/ filters the tab it is on");
+    type_text(&mut a, "publish");
+    let p = a.profile().expect("profile");
+    assert!(p.perms.match_count() >= 1 && p.perms.len() < 10, "{} rows", p.perms.len());
+    assert_eq!(p.tree.filter(), "publish", "one filter for both views");
 }
 
 #[test]

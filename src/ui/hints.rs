@@ -93,11 +93,14 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 pair(app, C::Nav, Up, Down, "move"),
             ],
             Screen::Profile(p) => {
-                let tree = p.tab == crate::app::profile::Tab::Roles;
+                use crate::app::profile::Tab;
+                let tree = p.tab == Tab::Roles;
+                // The two lists have a selection and a filter; the other tabs scroll.
+                let list = matches!(p.tab, Tab::Roles | Tab::Permissions);
                 vec![
-                    pair(app, C::Nav, Up, Down, if tree { "move" } else { "scroll" }),
+                    pair(app, C::Nav, Up, Down, if list { "move" } else { "scroll" }),
                     tree.then(|| pair(app, C::Tree, Expand, Collapse, "open/close")).flatten(),
-                    tree.then(|| one(app, C::Profile, Filter, "filter", false)).flatten(),
+                    list.then(|| one(app, C::Profile, Filter, "filter", false)).flatten(),
                     one(app, C::Profile, NextTab, "next tab", false),
                     one(app, C::Profile, Refresh, "refresh", false),
                     one(app, C::Profile, Logout, "log out", false),

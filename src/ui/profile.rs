@@ -8,6 +8,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::layout;
 use super::widgets::field::{self, FieldView};
+use super::widgets::permissions::render_permissions;
 use super::widgets::tabs;
 use super::{profile_header, profile_tabs, roles_tab};
 use crate::app::profile::{ProfileState, Tab};
@@ -28,7 +29,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     }
     match p.tab {
         Tab::Roles => roles_tab::render(frame, parts.body, p, theme),
-        Tab::Permissions => {}
+        Tab::Permissions => {
+            render_permissions(&p.perms, parts.body, frame.buffer_mut(), theme, !p.editing_filter)
+        }
         Tab::Orgs => profile_tabs::render_orgs(frame, parts.body, p, theme),
         Tab::Settings => profile_tabs::render_settings(frame, parts.body, p, theme),
         Tab::Raw => profile_tabs::render_raw(frame, parts.body, p, theme),

@@ -180,3 +180,18 @@ fn highlights_survive_case_changes_of_other_lengths() {
     let texts: Vec<&str> = out.iter().map(|(t, _)| t.as_ref()).collect();
     assert_eq!(texts, ["read", " · ", "Read"]);
 }
+
+#[test]
+#[ignore = "prints timings; run in release"]
+fn render_timings() {
+    let mut t = ProfileTree::new(big(1000, 50));
+    t.expand_all();
+    t.select(200_000);
+    t.scroll_into_view(50);
+    let mut buf = Buffer::empty(Rect::new(0, 0, 200, 50));
+    let start = std::time::Instant::now();
+    for _ in 0..1000 {
+        render_tree(&t, buf.area, &mut buf, &Theme::default(), true);
+    }
+    println!("render_tree 200x50, {} rows: {:.1} µs", t.len(), start.elapsed().as_secs_f64() * 1e3);
+}
