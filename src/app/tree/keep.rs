@@ -162,9 +162,8 @@ impl ProfileTree {
         chain.sort_by_key(|n| std::cmp::Reverse(*n));
         self.relayout(None);
         self.cursor = saved.cursor;
-        match chain.into_iter().find_map(|n| self.find_row(n)) {
-            Some(i) => self.select(i),
-            None => self.cursor.clamp(self.rows.len()),
+        if let Some(i) = chain.into_iter().find_map(|n| self.find_row(n)) {
+            self.select(i);
         }
         self.cursor.clamp(self.rows.len());
     }

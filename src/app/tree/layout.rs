@@ -65,9 +65,8 @@ impl ProfileTree {
         self.rows = rows;
         let found = keep.and_then(|node| self.ancestors(node).into_iter().find_map(|n| self.find_row(n)));
         let len = self.rows.len();
-        match found {
-            Some(i) => self.cursor.select(i, len),
-            None => self.cursor.clamp(len),
+        if let Some(i) = found {
+            self.cursor.select(i, len);
         }
         self.cursor.clamp(len);
     }

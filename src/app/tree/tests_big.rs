@@ -60,6 +60,10 @@ fn a_thousand_roles_of_fifty_rules() {
 
     t.set_filter("");
     assert_eq!(t.len(), all_rows, "clearing the filter restores expand all");
+    let selected = t.selected();
+    t.rebuild(big(ROLES, RULES));
+    assert_eq!((t.len(), t.selected()), (all_rows, selected), "a refresh keeps expand all and the selection");
+    assert_eq!(t.selected_path_text(), "Role 7 › locale › locales (3) › blt7x3x1");
     t.collapse_all();
     assert_eq!(t.len(), ROLES);
     assert_eq!(t.selected_path_text(), "Role 7");
@@ -103,4 +107,7 @@ fn timings() {
     t.collapse_all();
     time("rebuild (collapsed)", || t.rebuild(roles));
     time("collapse_all", || t.collapse_all());
+    let roles = big(ROLES, RULES);
+    let mut p = time("Permissions::new", || crate::app::permissions::Permissions::new(&roles));
+    time("Permissions::set_filter(\"role 99\")", || p.set_filter("role 99"));
 }
