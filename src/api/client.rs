@@ -1,9 +1,9 @@
 //! The async client for Contentstack's user API (`/v3/user`, `/v3/user-session`).
 //!
-//! Every answer goes through one decoding path ([`decode`]): bounded read, JSON, the raw
-//! authtoken taken out as a secret, everything else sanitised for the terminal, then either
-//! classified as an error or turned into a model. That is the one place where server strings
-//! enter the app.
+//! Every answer is read with a size cap ([`ClientConfig::max_body_bytes`]), then handed to one of
+//! the pure decoders in [`super::decode`]: JSON, the raw authtoken taken out as a secret,
+//! everything else sanitised for the terminal, then either classified as an error or turned into
+//! a model. That is the one place where server strings enter the app.
 //!
 //! Only `GET /user` and `PUT /user` are ever repeated. Log-in, SMS, activation, password reset
 //! and log-out go out once: every repeated log-in counts towards the account lockout, and a
@@ -16,14 +16,13 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize, Serializer};
-use serde_json::Value;
+use serde::{Serialize, Serializer};
 use url::Url;
 
-use super::error::{self, ApiError, ErrorHeaders};
+use super::decode;
+use super::error::{self, ApiError};
 use super::models::{LoginSuccess, Notice, UpdateSuccess, User, UserUpdate};
-use super::region::Endpoint;
+use super::region::{Endpoint, is_loopback};
 pub use super::retry::RetryPolicy;
 use super::secret::mask;
 
@@ -129,19 +128,18 @@ struct Call<'a> {
     body: Option<Vec<u8>>,
 }
 
-/// A successful answer: 2xx, JSON, no `error_code`.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    /// The sanitised body, without `user.authtoken`.
-    body: Value,
-    /// `user.authtoken`, exactly as sent.
-    token: Option<SecretString>,
-}
+/// One of the decoders of [`super::decode`]: status, headers and body bytes to a typed answer.
+type Decoder<T> = fn(u16, &HeaderMap, &[u8]) -> Result<T, ApiError>;
 
 impl Client {
     /// Builds the HTTP client: rustls with the platform's roots, the system proxy settings
     /// (`HTTPS_PROXY`, `NO_PROXY`), HTTP/2 where the server offers it.
+    ///
+    /// A loopback endpoint (the demo server, a local stand-in) is reached directly: a proxy
+    /// would connect to *its own* loopback. A plain-http one gets no certificate roots at all:
+    /// loading the platform's (hundreds of files under /etc/ssl/certs) took longer than the
+    /// whole `whoami` round trip, for a connection that never speaks TLS (redirects, the only
+    /// way it could reach an https URL, are not followed).
     pub fn new(cfg: ClientConfig) -> Result<Client, ApiError> {
         let mut headers = HeaderMap::new();
         // Sent on every request, GET and DELETE included: some servers reject a request
@@ -149,7 +147,15 @@ impl Client {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert("x-user-agent", HeaderValue::from_static(AGENT));
-        let http = reqwest::Client::builder()
+        let base = cfg.endpoint.base_url();
+        let mut builder = reqwest::Client::builder();
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
+        if !needs_tls_roots(&base) {
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder
             .user_agent(AGENT)
             .default_headers(headers)
             .connect_timeout(cfg.connect_timeout)
@@ -165,7 +171,7 @@ impl Client {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                base: cfg.endpoint.base_url(),
+                base,
                 endpoint: cfg.endpoint,
                 retry: cfg.retry,
                 max_body_bytes: cfg.max_body_bytes,
@@ -194,14 +200,7 @@ impl Client {
         let url = self.url(&["user-session"], &[("include_orgs_roles", "true")])?;
         let call =
             Call { method: Method::POST, label: "user-session", url, token: None, body: Some(wrap(&body)?) };
-        let answer = self.send(&call, false).await?;
-        let notice = notice_text(&answer.body);
-        let Some(token) = answer.token else {
-            return Err(ApiError::NoToken { notice });
-        };
-        let mut user = model::<UserEnvelope>(answer.status, answer.body)?.user;
-        user.authtoken = Some(token.clone());
-        Ok(LoginSuccess { notice, user, authtoken: token })
+        self.send(&call, false, decode::login).await
     }
 
     /// `POST /user/request_token_sms`: has the server text a 2FA code. Never retried.
@@ -216,17 +215,14 @@ impl Client {
         let url = self.url(&["user-session"], &[])?;
         let call =
             Call { method: Method::DELETE, label: "user-session", url, token: Some(token), body: None };
-        notice(self.send(&call, false).await?)
+        self.send(&call, false, decode::notice).await
     }
 
     /// `GET /user`, retried on transient failures.
     pub async fn get_user(&self, token: &SecretString, opts: GetUserOptions) -> Result<User, ApiError> {
         let url = self.url(&["user"], &opts.query())?;
         let call = Call { method: Method::GET, label: "user", url, token: Some(token), body: None };
-        let answer = self.send(&call, true).await?;
-        let mut user = model::<UserEnvelope>(answer.status, answer.body)?.user;
-        user.authtoken = answer.token;
-        Ok(user)
+        self.send(&call, true, decode::user).await
     }
 
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values
@@ -240,11 +236,7 @@ impl Client {
         let url = self.url(&["user"], &[])?;
         let call =
             Call { method: Method::PUT, label: "user", url, token: Some(token), body: Some(wrap(changes)?) };
-        let answer = self.send(&call, true).await?;
-        let env = model::<UserEnvelope>(answer.status, answer.body)?;
-        let mut user = env.user;
-        user.authtoken = answer.token;
-        Ok(UpdateSuccess { notice: env.notice.unwrap_or_default(), user })
+        self.send(&call, true, decode::update).await
     }
 
     /// `POST /user/activate/{activation_token}`. Never retried.
@@ -293,7 +285,7 @@ impl Client {
     ) -> Result<Notice, ApiError> {
         let url = self.url(segments, &[])?;
         let call = Call { method: Method::POST, label, url, token: None, body: Some(wrap(body)?) };
-        notice(self.send(&call, false).await?)
+        self.send(&call, false, decode::notice).await
     }
 
     /// `{base}/a/b?k=v`, each segment percent-encoded (so a token can't add path segments).
@@ -309,14 +301,15 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends `call`, repeating it on transient failures when `retried` is set.
-    async fn send(&self, call: &Call<'_>, retried: bool) -> Result<Answer, ApiError> {
+    /// Sends `call` and decodes the answer with `decoder`, repeating both on transient failures
+    /// when `retried` is set (a 503 is only known to be one once decoded).
+    async fn send<T>(&self, call: &Call<'_>, retried: bool, decoder: Decoder<T>) -> Result<T, ApiError> {
         let once = RetryPolicy::none();
         let policy = if retried { &self.inner.retry } else { &once };
         let first = Instant::now();
         let mut attempt = 1;
         loop {
-            let err = match self.attempt(call, attempt).await {
+            let err = match self.attempt(call, attempt, decoder).await {
                 Ok(answer) => return Ok(answer),
                 Err(err) => err,
             };
@@ -333,9 +326,9 @@ impl Client {
     }
 
     /// One request and its decoded answer.
-    async fn attempt(&self, call: &Call<'_>, attempt: u32) -> Result<Answer, ApiError> {
+    async fn attempt<T>(&self, call: &Call<'_>, attempt: u32, decoder: Decoder<T>) -> Result<T, ApiError> {
         let started = Instant::now();
-        let result = self.exchange(call).await;
+        let result = self.exchange(call, decoder).await;
         let (status, outcome) = match &result {
             Ok((status, Ok(_))) => (*status, "ok".to_string()),
             Ok((status, Err(e))) => (*status, kind(e)),
@@ -355,7 +348,11 @@ impl Client {
     }
 
     /// Sends the request and reads the answer; the outer error is a failure before a status came.
-    async fn exchange(&self, call: &Call<'_>) -> Result<(u16, Result<Answer, ApiError>), ApiError> {
+    async fn exchange<T>(
+        &self,
+        call: &Call<'_>,
+        decoder: Decoder<T>,
+    ) -> Result<(u16, Result<T, ApiError>), ApiError> {
         let mut req = self.inner.http.request(call.method.clone(), call.url.clone());
         if let Some(token) = call.token {
             req = req.header("authtoken", token_header(token)?);
@@ -367,11 +364,17 @@ impl Client {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let answer = match read_capped(&mut resp, self.inner.max_body_bytes).await {
-            Ok(bytes) => decode(status, &headers, &bytes),
+            Ok(bytes) => decoder(status, &headers, &bytes),
             Err(e) => Err(e),
         };
         Ok((status, answer))
     }
+}
+
+/// Whether a client for `base` may ever need certificate roots: always, except for plain http
+/// to loopback (the only plain http [`Endpoint::custom`] accepts).
+fn needs_tls_roots(base: &Url) -> bool {
+    !(base.scheme() == "http" && is_loopback(base))
 }
 
 /// The kind of a failure, for logs (`Unauthorized`, `Transport Timeout`): its messages are server
@@ -415,73 +418,6 @@ async fn read_capped(resp: &mut reqwest::Response, cap: u64) -> Result<Vec<u8>, 
         buf.extend_from_slice(&chunk);
     }
     Ok(buf)
-}
-
-/// Turns a status and body into an answer or an error; see the module docs for the order.
-///
-/// An empty 2xx body is read as `{}` (the SMS call's answer is not documented; a 204 would be
-/// fine). The models then decide whether `{}` is enough.
-fn decode(status: u16, headers: &HeaderMap, bytes: &[u8]) -> Result<Answer, ApiError> {
-    let success = (200..300).contains(&status);
-    let parsed = if success && bytes.iter().all(u8::is_ascii_whitespace) {
-        Ok(Value::Object(Default::default()))
-    } else {
-        serde_json::from_slice::<Value>(bytes)
-    };
-    let mut value = match parsed {
-        Ok(v) => v,
-        Err(e) if success => {
-            return Err(ApiError::Decode { status, detail: format!("the answer is not JSON ({e})") });
-        }
-        Err(_) => return Err(error::classify(status, &ErrorHeaders::from_headers(headers), None)),
-    };
-    let token = take_token(&mut value);
-    let value = crate::sanitize::json(value);
-    let present = |key: &str| value.get(key).is_some_and(|v| !v.is_null());
-    if !success || present("error_code") || present("tfa_type") {
-        return Err(error::classify(status, &ErrorHeaders::from_headers(headers), Some(&value)));
-    }
-    Ok(Answer { status, body: value, token })
-}
-
-/// Removes `user.authtoken` from the body, keeping its order otherwise, before anything
-/// sanitises it: the token must go back to the server byte for byte.
-fn take_token(value: &mut Value) -> Option<SecretString> {
-    let user = value.get_mut("user")?.as_object_mut()?;
-    match user.shift_remove("authtoken")? {
-        Value::String(s) if !s.is_empty() => Some(SecretString::from(s)),
-        _ => None,
-    }
-}
-
-/// A model from a decoded body. Failure is a short `Decode` error naming what was wrong.
-fn model<T: DeserializeOwned>(status: u16, body: Value) -> Result<T, ApiError> {
-    serde_json::from_value(body).map_err(|e| {
-        let detail: String = e.to_string().chars().take(160).collect();
-        ApiError::Decode { status, detail: format!("unexpected answer: {detail}") }
-    })
-}
-
-/// `{"notice": ...}` answers: any object will do, since the status already said it worked.
-fn notice(answer: Answer) -> Result<Notice, ApiError> {
-    if !answer.body.is_object() {
-        return Err(ApiError::Decode {
-            status: answer.status,
-            detail: "the answer is not a JSON object".into(),
-        });
-    }
-    Ok(Notice { notice: notice_text(&answer.body) })
-}
-
-fn notice_text(body: &Value) -> String {
-    body.get("notice").and_then(Value::as_str).unwrap_or_default().to_string()
-}
-
-#[derive(Deserialize)]
-struct UserEnvelope {
-    #[serde(default)]
-    notice: Option<String>,
-    user: User,
 }
 
 /// Serialises `{"user": inner}`.
@@ -531,4 +467,36 @@ struct Reset<'a> {
     password: &'a SecretString,
     #[serde(serialize_with = "expose")]
     password_confirmation: &'a SecretString,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Region;
+
+    #[test]
+    fn only_plain_http_to_loopback_goes_without_roots() {
+        let url = |s: &str| Endpoint::custom(s).expect("valid").base_url();
+        assert!(!needs_tls_roots(&url("http://127.0.0.1:4010")));
+        assert!(!needs_tls_roots(&url("http://localhost:4010/v3")));
+        assert!(!needs_tls_roots(&url("http://[::1]:4010")));
+        assert!(needs_tls_roots(&url("https://127.0.0.1:4010")));
+        assert!(needs_tls_roots(&url("https://api.example.com")));
+        assert!(needs_tls_roots(&Endpoint::Region(Region::Eu).base_url()));
+        // Built by hand, past `Endpoint::custom`'s check: still verified like any remote host.
+        let remote = Endpoint::Custom(Url::parse("http://api.example.com").expect("url"));
+        assert!(needs_tls_roots(&remote.base_url()));
+    }
+
+    #[test]
+    fn clients_build_for_https_and_loopback_http() {
+        for endpoint in [
+            Endpoint::Region(Region::Na),
+            Endpoint::custom("https://eu-api.contentstack.com").expect("valid"),
+            Endpoint::custom("http://127.0.0.1:4010").expect("valid"),
+        ] {
+            let client = Client::new(ClientConfig::new(endpoint.clone()));
+            assert!(client.is_ok(), "{endpoint:?}: {:?}", client.err());
+        }
+    }
 }

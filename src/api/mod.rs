@@ -1,6 +1,7 @@
 //! Contentstack's user API: a typed async client, its models, errors and regions. No UI here.
 
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod links;
 pub mod models;

@@ -1,0 +1,202 @@
+//! Decoding the API's answers: status, headers and body bytes in, a typed answer or an
+//! [`ApiError`] out. One pure function per kind of answer ([`login`], [`user`], [`update`],
+//! [`notice`]), which the client calls on every response and the property tests call on
+//! arbitrary input, so the code that meets hostile bytes is exactly the code that is tested.
+//!
+//! Every answer goes through the same steps ([`answer`]):
+//!
+//! 1. JSON, parsed from bytes the client has already capped in size (serde_json's recursion limit
+//!    of 128 turns deeply nested input into an error, never a stack overflow);
+//! 2. the raw authtoken taken out as a secret, before anything can alter it;
+//! 3. every other string, object keys included, sanitised for the terminal;
+//! 4. either classified as an error (a non-2xx status, an `error_code` or a `tfa_type`) or
+//!    turned into a model.
+//!
+//! Nothing here panics on any input: failures are [`ApiError::Decode`] or the class the status
+//! and body call for.
+
+use reqwest::header::HeaderMap;
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::{self, ApiError, ErrorHeaders};
+use super::models::{LoginSuccess, Notice, UpdateSuccess, User};
+
+/// `POST /user-session`: the user and the new session token. A success without a token is
+/// [`ApiError::NoToken`] (SSO accounts get none from a password log-in), checked before the
+/// user's shape so that the more useful error wins.
+pub fn login(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<LoginSuccess, ApiError> {
+    let answer = answer(status, headers, body)?;
+    let notice = notice_text(&answer.body);
+    let Some(token) = answer.token else {
+        return Err(ApiError::NoToken { notice });
+    };
+    let mut user = model::<UserEnvelope>(status, answer.body)?.user;
+    user.authtoken = Some(token.clone());
+    Ok(LoginSuccess { notice, user, authtoken: token })
+}
+
+/// `GET /user`: the user, with the token when the server echoes it.
+pub fn user(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<User, ApiError> {
+    let answer = answer(status, headers, body)?;
+    let mut user = model::<UserEnvelope>(status, answer.body)?.user;
+    user.authtoken = answer.token;
+    Ok(user)
+}
+
+/// `PUT /user`: the server's notice and the updated user.
+pub fn update(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<UpdateSuccess, ApiError> {
+    let answer = answer(status, headers, body)?;
+    let notice = notice_text(&answer.body);
+    let mut user = model::<UserEnvelope>(status, answer.body)?.user;
+    user.authtoken = answer.token;
+    Ok(UpdateSuccess { notice, user })
+}
+
+/// `{"notice": ...}` answers (log-out, SMS, activation, password reset): any object will do,
+/// since the status already said it worked; a `notice` that is not a string reads as none.
+pub fn notice(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Notice, ApiError> {
+    let answer = answer(status, headers, body)?;
+    if !answer.body.is_object() {
+        return Err(ApiError::Decode { status, detail: "the answer is not a JSON object".into() });
+    }
+    Ok(Notice { notice: notice_text(&answer.body) })
+}
+
+/// A successful answer: 2xx, JSON, no `error_code`, no `tfa_type`.
+struct Answer {
+    /// The sanitised body, without `user.authtoken`.
+    body: Value,
+    /// `user.authtoken`, exactly as sent.
+    token: Option<SecretString>,
+}
+
+/// The steps every answer shares; see the module docs for their order.
+///
+/// An empty 2xx body is read as `{}` (the SMS call's answer is not documented; a 204 would be
+/// fine). The models then decide whether `{}` is enough. A body that is not JSON is a
+/// [`ApiError::Decode`] on a 2xx and classified by its status otherwise (a proxy's HTML 502 is
+/// still a server error).
+fn answer(status: u16, headers: &HeaderMap, bytes: &[u8]) -> Result<Answer, ApiError> {
+    let success = (200..300).contains(&status);
+    let parsed = if success && bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(Value::Object(Default::default()))
+    } else {
+        serde_json::from_slice::<Value>(bytes)
+    };
+    let mut value = match parsed {
+        Ok(v) => v,
+        Err(e) if success => {
+            return Err(ApiError::Decode { status, detail: format!("the answer is not JSON ({e})") });
+        }
+        Err(_) => return Err(error::classify(status, &ErrorHeaders::from_headers(headers), None)),
+    };
+    let token = take_token(&mut value);
+    let value = crate::sanitize::json(value);
+    let present = |key: &str| value.get(key).is_some_and(|v| !v.is_null());
+    if !success || present("error_code") || present("tfa_type") {
+        return Err(error::classify(status, &ErrorHeaders::from_headers(headers), Some(&value)));
+    }
+    Ok(Answer { body: value, token })
+}
+
+/// Removes `user.authtoken` from the body, keeping its order otherwise, before anything
+/// sanitises it: the token must go back to the server byte for byte. Anything but a non-empty
+/// string is no token.
+fn take_token(value: &mut Value) -> Option<SecretString> {
+    let user = value.get_mut("user")?.as_object_mut()?;
+    match user.shift_remove("authtoken")? {
+        Value::String(s) if !s.is_empty() => Some(SecretString::from(s)),
+        _ => None,
+    }
+}
+
+/// A model from a decoded body. Failure is a short `Decode` error naming what was wrong (serde's
+/// message quotes only sanitised text, since the body was sanitised first).
+fn model<T: DeserializeOwned>(status: u16, body: Value) -> Result<T, ApiError> {
+    serde_json::from_value(body).map_err(|e| {
+        let detail: String = e.to_string().chars().take(160).collect();
+        ApiError::Decode { status, detail: format!("unexpected answer: {detail}") }
+    })
+}
+
+/// The free-text `notice`, or nothing when it is absent or not a string: a notice is never
+/// worth failing an answer that otherwise worked.
+fn notice_text(body: &Value) -> String {
+    body.get("notice").and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// `{"user": {...}}`; other keys (`notice`) are read by [`notice_text`].
+#[derive(Deserialize)]
+struct UserEnvelope {
+    user: User,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use serde_json::json;
+
+    fn bytes(v: Value) -> Vec<u8> {
+        serde_json::to_vec(&v).expect("serialises")
+    }
+
+    #[test]
+    fn login_takes_the_token_raw_and_sanitises_the_rest() {
+        let body = bytes(json!({"notice": "Hi\u{1b}", "user": {
+            "uid": "u1", "email": "a@b.c", "first_name": "\u{202e}x", "authtoken": "blt\u{1b}raw"}}));
+        let ok = login(200, &HeaderMap::new(), &body).expect("login");
+        assert_eq!(ok.authtoken.expose_secret(), "blt\u{1b}raw");
+        assert_eq!(ok.notice, "Hi^[");
+        assert_eq!(ok.user.first_name.as_deref(), Some("⟨U+202E⟩x"));
+        assert!(!ok.user.extra.contains_key("authtoken"));
+    }
+
+    #[test]
+    fn login_without_a_token_is_no_token_even_with_a_bad_user() {
+        for user in [json!({"uid": "u1", "email": "a@b.c"}), json!(5), json!({"authtoken": ""})] {
+            let err = login(200, &HeaderMap::new(), &bytes(json!({"notice": "sso", "user": user})));
+            assert!(matches!(&err, Err(ApiError::NoToken { notice }) if notice == "sso"), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn a_notice_of_the_wrong_type_reads_as_none() {
+        let body = bytes(json!({"notice": 5, "user": {"uid": "u1", "email": "a@b.c"}}));
+        assert_eq!(update(200, &HeaderMap::new(), &body).expect("update").notice, "");
+        assert_eq!(notice(200, &HeaderMap::new(), &bytes(json!({"notice": []}))).expect("ok").notice, "");
+    }
+
+    #[test]
+    fn empty_success_is_an_empty_object() {
+        assert_eq!(notice(204, &HeaderMap::new(), b"").expect("empty").notice, "");
+        assert!(matches!(user(200, &HeaderMap::new(), b" \n"), Err(ApiError::Decode { status: 200, .. })));
+    }
+
+    #[test]
+    fn error_code_on_a_2xx_is_an_error() {
+        let body = bytes(json!({"error_code": 105, "error_message": "bad token"}));
+        assert!(matches!(user(200, &HeaderMap::new(), &body), Err(ApiError::Unauthorized { .. })));
+        let tfa = bytes(json!({"tfa_type": "totp_authenticator"}));
+        assert!(matches!(login(200, &HeaderMap::new(), &tfa), Err(ApiError::TfaRequired { .. })));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_decode_error_not_a_stack_overflow() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = user(200, &HeaderMap::new(), deep.as_bytes());
+        assert!(
+            matches!(&err, Err(ApiError::Decode { status: 200, detail }) if detail.contains("recursion"))
+        );
+        // Within the limit, nesting inside a user is kept as it came.
+        let nested = format!(
+            "{{\"user\":{{\"uid\":\"u\",\"email\":\"e\",\"x\":{}1{}}}}}",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        assert!(user(200, &HeaderMap::new(), nested.as_bytes()).is_ok());
+    }
+}
