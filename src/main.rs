@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use cs_account::cli::Cli;
+use cs_account::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     // Before the terminal is touched: the TUI installs its restoring panic hook on top of this one.
@@ -11,8 +11,8 @@ fn main() -> ExitCode {
         eprintln!("cs-account: {e}");
     }
     let cli = Cli::parse();
-    let _log = cs_account::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    cs_account::logging::init();
+    let runtime = match runtime_for(cli.command.as_ref()) {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cs-account: could not start the async runtime: {e}");
@@ -20,4 +20,17 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(cs_account::commands::run(cli))
+}
+
+/// The full-screen app and the demo server keep two worker threads: the app's input, network
+/// and drawing tasks, and the server's connections, run side by side. A scripting command does
+/// one request at a time and is over in milliseconds, so it runs on the main thread alone:
+/// starting and stopping worker threads was a measurable share of `cs-account whoami`.
+fn runtime_for(command: Option<&Command>) -> std::io::Result<tokio::runtime::Runtime> {
+    match command {
+        None | Some(Command::Demo(_) | Command::ServeDemo(_)) => {
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()
+        }
+        Some(_) => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+    }
 }
