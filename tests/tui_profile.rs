@@ -267,3 +267,26 @@ fn raw_view_scrolls_within_bounds() {
     send(&mut a, [ch('j'), ch('g')]);
     assert_eq!(a.profile().map(|p| p.raw_scroll.offset), Some(0));
 }
+
+#[test]
+fn without_colour_the_selection_is_still_visible() {
+    let mut a = logged_in(80, 24);
+    a.theme = cs_account::ui::theme::Theme { no_color: true };
+    send(&mut a, [ch('l'), ch('j')]);
+    let t = draw(&a, 80, 24);
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (ratatui::style::Color::Reset, ratatui::style::Color::Reset),
+            "{cell:?}"
+        );
+    }
+    // The selected row (the second tree row, under header and tabs) is reversed.
+    let body_top = 6;
+    let row: Vec<_> = (0..80).map(|x| &buf[(x, body_top + 1)]).collect();
+    assert!(row.iter().any(|c| c.symbol() == "›"), "the › marker");
+    assert!(row.iter().all(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)), "reversed video");
+    let other: Vec<_> = (0..80).map(|x| &buf[(x, body_top)]).collect();
+    assert!(other.iter().all(|c| !c.modifier.contains(ratatui::style::Modifier::REVERSED)));
+}

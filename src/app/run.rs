@@ -17,7 +17,7 @@ use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use secrecy::SecretString;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
 use super::keymap::Keymap;
@@ -184,7 +184,7 @@ async fn run_on_terminal(
     let (mut app, problems) = initial_app(&opts, (size.width, size.height));
     let (tx, rx) = unbounded_channel();
     let cancel = CancellationToken::new();
-    spawn_signal_watch(cancel.clone());
+    spawn_signal_watch(tx.clone(), cancel.clone());
     let mut runner = EffectRunner::new(
         ClientConfig::new(opts.endpoint.clone()),
         opts.store.clone(),
@@ -198,7 +198,8 @@ async fn run_on_terminal(
         runner.run(effect);
     }
     tracing::info!(endpoint = %opts.endpoint, setup_ms = started.elapsed().as_millis() as u64, "TUI started");
-    let result = run_loop(terminal, &mut app, EventStream::new(), &mut runner, rx, cancel).await;
+    let result = run_loop(terminal, &mut app, EventStream::new(), &mut runner, rx, cancel.clone()).await;
+    cancel.cancel();
     tracing::info!(frames = app.frames, "TUI stopped");
     runner.shutdown(Duration::from_secs(2)).await;
     result
@@ -213,8 +214,9 @@ fn install_paste_hook() {
     }));
 }
 
-/// SIGTERM and SIGHUP end the loop like a quit, so the terminal is restored.
-fn spawn_signal_watch(cancel: CancellationToken) {
+/// SIGTERM and SIGHUP quit like the quit key (through `update`), so the terminal is restored
+/// and essential work (a log-out call, the session file) still gets its grace period.
+fn spawn_signal_watch(tx: UnboundedSender<Msg>, cancel: CancellationToken) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
@@ -228,8 +230,8 @@ fn spawn_signal_watch(cancel: CancellationToken) {
             () = cancel.cancelled() => return,
         }
         tracing::info!("signal received: quitting");
-        cancel.cancel();
+        let _ = tx.send(Msg::Quit);
     });
     #[cfg(not(unix))]
-    let _ = cancel;
+    let _ = (tx, cancel);
 }

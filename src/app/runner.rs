@@ -162,7 +162,12 @@ impl EffectRunner {
                     }
                 });
             }
-            Effect::Quit => {}
+            // Stop what no longer matters at once; essential work is waited for by `shutdown`.
+            Effect::Quit => {
+                for (token, _) in self.requests.values() {
+                    token.cancel();
+                }
+            }
         }
     }
 
@@ -191,11 +196,6 @@ impl EffectRunner {
                 Err(e) => tracing::error!("session file task failed: {e}"),
             }
         }));
-    }
-
-    /// How many requests are still running (for tests).
-    pub fn running(&self) -> usize {
-        self.requests.values().filter(|(_, h)| !h.is_finished()).count()
     }
 
     /// Ends the runner: cancels the requests, and gives essential work (log-out, session file)
