@@ -150,19 +150,25 @@ impl LoginState {
         s
     }
 
-    /// The focus order for the current method.
-    pub fn focus_order(&self) -> &'static [Focus] {
-        match self.method {
-            Method::Password => {
-                &[Focus::Region, Focus::Email, Focus::Password, Focus::Remember, Focus::Submit]
-            }
-            Method::Token => &[Focus::Region, Focus::Token, Focus::Remember, Focus::Submit],
+    /// The focus order for the current method; the remember-me box only where a session can be
+    /// stored (it is not drawn otherwise).
+    pub fn focus_order(&self, can_remember: bool) -> Vec<Focus> {
+        let fields: &[Focus] = match self.method {
+            Method::Password => &[Focus::Email, Focus::Password],
+            Method::Token => &[Focus::Token],
+        };
+        let mut order = vec![Focus::Region];
+        order.extend_from_slice(fields);
+        if can_remember {
+            order.push(Focus::Remember);
         }
+        order.push(Focus::Submit);
+        order
     }
 
     /// Moves the focus by `delta` places, wrapping.
-    pub fn move_focus(&mut self, delta: isize) {
-        let order = self.focus_order();
+    pub fn move_focus(&mut self, delta: isize, can_remember: bool) {
+        let order = self.focus_order(can_remember);
         let pos = order.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
         let n = order.len() as isize;
         self.focus = order[((pos + delta).rem_euclid(n)) as usize];
@@ -203,12 +209,14 @@ mod tests {
     fn focus_wraps_in_method_order() {
         let mut s = LoginState::new(None);
         assert_eq!(s.focus, Focus::Email);
-        s.move_focus(1);
+        s.move_focus(1, true);
         assert_eq!(s.focus, Focus::Password);
-        s.move_focus(3);
+        s.move_focus(3, true);
         assert_eq!(s.focus, Focus::Region);
-        s.move_focus(-1);
+        s.move_focus(-1, true);
         assert_eq!(s.focus, Focus::Submit);
+        s.move_focus(-1, false);
+        assert_eq!(s.focus, Focus::Password, "no remember-me box to stop on");
         s.switch_method();
         assert_eq!((s.method, s.focus), (Method::Token, Focus::Token));
     }

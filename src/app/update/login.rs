@@ -77,8 +77,8 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
         return Some(Vec::new());
     };
     match action {
-        Action::NextField => l.move_focus(1),
-        Action::PrevField => l.move_focus(-1),
+        Action::NextField => l.move_focus(1, app.can_remember),
+        Action::PrevField => l.move_focus(-1, app.can_remember),
         Action::Submit => match l.focus {
             Focus::Region => l.picker = Some(RegionPicker::new(&app.endpoint)),
             Focus::Remember => l.remember = !l.remember,
@@ -99,10 +99,12 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
 /// Puts the next demo login into the form, ready to submit.
 fn fill_demo(app: &mut App) {
     let (Some(demo), Screen::Login(l)) = (&app.demo, &mut app.screen) else { return };
-    if demo.logins.is_empty() {
+    // Accounts without a password yet (not activated) cannot log in: skip them.
+    let usable: Vec<_> = demo.logins.iter().filter(|e| !e.password.is_empty()).collect();
+    if usable.is_empty() {
         return;
     }
-    let entry = &demo.logins[l.demo_next % demo.logins.len()];
+    let entry = usable[l.demo_next % usable.len()];
     l.demo_next += 1;
     if l.method != Method::Password {
         l.switch_method();
