@@ -68,7 +68,10 @@ fn snapshots_of_the_form() {
     snap("login_busy", |a| {
         submit_login(a, "john.doe@example.com", "Demo-pass-1234");
     });
-    snap("login_demo", |a| a.demo = Some(demo_panel()));
+    snap("login_demo", |a| {
+        a.demo = Some(demo_panel());
+        a.can_remember = false;
+    });
     snap("login_help", |a| {
         send(a, [key(KeyCode::F(1))]);
     });

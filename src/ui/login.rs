@@ -67,7 +67,7 @@ fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool) -> u16 {
             let fields = if method == Method::Password { 2 } else { 1 };
             let remember = u16::from(app.can_remember);
             if roomy {
-                7 + u16::from(origin_fits(app, width)) + fields + remember
+                6 + u16::from(origin_fits(app, width)) + fields + 2 * remember
             } else {
                 2 + fields + remember
             }
@@ -228,7 +228,9 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
             }
         }
     }
-    rows.space();
+    if app.can_remember {
+        rows.space();
+    }
     if app.can_remember
         && let Some(r) = rows.next(1)
     {
