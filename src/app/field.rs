@@ -54,10 +54,6 @@ impl TextField {
         Self::new(FieldKind::Digits(max))
     }
 
-    pub fn kind(&self) -> FieldKind {
-        self.kind
-    }
-
     pub fn is_secret(&self) -> bool {
         self.kind == FieldKind::Secret
     }
