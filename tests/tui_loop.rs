@@ -175,3 +175,23 @@ async fn paste_fills_the_token_field_and_resize_redraws() {
     h.quit().await;
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_spinner_turns_only_while_a_request_runs() {
+    let opts = DemoOptions { rate_limit: 0, latency: Duration::from_millis(600), ..Default::default() };
+    let server = DemoServer::start(opts).await.expect("demo server");
+    let h = Harness::start(Setup::new(&server.base_url()));
+    log_in(&h, "john.doe@example.com", "Demo-pass-1234").await;
+    h.wait_for("Logging in…").await;
+    let during = h.draws();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(h.draws() >= during + 2, "the spinner redraws while the log-in runs ({during} → {})", h.draws());
+    h.wait_for("1 Roles").await;
+    h.wait_gone("Loading your profile").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let idle = h.draws();
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(h.draws(), idle, "and stops with it");
+    h.quit().await;
+    server.shutdown().await;
+}
