@@ -2,21 +2,36 @@
 //!
 //! One small JSON file, `session.json` in the config directory, mode 0600, replaced atomically
 //! (written to a temporary file in the same directory, synced, then renamed over the old one), so
-//! a crash never leaves half a token behind and no other user can ever read it. A file that group
-//! or others can read is refused with an explanation rather than used: the token in it may
-//! already have leaked.
+//! a crash never leaves half a token behind and no other user can ever read it. A file that
+//! group or others can read, that belongs to another user, or that is a symbolic link is refused
+//! with an explanation rather than used: the token in it may already have leaked, or the file
+//! may not be the one the user thinks.
+//!
+//! With the `keyring` feature, the token itself goes to the OS keyring when one is running and
+//! the file keeps only the email, the endpoint and a marker (see [`keyring`]). Without a keyring
+//! service (headless machines, SSH, CI) the token stays in the file, as without the feature.
+
+pub mod keyring;
 
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
+use self::keyring::Vault;
 use crate::api::Endpoint;
 
 /// The file name inside the config directory.
 pub const SESSION_FILE: &str = "session.json";
+
+/// The `token_in` marker of a file whose token is in the OS keyring.
+const IN_KEYRING: &str = "keyring";
+
+/// A session file is a few hundred bytes; anything much larger is not one.
+const MAX_FILE_BYTES: u64 = 64 * 1024;
 
 /// A logged-in session, as stored.
 #[derive(Debug, Clone)]
@@ -31,8 +46,23 @@ struct OnDisk {
     email: String,
     /// A region id or an API URL.
     endpoint: String,
-    authtoken: String,
+    /// The token, unless it is in the keyring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    authtoken: Option<String>,
+    /// `"keyring"` when the token is in the OS keyring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    token_in: Option<String>,
     saved_at: String,
+}
+
+impl OnDisk {
+    fn in_keyring(&self) -> bool {
+        self.authtoken.is_none() && self.token_in.as_deref() == Some(IN_KEYRING)
+    }
+
+    fn account(&self) -> String {
+        keyring::account(&self.email, &self.endpoint)
+    }
 }
 
 /// Why the session could not be read or written. Each says what to do.
@@ -42,8 +72,12 @@ pub enum StoreError {
         "{path} can be read by other users (mode {mode:o}), so cs-account will not use it. Log in again, or run `chmod 600 {path}` if you are sure nobody read it."
     )]
     TooOpen { path: String, mode: u32 },
+    #[error("{path} {reason}, so cs-account will not use it. Delete it and log in again.")]
+    NotYours { path: String, reason: String },
     #[error("{path} is damaged ({detail}). Log in again to replace it.")]
     Corrupt { path: String, detail: String },
+    #[error("The session token is kept in the OS keyring, which {detail}. Log in again.")]
+    Keyring { detail: String },
     #[error("Could not {action} {path}: {source}")]
     Io {
         action: &'static str,
@@ -53,21 +87,40 @@ pub enum StoreError {
     },
 }
 
-/// Reads and writes the session file.
+/// Reads and writes the stored session.
 #[derive(Debug, Clone)]
 pub struct SessionStore {
     path: PathBuf,
+    /// Where the token goes instead of the file, when set. The file is the fallback.
+    vault: Option<Arc<dyn Vault>>,
 }
 
 impl SessionStore {
-    /// A store whose file is `dir/session.json`.
+    /// A store whose file is `dir/session.json`, token included (no keyring).
     pub fn new(dir: PathBuf) -> Self {
-        SessionStore { path: dir.join(SESSION_FILE) }
+        SessionStore { path: dir.join(SESSION_FILE), vault: None }
     }
 
-    /// The store in the user's config directory, if the platform has one.
+    /// The store in the user's config directory, if the platform has one. Built with the
+    /// `keyring` feature, it keeps the token in the OS keyring when one is running.
     pub fn default_location() -> Option<Self> {
-        crate::config::config_dir().map(SessionStore::new)
+        let store = SessionStore::new(crate::config::config_dir()?);
+        #[cfg(feature = "keyring")]
+        let store = store.with_os_keyring();
+        Some(store)
+    }
+
+    /// The same store, with the token in the OS keyring when one answers.
+    #[cfg(feature = "keyring")]
+    pub fn with_os_keyring(self) -> Self {
+        self.with_vault(Arc::new(keyring::OsKeyring))
+    }
+
+    /// The same store, with the token in `vault` when it accepts it.
+    #[cfg(any(test, feature = "keyring"))]
+    pub(crate) fn with_vault(mut self, vault: Arc<dyn Vault>) -> Self {
+        self.vault = Some(vault);
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -80,44 +133,148 @@ impl SessionStore {
 
     /// The stored session, `None` when there is none.
     pub fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-        let file = match fs::File::open(&self.path) {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(StoreError::Io { action: "read", path: self.shown(), source }),
-        };
-        check_private(&file, &self.path)?;
-        let on_disk: OnDisk = serde_json::from_reader(std::io::BufReader::new(file))
-            .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() })?;
+        let Some(on_disk) = self.read(true)? else { return Ok(None) };
         let endpoint = Endpoint::parse(&on_disk.endpoint)
             .map_err(|detail| StoreError::Corrupt { path: self.shown(), detail })?;
-        Ok(Some(StoredSession {
-            email: on_disk.email,
-            endpoint,
-            authtoken: SecretString::from(on_disk.authtoken),
-        }))
+        let token = if on_disk.in_keyring() {
+            self.token_from_vault(&on_disk.account())?
+        } else {
+            let Some(token) = on_disk.authtoken else {
+                let detail = "it holds no session token".to_string();
+                return Err(StoreError::Corrupt { path: self.shown(), detail });
+            };
+            SecretString::from(token)
+        };
+        Ok(Some(StoredSession { email: on_disk.email, endpoint, authtoken: token }))
+    }
+
+    fn token_from_vault(&self, account: &str) -> Result<SecretString, StoreError> {
+        let Some(vault) = &self.vault else {
+            return Err(StoreError::Keyring {
+                detail: "this build of cs-account cannot read (it has no keyring support)".into(),
+            });
+        };
+        match vault.get(account) {
+            Ok(Some(token)) => {
+                tracing::debug!("session token read from the OS keyring");
+                Ok(SecretString::from(token))
+            }
+            Ok(None) => Err(StoreError::Keyring { detail: format!("has no token for {account}") }),
+            Err(e) => Err(StoreError::Keyring { detail: format!("cannot be read now ({e})") }),
+        }
     }
 
     /// Writes the session atomically with mode 0600, creating the directory (0700) if needed.
+    /// With a keyring, the token goes there and the file gets a marker; when the keyring
+    /// refuses, the token goes to the file and the log says why.
     pub fn save(&self, session: &StoredSession) -> Result<(), StoreError> {
+        let account = keyring::account(&session.email, &session.endpoint.id());
+        // The session this one replaces, to forget its keyring entry once the new one is in place.
+        let previous = self.read(false).ok().flatten();
+        let in_vault = self.vault.as_ref().is_some_and(|vault| {
+            match vault.put(&account, session.authtoken.expose_secret()) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "no usable OS keyring: the session token goes to the 0600 session file");
+                    false
+                }
+            }
+        });
+        let on_disk = OnDisk {
+            email: session.email.clone(),
+            endpoint: session.endpoint.id(),
+            authtoken: (!in_vault).then(|| session.authtoken.expose_secret().to_string()),
+            token_in: in_vault.then(|| IN_KEYRING.to_string()),
+            saved_at: chrono::Utc::now().to_rfc3339(),
+        };
+        let written = self.write(&on_disk);
+        if let Some(mut token) = on_disk.authtoken {
+            zeroize::Zeroize::zeroize(&mut token);
+        }
+        match (&written, &self.vault) {
+            // The file still names the old session: the new token must not linger in the keyring.
+            (Err(_), Some(vault)) if in_vault => self.forget(vault.as_ref(), &account),
+            (Ok(()), Some(vault)) => {
+                if let Some(old) =
+                    previous.filter(|p| p.in_keyring() && (p.account() != account || !in_vault))
+                {
+                    self.forget(vault.as_ref(), &old.account());
+                }
+            }
+            _ => {}
+        }
+        if written.is_ok() {
+            tracing::debug!(keyring = in_vault, "session saved");
+        }
+        written
+    }
+
+    /// Deletes the stored session, and its keyring entry if it has one. `Ok(false)` when there
+    /// was none.
+    pub fn delete(&self) -> Result<bool, StoreError> {
+        let previous = self.read(false).ok().flatten();
+        let deleted = match fs::remove_file(&self.path) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(source) => return Err(StoreError::Io { action: "delete", path: self.shown(), source }),
+        };
+        if let (Some(old), Some(vault)) = (previous.filter(OnDisk::in_keyring), &self.vault) {
+            self.forget(vault.as_ref(), &old.account());
+        }
+        Ok(deleted)
+    }
+
+    /// Removes a keyring entry; a failure only leaves a token nobody points to, so it is logged.
+    fn forget(&self, vault: &dyn Vault, account: &str) {
+        if let Err(e) = vault.remove(account) {
+            tracing::warn!(error = %e, "could not remove the session token from the OS keyring");
+        }
+    }
+
+    /// The file's contents, `None` when there is none. `checked` refuses files that are not
+    /// private; [`save`](Self::save) and [`delete`](Self::delete) read without that check, only
+    /// to find a keyring entry to clean up.
+    fn read(&self, checked: bool) -> Result<Option<OnDisk>, StoreError> {
+        let file = match open_no_follow(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            // Checked only on failure: on Unix, O_NOFOLLOW already refused to follow it.
+            Err(_) if is_symlink(&self.path) => {
+                let reason = "is a symbolic link".to_string();
+                return Err(StoreError::NotYours { path: self.shown(), reason });
+            }
+            Err(source) => return Err(StoreError::Io { action: "read", path: self.shown(), source }),
+        };
+        if checked {
+            check_private(&file, &self.path)?;
+        }
+        let mut text = Vec::new();
+        file.take(MAX_FILE_BYTES).read_to_end(&mut text).map_err(|source| StoreError::Io {
+            action: "read",
+            path: self.shown(),
+            source,
+        })?;
+        let parsed = serde_json::from_slice(&text)
+            .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() });
+        zeroize::Zeroize::zeroize(&mut text);
+        parsed.map(Some)
+    }
+
+    fn write(&self, on_disk: &OnDisk) -> Result<(), StoreError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_private_dir(dir).map_err(|source| StoreError::Io {
             action: "create",
             path: dir.display().to_string(),
             source,
         })?;
-        let body = serde_json::to_vec_pretty(&OnDisk {
-            email: session.email.clone(),
-            endpoint: session.endpoint.id(),
-            authtoken: session.authtoken.expose_secret().to_string(),
-            saved_at: chrono::Utc::now().to_rfc3339(),
-        })
-        .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() })?;
-        let io = |source| StoreError::Io { action: "write", path: self.shown(), source };
+        let mut body = serde_json::to_vec_pretty(on_disk)
+            .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() })?;
         let tmp = dir.join(format!(".{SESSION_FILE}.{}.tmp", std::process::id()));
         let result = (|| {
             let mut f = open_private(&tmp)?;
             f.write_all(&body)?;
             f.sync_all()?;
+            // `rename` replaces a symlink at the path itself, never the file it points to.
             fs::rename(&tmp, &self.path)?;
             // Make the rename itself durable.
             if let Ok(d) = fs::File::open(dir) {
@@ -125,22 +282,34 @@ impl SessionStore {
             }
             Ok(())
         })();
-        let mut bytes = body;
-        zeroize::Zeroize::zeroize(&mut bytes);
+        zeroize::Zeroize::zeroize(&mut body);
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
         }
-        result.map_err(io)
+        result.map_err(|source| StoreError::Io { action: "write", path: self.shown(), source })
     }
+}
 
-    /// Deletes the stored session. `Ok(false)` when there was none.
-    pub fn delete(&self) -> Result<bool, StoreError> {
-        match fs::remove_file(&self.path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(source) => Err(StoreError::Io { action: "delete", path: self.shown(), source }),
-        }
+/// Opens for reading without following a symlink at the last component, so that a link planted
+/// in the config directory cannot make cs-account read (and trust) some other file.
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let no_follow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+    fs::OpenOptions::new().read(true).custom_flags(no_follow).open(path)
+}
+
+/// Without `O_NOFOLLOW`, a look before opening (racy, but the best the platform offers here).
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+    if is_symlink(path) {
+        return Err(std::io::Error::other("symbolic link"));
     }
+    fs::File::open(path)
+}
+
+fn is_symlink(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 #[cfg(unix)]
@@ -168,17 +337,24 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     fs::create_dir_all(dir)
 }
 
+/// A regular file of this user that nobody else can read. Ownership is checked first: a file
+/// someone else owns could be replaced by them at any time, whatever its mode.
 #[cfg(unix)]
 fn check_private(file: &fs::File, path: &Path) -> Result<(), StoreError> {
-    use std::os::unix::fs::PermissionsExt;
-    let meta = file.metadata().map_err(|source| StoreError::Io {
-        action: "read",
-        path: path.display().to_string(),
-        source,
-    })?;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let shown = || path.display().to_string();
+    let meta = file.metadata().map_err(|source| StoreError::Io { action: "read", path: shown(), source })?;
+    if !meta.is_file() {
+        return Err(StoreError::NotYours { path: shown(), reason: "is not a regular file".into() });
+    }
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me {
+        let reason = format!("belongs to another user (uid {}, not {me})", meta.uid());
+        return Err(StoreError::NotYours { path: shown(), reason });
+    }
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(StoreError::TooOpen { path: path.display().to_string(), mode });
+        return Err(StoreError::TooOpen { path: shown(), mode });
     }
     Ok(())
 }
@@ -189,91 +365,4 @@ fn check_private(_file: &fs::File, _path: &Path) -> Result<(), StoreError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::Region;
-
-    fn session(token: &str) -> StoredSession {
-        StoredSession {
-            email: "john.doe@example.com".into(),
-            endpoint: Endpoint::Region(Region::Eu),
-            authtoken: SecretString::from(token.to_string()),
-        }
-    }
-
-    #[test]
-    fn round_trip_with_mode_0600() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SessionStore::new(dir.path().join("nested"));
-        assert!(store.load().expect("empty").is_none());
-        store.save(&session("blt0123456789abcdef")).expect("save");
-        let back = store.load().expect("load").expect("some");
-        assert_eq!(back.email, "john.doe@example.com");
-        assert_eq!(back.endpoint, Endpoint::Region(Region::Eu));
-        assert_eq!(back.authtoken.expose_secret(), "blt0123456789abcdef");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(store.path()).expect("meta").permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
-            let dmode = fs::metadata(dir.path().join("nested")).expect("meta").permissions().mode() & 0o777;
-            assert_eq!(dmode, 0o700);
-        }
-    }
-
-    #[test]
-    fn save_replaces_atomically_and_leaves_no_temp_file() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SessionStore::new(dir.path().to_path_buf());
-        store.save(&session("blt_first_token_000")).expect("save 1");
-        let inode_before = inode(store.path());
-        store.save(&session("blt_second_token_11")).expect("save 2");
-        assert_eq!(
-            store.load().expect("load").expect("some").authtoken.expose_secret(),
-            "blt_second_token_11"
-        );
-        // A rename gives the path a new file; an in-place rewrite would keep the inode.
-        assert_ne!(inode(store.path()), inode_before);
-        let names: Vec<_> =
-            fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
-        assert_eq!(names, vec![std::ffi::OsString::from(SESSION_FILE)]);
-    }
-
-    #[cfg(unix)]
-    fn inode(p: &Path) -> u64 {
-        use std::os::unix::fs::MetadataExt;
-        fs::metadata(p).expect("meta").ino()
-    }
-    #[cfg(not(unix))]
-    fn inode(_p: &Path) -> u64 {
-        0
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn readable_by_others_is_refused() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SessionStore::new(dir.path().to_path_buf());
-        store.save(&session("blt0123456789abcdef")).expect("save");
-        fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).expect("chmod");
-        let err = store.load().expect_err("refused");
-        assert!(matches!(err, StoreError::TooOpen { mode: 0o644, .. }));
-        assert!(err.to_string().contains("chmod 600"));
-    }
-
-    #[test]
-    fn corrupt_file_is_reported_and_delete_is_idempotent() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = SessionStore::new(dir.path().to_path_buf());
-        fs::write(store.path(), "{not json").expect("write");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(store.path(), fs::Permissions::from_mode(0o600)).expect("chmod");
-        }
-        assert!(matches!(store.load(), Err(StoreError::Corrupt { .. })));
-        assert!(store.delete().expect("delete"));
-        assert!(!store.delete().expect("second delete"));
-    }
-}
+mod tests;

@@ -1,0 +1,84 @@
+//! Session files cs-account must not trust: a symbolic link (which could point it at a file
+//! someone else controls) and a file another user owns. Both are refused with a message that
+//! says what to do, and neither is followed or changed.
+#![cfg(unix)]
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+
+use cs_account::api::{Endpoint, Region};
+use cs_account::store::{SESSION_FILE, SessionStore, StoreError, StoredSession};
+use secrecy::{ExposeSecret, SecretString};
+
+fn session(token: &str) -> StoredSession {
+    StoredSession {
+        email: "john.doe@example.com".into(),
+        endpoint: Endpoint::Region(Region::Eu),
+        authtoken: SecretString::from(token.to_string()),
+    }
+}
+
+#[test]
+fn a_symlinked_session_file_is_refused_and_replaced_not_followed() {
+    let real = tempfile::tempdir().expect("tempdir");
+    let linked = tempfile::tempdir().expect("tempdir");
+    let target = SessionStore::new(real.path().into());
+    target.save(&session("blt_real_file_token")).expect("save");
+    symlink(target.path(), linked.path().join(SESSION_FILE)).expect("symlink");
+
+    let store = SessionStore::new(linked.path().into());
+    let err = store.load().expect_err("a symlink is not used");
+    assert!(
+        matches!(&err, StoreError::NotYours { reason, .. } if reason.contains("symbolic link")),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("log in again"), "{err}");
+
+    // Saving replaces the link itself; the file it pointed to is untouched.
+    store.save(&session("blt_new_own_token")).expect("save over the link");
+    let meta = std::fs::symlink_metadata(store.path()).expect("meta");
+    assert!(meta.file_type().is_file(), "still a link");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert_eq!(store.load().expect("load").expect("some").authtoken.expose_secret(), "blt_new_own_token");
+    assert_eq!(target.load().expect("load").expect("some").authtoken.expose_secret(), "blt_real_file_token");
+}
+
+#[test]
+fn a_dangling_symlink_is_refused_and_delete_removes_only_the_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let victim = elsewhere.path().join("keep.txt");
+    std::fs::write(&victim, "not yours").expect("write");
+    let store = SessionStore::new(dir.path().into());
+    symlink(dir.path().join("nowhere.json"), store.path()).expect("symlink");
+    assert!(matches!(store.load(), Err(StoreError::NotYours { .. })), "dangling link");
+
+    std::fs::remove_file(store.path()).expect("unlink");
+    symlink(&victim, store.path()).expect("symlink");
+    assert!(store.delete().expect("delete"));
+    assert!(std::fs::symlink_metadata(store.path()).is_err(), "the link is gone");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "not yours");
+}
+
+/// Needs root to hand a file to another user; as anyone else there is no such file to make,
+/// so the test says so and checks only that an own file is accepted.
+#[test]
+fn a_session_file_owned_by_another_user_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().into());
+    store.save(&session("blt0123456789abcdef")).expect("save");
+    assert!(store.load().expect("own file").is_some());
+    let me = std::fs::metadata(store.path()).expect("meta").uid();
+    if me != 0 {
+        eprintln!("not root: cannot create a file owned by someone else; ownership check not exercised");
+        return;
+    }
+    let nobody = 65534;
+    std::os::unix::fs::chown(store.path(), Some(nobody), Some(nobody)).expect("chown");
+    let err = store.load().expect_err("someone else's file");
+    assert!(
+        matches!(&err, StoreError::NotYours { reason, .. } if reason.contains("another user")),
+        "{err:?}"
+    );
+    // Ownership is checked before the mode: the message must not suggest `chmod`.
+    assert!(!err.to_string().contains("chmod"), "{err}");
+}
