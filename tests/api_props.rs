@@ -8,9 +8,10 @@
 //! Case counts are modest (256 per property) so `cargo test` stays quick.
 
 use std::cell::Cell;
+use std::time::Duration;
 
-use cs_account::api::ApiError;
 use cs_account::api::decode;
+use cs_account::api::{ApiError, RetryPolicy};
 use cs_account::sanitize::{display, is_clean};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -215,6 +216,7 @@ fn headers() -> impl Strategy<Value = HeaderMap> {
         any::<u64>().prop_map(|n| n.to_string().into_bytes()),
         Just(b"Wed, 21 Oct 2015 07:28:00 GMT".to_vec()),
         Just(b"Fri, 31 Dec 9999 23:59:59 GMT".to_vec()),
+        Just(u64::MAX.to_string().into_bytes()),
     ];
     vec((name, value), 0..4).prop_map(|pairs| {
         let mut map = HeaderMap::new();
@@ -255,6 +257,13 @@ fn check_user(user: &cs_account::api::User, what: &str) -> Result<(), TestCaseEr
 fn check_err(e: &ApiError, status: u16, what: &str) -> Result<(), TestCaseError> {
     prop_assert!(is_clean(&e.user_message()), "{what} {status}: unclean message {:?}", e.user_message());
     prop_assert!(is_clean(&e.to_string()), "{what} {status}: unclean Display {:?}", e.to_string());
+    // A hostile `Retry-After` (huge, far-future date) must not overflow the retry decision, nor
+    // make a retried call wait past the policy's budget.
+    let policy = RetryPolicy::default();
+    if let Some(wait) = policy.delay_after(1, e, Duration::from_secs(1), 0.5) {
+        prop_assert!(wait <= policy.max_total, "{what} {status}: waits {wait:?}");
+        prop_assert!(e.is_transient(), "{what} {status}: retries a final error {e:?}");
+    }
     Ok(())
 }
 
