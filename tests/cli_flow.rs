@@ -191,3 +191,25 @@ fn usage_errors_exit_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_cs-account")).args(["--version"]).output().expect("runs");
     assert!(text(&out.stdout).starts_with("cs-account "));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_stops_early_is_not_an_error() {
+    let env = Env::start().await;
+    let out = env.run(&["login", "--email", "john.doe@example.com", "--password-stdin"], "Demo-pass-1234\n");
+    assert!(out.status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cs-account"))
+        .args(["--api-url", &env.server.base_url(), "whoami", "--json"])
+        .env("CS_ACCOUNT_CONFIG_DIR", env.config.path())
+        .env("CS_ACCOUNT_STATE_DIR", env.state.path())
+        .env_remove("CONTENTSTACK_AUTHTOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // Close the read end before the answer arrives, as `| head -c0` would.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ends");
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}

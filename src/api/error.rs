@@ -135,8 +135,8 @@ impl ApiError {
                 "The server sent an answer cs-account cannot read (HTTP {status}). Check the API URL points at Contentstack's API."
             ),
             ApiError::TooLarge { limit } => format!(
-                "The server's answer is larger than {} MB, so it was refused. Check the API URL.",
-                limit / 1_000_000
+                "The server's answer is larger than {}, so it was refused. Check the API URL.",
+                human_bytes(*limit)
             ),
             ApiError::Config(msg) => msg.clone(),
         }
@@ -166,6 +166,15 @@ impl ApiError {
             ApiError::Validation { errors, .. } => errors.clone(),
             _ => BTreeMap::new(),
         }
+    }
+}
+
+/// `20000000` → `20 MB`, `4096` → `4 kB`, `512` → `512 bytes`.
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1_000_000 => format!("{} MB", n / 1_000_000),
+        n if n >= 1_000 => format!("{} kB", n / 1_000),
+        n => format!("{n} bytes"),
     }
 }
 
@@ -428,6 +437,13 @@ mod tests {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn too_large_names_the_cap() {
+        assert!(ApiError::TooLarge { limit: 20_000_000 }.user_message().contains("20 MB"));
+        assert!(ApiError::TooLarge { limit: 4096 }.user_message().contains("4 kB"));
+        assert!(ApiError::TooLarge { limit: 100 }.user_message().contains("100 bytes"));
     }
 
     #[test]

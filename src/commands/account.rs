@@ -1,6 +1,6 @@
 //! `whoami`, `update` and `logout`: calls on the logged-in session.
 
-use super::{Failure, Outcome, authed, print_json, store};
+use super::{Failure, Outcome, authed, out, print_json, store};
 use crate::api::{GetUserOptions, User, UserUpdate, mask};
 use crate::cli::{GlobalArgs, UpdateArgs};
 
@@ -11,9 +11,9 @@ pub async fn whoami(global: &GlobalArgs, json: bool) -> Outcome {
     if json {
         return print_json(&user);
     }
-    print!("{}", summary(&user, ctx.client.endpoint().label()));
-    println!("{:<16}{}", "Session token", mask(&ctx.token));
-    Ok(())
+    let mut text = summary(&user, ctx.client.endpoint().label());
+    text.push_str(&format!("{:<16}{}\n", "Session token", mask(&ctx.token)));
+    out(&text)
 }
 
 /// A readable profile summary, one `label  value` line each.
@@ -65,10 +65,11 @@ pub async fn update(global: &GlobalArgs, args: UpdateArgs) -> Outcome {
         return print_json(&result.user);
     }
     eprintln!("{}", if result.notice.is_empty() { "Profile updated." } else { &result.notice });
+    let mut text = String::new();
     for (field, value) in changes.fields() {
-        println!("{:<16}{value}", crate::api::error::field_label(field));
+        text.push_str(&format!("{:<16}{value}\n", crate::api::error::field_label(field)));
     }
-    Ok(())
+    out(&text)
 }
 
 /// Ends the session on the server, then forgets it here, also when the server call failed.

@@ -47,13 +47,14 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         })
         .map_err(|e| Failure::other(format!("Logged in, but the session could not be saved: {e}")))?;
     eprintln!(
-        "{} Logged in as {} ({}) on {}. Session token {} saved to {}.",
+        "{} Logged in as {} ({}) on {}. Session token {} saved: {}{}.",
         success.notice,
         success.user.display_name(),
         success.user.email,
         endpoint.label(),
         mask(&success.authtoken),
-        store.path().display()
+        store.path().display(),
+        if cfg!(feature = "keyring") { " (the token itself in the OS keyring when one runs)" } else { "" }
     );
     Ok(())
 }

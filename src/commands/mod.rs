@@ -174,7 +174,19 @@ pub fn env_token() -> Option<SecretString> {
 
 /// Prints a value as pretty JSON to stdout.
 fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::other(e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Failure::other(e.to_string()))?;
+    text.push('\n');
+    out(&text)
+}
+
+/// Writes data to stdout. A reader that stops early (`whoami | head -2`) is not an error:
+/// `print!` would panic on the broken pipe, so write by hand and treat it as done.
+fn out(text: &str) -> Outcome {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::other(format!("Could not write the output: {e}"))),
+    }
 }

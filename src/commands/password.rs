@@ -4,7 +4,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use super::prompt::{self, StdinLines};
-use super::{Failure, Outcome, client_for, load_config, print_json, resolve_endpoint};
+use super::{Failure, Outcome, client_for, load_config, out, print_json, resolve_endpoint};
 use crate::api::links::token_from_link;
 use crate::api::{ApiError, Client, Notice};
 use crate::cli::{ActivateArgs, ForgotArgs, GlobalArgs, ResetArgs};
@@ -18,8 +18,7 @@ fn report(notice: Notice, json: bool, fallback: &str) -> Outcome {
     if json {
         return print_json(&notice);
     }
-    println!("{}", if notice.notice.is_empty() { fallback } else { &notice.notice });
-    Ok(())
+    out(&format!("{}\n", if notice.notice.is_empty() { fallback } else { &notice.notice }))
 }
 
 /// Field messages from a 422, each on its own line, before the summary.
