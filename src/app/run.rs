@@ -198,11 +198,49 @@ async fn run_on_terminal(
         runner.run(effect);
     }
     tracing::info!(endpoint = %opts.endpoint, setup_ms = started.elapsed().as_millis() as u64, "TUI started");
-    let result = run_loop(terminal, &mut app, EventStream::new(), &mut runner, rx, cancel.clone()).await;
+    let input = with_debug_panic(EventStream::new());
+    let result = run_loop(terminal, &mut app, input, &mut runner, rx, cancel.clone()).await;
     cancel.cancel();
     tracing::info!(frames = app.frames, "TUI stopped");
     runner.shutdown(Duration::from_secs(2)).await;
     result
+}
+
+/// The hidden switch that makes the running loop panic, for the terminal-hygiene tests
+/// (`tests/hygiene_pty.rs`): they need a real panic inside the real loop to prove that the panic
+/// hook restores the terminal and that the report shows no secret. Deliberately absent from
+/// `--help` and the README: it is a test hook, and it does nothing unless set to one of
+///
+/// - `after-first-frame`: panics when the loop first waits for input, which is right after the
+///   first frame is drawn;
+/// - `on-key`: panics when F12 is pressed, so a test can log in first.
+const DEBUG_PANIC_ENV: &str = "CS_ACCOUNT_DEBUG_PANIC";
+
+/// The terminal's events, with the [`DEBUG_PANIC_ENV`] switch applied.
+fn with_debug_panic<S>(input: S) -> std::pin::Pin<Box<dyn Stream<Item = io::Result<Event>>>>
+where
+    S: Stream<Item = io::Result<Event>> + 'static,
+{
+    use crossterm::event::KeyCode;
+    match std::env::var(DEBUG_PANIC_ENV).as_deref() {
+        Ok("after-first-frame") => {
+            futures::stream::poll_fn(|_| -> std::task::Poll<Option<io::Result<Event>>> {
+                panic!("{DEBUG_PANIC_ENV}: deliberate panic after the first frame")
+            })
+            .chain(input)
+            .boxed_local()
+        }
+        Ok("on-key") => input
+            .inspect(|event| {
+                if let Ok(Event::Key(k)) = event
+                    && k.code == KeyCode::F(12)
+                {
+                    panic!("{DEBUG_PANIC_ENV}: deliberate panic on F12");
+                }
+            })
+            .boxed_local(),
+        _ => input.boxed_local(),
+    }
 }
 
 /// Turns bracketed paste off on a panic too (ratatui's hook restores raw mode and the screen).

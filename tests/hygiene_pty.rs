@@ -1,0 +1,274 @@
+//! Terminal hygiene: whatever way the app ends (a panic inside the loop, the quit key, SIGTERM),
+//! the terminal it leaves behind is the one it found: cooked mode with echo, the normal screen,
+//! the cursor shown, bracketed paste off. And a panic report shows no secret.
+//!
+//! The real binary runs in a pseudo-terminal under `sh`, which prints the exit status and
+//! `stty -a` once the app is gone, so the test reads the line discipline's state exactly as the
+//! user's shell would find it. Everything written to the pty is kept: vt100 interprets it (screen
+//! modes), and the raw bytes are searched (the panic message after the last "leave alternate
+//! screen", secrets anywhere). Panics come from the hidden `CS_ACCOUNT_DEBUG_PANIC` switch.
+#![cfg(unix)]
+
+use std::io::{ErrorKind, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use cs_account::demo::{DemoOptions, DemoServer};
+use expectrl::Session;
+use expectrl::process::unix::{PtyStream, UnixProcess};
+
+/// Tall enough that the panic report and `stty -a` both fit on the screen after the app.
+const COLS: u16 = 120;
+const ROWS: u16 = 60;
+const PASSWORD: &str = "Demo-pass-1234";
+/// What crossterm writes to leave the alternate screen.
+const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
+
+struct Pty {
+    session: Session<UnixProcess, PtyStream>,
+    screen: vt100::Parser,
+    /// Every byte the pty gave, in order.
+    raw: Vec<u8>,
+    config: tempfile::TempDir,
+    _state: tempfile::TempDir,
+}
+
+impl Pty {
+    /// Runs `cs-account <args>` under `sh`, which reports how it ended and the tty's settings.
+    fn spawn(args: &str, debug_panic: Option<&str>) -> Pty {
+        let config = tempfile::tempdir().expect("config dir");
+        let state = tempfile::tempdir().expect("state dir");
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!(
+                "stty sane; echo STTY-BEFORE; stty -a; echo STTY-BEFORE-END; \
+                 \"$BIN\" {args}; echo EXIT=$?; stty -a; echo STTY-DONE"
+            ))
+            .env("BIN", env!("CARGO_BIN_EXE_cs-account"))
+            .env("CS_ACCOUNT_CONFIG_DIR", config.path())
+            .env("CS_ACCOUNT_STATE_DIR", state.path())
+            .env("TERM", "xterm-256color")
+            .env_remove("CONTENTSTACK_AUTHTOKEN")
+            .env_remove("CS_ACCOUNT_API_URL")
+            .env_remove("CS_ACCOUNT_REGION")
+            .env_remove("NO_COLOR")
+            // The report as users see it, short enough to stay on the screen.
+            .env_remove("RUST_BACKTRACE")
+            .env_remove("RUST_LIB_BACKTRACE");
+        match debug_panic {
+            Some(mode) => cmd.env("CS_ACCOUNT_DEBUG_PANIC", mode),
+            None => cmd.env_remove("CS_ACCOUNT_DEBUG_PANIC"),
+        };
+        let mut session = Session::spawn(cmd).expect("spawn in a pty");
+        session.get_process_mut().set_window_size(COLS, ROWS).expect("window size");
+        let size = |n| NonZeroU16::new(n).expect("non-zero");
+        Pty {
+            session,
+            screen: vt100::Parser::new(size(ROWS), size(COLS), 0),
+            raw: Vec::new(),
+            config,
+            _state: state,
+        }
+    }
+
+    fn pump(&mut self) {
+        let mut buf = [0u8; 8192];
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    self.screen.process(&buf[..n]);
+                    self.raw.extend_from_slice(&buf[..n]);
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
+                // EIO: everything on the pty's other side has exited.
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.screen().contents()
+    }
+
+    fn wait_for(&mut self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            self.pump();
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the screen never showed {text:?}; it shows:\n{}", self.contents());
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.session.write_all(bytes.as_bytes()).expect("write to the pty");
+        self.session.flush().expect("flush");
+    }
+
+    /// Waits for the shell's report, and returns the app's exit status and the tty settings it
+    /// left.
+    fn finish(&mut self) -> (i32, String) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let text = loop {
+            self.pump();
+            let text = String::from_utf8_lossy(&self.raw).into_owned();
+            if text.contains("STTY-DONE") {
+                break text;
+            }
+            assert!(Instant::now() < deadline, "the app did not end; the screen shows:\n{}", self.contents());
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let after = text.rsplit_once("EXIT=").map(|(_, rest)| rest).unwrap_or("");
+        let status = after.split_whitespace().next().and_then(|s| s.parse().ok()).unwrap_or(-1);
+        let stty = after.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
+        let stty = stty.split("STTY-DONE").next().unwrap_or("").to_string();
+        (status, stty)
+    }
+
+    /// The tty settings before the app started (after `stty sane`, as a user's shell has them).
+    fn stty_before(&self) -> String {
+        let text = String::from_utf8_lossy(&self.raw);
+        let from = text.split_once("STTY-BEFORE\r\n").map(|(_, rest)| rest).unwrap_or("");
+        from.split("STTY-BEFORE-END").next().unwrap_or("").to_string()
+    }
+
+    /// The pid of the shell's child: the app itself.
+    fn app_pid(&self) -> u32 {
+        let shell = self.session.get_process().pid().as_raw();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+                let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+                // `pid (comm) state ppid ...`: comm may hold spaces, so split after the last ')'.
+                let Some((head, tail)) = stat.rsplit_once(')') else { continue };
+                let ppid = tail.split_whitespace().nth(1).and_then(|p| p.parse::<i32>().ok());
+                if ppid == Some(shell) && head.contains("(cs-account") {
+                    return entry.file_name().to_string_lossy().parse().expect("a pid");
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("no cs-account process under the shell {shell}");
+    }
+
+    /// What was written after the app last left the alternate screen.
+    fn after_restore(&self) -> String {
+        let at = self.raw.windows(LEAVE_ALT.len()).rposition(|w| w == LEAVE_ALT);
+        let at = at.expect("the app never left the alternate screen");
+        String::from_utf8_lossy(&self.raw[at + LEAVE_ALT.len()..]).into_owned()
+    }
+
+    /// The terminal is as the app found it: the same line settings (so cooked mode, echo on),
+    /// the normal screen, the cursor shown, no bracketed paste.
+    fn assert_restored(&self, stty: &str) {
+        let flags: Vec<&str> = stty.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(flags.contains(&flag), "`{flag}` is off: still in raw mode?\n{stty}");
+        }
+        let before = self.stty_before();
+        assert!(before.contains("icanon"), "no settings were recorded before the app:\n{before}");
+        assert_eq!(
+            before.split_whitespace().collect::<Vec<_>>(),
+            flags,
+            "the tty settings changed:\nbefore:\n{before}\nafter:\n{stty}"
+        );
+        let s = self.screen.screen();
+        assert!(!s.alternate_screen(), "still on the alternate screen:\n{}", self.contents());
+        assert!(!s.hide_cursor(), "the cursor is still hidden");
+        assert!(!s.bracketed_paste(), "bracketed paste is still on");
+    }
+}
+
+#[test]
+fn a_panic_after_the_first_frame_restores_the_terminal() {
+    let mut pty = Pty::spawn("demo", Some("after-first-frame"));
+    let (status, stty) = pty.finish();
+    assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
+    pty.assert_restored(&stty);
+    let after = pty.after_restore();
+    assert!(after.contains("deliberate panic after the first frame"), "report after restoring:\n{after}");
+    let screen = pty.contents();
+    assert!(screen.contains("deliberate panic after the first frame"), "report not on screen:\n{screen}");
+    // The app did draw before it panicked: the form's title went out in the alternate screen.
+    let all = String::from_utf8_lossy(&pty.raw).into_owned();
+    assert!(all.contains("Log in"), "no frame was drawn before the panic");
+}
+
+#[test]
+fn the_quit_key_restores_the_terminal() {
+    let mut pty = Pty::spawn("demo", None);
+    pty.wait_for("Log in to Contentstack");
+    pty.wait_for("Demo server");
+    // Ctrl-n fills in the next demo login, Enter logs in; q quits from the profile.
+    pty.send("\x0e");
+    pty.send("\r");
+    pty.wait_for("john.doe@example.com");
+    pty.wait_for("Roles");
+    pty.send("q");
+    let (status, stty) = pty.finish();
+    assert_eq!(status, 0, "exit status; the screen shows:\n{}", pty.contents());
+    pty.assert_restored(&stty);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut pty = Pty::spawn("demo", None);
+    pty.wait_for("Log in to Contentstack");
+    let pid = pty.app_pid();
+    let killed = Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let (status, stty) = pty.finish();
+    assert_eq!(status, 0, "SIGTERM quits like the quit key; the screen shows:\n{}", pty.contents());
+    pty.assert_restored(&stty);
+}
+
+/// The session token the app saved (remember me is on by default).
+fn saved_token(dir: &Path) -> String {
+    let path = dir.join("session.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(text) = std::fs::read_to_string(&path)
+            && let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text)
+            && let Some(token) = doc["authtoken"].as_str()
+        {
+            return token.to_string();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("no session with a token was saved in {}", path.display());
+}
+
+#[test]
+fn a_panic_report_after_logging_in_holds_no_secret() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime
+        .block_on(DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }))
+        .expect("demo server");
+    let mut pty = Pty::spawn(&format!("--api-url {}", server.base_url()), Some("on-key"));
+    pty.wait_for("Log in to Contentstack");
+    pty.send("john.doe@example.com\t");
+    pty.send(PASSWORD);
+    pty.send("\r");
+    pty.wait_for("Roles");
+    pty.wait_for("john.doe@example.com");
+    let token = saved_token(pty.config.path());
+    assert!(token.len() >= 16, "a real token to look for, not {token:?}");
+    // F12.
+    pty.send("\x1b[24~");
+    let (status, stty) = pty.finish();
+    assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
+    pty.assert_restored(&stty);
+    assert!(pty.after_restore().contains("deliberate panic on F12"), "{}", pty.after_restore());
+    let all = String::from_utf8_lossy(&pty.raw).into_owned();
+    // The search sees what the screen showed (the email typed and then shown in the header)...
+    assert!(all.contains("john.doe@example.com"), "the pty output was not captured");
+    // ...and neither secret, in the frames, the report or the shell's lines after it.
+    assert!(!all.contains(PASSWORD), "the password reached the terminal");
+    assert!(!all.contains(&token), "the session token reached the terminal");
+    runtime.block_on(server.shutdown());
+}
