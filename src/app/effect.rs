@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::draft::DraftKey;
 use super::msg::{Msg, RequestId};
-use crate::api::Endpoint;
+use crate::api::{Endpoint, UserUpdate};
 use crate::store::StoredSession;
 
 #[derive(Debug)]
@@ -38,6 +39,22 @@ pub enum Effect {
         endpoint: Endpoint,
         token: SecretString,
     },
+    /// `PUT /v3/user` with only the changed fields.
+    UpdateUser {
+        id: RequestId,
+        endpoint: Endpoint,
+        token: SecretString,
+        changes: UserUpdate,
+    },
+    /// Writes the profile draft (the edit form's unsaved changes).
+    SaveDraft {
+        key: DraftKey,
+        changes: UserUpdate,
+    },
+    /// Reads the profile draft, answered with [`Msg::Draft`].
+    LoadDraft(DraftKey),
+    /// Deletes the profile draft.
+    DeleteDraft(DraftKey),
     /// Writes the session file (remember me).
     SaveSession(StoredSession),
     /// Deletes the session file.

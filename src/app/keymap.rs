@@ -24,10 +24,13 @@ pub enum Context {
     Filter,
     Help,
     Confirm,
+    Edit,
+    Review,
+    Draft,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 13] = [
         Context::Global,
         Context::Login,
         Context::Tfa,
@@ -38,6 +41,9 @@ impl Context {
         Context::Filter,
         Context::Help,
         Context::Confirm,
+        Context::Edit,
+        Context::Review,
+        Context::Draft,
     ];
 
     /// The config table name.
@@ -53,6 +59,9 @@ impl Context {
             Context::Filter => "filter",
             Context::Help => "help",
             Context::Confirm => "confirm",
+            Context::Edit => "edit",
+            Context::Review => "review",
+            Context::Draft => "draft",
         }
     }
 
@@ -69,6 +78,9 @@ impl Context {
             Context::Filter => "Filter field",
             Context::Help => "This help",
             Context::Confirm => "Confirmation",
+            Context::Edit => "Edit profile form",
+            Context::Review => "Review before saving",
+            Context::Draft => "Unsaved changes from an earlier run",
         }
     }
 
@@ -136,6 +148,14 @@ actions! {
     ClearFilter => "clear_filter", "Clear the filter";
     Confirm => "confirm", "Yes";
     Cancel => "cancel", "No";
+    EditProfile => "edit", "Edit your name, company and phone number";
+    Review => "review", "Review the changes before saving";
+    Leave => "leave", "Leave the form (asks first if something changed)";
+    Save => "save", "Save the changes (or try again after a failure)";
+    BackToForm => "back_to_form", "Back to the form; while saving, cancel (values kept)";
+    Restore => "restore", "Restore the changes into the edit form";
+    Discard => "discard", "Delete the unsaved changes";
+    Later => "later", "Decide later (the changes stay kept)";
 }
 
 /// The default table, in the order help lists it.
@@ -173,6 +193,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (TabSettings, vec![c('4')]),
             (TabRaw, vec![c('5')]),
             (Filter, vec![c('/')]),
+            (EditProfile, vec![c('e')]),
             (Refresh, vec![c('r')]),
             (Logout, vec![c('L')]),
             (Dismiss, vec![k(KeyCode::Esc)]),
@@ -198,6 +219,16 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
         Context::Help => vec![(Close, vec![k(KeyCode::Esc), c('?'), c('q')])],
         Context::Confirm => {
             vec![(Confirm, vec![c('y'), k(KeyCode::Enter)]), (Cancel, vec![c('n'), k(KeyCode::Esc)])]
+        }
+        Context::Edit => vec![
+            (Review, vec![k(KeyCode::Enter)]),
+            (NextField, vec![k(KeyCode::Tab), k(KeyCode::Down)]),
+            (PrevField, vec![k(KeyCode::BackTab), k(KeyCode::Up)]),
+            (Leave, vec![k(KeyCode::Esc)]),
+        ],
+        Context::Review => vec![(Save, vec![k(KeyCode::Enter)]), (BackToForm, vec![k(KeyCode::Esc)])],
+        Context::Draft => {
+            vec![(Restore, vec![c('r')]), (Discard, vec![c('d')]), (Later, vec![k(KeyCode::Esc)])]
         }
     }
 }
@@ -331,7 +362,8 @@ mod tests {
         assert_eq!(m.action(Context::Nav, Key::ctrl('d')), Some(Action::PageDown));
         assert_eq!(m.action(Context::Tree, Key::ch('l')), Some(Action::Expand));
         assert_eq!(m.action(Context::Profile, Key::ch('L')), Some(Action::Logout));
-        assert_eq!(m.action(Context::Profile, Key::ch('e')), None, "e is kept for the edit form");
+        assert_eq!(m.action(Context::Profile, Key::ch('e')), Some(Action::EditProfile));
+        assert_eq!(m.action(Context::Edit, Key::plain(KeyCode::Down)), Some(Action::NextField));
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! [`state`] holds [`App`], the single owner of everything; [`keymap`] is the one table of key
 //! bindings that `update`, the help overlay and the footer hints all read.
 
+pub mod draft;
+pub mod edit;
 pub mod effect;
 pub mod field;
 pub mod keymap;

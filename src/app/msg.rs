@@ -3,7 +3,7 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
-use crate::api::{ApiError, LoginSuccess, Notice, User};
+use crate::api::{ApiError, LoginSuccess, Notice, UpdateSuccess, User};
 
 /// Names one request, so that its answer can be matched to what asked for it (and dropped when
 /// that is gone).
@@ -21,6 +21,7 @@ pub enum ApiResult {
     Sms(Result<Notice, ApiError>),
     User(Result<User, ApiError>),
     Logout(Result<Notice, ApiError>),
+    Update(Result<UpdateSuccess, ApiError>),
 }
 
 /// The outcome of a session-file operation, as a sentence when it failed.
@@ -46,6 +47,10 @@ pub enum Msg {
     /// The demo 2FA user's current code (demo mode only).
     DemoCode(String),
     DismissToast(ToastId),
+    /// The outcome of reading, writing or deleting the profile draft.
+    Draft(super::draft::DraftResult),
+    /// The wait a 429 asked for before saving again is over (for the failure of this request).
+    SaveRetryReady(RequestId),
     Quit,
 }
 

@@ -14,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::draft::{DraftResult, DraftStore};
 use super::effect::Effect;
 use super::msg::{ApiResult, Msg, RequestId, StoreResult};
 use crate::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
@@ -33,6 +34,10 @@ pub struct EffectRunner {
     essential: Vec<JoinHandle<()>>,
     /// Demo mode: the function giving the 2FA demo user's current code.
     demo_code: Option<fn() -> String>,
+    /// Where profile drafts go (`None`: nowhere, they are not kept).
+    drafts: Option<DraftStore>,
+    /// The last draft operation; each waits for the one before, so they reach the disk in order.
+    draft_tail: Option<JoinHandle<()>>,
 }
 
 impl EffectRunner {
@@ -53,7 +58,15 @@ impl EffectRunner {
             requests: HashMap::new(),
             essential: Vec::new(),
             demo_code: None,
+            drafts: DraftStore::default_location(),
+            draft_tail: None,
         }
+    }
+
+    /// Keeps profile drafts in `drafts` instead of the state directory (`None`: nowhere).
+    pub fn with_drafts(mut self, drafts: Option<DraftStore>) -> Self {
+        self.drafts = drafts;
+        self
     }
 
     /// Enables [`Effect::DemoCode`] with the function computing the code.
@@ -125,6 +138,27 @@ impl EffectRunner {
                     };
                     let _ = tx.send(Msg::Api { id, result: Box::new(ApiResult::Logout(result)) });
                 }));
+            }
+            Effect::UpdateUser { id, endpoint, token, changes } => {
+                let fields: Vec<&str> = changes.fields().into_iter().map(|(name, _)| name).collect();
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), ?fields, "update user");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    ApiResult::Update(match client {
+                        Ok(c) => c.update_user(&token, &changes).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Effect::SaveDraft { key, changes } => {
+                self.spawn_draft(move |store| DraftResult::Saved(store.save(&key, &changes)));
+            }
+            Effect::LoadDraft(key) => self.spawn_draft(move |store| {
+                let result = store.load(&key).map(|found| found.map(Box::new));
+                DraftResult::Loaded(key, result)
+            }),
+            Effect::DeleteDraft(key) => {
+                self.spawn_draft(move |store| DraftResult::Deleted(store.delete(&key)));
             }
             Effect::SaveSession(session) => {
                 let Some(store) = self.store.clone() else { return };
@@ -198,13 +232,33 @@ impl EffectRunner {
         }));
     }
 
+    /// Runs one draft operation after the ones before it (a delete must never overtake the write
+    /// it follows), off the async threads. Quitting waits for it, like the session file.
+    fn spawn_draft(&mut self, work: impl FnOnce(&DraftStore) -> DraftResult + Send + 'static) {
+        let Some(store) = self.drafts.clone() else { return };
+        tracing::debug!(dir = %store.dir().display(), "draft file operation");
+        let (tx, previous) = (self.tx.clone(), self.draft_tail.take());
+        self.draft_tail = Some(tokio::spawn(async move {
+            if let Some(previous) = previous {
+                let _ = previous.await;
+            }
+            match tokio::task::spawn_blocking(move || work(&store)).await {
+                Ok(result) => {
+                    let _ = tx.send(Msg::Draft(result));
+                }
+                Err(e) => tracing::error!("draft file task failed: {e}"),
+            }
+        }));
+    }
+
     /// Ends the runner: cancels the requests, and gives essential work (log-out, session file)
     /// up to `grace` to finish.
     pub async fn shutdown(mut self, grace: Duration) {
         for (token, _) in self.requests.values() {
             token.cancel();
         }
-        let essential = std::mem::take(&mut self.essential);
+        let mut essential = std::mem::take(&mut self.essential);
+        essential.extend(self.draft_tail.take());
         if tokio::time::timeout(grace, futures::future::join_all(essential)).await.is_err() {
             tracing::warn!("gave up waiting for the log-out call or the session file after {grace:?}");
         }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::edit::{DraftOffer, EditForm, EditState};
 use super::effect::Effect;
 use super::keymap::Keymap;
 use super::login::{LoginState, SessionSource};
@@ -39,6 +40,8 @@ pub struct Authed {
 pub enum Screen {
     Login(Box<LoginState>),
     Profile(Box<ProfileState>),
+    /// The edit-profile form, over the profile it was opened from.
+    Edit(Box<EditState>),
 }
 
 /// What a running request is for: decides what its answer does and what the status bar says.
@@ -70,6 +73,8 @@ pub enum RequestKind {
     },
     Refresh,
     Logout,
+    /// `PUT /user` from the edit form.
+    SaveProfile,
 }
 
 impl RequestKind {
@@ -84,12 +89,13 @@ impl RequestKind {
             RequestKind::LoadProfile { .. } => "Loading your profile…",
             RequestKind::Refresh => "Refreshing…",
             RequestKind::Logout => "Logging out…",
+            RequestKind::SaveProfile => "Saving your profile…",
         }
     }
 
     /// Whether the request belongs to the log-in screen (cancelled when it is left).
     pub fn on_login_screen(&self) -> bool {
-        !matches!(self, RequestKind::Refresh | RequestKind::Logout)
+        !matches!(self, RequestKind::Refresh | RequestKind::Logout | RequestKind::SaveProfile)
     }
 }
 
@@ -123,6 +129,8 @@ pub struct Toast {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Confirm {
     Logout,
+    /// Leaving the edit form with changes.
+    DiscardEdits,
 }
 
 /// The demo logins shown beside the form in demo mode (copied from the demo module, so the app
@@ -151,6 +159,8 @@ pub struct Resume {
     pub email: String,
     pub endpoint: Endpoint,
     pub profile: Box<ProfileState>,
+    /// The edit form, when the 401 came while it was open: it comes back with every value.
+    pub edit: Option<EditForm>,
 }
 
 /// Scroll position of the help overlay.
@@ -176,6 +186,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     pub pending: BTreeMap<RequestId, RequestKind>,
     pub resume: Option<Resume>,
+    /// Unsaved profile changes from an earlier run, found after the profile loaded.
+    pub draft_offer: Option<DraftOffer>,
     /// Terminal size in cells.
     pub viewport: (u16, u16),
     /// Spinner frame, advanced by ticks while a request runs.
@@ -205,6 +217,7 @@ impl App {
             confirm: None,
             pending: BTreeMap::new(),
             resume: None,
+            draft_offer: None,
             viewport,
             spinner: 0,
             frames: 0,
@@ -262,28 +275,36 @@ impl App {
     pub fn login(&self) -> Option<&LoginState> {
         match &self.screen {
             Screen::Login(l) => Some(l),
-            Screen::Profile(_) => None,
+            _ => None,
         }
     }
 
     pub fn login_mut(&mut self) -> Option<&mut LoginState> {
         match &mut self.screen {
             Screen::Login(l) => Some(l),
-            Screen::Profile(_) => None,
+            _ => None,
         }
     }
 
     pub fn profile(&self) -> Option<&ProfileState> {
         match &self.screen {
             Screen::Profile(p) => Some(p),
-            Screen::Login(_) => None,
+            _ => None,
         }
     }
 
     pub fn profile_mut(&mut self) -> Option<&mut ProfileState> {
         match &mut self.screen {
             Screen::Profile(p) => Some(p),
-            Screen::Login(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The edit screen, when it shows.
+    pub fn edit(&self) -> Option<&EditState> {
+        match &self.screen {
+            Screen::Edit(e) => Some(e),
+            _ => None,
         }
     }
 }

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
+use crate::app::edit::Step;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::state::{App, Screen};
@@ -30,6 +31,8 @@ fn contexts(app: &App) -> Vec<Context> {
         Screen::Profile(_) => {
             vec![Context::Profile, Context::Tree, Context::Filter, Context::Nav, Context::Global]
         }
+        Screen::Edit(e) if e.form.step == Step::Form => vec![Context::Edit, Context::Global],
+        Screen::Edit(_) => vec![Context::Review, Context::Global],
     }
 }
 
@@ -58,7 +61,12 @@ pub fn lines(app: &App) -> Vec<HelpLine> {
         }
         out.push(HelpLine::Blank);
     }
-    if matches!(app.screen, Screen::Login(_)) {
+    let text_fields = match &app.screen {
+        Screen::Login(_) => true,
+        Screen::Edit(e) => e.form.step == Step::Form,
+        Screen::Profile(_) => false,
+    };
+    if text_fields {
         out.push(HelpLine::Note("In text fields, letters type themselves (q, ? too): use F1 for help."));
         out.push(HelpLine::Note(
             "Editing: ← → Home End, ctrl-w deletes a word, ctrl-u the line. Paste works.",

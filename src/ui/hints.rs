@@ -2,10 +2,11 @@
 //! bindings. A key that would type into a focused text field is skipped in favour of one that
 //! works there (F1 rather than `?` for help on the log-in form).
 
+use crate::app::edit::Step;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::login::Method;
-use crate::app::state::{App, Screen};
+use crate::app::state::{App, RequestKind, Screen};
 use crate::ui::widgets::status::Hint;
 
 /// The key to show for an action: the first that works given whether a text field has focus.
@@ -37,6 +38,7 @@ fn text_focus(app: &App) -> bool {
                 || (l.picker.is_none() && l.focus.is_text())
         }
         Screen::Profile(p) => p.filtering(),
+        Screen::Edit(e) => e.form.step == Step::Form,
     }
 }
 
@@ -45,7 +47,13 @@ pub fn hints(app: &App) -> Vec<Hint> {
     use Context as C;
     let tf = text_focus(app);
     let quit = Some(Hint { key: "ctrl-c".into(), label: "quit" });
-    let list: Vec<Option<Hint>> = if app.confirm.is_some() {
+    let list: Vec<Option<Hint>> = if app.draft_offer.as_ref().is_some_and(|o| o.open) {
+        vec![
+            one(app, C::Draft, Restore, "restore", false),
+            one(app, C::Draft, Discard, "discard", false),
+            one(app, C::Draft, Later, "later", false),
+        ]
+    } else if app.confirm.is_some() {
         vec![one(app, C::Confirm, Confirm, "yes", false), one(app, C::Confirm, Cancel, "no", false)]
     } else if app.help.is_some() {
         vec![pair(app, C::Nav, Up, Down, "scroll"), one(app, C::Help, Close, "close", false)]
@@ -105,9 +113,26 @@ pub fn hints(app: &App) -> Vec<Hint> {
                     one(app, C::Profile, Refresh, "refresh", false),
                     one(app, C::Profile, Logout, "log out", false),
                     help_hint(app),
+                    one(app, C::Profile, EditProfile, "edit", false),
                     one(app, C::Global, Quit, "quit", false),
                 ]
             }
+            Screen::Edit(e) if e.form.step == Step::Form => vec![
+                one(app, C::Edit, Review, "review", tf),
+                one(app, C::Edit, NextField, "next field", tf),
+                one(app, C::Edit, Leave, "leave", tf),
+                help_hint(app),
+                quit,
+            ],
+            Screen::Edit(_) if app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) => {
+                vec![one(app, C::Review, BackToForm, "cancel", false), help_hint(app), quit]
+            }
+            Screen::Edit(e) => vec![
+                one(app, C::Review, Save, if e.form.failure.is_some() { "try again" } else { "save" }, false),
+                one(app, C::Review, BackToForm, "back to the form", false),
+                help_hint(app),
+                one(app, C::Global, Quit, "quit", false),
+            ],
         }
     };
     list.into_iter().flatten().collect()

@@ -1,6 +1,7 @@
 //! Drawing: one file per screen, shared widgets in [`widgets`]. Nothing here changes state:
 //! [`draw`] reads the [`App`] and fills a frame.
 
+pub mod edit;
 pub mod format;
 pub mod help;
 pub mod hints;
@@ -33,6 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match &app.screen {
         Screen::Login(l) => login::render(frame, chrome.main, app, l),
         Screen::Profile(p) => profile::render(frame, chrome.main, app, p),
+        Screen::Edit(e) => edit::render(frame, chrome.main, app, e),
     }
     let hints = hints::hints(app);
     if let Some(h) = chrome.hints {
@@ -53,5 +55,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
             no: (key(Action::Cancel), "Stay"),
         };
         widgets::confirm::render(frame, chrome.main, &view, &app.theme);
+    }
+    if let (Some(Confirm::DiscardEdits), Screen::Edit(e)) = (app.confirm, &app.screen) {
+        edit::render_discard(frame, chrome.main, app, e);
+    }
+    if let Some(offer) = app.draft_offer.as_ref().filter(|o| o.open) {
+        edit::render_offer(frame, chrome.main, app, offer);
     }
 }

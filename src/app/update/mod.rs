@@ -5,6 +5,7 @@
 //! screen (its text field first when one has focus), then the global bindings. Ctrl-C quits
 //! before any of that, so no state can trap the user.
 
+mod edit;
 mod login;
 mod profile;
 mod session;
@@ -14,8 +15,8 @@ use crossterm::event::KeyEvent;
 use super::effect::Effect;
 use super::keymap::{Action, Context};
 use super::keys::Key;
-use super::msg::{Msg, StoreResult};
-use super::state::{App, Confirm, HelpState, Screen, ToastLevel};
+use super::msg::{ApiResult, Msg, StoreResult};
+use super::state::{App, Confirm, HelpState, RequestKind, Screen, ToastLevel};
 use crate::ui::layout;
 
 pub use profile::filter_line;
@@ -39,6 +40,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Api { id, result } => match app.pending.remove(&id) {
+            Some(RequestKind::SaveProfile) => match *result {
+                ApiResult::Update(r) => edit::on_save_result(app, id, r),
+                _ => {
+                    tracing::error!(request = id.0, "a save answered with the wrong type");
+                    Vec::new()
+                }
+            },
             Some(kind) => session::on_api(app, kind, *result),
             // Cancelled, or for a screen that is gone: nothing may change because of it.
             None => {
@@ -48,6 +56,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         },
         Msg::Stored(result) => on_stored(app, result),
         Msg::DemoCode(code) => login::on_demo_code(app, code),
+        Msg::Draft(result) => edit::on_draft(app, result),
+        Msg::SaveRetryReady(id) => edit::on_retry_ready(app, id),
         Msg::DismissToast(id) => {
             app.toasts.retain(|t| t.id != id);
             Vec::new()
@@ -57,8 +67,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
 }
 
 fn quit(app: &mut App) -> Vec<Effect> {
+    // Unsaved edits go to disk first; the runner waits for that before the app ends.
+    let mut effects = edit::on_quit(app);
     app.should_quit = true;
-    vec![Effect::Quit]
+    effects.push(Effect::Quit);
+    effects
 }
 
 fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
@@ -74,6 +87,14 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
             _ => Vec::new(),
         };
     }
+    if app.draft_offer.as_ref().is_some_and(|o| o.open) {
+        // The question about an old draft comes first; only quitting gets past it.
+        return match edit::on_offer_key(app, key) {
+            Some(effects) => effects,
+            None if app.keymap.action(Context::Global, key) == Some(Action::Quit) => quit(app),
+            None => Vec::new(),
+        };
+    }
     if app.confirm.is_some() {
         return on_confirm_key(app, key);
     }
@@ -82,7 +103,8 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
     }
     let handled = match app.screen {
         Screen::Login(_) => login::on_key(app, ev, key),
-        Screen::Profile(_) => profile::on_key(app, ev, key),
+        Screen::Profile(_) => profile::on_key(app, ev, key).or_else(|| edit::on_profile_key(app, key)),
+        Screen::Edit(_) => edit::on_key(app, ev, key),
     };
     if let Some(effects) = handled {
         return effects;
@@ -103,12 +125,13 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
 }
 
 fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
-    if app.confirm.is_some() || app.help.is_some() {
+    if app.confirm.is_some() || app.help.is_some() || app.draft_offer.as_ref().is_some_and(|o| o.open) {
         return Vec::new();
     }
     match app.screen {
         Screen::Login(_) => login::on_paste(app, text),
         Screen::Profile(_) => profile::on_paste(app, text),
+        Screen::Edit(_) => edit::on_paste(app, text),
     }
     Vec::new()
 }
@@ -117,6 +140,7 @@ fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
     match app.keymap.action(Context::Confirm, key) {
         Some(Action::Confirm) => match app.confirm.take() {
             Some(Confirm::Logout) => session::logout(app),
+            Some(Confirm::DiscardEdits) => edit::discard(app),
             None => Vec::new(),
         },
         Some(Action::Cancel) => {

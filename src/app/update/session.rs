@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
+use super::super::edit::EditState;
 use super::super::effect::Effect;
 use super::super::login::{Attempt, FormError, LoginState, SessionSource};
 use super::super::msg::ApiResult;
@@ -159,6 +160,7 @@ fn result_name(r: &ApiResult) -> &'static str {
         ApiResult::Sms(_) => "sms",
         ApiResult::User(_) => "user",
         ApiResult::Logout(_) => "logout",
+        ApiResult::Update(_) => "update",
     }
 }
 
@@ -220,8 +222,10 @@ pub(super) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
     let user = Arc::new(user);
     let resume =
         app.resume.take().filter(|r| r.email.eq_ignore_ascii_case(&email) && r.endpoint == auth.endpoint);
+    let mut edit = None;
     let profile = match resume {
         Some(r) => {
+            edit = r.edit;
             let mut p = r.profile;
             p.load(&user, roles);
             if p.tab == super::super::profile::Tab::Raw {
@@ -240,14 +244,19 @@ pub(super) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
     }
     app.endpoint = auth.endpoint.clone();
     app.session = Some(Session { email, token: auth.token, endpoint: auth.endpoint, user });
-    app.screen = Screen::Profile(profile);
+    app.screen = match edit {
+        Some(form) => Screen::Edit(Box::new(EditState { profile, form })),
+        None => Screen::Profile(profile),
+    };
     super::profile::fit_to_viewport(app);
+    effects.extend(super::edit::after_profile_loaded(app));
     effects
 }
 
 /// Back to the log-in screen with the email filled in (focus on the password).
 fn to_login(app: &mut App, email: &str) -> Vec<Effect> {
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Refresh));
+    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Refresh | RequestKind::SaveProfile));
+    app.draft_offer = None;
     app.screen = Screen::Login(Box::new(LoginState::new(Some(email))));
     effects.extend(super::login::start_demo_clock(app));
     effects
@@ -256,16 +265,23 @@ fn to_login(app: &mut App, email: &str) -> Vec<Effect> {
 /// A 401 mid-session: the token is dead. Keep where the user was, forget the token (and the
 /// stored copy), and ask for the password again.
 pub(super) fn session_expired(app: &mut App) -> Vec<Effect> {
+    // An open edit form keeps its values, on disk too, and comes back after the log-in.
+    let mut effects = super::edit::before_login(app);
     let Some(session) = app.session.take() else { return Vec::new() };
-    let profile = match std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None)))) {
-        Screen::Profile(p) => Some(p),
-        Screen::Login(_) => None,
-    };
+    let (profile, edit) =
+        match std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None)))) {
+            Screen::Profile(p) => (Some(p), None),
+            Screen::Edit(e) => {
+                let EditState { profile, form } = *e;
+                (Some(profile), Some(form))
+            }
+            Screen::Login(_) => (None, None),
+        };
     if let Some(profile) = profile {
         app.resume =
-            Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile });
+            Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile, edit });
     }
-    let mut effects = to_login(app, &session.email);
+    effects.extend(to_login(app, &session.email));
     if let Some(l) = app.login_mut() {
         l.error = Some(FormError {
             title: "Session expired".into(),

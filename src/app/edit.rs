@@ -1,0 +1,406 @@
+//! The edit-profile form's state and its checks. Pure: `update` changes it, the UI reads it, and
+//! the checks are plain functions so a test can run them without a terminal.
+//!
+//! What counts as a change is what the user typed, compared with the value the form was opened
+//! with (its *base*), not with whatever the server holds now. A profile reloaded under the form
+//! (after logging in again, say) can then never turn a field the user did not touch into an edit
+//! that would undo someone else's change. What is sent is then narrowed again to the fields whose
+//! value differs from the server's current one ([`UserUpdate::changes_from`]).
+
+use std::collections::BTreeMap;
+
+use super::field::TextField;
+use super::msg::RequestId;
+use super::profile::ProfileState;
+use crate::api::{User, UserUpdate};
+use crate::demo::{MAX_COMPANY_CHARS, MAX_NAME_CHARS};
+
+/// Digits a mobile number may have. The demo server enforces the same range (`demo/user.rs`);
+/// `tests/edit_faults.rs` checks that the two agree at every boundary.
+pub const MOBILE_DIGITS: (usize, usize) = (4, 15);
+/// Digits a country calling code may have, without the `+`.
+pub const COUNTRY_DIGITS: (usize, usize) = (1, 4);
+
+/// The form's fields, in screen order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EditField {
+    FirstName,
+    LastName,
+    Company,
+    Mobile,
+    CountryCode,
+}
+
+impl EditField {
+    pub const ALL: [EditField; 5] = [
+        EditField::FirstName,
+        EditField::LastName,
+        EditField::Company,
+        EditField::Mobile,
+        EditField::CountryCode,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EditField::FirstName => "First name",
+            EditField::LastName => "Last name",
+            EditField::Company => "Company",
+            EditField::Mobile => "Mobile number",
+            EditField::CountryCode => "Country code",
+        }
+    }
+
+    /// The name the API uses, in `PUT /user` bodies and in a 422's `errors`.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            EditField::FirstName => "first_name",
+            EditField::LastName => "last_name",
+            EditField::Company => "company",
+            EditField::Mobile => "mobile_number",
+            EditField::CountryCode => "country_code",
+        }
+    }
+
+    /// The form field a server error names, if it is one of the form's.
+    pub fn from_api(name: &str) -> Option<EditField> {
+        // Servers nest field names now and then (`user.first_name`).
+        let name = name.rsplit('.').next().unwrap_or(name);
+        EditField::ALL.into_iter().find(|f| f.api_name() == name)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The user's current value, empty when the server sent none.
+    pub fn current(self, user: &User) -> &str {
+        let v = match self {
+            EditField::FirstName => &user.first_name,
+            EditField::LastName => &user.last_name,
+            EditField::Company => &user.company,
+            EditField::Mobile => &user.mobile_number,
+            EditField::CountryCode => &user.country_code,
+        };
+        v.as_deref().unwrap_or("")
+    }
+
+    /// This field's value in an update, if it is set there.
+    pub fn in_update(self, u: &UserUpdate) -> Option<&str> {
+        match self {
+            EditField::FirstName => u.first_name.as_deref(),
+            EditField::LastName => u.last_name.as_deref(),
+            EditField::Company => u.company.as_deref(),
+            EditField::Mobile => u.mobile_number.as_deref(),
+            EditField::CountryCode => u.country_code.as_deref(),
+        }
+    }
+
+    fn set_in(self, u: &mut UserUpdate, value: String) {
+        let slot = match self {
+            EditField::FirstName => &mut u.first_name,
+            EditField::LastName => &mut u.last_name,
+            EditField::Company => &mut u.company,
+            EditField::Mobile => &mut u.mobile_number,
+            EditField::CountryCode => &mut u.country_code,
+        };
+        *slot = Some(value);
+    }
+}
+
+/// What is wrong with `value` (already trimmed) for `field`, as a short phrase to show beside
+/// it; `None` when the server would take it. Mirrors the demo server's rules, which stand in for
+/// Contentstack's.
+pub fn check(field: EditField, value: &str) -> Option<String> {
+    let chars = value.chars().count();
+    let digits = |(min, max): (usize, usize), what: &str| {
+        if value.is_empty() {
+            None
+        } else if !value.chars().all(|c| c.is_ascii_digit()) {
+            Some(format!("Digits only{what}"))
+        } else if !(min..=max).contains(&chars) {
+            Some(format!("{min} to {max} digits (now {chars})"))
+        } else {
+            None
+        }
+    };
+    match field {
+        EditField::FirstName | EditField::LastName if value.is_empty() => Some("Required".into()),
+        EditField::FirstName | EditField::LastName if chars > MAX_NAME_CHARS => {
+            Some(format!("At most {MAX_NAME_CHARS} characters (now {chars})"))
+        }
+        EditField::Company if chars > MAX_COMPANY_CHARS => {
+            Some(format!("At most {MAX_COMPANY_CHARS} characters (now {chars})"))
+        }
+        EditField::Mobile => digits(MOBILE_DIGITS, ", no spaces or dashes"),
+        EditField::CountryCode => digits(COUNTRY_DIGITS, ", without the +"),
+        _ => None,
+    }
+}
+
+/// Which step the form is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Typing into the fields.
+    Form,
+    /// The list of changes, old → new, before saving (and while saving).
+    Review,
+}
+
+/// How a note under the form reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Info,
+    /// Something went right: values kept, a draft restored.
+    Done,
+    Warning,
+}
+
+/// A sentence under the form: what just happened, or what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+impl Note {
+    pub fn new(kind: NoteKind, text: impl Into<String>) -> Self {
+        Note { kind, text: text.into() }
+    }
+}
+
+/// Why the last save did not go through. Every value stays in the form; Enter on the review
+/// tries again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveFailure {
+    pub title: String,
+    pub message: String,
+    /// The request that failed, so the end of a 429's wait is matched to this failure only.
+    pub request: RequestId,
+    /// A 429 asked to wait: saving again is held back until the wait is over.
+    pub waiting: bool,
+}
+
+/// The form itself: what it was opened with, what is typed, and what the server last said.
+#[derive(Debug)]
+pub struct EditForm {
+    fields: [TextField; 5],
+    /// The values the form was opened with, trimmed; edits are measured against these.
+    base: [String; 5],
+    pub focus: EditField,
+    pub step: Step,
+    /// Messages of the last 422 for the form's fields; each goes once its field is edited.
+    pub server_errors: BTreeMap<EditField, String>,
+    /// Messages of the last 422 that name no field of the form (or none at all).
+    pub other_errors: Vec<String>,
+    pub failure: Option<SaveFailure>,
+    pub note: Option<Note>,
+    /// The edits last written to the draft file by this form (`None`: none on disk from it).
+    pub drafted: Option<UserUpdate>,
+}
+
+impl EditForm {
+    /// A form holding `user`'s current values, on the first field.
+    pub fn new(user: &User) -> Self {
+        let base = EditField::ALL.map(|f| f.current(user).trim().to_string());
+        let fields = EditField::ALL.map(|f| {
+            let mut t = TextField::plain();
+            t.set(f.current(user));
+            t
+        });
+        EditForm {
+            fields,
+            base,
+            focus: EditField::FirstName,
+            step: Step::Form,
+            server_errors: BTreeMap::new(),
+            other_errors: Vec::new(),
+            failure: None,
+            note: None,
+            drafted: None,
+        }
+    }
+
+    pub fn field(&self, f: EditField) -> &TextField {
+        &self.fields[f.index()]
+    }
+
+    pub fn field_mut(&mut self, f: EditField) -> &mut TextField {
+        &mut self.fields[f.index()]
+    }
+
+    /// The value as it would be sent: surrounding spaces never mean anything in a name or a
+    /// number (the server trims them too).
+    pub fn value(&self, f: EditField) -> &str {
+        self.fields[f.index()].value().trim()
+    }
+
+    /// Whether the user changed this field from the value the form was opened with.
+    pub fn is_edited(&self, f: EditField) -> bool {
+        self.value(f) != self.base[f.index()]
+    }
+
+    /// The fields the user changed, with their new values.
+    pub fn edits(&self) -> UserUpdate {
+        let mut u = UserUpdate::default();
+        for f in EditField::ALL.into_iter().filter(|f| self.is_edited(*f)) {
+            f.set_in(&mut u, self.value(f).to_string());
+        }
+        u
+    }
+
+    pub fn has_edits(&self) -> bool {
+        EditField::ALL.into_iter().any(|f| self.is_edited(f))
+    }
+
+    /// What a save sends: the edits whose value differs from the server's current one.
+    pub fn changes(&self, user: &User) -> UserUpdate {
+        self.edits().changes_from(user)
+    }
+
+    /// The message beside a field: the server's, else the form's own check of an edited value.
+    /// A value the user did not touch is never flagged: it is not sent.
+    pub fn problem(&self, f: EditField) -> Option<String> {
+        if let Some(m) = self.server_errors.get(&f) {
+            return Some(m.clone());
+        }
+        if self.is_edited(f) { check(f, self.value(f)) } else { None }
+    }
+
+    /// The fields with a problem, in screen order.
+    pub fn problems(&self) -> Vec<EditField> {
+        EditField::ALL.into_iter().filter(|f| self.problem(*f).is_some()).collect()
+    }
+
+    /// Moves the focus by `delta` fields, wrapping.
+    pub fn move_focus(&mut self, delta: isize) {
+        let n = EditField::ALL.len() as isize;
+        self.focus = EditField::ALL[(self.focus.index() as isize + delta).rem_euclid(n) as usize];
+    }
+
+    /// Puts a draft's values into the fields it names.
+    pub fn apply(&mut self, draft: &UserUpdate) {
+        for f in EditField::ALL {
+            if let Some(v) = f.in_update(draft) {
+                self.fields[f.index()].set(v);
+            }
+        }
+    }
+}
+
+/// The edit screen: the form, and the profile it was opened from, shown again on leaving with
+/// every tab and position as they were.
+#[derive(Debug)]
+pub struct EditState {
+    pub profile: Box<ProfileState>,
+    pub form: EditForm,
+}
+
+/// An unsaved draft found on disk at start, waiting for the user to restore or discard it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftOffer {
+    pub key: super::draft::DraftKey,
+    /// When it was written (RFC 3339).
+    pub saved_at: String,
+    /// Its edits that still differ from the profile.
+    pub changes: UserUpdate,
+    /// Whether the question shows; put off ("later"), it waits for the edit key.
+    pub open: bool,
+}
+
+/// `first name, company`: the fields an update sets, for sentences.
+pub fn field_list(u: &UserUpdate) -> String {
+    EditField::ALL
+        .into_iter()
+        .filter(|f| f.in_update(u).is_some())
+        .map(|f| f.label().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user() -> User {
+        User {
+            uid: "u1".into(),
+            email: "a@b.c".into(),
+            first_name: Some("John".into()),
+            last_name: Some("Doe".into()),
+            company: None,
+            mobile_number: Some("9898989898".into()),
+            country_code: Some("91".into()),
+            ..User::default()
+        }
+    }
+
+    #[test]
+    fn checks_follow_the_server_rules() {
+        use EditField::*;
+        assert_eq!(check(FirstName, "").as_deref(), Some("Required"));
+        assert_eq!(check(LastName, &"é".repeat(MAX_NAME_CHARS)), None);
+        assert!(check(LastName, &"é".repeat(MAX_NAME_CHARS + 1)).is_some_and(|m| m.contains("now 65")));
+        assert_eq!(check(Company, ""), None, "a company may be removed");
+        assert!(check(Company, &"x".repeat(MAX_COMPANY_CHARS + 1)).is_some());
+        assert_eq!(check(Mobile, ""), None, "an empty number removes it");
+        assert_eq!(check(Mobile, "1234"), None);
+        assert_eq!(check(Mobile, "123").as_deref(), Some("4 to 15 digits (now 3)"));
+        assert!(check(Mobile, "98-98").is_some_and(|m| m.starts_with("Digits only")));
+        assert!(check(Mobile, "١٢٣٤").is_some(), "only ASCII digits");
+        assert!(check(CountryCode, "+91").is_some_and(|m| m.contains("without the +")));
+        assert_eq!(check(CountryCode, "1234"), None);
+        assert!(check(CountryCode, "12345").is_some());
+    }
+
+    #[test]
+    fn edits_are_measured_against_the_opening_values() {
+        let u = user();
+        let mut f = EditForm::new(&u);
+        assert!(!f.has_edits() && f.changes(&u).is_empty());
+        f.field_mut(EditField::Company).set("  Acme  ");
+        f.field_mut(EditField::FirstName).set("John ");
+        assert_eq!(f.edits(), UserUpdate { company: Some("Acme".into()), ..UserUpdate::default() });
+        // The server changed the last name meanwhile: an untouched field is not sent back.
+        let mut newer = u.clone();
+        newer.last_name = Some("Smith".into());
+        assert_eq!(f.changes(&newer), UserUpdate { company: Some("Acme".into()), ..UserUpdate::default() });
+        // And an edit the server already holds is not sent either.
+        newer.company = Some("Acme".into());
+        assert!(f.changes(&newer).is_empty());
+    }
+
+    #[test]
+    fn only_edited_fields_are_checked_and_server_errors_win() {
+        let u = User { last_name: None, ..user() };
+        let mut f = EditForm::new(&u);
+        assert!(f.problems().is_empty(), "an empty last name from the server is not the user's doing");
+        f.field_mut(EditField::Mobile).set("12");
+        assert_eq!(f.problems(), vec![EditField::Mobile]);
+        f.server_errors.insert(EditField::Company, "is taken.".into());
+        assert_eq!(f.problem(EditField::Company).as_deref(), Some("is taken."));
+        assert_eq!(f.problems(), vec![EditField::Company, EditField::Mobile]);
+    }
+
+    #[test]
+    fn focus_wraps_and_drafts_apply() {
+        let u = user();
+        let mut f = EditForm::new(&u);
+        f.move_focus(-1);
+        assert_eq!(f.focus, EditField::CountryCode);
+        f.move_focus(2);
+        assert_eq!(f.focus, EditField::LastName);
+        f.apply(&UserUpdate { mobile_number: Some("".into()), ..UserUpdate::default() });
+        assert_eq!(f.value(EditField::Mobile), "");
+        assert_eq!(field_list(&f.edits()), "mobile number");
+    }
+
+    #[test]
+    fn server_field_names_map_to_the_form() {
+        assert_eq!(EditField::from_api("mobile_number"), Some(EditField::Mobile));
+        assert_eq!(EditField::from_api("user.country_code"), Some(EditField::CountryCode));
+        assert_eq!(EditField::from_api("email"), None);
+        for f in EditField::ALL {
+            assert!(crate::demo::EDITABLE_FIELDS.contains(&f.api_name()), "{f:?}");
+        }
+    }
+}
