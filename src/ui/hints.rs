@@ -127,12 +127,20 @@ pub fn hints(app: &App) -> Vec<Hint> {
             Screen::Edit(_) if app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) => {
                 vec![one(app, C::Review, BackToForm, "cancel", false), help_hint(app), quit]
             }
-            Screen::Edit(e) => vec![
-                one(app, C::Review, Save, if e.form.failure.is_some() { "try again" } else { "save" }, false),
-                one(app, C::Review, BackToForm, "back to the form", false),
-                help_hint(app),
-                one(app, C::Global, Quit, "quit", false),
-            ],
+            Screen::Edit(e) => {
+                // During a 429's wait, saving is held back: no key to offer for it.
+                let save = match &e.form.failure {
+                    Some(f) if f.waiting => None,
+                    Some(_) => one(app, C::Review, Save, "try again", false),
+                    None => one(app, C::Review, Save, "save", false),
+                };
+                vec![
+                    save,
+                    one(app, C::Review, BackToForm, "back to the form", false),
+                    help_hint(app),
+                    one(app, C::Global, Quit, "quit", false),
+                ]
+            }
         }
     };
     list.into_iter().flatten().collect()

@@ -2,6 +2,7 @@
 //! [`draw`] reads the [`App`] and fills a frame.
 
 pub mod edit;
+pub mod edit_review;
 pub mod format;
 pub mod help;
 pub mod hints;

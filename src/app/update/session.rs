@@ -281,13 +281,16 @@ pub(super) fn session_expired(app: &mut App) -> Vec<Effect> {
         app.resume =
             Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile, edit });
     }
+    let kept = app.resume.as_ref().is_some_and(|r| r.edit.is_some());
     effects.extend(to_login(app, &session.email));
     if let Some(l) = app.login_mut() {
-        l.error = Some(FormError {
-            title: "Session expired".into(),
-            message: "Your session has expired or was logged out elsewhere. Log in again to carry on where you were.".into(),
-            retry: false,
-        });
+        let mut message =
+            "Your session has expired or was logged out elsewhere. Log in again to carry on where you were."
+                .to_string();
+        if kept {
+            message.push_str(" Your profile changes are kept.");
+        }
+        l.error = Some(FormError { title: "Session expired".into(), message, retry: false });
     }
     effects.push(Effect::DeleteSession);
     effects
