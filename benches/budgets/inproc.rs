@@ -1,0 +1,202 @@
+//! In-process figures on the 1,000-role × 50-rule profile: the app driven through `update` and
+//! drawn by `ui::draw` into a `CrosstermBackend` whose writer only counts bytes, so a frame includes ratatui's
+//! diff and the escape sequences a terminal would get (not the terminal's own work).
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions, User};
+use cs_account::app::keymap::Keymap;
+use cs_account::app::msg::ApiResult;
+use cs_account::app::state::RequestKind;
+use cs_account::app::{App, Msg, update};
+use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::ui::theme::Theme;
+use ratatui::backend::CrosstermBackend;
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use secrecy::SecretString;
+
+type Term = Terminal<CrosstermBackend<Sink>>;
+
+/// Where frames go: counted and dropped, as a terminal would take them off our hands.
+#[derive(Default)]
+pub struct Sink {
+    pub bytes: u64,
+}
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += std::hint::black_box(buf).len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The big profile, fetched through the real client from the demo server.
+pub struct Big {
+    pub user: User,
+    pub token: SecretString,
+}
+
+impl Big {
+    pub fn fetch(runtime: &tokio::runtime::Runtime) -> Big {
+        runtime.block_on(async {
+            let opts = DemoOptions { roles: Some(1000), rules: 50, rate_limit: 0, ..Default::default() };
+            let server = DemoServer::start(opts).await.expect("demo server");
+            let endpoint = Endpoint::custom(&server.base_url()).expect("url");
+            let client = Client::new(ClientConfig::new(endpoint)).expect("client");
+            let password = SecretString::from("Demo-pass-1234");
+            let login = client.login("john.doe@example.com", &password, None).await.expect("log-in");
+            let user = client.get_user(&login.authtoken, GetUserOptions::full()).await.expect("profile");
+            server.shutdown().await;
+            Big { user, token: login.authtoken }
+        })
+    }
+
+    /// A fresh app with the profile's answer arriving, as after a pasted token, and the time the
+    /// loop spends on it: `update` with the answer, then the first frame.
+    pub fn app(&self, size: (u16, u16)) -> (App, Term, Duration) {
+        let mut app = App::new(Endpoint::default(), Keymap::default(), Theme::default(), size);
+        let id = app.start_request(RequestKind::CheckToken { token: self.token.clone(), remember: false });
+        let answer = Msg::Api { id, result: Box::new(ApiResult::User(Ok(self.user.clone()))) };
+        let mut term = terminal(size);
+        let t = Instant::now();
+        let _ = update(&mut app, answer);
+        draw(&mut term, &app);
+        let took = t.elapsed();
+        assert!(app.profile().is_some(), "the profile shows");
+        (app, term, took)
+    }
+}
+
+fn terminal((w, h): (u16, u16)) -> Term {
+    // A fixed viewport: with no tty, asking the size would run `tput`.
+    let viewport = Viewport::Fixed(Rect::new(0, 0, w, h));
+    let backend = CrosstermBackend::new(Sink::default());
+    Terminal::with_options(backend, TerminalOptions { viewport }).expect("terminal")
+}
+
+fn draw(term: &mut Term, app: &App) {
+    term.draw(|f| cs_account::ui::draw(f, app)).expect("draw");
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    let mods = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    Msg::Key(KeyEvent::new(code, mods))
+}
+
+/// `update` with `msg`, then the frame the loop would draw.
+fn key_to_frame(app: &mut App, term: &mut Term, msg: Msg) -> Duration {
+    let t = Instant::now();
+    let _ = update(app, msg);
+    draw(term, app);
+    t.elapsed()
+}
+
+/// Frames with the selection moving each time, on the tab and state `prepare` leaves.
+pub fn frames(big: &Big, size: (u16, u16), keys: &[KeyCode], n: usize) -> Vec<Duration> {
+    let (mut app, mut term, _) = big.app(size);
+    for &k in keys {
+        let _ = update(&mut app, key(k));
+    }
+    draw(&mut term, &app);
+    (0..n)
+        .map(|i| {
+            let _ = update(&mut app, key(if i % 2 == 0 { KeyCode::Down } else { KeyCode::Up }));
+            let t = Instant::now();
+            draw(&mut term, &app);
+            t.elapsed()
+        })
+        .collect()
+}
+
+/// What a user browsing the profile presses, in order: moving, paging, opening and closing
+/// roles and rules, every tab (the Raw tab's first opening included), ends of lists, expand and
+/// collapse all.
+fn browsing() -> Vec<KeyCode> {
+    use KeyCode::*;
+    let mut keys = Vec::new();
+    let mut push = |k: KeyCode, n: usize| keys.extend(std::iter::repeat_n(k, n));
+    for round in 0..8 {
+        push(Down, 20);
+        push(Up, 8);
+        push(PageDown, 4);
+        push(PageUp, 2);
+        push(Right, 1); // open a role
+        push(Down, 1);
+        push(Right, 1); // open its rule
+        push(Down, 4);
+        push(Left, 2);
+        push(Enter, 2);
+        push(Char('G'), 1);
+        push(Up, 10);
+        push(Char('g'), 1);
+        if round == 3 {
+            push(Char('E'), 1);
+            push(PageDown, 20);
+            push(Down, 30);
+            push(Char('C'), 1);
+        }
+        push(Tab, 1); // permissions
+        push(Down, 15);
+        push(PageDown, 2);
+        push(Tab, 1); // organisations
+        push(Down, 3);
+        push(Tab, 1); // settings
+        push(Tab, 1); // raw
+        push(Down, 15);
+        push(PageDown, 10);
+        push(Char('G'), 1);
+        push(PageUp, 3);
+        push(Char('g'), 1);
+        push(Char('1'), 1);
+    }
+    keys
+}
+
+/// Key to frame over [`browsing`], each key timed from `update` to the frame drawn; with the
+/// slowest key named.
+pub fn keys(big: &Big, size: (u16, u16)) -> (Vec<Duration>, String) {
+    let (mut app, mut term, _) = big.app(size);
+    let mut samples = Vec::new();
+    let mut worst = (Duration::ZERO, String::new());
+    for k in browsing() {
+        let d = key_to_frame(&mut app, &mut term, key(k));
+        if d > worst.0 {
+            worst = (d, format!("{k:?}"));
+        }
+        samples.push(d);
+    }
+    (samples, worst.1)
+}
+
+/// Each keystroke of typing filters on a fresh profile (so the very first filter pays for
+/// whatever is built lazily), timed from `update` to the frame: `/publish`, erased; `e`, erased;
+/// `blt` (every uid); `role 09`.
+pub fn filter(big: &Big, size: (u16, u16)) -> Vec<Duration> {
+    let (mut app, mut term, _) = big.app(size);
+    let _ = update(&mut app, key(KeyCode::Char('/')));
+    draw(&mut term, &app);
+    let mut samples = Vec::new();
+    let mut typed = |app: &mut App, term: &mut Term, text: &str, erase: bool| {
+        for c in text.chars() {
+            samples.push(key_to_frame(app, term, key(KeyCode::Char(c))));
+        }
+        if erase {
+            for _ in text.chars() {
+                samples.push(key_to_frame(app, term, key(KeyCode::Backspace)));
+            }
+        }
+    };
+    for (text, erase) in [("e", true), ("publish", true), ("blt", true), ("role 09", false)] {
+        typed(&mut app, &mut term, text, erase);
+    }
+    samples
+}

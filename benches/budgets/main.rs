@@ -1,0 +1,192 @@
+//! The performance budgets of issue 5, measured. `benches/budgets.sh` runs this (and times
+//! `whoami` with hyperfine) and prints the table; run alone with `cargo bench --bench budgets`.
+//!
+//! Every figure is printed twice: as text for people, and as a machine line
+//! `BUDGET|<what>|<measured>|<budget>|<unit>|<how>` (`INFO|...` for figures without a budget)
+//! that the script turns into the table. A measured value passes when it is at most the budget.
+//!
+//! - start to first frame: the release binary, `cs-account demo`, spawned in a pty of 100×30;
+//!   the clock runs from the spawn until the emulated screen shows the log-in form; 21 runs.
+//! - frame, key to frame, filter keystroke: in-process (see `inproc`), on the 1,000-role ×
+//!   50-rule profile that the demo server generates, fetched through the real client.
+//! - memory and idle: the release binary against a demo server with that profile, in a pty,
+//!   logged in through the form; VmRSS/VmHWM from /proc once the profile is shown; then, once
+//!   every toast's timer has run out, 10 s with no input: bytes written to the pty (a frame
+//!   writes at least the cursor's position, so zero bytes is zero frames) and CPU time of all
+//!   the process's threads from /proc/<pid>/task/*/schedstat (nanoseconds).
+
+mod inproc;
+mod pty;
+
+use std::time::{Duration, Instant};
+
+use crossterm::event::KeyCode;
+use cs_account::demo::{DemoOptions, DemoServer};
+use inproc::Big;
+use pty::Pty;
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The `q` quantile of `samples` (sorted here), by nearest rank.
+fn quantile(samples: &mut [Duration], q: f64) -> Duration {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+    samples.get(i).copied().unwrap_or_default()
+}
+
+fn budget(what: &str, measured: f64, budget: f64, unit: &str, how: &str) {
+    let verdict = if measured <= budget { "pass" } else { "MISS" };
+    println!("{what:<52} {measured:>10.2} {unit:<3} (budget {budget} {unit}: {verdict})");
+    println!("BUDGET|{what}|{measured:.2}|{budget}|{unit}|{how}");
+}
+
+fn info(what: &str, measured: f64, unit: &str, how: &str) {
+    println!("{what:<52} {measured:>10.2} {unit}");
+    println!("INFO|{what}|{measured:.2}||{unit}|{how}");
+}
+
+fn first_frame() {
+    let mut samples: Vec<Duration> = (0..21)
+        .map(|_| {
+            let (mut p, started) = Pty::spawn(&["demo"]);
+            let shown = p.wait_for("Log in to Contentstack", Duration::from_micros(200));
+            p.quit();
+            shown - started
+        })
+        .collect();
+    let median = quantile(&mut samples, 0.5);
+    budget(
+        "start to first frame (median)",
+        ms(median),
+        10.0,
+        "ms",
+        "`cs-account demo` spawned in a 100×30 pty until the form is on the emulated screen; 21 runs",
+    );
+}
+
+fn in_process(big: &Big) {
+    let mut loads: Vec<Duration> = (0..3).map(|_| big.app((100, 30)).2).collect();
+    info(
+        "profile answer → profile on screen (loop thread)",
+        ms(quantile(&mut loads, 0.5)),
+        "ms",
+        "`update` with the decoded 1,000×50 answer, then the first frame; median of 3",
+    );
+    use KeyCode::*;
+    let views: [(&str, &[KeyCode]); 4] = [
+        ("roles", &[]),
+        ("roles, all expanded", &[Char('E'), PageDown]),
+        ("permissions", &[Char('2')]),
+        ("raw JSON", &[Char('5'), PageDown]),
+    ];
+    let mut worst = (Duration::ZERO, "");
+    for (name, keys) in views {
+        let mut samples = inproc::frames(big, (200, 50), keys, 300);
+        let median = quantile(&mut samples, 0.5);
+        println!("  frame, {name}, 200×50: median {:.3} ms", ms(median));
+        if median > worst.0 {
+            worst = (median, name);
+        }
+    }
+    budget(
+        "frame (median, slowest view)",
+        ms(worst.0),
+        2.0,
+        "ms",
+        &format!(
+            "1,000×50 profile, 200×50, draw + diff + escapes into memory, 300 frames per view; slowest view: {}",
+            worst.1
+        ),
+    );
+    let (mut keys, slowest) = inproc::keys(big, (100, 30));
+    let n = keys.len();
+    let (median, p99, max) = (quantile(&mut keys, 0.5), quantile(&mut keys, 0.99), quantile(&mut keys, 1.0));
+    let how = format!("`update` + frame for {n} browsing keys (moves, pages, open/close, tabs, E/C), 100×30");
+    budget("key to frame (median)", ms(median), 2.0, "ms", &how);
+    budget("key to frame (p99)", ms(p99), 5.0, "ms", &how);
+    info("key to frame (slowest key)", ms(max), "ms", &format!("{slowest}, once per session"));
+    let mut worst_runs = Vec::new();
+    let mut all = Vec::new();
+    for _ in 0..3 {
+        let mut samples = inproc::filter(big, (100, 30));
+        worst_runs.push(quantile(&mut samples, 1.0));
+        all.extend(samples);
+    }
+    budget(
+        "filter keystroke (slowest)",
+        ms(quantile(&mut worst_runs, 0.5)),
+        5.0,
+        "ms",
+        "`update` + frame per key typing `e`, `publish`, `blt`, `role 09` (and erasing) on a fresh profile, \
+         the first keystroke included; median over 3 runs of each run's slowest",
+    );
+    info("filter keystroke (median)", ms(quantile(&mut all, 0.5)), "ms", "same keystrokes");
+}
+
+fn real_process(runtime: &tokio::runtime::Runtime) {
+    let server = runtime
+        .block_on(DemoServer::start(DemoOptions {
+            roles: Some(1000),
+            rules: 50,
+            rate_limit: 0,
+            ..Default::default()
+        }))
+        .expect("demo server");
+    let url = server.base_url();
+    let (mut p, _) = Pty::spawn(&["--api-url", &url]);
+    let pid = p.pid();
+    p.wait_for("Log in to Contentstack", Duration::from_millis(5));
+    p.send("john.doe@example.com\tDemo-pass-1234\r");
+    let typed = Instant::now();
+    p.wait_for("Role 0000", Duration::from_millis(5));
+    p.settle(Duration::from_millis(500));
+    let (rss, hwm) = pty::memory_kb(pid);
+    let how = "the release binary in a pty, logged in to a 1,000×50 demo profile, roles tab shown";
+    budget("resident memory, profile shown (VmRSS)", rss as f64 / 1024.0, 30.0, "MB", how);
+    budget("peak resident memory (VmHWM)", hwm as f64 / 1024.0, 30.0, "MB", how);
+    // Toasts live up to 12 s; their timers end in a frame. Idle starts once they are all gone.
+    while typed.elapsed() < Duration::from_secs(13) {
+        p.pump();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    p.settle(Duration::from_secs(1));
+    let (bytes, (ns, ticks)) = (p.bytes, pty::cpu(pid));
+    let idle = Instant::now();
+    while idle.elapsed() < Duration::from_secs(10) {
+        p.pump();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (ns2, ticks2) = pty::cpu(pid);
+    let how = "10 s without input on the profile, after every toast expired; the real process in a pty";
+    budget("idle 10 s: bytes drawn", (p.bytes - bytes) as f64, 0.0, "B", how);
+    budget(
+        "idle 10 s: CPU time",
+        (ns2 - ns) as f64 / 1e6,
+        5.0,
+        "ms",
+        &format!("{how}; schedstat of all threads (utime+stime: {} ticks of 10 ms)", ticks2 - ticks),
+    );
+    p.send("5");
+    p.wait_for("\"email\"", Duration::from_millis(5));
+    p.send("1/e");
+    p.wait_for("matches", Duration::from_millis(5));
+    p.settle(Duration::from_millis(500));
+    let (rss, hwm) = pty::memory_kb(pid);
+    info("VmRSS after the Raw tab and a filter", rss as f64 / 1024.0, "MB", "same process, then `5`, `1/e`");
+    info("VmHWM after the Raw tab and a filter", hwm as f64 / 1024.0, "MB", "same process");
+    p.quit();
+    runtime.block_on(server.shutdown());
+}
+
+fn main() {
+    println!("cs-account budgets ({} build)", if cfg!(debug_assertions) { "debug" } else { "release" });
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build();
+    let runtime = runtime.expect("runtime");
+    first_frame();
+    let big = Big::fetch(&runtime);
+    in_process(&big);
+    drop(big);
+    real_process(&runtime);
+}
