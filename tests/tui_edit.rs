@@ -212,6 +212,10 @@ fn a_failed_save_keeps_every_value_and_enter_tries_again() {
         let effects = send(&mut a, [key(KeyCode::Enter)]);
         assert_eq!(sent_changes(&effects), company_company(), "the same changes again");
         assert!(a.edit().is_some_and(|e| e.form.failure.is_none()));
+        send(&mut a, [answer(update_id(&effects), server_error())]);
+        assert_eq!(a.edit().map(|e| e.form.failed_saves), Some(2), "a second failure counts as one");
+        send(&mut a, [key(KeyCode::Esc), key(KeyCode::Enter)]);
+        assert_eq!(a.edit().map(|e| (e.form.step, e.form.failed_saves)), Some((Step::Review, 0)));
     }
 }
 

@@ -193,6 +193,9 @@ pub struct EditForm {
     /// Messages of the last 422 that name no field of the form (or none at all).
     pub other_errors: Vec<String>,
     pub failure: Option<SaveFailure>,
+    /// Saves of this review that failed in a row: a retry that fails again says so, rather than
+    /// showing the very same screen as before the key was pressed.
+    pub failed_saves: u32,
     pub note: Option<Note>,
     /// The edits last written to the draft file by this form (`None`: none on disk from it).
     pub drafted: Option<UserUpdate>,
@@ -215,6 +218,7 @@ impl EditForm {
             server_errors: BTreeMap::new(),
             other_errors: Vec::new(),
             failure: None,
+            failed_saves: 0,
             note: None,
             drafted: None,
         }

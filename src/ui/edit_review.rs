@@ -52,7 +52,9 @@ pub(super) fn rows(app: &App, form: &EditForm, width: u16, density: Density, max
     tail.push(buttons(app, form, width));
     let mut status = Vec::new();
     if let Some(failure) = &form.failure {
-        status.push(Row::Text(Line::from(Span::styled(format!("✗ {}", failure.title), t.error()))));
+        let again =
+            if form.failed_saves > 1 { format!(" (try {})", form.failed_saves) } else { String::new() };
+        status.push(Row::Text(Line::from(Span::styled(format!("✗ {}{again}", failure.title), t.error()))));
         let next = if failure.waiting {
             "Your changes are kept; saving works again once the wait is over.".to_string()
         } else {

@@ -146,6 +146,7 @@ fn review(app: &mut App) -> Vec<Effect> {
         form.step = Step::Review;
         form.note = None;
         form.failure = None;
+        form.failed_saves = 0;
     }
     sync_draft(app)
 }
@@ -336,6 +337,7 @@ fn failed(app: &mut App, id: RequestId, e: &ApiError) -> Vec<Effect> {
         _ => None,
     };
     let Some(form) = form_mut(app) else { return Vec::new() };
+    form.failed_saves += 1;
     form.failure = Some(SaveFailure {
         title: super::session::error_title(e).to_string(),
         message: e.user_message(),
