@@ -2,15 +2,20 @@
 //! that are wiped when cleared or dropped, digit-only fields, and paste.
 //!
 //! tui-input only understands key events, so bracketed paste (`Event::Paste`) would be dropped;
-//! [`TextField::paste`] inserts the text itself. Secrets live here only while typed: on submit
-//! [`TextField::take_secret`] moves the string (without a copy) into a `SecretString`, which
-//! zeroizes on drop. Copies made while typing (a `String` growing, the yank buffer) cannot be
-//! reached through tui-input's API and are not wiped.
+//! [`TextField::paste`] inserts the text itself. Secrets live here only while typed: a secret
+//! field's buffer is reserved up front ([`SECRET_CAPACITY`]) so typing edits it in place instead
+//! of growing it into fresh allocations (each growth would leave an unwiped copy behind); on
+//! submit [`TextField::take_secret`] copies the value once into an exact-size `SecretString`,
+//! which zeroizes on drop, and wipes the field's buffer, all of it. tui-input's yank buffer
+//! (text cut with ctrl-w or ctrl-u) cannot be reached through its API and is not wiped.
 
 use crossterm::event::{Event, KeyEvent};
 use secrecy::SecretString;
 use tui_input::{Input, InputRequest};
 use zeroize::Zeroize;
+
+/// Bytes reserved for a secret field, so that typing a password never reallocates it.
+pub const SECRET_CAPACITY: usize = 256;
 
 /// What a field accepts and how it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +39,7 @@ pub struct TextField {
 
 impl TextField {
     pub fn new(kind: FieldKind) -> Self {
-        TextField { input: Input::default(), kind, trim_paste: kind != FieldKind::Secret }
+        TextField { input: empty_input(kind), kind, trim_paste: kind != FieldKind::Secret }
     }
 
     pub fn plain() -> Self {
@@ -47,7 +52,7 @@ impl TextField {
 
     /// A secret whose pasted value is trimmed: an authtoken never has spaces around it.
     pub fn token() -> Self {
-        TextField { input: Input::default(), kind: FieldKind::Secret, trim_paste: true }
+        TextField { input: empty_input(FieldKind::Secret), kind: FieldKind::Secret, trim_paste: true }
     }
 
     pub fn digits(max: usize) -> Self {
@@ -74,12 +79,15 @@ impl TextField {
     /// Replaces the value; the cursor goes to the end.
     pub fn set(&mut self, value: &str) {
         self.clear();
-        self.input = Input::new(value.to_string());
+        let mut s =
+            String::with_capacity(if self.is_secret() { value.len().max(SECRET_CAPACITY) } else { 0 });
+        s.push_str(value);
+        self.input = Input::new(s);
     }
 
     /// Empties the field, wiping a secret.
     pub fn clear(&mut self) {
-        let mut old = String::from(std::mem::take(&mut self.input));
+        let mut old = String::from(std::mem::replace(&mut self.input, empty_input(self.kind)));
         if self.is_secret() {
             old.zeroize();
         }
@@ -90,9 +98,15 @@ impl TextField {
         String::from(std::mem::take(&mut self.input))
     }
 
-    /// The value as a secret, leaving the field empty. The string moves; nothing is copied.
+    /// The value as a secret, leaving the field empty. `SecretString::from(String)` would
+    /// shrink the string into a box, reallocating when it has spare capacity (a secret field
+    /// always has) and freeing the old buffer unwiped; so the value is copied once into an
+    /// exact-size secret instead, and the whole old buffer wiped.
     pub fn take_secret(&mut self) -> SecretString {
-        SecretString::from(self.take())
+        let mut value = String::from(std::mem::replace(&mut self.input, empty_input(self.kind)));
+        let secret = SecretString::from(value.as_str());
+        value.zeroize();
+        secret
     }
 
     /// The cursor's display column within the value.
@@ -147,6 +161,14 @@ impl TextField {
                 self.input.handle(InputRequest::InsertChar(c));
             }
         }
+    }
+}
+
+/// An empty input; a secret's with its buffer reserved.
+fn empty_input(kind: FieldKind) -> Input {
+    match kind {
+        FieldKind::Secret => Input::new(String::with_capacity(SECRET_CAPACITY)),
+        _ => Input::default(),
     }
 }
 
