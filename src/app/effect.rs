@@ -55,6 +55,35 @@ pub enum Effect {
     LoadDraft(DraftKey),
     /// Deletes the profile draft.
     DeleteDraft(DraftKey),
+    /// `POST /v3/user/forgot_password`.
+    ForgotPassword {
+        id: RequestId,
+        endpoint: Endpoint,
+        email: String,
+    },
+    /// `POST /v3/user/reset_password`.
+    ResetPassword {
+        id: RequestId,
+        endpoint: Endpoint,
+        token: SecretString,
+        password: SecretString,
+        confirmation: SecretString,
+    },
+    /// `POST /v3/user/activate/{token}`.
+    Activate {
+        id: RequestId,
+        endpoint: Endpoint,
+        token: SecretString,
+        first_name: String,
+        last_name: String,
+        password: SecretString,
+        confirmation: SecretString,
+    },
+    /// `GET /demo/outbox` on the demo server (demo mode only).
+    FetchOutbox {
+        id: RequestId,
+        endpoint: Endpoint,
+    },
     /// Writes the session file (remember me).
     SaveSession(StoredSession),
     /// Deletes the session file.

@@ -27,10 +27,13 @@ pub enum Context {
     Edit,
     Review,
     Draft,
+    /// The reset wizard and the activation form.
+    Password,
+    Mailbox,
 }
 
 impl Context {
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 15] = [
         Context::Global,
         Context::Login,
         Context::Tfa,
@@ -44,6 +47,8 @@ impl Context {
         Context::Edit,
         Context::Review,
         Context::Draft,
+        Context::Password,
+        Context::Mailbox,
     ];
 
     /// The config table name.
@@ -59,6 +64,8 @@ impl Context {
             Context::Filter => "filter",
             Context::Help => "help",
             Context::Confirm => "confirm",
+            Context::Password => "password",
+            Context::Mailbox => "mailbox",
             Context::Edit => "edit",
             Context::Review => "review",
             Context::Draft => "draft",
@@ -78,6 +85,8 @@ impl Context {
             Context::Filter => "Filter field",
             Context::Help => "This help",
             Context::Confirm => "Confirmation",
+            Context::Password => "Password reset and activation",
+            Context::Mailbox => "Demo mailbox",
             Context::Edit => "Edit profile form",
             Context::Review => "Review before saving",
             Context::Draft => "Unsaved changes from an earlier run",
@@ -148,6 +157,15 @@ actions! {
     ClearFilter => "clear_filter", "Clear the filter";
     Confirm => "confirm", "Yes";
     Cancel => "cancel", "No";
+    ForgotPassword => "forgot_password", "Forgot password? Reset it with a token sent by email";
+    ActivateAccount => "activate_account", "Activate an invited account (token or link from the invitation)";
+    OpenMailbox => "mailbox", "Open the demo mailbox: the emails and SMS codes the demo server sent";
+    ChangePassword => "change_password", "Change the password (with a reset token sent by email)";
+    Send => "send", "Send the form (on a field followed by an empty one: go there)";
+    NextStep => "next_step", "Go to step 2, to enter a token you already have";
+    GoBack => "go_back", "Back one step (what you typed is kept), or leave the form";
+    UseMessage => "use_message", "Use this message: open its form with the token, or fill the 2FA code";
+    Reload => "reload", "Reload the mailbox";
     EditProfile => "edit", "Edit your name, company and phone number";
     Review => "review", "Review the changes before saving";
     Leave => "leave", "Leave the form (asks first if something changed)";
@@ -175,11 +193,15 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Retry, vec![Key::ctrl('r')]),
             (FillDemo, vec![Key::ctrl('n')]),
             (Dismiss, vec![k(KeyCode::Esc)]),
+            (ForgotPassword, vec![Key::ctrl('p')]),
+            (ActivateAccount, vec![Key::ctrl('x')]),
+            (OpenMailbox, vec![Key::ctrl('o'), c('m')]),
         ],
         Context::Tfa => vec![
             (Submit, vec![k(KeyCode::Enter)]),
             (RequestSms, vec![Key::ctrl('s')]),
             (Back, vec![k(KeyCode::Esc)]),
+            (OpenMailbox, vec![Key::ctrl('o')]),
         ],
         Context::Region => {
             vec![(Select, vec![k(KeyCode::Enter)]), (Close, vec![k(KeyCode::Esc)])]
@@ -197,6 +219,8 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Refresh, vec![c('r')]),
             (Logout, vec![c('L')]),
             (Dismiss, vec![k(KeyCode::Esc)]),
+            (ChangePassword, vec![c('p')]),
+            (OpenMailbox, vec![c('m')]),
         ],
         Context::Nav => vec![
             (Up, vec![k(KeyCode::Up), c('k')]),
@@ -220,6 +244,21 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
         Context::Confirm => {
             vec![(Confirm, vec![c('y'), k(KeyCode::Enter)]), (Cancel, vec![c('n'), k(KeyCode::Esc)])]
         }
+        Context::Password => vec![
+            (Send, vec![k(KeyCode::Enter)]),
+            (NextField, vec![k(KeyCode::Tab), k(KeyCode::Down)]),
+            (PrevField, vec![k(KeyCode::BackTab), k(KeyCode::Up)]),
+            (ToggleSecret, vec![Key::ctrl('s')]),
+            (NextStep, vec![Key::ctrl('n')]),
+            (Retry, vec![Key::ctrl('r')]),
+            (OpenMailbox, vec![Key::ctrl('o')]),
+            (GoBack, vec![k(KeyCode::Esc)]),
+        ],
+        Context::Mailbox => vec![
+            (UseMessage, vec![k(KeyCode::Enter)]),
+            (Reload, vec![c('r')]),
+            (Close, vec![k(KeyCode::Esc)]),
+        ],
         Context::Edit => vec![
             (Review, vec![k(KeyCode::Enter)]),
             (NextField, vec![k(KeyCode::Tab), k(KeyCode::Down)]),

@@ -4,6 +4,7 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use crate::api::{ApiError, LoginSuccess, Notice, UpdateSuccess, User};
+use crate::demo::OutboxMessage;
 
 /// Names one request, so that its answer can be matched to what asked for it (and dropped when
 /// that is gone).
@@ -21,6 +22,10 @@ pub enum ApiResult {
     Sms(Result<Notice, ApiError>),
     User(Result<User, ApiError>),
     Logout(Result<Notice, ApiError>),
+    /// Forgot password, reset password, activation: each answers with a notice.
+    Notice(Result<Notice, ApiError>),
+    /// The demo mailbox, oldest first.
+    Outbox(Result<Vec<OutboxMessage>, ApiError>),
     Update(Result<UpdateSuccess, ApiError>),
 }
 
@@ -47,6 +52,12 @@ pub enum Msg {
     /// The demo 2FA user's current code (demo mode only).
     DemoCode(String),
     DismissToast(ToastId),
+    /// The reset token's countdown, once a minute while the wizard shows. `sent` and `epoch`
+    /// name the chain of ticks, so a stale one is dropped.
+    ResetTick {
+        sent: std::time::Instant,
+        epoch: u64,
+    },
     /// The outcome of reading, writing or deleting the profile draft.
     Draft(super::draft::DraftResult),
     /// The wait a 429 asked for before saving again is over (for the failure of this request).

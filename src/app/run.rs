@@ -107,6 +107,8 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
     let (keymap, problems) = Keymap::with_overrides(&opts.config.keys);
     let mut app = App::new(opts.endpoint.clone(), keymap, Theme::from_env(), viewport);
     app.can_remember = opts.store.is_some();
+    // In demo mode the endpoint at start is the demo server: the mailbox reads it from there.
+    app.demo_endpoint = opts.demo.as_ref().map(|_| opts.endpoint.clone());
     app.demo = opts.demo.as_ref().map(|d| DemoPanel {
         logins: d
             .logins

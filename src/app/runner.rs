@@ -34,6 +34,8 @@ pub struct EffectRunner {
     essential: Vec<JoinHandle<()>>,
     /// Demo mode: the function giving the 2FA demo user's current code.
     demo_code: Option<fn() -> String>,
+    /// For the demo mailbox, built on its first use (plain HTTP to loopback, no proxy).
+    outbox_http: Option<reqwest::Client>,
     /// Where profile drafts go (`None`: nowhere, they are not kept).
     drafts: Option<DraftStore>,
     /// The last draft operation; each waits for the one before, so they reach the disk in order.
@@ -58,6 +60,7 @@ impl EffectRunner {
             requests: HashMap::new(),
             essential: Vec::new(),
             demo_code: None,
+            outbox_http: None,
             drafts: DraftStore::default_location(),
             draft_tail: None,
         }
@@ -160,6 +163,56 @@ impl EffectRunner {
             Effect::DeleteDraft(key) => {
                 self.spawn_draft(move |store| DraftResult::Deleted(store.delete(&key)));
             }
+            Effect::ForgotPassword { id, endpoint, email } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "forgot password");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    ApiResult::Notice(match client {
+                        Ok(c) => c.forgot_password(&email).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Effect::ResetPassword { id, endpoint, token, password, confirmation } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "reset password");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    ApiResult::Notice(match client {
+                        Ok(c) => c.reset_password(&token, &password, &confirmation).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Effect::Activate { id, endpoint, token, first_name, last_name, password, confirmation } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "activate");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    use secrecy::ExposeSecret;
+                    ApiResult::Notice(match client {
+                        Ok(c) => {
+                            c.activate(
+                                token.expose_secret(),
+                                &first_name,
+                                &last_name,
+                                &password,
+                                &confirmation,
+                            )
+                            .await
+                        }
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Effect::FetchOutbox { id, endpoint } => {
+                tracing::debug!(request = id.0, endpoint = %endpoint, "demo outbox");
+                let http = self.outbox_http();
+                self.spawn_request(id, async move {
+                    ApiResult::Outbox(match http {
+                        Ok(http) => super::mailbox::fetch_outbox(&http, &endpoint).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
             Effect::SaveSession(session) => {
                 let Some(store) = self.store.clone() else { return };
                 tracing::info!(path = %store.path().display(), "saving the session");
@@ -203,6 +256,24 @@ impl EffectRunner {
                 }
             }
         }
+    }
+
+    /// The HTTP client for the demo mailbox, reusing its connection.
+    fn outbox_http(&mut self) -> Result<reqwest::Client, ApiError> {
+        if let Some(http) = &self.outbox_http {
+            return Ok(http.clone());
+        }
+        // The demo server is plain HTTP on loopback: no proxy, and no certificate roots to load
+        // (slow, and never used: redirects are not followed).
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .tls_certs_only(std::iter::empty())
+            .redirect(reqwest::redirect::Policy::none())
+            .retry(reqwest::retry::never())
+            .build()
+            .map_err(|e| ApiError::Config(format!("The mailbox client could not be built: {e}")))?;
+        self.outbox_http = Some(http.clone());
+        Ok(http)
     }
 
     fn spawn_request(&mut self, id: RequestId, fut: impl Future<Output = ApiResult> + Send + 'static) {

@@ -7,12 +7,15 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use super::activate::ActivateState;
 use super::edit::{DraftOffer, EditForm, EditState};
 use super::effect::Effect;
 use super::keymap::Keymap;
 use super::login::{LoginState, SessionSource};
+use super::mailbox::MailboxState;
 use super::msg::{Msg, RequestId, ToastId};
 use super::profile::ProfileState;
+use super::reset::ResetState;
 use crate::api::{Endpoint, User};
 use crate::ui::theme::Theme;
 
@@ -40,6 +43,13 @@ pub struct Authed {
 pub enum Screen {
     Login(Box<LoginState>),
     Profile(Box<ProfileState>),
+    /// The password-reset wizard (from the log-in form or the profile), over the screen it was
+    /// opened from.
+    Reset(Box<ResetState>),
+    /// Account activation (from the log-in form or the demo mailbox).
+    Activate(Box<ActivateState>),
+    /// The demo server's outbox (demo mode only).
+    Mailbox(Box<MailboxState>),
     /// The edit-profile form, over the profile it was opened from.
     Edit(Box<EditState>),
 }
@@ -73,6 +83,14 @@ pub enum RequestKind {
     },
     Refresh,
     Logout,
+    /// Step 1 of the reset wizard, for this address.
+    Forgot {
+        email: String,
+    },
+    ResetPassword,
+    Activate,
+    /// Reading the demo mailbox.
+    Outbox,
     /// `PUT /user` from the edit form.
     SaveProfile,
 }
@@ -89,6 +107,10 @@ impl RequestKind {
             RequestKind::LoadProfile { .. } => "Loading your profile…",
             RequestKind::Refresh => "Refreshing…",
             RequestKind::Logout => "Logging out…",
+            RequestKind::Forgot { .. } => "Asking for a reset email…",
+            RequestKind::ResetPassword => "Setting the new password…",
+            RequestKind::Activate => "Activating the account…",
+            RequestKind::Outbox => "Reading the mailbox…",
             RequestKind::SaveProfile => "Saving your profile…",
         }
     }
@@ -96,6 +118,19 @@ impl RequestKind {
     /// Whether the request belongs to the log-in screen (cancelled when it is left).
     pub fn on_login_screen(&self) -> bool {
         !matches!(self, RequestKind::Refresh | RequestKind::Logout | RequestKind::SaveProfile)
+            && !self.is_account_flow()
+    }
+
+    /// Whether the request belongs to the reset wizard, the activation form or the mailbox
+    /// (cancelled when that screen is left).
+    pub fn is_account_flow(&self) -> bool {
+        matches!(
+            self,
+            RequestKind::Forgot { .. }
+                | RequestKind::ResetPassword
+                | RequestKind::Activate
+                | RequestKind::Outbox
+        )
     }
 }
 
@@ -179,6 +214,9 @@ pub struct App {
     /// False when there is nowhere to store a session: the "remember me" box is not offered.
     pub can_remember: bool,
     pub demo: Option<DemoPanel>,
+    /// The demo server (in demo mode): where the mailbox is read, and where the password rules
+    /// are enforced rather than shown as guidance.
+    pub demo_endpoint: Option<Endpoint>,
     pub keymap: Keymap,
     pub theme: Theme,
     pub toasts: Vec<Toast>,
@@ -210,6 +248,7 @@ impl App {
             endpoint,
             can_remember: true,
             demo: None,
+            demo_endpoint: None,
             keymap,
             theme,
             toasts: Vec::new(),

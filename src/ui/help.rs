@@ -33,6 +33,8 @@ fn contexts(app: &App) -> Vec<Context> {
         }
         Screen::Edit(e) if e.form.step == Step::Form => vec![Context::Edit, Context::Global],
         Screen::Edit(_) => vec![Context::Review, Context::Global],
+        Screen::Reset(_) | Screen::Activate(_) => vec![Context::Password, Context::Global],
+        Screen::Mailbox(_) => vec![Context::Mailbox, Context::Nav, Context::Global],
     }
 }
 
@@ -44,6 +46,9 @@ pub fn lines(app: &App) -> Vec<HelpLine> {
             .bindings(ctx)
             .iter()
             .filter(|(a, keys)| !keys.is_empty() && (*a != Action::FillDemo || app.demo.is_some()))
+            // The mailbox exists only in demo mode; "next step" only in the reset wizard.
+            .filter(|(a, _)| *a != Action::OpenMailbox || app.demo_endpoint.is_some())
+            .filter(|(a, _)| *a != Action::NextStep || matches!(app.screen, Screen::Reset(_)))
             .collect();
         if bindings.is_empty() {
             continue;
@@ -65,6 +70,8 @@ pub fn lines(app: &App) -> Vec<HelpLine> {
         Screen::Login(_) => true,
         Screen::Edit(e) => e.form.step == Step::Form,
         Screen::Profile(_) => false,
+        Screen::Reset(_) | Screen::Activate(_) => true,
+        Screen::Mailbox(_) => false,
     };
     if text_fields {
         out.push(HelpLine::Note("In text fields, letters type themselves (q, ? too): use F1 for help."));

@@ -39,6 +39,9 @@ fn text_focus(app: &App) -> bool {
         }
         Screen::Profile(p) => p.filtering(),
         Screen::Edit(e) => e.form.step == Step::Form,
+        // A field always has the keyboard on the forms; the mailbox has none.
+        Screen::Reset(_) | Screen::Activate(_) => true,
+        Screen::Mailbox(_) => false,
     }
 }
 
@@ -93,8 +96,52 @@ pub fn hints(app: &App) -> Vec<Hint> {
                         tf,
                     ),
                     app.demo.as_ref().and_then(|_| one(app, C::Login, FillDemo, "demo login", tf)),
+                    one(app, C::Login, ForgotPassword, "forgot password", tf),
+                    one(app, C::Login, ActivateAccount, "activate", tf),
+                    app.demo_endpoint.as_ref().and_then(|_| one(app, C::Login, OpenMailbox, "mailbox", tf)),
                 ],
             },
+            Screen::Reset(r) => {
+                use crate::app::reset::Step;
+                let (send, back) = match r.step {
+                    Step::Email if r.sent_to_current() => ("next step", "leave"),
+                    Step::Email => ("send", "leave"),
+                    Step::Token => ("reset", "step 1"),
+                };
+                vec![
+                    one(app, C::Password, Send, send, tf),
+                    (r.step == Step::Token).then(|| one(app, C::Password, NextField, "next", tf)).flatten(),
+                    (r.step == Step::Email && r.sent.is_none())
+                        .then(|| one(app, C::Password, NextStep, "have a token", tf))
+                        .flatten(),
+                    one(app, C::Password, GoBack, back, tf),
+                    app.demo_endpoint
+                        .as_ref()
+                        .and_then(|_| one(app, C::Password, OpenMailbox, "mailbox", tf)),
+                    help_hint(app),
+                    quit,
+                    (r.step == Step::Token)
+                        .then(|| one(app, C::Password, ToggleSecret, "show/hide", tf))
+                        .flatten(),
+                ]
+            }
+            Screen::Activate(_) => vec![
+                one(app, C::Password, Send, "activate", tf),
+                one(app, C::Password, NextField, "next", tf),
+                one(app, C::Password, GoBack, "leave", tf),
+                app.demo_endpoint.as_ref().and_then(|_| one(app, C::Password, OpenMailbox, "mailbox", tf)),
+                help_hint(app),
+                quit,
+                one(app, C::Password, ToggleSecret, "show/hide", tf),
+            ],
+            Screen::Mailbox(_) => vec![
+                pair(app, C::Nav, Up, Down, "move"),
+                one(app, C::Mailbox, UseMessage, "use", false),
+                one(app, C::Mailbox, Reload, "reload", false),
+                one(app, C::Mailbox, Close, "back", false),
+                help_hint(app),
+                one(app, C::Global, Quit, "quit", false),
+            ],
             Screen::Profile(p) if p.filtering() => vec![
                 one(app, C::Filter, Apply, "keep filter", true),
                 one(app, C::Filter, ClearFilter, "clear", true),
@@ -115,6 +162,10 @@ pub fn hints(app: &App) -> Vec<Hint> {
                     help_hint(app),
                     one(app, C::Profile, EditProfile, "edit", false),
                     one(app, C::Global, Quit, "quit", false),
+                    one(app, C::Profile, ChangePassword, "change password", false),
+                    app.demo_endpoint
+                        .as_ref()
+                        .and_then(|_| one(app, C::Profile, OpenMailbox, "mailbox", false)),
                 ]
             }
             Screen::Edit(e) if e.form.step == Step::Form => vec![

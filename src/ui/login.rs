@@ -26,9 +26,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
     let card_width = CARD_MAX_WIDTH.min(form_area.width);
     // Inside the border and the one-column margin on each side.
     let inner_width = card_width.saturating_sub(4);
-    let lines_needed = content_height(app, l, inner_width, true);
+    let lines_needed = content_height(app, l, inner_width, true, true);
     let roomy = lines_needed + 2 <= form_area.height;
-    let needed = if roomy { lines_needed } else { content_height(app, l, inner_width, false) };
+    // The ways to the other flows go before the spacing, and before an error's last lines.
+    let ways = roomy || content_height(app, l, inner_width, false, true) + 2 <= form_area.height;
+    let needed = if roomy { lines_needed } else { content_height(app, l, inner_width, false, ways) };
     let card = form_area
         .centered(Constraint::Length(card_width), Constraint::Length((needed + 2).min(form_area.height)));
     let title = if l.tfa.is_some() { " Two-factor authentication " } else { " Log in to Contentstack " };
@@ -41,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
     if l.tfa.is_some() {
         render_tfa(frame, inner, app, l, roomy);
     } else {
-        render_form(frame, inner, app, l, roomy);
+        render_form(frame, inner, app, l, roomy, ways);
     }
     if let Some(side) = side {
         login_side::render(frame, side, app);
@@ -52,7 +54,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
 }
 
 /// Lines the card's content needs at `width`, roomy (with spacing) or compact.
-fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool) -> u16 {
+fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool, ways: bool) -> u16 {
     let status = status_lines(app, l, width);
     let status = status + u16::from(roomy && status > 0);
     let base = match (&l.tfa, l.method) {
@@ -73,7 +75,51 @@ fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool) -> u16 {
             }
         }
     };
-    base + status + u16::from(app.demo.is_some() && !login_side::has_room(app))
+    let ways = if ways && l.tfa.is_none() { ways_out(app, width).len() as u16 } else { 0 };
+    base + status
+        + u16::from(app.demo.is_some() && !login_side::has_room(app))
+        + ways
+        + u16::from(roomy && ways > 0)
+}
+
+/// The ways to the other flows, under the button: "Forgot password?", "Activate account" and,
+/// in demo mode, the mailbox, each with its key, flowed over as many lines as `width` needs.
+fn ways_out(app: &App, width: u16) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut items = Vec::new();
+    for (action, label) in
+        [(Action::ForgotPassword, "Forgot password?"), (Action::ActivateAccount, "Activate account")]
+    {
+        if let Some(k) = key(app, Context::Login, action) {
+            items.push((label, k));
+        }
+    }
+    if app.demo_endpoint.is_some()
+        && let Some(k) = key(app, Context::Login, Action::OpenMailbox)
+    {
+        items.push(("Mailbox", k));
+    }
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (label, k) in items {
+        let w = label.chars().count() + 1 + k.chars().count();
+        if used > 0 && used + 3 + w > width as usize {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            used = 0;
+        }
+        if used > 0 {
+            spans.push(Span::raw("   "));
+            used += 3;
+        }
+        spans.push(Span::styled(label, t.label()));
+        spans.push(Span::styled(format!(" {k}"), t.key()));
+        used += w;
+    }
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
+    lines
 }
 
 /// Whether the API's address fits under the region name.
@@ -164,7 +210,7 @@ fn key(app: &App, ctx: Context, action: Action) -> Option<String> {
     app.keymap.keys(ctx, action).iter().find(|k| !k.is_text()).map(|k| k.pretty())
 }
 
-fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: bool) {
+fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: bool, ways: bool) {
     let t = &app.theme;
     let mut rows = Rows { area, y: area.y, roomy };
     if let Some(r) = rows.next(1) {
@@ -260,6 +306,13 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
         && let Some(r) = rows.next(1)
     {
         login_side::render_inline(frame, r, app);
+    }
+    let ways = if ways { ways_out(app, area.width) } else { Vec::new() };
+    if !ways.is_empty() {
+        rows.space();
+        if let Some(r) = rows.next(ways.len() as u16) {
+            frame.render_widget(Paragraph::new(ways), r);
+        }
     }
     rows.space();
     render_status(frame, rows.rest(), app, l);

@@ -1,6 +1,7 @@
 //! Drawing: one file per screen, shared widgets in [`widgets`]. Nothing here changes state:
 //! [`draw`] reads the [`App`] and fills a frame.
 
+pub mod activate;
 pub mod edit;
 pub mod edit_review;
 pub mod format;
@@ -9,10 +10,12 @@ pub mod hints;
 pub mod layout;
 pub mod login;
 pub mod login_side;
+pub mod mailbox;
 pub mod profile;
 pub mod profile_header;
 pub mod profile_tabs;
 pub mod region_picker;
+pub mod reset;
 pub mod roles_tab;
 pub mod text;
 pub mod theme;
@@ -36,6 +39,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Screen::Login(l) => login::render(frame, chrome.main, app, l),
         Screen::Profile(p) => profile::render(frame, chrome.main, app, p),
         Screen::Edit(e) => edit::render(frame, chrome.main, app, e),
+        Screen::Reset(r) => reset::render(frame, chrome.main, app, r),
+        Screen::Activate(a) => activate::render(frame, chrome.main, app, a),
+        Screen::Mailbox(m) => mailbox::render(frame, chrome.main, app, m),
     }
     let hints = hints::hints(app);
     if let Some(h) = chrome.hints {

@@ -91,6 +91,12 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
         Action::Retry => return Some(retry(app)),
         Action::FillDemo if app.demo.is_some() => fill_demo(app),
         Action::Dismiss if l.error.is_some() => l.error = None,
+        Action::ForgotPassword => {
+            let email = Some(l.email.value().to_string());
+            return Some(super::reset::open(app, email));
+        }
+        Action::ActivateAccount => return Some(super::activate::open(app)),
+        Action::OpenMailbox => return super::mailbox::open(app),
         _ => return None,
     }
     Some(Vec::new())
@@ -221,6 +227,7 @@ fn on_tfa_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     match action {
         Some(Action::Submit) => Some(submit_code(app)),
         Some(Action::RequestSms) => Some(request_sms(app)),
+        Some(Action::OpenMailbox) => super::mailbox::open(app),
         Some(Action::Back) => {
             l.tfa = None;
             l.focus = Focus::Password;
@@ -339,7 +346,12 @@ pub(super) fn on_login_result(
             let email = if user.email.is_empty() { email } else { user.email.clone() };
             let auth = Authed { email, token: authtoken.clone(), endpoint: endpoint.clone(), remember };
             let id = app.start_request(RequestKind::LoadProfile { auth, login_user: Box::new(user) });
-            return vec![Effect::GetUser { id, endpoint, token: authtoken }];
+            let mut effects = vec![Effect::GetUser { id, endpoint, token: authtoken }];
+            // Logging in without "remember me" also forgets a session remembered before.
+            if !remember && app.can_remember {
+                effects.push(Effect::DeleteSession);
+            }
+            return effects;
         }
         Err(e) => e,
     };

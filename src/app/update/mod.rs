@@ -5,9 +5,12 @@
 //! screen (its text field first when one has focus), then the global bindings. Ctrl-C quits
 //! before any of that, so no state can trap the user.
 
+mod activate;
 mod edit;
 mod login;
+mod mailbox;
 mod profile;
+mod reset;
 mod session;
 
 use crossterm::event::KeyEvent;
@@ -30,6 +33,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Resize(w, h) => {
             app.viewport = (w, h);
             profile::fit_to_viewport(app);
+            mailbox::fit_to_viewport(app);
             clamp_help(app);
             Vec::new()
         }
@@ -47,6 +51,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     Vec::new()
                 }
             },
+            Some(kind @ (RequestKind::Forgot { .. } | RequestKind::ResetPassword)) => {
+                reset::on_api(app, kind, *result)
+            }
+            Some(RequestKind::Activate) => activate::on_api(app, *result),
+            Some(RequestKind::Outbox) => mailbox::on_api(app, *result),
             Some(kind) => session::on_api(app, kind, *result),
             // Cancelled, or for a screen that is gone: nothing may change because of it.
             None => {
@@ -56,6 +65,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         },
         Msg::Stored(result) => on_stored(app, result),
         Msg::DemoCode(code) => login::on_demo_code(app, code),
+        Msg::ResetTick { sent, epoch } => reset::on_tick(app, sent, epoch),
         Msg::Draft(result) => edit::on_draft(app, result),
         Msg::SaveRetryReady(id) => edit::on_retry_ready(app, id),
         Msg::DismissToast(id) => {
@@ -105,6 +115,9 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
         Screen::Login(_) => login::on_key(app, ev, key),
         Screen::Profile(_) => profile::on_key(app, ev, key).or_else(|| edit::on_profile_key(app, key)),
         Screen::Edit(_) => edit::on_key(app, ev, key),
+        Screen::Reset(_) => reset::on_key(app, ev, key),
+        Screen::Activate(_) => activate::on_key(app, ev, key),
+        Screen::Mailbox(_) => mailbox::on_key(app, ev, key),
     };
     if let Some(effects) = handled {
         return effects;
@@ -132,6 +145,10 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
         Screen::Login(_) => login::on_paste(app, text),
         Screen::Profile(_) => profile::on_paste(app, text),
         Screen::Edit(_) => edit::on_paste(app, text),
+        Screen::Reset(_) => reset::on_paste(app, text),
+        Screen::Activate(_) => activate::on_paste(app, text),
+        // Nothing to type into.
+        Screen::Mailbox(_) => {}
     }
     Vec::new()
 }

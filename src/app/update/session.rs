@@ -53,7 +53,11 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
             Ok(user) => {
                 let endpoint = app.endpoint.clone();
                 let auth = Authed { email: user.email.clone(), token, endpoint, remember };
-                enter_profile(app, auth, user)
+                let mut effects = enter_profile(app, auth, user);
+                if !remember && app.can_remember {
+                    effects.push(Effect::DeleteSession);
+                }
+                effects
             }
             Err(e) => {
                 let retry = e.is_transient();
@@ -160,6 +164,8 @@ fn result_name(r: &ApiResult) -> &'static str {
         ApiResult::Sms(_) => "sms",
         ApiResult::User(_) => "user",
         ApiResult::Logout(_) => "logout",
+        ApiResult::Notice(_) => "notice",
+        ApiResult::Outbox(_) => "outbox",
         ApiResult::Update(_) => "update",
     }
 }
@@ -276,6 +282,8 @@ pub(super) fn session_expired(app: &mut App) -> Vec<Effect> {
                 (Some(profile), Some(form))
             }
             Screen::Login(_) => (None, None),
+            // No request with the session runs while these show (opening them stops the refresh).
+            Screen::Reset(_) | Screen::Activate(_) | Screen::Mailbox(_) => (None, None),
         };
     if let Some(profile) = profile {
         app.resume =

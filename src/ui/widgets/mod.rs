@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod field;
+pub mod password_checks;
 pub mod permissions;
 pub mod spinner;
 pub mod status;
