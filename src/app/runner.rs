@@ -66,12 +66,6 @@ impl EffectRunner {
         }
     }
 
-    /// Keeps profile drafts in `drafts` instead of the state directory (`None`: nowhere).
-    pub fn with_drafts(mut self, drafts: Option<DraftStore>) -> Self {
-        self.drafts = drafts;
-        self
-    }
-
     /// Enables [`Effect::DemoCode`] with the function computing the code.
     pub fn with_demo_code(mut self, code: fn() -> String) -> Self {
         self.demo_code = Some(code);
