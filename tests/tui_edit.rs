@@ -422,3 +422,18 @@ fn a_draft_the_profile_already_holds_is_deleted_without_asking() {
     send(&mut a, [Msg::Draft(DraftResult::Saved(Err("disk full".into())))]);
     assert_eq!(a.toasts.iter().filter(|t| t.text.contains("disk full")).count(), 1, "said once");
 }
+
+#[test]
+fn without_colour_every_state_still_reads() {
+    let mut a = logged_in();
+    a.theme = cs_account::ui::theme::Theme { no_color: true };
+    send(&mut a, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
+    type_text(&mut a, "12a");
+    let t = draw(&a, 80, 24);
+    for cell in t.backend().buffer().content() {
+        let plain = (ratatui::style::Color::Reset, ratatui::style::Color::Reset);
+        assert_eq!((cell.fg, cell.bg), plain, "{cell:?}");
+    }
+    let text = screen_text(&t);
+    assert!(text.contains("Mobile number*") && text.contains("✗ Digits only"), "marks, not colours:\n{text}");
+}
