@@ -205,7 +205,7 @@ impl ProfileState {
     /// Builds the raw JSON if it is not built yet.
     pub fn ensure_raw(&mut self, user: &User, token: &SecretString) {
         if self.raw.is_none() {
-            self.raw = Some(RawJson::build(user, self.tree.roles(), token));
+            self.raw = Some(RawJson::build(user, &self.tree, token));
         }
     }
 

@@ -2,10 +2,14 @@
 //! `sub_acl`) and target lists.
 //!
 //! Built for profiles of 1,000 roles × 50 rules (several hundred thousand potential nodes), so:
+//! - the rules are kept flat (see [`store`]): a few megabytes of tokens instead of millions of
+//!   small maps;
 //! - only the *visible* rows exist, as 16-byte records in tree order; expanding a node splices its
 //!   visible subtree in, collapsing drains it, and nothing is re-flattened per frame;
-//! - what lies under a rule is outlined only when the rule is first opened or matched (see
-//!   [`outline`]), as indices into the rule's own maps, never as copied strings;
+//! - what lies under a rule is outlined from the rule's tokens when it is laid out (see
+//!   [`outline`]); what the user did to each node (opened it, a filter hit it) is one byte per
+//!   node, kept for every node from the start, so nothing has to be built when a rule is first
+//!   opened or matched;
 //! - each role's and rule's text is lower-cased once, at build time, into one string (see
 //!   [`search`]), so a filter keystroke is a scan of that string;
 //! - labels are formatted by [`ProfileTree::row`] for the rows being drawn only.
@@ -22,17 +26,19 @@ mod label;
 mod layout;
 mod outline;
 mod search;
+pub(crate) mod store;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_big;
 
 pub use cursor::Cursor;
-pub use label::{RowKind, RowView, TextPart, Tone, role_display_name, rule_summary};
+pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 
 use crate::api::models::{Role, Rule};
-use outline::NONE;
+use outline::Local;
 use search::SearchIndex;
+use store::RuleStore;
 
 /// Index of the expansion state used without a filter.
 const NORMAL: usize = 0;
@@ -43,6 +49,8 @@ const FILTERED: usize = 1;
 const SELF_HIT: u8 = 1;
 /// A descendant's text matches the filter.
 const DESC_HIT: u8 = 2;
+/// Where a node's hit bits sit in its state byte (its open bits, one per mode, are bits 0 and 1).
+const HIT_SHIFT: u8 = 2;
 
 /// Row bits.
 const EXPANDABLE: u8 = 1;
@@ -97,24 +105,21 @@ impl Row {
 /// filter. See the module docs for how it stays fast on very large profiles.
 #[derive(Debug)]
 pub struct ProfileTree {
+    /// The roles without their rules, which are in `rules`.
     roles: Vec<Role>,
+    rules: RuleStore,
     /// Global index of each role's first rule, plus the total at the end.
     rule_start: Vec<u32>,
     index: SearchIndex,
-    /// Outlines of the rules opened so far, one after another.
-    locals: Vec<outline::Local>,
-    /// Per rule (global index): where its outline starts in `locals` (`NONE`: not built) and its
-    /// length.
-    outline: Vec<(u32, u32)>,
+    /// Per rule (global index): where its nodes' state starts in `state`, plus the total.
+    node_start: Vec<u32>,
+    /// Per node under a rule: open in each mode (bits 0 and 1, see `layout::mode_bit`) and filter
+    /// hits (`SELF_HIT`/`DESC_HIT` shifted by `HIT_SHIFT`).
+    state: Vec<u8>,
     role_open: [Vec<bool>; 2],
     rule_open: [Vec<bool>; 2],
     role_hit: Vec<u8>,
     rule_hit: Vec<u8>,
-    /// Arena indices of the nodes whose filter bits (hits, filtered expansion) may be set, so a
-    /// keystroke resets those instead of sweeping every outline built so far; `marks_all` when
-    /// expand all in a filter set them everywhere.
-    marks: Vec<u32>,
-    marks_all: bool,
     /// The filter as typed, and lower-cased.
     filter: String,
     query: String,
@@ -124,28 +129,40 @@ pub struct ProfileTree {
 }
 
 impl ProfileTree {
-    /// A tree of `roles` with every role collapsed and the first one selected.
-    pub fn new(roles: Vec<Role>) -> Self {
+    /// A tree of `roles` with every role collapsed and the first one selected. The rules are
+    /// moved into the tree's store (and their maps freed) role by role.
+    pub fn new(mut roles: Vec<Role>) -> Self {
         let mut rule_start = Vec::with_capacity(roles.len() + 1);
+        let mut builder = store::Builder::default();
         let mut total = 0u32;
-        for role in &roles {
+        for role in &mut roles {
             rule_start.push(total);
-            total = total.saturating_add(u32::try_from(role.rules.len()).unwrap_or(u32::MAX));
+            let rules = std::mem::take(&mut role.rules);
+            total = total.saturating_add(u32::try_from(rules.len()).unwrap_or(u32::MAX));
+            rules.into_iter().for_each(|rule| builder.push(rule));
         }
         rule_start.push(total);
-        let rules = total as usize;
+        let store = builder.finish();
+        let rules = store.len();
+        let index = SearchIndex::build(&roles, &store, &rule_start);
+        let mut node_start = Vec::with_capacity(rules + 1);
+        let mut nodes = 0u32;
+        for g in 0..rules {
+            node_start.push(nodes);
+            nodes = nodes.saturating_add(index.nodes(g));
+        }
+        node_start.push(nodes);
         let mut tree = ProfileTree {
-            index: SearchIndex::build(&roles),
+            index,
             rule_start,
-            locals: Vec::new(),
-            outline: vec![(NONE, 0); rules],
+            node_start,
+            state: vec![0; nodes as usize],
             role_open: [vec![false; roles.len()], vec![false; roles.len()]],
             rule_open: [vec![false; rules], vec![false; rules]],
             role_hit: vec![0; roles.len()],
             rule_hit: vec![0; rules],
-            marks: Vec::new(),
-            marks_all: false,
             roles,
+            rules: store,
             filter: String::new(),
             query: String::new(),
             matches: 0,
@@ -156,9 +173,21 @@ impl ProfileTree {
         tree
     }
 
-    /// The roles the tree shows.
+    /// The roles the tree shows, without their rules (see [`ProfileTree::rule_store`]).
     pub fn roles(&self) -> &[Role] {
         &self.roles
+    }
+
+    /// Every rule, by global index: role `r`'s are `rule_range(r)`.
+    pub(crate) fn rule_store(&self) -> &RuleStore {
+        &self.rules
+    }
+
+    /// The global indices of role `r`'s rules.
+    pub(crate) fn rule_range(&self, r: usize) -> std::ops::Range<usize> {
+        let start = self.rule_start.get(r).copied().unwrap_or(0) as usize;
+        let end = self.rule_start.get(r + 1).copied().unwrap_or(0) as usize;
+        start..end.max(start)
     }
 
     /// Number of visible rows.
@@ -266,21 +295,13 @@ impl ProfileTree {
         }
     }
 
-    /// Expands every node (in the current filter, if one is set). Outlines every rule: on a
-    /// 1,000 × 50 profile this is the one costly action, and it is what the user asked for.
+    /// Expands every node (in the current filter, if one is set). On a 1,000 × 50 profile this
+    /// lays out several hundred thousand rows: the one costly action, and what the user asked for.
     pub fn expand_all(&mut self) {
         let m = self.mode();
         self.role_open[m].fill(true);
         self.rule_open[m].fill(true);
-        for r in 0..self.roles.len() as u32 {
-            for j in 0..self.roles[r as usize].rules.len() as u32 {
-                self.ensure_outline(r, j);
-            }
-        }
-        for l in &mut self.locals {
-            l.open |= layout::mode_bit(m);
-        }
-        self.marks_all |= m == FILTERED;
+        self.state.iter_mut().for_each(|s| *s |= layout::mode_bit(m));
         self.relayout(self.selected_node());
     }
 
@@ -289,9 +310,7 @@ impl ProfileTree {
         let m = self.mode();
         self.role_open[m].fill(false);
         self.rule_open[m].fill(false);
-        for l in &mut self.locals {
-            l.open &= !layout::mode_bit(m);
-        }
+        self.state.iter_mut().for_each(|s| *s &= !layout::mode_bit(m));
         self.relayout(self.selected_node());
     }
 
@@ -371,15 +390,15 @@ impl ProfileTree {
         path.join(" › ")
     }
 
-    /// The role the selected row belongs to (for a details pane).
+    /// The role the selected row belongs to (for a details pane), without its rules.
     pub fn selected_role(&self) -> Option<&Role> {
         self.roles.get(self.selected_node()?.role as usize)
     }
 
-    /// The rule the selected row belongs to, when it is a rule or inside one.
-    pub fn selected_rule(&self) -> Option<&Rule> {
+    /// A copy of the rule the selected row belongs to, when it is a rule or inside one.
+    pub fn selected_rule(&self) -> Option<Rule> {
         let node = self.selected_node()?;
-        self.roles.get(node.role as usize)?.rules.get(node.rule_index()? as usize)
+        self.rules.rule(self.global(node.role, node.rule_index()?))?.to_rule()
     }
 
     fn selected_node(&self) -> Option<Node> {
@@ -392,20 +411,9 @@ impl ProfileTree {
         self.rule_hit.fill(0);
         self.role_open[FILTERED].fill(false);
         self.rule_open[FILTERED].fill(false);
-        let clear = |l: &mut outline::Local| {
-            l.hit = 0;
-            l.open &= !layout::mode_bit(FILTERED);
-        };
-        if std::mem::take(&mut self.marks_all) {
-            self.locals.iter_mut().for_each(clear);
-        } else {
-            for &i in &self.marks {
-                if let Some(l) = self.locals.get_mut(i as usize) {
-                    clear(l);
-                }
-            }
-        }
-        self.marks.clear();
+        // Hits and the filter's expansion go; the normal expansion stays.
+        let keep = layout::mode_bit(NORMAL);
+        self.state.iter_mut().for_each(|s| *s &= keep);
         let hits = self.index.scan(&self.query, &self.rule_start);
         self.matches = hits.count();
         for &r in &hits.roles {
@@ -416,24 +424,28 @@ impl ProfileTree {
             self.role_hit[r as usize] |= DESC_HIT;
             self.role_open[FILTERED][r as usize] = true;
         }
+        // Hits come rule by rule: each rule's outline (for the parent links) is made once.
+        let mut locals: Vec<Local> = Vec::new();
+        let mut outlined = None;
         for &(r, g, i) in &hits.nodes {
-            let j = g - self.rule_start[r as usize];
-            let (start, len) = self.ensure_outline(r, j);
-            if i as usize >= len {
-                continue;
+            if outlined != Some(g) {
+                self.outline_into(g as usize, &mut locals);
+                outlined = Some(g);
             }
-            self.locals[start + i as usize].hit |= SELF_HIT;
-            self.marks.push((start + i as usize) as u32);
-            let mut p = self.locals[start + i as usize].parent;
-            while p != NONE {
-                let l = &mut self.locals[start + p as usize];
-                if l.hit & DESC_HIT != 0 {
+            let base = self.node_start.get(g as usize).copied().unwrap_or(0) as usize;
+            let Some(node) = locals.get(i as usize) else { continue };
+            if let Some(s) = self.state.get_mut(base + i as usize) {
+                *s |= SELF_HIT << HIT_SHIFT;
+            }
+            let mut p = node.parent;
+            while let (Some(parent), Some(s)) =
+                (locals.get(p as usize), self.state.get_mut(base + p as usize))
+            {
+                if *s & (DESC_HIT << HIT_SHIFT) != 0 {
                     break;
                 }
-                l.hit |= DESC_HIT;
-                l.open |= layout::mode_bit(FILTERED);
-                self.marks.push((start + p as usize) as u32);
-                p = l.parent;
+                *s |= (DESC_HIT << HIT_SHIFT) | layout::mode_bit(FILTERED);
+                p = parent.parent;
             }
             self.rule_hit[g as usize] |= DESC_HIT;
             self.rule_open[FILTERED][g as usize] = true;

@@ -70,7 +70,8 @@ pub fn render_raw(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme
     let Some(raw) = &p.raw else { return };
     let digits = raw.len().to_string().len();
     let lines: Vec<Line> = raw
-        .lines(p.raw_scroll.offset, area.height as usize)
+        .lines(&p.tree, p.raw_scroll.offset, area.height as usize)
+        .into_iter()
         .enumerate()
         .map(|(n, l)| {
             let number = p.raw_scroll.offset + n + 1;

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::outline::{self, LocalKind, NONE};
+use super::store::RuleRef;
 use super::{Cursor, FILTERED, NORMAL, Node, ProfileTree, layout::mode_bit};
-use crate::api::models::{Role, Rule};
+use crate::api::models::Role;
 
 /// A node by stable identity: old role index (see `Saved::role_keys`), rule index, path hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,7 +45,7 @@ fn role_key(role: &Role, r: usize) -> String {
 
 /// The path hash of every node of `rule`'s outline, in outline order: each hashes its parent's
 /// hash and its own text, and top-level nodes start from "acl" or "targets".
-fn path_hashes(rule: &Rule) -> Vec<u64> {
+fn path_hashes(rule: RuleRef<'_>) -> Vec<u64> {
     let mut locals = Vec::new();
     let mut texts = Vec::new();
     outline::walk(rule, &mut locals, |text, _| texts.push(text));
@@ -75,7 +76,7 @@ impl ProfileTree {
         let mut open: [Vec<Key>; 2] = [Vec::new(), Vec::new()];
         let mut selected = Vec::new();
         let sel_chain = self.selected_node().map(|n| self.ancestors(n)).unwrap_or_default();
-        for (r, role) in self.roles.iter().enumerate() {
+        for r in 0..self.roles.len() {
             let r32 = r as u32;
             let role_key = Key { role: r32, rule: None, path: None };
             for (m, keys) in open.iter_mut().enumerate() {
@@ -83,25 +84,26 @@ impl ProfileTree {
                     keys.push(role_key);
                 }
             }
-            for (j, rule) in role.rules.iter().enumerate() {
+            for (j, g) in self.rule_range(r).enumerate() {
                 let j32 = j as u32;
-                let g = self.global(r32, j32);
                 let rule_key = Key { rule: Some(j32), ..role_key };
                 for (m, keys) in open.iter_mut().enumerate() {
                     if self.rule_open[m][g] {
                         keys.push(rule_key);
                     }
                 }
-                let Some(locals) = self.outline_of(r32, j32) else { continue };
+                let states = self.rule_state(g);
+                let open_bits = mode_bit(NORMAL) | mode_bit(FILTERED);
                 let selected_here = sel_chain.iter().any(|n| n.role == r32 && n.rule_index() == Some(j32));
-                if !selected_here && locals.iter().all(|l| l.open == 0) {
+                if !selected_here && states.iter().all(|s| s & open_bits == 0) {
                     continue;
                 }
+                let Some(rule) = self.rules.rule(g) else { continue };
                 let hashes = path_hashes(rule);
-                for (i, l) in locals.iter().enumerate() {
+                for (i, state) in states.iter().enumerate() {
                     let key = Key { path: hashes.get(i).copied(), ..rule_key };
                     for (m, keys) in open.iter_mut().enumerate() {
-                        if l.open & mode_bit(m) != 0 {
+                        if state & mode_bit(m) != 0 {
                             keys.push(key);
                         }
                     }
@@ -170,16 +172,17 @@ impl ProfileTree {
 
     /// Finds the nodes `keys` (already remapped to new role indices) name in the new data. Sorts
     /// `keys` so each rule's path hashes are computed once.
-    fn resolve(&mut self, keys: &mut [Key]) -> Vec<Option<Node>> {
+    fn resolve(&self, keys: &mut [Key]) -> Vec<Option<Node>> {
         keys.sort_unstable();
         let mut out = Vec::with_capacity(keys.len());
         let mut current: Option<((u32, u32), HashMap<u64, u32>)> = None;
         for key in keys.iter() {
-            let Some(role) = self.roles.get(key.role as usize) else {
+            if self.roles.get(key.role as usize).is_none() {
                 out.push(None);
                 continue;
-            };
-            let Some(j) = key.rule.filter(|&j| (j as usize) < role.rules.len()) else {
+            }
+            let range = self.rule_range(key.role as usize);
+            let Some(j) = key.rule.filter(|&j| (j as usize) < range.len()) else {
                 out.push(key.rule.is_none().then(|| Node::role(key.role)));
                 continue;
             };
@@ -188,14 +191,11 @@ impl ProfileTree {
                 continue;
             };
             if current.as_ref().is_none_or(|(at, _)| *at != (key.role, j)) {
-                let hashes = path_hashes(&role.rules[j as usize]);
+                let hashes = self.rules.rule(range.start + j as usize).map(path_hashes).unwrap_or_default();
                 let index = hashes.into_iter().enumerate().map(|(i, h)| (h, i as u32)).collect();
                 current = Some(((key.role, j), index));
             }
             let found = current.as_ref().and_then(|(_, index)| index.get(&path).copied());
-            if found.is_some() {
-                self.ensure_outline(key.role, j);
-            }
             out.push(found.map(|i| Node::local(key.role, j, i)));
         }
         out

@@ -5,8 +5,9 @@
 use std::borrow::Cow;
 
 use super::outline::{self, LocalKind};
+use super::store::RuleRef;
 use super::{Node, ProfileTree};
-use crate::api::models::{Role, Rule};
+use crate::api::models::Role;
 
 /// What kind of node a row shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,9 +84,10 @@ pub fn role_display_name(role: &Role) -> &str {
 
 /// `create read update delete publish · assets: $all`: the allowed rights (nested ones as
 /// `sub_acl.publish`) and the targets, so a collapsed rule still says what it grants.
-pub fn rule_summary(rule: &Rule) -> String {
+pub(crate) fn rule_summary(rule: RuleRef<'_>) -> String {
     let flags = rule.acl_flags();
-    let allowed: Vec<String> = flags.iter().filter(|f| f.allowed).map(|f| f.path.join(".")).collect();
+    let allowed: Vec<String> =
+        flags.iter().filter(|(_, allowed)| *allowed).map(|(path, _)| path.join(".")).collect();
     let mut out = match (allowed.is_empty(), flags.is_empty()) {
         (false, _) => allowed.join(" "),
         (true, true) => "no rights".to_string(),
@@ -123,7 +125,7 @@ impl ProfileTree {
             }
             return Some((RowKind::Role, parts));
         };
-        let rule = role.rules.get(j as usize)?;
+        let rule = self.rules.rule(self.global(node.role, j))?;
         let Some(i) = node.local_index() else {
             let parts = vec![
                 part(rule.module_name(), Tone::Plain),
@@ -131,9 +133,10 @@ impl ProfileTree {
             ];
             return Some((RowKind::Rule, parts));
         };
-        let locals = self.outline_of(node.role, j)?;
+        let mut locals = Vec::new();
+        outline::walk(rule, &mut locals, |_, _| {});
         let kind = locals.get(i as usize)?.kind;
-        let (text, item) = outline::texts(rule, locals, i as usize)?;
+        let (text, item) = outline::texts(rule, &locals, i as usize)?;
         Some(match kind {
             LocalKind::Group => (RowKind::Group, vec![part(text, Tone::Plain)]),
             LocalKind::Flag(allowed) => {
@@ -165,18 +168,23 @@ impl ProfileTree {
 
 #[cfg(test)]
 mod tests {
+    use super::super::store::RuleStore;
     use super::*;
+    use crate::api::models::Rule;
 
     #[test]
     fn summaries_say_what_a_rule_grants() {
-        let rule: Rule = serde_json::from_value(serde_json::json!({
-            "module": "entry", "acl": {"read": true, "delete": false, "sub_acl": {"publish": true}},
-            "content_types": ["a", "b", "c"], "locales": ["$all"]
-        }))
-        .expect("valid rule");
-        assert_eq!(rule_summary(&rule), "read sub_acl.publish · content_types (3) · locales: $all");
-        let none: Rule = serde_json::from_value(serde_json::json!({"acl": {"read": false}})).expect("valid");
-        assert_eq!(rule_summary(&none), "nothing allowed");
-        assert_eq!(rule_summary(&Rule::default()), "no rights");
+        let rules: Vec<Rule> = serde_json::from_value(serde_json::json!([
+            {"module": "entry", "acl": {"read": true, "delete": false, "sub_acl": {"publish": true}},
+             "content_types": ["a", "b", "c"], "locales": ["$all"]},
+            {"acl": {"read": false}},
+            {}
+        ]))
+        .expect("valid rules");
+        let store = RuleStore::from_rules(rules);
+        let summary = |g| rule_summary(store.rule(g).expect("rule"));
+        assert_eq!(summary(0), "read sub_acl.publish · content_types (3) · locales: $all");
+        assert_eq!(summary(1), "nothing allowed");
+        assert_eq!(summary(2), "no rights");
     }
 }

@@ -10,7 +10,8 @@
 
 use super::outline::{self, Local, NONE};
 use super::{
-    CONTEXT, DESC_HIT, EXPANDABLE, EXPANDED, FILTERED, MATCHED, NORMAL, Node, ProfileTree, Row, SELF_HIT,
+    CONTEXT, DESC_HIT, EXPANDABLE, EXPANDED, FILTERED, HIT_SHIFT, MATCHED, NORMAL, Node, ProfileTree, Row,
+    SELF_HIT,
 };
 
 impl ProfileTree {
@@ -24,31 +25,19 @@ impl ProfileTree {
         self.rule_start.get(r as usize).map_or(usize::MAX, |&s| s as usize + j as usize)
     }
 
-    /// Builds rule `j` of role `r`'s outline if it is not built yet; returns where it starts in
-    /// the arena and its length.
-    pub(super) fn ensure_outline(&mut self, r: u32, j: u32) -> (usize, usize) {
-        let g = self.global(r, j);
-        let Some(&(start, len)) = self.outline.get(g) else { return (0, 0) };
-        if start != NONE {
-            return (start as usize, len as usize);
+    /// Rule `g`'s outline, into `out` (cleared first).
+    pub(super) fn outline_into(&self, g: usize, out: &mut Vec<Local>) {
+        out.clear();
+        if let Some(rule) = self.rules.rule(g) {
+            outline::walk(rule, out, |_, _| {});
         }
-        let Some(rule) = self.roles.get(r as usize).and_then(|role| role.rules.get(j as usize)) else {
-            return (0, 0);
-        };
-        let start = self.locals.len();
-        outline::walk(rule, &mut self.locals, |_, _| {});
-        let len = self.locals.len() - start;
-        self.outline[g] = (start as u32, len as u32);
-        (start, len)
     }
 
-    /// Rule `j` of role `r`'s outline, if built.
-    pub(super) fn outline_of(&self, r: u32, j: u32) -> Option<&[Local]> {
-        let &(start, len) = self.outline.get(self.global(r, j))?;
-        if start == NONE {
-            return None;
-        }
-        self.locals.get(start as usize..(start + len) as usize)
+    /// The state bytes of rule `g`'s nodes.
+    pub(super) fn rule_state(&self, g: usize) -> &[u8] {
+        let start = self.node_start.get(g).copied().unwrap_or(0) as usize;
+        let end = self.node_start.get(g + 1).copied().unwrap_or(0) as usize;
+        self.state.get(start..end).unwrap_or_default()
     }
 
     /// Lays every row out again, then selects `keep` or, failing that, its nearest visible
@@ -57,9 +46,10 @@ impl ProfileTree {
         // Reuses the old rows' allocation: a filter keystroke may lay out 100,000 rows.
         let mut rows = std::mem::take(&mut self.rows);
         rows.clear();
+        let mut locals = Vec::new();
         for r in 0..self.roles.len() as u32 {
             if self.mode() == NORMAL || self.role_hit[r as usize] != 0 {
-                self.push_role(r, &mut rows);
+                self.push_role(r, &mut rows, &mut locals);
             }
         }
         self.rows = rows;
@@ -80,7 +70,9 @@ impl ProfileTree {
     pub(super) fn ancestors(&self, node: Node) -> Vec<Node> {
         let mut out = vec![node];
         let Some(j) = node.rule_index() else { return out };
-        if let (Some(i), Some(locals)) = (node.local_index(), self.outline_of(node.role, j)) {
+        if let Some(i) = node.local_index() {
+            let mut locals = Vec::new();
+            self.outline_into(self.global(node.role, j), &mut locals);
             let mut p = locals.get(i as usize).map_or(NONE, |l| l.parent);
             while let Some(l) = locals.get(p as usize) {
                 out.push(Node::local(node.role, j, p));
@@ -115,46 +107,48 @@ impl ProfileTree {
                 }
             }
             (Some(j), Some(i)) => {
-                let (start, len) = self.ensure_outline(node.role, j);
-                if (i as usize) < len {
-                    let bits = &mut self.locals[start + i as usize].open;
+                let g = self.global(node.role, j);
+                let base = self.node_start.get(g).copied().unwrap_or(0) as usize;
+                let in_rule = self.index.nodes(g) > i;
+                if let Some(bits) = self.state.get_mut(base + i as usize).filter(|_| in_rule) {
                     *bits = if open { *bits | mode_bit(m) } else { *bits & !mode_bit(m) };
-                    if open && m == FILTERED {
-                        self.marks.push((start + i as usize) as u32);
-                    }
                 }
             }
         }
     }
 
     /// Appends the visible children of the row `row` (with their own visible subtrees) to `out`.
-    pub(super) fn push_children(&mut self, row: Row, out: &mut Vec<Row>) {
+    pub(super) fn push_children(&self, row: Row, out: &mut Vec<Row>) {
         let ctx = row.bits & CONTEXT != 0;
         let depth = row.depth + 1;
+        let mut locals = Vec::new();
         match (row.node.rule_index(), row.node.local_index()) {
-            (None, _) => self.push_rules(row.node.role, ctx, out),
-            (Some(j), None) => self.push_nodes(row.node.role, j, NONE, depth, ctx, out),
-            (Some(j), Some(i)) => self.push_nodes(row.node.role, j, i, depth, ctx, out),
+            (None, _) => self.push_rules(row.node.role, ctx, out, &mut locals),
+            (Some(j), parent) => {
+                self.outline_into(self.global(row.node.role, j), &mut locals);
+                self.push_nodes(row.node.role, j, &locals, parent.unwrap_or(NONE), depth, ctx, out);
+            }
         }
     }
 
-    fn push_role(&mut self, r: u32, out: &mut Vec<Row>) {
+    fn push_role(&self, r: u32, out: &mut Vec<Row>, locals: &mut Vec<Local>) {
         let m = self.mode();
         let hit = if m == FILTERED { self.role_hit[r as usize] } else { 0 };
         let ctx = m == NORMAL || hit & SELF_HIT != 0;
-        let rules = self.roles.get(r as usize).map_or(0, |role| role.rules.len());
+        let rules = self.rule_range(r as usize).len();
         let expandable = if ctx { rules > 0 } else { hit & DESC_HIT != 0 };
         let expanded = expandable && self.role_open[m][r as usize];
         let row = Row::new(Node::role(r), 0, bits(expandable, expanded, hit, ctx));
         out.push(row);
         if expanded {
-            self.push_children(row, out);
+            self.push_rules(r, ctx, out, locals);
         }
     }
 
-    fn push_rules(&mut self, r: u32, ctx: bool, out: &mut Vec<Row>) {
+    /// `locals` is scratch space for the outlines of the rules that are open, reused across them.
+    fn push_rules(&self, r: u32, ctx: bool, out: &mut Vec<Row>, locals: &mut Vec<Local>) {
         let m = self.mode();
-        let count = self.roles.get(r as usize).map_or(0, |role| role.rules.len()) as u32;
+        let count = self.rule_range(r as usize).len() as u32;
         for j in 0..count {
             let g = self.global(r, j);
             let hit = if m == FILTERED { self.rule_hit[g] } else { 0 };
@@ -167,30 +161,43 @@ impl ProfileTree {
             let row = Row::new(Node::rule(r, j), 1, bits(expandable, expanded, hit, ctx));
             out.push(row);
             if expanded {
-                self.push_children(row, out);
+                self.outline_into(g, locals);
+                self.push_nodes(r, j, locals, NONE, 2, ctx, out);
             }
         }
     }
 
-    /// Pushes the children of node `parent` of rule `j` (`NONE`: the rule's top-level nodes).
-    fn push_nodes(&mut self, r: u32, j: u32, parent: u32, depth: u16, ctx: bool, out: &mut Vec<Row>) {
+    /// Pushes the children of node `parent` of rule `j` (`NONE`: the rule's top-level nodes),
+    /// `locals` being the rule's outline.
+    #[allow(clippy::too_many_arguments)]
+    fn push_nodes(
+        &self,
+        r: u32,
+        j: u32,
+        locals: &[Local],
+        parent: u32,
+        depth: u16,
+        ctx: bool,
+        out: &mut Vec<Row>,
+    ) {
         let m = self.mode();
-        let (start, len) = self.ensure_outline(r, j);
+        let states = self.rule_state(self.global(r, j));
+        let len = locals.len().min(states.len());
         let (mut i, end) = match parent {
             NONE => (0, len),
-            p => (p as usize + 1, self.locals.get(start + p as usize).map_or(0, |l| l.end as usize).min(len)),
+            p => (p as usize + 1, locals.get(p as usize).map_or(0, |l| l.end as usize).min(len)),
         };
         while i < end {
-            let l = self.locals[start + i];
-            let hit = if m == FILTERED { l.hit } else { 0 };
+            let (l, state) = (locals[i], states[i]);
+            let hit = if m == FILTERED { state >> HIT_SHIFT } else { 0 };
             if ctx || hit != 0 {
                 let ctx = ctx || hit & SELF_HIT != 0;
                 let expandable = if ctx { l.end as usize > i + 1 } else { hit & DESC_HIT != 0 };
-                let expanded = expandable && l.open & mode_bit(m) != 0;
+                let expanded = expandable && state & mode_bit(m) != 0;
                 let row = Row::new(Node::local(r, j, i as u32), depth, bits(expandable, expanded, hit, ctx));
                 out.push(row);
                 if expanded {
-                    self.push_children(row, out);
+                    self.push_nodes(r, j, locals, i as u32, depth + 1, ctx, out);
                 }
             }
             i = (l.end as usize).max(i + 1);
@@ -198,7 +205,7 @@ impl ProfileTree {
     }
 }
 
-/// A node's bit in [`Local::open`] for mode `m`.
+/// A node's open bit in its state byte for mode `m`.
 pub(super) fn mode_bit(m: usize) -> u8 {
     1 << m
 }

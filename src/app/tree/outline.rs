@@ -1,16 +1,14 @@
 //! The shape of what sits under one rule: its acl flags (with nested groups such as `sub_acl`)
 //! and its target lists.
 //!
-//! An outline is built only when a rule is first opened or matched by a filter, and it is
-//! appended to one arena shared by every rule. Its records are small indices that point back into
-//! the rule's own maps instead of copying strings: a profile of 50,000 rules costs nothing here
-//! until someone looks inside a rule.
+//! An outline is made from the rule's tokens whenever the tree needs it (laying the rule's rows
+//! out, finding a node's parents) and thrown away after: a dozen small records, quicker to make
+//! than to keep for 50,000 rules. Its records are indices that point back into the rule instead
+//! of copying strings; what the user did to a node lives in the tree's per-node state.
 
-use serde_json::{Map, Value};
+use super::store::{Obj, RuleRef, Val};
 
-use crate::api::models::Rule;
-
-/// "No node": the parent of a rule's top-level nodes, or an outline not built yet.
+/// "No node": the parent of a rule's top-level nodes.
 pub(super) const NONE: u32 = u32::MAX;
 
 /// What a node under a rule is.
@@ -40,46 +38,39 @@ pub(super) struct Local {
     /// for a [`LocalKind::Target`], the position of the item in its list.
     pub nth: u32,
     pub kind: LocalKind,
-    /// Expanded, one bit per tree mode (see `MODE_BIT`), so a filter has its own expansion.
-    pub open: u8,
-    /// Filter hits: `SELF_HIT` when this node's text matches, `DESC_HIT` when a descendant's does.
-    pub hit: u8,
 }
 
 /// Appends the outline of `rule` to `out`, calling `text` once per node, in the same order, with
 /// the node's text: a key, flag name or item, plus the item of a one-item target list.
 ///
-/// The search index and the lazy outlines both come from this one walk, which is what keeps a
-/// search hit's position ("the 4th text of rule 17") equal to a node index.
-pub(super) fn walk<'a>(rule: &'a Rule, out: &mut Vec<Local>, mut text: impl FnMut(&'a str, Option<&'a str>)) {
+/// The search index and the outlines both come from this one walk, which is what keeps a search
+/// hit's position ("the 4th text of rule 17") equal to a node index.
+pub(super) fn walk<'a>(
+    rule: RuleRef<'a>,
+    out: &mut Vec<Local>,
+    mut text: impl FnMut(&'a str, Option<&'a str>),
+) {
     let base = out.len();
-    walk_acl(&rule.acl, NONE, base, out, &mut text);
-    for (nth, (key, value)) in rule.other.iter().enumerate() {
-        let Some(items) = string_list(value) else { continue };
+    if let Some(acl) = rule.acl() {
+        walk_acl(acl, NONE, base, out, &mut text);
+    }
+    for (nth, (key, value)) in rule.other().enumerate() {
+        let Some(items) = value.as_array().and_then(|a| a.strings()) else { continue };
         let idx = index(out.len() - base);
         let count = index(items.len());
-        out.push(Local {
-            parent: NONE,
-            end: idx + 1,
-            nth: index(nth),
-            kind: LocalKind::Targets { count },
-            open: 0,
-            hit: 0,
-        });
-        match items {
-            [one] => text(key, one.as_str()),
+        out.push(Local { parent: NONE, end: idx + 1, nth: index(nth), kind: LocalKind::Targets { count } });
+        match items.as_slice() {
+            [one] => text(key, Some(one)),
             _ => {
                 text(key, None);
-                for (item_nth, item) in items.iter().enumerate() {
+                for (item_nth, item) in items.into_iter().enumerate() {
                     out.push(Local {
                         parent: idx,
                         end: index(out.len() - base) + 1,
                         nth: index(item_nth),
                         kind: LocalKind::Target,
-                        open: 0,
-                        hit: 0,
                     });
-                    text(item.as_str().unwrap_or(""), None);
+                    text(item, None);
                 }
                 out[base + idx as usize].end = index(out.len() - base);
             }
@@ -88,7 +79,7 @@ pub(super) fn walk<'a>(rule: &'a Rule, out: &mut Vec<Local>, mut text: impl FnMu
 }
 
 fn walk_acl<'a>(
-    map: &'a Map<String, Value>,
+    map: Obj<'a>,
     parent: u32,
     base: usize,
     out: &mut Vec<Local>,
@@ -97,39 +88,22 @@ fn walk_acl<'a>(
     for (nth, (key, value)) in map.iter().enumerate() {
         let idx = index(out.len() - base);
         let nth = index(nth);
-        match value {
-            Value::Bool(allowed) => {
-                out.push(Local {
-                    parent,
-                    end: idx + 1,
-                    nth,
-                    kind: LocalKind::Flag(*allowed),
-                    open: 0,
-                    hit: 0,
-                });
-                text(key, None);
-            }
-            Value::Object(inner) if has_flag(inner) => {
-                out.push(Local { parent, end: idx + 1, nth, kind: LocalKind::Group, open: 0, hit: 0 });
-                text(key, None);
-                walk_acl(inner, idx, base, out, text);
-                out[base + idx as usize].end = index(out.len() - base);
-            }
-            // Strings, numbers and empty objects carry no right; the raw view still shows them.
-            _ => {}
+        if let Some(allowed) = value.as_bool() {
+            out.push(Local { parent, end: idx + 1, nth, kind: LocalKind::Flag(allowed) });
+            text(key, None);
+        } else if let Some(inner) = value.as_object().filter(|o| has_flag(*o)) {
+            out.push(Local { parent, end: idx + 1, nth, kind: LocalKind::Group });
+            text(key, None);
+            walk_acl(inner, idx, base, out, text);
+            out[base + idx as usize].end = index(out.len() - base);
         }
+        // Strings, numbers and empty objects carry no right; the raw view still shows them.
     }
 }
 
 /// Whether an acl object holds a boolean anywhere inside (the rule model's `acl_flags` rule).
-fn has_flag(map: &Map<String, Value>) -> bool {
-    map.values().any(|v| v.is_boolean() || v.as_object().is_some_and(has_flag))
-}
-
-/// The items of a target list: an array whose every item is a string, as `Rule::targets` defines.
-fn string_list(value: &Value) -> Option<&[Value]> {
-    let items = value.as_array()?;
-    items.iter().all(Value::is_string).then_some(items.as_slice())
+fn has_flag(map: Obj<'_>) -> bool {
+    map.iter().any(|(_, v)| v.as_bool().is_some() || v.as_object().is_some_and(has_flag))
 }
 
 /// Node counts fit in `u32`: a rule would need four billion targets to overflow it, more than a
@@ -140,30 +114,30 @@ fn index(n: usize) -> u32 {
 
 /// The text of node `i` of `rule`'s outline `locals`: its key, flag name or item, and for a
 /// one-item target list, the item. `None` only if the outline does not belong to this rule.
-pub(super) fn texts<'a>(rule: &'a Rule, locals: &[Local], i: usize) -> Option<(&'a str, Option<&'a str>)> {
+pub(super) fn texts<'a>(rule: RuleRef<'a>, locals: &[Local], i: usize) -> Option<(&'a str, Option<&'a str>)> {
     let node = locals.get(i)?;
     match node.kind {
         LocalKind::Flag(_) | LocalKind::Group => {
             let map = acl_map(rule, locals, node.parent)?;
-            map.iter().nth(node.nth as usize).map(|(k, _)| (k.as_str(), None))
+            map.iter().nth(node.nth as usize).map(|(k, _)| (k, None))
         }
         LocalKind::Targets { count } => {
-            let (key, value) = rule.other.iter().nth(node.nth as usize)?;
-            let item = if count == 1 { value.as_array()?.first()?.as_str() } else { None };
-            Some((key.as_str(), item))
+            let (key, value) = rule.other().nth(node.nth as usize)?;
+            let item = if count == 1 { value.as_array()?.iter().next().and_then(Val::as_str) } else { None };
+            Some((key, item))
         }
         LocalKind::Target => {
             let list = locals.get(node.parent as usize)?;
-            let (_, value) = rule.other.iter().nth(list.nth as usize)?;
-            Some((value.as_array()?.get(node.nth as usize)?.as_str()?, None))
+            let (_, value) = rule.other().nth(list.nth as usize)?;
+            Some((value.as_array()?.iter().nth(node.nth as usize)?.as_str()?, None))
         }
     }
 }
 
 /// The acl object a group node stands for (`NONE`: the rule's top-level acl).
-fn acl_map<'a>(rule: &'a Rule, locals: &[Local], group: u32) -> Option<&'a Map<String, Value>> {
+fn acl_map<'a>(rule: RuleRef<'a>, locals: &[Local], group: u32) -> Option<Obj<'a>> {
     if group == NONE {
-        return Some(&rule.acl);
+        return rule.acl();
     }
     let node = locals.get(group as usize)?;
     let parent = acl_map(rule, locals, node.parent)?;
@@ -174,20 +148,26 @@ fn acl_map<'a>(rule: &'a Rule, locals: &[Local], group: u32) -> Option<&'a Map<S
 mod tests {
     use super::*;
 
-    fn rule(v: serde_json::Value) -> Rule {
-        serde_json::from_value(v).expect("valid rule")
+    use super::super::store::RuleStore;
+    use crate::api::models::Rule;
+
+    fn store(rules: &[serde_json::Value]) -> RuleStore {
+        let rules: Vec<Rule> =
+            rules.iter().map(|v| serde_json::from_value(v.clone()).expect("valid rule")).collect();
+        RuleStore::from_rules(rules)
     }
 
     #[test]
     fn outline_follows_acl_then_targets() {
-        let r = rule(serde_json::json!({
+        let s = store(&[serde_json::json!({
             "module": "entry",
             "acl": {"read": true, "empty": {}, "note": "x", "sub_acl": {"publish": false, "deep": {"x": true}}},
             "content_types": ["a", "b", "c"], "locales": ["$all"], "restrict": true, "none": []
-        }));
+        })]);
+        let r = s.rule(0).expect("rule");
         let mut out = Vec::new();
         let mut seen = Vec::new();
-        walk(&r, &mut out, |a, b| {
+        walk(r, &mut out, |a, b| {
             seen.push(format!("{a}{}", b.map(|b| format!(": {b}")).unwrap_or_default()))
         });
         assert_eq!(
@@ -215,20 +195,23 @@ mod tests {
         assert_eq!((out[5].end, out[8].parent), (9, 5));
         assert_eq!(out[10].kind, LocalKind::Targets { count: 0 });
         for (i, want) in seen.iter().enumerate() {
-            let (a, b) = texts(&r, &out, i).expect("text of every node");
+            let (a, b) = texts(r, &out, i).expect("text of every node");
             assert_eq!(&format!("{a}{}", b.map(|b| format!(": {b}")).unwrap_or_default()), want);
         }
     }
 
     #[test]
     fn outlines_of_several_rules_share_the_arena() {
-        let a = rule(serde_json::json!({"acl": {"read": true}}));
-        let b = rule(serde_json::json!({"acl": {"x": {"y": false}}}));
+        let s = store(&[
+            serde_json::json!({"acl": {"read": true}}),
+            serde_json::json!({"acl": {"x": {"y": false}}}),
+        ]);
+        let (a, b) = (s.rule(0).expect("rule"), s.rule(1).expect("rule"));
         let mut out = Vec::new();
-        walk(&a, &mut out, |_, _| {});
-        walk(&b, &mut out, |_, _| {});
+        walk(a, &mut out, |_, _| {});
+        walk(b, &mut out, |_, _| {});
         // b's nodes are numbered from b's own start.
         assert_eq!((out[1].parent, out[1].end, out[2].parent, out[2].end), (NONE, 2, 0, 2));
-        assert_eq!(texts(&b, &out[1..], 1), Some(("y", None)));
+        assert_eq!(texts(b, &out[1..], 1), Some(("y", None)));
     }
 }

@@ -7,6 +7,7 @@
 //! the roles that cannot match with one vectorised `contains` each.
 
 use super::outline;
+use super::store::RuleStore;
 use crate::api::models::Role;
 
 /// Lower-cased search text of a profile.
@@ -56,18 +57,22 @@ pub(super) fn lower(s: &str) -> String {
 }
 
 impl SearchIndex {
-    pub fn build(roles: &[Role]) -> Self {
+    /// The index of `roles`, whose rules are in `rules` (role `r`'s from `rule_start[r]` to
+    /// `rule_start[r + 1]`).
+    pub fn build(roles: &[Role], rules: &RuleStore, rule_start: &[u32]) -> Self {
         let mut ix = SearchIndex::default();
         let text = &mut ix.text;
         let mut scratch = Vec::new();
-        for role in roles {
+        for (r, role) in roles.iter().enumerate() {
             let start = text.len();
             for field in [&role.name, &role.api_key, &role.description] {
                 push_lower(text, field.as_deref().unwrap_or(""));
                 text.push('\n');
             }
             ix.role_own.push((start, text.len()));
-            for rule in &role.rules {
+            let first = rule_start.get(r).copied().unwrap_or(0) as usize;
+            let last = rule_start.get(r + 1).copied().unwrap_or(0) as usize;
+            for rule in (first..last).filter_map(|g| rules.rule(g)) {
                 let start = text.len();
                 push_lower(text, rule.module_name());
                 text.push('\n');
@@ -155,7 +160,7 @@ mod tests {
 
     #[test]
     fn hits_name_their_node() {
-        let roles: Vec<Role> = serde_json::from_value(serde_json::json!([
+        let mut roles: Vec<Role> = serde_json::from_value(serde_json::json!([
             {"name": "Dev", "api_key": "K1", "rules": [
                 {"module": "asset", "acl": {"read": true, "publish": false}, "assets": ["$all"]},
                 {"module": "entry", "acl": {"sub_acl": {"publish": true}}}
@@ -163,8 +168,9 @@ mod tests {
             {"name": "Ops", "description": "Publishes", "rules": []}
         ]))
         .expect("valid roles");
-        let ix = SearchIndex::build(&roles);
         let starts = [0, 2, 2];
+        let store = RuleStore::from_rules(roles.iter_mut().flat_map(|r| std::mem::take(&mut r.rules)));
+        let ix = SearchIndex::build(&roles, &store, &starts);
         assert_eq!(ix.nodes(0), 3);
         assert_eq!(ix.nodes(1), 2);
         let hits = ix.scan("publish", &starts);

@@ -325,7 +325,7 @@ fn breadcrumb_of_the_selection() {
     select_text(&mut t, "✗ publish");
     assert_eq!(t.selected_path_text(), "Editor › entry › sub_acl › ✗ publish");
     assert_eq!(t.selected_role().and_then(|r| r.name.as_deref()), Some("Editor"));
-    assert_eq!(t.selected_rule().and_then(|r| r.module.as_deref()), Some("entry"));
+    assert_eq!(t.selected_rule().and_then(|r| r.module).as_deref(), Some("entry"));
     t.select(0);
     assert!(t.selected_rule().is_none());
 }
