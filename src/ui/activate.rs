@@ -5,26 +5,28 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::reset::{
-    LABEL, Row, button, field_errors, mailbox_note, para, password_rows, render_card, status,
+    Density, Row, field_errors, mailbox_note, para, password_rows, render_card, send_button, status,
 };
 use super::widgets::field::FieldView;
 use crate::app::activate::{ActivateState, Focus};
 use crate::app::state::App;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, a: &ActivateState) {
-    render_card(frame, area, "Activate your account", &app.theme, |roomy, width| rows(app, a, roomy, width));
+    render_card(frame, area, "Activate your account", &app.theme, |density, width| {
+        rows(app, a, density, width)
+    });
 }
 
-fn rows<'a>(app: &App, a: &'a ActivateState, roomy: bool, width: u16) -> Vec<Row<'a>> {
+fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Vec<Row<'a>> {
     let t = &app.theme;
+    let roomy = density == Density::Roomy;
     let mut rows = Vec::new();
     let token = crate::api::token_from_link(a.token.value()).unwrap_or_default();
     match a.email_for(&token) {
-        Some(email) => rows.push(para(&format!("Invited as {email}"), width, 0, t.dim())),
+        Some(email) => rows.push(para(&format!("Invited as {email}"), width, t.dim())),
         None if roomy => rows.push(para(
             "Paste the token or the link from your invitation, then choose your name and password.",
             width,
-            0,
             t.label(),
         )),
         None => {}
@@ -39,23 +41,25 @@ fn rows<'a>(app: &App, a: &'a ActivateState, roomy: bool, width: u16) -> Vec<Row
         view: view(&a.token, Focus::Token, "the token or the link"),
         hint: None,
     });
-    if let Some(note) = &a.token_note {
-        rows.push(para(note, width, LABEL, t.dim()));
+    if density != Density::Tight
+        && let Some(note) = &a.token_note
+    {
+        rows.push(Row::Under { text: note.clone(), style: t.dim() });
     }
-    field_errors(&mut rows, a.errors.get(&Focus::Token), width, t);
+    field_errors(&mut rows, a.errors.get(&Focus::Token), t);
     for (focus, label, field) in
         [(Focus::FirstName, "First name", &a.first_name), (Focus::LastName, "Last name", &a.last_name)]
     {
         rows.push(Row::Field { label, view: view(field, focus, ""), hint: None });
-        field_errors(&mut rows, a.errors.get(&focus), width, t);
+        field_errors(&mut rows, a.errors.get(&focus), t);
     }
     let focus = (a.focus == Focus::Password, a.focus == Focus::Confirm);
     let errors = (a.errors.get(&Focus::Password), a.errors.get(&Focus::Confirm));
-    password_rows(&mut rows, app, &a.new, focus, ("Password", "Confirm"), errors, (roomy, width));
+    password_rows(&mut rows, app, &a.new, focus, errors, (density, width));
     if roomy {
         rows.push(Row::Space);
     }
-    rows.push(button(app, "Activate", t));
+    rows.push(send_button(app, "Activate"));
     if a.token.is_empty() {
         mailbox_note(&mut rows, app, "the invitation", width);
     }

@@ -135,10 +135,10 @@ fn submit(app: &mut App) -> Vec<Effect> {
     if a.new.password.is_empty() {
         a.errors.insert(Focus::Password, vec!["Choose a password.".into()]);
     } else if enforce && !a.new.rules_met() {
-        a.errors.insert(Focus::Password, vec!["The password misses a rule marked ✗ below.".into()]);
+        a.errors.insert(Focus::Password, vec!["Misses a rule marked ✗ below.".into()]);
     }
     if !a.new.password.is_empty() && !a.new.matches() {
-        a.errors.insert(Focus::Confirm, vec!["The confirmation does not match the password.".into()]);
+        a.errors.insert(Focus::Confirm, vec!["Does not match the password.".into()]);
     }
     if let Some(first) = a.errors.keys().next() {
         a.focus = *first;
@@ -182,6 +182,9 @@ pub(super) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
     let Screen::Activate(a) = take_screen(app) else { return Vec::new() };
     let token = token_from_link(a.token.value()).unwrap_or_default();
     let email = a.email_for(&token).map(str::to_string);
+    if let Some(email) = &email {
+        super::reset::demo_login_changed(app, email, "activated in this run: use your password");
+    }
     let mut back = *a.back;
     let text = match (&mut back, &email) {
         (Screen::Login(l), Some(email)) => {

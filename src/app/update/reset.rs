@@ -183,12 +183,10 @@ fn submit(app: &mut App) -> Vec<Effect> {
             if r.new.password.is_empty() {
                 r.errors.insert(Focus::Password, vec!["Choose a new password.".into()]);
             } else if enforce && !r.new.rules_met() {
-                r.errors
-                    .insert(Focus::Password, vec!["The new password misses a rule marked ✗ below.".into()]);
+                r.errors.insert(Focus::Password, vec!["Misses a rule marked ✗ below.".into()]);
             }
             if !r.new.password.is_empty() && !r.new.matches() {
-                r.errors
-                    .insert(Focus::Confirm, vec!["The confirmation does not match the new password.".into()]);
+                r.errors.insert(Focus::Confirm, vec!["Does not match the new password.".into()]);
             }
             if let Some(first) = r.errors.keys().next() {
                 r.focus = *first;
@@ -247,6 +245,9 @@ fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
     };
     let Screen::Reset(r) = take_screen(app) else { return Vec::new() };
     let email = Some(r.email.value().trim().to_string()).filter(|e| !e.is_empty());
+    if let Some(email) = &email {
+        demo_login_changed(app, email, "password changed in this run: use yours");
+    }
     let mut back = *r.back;
     let notice = if notice.trim().is_empty() { "Your password has been reset.".to_string() } else { notice };
     let text = match &mut back {
@@ -272,6 +273,19 @@ fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
     let mut effects = show(app, back);
     effects.push(app.toast(ToastLevel::Success, text));
     effects
+}
+
+/// The demo panel lists the seeded passwords; once one is changed against the demo server, its
+/// entry says so (and the fill key skips it) instead of offering a password that no longer works.
+pub(super) fn demo_login_changed(app: &mut App, email: &str, note: &str) {
+    if !rules_enforced(app) {
+        return;
+    }
+    let Some(demo) = &mut app.demo else { return };
+    for entry in demo.logins.iter_mut().filter(|e| e.email.eq_ignore_ascii_case(email)) {
+        entry.password.clear();
+        entry.note = note.to_string();
+    }
 }
 
 /// Puts a refusal where it belongs: the server's field messages on their fields, anything else
