@@ -1,0 +1,247 @@
+//! The demo mailbox through `update`: offered only in demo mode, read from the demo server,
+//! newest first, and Enter putting each kind of message where it belongs; snapshots of the
+//! list with each kind, empty, loading and failed, at 80×24 and 40×15.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use cs_account::api::{ApiError, TransportKind};
+use cs_account::app::msg::{ApiResult, Msg, RequestId};
+use cs_account::app::reset::Step;
+use cs_account::app::state::{RequestKind, Screen, ToastLevel};
+use cs_account::app::{App, Effect};
+use cs_account::demo::{OutboxKind, OutboxMessage};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
+
+fn snap(name: &str, build: impl Fn(&mut App)) {
+    for (w, h) in SIZES {
+        let mut a = demo_app(w, h);
+        build(&mut a);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&a, w, h).backend());
+    }
+}
+
+fn demo_app(w: u16, h: u16) -> App {
+    let mut a = app(w, h);
+    a.demo = Some(demo_panel());
+    a.demo_endpoint = Some(a.endpoint.clone());
+    a
+}
+
+/// The outbox as the demo server lists it: oldest first.
+fn outbox() -> Vec<OutboxMessage> {
+    vec![
+        OutboxMessage {
+            id: "msg-0001".into(),
+            kind: OutboxKind::Activation,
+            to: "new.user@example.com".into(),
+            subject: "Activate your Contentstack account".into(),
+            body: "Welcome to Contentstack!\n\nOpen this link to activate your account:\nhttps://app.contentstack.com/#!/activate?token=bltact1\n\nActivation token: bltact1".into(),
+            token: Some("bltact1".into()),
+            link: Some("https://app.contentstack.com/#!/activate?token=bltact1".into()),
+            code: None,
+            created_at: "2026-01-05T09:00:00.000Z".into(),
+            expires_at: None,
+        },
+        OutboxMessage {
+            id: "msg-0002".into(),
+            kind: OutboxKind::Sms,
+            to: "+91 9898989898".into(),
+            subject: "Contentstack security code".into(),
+            body: "482913 is your Contentstack security code. It expires in 10 minutes.".into(),
+            token: None,
+            link: None,
+            code: Some("482913".into()),
+            created_at: "2026-01-05T09:02:00.000Z".into(),
+            expires_at: Some("2026-01-05T09:12:00.000Z".into()),
+        },
+        OutboxMessage {
+            id: "msg-0003".into(),
+            kind: OutboxKind::ResetPassword,
+            to: "john.doe@example.com".into(),
+            subject: "Reset your Contentstack password".into(),
+            body: "Someone asked to reset the password of this Contentstack account. If it was you, open this link within 60 minutes:\nhttps://app.contentstack.com/#!/reset-password?token=bltreset1\n\nReset token: bltreset1".into(),
+            token: Some("bltreset1".into()),
+            link: Some("https://app.contentstack.com/#!/reset-password?token=bltreset1".into()),
+            code: None,
+            created_at: "2026-01-05T09:05:00.000Z".into(),
+            expires_at: Some("2026-01-05T10:05:00.000Z".into()),
+        },
+    ]
+}
+
+fn fetch_id(effects: &[Effect]) -> RequestId {
+    request_id(effects, |e| match e {
+        Effect::FetchOutbox { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+/// Opens the mailbox from where the app is (ctrl-o) and answers with `messages`.
+fn open_with(a: &mut App, messages: Vec<OutboxMessage>) {
+    let id = fetch_id(&send(a, [ctrl('o')]));
+    send(a, [answer(id, ApiResult::Outbox(Ok(messages)))]);
+}
+
+#[test]
+fn snapshots_of_the_mailbox() {
+    snap("mailbox_reset_selected", |a| open_with(a, outbox()));
+    snap("mailbox_sms_selected", |a| {
+        open_with(a, outbox());
+        send(a, [key(KeyCode::Down)]);
+    });
+    snap("mailbox_activation_selected", |a| {
+        open_with(a, outbox());
+        send(a, [key(KeyCode::End)]);
+    });
+    snap("mailbox_empty", |a| open_with(a, Vec::new()));
+    snap("mailbox_loading", |a| {
+        send(a, [ctrl('o')]);
+    });
+    snap("mailbox_failed", |a| {
+        let id = fetch_id(&send(a, [ctrl('o')]));
+        let e = ApiError::Transport { kind: TransportKind::Connect, detail: "refused".into() };
+        send(a, [answer(id, ApiResult::Outbox(Err(e)))]);
+    });
+}
+
+#[test]
+fn the_mailbox_is_offered_only_in_demo_mode() {
+    let mut a = app(80, 24);
+    assert!(send(&mut a, [ctrl('o')]).is_empty());
+    assert!(a.login().is_some());
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(!text.contains("Mailbox"), "not shown outside demo mode:\n{text}");
+    let mut a = demo_app(80, 24);
+    let effects = send(&mut a, [ctrl('o')]);
+    let endpoints: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::FetchOutbox { endpoint, .. } => Some(endpoint.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(endpoints, vec![a.demo_endpoint.clone().expect("demo")], "read from the demo server");
+}
+
+#[test]
+fn m_types_into_a_field_and_opens_the_mailbox_elsewhere() {
+    let mut a = demo_app(80, 24);
+    send(&mut a, [ch('m')]);
+    assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("m"));
+    send(&mut a, [key(KeyCode::BackTab)]);
+    assert!(!send(&mut a, [ch('m')]).is_empty(), "on the region line, m opens the mailbox");
+    assert!(matches!(a.screen, Screen::Mailbox(_)));
+}
+
+#[test]
+fn newest_first_and_reload_keeps_the_selection() {
+    let mut a = demo_app(80, 24);
+    open_with(&mut a, outbox());
+    let ids = |a: &App| match &a.screen {
+        Screen::Mailbox(m) => (m.messages.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), m.selected),
+        _ => panic!("not the mailbox"),
+    };
+    assert_eq!(ids(&a).0, vec!["msg-0003", "msg-0002", "msg-0001"]);
+    send(&mut a, [ch('j')]);
+    let effects = send(&mut a, [ch('r')]);
+    let id = fetch_id(&effects);
+    let mut more = outbox();
+    more.push(OutboxMessage { id: "msg-0004".into(), ..outbox()[1].clone() });
+    send(&mut a, [answer(id, ApiResult::Outbox(Ok(more)))]);
+    let (order, selected) = ids(&a);
+    assert_eq!(order[selected], "msg-0002", "still on the message it was on");
+}
+
+#[test]
+fn enter_on_a_reset_email_opens_step_2_with_the_token() {
+    let mut a = demo_app(80, 24);
+    open_with(&mut a, outbox());
+    send(&mut a, [key(KeyCode::Enter)]);
+    let Screen::Reset(r) = &a.screen else { panic!("expected the wizard") };
+    assert_eq!(
+        (r.step, r.token.value(), r.email.value()),
+        (Step::Token, "bltreset1", "john.doe@example.com")
+    );
+    send(&mut a, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert!(a.login().is_some(), "Esc twice: step 1, then where the mailbox was opened");
+}
+
+#[test]
+fn the_mailbox_opened_from_the_wizard_fills_that_wizard() {
+    let mut a = demo_app(80, 24);
+    send(&mut a, [ctrl('p'), ctrl('n'), key(KeyCode::Tab)]);
+    type_text(&mut a, "New-pass-5678");
+    open_with(&mut a, outbox());
+    send(&mut a, [key(KeyCode::Enter)]);
+    let Screen::Reset(r) = &a.screen else { panic!("expected the wizard") };
+    assert_eq!(r.token.value(), "bltreset1");
+    assert_eq!(r.new.password.value(), "New-pass-5678", "what was typed before is still there");
+    send(&mut a, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert!(a.login().is_some(), "the mailbox left no extra screen behind");
+}
+
+#[test]
+fn enter_on_an_invitation_opens_the_activation_form_with_the_address() {
+    let mut a = demo_app(80, 24);
+    open_with(&mut a, outbox());
+    send(&mut a, [key(KeyCode::End), key(KeyCode::Enter)]);
+    let Screen::Activate(f) = &a.screen else { panic!("expected the activation form") };
+    assert_eq!(f.token.value(), "bltact1");
+    assert_eq!(f.email_for("bltact1"), Some("new.user@example.com"));
+}
+
+#[test]
+fn an_sms_code_fills_the_two_factor_step_and_nothing_else() {
+    let mut a = demo_app(80, 24);
+    open_with(&mut a, outbox());
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Enter)]);
+    assert!(matches!(a.screen, Screen::Mailbox(_)), "no two-factor step to fill: stays");
+    assert!(a.toasts.iter().any(|t| t.level == ToastLevel::Info && t.text.contains("two-factor")));
+    send(&mut a, [key(KeyCode::Esc)]);
+    let id = submit_login(&mut a, "tfa.user@example.com", "Demo-pass-1234");
+    let tfa = ApiError::TfaRequired {
+        message: "Enter the code".into(),
+        tfa_type: Some("totp_authenticator".into()),
+    };
+    send(&mut a, [answer(id, login_err(tfa))]);
+    open_with(&mut a, outbox());
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Enter)]);
+    let code = a.login().and_then(|l| l.tfa.as_ref()).map(|t| t.code.value().to_string());
+    assert_eq!(code.as_deref(), Some("482913"));
+}
+
+#[test]
+fn from_the_profile_and_back() {
+    let mut a = demo_app(80, 24);
+    log_in(&mut a, &full_user());
+    send(&mut a, [ch('2')]);
+    let id = fetch_id(&send(&mut a, [ch('m')]));
+    let effects = send(&mut a, [key(KeyCode::Esc)]);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)), "the read stops");
+    let p = a.profile().expect("back on the profile");
+    assert_eq!(p.tab, cs_account::app::profile::Tab::Permissions, "as it was left");
+    assert!(!a.has_pending(|k| matches!(k, RequestKind::Outbox)));
+}
+
+#[test]
+fn a_failed_read_says_why_and_r_tries_again() {
+    let mut a = demo_app(80, 24);
+    let id = fetch_id(&send(&mut a, [ctrl('o')]));
+    let e = ApiError::Transport { kind: TransportKind::Connect, detail: "refused".into() };
+    send(&mut a, [answer(id, ApiResult::Outbox(Err(e)))]);
+    assert!(screen_text(&draw(&a, 80, 24)).contains("could not be read"));
+    let id = fetch_id(&send(&mut a, [ch('r')]));
+    send(&mut a, [answer(id, ApiResult::Outbox(Ok(outbox())))]);
+    assert!(screen_text(&draw(&a, 80, 24)).contains("bltreset1"));
+}
+
+#[test]
+fn paste_does_nothing_here() {
+    let mut a = demo_app(80, 24);
+    open_with(&mut a, outbox());
+    assert!(send(&mut a, [Msg::Paste("r".into())]).is_empty());
+    assert!(matches!(a.screen, Screen::Mailbox(_)));
+}
