@@ -1,0 +1,277 @@
+//! The reset wizard, activation and the mailbox in the real loop against the demo server,
+//! driven by injected input: a used token, an expired token, passwords that do not match, a
+//! rule the server enforces, activation from the mailbox, and the new passwords logging in.
+
+mod common;
+
+use std::time::Duration;
+
+use common::harness::{Harness, Setup};
+use crossterm::event::KeyCode;
+use cs_account::api::Endpoint;
+use cs_account::demo::{DemoOptions, DemoServer, OutboxKind};
+use cs_account::store::{SessionStore, StoredSession};
+
+const JOHN: &str = "john.doe@example.com";
+const NEW_PASSWORD: &str = "Fresh-pass-2468";
+
+async fn server() -> DemoServer {
+    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
+}
+
+/// The app in demo mode (mailbox offered, rules enforced) at 100×30.
+fn demo_app(server: &DemoServer) -> Harness {
+    let mut setup = Setup::new(&server.base_url());
+    setup.demo = true;
+    setup.size = (100, 30);
+    Harness::start(setup)
+}
+
+/// The newest reset token the server sent to `email`.
+fn reset_token(server: &DemoServer, email: &str) -> String {
+    server
+        .outbox()
+        .into_iter()
+        .rev()
+        .find(|m| m.kind == OutboxKind::ResetPassword && m.to == email)
+        .and_then(|m| m.token)
+        .expect("a reset email")
+}
+
+/// On the log-in form: ctrl-p with john's address typed, then step 1 sent.
+async fn ask_for_a_token(h: &Harness) {
+    h.wait_for("Log in to Contentstack").await;
+    h.type_text(JOHN);
+    h.ctrl('p');
+    h.wait_for("step 1 of 2").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("min left").await;
+}
+
+/// On step 2 with the token in: both passwords typed, then sent.
+fn type_passwords(h: &Harness, password: &str, confirm: &str) {
+    h.key(KeyCode::Tab);
+    h.type_text(password);
+    h.key(KeyCode::Tab);
+    h.type_text(confirm);
+    h.key(KeyCode::Enter);
+}
+
+/// From the wizard's step 1: the mailbox, and Enter on its newest message (the reset email).
+async fn token_from_the_mailbox(h: &Harness) {
+    h.ctrl('o');
+    h.wait_for("Reset your Contentstack password").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("Filled in from the mailbox").await;
+}
+
+/// On the log-in form after a reset (email filled, password focused): logs in.
+async fn log_in_with(h: &Harness, password: &str) {
+    h.type_text(password);
+    h.key(KeyCode::Enter);
+    h.wait_for("1 Roles").await;
+}
+
+#[tokio::test]
+async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_password_works() {
+    let server = server().await;
+    let h = demo_app(&server);
+    ask_for_a_token(&h).await;
+    token_from_the_mailbox(&h).await;
+    // Focus is on the new password, the token being filled in.
+    h.type_text(NEW_PASSWORD);
+    h.key(KeyCode::Tab);
+    h.type_text(NEW_PASSWORD);
+    h.key(KeyCode::Enter);
+    h.wait_for("Log in with the new password").await;
+    let used = reset_token(&server, JOHN);
+    // The same token again, pasted on step 2.
+    h.ctrl('p');
+    h.ctrl('n');
+    h.paste(&used);
+    type_passwords(&h, "Other-pass-1357", "Other-pass-1357");
+    h.wait_for("The token is invalid or has already been").await;
+    h.wait_for("Esc goes back to step 1").await;
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    h.wait_for("Log in to Contentstack").await;
+    log_in_with(&h, NEW_PASSWORD).await;
+    let app = h.quit().await;
+    assert_eq!(app.session.map(|s| s.email).as_deref(), Some(JOHN));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
+    let server = server().await;
+    let h = demo_app(&server);
+    ask_for_a_token(&h).await;
+    server.advance_clock(Duration::from_secs(61 * 60));
+    token_from_the_mailbox(&h).await;
+    h.type_text(NEW_PASSWORD);
+    h.key(KeyCode::Tab);
+    h.type_text(NEW_PASSWORD);
+    h.key(KeyCode::Enter);
+    h.wait_for("The token has expired. Request a new one.").await;
+    // Back to step 1, which sends a new email; its token goes in; the passwords stayed.
+    h.key(KeyCode::Esc);
+    h.wait_for("step 1 of 2").await;
+    let old = reset_token(&server, JOHN);
+    h.ctrl('r');
+    assert!(
+        common::wait_until(Duration::from_secs(10), || reset_token(&server, JOHN) != old).await,
+        "a second email"
+    );
+    token_from_the_mailbox(&h).await;
+    h.key(KeyCode::Enter);
+    h.wait_for("Log in with the new password").await;
+    log_in_with(&h, NEW_PASSWORD).await;
+    h.quit().await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn passwords_that_do_not_match_never_reach_the_server() {
+    let server = server().await;
+    let h = demo_app(&server);
+    ask_for_a_token(&h).await;
+    token_from_the_mailbox(&h).await;
+    h.type_text(NEW_PASSWORD);
+    h.key(KeyCode::Tab);
+    h.type_text("Fresh-pass-2469");
+    h.key(KeyCode::Enter);
+    h.wait_for("Does not match the new password.").await;
+    h.wait_for("✗ Both passwords match").await;
+    // The token is still good: nothing was sent. Fixing the confirmation finishes the reset.
+    h.key(KeyCode::Backspace);
+    h.ch('8');
+    h.wait_for("✓ Both passwords match").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("Log in with the new password").await;
+    log_in_with(&h, NEW_PASSWORD).await;
+    h.quit().await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_rule_the_server_enforces_stands_on_the_password_field() {
+    // Not in demo mode: the rules are guidance, so the weak password goes to the server,
+    // whose refusal is what the user sees.
+    let server = server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    ask_for_a_token(&h).await;
+    h.key(KeyCode::Enter);
+    h.wait_for("step 2 of 2").await;
+    h.paste(&format!("https://app.contentstack.com/#!/reset-password?token={}", reset_token(&server, JOHN)));
+    h.wait_for("Taken from the pasted link").await;
+    type_passwords(&h, "weakpass", "weakpass");
+    h.wait_for("The password must contain an upper-case").await;
+    h.wait_for("The password must contain a digit.").await;
+    let app = h.quit().await;
+    assert!(matches!(app.screen, cs_account::app::state::Screen::Reset(_)), "still in the wizard");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn new_user_activates_from_the_mailbox_and_logs_in() {
+    let server = server().await;
+    let h = demo_app(&server);
+    h.wait_for("Log in to Contentstack").await;
+    h.ctrl('o');
+    h.wait_for("Activate your Contentstack account").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("Invited as new.user@example.com").await;
+    for value in ["Nova", "User", NEW_PASSWORD, NEW_PASSWORD] {
+        h.type_text(value);
+        h.key(KeyCode::Tab);
+    }
+    h.key(KeyCode::Enter);
+    h.wait_for("Your account has been activated.").await;
+    h.wait_for("Email     new.user@example.com").await;
+    h.type_text(NEW_PASSWORD);
+    h.key(KeyCode::Enter);
+    // The status bar names the user once logged in.
+    h.wait_for("new.user@example.com │").await;
+    let app = h.quit().await;
+    assert_eq!(app.session.map(|s| s.user.display_name()).as_deref(), Some("Nova User"));
+    let user = server.user_snapshot("new.user@example.com").expect("the user");
+    assert_eq!(user["active"], true);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_wizard_draws_nothing_while_idle() {
+    let server = server().await;
+    let h = demo_app(&server);
+    ask_for_a_token(&h).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = h.draws();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(h.draws(), before, "the countdown ticks once a minute, not more");
+    h.quit().await;
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn logging_in_without_remember_me_forgets_the_stored_session() {
+    let server = server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    // A session remembered earlier, for another endpoint (so it is not opened at start).
+    let elsewhere = Endpoint::custom("http://127.0.0.1:9").expect("loopback");
+    store
+        .save(&StoredSession {
+            email: JOHN.into(),
+            endpoint: elsewhere,
+            authtoken: "bltold".to_string().into(),
+        })
+        .expect("saved");
+    let mut setup = Setup::new(&server.base_url());
+    setup.store = Some(store.clone());
+    let h = Harness::start(setup);
+    h.wait_for("[x] Remember me").await;
+    // The email is filled from the stored session; the focus is on the password.
+    h.type_text("Demo-pass-1234");
+    h.key(KeyCode::Tab);
+    h.ch(' ');
+    h.wait_for("[ ] Remember me").await;
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    h.wait_for("1 Roles").await;
+    h.quit().await;
+    assert!(store.load().expect("readable").is_none(), "the old session is gone");
+    server.shutdown().await;
+}
+
+/// Whether `effects` ask for the stored session to be deleted.
+fn deletes_session(effects: &[cs_account::app::Effect]) -> bool {
+    effects.iter().any(|e| matches!(e, cs_account::app::Effect::DeleteSession))
+}
+
+#[test]
+fn a_password_log_in_deletes_the_stored_session_only_without_remember_me() {
+    use common::*;
+    for (untick, deleted) in [(false, false), (true, true)] {
+        let mut a = app(80, 24);
+        if untick && let Some(l) = a.login_mut() {
+            l.remember = false;
+        }
+        let id = submit_login(&mut a, JOHN, "Demo-pass-1234");
+        let effects = send(&mut a, [answer(id, login_ok(&full_user()))]);
+        assert_eq!(deletes_session(&effects), deleted, "remember unticked: {untick}");
+    }
+}
+
+#[test]
+fn a_token_log_in_without_remember_me_deletes_the_stored_session() {
+    use common::*;
+    use cs_account::app::msg::ApiResult;
+    let mut a = app(80, 24);
+    send(&mut a, [ctrl('t'), cs_account::app::Msg::Paste(TOKEN.into()), key(KeyCode::Tab), ch(' ')]);
+    assert!(a.login().is_some_and(|l| !l.remember));
+    let effects = send(&mut a, [key(KeyCode::Tab), key(KeyCode::Enter)]);
+    let id = get_user_id(&effects);
+    let effects = send(&mut a, [answer(id, ApiResult::User(Ok(full_user())))]);
+    assert!(a.profile().is_some());
+    assert!(deletes_session(&effects), "{effects:?}");
+}
