@@ -416,3 +416,17 @@ fn the_demo_panel_stops_offering_a_password_that_was_changed() {
     let john = a.demo.as_ref().and_then(|d| d.logins.iter().find(|e| e.email == EMAIL)).expect("john");
     assert!(john.password.is_empty() && john.note.contains("changed"), "{john:?}");
 }
+
+#[test]
+fn a_refused_token_makes_step_1_send_a_new_email() {
+    let mut a = app(80, 24);
+    filled(&mut a, "New-pass-5678", "New-pass-5678");
+    let id = reset_id(&send(&mut a, [key(KeyCode::Enter)]));
+    send(&mut a, [answer(id, validation(&[("reset_password_token", "has expired. Request a new one.")]))]);
+    assert!(wizard(&a).sent.is_none(), "the countdown was for the refused token");
+    assert!(!screen_text(&draw(&a, 80, 24)).contains("more min"));
+    send(&mut a, [key(KeyCode::Esc)]);
+    // Exactly one new forgot-password request (`forgot_id` checks there is one).
+    forgot_id(&send(&mut a, [key(KeyCode::Enter)]));
+    assert_eq!(wizard(&a).new.password.value(), "New-pass-5678", "the new password is still typed");
+}

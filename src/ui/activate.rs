@@ -61,7 +61,7 @@ fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Ve
     }
     rows.push(send_button(app, "Activate"));
     if a.token.is_empty() {
-        mailbox_note(&mut rows, app, "the invitation", width);
+        mailbox_note(&mut rows, app, "invitations", width);
     }
     status(&mut rows, app, a.error.as_ref(), width);
     rows

@@ -234,13 +234,13 @@ pub(super) fn status(rows: &mut Vec<Row>, app: &App, error: Option<&FormError>, 
     }
 }
 
-/// "Demo: ... (ctrl-o)." when the mailbox can help.
+/// "Demo: reset emails land in the mailbox (ctrl-o)." when the mailbox can help.
 pub(super) fn mailbox_note(rows: &mut Vec<Row>, app: &App, what: &str, width: u16) {
     if app.demo_endpoint.is_none() {
         return;
     }
     if let Some(k) = key(app, Action::OpenMailbox) {
-        rows.push(para(&format!("Demo: {what} is in the mailbox ({k})."), width, app.theme.dim()));
+        rows.push(para(&format!("Demo: {what} land in the mailbox ({k})."), width, app.theme.dim()));
     }
 }
 
@@ -297,7 +297,7 @@ fn step_email<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
         {
             rows.push(para(&format!("No email? {k} sends it again."), width, t.dim()));
         }
-        mailbox_note(&mut rows, app, "the email", width);
+        mailbox_note(&mut rows, app, "reset emails", width);
     } else if let Some(k) = key(app, Action::NextStep) {
         if roomy {
             rows.push(Row::Space);
@@ -360,7 +360,7 @@ fn step_token<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
         rows.push(para(&format!("{k} goes back to step 1 to ask for a new token."), width, t.warn()));
     }
     if r.token.is_empty() {
-        mailbox_note(&mut rows, app, "the reset email", width);
+        mailbox_note(&mut rows, app, "reset emails", width);
     }
     status(&mut rows, app, r.error.as_ref(), width);
     rows

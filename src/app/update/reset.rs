@@ -314,6 +314,12 @@ fn on_error(r: &mut ResetState, e: ApiError, retry: &str) {
             rest.extend(sentences);
         }
     }
+    if r.errors.contains_key(&Focus::Token) {
+        // The server has the last word on the token: its countdown no longer means anything,
+        // and step 1 now sends a new email rather than moving on.
+        r.sent = None;
+        r.minutes_left = 0;
+    }
     if let Some(first) = r.focus_order().iter().find(|f| r.errors.contains_key(f)) {
         r.focus = *first;
     }
