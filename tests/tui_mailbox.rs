@@ -245,3 +245,23 @@ fn paste_does_nothing_here() {
     assert!(send(&mut a, [Msg::Paste("r".into())]).is_empty());
     assert!(matches!(a.screen, Screen::Mailbox(_)));
 }
+
+#[test]
+fn the_two_factor_step_points_at_the_mailbox_once_an_sms_is_sent() {
+    let mut a = demo_app(80, 24);
+    let id = submit_login(&mut a, "tfa.user@example.com", "Demo-pass-1234");
+    let tfa = ApiError::TfaRequired {
+        message: "Enter the code".into(),
+        tfa_type: Some("totp_authenticator".into()),
+    };
+    send(&mut a, [answer(id, login_err(tfa))]);
+    let sms = request_id(&send(&mut a, [ctrl('s')]), |e| match e {
+        Effect::RequestSms { id, .. } => Some(*id),
+        _ => None,
+    });
+    let notice = cs_account::api::Notice { notice: "Security code sent to your mobile.".into() };
+    send(&mut a, [answer(sms, ApiResult::Sms(Ok(notice)))]);
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("✓ SMS sent: in the mailbox (ctrl-o)."), "{text}");
+    assert!(text.contains("ctrl-o mailbox"), "in the footer too:\n{text}");
+}

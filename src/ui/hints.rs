@@ -78,6 +78,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
                     one(app, C::Tfa, Submit, "verify", tf),
                     one(app, C::Tfa, RequestSms, "send by SMS", tf),
                     one(app, C::Tfa, Back, "back", tf),
+                    app.demo_endpoint.as_ref().and_then(|_| one(app, C::Tfa, OpenMailbox, "mailbox", tf)),
                     help_hint(app),
                     quit,
                 ],
