@@ -1,7 +1,8 @@
 //! End to end: the real binary in a pseudo-terminal, its output fed through a terminal emulator
 //! (vt100), as a user would see it. In `cs-account demo`: forgot password for john.doe, the
-//! token from the mailbox, a new password, and logging in with it. Config and state
-//! directories are temporary.
+//! token from the mailbox, a new password, and logging in with it; new.user's activation from
+//! the mailbox. Both run with trace logging, and neither the token nor the password may appear
+//! in the log. Config and state directories are temporary.
 #![cfg(unix)]
 
 use std::io::{ErrorKind, Write};
@@ -21,24 +22,38 @@ const CTRL_P: &str = "\u{10}";
 struct Pty {
     session: Session<UnixProcess, PtyStream>,
     screen: vt100::Parser,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    dirs: (tempfile::TempDir, tempfile::TempDir),
 }
 
 impl Pty {
-    fn spawn(args: &[&str]) -> Pty {
+    /// `cs-account demo`, logging at trace level into the temporary state directory.
+    fn demo() -> Pty {
         let config = tempfile::tempdir().expect("config dir");
         let state = tempfile::tempdir().expect("state dir");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_cs-account"));
-        cmd.args(args)
+        cmd.arg("demo")
             .env("CS_ACCOUNT_CONFIG_DIR", config.path())
             .env("CS_ACCOUNT_STATE_DIR", state.path())
+            .env("CS_ACCOUNT_LOG", "trace")
             .env("TERM", "xterm-256color")
             .env_remove("CONTENTSTACK_AUTHTOKEN")
             .env_remove("NO_COLOR");
         let mut session = Session::spawn(cmd).expect("spawn in a pty");
         session.get_process_mut().set_window_size(COLS, ROWS).expect("window size");
         let size = |n| NonZeroU16::new(n).expect("non-zero");
-        Pty { session, screen: vt100::Parser::new(size(ROWS), size(COLS), 0), _dirs: (config, state) }
+        Pty { session, screen: vt100::Parser::new(size(ROWS), size(COLS), 0), dirs: (config, state) }
+    }
+
+    /// The log written so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dirs.1.path().join("cs-account.log")).expect("a log file")
+    }
+
+    /// The token shown on the mailbox's `Token ...` line.
+    fn token_on_screen(&self) -> String {
+        let text = self.contents();
+        let line = text.lines().find_map(|l| l.trim_start_matches(['│', ' ']).strip_prefix("Token "));
+        line.and_then(|l| l.split_whitespace().next()).expect("a token on screen").to_string()
     }
 
     fn pump(&mut self) {
@@ -91,7 +106,7 @@ impl Pty {
 #[test]
 fn demo_forgot_password_mailbox_reset_and_log_in() {
     let new_password = "Pty-reset-9753";
-    let mut pty = Pty::spawn(&["demo"]);
+    let mut pty = Pty::demo();
     pty.wait_for("Log in to Contentstack");
     pty.wait_for("Forgot password?");
     pty.send("john.doe@example.com");
@@ -103,6 +118,7 @@ fn demo_forgot_password_mailbox_reset_and_log_in() {
     pty.send(CTRL_O);
     pty.wait_for("Demo mailbox");
     pty.wait_for("Reset your Contentstack password");
+    let token = pty.token_on_screen();
     pty.send("\r");
     pty.wait_for("Reset password · step 2 of 2");
     pty.wait_for("Filled in from the mailbox");
@@ -122,4 +138,38 @@ fn demo_forgot_password_mailbox_reset_and_log_in() {
     pty.wait_exit();
     let s = pty.screen.screen();
     assert!(!s.alternate_screen() && !s.hide_cursor(), "the terminal is restored");
+    let log = pty.log();
+    assert!(
+        log.contains("reset password") && log.contains("demo: password reset"),
+        "the reset is logged:\n{log}"
+    );
+    assert!(!log.contains(new_password), "the password is not in the log");
+    assert!(!log.contains(&token), "the reset token is not in the log");
+}
+
+#[test]
+fn demo_activation_from_the_mailbox_keeps_token_and_password_out_of_the_log() {
+    let password = "Pty-activate-8642";
+    let mut pty = Pty::demo();
+    pty.wait_for("Log in to Contentstack");
+    pty.send(CTRL_O);
+    pty.wait_for("Activate your Contentstack account");
+    let token = pty.token_on_screen();
+    pty.send("\r");
+    pty.wait_for("Invited as new.user@example.com");
+    for value in ["Nova", "User", password, password] {
+        pty.send(value);
+        pty.send("\t");
+    }
+    pty.send("\r");
+    pty.wait_for("Your account has been activated.");
+    pty.send(password);
+    pty.send("\r");
+    pty.wait_for("new.user@example.com │");
+    pty.send(CTRL_C);
+    pty.wait_exit();
+    let log = pty.log();
+    assert!(log.contains("demo: account activated"), "the activation is logged:\n{log}");
+    assert!(!log.contains(password), "the password is not in the log");
+    assert!(!log.contains(&token), "the activation token (in the URL path) is not in the log");
 }
