@@ -3,24 +3,72 @@
 //!
 //! Contentstack shows rules role by role; the question users have is the other way round ("can
 //! I publish assets, and why?"). This answers it: a right is granted when any role's rule for the
-//! module sets it `true`, and every grant names its role and targets. Built once from the roles
-//! (one pass, role names and target summaries shared through `Arc`), then browsed and filtered
-//! like the tree, with the same [`Cursor`].
+//! module sets it `true`, and every grant names its role and targets. Built once from the tree's
+//! store (one pass over the rules), then browsed and filtered like the tree, with the same
+//! [`Cursor`].
+//!
+//! A 1,000-role × 50-rule profile has over 100,000 grants, so a grant is two indices: the role's
+//! name and the rule's target summary are each kept once, back to back in one string ([`Texts`]),
+//! instead of as a small allocation per role and per rule.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use crate::api::models::Role;
+use crate::app::tree::store::{Obj, RuleRef};
+use crate::app::tree::{Cursor, ProfileTree};
 
-use crate::api::models::{Role, Rule};
-use crate::app::tree::Cursor;
+/// Strings back to back in one buffer, by index; identical ones stored once.
+#[derive(Debug, Default)]
+struct Texts {
+    text: String,
+    ends: Vec<u32>,
+    /// Only while building: the index of each string added so far.
+    seen: HashMap<String, u32>,
+}
 
-/// One role granting a right: its name and the targets of the rule that grants it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Texts {
+    /// Appends `s`; returns its index.
+    fn push(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The index of `s`, appended if it is not there yet.
+    fn add(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.seen.get(s) {
+            return i;
+        }
+        let i = self.push(s);
+        self.seen.insert(s.to_string(), i);
+        i
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).map_or(0, |&e| e as usize) };
+        let end = self.ends.get(i).map_or(0, |&e| e as usize);
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// Drops the lookup table and spare capacity once building is done.
+    fn finish(&mut self) {
+        self.seen = HashMap::new();
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+/// One role granting a right, on the targets of the rule that grants it: indices into the
+/// [`Permissions`]' names and summaries (see [`Permissions::grant`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {
-    pub role: Arc<str>,
-    /// `assets: $all`, `content_types: 3 uids`, several lists joined by `; `, or "" for none.
-    pub targets: Arc<str>,
+    role: u32,
+    targets: u32,
 }
 
 /// One right of a module (`publish`, or `sub_acl.publish` when nested) and who decides it.
@@ -30,8 +78,8 @@ pub struct RightEntry {
     /// Roles whose rule sets it `true`, in profile order; a role once per distinct target
     /// summary (twice when two of its rules grant it on different targets).
     pub granted_by: Vec<Grant>,
-    /// Roles with a rule that sets it `false`, once each.
-    pub denied_by: Vec<Arc<str>>,
+    /// Roles (by index) with a rule that sets it `false`, once each.
+    pub denied_by: Vec<u32>,
     /// Indices of every role named above, ascending: what a filter by role name tests.
     roles: Vec<u32>,
 }
@@ -85,8 +133,12 @@ pub enum PermRow<'a> {
 #[derive(Debug, Default)]
 pub struct Permissions {
     modules: Vec<ModuleRights>,
+    /// Role display names, by role index.
+    names: Texts,
     /// Lower-cased role names by role index, for the filter.
-    role_lower: Vec<String>,
+    names_lower: Texts,
+    /// Target summaries (`assets: $all`), each distinct one once.
+    targets: Texts,
     filter: String,
     query: String,
     matches: usize,
@@ -95,7 +147,7 @@ pub struct Permissions {
 }
 
 /// `assets: $all`, `content_types: 3 uids`; several lists joined by `; `.
-pub fn targets_summary(rule: &Rule) -> String {
+pub(crate) fn targets_summary(rule: RuleRef<'_>) -> String {
     let parts: Vec<String> = rule
         .targets()
         .map(|(key, items)| match items.as_slice() {
@@ -115,59 +167,51 @@ struct ModuleBuilder {
 }
 
 impl ModuleBuilder {
-    /// Records role `r`'s verdict on every flag of `acl` (paths joined with `.`).
-    fn record(
-        &mut self,
-        acl: &Map<String, Value>,
-        path: &mut String,
-        r: u32,
-        name: &Arc<str>,
-        targets: &Arc<str>,
-    ) {
-        for (key, value) in acl {
+    /// Records role `r`'s verdict on every flag of `acl` (paths joined with `.`), granted on the
+    /// targets summarised as `targets`.
+    fn record(&mut self, acl: Obj<'_>, path: &mut String, r: u32, targets: u32) {
+        for (key, value) in acl.iter() {
             let len = path.len();
             if !path.is_empty() {
                 path.push('.');
             }
             path.push_str(key);
-            match value {
-                Value::Bool(allowed) => {
-                    let k = match self.index.get(path.as_str()) {
-                        Some(&k) => k,
-                        None => {
-                            self.index.insert(path.clone(), self.rights.len());
-                            self.rights.push(RightEntry {
-                                right: path.clone(),
-                                granted_by: Vec::new(),
-                                denied_by: Vec::new(),
-                                roles: Vec::new(),
-                            });
-                            self.rights.len() - 1
-                        }
-                    };
-                    let entry = &mut self.rights[k];
-                    let seen = entry.roles.last() == Some(&r);
-                    if *allowed {
-                        // One grant per role and target summary: the tree has the details.
-                        let repeat = seen
-                            && entry
-                                .granted_by
-                                .iter()
-                                .rev()
-                                .take_while(|g| Arc::ptr_eq(&g.role, name))
-                                .any(|g| g.targets == *targets);
-                        if !repeat {
-                            entry.granted_by.push(Grant { role: name.clone(), targets: targets.clone() });
-                        }
-                    } else if !(seen && entry.denied_by.last().is_some_and(|d| Arc::ptr_eq(d, name))) {
-                        entry.denied_by.push(name.clone());
+            if let Some(allowed) = value.as_bool() {
+                let k = match self.index.get(path.as_str()) {
+                    Some(&k) => k,
+                    None => {
+                        self.index.insert(path.clone(), self.rights.len());
+                        self.rights.push(RightEntry {
+                            right: path.clone(),
+                            granted_by: Vec::new(),
+                            denied_by: Vec::new(),
+                            roles: Vec::new(),
+                        });
+                        self.rights.len() - 1
                     }
-                    if !seen {
-                        entry.roles.push(r);
+                };
+                let entry = &mut self.rights[k];
+                let seen = entry.roles.last() == Some(&r);
+                if allowed {
+                    // One grant per role and target summary: the tree has the details.
+                    let repeat = seen
+                        && entry
+                            .granted_by
+                            .iter()
+                            .rev()
+                            .take_while(|g| g.role == r)
+                            .any(|g| g.targets == targets);
+                    if !repeat {
+                        entry.granted_by.push(Grant { role: r, targets });
                     }
+                } else if !(seen && entry.denied_by.last() == Some(&r)) {
+                    entry.denied_by.push(r);
                 }
-                Value::Object(inner) => self.record(inner, path, r, name, targets),
-                _ => {}
+                if !seen {
+                    entry.roles.push(r);
+                }
+            } else if let Some(inner) = value.as_object() {
+                self.record(inner, path, r, targets);
             }
             path.truncate(len);
         }
@@ -175,18 +219,31 @@ impl ModuleBuilder {
 }
 
 impl Permissions {
-    /// Builds the union of `roles`' rights, modules sorted by name, every row visible.
+    /// Builds the union of `roles`' rights (through a tree of them; the profile screen builds
+    /// from its own tree with [`Permissions::from_tree`]).
     pub fn new(roles: &[Role]) -> Self {
+        Permissions::from_tree(&ProfileTree::new(roles.to_vec()))
+    }
+
+    /// Builds the union of the rights of `tree`'s roles, modules sorted by name, every row
+    /// visible.
+    pub fn from_tree(tree: &ProfileTree) -> Self {
+        let store = tree.rule_store();
         let mut builders: HashMap<&str, ModuleBuilder> = HashMap::new();
         let mut path = String::new();
-        for (r, role) in roles.iter().enumerate() {
-            let name: Arc<str> = crate::app::tree::role_display_name(role).into();
-            for rule in &role.rules {
-                let targets: Arc<str> = targets_summary(rule).into();
-                builders
-                    .entry(rule.module_name())
-                    .or_default()
-                    .record(&rule.acl, &mut path, r as u32, &name, &targets);
+        let mut p = Permissions::default();
+        for r in 0..tree.role_count() {
+            // By role index: two roles of the same name stay two roles.
+            let name = crate::app::tree::role_display_name(store.role(r).and_then(|role| role.name()));
+            p.names.push(name);
+            p.names_lower.push(&name.to_lowercase());
+            for rule in tree.rule_range(r).filter_map(|g| store.rule(g)) {
+                let Some(acl) = rule.acl() else {
+                    builders.entry(rule.module_name()).or_default();
+                    continue;
+                };
+                let targets = p.targets.add(&targets_summary(rule));
+                builders.entry(rule.module_name()).or_default().record(acl, &mut path, r as u32, targets);
             }
         }
         let mut modules: Vec<ModuleRights> = builders
@@ -194,11 +251,27 @@ impl Permissions {
             .map(|(module, b)| ModuleRights { module: module.to_string(), rights: b.rights })
             .collect();
         modules.sort_by(|a, b| a.module.cmp(&b.module));
-        let role_lower =
-            roles.iter().map(|r| crate::app::tree::role_display_name(r).to_lowercase()).collect();
-        let mut p = Permissions { modules, role_lower, ..Default::default() };
+        for right in modules.iter_mut().flat_map(|m| m.rights.iter_mut()) {
+            right.granted_by.shrink_to_fit();
+            right.denied_by.shrink_to_fit();
+            right.roles.shrink_to_fit();
+        }
+        p.modules = modules;
+        p.names.finish();
+        p.names_lower.finish();
+        p.targets.finish();
         p.layout();
         p
+    }
+
+    /// The name of the role of `grant`, and the targets it is granted on ("" for none).
+    pub fn grant(&self, grant: &Grant) -> (&str, &str) {
+        (self.names.get(grant.role), self.targets.get(grant.targets))
+    }
+
+    /// The name of role `r` (as in [`RightEntry::denied_by`]).
+    pub fn role_name(&self, r: u32) -> &str {
+        self.names.get(r)
     }
 
     /// Every module, sorted by name.
@@ -301,7 +374,9 @@ impl Permissions {
 
     fn layout(&mut self) {
         let q = self.query.as_str();
-        let role_hit: Vec<bool> = self.role_lower.iter().map(|n| !q.is_empty() && n.contains(q)).collect();
+        let role_hit: Vec<bool> = (0..self.names_lower.len() as u32)
+            .map(|r| !q.is_empty() && self.names_lower.get(r).contains(q))
+            .collect();
         self.rows.clear();
         self.matches = 0;
         for (m, module) in self.modules.iter().enumerate() {

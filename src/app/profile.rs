@@ -156,10 +156,11 @@ pub struct ProfileState {
 impl ProfileState {
     /// The profile of `user`, whose roles have been moved out into `roles`.
     pub fn new(user: &User, roles: Vec<Role>) -> Self {
-        let perms = Permissions::new(&roles);
+        let tree = ProfileTree::new(roles);
+        let perms = Permissions::from_tree(&tree);
         ProfileState {
             tab: Tab::Roles,
-            tree: ProfileTree::new(roles),
+            tree,
             perms,
             filter: TextField::plain(),
             editing_filter: false,
@@ -193,10 +194,10 @@ impl ProfileState {
     /// position: the tree keeps what was expanded and selected, and its filter.
     pub fn load(&mut self, user: &User, roles: Vec<Role>) {
         let selected = self.perms.selected();
-        self.perms = Permissions::new(&roles);
+        self.tree.rebuild(roles);
+        self.perms = Permissions::from_tree(&self.tree);
         self.perms.set_filter(self.filter.value());
         self.perms.select(selected);
-        self.tree.rebuild(roles);
         self.orgs = org_rows(user);
         self.settings = settings_lines(user);
         self.raw = None;

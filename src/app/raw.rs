@@ -3,24 +3,20 @@
 //! A 1,000-role × 50-rule profile is about 650,000 lines (20 MB) of pretty JSON, and the tab shows
 //! one screenful of it. So nothing but the small parts is kept as text: the user's own fields
 //! before the roles (`head`), the token after them (`tail`), and the number of lines each role
-//! takes, counted from the tree's rule store without printing it. A page prints the one or two
+//! takes, counted from the tree's store without printing it. A page prints the one or two
 //! roles it shows, on the fly, in tens of microseconds; building all of this takes a few
 //! milliseconds instead of the 80 that printing everything took, and no memory to speak of.
 //!
 //! The text is exactly what `serde_json::to_string_pretty` gives for the user with its roles put
-//! back (see the tests): roles are printed in the `Role` model's field order, rules as they came.
+//! back (see the tests): the store keeps roles in the `Role` model's field order.
 //! Strings were sanitised on arrival and serde_json escapes control characters, so every line is
 //! safe to show. The authtoken is shown masked.
 
-use std::io::Write;
-
 use secrecy::SecretString;
 use serde::Serialize;
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 
 use super::tree::ProfileTree;
-use super::tree::store::RuleStore;
-use crate::api::{Role, User, mask};
+use crate::api::{User, mask};
 
 /// The top-level document: the user's fields, then `roles` and the masked token.
 #[derive(Serialize)]
@@ -34,80 +30,6 @@ struct Document<'a, R: Serialize> {
 /// What `roles` is printed as in [`Document`] while the head and tail are made: `[]`, whose line
 /// marks where the roles go.
 const ROLES_MARK: &str = "  \"roles\": [],";
-
-/// A role with its rules from the store, serialised as the `Role` model does.
-struct RoleDoc<'a> {
-    role: &'a Role,
-    rules: &'a RuleStore,
-    range: std::ops::Range<usize>,
-}
-
-impl Serialize for RoleDoc<'_> {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let r = self.role;
-        let mut map = ser.serialize_map(None)?;
-        // The order and the skipped empties of `#[derive(Serialize)] struct Role`.
-        if let Some(v) = &r.uid {
-            map.serialize_entry("uid", v)?;
-        }
-        if let Some(v) = &r.name {
-            map.serialize_entry("name", v)?;
-        }
-        if let Some(v) = &r.description {
-            map.serialize_entry("description", v)?;
-        }
-        if !r.users.is_empty() {
-            map.serialize_entry("users", &r.users)?;
-        }
-        if let Some(v) = &r.api_key {
-            map.serialize_entry("api_key", v)?;
-        }
-        if !self.range.is_empty() {
-            map.serialize_entry("rules", &Rules { store: self.rules, range: self.range.clone() })?;
-        }
-        if let Some(v) = &r.created_at {
-            map.serialize_entry("created_at", v)?;
-        }
-        if let Some(v) = &r.updated_at {
-            map.serialize_entry("updated_at", v)?;
-        }
-        for (k, v) in &r.extra {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
-
-struct Rules<'a> {
-    store: &'a RuleStore,
-    range: std::ops::Range<usize>,
-}
-
-impl Serialize for Rules<'_> {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let mut seq = ser.serialize_seq(Some(self.range.len()))?;
-        for g in self.range.clone() {
-            if let Some(rule) = self.store.rule(g) {
-                seq.serialize_element(&rule.as_val())?;
-            }
-        }
-        seq.end()
-    }
-}
-
-/// Counts lines instead of keeping them.
-#[derive(Default)]
-struct LineCount(usize);
-
-impl Write for LineCount {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0 += buf.iter().filter(|&&b| b == b'\n').count();
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Pretty JSON of a profile, printed a page at a time.
 #[derive(Debug, Default)]
@@ -129,9 +51,9 @@ impl RawJson {
             Err(e) => return RawJson::message(format!("(the profile could not be shown as JSON: {e})")),
         };
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
-        let roles = tree.roles();
+        let roles = tree.role_count();
         let mark = lines.iter().position(|l| l == ROLES_MARK);
-        let (Some(mark), false) = (mark, roles.is_empty()) else {
+        let (Some(mark), false) = (mark, roles == 0) else {
             // No roles: the document as the model prints it, without the empty list.
             let head = lines.into_iter().filter(|l| l != ROLES_MARK).collect();
             return RawJson { head, tail: Vec::new(), role_start: vec![0] };
@@ -140,11 +62,11 @@ impl RawJson {
         let mut tail = head.split_off(mark + 1);
         head[mark] = "  \"roles\": [".into();
         tail.insert(0, "  ],".into());
-        let mut role_start = Vec::with_capacity(roles.len() + 1);
+        let mut role_start = Vec::with_capacity(roles + 1);
         let mut total = 0;
-        for (r, role) in roles.iter().enumerate() {
+        for r in 0..roles {
             role_start.push(total);
-            total += role_lines(role, tree.rule_store(), tree.rule_range(r));
+            total += tree.rule_store().role(r).map_or(0, |role| role.as_val().pretty_lines());
         }
         role_start.push(total);
         RawJson { head, tail, role_start }
@@ -202,9 +124,9 @@ impl RawJson {
 
 /// Role `r` as it sits in the document: indented by four, with a comma unless it is the last.
 fn role_text(tree: &ProfileTree, r: usize, last: bool) -> String {
-    let Some(role) = tree.roles().get(r) else { return String::new() };
-    let doc = RoleDoc { role, rules: tree.rule_store(), range: tree.rule_range(r) };
-    let pretty = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("\"(role {r}: {e})\""));
+    let Some(role) = tree.rule_store().role(r) else { return String::new() };
+    let pretty =
+        serde_json::to_string_pretty(&role.as_val()).unwrap_or_else(|e| format!("\"(role {r}: {e})\""));
     let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);
     for line in pretty.lines() {
         out.push_str("    ");
@@ -218,26 +140,10 @@ fn role_text(tree: &ProfileTree, r: usize, last: bool) -> String {
     out
 }
 
-/// Lines role `r` takes, from the small part printed and the rules counted in the store.
-fn role_lines(role: &Role, rules: &RuleStore, range: std::ops::Range<usize>) -> usize {
-    let bare = RoleDoc { role, rules, range: 0..0 };
-    let mut count = LineCount::default();
-    if serde_json::to_writer_pretty(&mut count, &bare).is_err() {
-        return 1;
-    }
-    // `n` newlines are `n + 1` lines; `{}` is the one line of a role with nothing else.
-    let bare_lines = count.0 + 1;
-    if range.is_empty() {
-        return bare_lines;
-    }
-    let rule_lines: usize = range.filter_map(|g| rules.rule(g)).map(|r| r.as_val().pretty_lines()).sum();
-    // `"rules": [`, the rules, `]`; an empty `{}` also opens into `{` and `}`.
-    rule_lines + 2 + if bare_lines == 1 { 2 } else { bare_lines }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Role;
     use crate::app::tree::fixtures::{developer, hostile};
     use serde_json::json;
 

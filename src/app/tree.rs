@@ -36,7 +36,6 @@ pub use cursor::Cursor;
 pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 
 use crate::api::models::{Role, Rule};
-use outline::Local;
 use search::SearchIndex;
 use store::RuleStore;
 
@@ -105,8 +104,7 @@ impl Row {
 /// filter. See the module docs for how it stays fast on very large profiles.
 #[derive(Debug)]
 pub struct ProfileTree {
-    /// The roles without their rules, which are in `rules`.
-    roles: Vec<Role>,
+    /// The roles and their rules.
     rules: RuleStore,
     /// Global index of each role's first rule, plus the total at the end.
     rule_start: Vec<u32>,
@@ -116,6 +114,11 @@ pub struct ProfileTree {
     /// Per node under a rule: open in each mode (bits 0 and 1, see `layout::mode_bit`) and filter
     /// hits (`SELF_HIT`/`DESC_HIT` shifted by `HIT_SHIFT`).
     state: Vec<u8>,
+    /// Per node under a rule: its depth below the rule (0 at the top). Nodes are in depth-first
+    /// order, so a node's children are the following nodes one deeper, up to the next node as
+    /// shallow as it, and its parent is the nearest preceding node one shallower: all that laying
+    /// rows out and marking a filter's ancestors need, with no outline made.
+    depth: Vec<u8>,
     role_open: [Vec<bool>; 2],
     rule_open: [Vec<bool>; 2],
     role_hit: Vec<u8>,
@@ -129,22 +132,23 @@ pub struct ProfileTree {
 }
 
 impl ProfileTree {
-    /// A tree of `roles` with every role collapsed and the first one selected. The rules are
-    /// moved into the tree's store (and their maps freed) role by role.
-    pub fn new(mut roles: Vec<Role>) -> Self {
+    /// A tree of `roles` with every role collapsed and the first one selected. The roles are
+    /// moved into the tree's store (and their maps freed) one by one.
+    pub fn new(roles: Vec<Role>) -> Self {
         let mut rule_start = Vec::with_capacity(roles.len() + 1);
         let mut builder = store::Builder::default();
         let mut total = 0u32;
-        for role in &mut roles {
+        for role in roles {
             rule_start.push(total);
-            let rules = std::mem::take(&mut role.rules);
-            total = total.saturating_add(u32::try_from(rules.len()).unwrap_or(u32::MAX));
-            rules.into_iter().for_each(|rule| builder.push(rule));
+            let rules = builder.push_role(role);
+            total = total.saturating_add(u32::try_from(rules).unwrap_or(u32::MAX));
         }
         rule_start.push(total);
         let store = builder.finish();
-        let rules = store.len();
-        let index = SearchIndex::build(&roles, &store, &rule_start);
+        let (roles, rules) = (store.role_count(), store.len());
+        let mut depth = Vec::new();
+        let index = SearchIndex::build(&store, &rule_start, &mut depth);
+        depth.shrink_to_fit();
         let mut node_start = Vec::with_capacity(rules + 1);
         let mut nodes = 0u32;
         for g in 0..rules {
@@ -157,11 +161,11 @@ impl ProfileTree {
             rule_start,
             node_start,
             state: vec![0; nodes as usize],
-            role_open: [vec![false; roles.len()], vec![false; roles.len()]],
+            depth,
+            role_open: [vec![false; roles], vec![false; roles]],
             rule_open: [vec![false; rules], vec![false; rules]],
-            role_hit: vec![0; roles.len()],
+            role_hit: vec![0; roles],
             rule_hit: vec![0; rules],
-            roles,
             rules: store,
             filter: String::new(),
             query: String::new(),
@@ -173,12 +177,19 @@ impl ProfileTree {
         tree
     }
 
-    /// The roles the tree shows, without their rules (see [`ProfileTree::rule_store`]).
-    pub fn roles(&self) -> &[Role] {
-        &self.roles
+    /// How many roles the tree shows.
+    pub fn role_count(&self) -> usize {
+        self.rules.role_count()
     }
 
-    /// Every rule, by global index: role `r`'s are `rule_range(r)`.
+    /// A copy of every role, rules included, as the models: for reloading the profile with roles
+    /// the server did not send again. Rebuilt from the store, so it costs about as much as the
+    /// tree did to build; nothing on a key's path calls it.
+    pub fn roles(&self) -> Vec<Role> {
+        (0..self.role_count()).filter_map(|r| self.rules.role(r)?.to_role()).collect()
+    }
+
+    /// Every role, and every rule by global index: role `r`'s are `rule_range(r)`.
     pub(crate) fn rule_store(&self) -> &RuleStore {
         &self.rules
     }
@@ -390,9 +401,9 @@ impl ProfileTree {
         path.join(" › ")
     }
 
-    /// The role the selected row belongs to (for a details pane), without its rules.
-    pub fn selected_role(&self) -> Option<&Role> {
-        self.roles.get(self.selected_node()?.role as usize)
+    /// A copy of the role the selected row belongs to (for a details pane).
+    pub fn selected_role(&self) -> Option<Role> {
+        self.rules.role(self.selected_node()?.role as usize)?.to_role()
     }
 
     /// A copy of the rule the selected row belongs to, when it is a rule or inside one.
@@ -424,28 +435,23 @@ impl ProfileTree {
             self.role_hit[r as usize] |= DESC_HIT;
             self.role_open[FILTERED][r as usize] = true;
         }
-        // Hits come rule by rule: each rule's outline (for the parent links) is made once.
-        let mut locals: Vec<Local> = Vec::new();
-        let mut outlined = None;
         for &(r, g, i) in &hits.nodes {
-            if outlined != Some(g) {
-                self.outline_into(g as usize, &mut locals);
-                outlined = Some(g);
-            }
             let base = self.node_start.get(g as usize).copied().unwrap_or(0) as usize;
-            let Some(node) = locals.get(i as usize) else { continue };
-            if let Some(s) = self.state.get_mut(base + i as usize) {
-                *s |= SELF_HIT << HIT_SHIFT;
-            }
-            let mut p = node.parent;
-            while let (Some(parent), Some(s)) =
-                (locals.get(p as usize), self.state.get_mut(base + p as usize))
-            {
-                if *s & (DESC_HIT << HIT_SHIFT) != 0 {
+            let at = base + i as usize;
+            let Some(s) = self.state.get_mut(at) else { continue };
+            *s |= SELF_HIT << HIT_SHIFT;
+            // Up through the ancestors, each the nearest shallower node before.
+            let (mut k, mut d) = (at, self.depth.get(at).copied().unwrap_or(0));
+            while d > 0 && k > base {
+                k -= 1;
+                if self.depth[k] >= d {
+                    continue;
+                }
+                d = self.depth[k];
+                if self.state[k] & (DESC_HIT << HIT_SHIFT) != 0 {
                     break;
                 }
-                *s |= (DESC_HIT << HIT_SHIFT) | layout::mode_bit(FILTERED);
-                p = parent.parent;
+                self.state[k] |= (DESC_HIT << HIT_SHIFT) | layout::mode_bit(FILTERED);
             }
             self.rule_hit[g as usize] |= DESC_HIT;
             self.rule_open[FILTERED][g as usize] = true;

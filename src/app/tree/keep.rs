@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::outline::{self, LocalKind, NONE};
-use super::store::RuleRef;
+use super::store::{RoleRef, RuleRef};
 use super::{Cursor, FILTERED, NORMAL, Node, ProfileTree, layout::mode_bit};
 use crate::api::models::Role;
 
@@ -36,8 +36,8 @@ struct Saved {
     filter: String,
 }
 
-fn role_key(role: &Role, r: usize) -> String {
-    match role.uid.as_deref() {
+fn role_key(role: Option<RoleRef<'_>>, r: usize) -> String {
+    match role.and_then(RoleRef::uid) {
         Some(uid) if !uid.is_empty() => format!("uid:{uid}"),
         _ => format!("#{r}"),
     }
@@ -76,7 +76,7 @@ impl ProfileTree {
         let mut open: [Vec<Key>; 2] = [Vec::new(), Vec::new()];
         let mut selected = Vec::new();
         let sel_chain = self.selected_node().map(|n| self.ancestors(n)).unwrap_or_default();
-        for r in 0..self.roles.len() {
+        for r in 0..self.role_count() {
             let r32 = r as u32;
             let role_key = Key { role: r32, rule: None, path: None };
             for (m, keys) in open.iter_mut().enumerate() {
@@ -124,7 +124,7 @@ impl ProfileTree {
             path: None,
         }));
         Saved {
-            role_keys: self.roles.iter().enumerate().map(|(r, role)| role_key(role, r)).collect(),
+            role_keys: (0..self.role_count()).map(|r| role_key(self.rules.role(r), r)).collect(),
             open,
             selected,
             cursor: self.cursor,
@@ -133,9 +133,9 @@ impl ProfileTree {
     }
 
     fn restore(&mut self, mut saved: Saved) {
-        let mut by_key: HashMap<String, u32> = HashMap::with_capacity(self.roles.len());
-        for (r, role) in self.roles.iter().enumerate() {
-            by_key.entry(role_key(role, r)).or_insert(r as u32);
+        let mut by_key: HashMap<String, u32> = HashMap::with_capacity(self.role_count());
+        for r in 0..self.role_count() {
+            by_key.entry(role_key(self.rules.role(r), r)).or_insert(r as u32);
         }
         // Old role index → new role index.
         let remap: Vec<Option<u32>> = saved.role_keys.iter().map(|k| by_key.get(k).copied()).collect();
@@ -177,7 +177,7 @@ impl ProfileTree {
         let mut out = Vec::with_capacity(keys.len());
         let mut current: Option<((u32, u32), HashMap<u64, u32>)> = None;
         for key in keys.iter() {
-            if self.roles.get(key.role as usize).is_none() {
+            if key.role as usize >= self.role_count() {
                 out.push(None);
                 continue;
             }

@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use super::outline::{self, LocalKind};
 use super::store::RuleRef;
 use super::{Node, ProfileTree};
-use crate::api::models::Role;
 
 /// What kind of node a row shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,9 +73,9 @@ fn part<'a>(text: impl Into<Cow<'a, str>>, tone: Tone) -> TextPart<'a> {
     TextPart { text: text.into(), tone }
 }
 
-/// The name a role is shown under.
-pub fn role_display_name(role: &Role) -> &str {
-    match role.name.as_deref() {
+/// The name a role called `name` is shown under.
+pub fn role_display_name(name: Option<&str>) -> &str {
+    match name {
         Some(name) if !name.trim().is_empty() => name,
         _ => "(unnamed role)",
     }
@@ -112,15 +111,15 @@ impl ProfileTree {
     /// The pieces of `node`'s label, and its kind. `None` if the node is not in the data (never
     /// for a visible row: rows are only made from nodes that exist).
     pub(super) fn describe(&self, node: Node) -> Option<(RowKind, Vec<TextPart<'_>>)> {
-        let role = self.roles.get(node.role as usize)?;
+        let role = self.rules.role(node.role as usize)?;
         let Some(j) = node.rule_index() else {
-            let mut parts = vec![part(role_display_name(role), Tone::Heading)];
-            if let Some(key) = role.api_key.as_deref().filter(|k| !k.is_empty()) {
+            let mut parts = vec![part(role_display_name(role.name()), Tone::Heading)];
+            if let Some(key) = role.api_key().filter(|k| !k.is_empty()) {
                 parts.push(part(format!(" · {key}"), Tone::Detail));
             }
-            let n = role.users.len();
+            let n = role.users();
             parts.push(part(format!(" · {n} user{}", if n == 1 { "" } else { "s" }), Tone::Detail));
-            if let Some(desc) = role.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            if let Some(desc) = role.description().filter(|d| !d.trim().is_empty()) {
                 parts.push(part(format!(" · {desc}"), Tone::Detail));
             }
             return Some((RowKind::Role, parts));

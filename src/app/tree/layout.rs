@@ -8,7 +8,6 @@
 //! In a filter, a row's children are those that match or have a matching descendant, except under
 //! a row that matches itself, which shows all of its children when opened (the "context" bit).
 
-use super::outline::{self, Local, NONE};
 use super::{
     CONTEXT, DESC_HIT, EXPANDABLE, EXPANDED, FILTERED, HIT_SHIFT, MATCHED, NORMAL, Node, ProfileTree, Row,
     SELF_HIT,
@@ -25,19 +24,26 @@ impl ProfileTree {
         self.rule_start.get(r as usize).map_or(usize::MAX, |&s| s as usize + j as usize)
     }
 
-    /// Rule `g`'s outline, into `out` (cleared first).
-    pub(super) fn outline_into(&self, g: usize, out: &mut Vec<Local>) {
-        out.clear();
-        if let Some(rule) = self.rules.rule(g) {
-            outline::walk(rule, out, |_, _| {});
-        }
+    /// Where rule `g`'s nodes are in `state` and `depth`.
+    fn node_range(&self, g: usize) -> std::ops::Range<usize> {
+        let start = self.node_start.get(g).copied().unwrap_or(0) as usize;
+        let end = self.node_start.get(g + 1).copied().unwrap_or(0) as usize;
+        start..end.max(start).min(self.state.len()).min(self.depth.len())
     }
 
     /// The state bytes of rule `g`'s nodes.
     pub(super) fn rule_state(&self, g: usize) -> &[u8] {
-        let start = self.node_start.get(g).copied().unwrap_or(0) as usize;
-        let end = self.node_start.get(g + 1).copied().unwrap_or(0) as usize;
-        self.state.get(start..end).unwrap_or_default()
+        self.state.get(self.node_range(g)).unwrap_or_default()
+    }
+
+    /// The parent of node `i` of rule `g`, `None` at the top.
+    fn node_parent(&self, g: usize, i: usize) -> Option<usize> {
+        let depths = self.depth.get(self.node_range(g)).unwrap_or_default();
+        let d = *depths.get(i)?;
+        if d == 0 {
+            return None;
+        }
+        depths[..i].iter().rposition(|&p| p < d)
     }
 
     /// Lays every row out again, then selects `keep` or, failing that, its nearest visible
@@ -46,10 +52,9 @@ impl ProfileTree {
         // Reuses the old rows' allocation: a filter keystroke may lay out 100,000 rows.
         let mut rows = std::mem::take(&mut self.rows);
         rows.clear();
-        let mut locals = Vec::new();
-        for r in 0..self.roles.len() as u32 {
+        for r in 0..self.role_count() as u32 {
             if self.mode() == NORMAL || self.role_hit[r as usize] != 0 {
-                self.push_role(r, &mut rows, &mut locals);
+                self.push_role(r, &mut rows);
             }
         }
         self.rows = rows;
@@ -71,15 +76,12 @@ impl ProfileTree {
         let mut out = vec![node];
         let Some(j) = node.rule_index() else { return out };
         if let Some(i) = node.local_index() {
-            let mut locals = Vec::new();
-            self.outline_into(self.global(node.role, j), &mut locals);
-            let mut p = locals.get(i as usize).map_or(NONE, |l| l.parent);
-            while let Some(l) = locals.get(p as usize) {
-                out.push(Node::local(node.role, j, p));
-                p = l.parent;
+            let g = self.global(node.role, j);
+            let mut p = self.node_parent(g, i as usize);
+            while let Some(k) = p {
+                out.push(Node::local(node.role, j, k as u32));
+                p = self.node_parent(g, k);
             }
-        }
-        if node.local_index().is_some() {
             out.push(Node::rule(node.role, j));
         }
         out.push(Node::role(node.role));
@@ -107,10 +109,8 @@ impl ProfileTree {
                 }
             }
             (Some(j), Some(i)) => {
-                let g = self.global(node.role, j);
-                let base = self.node_start.get(g).copied().unwrap_or(0) as usize;
-                let in_rule = self.index.nodes(g) > i;
-                if let Some(bits) = self.state.get_mut(base + i as usize).filter(|_| in_rule) {
+                let at = self.node_range(self.global(node.role, j)).nth(i as usize);
+                if let Some(bits) = at.and_then(|at| self.state.get_mut(at)) {
                     *bits = if open { *bits | mode_bit(m) } else { *bits & !mode_bit(m) };
                 }
             }
@@ -121,17 +121,13 @@ impl ProfileTree {
     pub(super) fn push_children(&self, row: Row, out: &mut Vec<Row>) {
         let ctx = row.bits & CONTEXT != 0;
         let depth = row.depth + 1;
-        let mut locals = Vec::new();
         match (row.node.rule_index(), row.node.local_index()) {
-            (None, _) => self.push_rules(row.node.role, ctx, out, &mut locals),
-            (Some(j), parent) => {
-                self.outline_into(self.global(row.node.role, j), &mut locals);
-                self.push_nodes(row.node.role, j, &locals, parent.unwrap_or(NONE), depth, ctx, out);
-            }
+            (None, _) => self.push_rules(row.node.role, ctx, out),
+            (Some(j), parent) => self.push_nodes(row.node.role, j, parent, depth, ctx, out),
         }
     }
 
-    fn push_role(&self, r: u32, out: &mut Vec<Row>, locals: &mut Vec<Local>) {
+    fn push_role(&self, r: u32, out: &mut Vec<Row>) {
         let m = self.mode();
         let hit = if m == FILTERED { self.role_hit[r as usize] } else { 0 };
         let ctx = m == NORMAL || hit & SELF_HIT != 0;
@@ -141,12 +137,11 @@ impl ProfileTree {
         let row = Row::new(Node::role(r), 0, bits(expandable, expanded, hit, ctx));
         out.push(row);
         if expanded {
-            self.push_rules(r, ctx, out, locals);
+            self.push_rules(r, ctx, out);
         }
     }
 
-    /// `locals` is scratch space for the outlines of the rules that are open, reused across them.
-    fn push_rules(&self, r: u32, ctx: bool, out: &mut Vec<Row>, locals: &mut Vec<Local>) {
+    fn push_rules(&self, r: u32, ctx: bool, out: &mut Vec<Row>) {
         let m = self.mode();
         let count = self.rule_range(r as usize).len() as u32;
         for j in 0..count {
@@ -161,46 +156,41 @@ impl ProfileTree {
             let row = Row::new(Node::rule(r, j), 1, bits(expandable, expanded, hit, ctx));
             out.push(row);
             if expanded {
-                self.outline_into(g, locals);
-                self.push_nodes(r, j, locals, NONE, 2, ctx, out);
+                self.push_nodes(r, j, None, 2, ctx, out);
             }
         }
     }
 
-    /// Pushes the children of node `parent` of rule `j` (`NONE`: the rule's top-level nodes),
-    /// `locals` being the rule's outline.
-    #[allow(clippy::too_many_arguments)]
-    fn push_nodes(
-        &self,
-        r: u32,
-        j: u32,
-        locals: &[Local],
-        parent: u32,
-        depth: u16,
-        ctx: bool,
-        out: &mut Vec<Row>,
-    ) {
+    /// Pushes the children of node `parent` of rule `j` (`None`: the rule's top-level nodes): the
+    /// following nodes one deeper than it, up to the first node no deeper than it.
+    fn push_nodes(&self, r: u32, j: u32, parent: Option<u32>, depth: u16, ctx: bool, out: &mut Vec<Row>) {
         let m = self.mode();
-        let states = self.rule_state(self.global(r, j));
-        let len = locals.len().min(states.len());
-        let (mut i, end) = match parent {
-            NONE => (0, len),
-            p => (p as usize + 1, locals.get(p as usize).map_or(0, |l| l.end as usize).min(len)),
+        let range = self.node_range(self.global(r, j));
+        let (states, depths) = (&self.state[range.clone()], &self.depth[range]);
+        let (mut i, level) = match parent {
+            None => (0, 0),
+            Some(p) => (p as usize + 1, depths.get(p as usize).map_or(u8::MAX, |d| d.saturating_add(1))),
         };
-        while i < end {
-            let (l, state) = (locals[i], states[i]);
+        while i < depths.len() && depths[i] >= level {
+            if depths[i] > level {
+                // Inside an earlier sibling's subtree: laid out by that sibling's call, if open.
+                i += 1;
+                continue;
+            }
+            let state = states[i];
             let hit = if m == FILTERED { state >> HIT_SHIFT } else { 0 };
             if ctx || hit != 0 {
                 let ctx = ctx || hit & SELF_HIT != 0;
-                let expandable = if ctx { l.end as usize > i + 1 } else { hit & DESC_HIT != 0 };
+                let has_children = depths.get(i + 1).is_some_and(|&d| d > level);
+                let expandable = if ctx { has_children } else { hit & DESC_HIT != 0 };
                 let expanded = expandable && state & mode_bit(m) != 0;
                 let row = Row::new(Node::local(r, j, i as u32), depth, bits(expandable, expanded, hit, ctx));
                 out.push(row);
                 if expanded {
-                    self.push_nodes(r, j, locals, i as u32, depth + 1, ctx, out);
+                    self.push_nodes(r, j, Some(i as u32), depth + 1, ctx, out);
                 }
             }
-            i = (l.end as usize).max(i + 1);
+            i += 1;
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Rules stored flat: every rule of every role as tokens in one `Vec<u32>`, short strings once.
+//! Roles and rules stored flat: every role, its rules included, as tokens in one `Vec<u32>`,
+//! short strings once.
 //!
 //! Why: a 1,000-role × 50-rule profile deserialised into `serde_json` maps is about four million
 //! small allocations and well over 100 MB resident (each map an index table plus an entry vector,
@@ -9,8 +10,14 @@
 //!
 //! A token is a 3-bit tag and a 29-bit payload: a string's id, a number's index, or for an array
 //! or object the number of tokens in its subtree (so skipping a value is one addition). An object
-//! lists each entry as a key token followed by the value's tokens. A rule is stored as the `Rule`
-//! model serialises it: `module`, then `acl`, then every other key in the server's order.
+//! lists each entry as a key token followed by the value's tokens. A role is stored as the `Role`
+//! model serialises it (so the raw view prints the same text), and each of its rules as the `Rule`
+//! model does: `module`, then `acl`, then every other key in the server's order.
+//!
+//! Keeping the roles' own fields here too, rather than as `Role` structs, matters for memory as
+//! much as the rules do: a role's strings were allocated while the whole answer was being decoded,
+//! scattered through the heap, and each one left alive pins a page that the allocator could
+//! otherwise give back.
 //!
 //! Payloads fit: the client refuses bodies over 20 MB, and every token takes at least two bytes of
 //! JSON, so there are fewer than 2^29 tokens or strings. Should one ever not fit it saturates,
@@ -22,7 +29,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Number, Value};
 
-use crate::api::models::Rule;
+use crate::api::models::{Role, Rule};
 
 const TAG_SHIFT: u32 = 29;
 const PAYLOAD: u32 = (1 << TAG_SHIFT) - 1;
@@ -62,10 +69,12 @@ impl Hasher for Fx {
     }
 }
 
-/// Every rule of a profile, by global index (role by role, in order).
+/// Every role of a profile and every rule, by global index (role by role, in order).
 #[derive(Debug, Default)]
 pub struct RuleStore {
     tape: Vec<u32>,
+    /// Per role: where its object token is in `tape`.
+    roles: Vec<u32>,
     /// Per rule: where its object token is in `tape`.
     rules: Vec<u32>,
     text: String,
@@ -82,6 +91,49 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// Appends `role` and its rules, consuming it so its maps are freed as the profile is
+    /// converted. Returns how many rules it had.
+    pub fn push_role(&mut self, mut role: Role) -> usize {
+        // A placeholder rule keeps `rules` in its place when the role is printed as the model does.
+        let rules = std::mem::replace(&mut role.rules, vec![Rule::default()]);
+        let count = rules.len();
+        let fields = match serde_json::to_value(&role) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        drop(role);
+        let at = self.store.tape.len();
+        self.store.roles.push(u32::try_from(at).unwrap_or(u32::MAX));
+        self.store.tape.push(tok(OBJ, 0));
+        let mut rules = Some(rules);
+        for (k, v) in &fields {
+            if k == "rules" {
+                let rules = rules.take().unwrap_or_default();
+                if rules.is_empty() {
+                    continue;
+                }
+                self.key(k);
+                let list = self.store.tape.len();
+                self.store.tape.push(tok(ARR, 0));
+                rules.into_iter().for_each(|rule| self.push(rule));
+                self.close(list);
+            } else {
+                self.key(k);
+                self.value(v);
+            }
+        }
+        // Only if serialising the role failed: the rules are kept all the same.
+        if let Some(rules) = rules.filter(|r| !r.is_empty()) {
+            self.key("rules");
+            let list = self.store.tape.len();
+            self.store.tape.push(tok(ARR, 0));
+            rules.into_iter().for_each(|rule| self.push(rule));
+            self.close(list);
+        }
+        self.close(at);
+        count
+    }
+
     /// Appends `rule`, consuming it so its maps are freed as the profile is converted.
     pub fn push(&mut self, rule: Rule) {
         let at = self.store.tape.len();
@@ -105,6 +157,7 @@ impl Builder {
     pub fn finish(mut self) -> RuleStore {
         let s = &mut self.store;
         s.tape.shrink_to_fit();
+        s.roles.shrink_to_fit();
         s.rules.shrink_to_fit();
         s.text.shrink_to_fit();
         s.ends.shrink_to_fit();
@@ -196,6 +249,17 @@ impl RuleStore {
     /// Number of rules.
     pub fn len(&self) -> usize {
         self.rules.len()
+    }
+
+    /// Number of roles.
+    pub fn role_count(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// Role `r`.
+    pub fn role(&self, r: usize) -> Option<RoleRef<'_>> {
+        let at = *self.roles.get(r)? as usize;
+        Some(RoleRef(Obj { s: self, at }))
     }
 
     /// Rule `g` (global index).
@@ -359,6 +423,48 @@ impl Serialize for Arr<'_> {
     }
 }
 
+/// One role (its rules included): what the tree's rows, the filter and the raw view read.
+#[derive(Clone, Copy)]
+pub struct RoleRef<'a>(Obj<'a>);
+
+impl<'a> RoleRef<'a> {
+    fn text(self, key: &str) -> Option<&'a str> {
+        self.0.iter().find(|(k, _)| *k == key).and_then(|(_, v)| v.as_str())
+    }
+
+    pub fn uid(self) -> Option<&'a str> {
+        self.text("uid")
+    }
+
+    pub fn name(self) -> Option<&'a str> {
+        self.text("name")
+    }
+
+    pub fn description(self) -> Option<&'a str> {
+        self.text("description")
+    }
+
+    pub fn api_key(self) -> Option<&'a str> {
+        self.text("api_key")
+    }
+
+    /// How many users hold the role.
+    pub fn users(self) -> usize {
+        let users = self.0.iter().find(|(k, _)| *k == "users").and_then(|(_, v)| v.as_array());
+        users.map_or(0, |a| a.iter().count())
+    }
+
+    /// The role as a JSON value, rules included (for the raw view and its line count).
+    pub fn as_val(self) -> Val<'a> {
+        Val { s: self.0.s, at: self.0.at }
+    }
+
+    /// The role back as the model, rules included.
+    pub fn to_role(self) -> Option<Role> {
+        serde_json::to_value(self.as_val()).ok().and_then(|v| serde_json::from_value(v).ok())
+    }
+}
+
 /// One rule: the views the tree, the permissions and the raw view read it through.
 #[derive(Clone, Copy)]
 pub struct RuleRef<'a>(Obj<'a>);
@@ -476,6 +582,38 @@ mod tests {
         let acl = first.acl().expect("acl");
         assert_eq!(acl.get("sub_acl").and_then(|v| v.as_object()).map(|o| o.iter().count()), Some(2));
         assert!(acl.get("empty").and_then(|v| v.as_object()).is_some_and(Obj::is_empty));
+    }
+
+    #[test]
+    fn roles_serialise_back_as_the_model_does() {
+        let roles: Vec<Role> = serde_json::from_value(json!([
+            {"uid": "r1", "name": "Dev", "description": "d", "users": ["a", "b"], "api_key": "k",
+             "created_at": "t0", "updated_at": "t1", "zz_extra": {"x": [1]},
+             "rules": [{"module": "entry", "acl": {"read": true}}, {}]},
+            {"name": "no rules", "rules": []},
+            {}
+        ]))
+        .expect("valid roles");
+        let want: Vec<String> =
+            roles.iter().map(|r| serde_json::to_string_pretty(r).expect("pretty")).collect();
+        let mut b = Builder::default();
+        let counts: Vec<usize> = roles.into_iter().map(|r| b.push_role(r)).collect();
+        let store = b.finish();
+        assert_eq!(counts, [2, 0, 0]);
+        assert_eq!((store.role_count(), store.len()), (3, 2));
+        for (r, want) in want.iter().enumerate() {
+            let role = store.role(r).expect("role");
+            assert_eq!(&serde_json::to_string_pretty(&role.as_val()).expect("pretty"), want);
+            assert_eq!(role.as_val().pretty_lines(), want.lines().count());
+        }
+        let dev = store.role(0).expect("role");
+        assert_eq!(
+            (dev.uid(), dev.name(), dev.api_key(), dev.users()),
+            (Some("r1"), Some("Dev"), Some("k"), 2)
+        );
+        assert_eq!(dev.to_role().map(|r| r.rules.len()), Some(2));
+        assert_eq!(store.rule(0).map(RuleRef::module_name), Some("entry"));
+        assert_eq!(store.role(2).and_then(RoleRef::name), None);
     }
 
     #[test]

@@ -324,7 +324,7 @@ fn breadcrumb_of_the_selection() {
     assert_eq!(t.selected_path_text(), "Developer › asset › ✓ create");
     select_text(&mut t, "✗ publish");
     assert_eq!(t.selected_path_text(), "Editor › entry › sub_acl › ✗ publish");
-    assert_eq!(t.selected_role().and_then(|r| r.name.as_deref()), Some("Editor"));
+    assert_eq!(t.selected_role().and_then(|r| r.name).as_deref(), Some("Editor"));
     assert_eq!(t.selected_rule().and_then(|r| r.module).as_deref(), Some("entry"));
     t.select(0);
     assert!(t.selected_rule().is_none());
@@ -393,4 +393,13 @@ fn a_new_filter_forgets_the_previous_ones_hits_and_expansion() {
     t.collapse_selected();
     t.set_filter("blog");
     assert_eq!(dump(&t), only_blog);
+}
+
+#[test]
+fn roles_come_back_whole_for_a_reload() {
+    let roles = two_roles();
+    let want = serde_json::to_value(&roles).expect("serialises");
+    let t = ProfileTree::new(roles);
+    assert_eq!(serde_json::to_value(t.roles()).expect("serialises"), want, "rules included");
+    assert_eq!(t.role_count(), 2);
 }

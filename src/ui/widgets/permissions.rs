@@ -53,7 +53,7 @@ pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: 
             PermRow::Module { module, matched } => module_pieces(module, matched, &query, theme, &mut pieces),
             PermRow::Right { module, right, matched } => {
                 let q = if matched { query.as_str() } else { "" };
-                right_pieces(module, right, q, width as usize, theme, &mut pieces);
+                right_pieces(p, module, right, q, width as usize, theme, &mut pieces);
             }
         }
         draw_pieces(buf, area.x, y, width, &pieces);
@@ -86,6 +86,7 @@ fn module_pieces<'a>(
 /// `  ✓ publish   Developer (assets: $all), Admin (assets: 3 uids)`: grantors are added only
 /// until the row is full (`width` cells), whatever their number.
 fn right_pieces<'a>(
+    p: &'a Permissions,
     module: &ModuleRights,
     right: &'a RightEntry,
     query: &str,
@@ -107,12 +108,12 @@ fn right_pieces<'a>(
     let full = |out: &Vec<Piece>| out.iter().map(|(t, _)| t.width()).sum::<usize>() > width;
     if !right.granted() {
         out.push((Cow::Borrowed("not granted by any role"), theme.dim()));
-        for (k, role) in right.denied_by.iter().enumerate() {
+        for (k, &role) in right.denied_by.iter().enumerate() {
             if full(out) {
                 break;
             }
             out.push((Cow::Borrowed(if k == 0 { " · false in " } else { ", " }), theme.dim()));
-            highlight(Cow::Borrowed(role.as_ref()), theme.dim(), query, theme.highlight(), out);
+            highlight(Cow::Borrowed(p.role_name(role)), theme.dim(), query, theme.highlight(), out);
         }
         return;
     }
@@ -123,9 +124,10 @@ fn right_pieces<'a>(
         if k > 0 {
             out.push((Cow::Borrowed(", "), Style::new()));
         }
-        highlight(Cow::Borrowed(grant.role.as_ref()), Style::new(), query, theme.highlight(), out);
-        if !grant.targets.is_empty() {
-            out.push((Cow::Owned(format!(" ({})", grant.targets)), theme.dim()));
+        let (role, targets) = p.grant(grant);
+        highlight(Cow::Borrowed(role), Style::new(), query, theme.highlight(), out);
+        if !targets.is_empty() {
+            out.push((Cow::Owned(format!(" ({targets})")), theme.dim()));
         }
     }
 }
