@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::layout;
 use super::text::wrap;
@@ -135,10 +135,13 @@ fn cut(s: &str, width: usize) -> String {
         return s.to_string();
     }
     let mut out = String::new();
+    let mut used = 0;
     for c in s.chars() {
-        if (out.clone() + &c.to_string()).width() + 1 > width {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
             break;
         }
+        used += w;
         out.push(c);
     }
     out.push('…');
