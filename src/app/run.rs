@@ -93,8 +93,14 @@ where
             // The terminal may have lost what ratatui thinks it shows: repaint all of it.
             terminal.clear()?;
         }
+        let answer = matches!(msg, Msg::Api { .. });
         for effect in update(app, msg) {
             runner.run(effect);
+        }
+        if answer {
+            // Decoding the answer freed what it took (a large profile: hundreds of megabytes);
+            // now that `update` has dropped the rest, give it back to the system.
+            super::profile::release_freed_memory();
         }
         dirty = true;
     }
