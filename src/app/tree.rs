@@ -36,7 +36,7 @@ pub use cursor::Cursor;
 pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 
 use crate::api::models::{Role, Rule};
-use search::SearchIndex;
+use search::{Hit, SearchIndex};
 use store::RuleStore;
 
 /// Index of the expansion state used without a filter.
@@ -425,38 +425,42 @@ impl ProfileTree {
         // Hits and the filter's expansion go; the normal expansion stays.
         let keep = layout::mode_bit(NORMAL);
         self.state.iter_mut().for_each(|s| *s &= keep);
-        let hits = self.index.scan(&self.query, &self.rule_start);
-        self.matches = hits.count();
-        for &r in &hits.roles {
-            self.role_hit[r as usize] |= SELF_HIT;
-        }
-        for &(r, g) in &hits.rules {
-            self.rule_hit[g as usize] |= SELF_HIT;
-            self.role_hit[r as usize] |= DESC_HIT;
-            self.role_open[FILTERED][r as usize] = true;
-        }
-        for &(r, g, i) in &hits.nodes {
-            let base = self.node_start.get(g as usize).copied().unwrap_or(0) as usize;
-            let at = base + i as usize;
-            let Some(s) = self.state.get_mut(at) else { continue };
-            *s |= SELF_HIT << HIT_SHIFT;
-            // Up through the ancestors, each the nearest shallower node before.
-            let (mut k, mut d) = (at, self.depth.get(at).copied().unwrap_or(0));
-            while d > 0 && k > base {
-                k -= 1;
-                if self.depth[k] >= d {
-                    continue;
+        let mut matches = 0;
+        let index = &self.index;
+        index.scan_with(&self.query, &self.rule_start, |hit| {
+            matches += 1;
+            match hit {
+                Hit::Role(r) => self.role_hit[r as usize] |= SELF_HIT,
+                Hit::Rule(r, g) => {
+                    self.rule_hit[g as usize] |= SELF_HIT;
+                    self.role_hit[r as usize] |= DESC_HIT;
+                    self.role_open[FILTERED][r as usize] = true;
                 }
-                d = self.depth[k];
-                if self.state[k] & (DESC_HIT << HIT_SHIFT) != 0 {
-                    break;
+                Hit::Node(r, g, i) => {
+                    let base = self.node_start.get(g as usize).copied().unwrap_or(0) as usize;
+                    let at = base + i as usize;
+                    let Some(s) = self.state.get_mut(at) else { return };
+                    *s |= SELF_HIT << HIT_SHIFT;
+                    // Up through the ancestors, each the nearest shallower node before.
+                    let (mut k, mut d) = (at, self.depth.get(at).copied().unwrap_or(0));
+                    while d > 0 && k > base {
+                        k -= 1;
+                        if self.depth[k] >= d {
+                            continue;
+                        }
+                        d = self.depth[k];
+                        if self.state[k] & (DESC_HIT << HIT_SHIFT) != 0 {
+                            break;
+                        }
+                        self.state[k] |= (DESC_HIT << HIT_SHIFT) | layout::mode_bit(FILTERED);
+                    }
+                    self.rule_hit[g as usize] |= DESC_HIT;
+                    self.rule_open[FILTERED][g as usize] = true;
+                    self.role_hit[r as usize] |= DESC_HIT;
+                    self.role_open[FILTERED][r as usize] = true;
                 }
-                self.state[k] |= (DESC_HIT << HIT_SHIFT) | layout::mode_bit(FILTERED);
             }
-            self.rule_hit[g as usize] |= DESC_HIT;
-            self.rule_open[FILTERED][g as usize] = true;
-            self.role_hit[r as usize] |= DESC_HIT;
-            self.role_open[FILTERED][r as usize] = true;
-        }
+        });
+        self.matches = matches;
     }
 }

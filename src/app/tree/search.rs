@@ -23,7 +23,18 @@ pub(super) struct SearchIndex {
     nodes: Vec<u32>,
 }
 
+/// One thing a query matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Hit {
+    Role(u32),
+    /// `(role, global rule)`: the rule's module name.
+    Rule(u32, u32),
+    /// `(role, global rule, node index)`.
+    Node(u32, u32, u32),
+}
+
 /// What a query matched: roles, rules (by their own module name) and nodes inside rules.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub(super) struct Hits {
     pub roles: Vec<u32>,
@@ -33,6 +44,7 @@ pub(super) struct Hits {
     pub nodes: Vec<(u32, u32, u32)>,
 }
 
+#[cfg(test)]
 impl Hits {
     pub fn count(&self) -> usize {
         self.roles.len() + self.rules.len() + self.nodes.len()
@@ -127,12 +139,25 @@ impl SearchIndex {
         self.nodes.get(g).copied().unwrap_or(0)
     }
 
-    /// Everything whose own text contains `query` (already lower-cased). `rule_start[r]` is role
-    /// `r`'s first global rule index, with one extra entry at the end.
+    /// Everything whose own text contains `query` (already lower-cased), collected.
+    #[cfg(test)]
     pub fn scan(&self, query: &str, rule_start: &[u32]) -> Hits {
         let mut hits = Hits::default();
+        self.scan_with(query, rule_start, |hit| match hit {
+            Hit::Role(r) => hits.roles.push(r),
+            Hit::Rule(r, g) => hits.rules.push((r, g)),
+            Hit::Node(r, g, i) => hits.nodes.push((r, g, i)),
+        });
+        hits
+    }
+
+    /// Calls `hit` for everything whose own text contains `query` (already lower-cased), in
+    /// text order within each role (a role's own hit after its rules'). `rule_start[r]` is role
+    /// `r`'s first global rule index, with one extra entry at the end. Nothing is collected: a
+    /// one-letter query can match a million places.
+    pub fn scan_with(&self, query: &str, rule_start: &[u32], mut hit: impl FnMut(Hit)) {
         if query.is_empty() || query.contains('\n') {
-            return hits;
+            return;
         }
         for (r, (&(own_start, own_end), &end)) in self.role_own.iter().zip(&self.role_end).enumerate() {
             let block = &self.text[own_start..end];
@@ -171,15 +196,14 @@ impl SearchIndex {
                 last_seg = seg;
                 let g = (first + k) as u32;
                 match seg.checked_sub(1) {
-                    None => hits.rules.push((r32, g)),
-                    Some(node) => hits.nodes.push((r32, g, node as u32)),
+                    None => hit(Hit::Rule(r32, g)),
+                    Some(node) => hit(Hit::Node(r32, g, node as u32)),
                 }
             }
             if role_hit {
-                hits.roles.push(r32);
+                hit(Hit::Role(r32));
             }
         }
-        hits
     }
 }
 
