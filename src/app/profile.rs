@@ -151,6 +151,9 @@ pub struct ProfileState {
     /// shows (most sessions never open it, and a very large profile takes a moment).
     pub raw: Option<RawJson>,
     pub raw_scroll: Scroll,
+    /// A filter is being applied in steps and the app has asked for the next one (see
+    /// [`ProfileState::apply_filter_in_steps`]), so another request would only duplicate it.
+    pub filter_stepping: bool,
 }
 
 impl ProfileState {
@@ -170,6 +173,7 @@ impl ProfileState {
             settings_scroll: Scroll::default(),
             raw: None,
             raw_scroll: Scroll::default(),
+            filter_stepping: false,
         }
     }
 
@@ -188,6 +192,21 @@ impl ProfileState {
         let query = self.filter.value().to_string();
         self.tree.set_filter(&query);
         self.perms.set_filter(&query);
+    }
+
+    /// Applies the filter field's text as a keystroke should: the permissions and the tree's
+    /// first step at once, so the key's frame shows the first results within a millisecond or
+    /// two whatever the profile's size. Returns whether the tree has steps left, which
+    /// [`ProfileState::continue_filter`] takes one per message, the app drawing in between.
+    pub fn apply_filter_in_steps(&mut self) -> bool {
+        let query = self.filter.value().to_string();
+        self.perms.set_filter(&query);
+        self.tree.start_filter(&query)
+    }
+
+    /// Takes the tree's next filter step; returns whether more remain.
+    pub fn continue_filter(&mut self) -> bool {
+        self.tree.continue_filter()
     }
 
     /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
@@ -363,6 +382,53 @@ mod tests {
         assert_eq!(s.offset, 1);
         s.bottom(3, 10);
         assert_eq!(s.offset, 0);
+    }
+
+    /// Typing a filter on a large profile: the key draws the first results and asks for a beat;
+    /// each beat takes a step and asks for the next until none remain; a key typed meanwhile
+    /// restarts the filter without a second chain of beats; the end is the filter at once.
+    #[test]
+    fn a_filter_typed_on_a_large_profile_streams_in() {
+        use crate::app::keymap::Keymap;
+        use crate::app::msg::ApiResult;
+        use crate::app::state::{App, RequestKind};
+        use crate::app::{Effect, Msg, update};
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        let beats = |effects: &[Effect]| {
+            effects
+                .iter()
+                .filter(|e| matches!(e, Effect::Timer { msg, .. } if matches!(**msg, Msg::Tick)))
+                .count()
+        };
+        let mut app = App::new(Default::default(), Keymap::default(), Default::default(), (100, 30));
+        let token = SecretString::from("blt0123456789abcdef");
+        let id = app.start_request(RequestKind::CheckToken { token, remember: false });
+        let mut user = User { uid: "u".into(), email: "a@b.c".into(), ..Default::default() };
+        user.roles = crate::app::tree::fixtures::big(1000, 50);
+        update(&mut app, Msg::Api { id, result: Box::new(ApiResult::User(Ok(user))) });
+        update(&mut app, key('/'));
+        assert_eq!(beats(&update(&mut app, key('e'))), 1, "a one-letter filter over 1,000 roles takes steps");
+        let p = app.profile().expect("profile");
+        assert!(p.tree.filtering() && p.tree.len() > 0, "the first results are there at once");
+        assert_eq!(beats(&update(&mut app, key('n'))), 0, "one chain of beats at a time");
+        let mut steps = 0;
+        while beats(&update(&mut app, Msg::Tick)) == 1 {
+            steps += 1;
+            assert!(steps < 1000, "the steps end");
+        }
+        let p = app.profile().expect("profile");
+        assert!(!p.tree.filtering() && !p.filter_stepping);
+        let mut at_once = ProfileTree::new(crate::app::tree::fixtures::big(1000, 50));
+        at_once.set_filter("en");
+        assert_eq!((p.tree.len(), p.tree.match_count()), (at_once.len(), at_once.match_count()));
+        assert_eq!(
+            p.tree.row(p.tree.selected()).map(|r| r.text()),
+            at_once.row(at_once.selected()).map(|r| r.text())
+        );
+        // A beat with nothing to do does nothing.
+        assert!(update(&mut app, Msg::Tick).is_empty());
     }
 
     #[test]

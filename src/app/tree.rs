@@ -19,6 +19,7 @@
 //! what was selected. Pure data: no I/O and no drawing (see `ui::widgets::tree`).
 
 mod cursor;
+mod filter;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod keep;
@@ -36,7 +37,7 @@ pub use cursor::Cursor;
 pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 
 use crate::api::models::{Role, Rule};
-use search::{Hit, SearchIndex};
+use search::SearchIndex;
 use store::RuleStore;
 
 /// Index of the expansion state used without a filter.
@@ -123,6 +124,8 @@ pub struct ProfileTree {
     rule_open: [Vec<bool>; 2],
     role_hit: Vec<u8>,
     rule_hit: Vec<u8>,
+    /// A filter being applied in steps (see [`filter`]).
+    filtering: Option<filter::Pending>,
     /// The filter as typed, and lower-cased.
     filter: String,
     query: String,
@@ -167,6 +170,7 @@ impl ProfileTree {
             role_hit: vec![0; roles],
             rule_hit: vec![0; rules],
             rules: store,
+            filtering: None,
             filter: String::new(),
             query: String::new(),
             matches: 0,
@@ -250,6 +254,7 @@ impl ProfileTree {
     }
 
     pub fn select_last(&mut self) {
+        self.finish_filter();
         self.select(self.rows.len().saturating_sub(1));
     }
 
@@ -263,6 +268,7 @@ impl ProfileTree {
 
     /// → / Enter: expands the selected row; on a row already expanded, moves to its first child.
     pub fn expand_selected(&mut self) {
+        self.finish_filter();
         let sel = self.selected();
         let Some(&row) = self.rows.get(sel) else { return };
         if row.bits & EXPANDABLE == 0 {
@@ -281,6 +287,7 @@ impl ProfileTree {
 
     /// ←: collapses the selected row; on a leaf or a collapsed row, selects its parent.
     pub fn collapse_selected(&mut self) {
+        self.finish_filter();
         let sel = self.selected();
         let Some(&row) = self.rows.get(sel) else { return };
         if row.bits & EXPANDED == 0 {
@@ -309,6 +316,7 @@ impl ProfileTree {
     /// Expands every node (in the current filter, if one is set). On a 1,000 × 50 profile this
     /// lays out several hundred thousand rows: the one costly action, and what the user asked for.
     pub fn expand_all(&mut self) {
+        self.finish_filter();
         let m = self.mode();
         self.role_open[m].fill(true);
         self.rule_open[m].fill(true);
@@ -318,63 +326,12 @@ impl ProfileTree {
 
     /// Collapses every node; the selection moves to the role it was in.
     pub fn collapse_all(&mut self) {
+        self.finish_filter();
         let m = self.mode();
         self.role_open[m].fill(false);
         self.rule_open[m].fill(false);
         self.state.iter_mut().for_each(|s| *s &= !layout::mode_bit(m));
         self.relayout(self.selected_node());
-    }
-
-    /// Shows only what contains `query` (case-insensitive) in its own text, with its ancestors
-    /// expanded. Role names, api keys and descriptions, modules, flag names, target keys and
-    /// uids are searched. An empty query clears the filter and restores the expansion as it
-    /// was before. The selection stays on its row if still visible, else goes to the first match.
-    pub fn set_filter(&mut self, query: &str) {
-        let lowered = search::lower(query);
-        let keep = self.selected_node();
-        self.filter = query.to_string();
-        if lowered == self.query {
-            return;
-        }
-        self.query = lowered;
-        if self.query.is_empty() {
-            self.matches = 0;
-            self.relayout(keep);
-            return;
-        }
-        self.apply_filter();
-        self.relayout(None);
-        let target = keep
-            .and_then(|n| self.find_row(n))
-            .or_else(|| self.rows.iter().position(|r| r.bits & MATCHED != 0));
-        self.select(target.unwrap_or(0));
-    }
-
-    /// The filter as typed ("" when none).
-    pub fn filter(&self) -> &str {
-        &self.filter
-    }
-
-    /// How many nodes' own text matches the filter (0 without one).
-    pub fn match_count(&self) -> usize {
-        self.matches
-    }
-
-    /// Selects the next row that matches the filter, wrapping around (`n`).
-    pub fn next_match(&mut self) {
-        let (len, sel) = (self.rows.len(), self.selected());
-        if let Some(i) = (1..=len).map(|k| (sel + k) % len).find(|&i| self.rows[i].bits & MATCHED != 0) {
-            self.select(i);
-        }
-    }
-
-    /// Selects the previous row that matches the filter, wrapping around (`N`).
-    pub fn prev_match(&mut self) {
-        let (len, sel) = (self.rows.len(), self.selected());
-        if let Some(i) = (1..=len).map(|k| (sel + len - k) % len).find(|&i| self.rows[i].bits & MATCHED != 0)
-        {
-            self.select(i);
-        }
     }
 
     /// The first visible row of the viewport.
@@ -414,53 +371,5 @@ impl ProfileTree {
 
     fn selected_node(&self) -> Option<Node> {
         self.rows.get(self.selected()).map(|r| r.node)
-    }
-
-    /// Recomputes the filter's hits and opens their ancestors in the filter's expansion state.
-    fn apply_filter(&mut self) {
-        self.role_hit.fill(0);
-        self.rule_hit.fill(0);
-        self.role_open[FILTERED].fill(false);
-        self.rule_open[FILTERED].fill(false);
-        // Hits and the filter's expansion go; the normal expansion stays.
-        let keep = layout::mode_bit(NORMAL);
-        self.state.iter_mut().for_each(|s| *s &= keep);
-        let mut matches = 0;
-        let index = &self.index;
-        index.scan_with(&self.query, &self.rule_start, |hit| {
-            matches += 1;
-            match hit {
-                Hit::Role(r) => self.role_hit[r as usize] |= SELF_HIT,
-                Hit::Rule(r, g) => {
-                    self.rule_hit[g as usize] |= SELF_HIT;
-                    self.role_hit[r as usize] |= DESC_HIT;
-                    self.role_open[FILTERED][r as usize] = true;
-                }
-                Hit::Node(r, g, i) => {
-                    let base = self.node_start.get(g as usize).copied().unwrap_or(0) as usize;
-                    let at = base + i as usize;
-                    let Some(s) = self.state.get_mut(at) else { return };
-                    *s |= SELF_HIT << HIT_SHIFT;
-                    // Up through the ancestors, each the nearest shallower node before.
-                    let (mut k, mut d) = (at, self.depth.get(at).copied().unwrap_or(0));
-                    while d > 0 && k > base {
-                        k -= 1;
-                        if self.depth[k] >= d {
-                            continue;
-                        }
-                        d = self.depth[k];
-                        if self.state[k] & (DESC_HIT << HIT_SHIFT) != 0 {
-                            break;
-                        }
-                        self.state[k] |= (DESC_HIT << HIT_SHIFT) | layout::mode_bit(FILTERED);
-                    }
-                    self.rule_hit[g as usize] |= DESC_HIT;
-                    self.rule_open[FILTERED][g as usize] = true;
-                    self.role_hit[r as usize] |= DESC_HIT;
-                    self.role_open[FILTERED][r as usize] = true;
-                }
-            }
-        });
-        self.matches = matches;
     }
 }

@@ -57,11 +57,15 @@ fn position(p: &ProfileState, height: usize) -> Option<String> {
 fn render_filter(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     let theme = &app.theme;
     let matches = if p.tab == Tab::Permissions { p.perms.match_count() } else { p.tree.match_count() };
-    let count = match (p.filter.is_empty(), matches) {
-        (true, _) => String::new(),
-        (false, 0) => "no match".to_string(),
-        (false, 1) => "1 match".to_string(),
-        (false, n) => format!("{n} matches"),
+    // A filter over a large profile is applied in steps: a count still growing says so.
+    let partial = p.tab != Tab::Permissions && p.tree.filtering();
+    let count = match (p.filter.is_empty(), matches, partial) {
+        (true, ..) => String::new(),
+        (false, 0, true) => "searching…".to_string(),
+        (false, 0, false) => "no match".to_string(),
+        (false, 1, false) => "1 match".to_string(),
+        (false, n, false) => format!("{n} matches"),
+        (false, n, true) => format!("{n} matches…"),
     };
     let count_width = count.width() as u16 + 2;
     let label = Rect { width: 2.min(area.width), ..area };

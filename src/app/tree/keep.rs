@@ -67,6 +67,7 @@ impl ProfileTree {
     /// Replaces the data after a refresh, keeping what was expanded, the selection (or its
     /// nearest surviving ancestor), the scroll offset and the filter.
     pub fn rebuild(&mut self, roles: Vec<Role>) {
+        self.finish_filter();
         let saved = self.save();
         *self = ProfileTree::new(roles);
         self.restore(saved);

@@ -127,7 +127,7 @@ impl ProfileTree {
         }
     }
 
-    fn push_role(&self, r: u32, out: &mut Vec<Row>) {
+    pub(super) fn push_role(&self, r: u32, out: &mut Vec<Row>) {
         let m = self.mode();
         let hit = if m == FILTERED { self.role_hit[r as usize] } else { 0 };
         let ctx = m == NORMAL || hit & SELF_HIT != 0;

@@ -6,6 +6,8 @@
 //! index. A role's whole block (its own text and its rules') is tested first, so a keystroke skips
 //! the roles that cannot match with one vectorised `contains` each.
 
+use std::ops::Range;
+
 use super::outline;
 use super::store::RuleStore;
 
@@ -143,7 +145,7 @@ impl SearchIndex {
     #[cfg(test)]
     pub fn scan(&self, query: &str, rule_start: &[u32]) -> Hits {
         let mut hits = Hits::default();
-        self.scan_with(query, rule_start, |hit| match hit {
+        self.scan_roles(query, rule_start, 0..self.role_own.len(), |hit| match hit {
             Hit::Role(r) => hits.roles.push(r),
             Hit::Rule(r, g) => hits.rules.push((r, g)),
             Hit::Node(r, g, i) => hits.nodes.push((r, g, i)),
@@ -151,15 +153,24 @@ impl SearchIndex {
         hits
     }
 
-    /// Calls `hit` for everything whose own text contains `query` (already lower-cased), in
-    /// text order within each role (a role's own hit after its rules'). `rule_start[r]` is role
-    /// `r`'s first global rule index, with one extra entry at the end. Nothing is collected: a
-    /// one-letter query can match a million places.
-    pub fn scan_with(&self, query: &str, rule_start: &[u32], mut hit: impl FnMut(Hit)) {
+    /// Bytes of index text role `r` takes: what scanning it costs.
+    pub fn role_bytes(&self, r: usize) -> usize {
+        match (self.role_own.get(r), self.role_end.get(r)) {
+            (Some(&(start, _)), Some(&end)) => end - start,
+            _ => 0,
+        }
+    }
+
+    /// Calls `hit` for everything in the roles `roles` whose own text contains `query` (already
+    /// lower-cased), in text order within each role (a role's own hit after its rules').
+    /// `rule_start[r]` is role `r`'s first global rule index, with one extra entry at the end.
+    /// Nothing is collected: a one-letter query can match a million places.
+    pub fn scan_roles(&self, query: &str, rule_start: &[u32], roles: Range<usize>, mut hit: impl FnMut(Hit)) {
         if query.is_empty() || query.contains('\n') {
             return;
         }
-        for (r, (&(own_start, own_end), &end)) in self.role_own.iter().zip(&self.role_end).enumerate() {
+        let own = self.role_own.iter().zip(&self.role_end).enumerate().skip(roles.start).take(roles.len());
+        for (r, (&(own_start, own_end), &end)) in own {
             let block = &self.text[own_start..end];
             // One vectorised test rejects the whole role; only a role that matches is walked.
             if !block.contains(query) {

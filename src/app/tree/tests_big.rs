@@ -70,6 +70,45 @@ fn a_thousand_roles_of_fifty_rules() {
 }
 
 #[test]
+fn a_filter_in_steps_ends_as_the_filter_at_once() {
+    let mut at_once = ProfileTree::new(big(ROLES, RULES));
+    let mut stepped = ProfileTree::new(big(ROLES, RULES));
+    // Somewhere in the middle, with something open, so the selection has a row to keep.
+    for t in [&mut at_once, &mut stepped] {
+        t.select(500);
+        t.expand_selected();
+    }
+    let rows = |t: &ProfileTree| (0..t.len()).map(|i| t.row(i).map(|r| r.text())).collect::<Vec<_>>();
+    for q in ["e", "publish", "blt", "role 9", "blt7x3x1", "zzz", "p", ""] {
+        at_once.set_filter(q);
+        let mut steps = 1;
+        let mut more = stepped.start_filter(q);
+        // The first step reaches the selected role, so the selection never jumps later.
+        let selected = stepped.selected();
+        while more {
+            assert!(stepped.filtering());
+            more = stepped.continue_filter();
+            steps += 1;
+        }
+        assert!(!stepped.filtering());
+        if q == "e" {
+            assert!(steps > 5, "a one-letter filter over 1,000 roles takes several steps, not {steps}");
+        }
+        assert_eq!(stepped.selected(), selected, "{q:?}: the selection stayed where the first step put it");
+        assert_eq!((stepped.len(), stepped.match_count()), (at_once.len(), at_once.match_count()), "{q:?}");
+        assert_eq!(stepped.selected(), at_once.selected(), "{q:?}");
+        assert_eq!(rows(&stepped), rows(&at_once), "{q:?}");
+    }
+    // Changing the rows while a filter is pending finishes it first.
+    assert!(stepped.start_filter("e"));
+    at_once.set_filter("e");
+    stepped.expand_all();
+    at_once.expand_all();
+    assert!(!stepped.filtering());
+    assert_eq!((stepped.len(), stepped.match_count()), (at_once.len(), at_once.match_count()));
+}
+
+#[test]
 #[ignore = "prints timings; run in release"]
 fn timings() {
     fn time<T>(label: &str, f: impl FnOnce() -> T) -> T {

@@ -41,7 +41,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             if app.is_busy() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
-            Vec::new()
+            // Also the beat of a filter applied in steps on a large profile.
+            profile::continue_filter(app)
         }
         Msg::Api { id, result } => match app.pending.remove(&id) {
             Some(RequestKind::SaveProfile) => match *result {

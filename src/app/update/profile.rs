@@ -5,6 +5,7 @@ use crossterm::event::KeyEvent;
 use super::super::effect::Effect;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
+use super::super::msg::Msg;
 use super::super::profile::{ProfileState, Tab};
 use super::super::state::{App, Confirm, RequestKind, Screen};
 use crate::ui::layout;
@@ -161,13 +162,34 @@ fn on_filter_key(app: &mut App, ev: &KeyEvent, key: Key) -> Vec<Effect> {
             return Vec::new();
         }
         _ => {
-            if p.filter.handle_key(ev) {
-                p.apply_filter();
+            if p.filter.handle_key(ev) && p.apply_filter_in_steps() && !p.filter_stepping {
+                p.filter_stepping = true;
+                fit_to_viewport(app);
+                return vec![next_filter_step()];
             }
         }
     }
     fit_to_viewport(app);
     Vec::new()
+}
+
+/// Asks for the next step of a filter applied in steps (a large profile): a beat sent back at
+/// once, so the app draws the results so far, and handles keys, between steps.
+fn next_filter_step() -> Effect {
+    Effect::Timer { after: std::time::Duration::ZERO, msg: Box::new(Msg::Tick) }
+}
+
+/// On a beat: the next step of a filter applied in steps, and a request for another while
+/// steps remain.
+pub(super) fn continue_filter(app: &mut App) -> Vec<Effect> {
+    let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
+    if !p.filter_stepping {
+        return Vec::new();
+    }
+    p.filter_stepping = p.continue_filter();
+    let more = p.filter_stepping;
+    fit_to_viewport(app);
+    if more { vec![next_filter_step()] } else { Vec::new() }
 }
 
 /// Moves in the current tab: the tree's selection, or a scroll position.

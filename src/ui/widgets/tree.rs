@@ -37,6 +37,8 @@ pub fn render_tree(tree: &ProfileTree, area: Rect, buf: &mut Buffer, theme: &The
     if tree.is_empty() {
         let message = if tree.filter().is_empty() {
             "No roles in this profile".to_string()
+        } else if tree.filtering() {
+            "Searching…".to_string()
         } else {
             no_match_message(tree.filter())
         };
