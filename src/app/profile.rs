@@ -411,7 +411,7 @@ mod tests {
         update(&mut app, key('/'));
         assert_eq!(beats(&update(&mut app, key('e'))), 1, "a one-letter filter over 1,000 roles takes steps");
         let p = app.profile().expect("profile");
-        assert!(p.tree.filtering() && p.tree.len() > 0, "the first results are there at once");
+        assert!(p.tree.filtering() && !p.tree.is_empty(), "the first results are there at once");
         assert_eq!(beats(&update(&mut app, key('n'))), 0, "one chain of beats at a time");
         let mut steps = 0;
         while beats(&update(&mut app, Msg::Tick)) == 1 {
