@@ -171,6 +171,7 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
 /// the terminal back on every way out (return, error, panic through ratatui's hook, signals).
 pub async fn run_tui(opts: TuiOptions) -> color_eyre::Result<()> {
     let started = Instant::now();
+    super::profile::keep_large_blocks_apart();
     let mut terminal = ratatui::try_init()?;
     install_paste_hook();
     let setup = crossterm::execute!(io::stdout(), EnableBracketedPaste);
