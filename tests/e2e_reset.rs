@@ -118,6 +118,9 @@ fn demo_forgot_password_mailbox_reset_and_log_in() {
     pty.send(CTRL_O);
     pty.wait_for("Demo mailbox");
     pty.wait_for("Reset your Contentstack password");
+    // The line under the token: once it is drawn, the token's row is complete (rows are written
+    // top to bottom), however the output was split into reads.
+    pty.wait_for("puts the token");
     let token = pty.token_on_screen();
     pty.send("\r");
     pty.wait_for("Reset password · step 2 of 2");
@@ -154,6 +157,7 @@ fn demo_activation_from_the_mailbox_keeps_token_and_password_out_of_the_log() {
     pty.wait_for("Log in to Contentstack");
     pty.send(CTRL_O);
     pty.wait_for("Activate your Contentstack account");
+    pty.wait_for("opens the activation form");
     let token = pty.token_on_screen();
     pty.send("\r");
     pty.wait_for("Invited as new.user@example.com");
