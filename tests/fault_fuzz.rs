@@ -1908,7 +1908,6 @@ fn known_bug_a_reverted_field_after_an_unconfirmed_save_is_not_sent() {
 /// an edit form with its own draft is open. A fix: ignore a load whose answer comes when the
 /// form is open (or has written a draft since the load was asked for).
 #[test]
-#[ignore = "known bug: a late draft read deletes the open form's draft (see the doc comment)"]
 fn known_bug_a_late_draft_read_deletes_the_open_forms_draft() {
     use common::{ch, ctrl, key, log_in, send, type_text};
     use cs_account::app::Effect;

@@ -400,6 +400,12 @@ pub(super) fn on_draft(app: &mut App, result: DraftResult) -> Vec<Effect> {
             if draft_key(app).as_ref() != Some(&key) {
                 return Vec::new();
             }
+            // A form opened before this read came back owns the draft file now: whatever the
+            // read found is older than what the form wrote (or will write), so it must neither
+            // be offered over the form nor deleted under it.
+            if matches!(app.screen, Screen::Edit(_)) {
+                return Vec::new();
+            }
             let changes = draft.changes.changes_from(&session.user);
             // The profile already holds every value: a save got through whose answer never came.
             if changes.is_empty() {
