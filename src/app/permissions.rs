@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use crate::api::models::Role;
-use crate::app::tree::store::{Obj, RuleRef};
+use crate::app::tree::store::{FxBuild, Obj, RuleRef};
 use crate::app::tree::{Cursor, ProfileTree};
 
 /// Strings back to back in one buffer, by index; identical ones stored once.
@@ -23,7 +23,7 @@ struct Texts {
     text: String,
     ends: Vec<u32>,
     /// Only while building: the index of each string added so far.
-    seen: HashMap<String, u32>,
+    seen: HashMap<String, u32, FxBuild>,
 }
 
 impl Texts {
@@ -57,7 +57,7 @@ impl Texts {
 
     /// Drops the lookup table and spare capacity once building is done.
     fn finish(&mut self) {
-        self.seen = HashMap::new();
+        self.seen = HashMap::default();
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
     }
@@ -146,24 +146,30 @@ pub struct Permissions {
     cursor: Cursor,
 }
 
-/// `assets: $all`, `content_types: 3 uids`; several lists joined by `; `.
-pub(crate) fn targets_summary(rule: RuleRef<'_>) -> String {
-    let parts: Vec<String> = rule
-        .targets()
-        .map(|(key, items)| match items.as_slice() {
-            [] => format!("{key}: none"),
-            [one] => format!("{key}: {one}"),
-            many => format!("{key}: {} uids", many.len()),
-        })
-        .collect();
-    parts.join("; ")
+/// `assets: $all`, `content_types: 3 uids`; several lists joined by `; `. Written into `out`
+/// (cleared first), which is reused across the profile's rules.
+pub(crate) fn targets_summary(rule: RuleRef<'_>, out: &mut String) {
+    use std::fmt::Write;
+    out.clear();
+    for (key, value) in rule.other() {
+        let Some(list) = value.as_array() else { continue };
+        let Some(n) = list.string_count() else { continue };
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+        let _ = match n {
+            0 => write!(out, "{key}: none"),
+            1 => write!(out, "{key}: {}", list.iter().next().and_then(|v| v.as_str()).unwrap_or("")),
+            n => write!(out, "{key}: {n} uids"),
+        };
+    }
 }
 
 /// Collects the rights of one module while the roles are walked.
 #[derive(Default)]
 struct ModuleBuilder {
     rights: Vec<RightEntry>,
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, FxBuild>,
 }
 
 impl ModuleBuilder {
@@ -229,8 +235,8 @@ impl Permissions {
     /// visible.
     pub fn from_tree(tree: &ProfileTree) -> Self {
         let store = tree.rule_store();
-        let mut builders: HashMap<&str, ModuleBuilder> = HashMap::new();
-        let mut path = String::new();
+        let mut builders: HashMap<&str, ModuleBuilder, FxBuild> = HashMap::default();
+        let (mut path, mut summary) = (String::new(), String::new());
         let mut p = Permissions::default();
         for r in 0..tree.role_count() {
             // By role index: two roles of the same name stay two roles.
@@ -242,7 +248,8 @@ impl Permissions {
                     builders.entry(rule.module_name()).or_default();
                     continue;
                 };
-                let targets = p.targets.add(&targets_summary(rule));
+                targets_summary(rule, &mut summary);
+                let targets = p.targets.add(&summary);
                 builders.entry(rule.module_name()).or_default().record(acl, &mut path, r as u32, targets);
             }
         }

@@ -55,15 +55,21 @@ pub(super) fn walk<'a>(
         walk_acl(acl, NONE, base, out, &mut text);
     }
     for (nth, (key, value)) in rule.other().enumerate() {
-        let Some(items) = value.as_array().and_then(|a| a.strings()) else { continue };
+        let Some(list) = value.as_array() else { continue };
+        let Some(len) = list.string_count() else { continue };
+        let items = list.iter().filter_map(Val::as_str);
         let idx = index(out.len() - base);
-        let count = index(items.len());
-        out.push(Local { parent: NONE, end: idx + 1, nth: index(nth), kind: LocalKind::Targets { count } });
-        match items.as_slice() {
-            [one] => text(key, Some(one)),
+        out.push(Local {
+            parent: NONE,
+            end: idx + 1,
+            nth: index(nth),
+            kind: LocalKind::Targets { count: index(len) },
+        });
+        match len {
+            1 => text(key, list.iter().next().and_then(Val::as_str)),
             _ => {
                 text(key, None);
-                for (item_nth, item) in items.into_iter().enumerate() {
+                for (item_nth, item) in items.enumerate() {
                     out.push(Local {
                         parent: idx,
                         end: index(out.len() - base) + 1,

@@ -56,7 +56,9 @@ impl Hits {
 /// Appends `s` lower-cased, with an ASCII fast path (nearly all keys and uids are ASCII).
 pub(super) fn push_lower(out: &mut String, s: &str) {
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
     } else {
         out.extend(s.chars().flat_map(char::to_lowercase));
     }
@@ -234,7 +236,7 @@ mod tests {
         .expect("valid roles");
         let starts = [0, 2, 2];
         let mut b = super::super::store::Builder::default();
-        roles.into_iter().for_each(|r| {
+        roles.iter().for_each(|r| {
             b.push_role(r);
         });
         let store = b.finish();

@@ -53,7 +53,11 @@ fn tok(tag: u32, payload: usize) -> u32 {
 
 /// FxHash (as in rustc): a multiply per word, plenty for short interned strings.
 #[derive(Default)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
+
+/// Hash maps keyed by short strings built while a profile loads (no DoS concern: the keys are a
+/// server's field names, and a slow map would only slow that server's own profile down).
+pub(crate) type FxBuild = BuildHasherDefault<Fx>;
 
 impl Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
@@ -87,55 +91,65 @@ pub struct RuleStore {
 #[derive(Default)]
 pub struct Builder {
     store: RuleStore,
-    interned: HashMap<Box<str>, u32, BuildHasherDefault<Fx>>,
+    interned: HashMap<Box<str>, u32, FxBuild>,
 }
 
 impl Builder {
-    /// Appends `role` and its rules, consuming it so its maps are freed as the profile is
-    /// converted. Returns how many rules it had.
-    pub fn push_role(&mut self, mut role: Role) -> usize {
-        // A placeholder rule keeps `rules` in its place when the role is printed as the model does.
-        let rules = std::mem::replace(&mut role.rules, vec![Rule::default()]);
-        let count = rules.len();
-        let fields = match serde_json::to_value(&role) {
+    /// Appends `role` and its rules; returns how many rules it had.
+    pub fn push_role(&mut self, role: &Role) -> usize {
+        // The role's own fields as the model prints them, with a placeholder rule that keeps
+        // `rules` in its place. Every field is listed (no `..`), so a field added to the model
+        // fails to compile here rather than going missing from the raw view.
+        let bare = Role {
+            uid: role.uid.clone(),
+            name: role.name.clone(),
+            description: role.description.clone(),
+            users: role.users.clone(),
+            api_key: role.api_key.clone(),
+            rules: vec![Rule::default()],
+            created_at: role.created_at.clone(),
+            updated_at: role.updated_at.clone(),
+            extra: role.extra.clone(),
+        };
+        let fields = match serde_json::to_value(&bare) {
             Ok(Value::Object(map)) => map,
             _ => Map::new(),
         };
-        drop(role);
         let at = self.store.tape.len();
         self.store.roles.push(u32::try_from(at).unwrap_or(u32::MAX));
         self.store.tape.push(tok(OBJ, 0));
-        let mut rules = Some(rules);
+        let mut rules_placed = false;
         for (k, v) in &fields {
             if k == "rules" {
-                let rules = rules.take().unwrap_or_default();
-                if rules.is_empty() {
-                    continue;
-                }
-                self.key(k);
-                let list = self.store.tape.len();
-                self.store.tape.push(tok(ARR, 0));
-                rules.into_iter().for_each(|rule| self.push(rule));
-                self.close(list);
+                rules_placed = true;
+                self.rules(&role.rules);
             } else {
                 self.key(k);
                 self.value(v);
             }
         }
-        // Only if serialising the role failed: the rules are kept all the same.
-        if let Some(rules) = rules.filter(|r| !r.is_empty()) {
-            self.key("rules");
-            let list = self.store.tape.len();
-            self.store.tape.push(tok(ARR, 0));
-            rules.into_iter().for_each(|rule| self.push(rule));
-            self.close(list);
+        // Only if printing the role failed: the rules are kept all the same.
+        if !rules_placed {
+            self.rules(&role.rules);
         }
         self.close(at);
-        count
+        role.rules.len()
     }
 
-    /// Appends `rule`, consuming it so its maps are freed as the profile is converted.
-    pub fn push(&mut self, rule: Rule) {
+    /// `"rules": [...]`, unless there are none (the model skips an empty list).
+    fn rules(&mut self, rules: &[Rule]) {
+        if rules.is_empty() {
+            return;
+        }
+        self.key("rules");
+        let list = self.store.tape.len();
+        self.store.tape.push(tok(ARR, 0));
+        rules.iter().for_each(|rule| self.push(rule));
+        self.close(list);
+    }
+
+    /// Appends `rule`.
+    pub fn push(&mut self, rule: &Rule) {
         let at = self.store.tape.len();
         self.store.rules.push(u32::try_from(at).unwrap_or(u32::MAX));
         self.store.tape.push(tok(OBJ, 0));
@@ -229,7 +243,7 @@ impl RuleStore {
     #[cfg(test)]
     pub fn from_rules(rules: impl IntoIterator<Item = Rule>) -> RuleStore {
         let mut b = Builder::default();
-        rules.into_iter().for_each(|r| b.push(r));
+        rules.into_iter().for_each(|r| b.push(&r));
         b.finish()
     }
 
@@ -410,6 +424,13 @@ impl<'a> Arr<'a> {
     /// The items when every one is a string (a target list), else `None`.
     pub fn strings(self) -> Option<Vec<&'a str>> {
         self.iter().map(Val::as_str).collect()
+    }
+
+    /// How many items there are when every one is a string (a target list), else `None`;
+    /// without collecting them. A string is one token, so that is every token being one.
+    pub fn string_count(self) -> Option<usize> {
+        let (start, end) = (self.at + 1, self.s.end(self.at));
+        (start..end).all(|at| self.s.tag(at) == STR).then_some(end - start)
     }
 }
 
@@ -597,7 +618,7 @@ mod tests {
         let want: Vec<String> =
             roles.iter().map(|r| serde_json::to_string_pretty(r).expect("pretty")).collect();
         let mut b = Builder::default();
-        let counts: Vec<usize> = roles.into_iter().map(|r| b.push_role(r)).collect();
+        let counts: Vec<usize> = roles.iter().map(|r| b.push_role(r)).collect();
         let store = b.finish();
         assert_eq!(counts, [2, 0, 0]);
         assert_eq!((store.role_count(), store.len()), (3, 2));
