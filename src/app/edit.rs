@@ -199,6 +199,11 @@ pub struct EditForm {
     pub note: Option<Note>,
     /// The edits last written to the draft file by this form (`None`: none on disk from it).
     pub drafted: Option<UserUpdate>,
+    /// Fields sent in a save whose outcome is not known for sure (still running, failed on the
+    /// network, cut, cancelled): the server may hold the attempted value, which the session's
+    /// copy of the user does not show. Until a save is confirmed they are always sent, so a
+    /// field set back to its old value is not lost.
+    pub unconfirmed: [bool; 5],
 }
 
 impl EditForm {
@@ -221,6 +226,7 @@ impl EditForm {
             failed_saves: 0,
             note: None,
             drafted: None,
+            unconfirmed: [false; 5],
         }
     }
 
@@ -256,9 +262,23 @@ impl EditForm {
         EditField::ALL.into_iter().any(|f| self.is_edited(f))
     }
 
-    /// What a save sends: the edits whose value differs from the server's current one.
+    /// What a save sends: the edits whose value differs from the server's current one, plus
+    /// every field of an unconfirmed earlier save with the value the form holds now.
     pub fn changes(&self, user: &User) -> UserUpdate {
-        self.edits().changes_from(user)
+        let mut u = self.edits().changes_from(user);
+        for f in EditField::ALL.into_iter().filter(|f| self.unconfirmed[f.index()]) {
+            f.set_in(&mut u, self.value(f).to_string());
+        }
+        u
+    }
+
+    /// Marks the fields of a save being sent as unconfirmed until its success is known.
+    pub fn sending(&mut self, changes: &UserUpdate) {
+        for (name, _) in changes.fields() {
+            if let Some(f) = EditField::from_api(name) {
+                self.unconfirmed[f.index()] = true;
+            }
+        }
     }
 
     /// The message beside a field: the server's, else the form's own check of an edited value.

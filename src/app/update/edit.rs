@@ -244,6 +244,7 @@ fn save(app: &mut App) -> Vec<Effect> {
     form.failure = None;
     form.note = None;
     form.other_errors.clear();
+    form.sending(&changes);
     let (endpoint, token) = (session.endpoint.clone(), session.token.clone());
     let id = app.start_request(RequestKind::SaveProfile);
     vec![Effect::UpdateUser { id, endpoint, token, changes }]
