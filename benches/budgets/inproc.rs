@@ -59,16 +59,22 @@ impl Big {
 
     /// A fresh app with the profile's answer arriving, as after a pasted token, and the time the
     /// loop spends on it: `update` with the answer, then the first frame.
+    ///
+    /// As in the app, the answer is made on another thread (the runtime's worker that decodes
+    /// it, whose allocator arena it lives in), and the figures that follow wait until the
+    /// answer's models, which the tree frees on a thread of its own, are gone.
     pub fn app(&self, size: (u16, u16)) -> (App, Term, Duration) {
         let mut app = App::new(Endpoint::default(), Keymap::default(), Theme::default(), size);
         let id = app.start_request(RequestKind::CheckToken { token: self.token.clone(), remember: false });
-        let answer = Msg::Api { id, result: Box::new(ApiResult::User(Ok(self.user.clone()))) };
+        let user = std::thread::scope(|s| s.spawn(|| self.user.clone()).join()).expect("a copy of the user");
+        let answer = Msg::Api { id, result: Box::new(ApiResult::User(Ok(user))) };
         let mut term = terminal(size);
         let t = Instant::now();
         let _ = update(&mut app, answer);
         draw(&mut term, &app);
         let took = t.elapsed();
         assert!(app.profile().is_some(), "the profile shows");
+        std::thread::sleep(Duration::from_millis(400));
         (app, term, took)
     }
 }
