@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use cs_account::app::App;
-use cs_account::sanitize::is_invisible_format;
+use cs_account::sanitize::is_clean;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -51,7 +51,7 @@ fn assert_clean(terminal: &Terminal<TestBackend>, what: &str) {
         for x in 0..buf.area.width {
             let sym = buf[(x, y)].symbol();
             assert!(
-                !sym.chars().any(|c| c.is_control() || is_invisible_format(c)),
+                !sym.chars().any(char::is_control) && is_clean(sym),
                 "{what}: cell ({x},{y}) holds {sym:?}\n{}",
                 screen_text(terminal)
             );
@@ -94,4 +94,29 @@ fn hostile_text_shows_as_visible_notation() {
     assert!(text.contains("⟨U+202E⟩"), "{text}");
     insta::assert_snapshot!("hostile_profile_120x40", t.backend());
     insta::assert_snapshot!("hostile_profile_80x24", draw(&hostile_app(80, 24), 80, 24).backend());
+}
+
+/// Characters a terminal draws as nothing: a name that hides a whole sentence in TAG characters
+/// must not read as "Admin".
+#[test]
+fn invisible_characters_show_on_the_profile() {
+    let tags: String = "HI".chars().filter_map(|c| char::from_u32(0xE0000 + c as u32)).collect();
+    let user = user_from(serde_json::json!({
+        "uid": "u1",
+        "email": "eve@example.com",
+        "first_name": format!("Ad{tags}min"),
+        "last_name": "Do\u{3164}e\u{115f}",
+        "company": "Ac\u{ad}me\u{34f} ❤\u{fe0f}",
+    }));
+    let mut a = app(120, 40);
+    log_in(&mut a, &user);
+    a.toasts.clear();
+    let t = draw(&a, 120, 40);
+    assert_clean(&t, "profile with invisible characters");
+    let text = screen_text(&t);
+    assert!(text.contains("Ad⟨U+E0048⟩⟨U+E0049⟩min"), "the hidden text shows:\n{text}");
+    assert!(!text.contains("Admin"), "{text}");
+    assert!(text.contains("Do⟨U+3164⟩e⟨U+115F⟩"), "Hangul fillers show:\n{text}");
+    assert!(text.contains("Ac⟨U+00AD⟩me⟨U+034F⟩"), "soft hyphen and grapheme joiner show:\n{text}");
+    assert!(text.contains("❤"), "an emoji keeps its variation selector:\n{text}");
 }
