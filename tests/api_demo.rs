@@ -107,6 +107,33 @@ async fn wrong_password_and_two_factor() -> TestResult {
     Ok(())
 }
 
+/// The demo server's lockout, as the user reads it: one sentence, the end of the lock in local
+/// time (`HH:MM`), no raw timestamp, no advice said twice.
+#[tokio::test]
+async fn the_lockout_reads_as_one_sentence() -> TestResult {
+    let (_server, c) = start().await?;
+    let lock_ends = || {
+        (chrono::Local::now() + chrono::Duration::minutes(cs_account::demo::LOCK_MINUTES))
+            .format("%H:%M")
+            .to_string()
+    };
+    let before = lock_ends();
+    let mut last = None;
+    for _ in 0..MAX_FAILED_ATTEMPTS {
+        last = c.login(JOHN, &secret("not-the-password"), None).await.err();
+    }
+    let err = last.ok_or("a wrong password was accepted")?;
+    assert!(matches!(err, ApiError::AccountLocked { .. }), "{err:?}");
+    let shown = err.user_message();
+    // The minute may turn while the attempts run.
+    let said = |at: &str| shown.contains(&format!("until {at} (in 15 minutes)"));
+    assert!(said(&before) || said(&lock_ends()), "{shown}");
+    assert_eq!(shown.matches("reset your password").count(), 1, "{shown}");
+    assert!(!shown.contains("Z ") && !shown.contains("T1") && !shown.contains("T0"), "{shown}");
+    assert_eq!(shown.matches(". ").count(), 0, "one sentence: {shown}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn two_factor_by_sms() -> TestResult {
     let (server, c) = start().await?;

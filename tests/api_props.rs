@@ -4,7 +4,9 @@
 //!
 //! What must hold for every input: no decoder panics; a non-2xx status is never `Ok`; and every
 //! string that comes out (each key and value of a decoded user, each notice, each error's
-//! `user_message()` and `Display`) holds no C0/C1 control, ESC, DEL or BiDi/format control.
+//! `user_message()` and `Display`) holds no C0/C1 control, ESC, DEL, BiDi/format control or
+//! other invisible character (TAG characters, Hangul fillers, variation selectors but after
+//! their base, ...).
 //! Case counts are modest (256 per property) so `cargo test` stays quick.
 
 use std::cell::Cell;
@@ -32,6 +34,28 @@ fn hostile_char() -> impl Strategy<Value = char> {
             '\u{1b}', '\u{7f}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{200f}', '\u{200b}',
             '\u{feff}', '\u{61c}', '\u{2028}', '\t', '\n', '\r', '\u{7}', '\0',
         ]),
+        2 => invisible_char(),
+        // Bases of variation sequences, so that selectors after them are tried too.
+        1 => select(vec!['❤', '☎', '1', '#', '👍', '葛', 'ᠠ', 'a']),
+    ]
+}
+
+/// Characters terminals draw as nothing: TAG characters, Hangul fillers, the soft hyphen, the
+/// combining grapheme joiner, variation selectors, word joiners and invisible operators,
+/// musical format controls, interlinear annotation.
+fn invisible_char() -> impl Strategy<Value = char> {
+    let range = |a: u32, b: u32| (a..=b).prop_filter_map("a char", char::from_u32);
+    prop_oneof![
+        range(0xE0000, 0xE007F),
+        select(vec![
+            '\u{115F}', '\u{1160}', '\u{3164}', '\u{FFA0}', '\u{00AD}', '\u{034F}', '\u{180E}', '\u{FEFF}'
+        ]),
+        range(0x2060, 0x206F),
+        range(0xFE00, 0xFE0F),
+        range(0xE0100, 0xE01EF),
+        range(0x1D173, 0x1D17A),
+        range(0xFFF9, 0xFFFB),
+        range(0x180B, 0x180F),
     ]
 }
 
@@ -70,8 +94,8 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Mostly the right type, sometimes anything at all (rarely enough that whole answers still
-/// decode often: one wrong field anywhere in a user fails it).
+/// Mostly the right type, sometimes anything at all (a wrong type reads as absent, except in a
+/// user's `uid` and `email`, which fail the answer).
 fn or_anything(right: impl Strategy<Value = Value> + 'static) -> BoxedStrategy<Value> {
     prop_oneof![12 => right, 1 => any_json()].boxed()
 }
@@ -424,9 +448,38 @@ fn typical_answers_keep_their_meaning() {
         json!({"error_code": "104", "error_message": "Looks like your password is invalid", "errors": 7});
     let err = decode::login(422, &h, &serde_json::to_vec(&wrong).expect("json")).expect_err("refused");
     assert!(matches!(err, ApiError::Validation { .. }), "a string error_code is no code: {err:?}");
-    let roles_as_string = json!({"user": {"uid": "u", "email": "e", "roles": "admin"}});
-    let err = decode::user(200, &h, &serde_json::to_vec(&roles_as_string).expect("json")).expect_err("typed");
-    assert!(matches!(err, ApiError::Decode { status: 200, .. }), "{err:?}");
+    // An optional field of the wrong type reads as absent; a required one is named.
+    let roles_as_string =
+        json!({"user": {"uid": "u", "email": "e", "roles": "admin", "failed_attempts": "3"}});
+    let u = decode::user(200, &h, &serde_json::to_vec(&roles_as_string).expect("json")).expect("readable");
+    assert!(u.roles.is_empty() && u.failed_attempts.is_none());
+    let uid_as_number = json!({"user": {"uid": 5, "email": "e"}});
+    let err = decode::user(200, &h, &serde_json::to_vec(&uid_as_number).expect("json")).expect_err("typed");
+    assert!(matches!(&err, ApiError::Decode { status: 200, detail } if detail.contains("`uid`")), "{err:?}");
+    // Hidden text in TAG characters shows, one code point at a time.
+    let tagged: String = "IGNORE".chars().filter_map(|c| char::from_u32(0xE0000 + c as u32)).collect();
+    let admin = json!({"user": {"uid": "u", "email": "e", "first_name": format!("Ad{tagged}min")}});
+    let u = decode::user(200, &h, &serde_json::to_vec(&admin).expect("json")).expect("a user");
+    let shown = u.first_name.unwrap_or_default();
+    assert!(shown.starts_with("Ad⟨U+E0049⟩⟨U+E0047⟩") && shown.ends_with("⟨U+E0045⟩min"), "{shown}");
+}
+
+/// Any user whose `uid` and `email` are text decodes, whatever type every other field (and
+/// every field of its roles, rules and organisations) comes as.
+#[test]
+fn a_user_with_a_text_uid_and_email_always_decodes() {
+    run((user(), hostile_string(), hostile_string()), |(mut user, uid, email)| {
+        if let Value::Object(map) = &mut user {
+            map.insert("uid".into(), Value::String(uid));
+            map.insert("email".into(), Value::String(email));
+        }
+        let body =
+            serde_json::to_vec(&json!({ "user": user })).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        match decode::user(200, &HeaderMap::new(), &body) {
+            Ok(u) => check_user(&u, "user"),
+            Err(e) => Err(TestCaseError::fail(format!("{e:?} for {user}"))),
+        }
+    });
 }
 
 proptest! {

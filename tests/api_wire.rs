@@ -314,6 +314,12 @@ async fn a_closed_port_is_a_connect_error() {
     let c = Client::new(config(&format!("http://127.0.0.1:{port}"))).expect("client");
     let err = c.login("a@b.c", &secret("pw"), None).await.expect_err("refused");
     assert!(matches!(err, ApiError::Transport { kind: TransportKind::Connect, .. }), "{err:?}");
+    let shown = err.user_message();
+    assert!(shown.starts_with(&format!("Could not reach the server at 127.0.0.1:{port}.")), "{shown}");
+    // The path never shows: an activation link's token is in it.
+    let err =
+        c.activate("act-token-in-path", "a", "b", &secret("pw"), &secret("pw")).await.expect_err("refused");
+    assert!(!format!("{err:?} {}", err.user_message()).contains("act-token"), "{err:?}");
 }
 
 /// How a raw test server misbehaves after reading a request.
@@ -325,6 +331,8 @@ enum Misbehave {
     Flood,
     /// Announces a 5 MB body, sends a few bytes and stalls.
     Announce,
+    /// Announces a 1,000-byte body, sends the first part of a user and closes.
+    Cut,
 }
 
 /// A server that misbehaves on every connection; returns its URL and a connection count.
@@ -355,6 +363,11 @@ async fn raw_server(how: Misbehave) -> (String, Arc<AtomicUsize>) {
                             .await;
                         tokio::time::sleep(Duration::from_secs(10)).await;
                     }
+                    Misbehave::Cut => {
+                        let head = format!("{ok}content-length: 1000\r\n\r\n{{\"user\": {{\"uid\": \"bl");
+                        let _ = sock.write_all(head.as_bytes()).await;
+                        let _ = sock.flush().await;
+                    }
                 }
             });
         }
@@ -372,6 +385,51 @@ async fn a_dropped_connection_is_a_reset_and_login_is_not_repeated() {
     let err = c.get_user(&secret(TOKEN), GetUserOptions::default()).await.expect_err("hung up");
     assert!(err.is_transient(), "{err:?}");
     assert_eq!(count.load(Ordering::SeqCst), 4);
+}
+
+/// A body cut off mid-way is the same transient failure as a reset before the headers: the same
+/// class and sentence, retried for `GET`/`PUT /user`, never for a log-in.
+#[tokio::test]
+async fn a_body_cut_mid_way_is_a_reset_too() {
+    let (cut, count) = raw_server(Misbehave::Cut).await;
+    let (hung_up, _) = raw_server(Misbehave::HangUp).await;
+    let c = fast(config(&cut));
+    let err = c.get_user(&secret(TOKEN), GetUserOptions::default()).await.expect_err("cut");
+    assert!(matches!(err, ApiError::Transport { kind: TransportKind::Reset, .. }), "{err:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 3, "GET is tried three times");
+    let changes = UserUpdate { company: Some("Acme".into()), ..Default::default() };
+    let err = c.update_user(&secret(TOKEN), &changes).await.expect_err("cut");
+    assert!(matches!(err, ApiError::Transport { kind: TransportKind::Reset, .. }), "{err:?}");
+    assert_eq!(count.load(Ordering::SeqCst), 6, "PUT is tried three times");
+    let err = c.login("a@b.c", &secret("pw"), None).await.expect_err("cut");
+    assert_eq!(count.load(Ordering::SeqCst), 7, "log-in goes out once");
+    let before_headers = fast(config(&hung_up)).login("a@b.c", &secret("pw"), None).await.expect_err("reset");
+    let host = |uri: &str| uri.trim_start_matches("http://").to_string();
+    assert_eq!(
+        err.user_message().replace(&host(&cut), "HOST"),
+        before_headers.user_message().replace(&host(&hung_up), "HOST"),
+        "one sentence for both"
+    );
+    assert!(err.user_message().contains(&host(&cut)), "{}", err.user_message());
+}
+
+#[tokio::test]
+async fn a_hostile_retry_after_is_capped_and_not_waited_for() {
+    let server = MockServer::start().await;
+    for (i, after) in ["999999999", "Thu, 01 Jan 2099 00:00:00 GMT"].into_iter().enumerate() {
+        server.reset().await;
+        let limited = reply(429, json!({"error_message": "Too many requests", "error_code": 429}))
+            .insert_header("retry-after", after);
+        mount(&server, Mock::given(path("/v3/user")).respond_with(limited)).await;
+        let started = Instant::now();
+        let err = client(&server).get_user(&secret(TOKEN), GetUserOptions::default()).await.expect_err("429");
+        assert!(started.elapsed() < Duration::from_secs(5), "{i}: waited");
+        assert_eq!(requests(&server).await.len(), 1, "{i}: not retried within the budget");
+        let ApiError::RateLimited { retry_after: Some(wait), .. } = &err else { panic!("{err:?}") };
+        assert_eq!(*wait, Duration::from_secs(600), "{after}: capped at 10 minutes");
+        let m = err.user_message();
+        assert!(m.contains("later") && !m.contains("999") && !m.contains("2099"), "{m}");
+    }
 }
 
 #[tokio::test]
@@ -416,9 +474,11 @@ async fn answers_that_are_not_the_api() {
     assert!(matches!(err, Err(ApiError::Decode { status: 200, .. })), "{err:?}");
     let err = c.login("a@b.c", &pw, None).await;
     assert!(
-        matches!(&err, Err(ApiError::Decode { status: 200, detail }) if detail.contains("integer")),
+        matches!(&err, Err(ApiError::Decode { status: 200, detail }) if detail == "the user's `uid` is a number, not text"),
         "{err:?}"
     );
+    let shown = err.as_ref().map_err(ApiError::user_message).expect_err("an error");
+    assert!(shown.contains("`uid` is a number, not text"), "the screen says what was wrong: {shown}");
     assert!(matches!(c.forgot_password("a@b.c").await, Err(ApiError::Server { status: 502, .. })));
     assert!(matches!(c.reset_password(&pw, &pw, &pw).await, Err(ApiError::Decode { status: 418, .. })));
     assert!(matches!(c.request_sms("a@b.c", &pw).await, Err(ApiError::Decode { status: 200, .. })));
@@ -433,7 +493,17 @@ async fn redirects_are_not_followed() {
     mount(&server, Mock::given(path("/v3/elsewhere")).respond_with(reply(200, json!({"user": user_json()}))))
         .await;
     let err = client(&server).get_user(&secret(TOKEN), GetUserOptions::default()).await;
-    assert!(matches!(err, Err(ApiError::Rejected { status: 307, .. })), "{err:?}");
+    let host = server.uri().trim_start_matches("http://").to_string();
+    assert!(
+        matches!(&err, Err(ApiError::Redirected { status: 307, location: Some(h) }) if *h == host),
+        "{err:?}"
+    );
+    let shown = err.as_ref().map_err(ApiError::user_message).expect_err("an error");
+    assert!(
+        shown.contains("redirected") && shown.contains(&host) && !shown.contains("/v3/elsewhere"),
+        "{shown}"
+    );
+    assert!(shown.contains("does not follow redirects"), "{shown}");
     assert_eq!(requests(&server).await.len(), 1, "the token followed the redirect");
 }
 
@@ -544,4 +614,49 @@ async fn logs_hold_no_secrets() {
     for secret in [TOKEN, "0123456789", "hunter2", "654321", "act1vation", "r3set", "a@b.c"] {
         assert!(!text.contains(secret), "{secret} logged:\n{text}");
     }
+}
+
+/// `whoami` against a server whose user has an odd optional field and a wrong required one:
+/// the odd field is read as absent (and logged at debug by name), the wrong one is named on
+/// stderr and in the log.
+#[tokio::test(flavor = "multi_thread")]
+async fn whoami_says_which_field_was_wrong() {
+    let server = MockServer::start().await;
+    let dirs = (tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp"));
+    let run = || {
+        let log = dirs.1.path().join("debug.log");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cs-account"))
+            .args(["--api-url", &server.uri(), "whoami"])
+            .env("CONTENTSTACK_AUTHTOKEN", TOKEN)
+            .env("CS_ACCOUNT_CONFIG_DIR", dirs.0.path())
+            .env("CS_ACCOUNT_STATE_DIR", dirs.1.path())
+            .env("CS_ACCOUNT_LOG", "debug")
+            .env("CS_ACCOUNT_LOG_FILE", &log)
+            .output()
+            .expect("binary runs");
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        (out, text)
+    };
+    let mut odd = user_json();
+    odd["failed_attempts"] = json!("3");
+    odd["active"] = json!(-1e308);
+    mount(
+        &server,
+        Mock::given(path("/v3/user")).respond_with(reply(200, json!({"user": odd}))).up_to_n_times(1),
+    )
+    .await;
+    let (out, log) = run();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("John"), "the profile is readable: {stdout}");
+    assert!(log.contains("failed_attempts") && log.contains("read as absent"), "{log}");
+
+    let mut wrong = user_json();
+    wrong["email"] = json!(42);
+    mount(&server, Mock::given(path("/v3/user")).respond_with(reply(200, json!({"user": wrong})))).await;
+    let (out, log) = run();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("`email` is a number, not text"), "{stderr}");
+    assert!(log.contains("`email` is a number, not text"), "{log}");
 }

@@ -13,11 +13,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::Method;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, Serializer};
 use url::Url;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::decode;
 use super::error::{self, ApiError};
@@ -125,7 +127,9 @@ struct Call<'a> {
     label: &'static str,
     url: Url,
     token: Option<&'a SecretString>,
-    body: Option<Vec<u8>>,
+    /// The serialised body, in a buffer wiped when the last reference to it goes (see
+    /// [`Wiped`]); each attempt sends a cheap clone of the same buffer.
+    body: Option<Bytes>,
 }
 
 /// One of the decoders of [`super::decode`]: status, headers and body bytes to a typed answer.
@@ -360,10 +364,16 @@ impl Client {
         if let Some(body) = &call.body {
             req = req.body(body.clone());
         }
-        let mut resp = req.send().await.map_err(transport)?;
+        let mut resp = req.send().await.map_err(error::from_reqwest)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let answer = match read_capped(&mut resp, self.inner.max_body_bytes).await {
+        let answer = match read_capped(
+            &mut resp,
+            self.inner.max_body_bytes,
+            &error::host_of(&self.inner.base),
+        )
+        .await
+        {
             Ok(bytes) => decoder(status, &headers, &bytes),
             Err(e) => Err(e),
         };
@@ -378,56 +388,109 @@ fn needs_tls_roots(base: &Url) -> bool {
 }
 
 /// The kind of a failure, for logs (`Unauthorized`, `Transport Timeout`): its messages are server
-/// text, which could echo anything, so they stay out.
+/// text, which could echo anything, so they stay out. A decode failure says what was wrong
+/// (a field's name and the type it came as, in the client's own words: never a value), since
+/// without it nobody can tell why a profile did not load.
 fn kind(e: &ApiError) -> String {
     let debug = format!("{e:?}");
     let name = debug.split([' ', '(', '{']).next().unwrap_or_default();
     match e {
         ApiError::Transport { kind, .. } => format!("{name} {kind:?}"),
+        ApiError::Decode { detail, .. } => format!("{name}: {detail}"),
         _ => name.to_string(),
     }
 }
 
-/// A transport failure, without the URL: an activation link's token is in its path.
-fn transport(e: reqwest::Error) -> ApiError {
-    error::from_reqwest(&e.without_url())
-}
-
-/// The `authtoken` header, marked sensitive so that no HTTP layer logs or prints it.
+/// The `authtoken` header, marked sensitive so that no HTTP layer logs or prints it, over a
+/// buffer of its own that is wiped once the request is done with it (`http` keeps the bytes
+/// it is given rather than copying them).
 fn token_header(token: &SecretString) -> Result<HeaderValue, ApiError> {
-    let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
+    let bytes = Bytes::from_owner(Wiped(token.expose_secret().as_bytes().to_vec()));
+    let mut value = HeaderValue::from_maybe_shared(bytes).map_err(|_| {
         ApiError::Config("The session token holds characters that cannot be sent. Log in again.".into())
     })?;
     value.set_sensitive(true);
     Ok(value)
 }
 
+/// A buffer zeroed (its whole capacity) when dropped. Request bodies (passwords, reset and
+/// activation tokens) and the `authtoken` header value live in one, handed to reqwest as
+/// [`Bytes`] that share it, so the last clone reqwest drops wipes it. Copies made below
+/// reqwest (hyper's per-connection write buffer, rustls's records, the kernel's socket
+/// buffers) are out of reach; README's Security section says so.
+struct Wiped(Vec<u8>);
+
+impl AsRef<[u8]> for Wiped {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        #[cfg(test)]
+        tests::record_wipe(&self.0);
+        self.0.zeroize();
+    }
+}
+
 /// Reads the body, refusing it as soon as it passes `cap` bytes: a declared length is checked
 /// before reading, and the running count after every chunk, so no more than `cap` bytes plus
-/// one chunk is ever held.
-async fn read_capped(resp: &mut reqwest::Response, cap: u64) -> Result<Vec<u8>, ApiError> {
+/// one chunk is ever held. The buffer is wiped when dropped (answers can echo the token), and
+/// grows by copying into a new one so that no unwiped old buffer is left behind.
+///
+/// A failure after the headers came (the connection cut mid-body) is the same transient
+/// failure as one before them: see [`error::from_reqwest_body`].
+async fn read_capped(
+    resp: &mut reqwest::Response,
+    cap: u64,
+    host: &str,
+) -> Result<Zeroizing<Vec<u8>>, ApiError> {
     if resp.content_length().is_some_and(|n| n > cap) {
         return Err(ApiError::TooLarge { limit: cap });
     }
     let hint = resp.content_length().unwrap_or(0).min(1 << 20);
-    let mut buf = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
-    while let Some(chunk) = resp.chunk().await.map_err(transport)? {
+    let mut buf = Zeroizing::new(Vec::with_capacity(usize::try_from(hint).unwrap_or(0)));
+    while let Some(chunk) = resp.chunk().await.map_err(|e| error::from_reqwest_body(e, host))? {
         if (buf.len() as u64).saturating_add(chunk.len() as u64) > cap {
             return Err(ApiError::TooLarge { limit: cap });
+        }
+        let needed = buf.len() + chunk.len();
+        if needed > buf.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(buf.capacity() * 2)));
+            bigger.extend_from_slice(&buf);
+            buf = bigger;
         }
         buf.extend_from_slice(&chunk);
     }
     Ok(buf)
 }
 
-/// Serialises `{"user": inner}`.
-fn wrap<T: Serialize>(inner: &T) -> Result<Vec<u8>, ApiError> {
+/// Serialises `{"user": inner}` into a [`Wiped`] buffer of exactly the right size (measured
+/// first, so it never grows and leaves a copy behind).
+fn wrap<T: Serialize>(inner: &T) -> Result<Bytes, ApiError> {
     #[derive(Serialize)]
     struct Wrapped<'a, T> {
         user: &'a T,
     }
-    serde_json::to_vec(&Wrapped { user: inner })
-        .map_err(|e| ApiError::Config(format!("Could not encode the request: {e}")))
+    /// Counts the bytes a serialisation would write.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let failed = |e: serde_json::Error| ApiError::Config(format!("Could not encode the request: {e}"));
+    let wrapped = Wrapped { user: inner };
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, &wrapped).map_err(failed)?;
+    let mut buf = Wiped(Vec::with_capacity(count.0));
+    serde_json::to_writer(&mut buf.0, &wrapped).map_err(failed)?;
+    Ok(Bytes::from_owner(buf))
 }
 
 /// The one place a password leaves its `SecretString`: while the request body is written.
@@ -473,6 +536,60 @@ struct Reset<'a> {
 mod tests {
     use super::*;
     use crate::api::Region;
+    use std::sync::Mutex;
+
+    /// What each [`Wiped`] buffer held just before it was zeroed, so a test can see that the
+    /// buffers holding its secrets were all wiped (tests only: nothing keeps secrets otherwise).
+    static WIPED: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+
+    pub(super) fn record_wipe(bytes: &[u8]) {
+        WIPED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(bytes.to_vec());
+    }
+
+    fn wiped_holding(needle: &[u8]) -> usize {
+        let wiped = WIPED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        wiped.iter().filter(|b| b.windows(needle.len()).any(|w| w == needle)).count()
+    }
+
+    #[tokio::test]
+    async fn bodies_and_the_token_header_are_wiped_once_sent() {
+        use wiremock::matchers::path;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        let user =
+            serde_json::json!({"user": {"uid": "u1", "email": "a@b.c", "authtoken": "blt-wipe-token"}});
+        Mock::given(path("/v3/user-session"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(user.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(path("/v3/user"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(user))
+            .mount(&server)
+            .await;
+        let client =
+            Client::new(ClientConfig::new(Endpoint::custom(&server.uri()).expect("url"))).expect("client");
+        // Unique to this test, so other tests' buffers cannot count.
+        let password = SecretString::from("Wipe-probe-pass-8f3a1c");
+        let token = SecretString::from("blt-wipe-probe-7d2e9b");
+        client.login("a@b.c", &password, None).await.expect("logged in");
+        client.get_user(&token, GetUserOptions::default()).await.expect("a user");
+        // The last reference may go when the connection task next runs.
+        for _ in 0..100 {
+            if wiped_holding(b"Wipe-probe-pass-8f3a1c") > 0 && wiped_holding(b"blt-wipe-probe-7d2e9b") > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(wiped_holding(b"\"password\":\"Wipe-probe-pass-8f3a1c\""), 1, "the log-in body");
+        assert_eq!(wiped_holding(b"blt-wipe-probe-7d2e9b"), 1, "the authtoken header");
+    }
+
+    #[test]
+    fn a_wiped_body_is_exactly_its_json() {
+        let pw = SecretString::from("p\"w");
+        let body = wrap(&Login { email: "a@b.c", password: &pw, tfa_token: Some("1") }).expect("json");
+        assert_eq!(&body[..], br#"{"user":{"email":"a@b.c","password":"p\"w","tfa_token":"1"}}"#);
+    }
 
     #[test]
     fn only_plain_http_to_loopback_goes_without_roots() {

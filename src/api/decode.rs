@@ -113,13 +113,38 @@ fn take_token(value: &mut Value) -> Option<SecretString> {
     }
 }
 
-/// A model from a decoded body. Failure is a short `Decode` error naming what was wrong (serde's
-/// message quotes only sanitised text, since the body was sanitised first).
+/// A model from a decoded body. Failure is a short `Decode` error saying what was wrong: no
+/// `user`, a `user` that is not an object, or which required field is missing or of the wrong
+/// type (optional fields of the wrong type read as absent: see [`super::lenient`]). Nothing
+/// here quotes a value from the answer.
 fn model<T: DeserializeOwned>(status: u16, body: Value) -> Result<T, ApiError> {
+    let decode = |detail: String| ApiError::Decode { status, detail };
+    match body.get("user") {
+        None | Some(Value::Null) => return Err(decode("the answer has no `user`".into())),
+        Some(Value::Object(_)) => {}
+        Some(other) => return Err(decode(format!("its `user` is {}, not an object", kind_of(other)))),
+    }
     serde_json::from_value(body).map_err(|e| {
-        let detail: String = e.to_string().chars().take(160).collect();
-        ApiError::Decode { status, detail: format!("unexpected answer: {detail}") }
+        let message = e.to_string();
+        let detail = match message.strip_prefix("missing field ") {
+            Some(field) => format!("the user's {field} is missing"),
+            None if message.starts_with('`') => format!("the user's {message}"),
+            None => format!("the user could not be read ({message})"),
+        };
+        decode(detail.chars().take(160).collect())
     })
+}
+
+/// What a JSON value is, in words.
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 /// The free-text `notice`, or nothing when it is absent or not a string: a notice is never
@@ -182,6 +207,66 @@ mod tests {
         assert!(matches!(user(200, &HeaderMap::new(), &body), Err(ApiError::Unauthorized { .. })));
         let tfa = bytes(json!({"tfa_type": "totp_authenticator"}));
         assert!(matches!(login(200, &HeaderMap::new(), &tfa), Err(ApiError::TfaRequired { .. })));
+    }
+
+    #[test]
+    fn optional_fields_of_the_wrong_type_read_as_absent() {
+        // As JSON text: `-1e308` and a huge integer are numbers no `i64` holds.
+        let body = br#"{"user": {"uid": "u1", "email": "a@b.c", "first_name": "Ann",
+            "failed_attempts": "3", "active": "yes", "last_name": 7, "company": null,
+            "org_uid": ["o1", 5, null, "o2"], "shared_org_uid": "o3",
+            "roles": [5, {"uid": "r1", "name": ["x"], "users": {"a": 1},
+                "rules": ["read", {"module": "asset", "acl": "all", "assets": ["$all"]}]}],
+            "organizations": {"uid": "o1"}, "password_reset_required": 1}}"#;
+        let u = user(200, &HeaderMap::new(), body).expect("readable despite the odd fields");
+        assert_eq!((u.uid.as_str(), u.first_name.as_deref()), ("u1", Some("Ann")));
+        assert_eq!((u.failed_attempts, u.active, u.last_name.as_deref()), (None, None, None));
+        assert_eq!(u.org_uid, ["o1", "o2"]);
+        assert!(u.shared_org_uid.is_empty() && u.organizations.is_none());
+        assert_eq!(u.password_reset_required, None);
+        assert_eq!(u.roles.len(), 1, "the role that is not an object is left out");
+        let role = &u.roles[0];
+        assert_eq!((role.uid.as_deref(), role.name.as_deref()), (Some("r1"), None));
+        assert!(role.users.is_empty());
+        assert_eq!(role.rules.len(), 1);
+        assert_eq!(role.rules[0].module.as_deref(), Some("asset"));
+        assert!(role.rules[0].acl.is_empty());
+        for n in ["-1e308", "1.5", "18446744073709551615", "true", "[]", "{}"] {
+            let body = format!(r#"{{"user": {{"uid": "u", "email": "e", "failed_attempts": {n}}}}}"#);
+            let u = user(200, &HeaderMap::new(), body.as_bytes()).expect(n);
+            assert_eq!(u.failed_attempts, None, "{n}");
+        }
+        let ok =
+            user(200, &HeaderMap::new(), br#"{"user": {"uid": "u", "email": "e", "failed_attempts": 3}}"#);
+        assert_eq!(ok.expect("a user").failed_attempts, Some(3));
+    }
+
+    #[test]
+    fn an_organisation_without_a_uid_is_kept_with_an_empty_one() {
+        let body = bytes(
+            json!({"user": {"uid": "u", "email": "e", "organizations": [{"name": "Acme"}, {"uid": 5}]}}),
+        );
+        let orgs = user(200, &HeaderMap::new(), &body).expect("a user").organizations.unwrap_or_default();
+        assert_eq!(orgs.len(), 2);
+        assert_eq!((orgs[0].uid.as_str(), orgs[0].name.as_deref()), ("", Some("Acme")));
+        assert_eq!(orgs[1].uid, "");
+    }
+
+    #[test]
+    fn a_wrong_required_field_is_named() {
+        let cases = [
+            (json!({"user": {"uid": 5, "email": "e"}}), "the user's `uid` is a number, not text"),
+            (json!({"user": {"uid": "u", "email": ["e"]}}), "the user's `email` is a list, not text"),
+            (json!({"user": {"uid": "u", "email": null}}), "the user's `email` is null, not text"),
+            (json!({"user": {"uid": "u"}}), "the user's `email` is missing"),
+            (json!({"user": "u"}), "its `user` is text, not an object"),
+            (json!({"notice": "hi"}), "the answer has no `user`"),
+        ];
+        for (body, want) in cases {
+            let err = user(200, &HeaderMap::new(), &bytes(body.clone())).expect_err("unreadable");
+            assert!(matches!(&err, ApiError::Decode { detail, .. } if detail == want), "{body}: {err:?}");
+            assert!(err.user_message().contains(want), "{}", err.user_message());
+        }
     }
 
     #[test]

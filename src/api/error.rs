@@ -3,8 +3,10 @@
 //! without a network.
 
 use std::collections::BTreeMap;
+use std::fmt::Display;
 use std::time::Duration;
 
+use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 
 /// Why a request never produced an HTTP answer.
@@ -44,9 +46,19 @@ pub enum ApiError {
     /// 422 (or 400) with field messages.
     #[error("{message}")]
     Validation { status: u16, code: Option<i64>, message: String, errors: BTreeMap<String, Vec<String>> },
-    /// 429: too many requests.
+    /// 429: too many requests. `retry_after` is never more than [`MAX_RETRY_AFTER`]: that is
+    /// the longest anything waits for it, and reaching it means "later".
     #[error("{message}")]
     RateLimited { message: String, retry_after: Option<Duration>, limit: Option<u64>, remaining: Option<u64> },
+    /// A 3xx: the server sent the request elsewhere. Redirects are never followed (one would
+    /// carry the `authtoken` header to wherever it points).
+    #[error("redirected ({status})")]
+    Redirected {
+        status: u16,
+        /// The host (and port) of the `Location` header, never its path; empty for a
+        /// location on the same server; `None` without a readable one.
+        location: Option<String>,
+    },
     /// 5xx.
     #[error("{message}")]
     Server { status: u16, code: Option<i64>, message: String },
@@ -56,9 +68,15 @@ pub enum ApiError {
     /// A password log-in that succeeded without giving a token: the account signs in through SSO.
     #[error("The server accepted the password but gave no session token")]
     NoToken { notice: String },
-    /// No HTTP answer.
+    /// No HTTP answer, or an answer cut off before its end.
     #[error("{detail}")]
-    Transport { kind: TransportKind, detail: String },
+    Transport {
+        kind: TransportKind,
+        /// The server's host and port, as the user named it (never the path: an activation
+        /// link's token is in it); empty when not known.
+        host: String,
+        detail: String,
+    },
     /// An answer that is not what the API sends.
     #[error("{detail}")]
     Decode { status: u16, detail: String },
@@ -81,10 +99,7 @@ impl ApiError {
                     format!("{message} (Check the region too: a wrong region looks like a wrong password.)")
                 }
             }
-            ApiError::AccountLocked { message } => format!(
-                "{} Wait until the lock ends, or reset your password.",
-                non_empty(message, "This account is locked after too many failed attempts.")
-            ),
+            ApiError::AccountLocked { message } => locked_message(message, &chrono::Local::now()),
             ApiError::TfaRequired { .. } => {
                 "This account uses two-factor authentication: enter the 6-digit code from your authenticator app, or ask for one by SMS.".into()
             }
@@ -107,12 +122,23 @@ impl ApiError {
                 s
             }
             ApiError::RateLimited { retry_after, .. } => match retry_after {
-                Some(d) => format!(
-                    "Contentstack is limiting requests. Try again in {} s.",
-                    d.as_secs().max(1)
+                Some(d) if *d >= MAX_RETRY_AFTER => format!(
+                    "Contentstack is limiting requests and asked for a wait of {} or more. Try again later.",
+                    wait_text(MAX_RETRY_AFTER)
                 ),
+                Some(d) => format!("Contentstack is limiting requests. Try again in {}.", wait_text(*d)),
                 None => "Contentstack is limiting requests. Wait a few seconds and try again.".into(),
             },
+            ApiError::Redirected { status, location } => {
+                let to = match location.as_deref() {
+                    Some("") => " to another path on the same server".to_string(),
+                    Some(host) => format!(" to {host}"),
+                    None => String::new(),
+                };
+                format!(
+                    "The server redirected the request ({status}){to}. cs-account does not follow redirects, as one would take your session token along. Check the region or API URL."
+                )
+            }
             ApiError::Server { status, message, .. } => format!(
                 "Contentstack had a problem ({status}{}). Try again in a moment.",
                 if message.is_empty() { String::new() } else { format!(": {message}") }
@@ -124,16 +150,33 @@ impl ApiError {
             ApiError::NoToken { .. } => {
                 "Password log-in gave no session token: this account probably signs in through SSO. Paste an authtoken instead, or use your organisation's SSO log-in.".into()
             }
-            ApiError::Transport { kind, .. } => match kind {
-                TransportKind::Timeout => "The server did not answer in time. Check your connection and try again.".into(),
-                TransportKind::Connect => "Could not reach the server. Check your connection, the region or API URL, and any proxy settings.".into(),
-                TransportKind::Reset => "The connection broke before the server answered. Try again.".into(),
-                TransportKind::Tls => "The secure connection failed (TLS). Check the API URL, the system clock and any proxy that inspects traffic.".into(),
-                TransportKind::Other => "The request failed on the network. Try again.".into(),
-            },
-            ApiError::Decode { status, .. } => format!(
-                "The server sent an answer cs-account cannot read (HTTP {status}). Check the API URL points at Contentstack's API."
-            ),
+            ApiError::Transport { kind, host, .. } => {
+                let server =
+                    if host.is_empty() { "the server".to_string() } else { format!("the server at {host}") };
+                match kind {
+                    TransportKind::Timeout => format!(
+                        "{} did not answer in time. Check your connection and try again.",
+                        capitalised(&server)
+                    ),
+                    TransportKind::Connect => format!(
+                        "Could not reach {server}. Check your connection, the region or API URL, and any proxy settings."
+                    ),
+                    TransportKind::Reset => format!(
+                        "The connection to {server} broke before its answer was complete. Try again."
+                    ),
+                    TransportKind::Tls => format!(
+                        "The secure connection to {server} failed (TLS). Check the API URL, the system clock and any proxy that inspects traffic."
+                    ),
+                    TransportKind::Other => format!("The request to {server} failed on the network. Try again."),
+                }
+            }
+            ApiError::Decode { status, detail } => {
+                let detail = detail.trim();
+                let what = if detail.is_empty() { String::new() } else { format!(": {detail}") };
+                format!(
+                    "The server sent an answer cs-account cannot read (HTTP {status}{what}). Check the API URL points at Contentstack's API."
+                )
+            }
             ApiError::TooLarge { limit } => format!(
                 "The server's answer is larger than {}, so it was refused. Check the API URL.",
                 human_bytes(*limit)
@@ -167,6 +210,84 @@ impl ApiError {
             _ => BTreeMap::new(),
         }
     }
+}
+
+/// The longest wait a server's `Retry-After` is taken at its word for. A longer one (a
+/// hostile `999999999` or a date in 2099) is read as this, shown as "later", and is the longest
+/// any retry key stays disabled.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+
+/// `7 s`, `2 min` (rounded up, so a retry at the time said is never early).
+fn wait_text(d: Duration) -> String {
+    let secs = d.as_secs().max(1);
+    if secs < 60 { format!("{secs} s") } else { format!("{} min", secs.div_ceil(60)) }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// One sentence for a locked account: until when (in the user's local time) when the server
+/// said, and what to do. The server's own text is not repeated: it usually says the same with
+/// a raw UTC timestamp.
+fn locked_message<Tz: TimeZone>(server: &str, now: &DateTime<Tz>) -> String
+where
+    Tz::Offset: Display,
+{
+    let until = server
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ':' | '(' | ')')))
+        .find_map(|w| DateTime::parse_from_rfc3339(w).ok())
+        .map(|t| t.with_timezone(&now.timezone()));
+    let said_minutes = minutes_in(server);
+    // A count of minutes helps for a short lock; past two hours the time says it better.
+    let minutes = said_minutes
+        .or_else(|| {
+            let left = until.as_ref()?.clone().signed_duration_since(now.clone()).num_seconds();
+            (left > 0).then(|| u64::try_from(left).unwrap_or(0).div_ceil(60))
+        })
+        .filter(|m| *m <= 120 || until.is_none());
+    let cause = "This account is locked after too many failed log-in attempts";
+    match (until, minutes) {
+        (Some(t), Some(m)) => format!(
+            "{cause} until {} (in {m} minute{}): wait until then, or reset your password.",
+            local_time(&t, now),
+            if m == 1 { "" } else { "s" }
+        ),
+        (Some(t), None) => {
+            format!("{cause} until {}: wait until then, or reset your password.", local_time(&t, now))
+        }
+        (None, Some(m)) => format!(
+            "{cause} for about {m} more minute{}: wait, or reset your password.",
+            if m == 1 { "" } else { "s" }
+        ),
+        (None, None) => format!("{cause}: wait until the lock ends, or reset your password."),
+    }
+}
+
+/// `14:05` on the same day as `now`, `Tue 6 Jan 14:05` otherwise.
+fn local_time<Tz: TimeZone>(t: &DateTime<Tz>, now: &DateTime<Tz>) -> String
+where
+    Tz::Offset: Display,
+{
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%a %-d %b %H:%M").to_string()
+    }
+}
+
+/// `N` from "... in N minute(s) ..." or "... for N minutes ...".
+fn minutes_in(text: &str) -> Option<u64> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| c.is_whitespace() || c == '(' || c == ')').collect();
+    words.windows(2).find_map(|w| {
+        if w[1].starts_with("minute") { w[0].parse::<u64>().ok().filter(|m| *m > 0) } else { None }
+    })
 }
 
 /// `20000000` → `20 MB`, `4096` → `4 kB`, `512` → `512 bytes`.
@@ -204,9 +325,12 @@ pub const CODE_TFA_INVALID: i64 = 295;
 /// The headers classification looks at.
 #[derive(Debug, Clone, Default)]
 pub struct ErrorHeaders {
+    /// Capped at [`MAX_RETRY_AFTER`].
     pub retry_after: Option<Duration>,
     pub rate_limit: Option<u64>,
     pub rate_remaining: Option<u64>,
+    /// Where a 3xx points: see [`ApiError::Redirected`].
+    pub location: Option<String>,
 }
 
 impl ErrorHeaders {
@@ -221,19 +345,41 @@ impl ErrorHeaders {
                 .and_then(parse_retry_after),
             rate_limit: num("x-ratelimit-limit"),
             rate_remaining: num("x-ratelimit-remaining"),
+            location: headers.get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok()).map(redirect_host),
         }
     }
 }
 
-/// `Retry-After` as seconds or as an HTTP date.
+/// The host (and port) a `Location` points at, or an empty string when it is relative (the
+/// same server). Only the host: a path can hold a token.
+fn redirect_host(location: &str) -> String {
+    match url::Url::parse(location.trim()) {
+        Ok(url) => crate::sanitize::owned(host_of(&url)),
+        Err(_) => String::new(),
+    }
+}
+
+/// `api.example.com`, `127.0.0.1:4010`: the host, with the port when the URL names one.
+pub fn host_of(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date, capped at [`MAX_RETRY_AFTER`]: a server can
+/// ask for any wait, and what it asks is shown and waited for.
 pub fn parse_retry_after(v: &str) -> Option<Duration> {
     let v = v.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // More digits than a u64 holds is a very long wait all the same.
+        let secs = v.parse::<u64>().unwrap_or(u64::MAX);
+        return Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER));
     }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(delta.to_std().unwrap_or(Duration::ZERO))
+    let when = DateTime::parse_from_rfc2822(v).ok()?;
+    let delta = when.with_timezone(&Utc) - Utc::now();
+    Some(delta.to_std().unwrap_or(Duration::ZERO).min(MAX_RETRY_AFTER))
 }
 
 /// Turns a non-success answer (or a success status whose body carries an `error_code`) into an
@@ -246,6 +392,9 @@ pub fn classify(status: u16, headers: &ErrorHeaders, body: Option<&Value>) -> Ap
     let tfa_type = text("tfa_type");
     let errors = body.and_then(|b| b.get("errors")).map(field_errors).unwrap_or_default();
 
+    if (300..400).contains(&status) {
+        return ApiError::Redirected { status, location: headers.location.clone() };
+    }
     if code == Some(CODE_TFA_REQUIRED) || (tfa_type.is_some() && code != Some(CODE_TFA_INVALID)) {
         return ApiError::TfaRequired { message, tfa_type };
     }
@@ -309,10 +458,13 @@ fn attempts_left(message: &str) -> Option<u32> {
     lower[..idx].split(|c: char| !c.is_ascii_digit()).rfind(|s| !s.is_empty()).and_then(|n| n.parse().ok())
 }
 
-/// Maps a reqwest failure (no HTTP answer) to a transport error.
-pub fn from_reqwest(err: &reqwest::Error) -> ApiError {
+/// Maps a reqwest failure (no HTTP answer) to a transport error naming the server's host.
+/// The URL itself stays out of it: an activation link's token is in its path.
+pub fn from_reqwest(err: reqwest::Error) -> ApiError {
+    let host = err.url().map(host_of).unwrap_or_default();
+    let err = err.without_url();
     let mut chain = String::new();
-    let mut src: Option<&dyn std::error::Error> = Some(err);
+    let mut src: Option<&dyn std::error::Error> = Some(&err);
     while let Some(e) = src {
         if !chain.is_empty() {
             chain.push_str(": ");
@@ -339,7 +491,22 @@ pub fn from_reqwest(err: &reqwest::Error) -> ApiError {
     } else {
         TransportKind::Other
     };
-    ApiError::Transport { kind, detail: crate::sanitize::owned(chain) }
+    ApiError::Transport { kind, host: crate::sanitize::owned(host), detail: crate::sanitize::owned(chain) }
+}
+
+/// A failure while reading an answer whose status and headers had come: the connection broke
+/// (or stalled) mid-body. Whatever reqwest calls it, it is the same transient failure as a
+/// connection reset before the headers, so that `GET`/`PUT /user` retry it and the user reads
+/// the same sentence. reqwest's body errors carry no URL, so the caller names the `host`.
+pub fn from_reqwest_body(err: reqwest::Error, host: &str) -> ApiError {
+    match from_reqwest(err) {
+        ApiError::Transport { kind, host: found, detail } => ApiError::Transport {
+            kind: if kind == TransportKind::Timeout { kind } else { TransportKind::Reset },
+            host: if found.is_empty() { crate::sanitize::owned(host.to_string()) } else { found },
+            detail,
+        },
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -411,6 +578,7 @@ mod tests {
             retry_after: Some(Duration::from_secs(5)),
             rate_limit: Some(10),
             rate_remaining: Some(0),
+            location: None,
         };
         let e = classify(429, &h, Some(&json!({"error_message": "Too many requests", "error_code": 429})));
         assert!(
@@ -437,6 +605,112 @@ mod tests {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after(""), None);
+    }
+
+    #[test]
+    fn a_hostile_retry_after_is_capped_and_said_as_later() {
+        for v in ["999999999", "600", "99999999999999999999999", "Thu, 01 Jan 2099 00:00:00 GMT"] {
+            let after = parse_retry_after(v);
+            assert_eq!(after, Some(MAX_RETRY_AFTER), "{v}");
+            let e = ApiError::RateLimited {
+                message: String::new(),
+                retry_after: after,
+                limit: None,
+                remaining: None,
+            };
+            let m = e.user_message();
+            assert!(m.contains("later") && m.contains("10 min") && !m.contains("99"), "{v}: {m}");
+        }
+        assert_eq!(parse_retry_after("599"), Some(Duration::from_secs(599)));
+        let e = |secs| ApiError::RateLimited {
+            message: String::new(),
+            retry_after: Some(Duration::from_secs(secs)),
+            limit: None,
+            remaining: None,
+        };
+        assert!(e(7).user_message().ends_with("Try again in 7 s."), "{}", e(7).user_message());
+        assert!(e(0).user_message().ends_with("Try again in 1 s."));
+        assert!(e(61).user_message().ends_with("Try again in 2 min."));
+        assert!(e(599).user_message().ends_with("Try again in 10 min."));
+    }
+
+    #[test]
+    fn the_lockout_is_one_sentence_in_local_time() {
+        let tz = chrono::FixedOffset::east_opt(2 * 3600).expect("UTC+2");
+        let now = tz.with_ymd_and_hms(2026, 1, 5, 11, 50, 0).single().expect("a time");
+        // The demo server's text: a raw UTC timestamp and the advice the client adds.
+        let demo = "Your account has been locked after 5 failed login attempts. Try again after \
+                    2026-01-05T10:05:00.000Z (in 15 minute(s)), or reset your password.";
+        assert_eq!(
+            locked_message(demo, &now),
+            "This account is locked after too many failed log-in attempts until 12:05 (in 15 minutes): \
+             wait until then, or reset your password."
+        );
+        // No minutes said: counted from now. Another day: the day is said.
+        let bare = "Locked until 2026-01-06T10:05:00Z.";
+        assert_eq!(
+            locked_message(bare, &now),
+            "This account is locked after too many failed log-in attempts until Tue 6 Jan 12:05: \
+             wait until then, or reset your password."
+        );
+        assert_eq!(
+            locked_message("Your account has been locked temporarily for 30 minutes.", &now),
+            "This account is locked after too many failed log-in attempts for about 30 more minutes: wait, or reset your password."
+        );
+        let plain = locked_message("Your account has been locked.", &now);
+        assert_eq!(
+            plain,
+            "This account is locked after too many failed log-in attempts: wait until the lock ends, or reset your password."
+        );
+        for m in [locked_message(demo, &now), plain] {
+            assert_eq!(m.matches(". ").count() + m.matches(": ").count(), 1, "one sentence: {m}");
+            assert!(!m.contains("2026-") && !m.contains(":00"), "no raw timestamp: {m}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_says_where_to_and_that_it_is_not_followed() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::LOCATION,
+            reqwest::header::HeaderValue::from_static(
+                "https://eu-api.contentstack.com/v3/user?authtoken=blt1",
+            ),
+        );
+        let e = classify(302, &ErrorHeaders::from_headers(&headers), None);
+        assert!(
+            matches!(&e, ApiError::Redirected { status: 302, location: Some(h) } if h == "eu-api.contentstack.com")
+        );
+        let m = e.user_message();
+        assert!(m.contains("redirected") && m.contains("eu-api.contentstack.com"), "{m}");
+        assert!(m.contains("does not follow redirects") && !m.contains("blt1") && !m.contains("/v3"), "{m}");
+        headers.insert(reqwest::header::LOCATION, reqwest::header::HeaderValue::from_static("/elsewhere"));
+        let e =
+            classify(307, &ErrorHeaders::from_headers(&headers), Some(&json!({"error_message": "moved"})));
+        assert!(e.user_message().contains("another path on the same server"), "{}", e.user_message());
+        let e = classify(301, &ErrorHeaders::default(), None);
+        assert!(e.user_message().starts_with("The server redirected the request (301). cs-account"));
+        assert!(!e.is_transient());
+    }
+
+    #[test]
+    fn transport_failures_name_the_host() {
+        let e = |kind| ApiError::Transport { kind, host: "127.0.0.1:4010".into(), detail: "x".into() };
+        assert!(
+            e(TransportKind::Connect)
+                .user_message()
+                .starts_with("Could not reach the server at 127.0.0.1:4010.")
+        );
+        assert!(
+            e(TransportKind::Timeout)
+                .user_message()
+                .starts_with("The server at 127.0.0.1:4010 did not answer")
+        );
+        assert!(e(TransportKind::Reset).user_message().contains("127.0.0.1:4010"));
+        let unknown =
+            ApiError::Transport { kind: TransportKind::Connect, host: String::new(), detail: "x".into() };
+        assert!(unknown.user_message().starts_with("Could not reach the server."));
     }
 
     #[test]

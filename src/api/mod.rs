@@ -3,6 +3,7 @@
 pub mod client;
 pub mod decode;
 pub mod error;
+pub mod lenient;
 pub mod links;
 pub mod models;
 pub mod region;

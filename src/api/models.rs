@@ -1,59 +1,77 @@
 //! Typed views of what Contentstack's user API returns.
 //!
 //! Every field is optional except a user's `uid` and `email`: real responses vary by plan, region
-//! and query flags, and the official SDKs' mocks disagree. Unknown fields are kept in `extra`, so
-//! the profile can show everything the server sent. Strings here are already sanitised (see
+//! and query flags, and the official SDKs' mocks disagree. A field of the wrong type reads as
+//! absent (see [`super::lenient`]), so one odd value never hides a whole profile. Unknown fields
+//! are kept in `extra`, so the profile can show everything the server sent. Strings here are already sanitised (see
 //! [`crate::sanitize`]); the authtoken is the one value kept raw, as a secret.
 
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::lenient::{Model, field};
+
+impl Model for Role {}
+impl Model for Rule {}
+impl Model for Organization {}
+impl Model for OrgRole {}
+
 /// A Contentstack user, as `GET /v3/user` and the log-in call return it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct User {
+    #[serde(deserialize_with = "field::user_uid")]
     pub uid: String,
+    #[serde(deserialize_with = "field::user_email")]
     pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::username", skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::first_name", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::last_name", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::company", skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::mobile_number", skip_serializing_if = "Option::is_none")]
     pub mobile_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::country_code", skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::tfa_status", skip_serializing_if = "Option::is_none")]
     pub tfa_status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::authy_id", skip_serializing_if = "Option::is_none")]
     pub authy_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::active", skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::failed_attempts", skip_serializing_if = "Option::is_none")]
     pub failed_attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::profile_type", skip_serializing_if = "Option::is_none")]
     pub profile_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::created_at", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::updated_at", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::last_login_at", skip_serializing_if = "Option::is_none")]
     pub last_login_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "field::password_updated_at",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password_updated_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "field::password_reset_required",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub password_reset_required: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "field::org_uid", skip_serializing_if = "Vec::is_empty")]
     pub org_uid: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "field::shared_org_uid", skip_serializing_if = "Vec::is_empty")]
     pub shared_org_uid: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "field::roles", skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Role>,
     /// Present when the request asked for `include_orgs` or `include_orgs_roles`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::organizations", skip_serializing_if = "Option::is_none")]
     pub organizations: Option<Vec<Organization>>,
     /// Kept generic: its shape differs between responses (`settings.global[]` in the update
     /// sample, `settings.preferences.global[]` elsewhere). See [`User::favorite_stacks`].
@@ -123,22 +141,22 @@ impl User {
 /// A stack role the user holds.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Role {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::description", skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "field::users", skip_serializing_if = "Vec::is_empty")]
     pub users: Vec<String>,
     /// The stack the role belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::api_key", skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "field::rules", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::created_at", skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::updated_at", skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -151,9 +169,9 @@ pub struct Role {
 /// (`"acl": {"read": true, "sub_acl": {"publish": false}}`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Rule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::module", skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(default, deserialize_with = "field::acl", skip_serializing_if = "Map::is_empty")]
     pub acl: Map<String, Value>,
     /// Every other key: the target lists, and anything else the server sent.
     #[serde(flatten)]
@@ -205,18 +223,20 @@ impl Rule {
 /// An organisation the user belongs to (sent with `include_orgs` / `include_orgs_roles`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Organization {
+    /// Empty when the server sent none (or not as text).
+    #[serde(default, deserialize_with = "field::uid")]
     pub uid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::plan_id", skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::expires_on", skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::is_owner", skip_serializing_if = "Option::is_none")]
     pub is_owner: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, deserialize_with = "field::org_roles", skip_serializing_if = "Vec::is_empty")]
     pub org_roles: Vec<OrgRole>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
@@ -225,11 +245,11 @@ pub struct Organization {
 /// A role within an organisation.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct OrgRole {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::uid", skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, deserialize_with = "field::admin", skip_serializing_if = "Option::is_none")]
     pub admin: Option<bool>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,

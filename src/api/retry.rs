@@ -127,11 +127,11 @@ mod tests {
     fn only_transient_errors_are_retried() {
         let p = RetryPolicy::default();
         for kind in [TransportKind::Connect, TransportKind::Reset, TransportKind::Timeout] {
-            let e = ApiError::Transport { kind, detail: String::new() };
+            let e = ApiError::Transport { kind, host: String::new(), detail: String::new() };
             assert!(p.delay_after(1, &e, Duration::ZERO, 0.5).is_some(), "{kind:?}");
         }
         let never = [
-            ApiError::Transport { kind: TransportKind::Tls, detail: String::new() },
+            ApiError::Transport { kind: TransportKind::Tls, host: String::new(), detail: String::new() },
             ApiError::Unauthorized { status: 401, code: None, message: String::new() },
             ApiError::InvalidCredentials { message: String::new(), attempts_left: None },
             ApiError::Validation {

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::api::error::{ErrorHeaders, classify, from_reqwest};
+use crate::api::error::{ErrorHeaders, classify, from_reqwest, from_reqwest_body};
 use crate::api::{ApiError, Endpoint};
 use crate::demo::{OutboxKind, OutboxMessage};
 
@@ -93,11 +93,12 @@ pub async fn fetch_outbox(
     endpoint: &Endpoint,
 ) -> Result<Vec<OutboxMessage>, ApiError> {
     let url = format!("{}/demo/outbox", endpoint.origin());
-    let mut resp = http.get(&url).timeout(TIMEOUT).send().await.map_err(|e| from_reqwest(&e))?;
+    let host = crate::api::error::host_of(&endpoint.base_url());
+    let mut resp = http.get(&url).timeout(TIMEOUT).send().await.map_err(from_reqwest)?;
     let status = resp.status().as_u16();
     let headers = ErrorHeaders::from_headers(resp.headers());
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| from_reqwest(&e))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| from_reqwest_body(e, &host))? {
         if body.len() + chunk.len() > MAX_OUTBOX_BYTES {
             return Err(ApiError::TooLarge { limit: MAX_OUTBOX_BYTES as u64 });
         }

@@ -182,6 +182,7 @@ pub(super) fn error_title(e: &ApiError) -> &'static str {
         ApiError::RateLimited { .. } => "Too many requests",
         ApiError::Server { .. } => "Server error",
         ApiError::Rejected { .. } => "Refused",
+        ApiError::Redirected { .. } => "Redirected",
         ApiError::NoToken { .. } => "No session token (SSO account?)",
         ApiError::Transport { .. } => "Network problem",
         ApiError::Decode { .. } | ApiError::TooLarge { .. } => "Unexpected answer",
