@@ -198,8 +198,16 @@ fn a_422_puts_the_messages_on_their_fields() {
 fn a_failed_save_keeps_every_value_and_enter_tries_again() {
     for error in [
         server_error(),
-        ApiResult::Update(Err(ApiError::Transport { kind: TransportKind::Timeout, detail: "t".into() })),
-        ApiResult::Update(Err(ApiError::Transport { kind: TransportKind::Connect, detail: "c".into() })),
+        ApiResult::Update(Err(ApiError::Transport {
+            kind: TransportKind::Timeout,
+            host: String::new(),
+            detail: "t".into(),
+        })),
+        ApiResult::Update(Err(ApiError::Transport {
+            kind: TransportKind::Connect,
+            host: String::new(),
+            detail: "c".into(),
+        })),
     ] {
         let mut a = logged_in();
         review_company(&mut a, "Acme Ltd");

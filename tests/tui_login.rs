@@ -134,6 +134,7 @@ fn snapshots_of_each_error() {
             a,
             login_err(ApiError::Transport {
                 kind: TransportKind::Connect,
+                host: String::new(),
                 detail: "connection refused".into(),
             }),
         )
@@ -212,7 +213,11 @@ fn network_error_offers_a_retry_that_resends_once() {
     let mut a = app(80, 24);
     answer_login(
         &mut a,
-        login_err(ApiError::Transport { kind: TransportKind::Timeout, detail: "timed out".into() }),
+        login_err(ApiError::Transport {
+            kind: TransportKind::Timeout,
+            host: String::new(),
+            detail: "timed out".into(),
+        }),
     );
     assert!(a.login().and_then(|l| l.error.as_ref()).is_some_and(|e| e.retry));
     let effects = send(&mut a, [ctrl('r')]);

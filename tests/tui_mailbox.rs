@@ -102,7 +102,11 @@ fn snapshots_of_the_mailbox() {
     });
     snap("mailbox_failed", |a| {
         let id = fetch_id(&send(a, [ctrl('o')]));
-        let e = ApiError::Transport { kind: TransportKind::Connect, detail: "refused".into() };
+        let e = ApiError::Transport {
+            kind: TransportKind::Connect,
+            host: String::new(),
+            detail: "refused".into(),
+        };
         send(a, [answer(id, ApiResult::Outbox(Err(e)))]);
     });
 }
@@ -230,7 +234,8 @@ fn from_the_profile_and_back() {
 fn a_failed_read_says_why_and_r_tries_again() {
     let mut a = demo_app(80, 24);
     let id = fetch_id(&send(&mut a, [ctrl('o')]));
-    let e = ApiError::Transport { kind: TransportKind::Connect, detail: "refused".into() };
+    let e =
+        ApiError::Transport { kind: TransportKind::Connect, host: String::new(), detail: "refused".into() };
     send(&mut a, [answer(id, ApiResult::Outbox(Err(e)))]);
     assert!(screen_text(&draw(&a, 80, 24)).contains("could not be read"));
     let id = fetch_id(&send(&mut a, [ch('r')]));

@@ -219,6 +219,7 @@ fn logout_asks_first_and_forgets_the_session_at_once() {
             logout,
             ApiResult::Logout(Err(ApiError::Transport {
                 kind: cs_account::api::TransportKind::Connect,
+                host: String::new(),
                 detail: "refused".into(),
             })),
         )],

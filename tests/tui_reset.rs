@@ -130,7 +130,11 @@ fn snapshots_of_step_1() {
     snap("reset_step1_network", |a| {
         open(a);
         let id = forgot_id(&send(a, [key(KeyCode::Enter)]));
-        let e = ApiError::Transport { kind: TransportKind::Connect, detail: "refused".into() };
+        let e = ApiError::Transport {
+            kind: TransportKind::Connect,
+            host: String::new(),
+            detail: "refused".into(),
+        };
         send(a, [answer(id, ApiResult::Notice(Err(e)))]);
     });
     snap("reset_step1_demo", |a| {
@@ -355,7 +359,8 @@ fn a_network_failure_keeps_everything_and_offers_a_retry() {
     let mut a = app(80, 24);
     filled(&mut a, "New-pass-5678", "New-pass-5678");
     let id = reset_id(&send(&mut a, [key(KeyCode::Enter)]));
-    let e = ApiError::Transport { kind: TransportKind::Timeout, detail: "timed out".into() };
+    let e =
+        ApiError::Transport { kind: TransportKind::Timeout, host: String::new(), detail: "timed out".into() };
     send(&mut a, [answer(id, ApiResult::Notice(Err(e)))]);
     let r = wizard(&a);
     assert!(r.error.as_ref().is_some_and(|e| e.retry && e.message.contains("ctrl-r")), "{:?}", r.error);

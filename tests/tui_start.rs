@@ -100,7 +100,11 @@ fn a_network_error_at_start_can_be_retried() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport { kind: TransportKind::Connect, detail: "x".into() })),
+            ApiResult::User(Err(ApiError::Transport {
+                kind: TransportKind::Connect,
+                host: String::new(),
+                detail: "x".into(),
+            })),
         )],
     );
     assert!(

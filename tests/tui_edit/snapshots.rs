@@ -102,11 +102,22 @@ fn the_failures() {
     snap("edit_failed_again", |a| {
         failing(a, ApiError::Server { status: 502, code: None, message: String::new() });
         let id = update_id(&send(a, [key(KeyCode::Enter)]));
-        let timeout = ApiError::Transport { kind: TransportKind::Timeout, detail: "timed out".into() };
+        let timeout = ApiError::Transport {
+            kind: TransportKind::Timeout,
+            host: String::new(),
+            detail: "timed out".into(),
+        };
         send(a, [answer(id, ApiResult::Update(Err(timeout)))]);
     });
     snap("edit_network_error", |a| {
-        failing(a, ApiError::Transport { kind: TransportKind::Connect, detail: "refused".into() });
+        failing(
+            a,
+            ApiError::Transport {
+                kind: TransportKind::Connect,
+                host: String::new(),
+                detail: "refused".into(),
+            },
+        );
     });
     snap("edit_rate_limited", |a| {
         failing(
