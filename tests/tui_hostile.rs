@@ -120,3 +120,42 @@ fn invisible_characters_show_on_the_profile() {
     assert!(text.contains("Ac⟨U+00AD⟩me⟨U+034F⟩"), "soft hyphen and grapheme joiner show:\n{text}");
     assert!(text.contains("❤"), "an emoji keeps its variation selector:\n{text}");
 }
+
+/// A 429 with a hostile `Retry-After` (decoded as the client decodes it): the edit form's
+/// "try again" is disabled for at most ten minutes, and the message says "later".
+#[test]
+fn a_hostile_retry_after_disables_saving_for_ten_minutes_at_most() {
+    use crossterm::event::KeyCode;
+    use cs_account::app::Effect;
+    use cs_account::app::msg::ApiResult;
+    use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+    for after in ["999999999", "Thu, 01 Jan 2099 00:00:00 GMT"] {
+        let mut a = app(80, 24);
+        log_in(&mut a, &full_user());
+        a.toasts.clear();
+        send(&mut a, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
+        type_text(&mut a, "Acme Ltd");
+        send(&mut a, [key(KeyCode::Enter)]);
+        let effects = send(&mut a, [key(KeyCode::Enter)]);
+        let id = request_id(&effects, |e| match e {
+            Effect::UpdateUser { id, .. } => Some(*id),
+            _ => None,
+        });
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, HeaderValue::from_static(after));
+        let body = br#"{"error_message": "Too many requests", "error_code": 429}"#;
+        let limited = cs_account::api::decode::update(429, &headers, body);
+        let effects = send(&mut a, [answer(id, ApiResult::Update(limited))]);
+        let waits: Vec<_> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Timer { after, .. } => Some(*after),
+                _ => None,
+            })
+            .collect();
+        assert!(!waits.is_empty(), "{after}: a timer ends the wait: {effects:#?}");
+        assert!(waits.iter().all(|w| *w <= std::time::Duration::from_secs(600)), "{after}: {waits:?}");
+        let failure = a.edit().and_then(|e| e.form.failure.clone()).expect("a failure");
+        assert!(failure.message.contains("later") && !failure.message.contains("999"), "{failure:?}");
+    }
+}
