@@ -68,8 +68,8 @@ pub enum Command {
 /// Options of the demo server shared by `demo` and `serve-demo`.
 #[derive(Debug, Args, Clone)]
 pub struct DemoServerArgs {
-    /// Added delay for every API answer, in milliseconds.
-    #[arg(long, default_value_t = 0, value_name = "MS")]
+    /// Added delay for every API answer, in milliseconds (at most 600000, 10 minutes).
+    #[arg(long, default_value_t = 0, value_name = "MS", value_parser = clap::value_parser!(u64).range(..=600_000))]
     pub latency: u64,
     /// Share of API requests that fail with 503, from 0 to 1.
     #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
@@ -93,9 +93,13 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeDemoArgs {
-    /// Address to listen on.
+    /// Address to listen on (loopback unless --public).
     #[arg(long, default_value = "127.0.0.1:4010")]
     pub addr: SocketAddr,
+    /// Allow a non-loopback --addr. Anyone who can reach it gets the published demo passwords,
+    /// the reset tokens in /demo/outbox and the fault controls in /demo/faults.
+    #[arg(long)]
+    pub public: bool,
     #[command(flatten)]
     pub server: DemoServerArgs,
 }

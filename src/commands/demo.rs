@@ -1,13 +1,13 @@
 //! `demo` (the full-screen app against an in-process demo server) and `serve-demo`.
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
 use super::{Failure, Outcome, load_config};
 use crate::api::Endpoint;
 use crate::app::run::{DemoInfo, TuiOptions, run_tui};
 use crate::cli::{DemoArgs, DemoServerArgs, GlobalArgs, ServeDemoArgs};
-use crate::demo::{DEMO_LOGINS, DemoOptions, DemoServer, TFA_SECRET};
+use crate::demo::{DEMO_LOGINS, DemoOptions, DemoServer, StartError, TFA_SECRET};
 
 /// The demo server's options from the command line.
 pub fn demo_options(addr: SocketAddr, args: &DemoServerArgs) -> DemoOptions {
@@ -47,14 +47,34 @@ pub async fn run_demo(global: &GlobalArgs, args: DemoArgs) -> Outcome {
     result.map_err(|e| Failure::other(format!("{e:#}")))
 }
 
+/// The address a client on this machine reaches `addr` at: loopback for a wildcard address
+/// (`0.0.0.0`, `::`), `addr` itself otherwise.
+fn local_addr(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from((Ipv4Addr::LOCALHOST, addr.port())),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::from((Ipv6Addr::LOCALHOST, addr.port())),
+        _ => addr,
+    }
+}
+
 /// Serves the demo server until Ctrl-C.
 pub async fn serve_demo(args: ServeDemoArgs) -> Outcome {
-    let opts = demo_options(args.addr, &args.server);
-    let server = DemoServer::start(opts)
-        .await
-        .map_err(|e| Failure::other(format!("Could not listen on {}: {e}", args.addr)))?;
+    let opts = DemoOptions { public: args.public, ..demo_options(args.addr, &args.server) };
+    let server = DemoServer::start(opts).await.map_err(|e| match e {
+        StartError::Options(_) | StartError::NotLoopback(_) => Failure::usage(e.to_string()),
+        _ => Failure::other(e.to_string()),
+    })?;
+    let exposed = !server.addr().ip().is_loopback();
+    if exposed {
+        eprintln!(
+            "Warning: the demo server listens on {}, beyond this machine. Anyone who can reach it can log in with the published demo passwords, read the reset tokens and SMS codes in /demo/outbox, and change /demo/faults.",
+            server.addr()
+        );
+    }
     let url = server.base_url();
-    println!("Contentstack-compatible demo server on {url}  (API base {url}/v3)");
+    // What a client on this machine uses: cs-account speaks plain http to loopback only.
+    let local = format!("http://{}", local_addr(server.addr()));
+    println!("Contentstack-compatible demo server on {url}  (API base {local}/v3)");
     println!();
     println!("Demo logins:");
     for login in DEMO_LOGINS {
@@ -62,9 +82,16 @@ pub async fn serve_demo(args: ServeDemoArgs) -> Outcome {
     }
     println!("  2FA (TOTP) secret of tfa.user: {TFA_SECRET}");
     println!();
-    println!("Emails, SMS codes and tokens the server \"sends\": {url}/demo/outbox");
-    println!("Faults: {url}/demo/faults   Clock: {url}/demo/clock");
-    println!("Try:  cs-account --api-url {url} login --email john.doe@example.com");
+    println!("Emails, SMS codes and tokens the server \"sends\": {local}/demo/outbox");
+    println!("Faults: {local}/demo/faults   Clock: {local}/demo/clock");
+    if server.addr().ip().is_unspecified() || !exposed {
+        println!("Try:  cs-account --api-url {local} login --email john.doe@example.com");
+    }
+    if exposed {
+        println!(
+            "From other machines, put an https proxy in front of it: cs-account sends plain http only to loopback."
+        );
+    }
     println!("Ctrl-C stops the server.");
     use std::io::Write;
     let _ = std::io::stdout().flush();

@@ -37,10 +37,12 @@ pub(crate) async fn get_faults(State(state): State<AppState>) -> Response {
     json_response(StatusCode::OK, &faults)
 }
 
-/// `PUT /demo/faults`: replaces the faults in force.
+/// `PUT /demo/faults`: replaces the faults in force. The body is capped at
+/// [`MAX_FAULTS_BODY`](super::faults::MAX_FAULTS_BODY) and the routes at
+/// [`MAX_ROUTES`](super::faults::MAX_ROUTES).
 pub(crate) async fn put_faults(
     State(state): State<AppState>,
-    body: JsonBody,
+    body: JsonBody<{ super::faults::MAX_FAULTS_BODY }>,
 ) -> Result<Response, ApiFailure> {
     let value = body.0.unwrap_or(Value::Object(Default::default()));
     let faults: Faults = serde_json::from_value(value).map_err(|e| {

@@ -18,6 +18,14 @@ use serde_json::{Value, json};
 use super::http::{ApiFailure, FieldErrors, json_response, raw_json};
 use super::state::{AppState, lock};
 
+/// The longest latency a fault may add.
+pub const MAX_LATENCY: Duration = Duration::from_secs(600);
+/// Most forced answers in force at once. Every `/v3` request looks through them, and a test
+/// needs a handful: a cap keeps both the memory and the scan small.
+pub const MAX_ROUTES: usize = 100;
+/// Largest `PUT /demo/faults` body, in bytes: a hundred routes with modest forced bodies.
+pub(crate) const MAX_FAULTS_BODY: usize = 256 * 1024;
+
 /// The faults in force. `PUT /demo/faults` takes and `GET /demo/faults` gives this structure.
 #[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct Faults {
@@ -71,10 +79,16 @@ impl Faults {
         if !(0.0..=1.0).contains(&self.fail_rate) {
             errors.add("fail_rate", "must be between 0.0 and 1.0.");
         }
-        if self.latency_ms > 600_000 {
+        if u128::from(self.latency_ms) > MAX_LATENCY.as_millis() {
             errors.add("latency_ms", "must be at most 600000 (10 minutes).");
         }
-        for (i, r) in self.routes.iter().enumerate() {
+        if self.routes.len() > MAX_ROUTES {
+            errors.add(
+                "routes",
+                &format!("must hold at most {MAX_ROUTES} faults (got {}).", self.routes.len()),
+            );
+        }
+        for (i, r) in self.routes.iter().enumerate().take(MAX_ROUTES) {
             if r.method.trim() != "*" && Method::from_bytes(r.method.trim().as_bytes()).is_err() {
                 errors.add(&format!("routes[{i}].method"), "is not an HTTP method or *.");
             }

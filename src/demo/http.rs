@@ -21,6 +21,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::state::AppState;
+
 /// Error code of a request whose fields did not validate.
 pub const CODE_VALIDATION: i64 = 119;
 /// Error code of a log-in to an account that has not been activated.
@@ -178,21 +180,39 @@ impl FieldErrors {
     }
 }
 
-/// The request body as JSON, or `None` when there is none (empty or only whitespace).
-pub(crate) struct JsonBody(pub Option<Value>);
+/// The request body as JSON, or `None` when there is none (empty or only whitespace), of at
+/// most `MAX` bytes, arriving within the server's body timeout: a client that stops half-way
+/// through a body (a slow-body attack) holds its connection no longer than that.
+pub(crate) struct JsonBody<const MAX: usize = MAX_BODY_BYTES>(pub Option<Value>);
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+impl<const MAX: usize> FromRequest<AppState> for JsonBody<MAX> {
     type Rejection = ApiFailure;
 
-    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|_| {
-            ApiFailure::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                413,
-                "Bad request: the request body is too large or was cut short.",
-                None,
-            )
-        })?;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let timeout = state.body_timeout;
+        let read = tokio::time::timeout(timeout, axum::body::to_bytes(req.into_body(), MAX));
+        let bytes = match read.await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(_)) => {
+                return Err(ApiFailure::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    413,
+                    format!("Bad request: the request body is larger than {MAX} bytes or was cut short."),
+                    None,
+                ));
+            }
+            Err(_) => {
+                return Err(ApiFailure::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    408,
+                    format!(
+                        "Bad request: the request body did not arrive within {} ms.",
+                        timeout.as_millis()
+                    ),
+                    None,
+                ));
+            }
+        };
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(JsonBody(None));
         }
@@ -200,7 +220,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     }
 }
 
-impl JsonBody {
+impl<const MAX: usize> JsonBody<MAX> {
     /// The `user` object of the body, or the 422 a missing wrapper gets.
     pub fn user(self) -> Result<Map<String, Value>, ApiFailure> {
         match self.0 {

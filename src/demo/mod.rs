@@ -27,6 +27,7 @@ mod password;
 mod ratelimit;
 mod rules;
 mod seed;
+mod serve;
 mod session;
 mod state;
 mod user;
@@ -62,6 +63,16 @@ use state::{AppState, Shared, lock};
 pub struct DemoOptions {
     /// Where to listen. Loopback by default: the demo has published passwords.
     pub addr: SocketAddr,
+    /// Allow an address other than loopback. The demo's passwords are published, and
+    /// `/demo/outbox` (reset tokens, SMS codes) and `/demo/faults` answer anyone: off unless
+    /// asked for (`serve-demo --public`).
+    pub public: bool,
+    /// How long a connection has to send a whole request head, and then its body; also how long
+    /// a kept-alive connection may sit idle.
+    pub header_timeout: Duration,
+    /// Most connections open at once; `None` for the default (512, or half the open-file limit
+    /// when that is lower).
+    pub max_connections: Option<usize>,
     /// Added to every `/v3` request (changeable later through [`Faults::latency_ms`]).
     pub latency: Duration,
     /// Share of `/v3` requests failing with 503, 0.0 to 1.0.
@@ -76,10 +87,56 @@ pub struct DemoOptions {
     pub session_ttl: Duration,
 }
 
+impl DemoOptions {
+    /// Problems with the options themselves, each naming the value given.
+    pub fn check(&self) -> Result<(), StartError> {
+        let mut problems = Vec::new();
+        if !(0.0..=1.0).contains(&self.fail_rate) {
+            problems.push(format!("the fail rate must be from 0 to 1 (got {})", self.fail_rate));
+        }
+        if self.latency > faults::MAX_LATENCY {
+            problems.push(format!(
+                "the latency must be at most {} ms, 10 minutes (got {} ms)",
+                faults::MAX_LATENCY.as_millis(),
+                self.latency.as_millis()
+            ));
+        }
+        if self.header_timeout.is_zero() {
+            problems.push("the header timeout must be more than zero".into());
+        }
+        if self.max_connections == Some(0) {
+            problems.push("at least one connection must be allowed".into());
+        }
+        if problems.is_empty() { Ok(()) } else { Err(StartError::Options(problems.join("; "))) }
+    }
+}
+
+/// Why the demo server did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// An option out of range (the message names it and the value given).
+    #[error("{0}")]
+    Options(String),
+    /// A non-loopback address without [`DemoOptions::public`].
+    #[error(
+        "{0} is not a loopback address. The demo server publishes its passwords, reset tokens (/demo/outbox) and fault controls (/demo/faults) to anyone who can reach it: listen on 127.0.0.1, or add --public to expose it anyway."
+    )]
+    NotLoopback(SocketAddr),
+    /// The address could not be bound.
+    #[error("Could not listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    /// The embedded seed data did not load.
+    #[error("The demo data could not be loaded: {0}")]
+    Seed(String),
+}
+
 impl Default for DemoOptions {
     fn default() -> Self {
         DemoOptions {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            public: false,
+            header_timeout: Duration::from_secs(15),
+            max_connections: None,
             latency: Duration::ZERO,
             fail_rate: 0.0,
             roles: None,
@@ -133,39 +190,42 @@ pub struct DemoServer {
 }
 
 impl DemoServer {
-    /// Binds `opts.addr`, loads the seed, and serves in a background task. Returns at once.
-    pub async fn start(opts: DemoOptions) -> std::io::Result<DemoServer> {
-        let invalid = |msg: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, msg);
+    /// Checks the options, binds `opts.addr`, loads the seed, and serves in a background task.
+    /// Returns at once. A non-loopback address is refused unless `opts.public` is set.
+    pub async fn start(opts: DemoOptions) -> Result<DemoServer, StartError> {
+        opts.check()?;
+        if !opts.addr.ip().is_loopback() && !opts.public {
+            return Err(StartError::NotLoopback(opts.addr));
+        }
         let faults = Faults {
             latency_ms: u64::try_from(opts.latency.as_millis()).unwrap_or(u64::MAX),
             fail_rate: opts.fail_rate,
             routes: Vec::new(),
         };
-        if faults.validate().is_err() {
-            return Err(invalid(format!(
-                "demo: fail rate must be 0.0 to 1.0 and latency at most 10 minutes (got {} and {:?})",
-                opts.fail_rate, opts.latency
-            )));
-        }
         let clock = clock::DemoClock::default();
-        let store = seed::load(clock.now(), opts.roles.map(|n| (n, opts.rules)))
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let listener = tokio::net::TcpListener::bind(opts.addr).await?;
-        let addr = listener.local_addr()?;
+        let store = seed::load(clock.now(), opts.roles.map(|n| (n, opts.rules))).map_err(StartError::Seed)?;
+        let listen = |source| StartError::Listen { addr: opts.addr, source };
+        let listener = tokio::net::TcpListener::bind(opts.addr).await.map_err(listen)?;
+        let addr = listener.local_addr().map_err(listen)?;
         let state = Arc::new(Shared {
             clock,
             session_ttl: opts.session_ttl,
             store: Mutex::new(store),
             faults: Mutex::new(faults),
             limiter: ratelimit::Limiter::new(opts.rate_limit),
+            body_timeout: opts.header_timeout,
             shutdown: CancellationToken::new(),
         });
-        let app = router(Arc::clone(&state)).into_make_service_with_connect_info::<SocketAddr>();
-        let stop = state.shutdown.clone();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).with_graceful_shutdown(stop.cancelled_owned()).await
-        });
-        tracing::info!(%addr, rate_limit = opts.rate_limit, roles = ?opts.roles, "demo server listening");
+        let limits = serve::Limits {
+            header_timeout: opts.header_timeout,
+            max_connections: opts.max_connections.unwrap_or_else(serve::default_max_connections),
+        };
+        let task =
+            tokio::spawn(serve::serve(listener, router(Arc::clone(&state)), limits, state.shutdown.clone()));
+        tracing::info!(
+            %addr, rate_limit = opts.rate_limit, roles = ?opts.roles, max_connections = limits.max_connections,
+            "demo server listening"
+        );
         Ok(DemoServer { addr, state, task: Some(task) })
     }
 

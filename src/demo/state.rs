@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Mutex<FaultState>,
     pub limiter: Limiter,
+    /// Time a request body has to arrive once its head has (see `JsonBody`).
+    pub body_timeout: Duration,
     /// Cancelled when the server stops; hung requests and latency waits end on it.
     pub shutdown: CancellationToken,
 }
