@@ -10,7 +10,7 @@ use cs_account::api::{
 };
 use cs_account::demo::{
     CODE_NOT_ACTIVATED, DEMO_LOGINS, DemoOptions, DemoServer, FaultAnswer, Faults, MAX_FAILED_ATTEMPTS,
-    OutboxKind, OutboxMessage, RouteFault, TFA_SECRET,
+    OutboxKind, OutboxMessage, OutboxStatus, RouteFault, TFA_SECRET,
 };
 use secrecy::SecretString;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -173,6 +173,52 @@ async fn forgot_then_reset_password() -> TestResult {
     // The token works once.
     let err = c.reset_password(&token, &new_pw, &new_pw).await.err().ok_or("a used token worked")?;
     assert!(err.field_errors().contains_key("reset_password_token"), "{err:?}");
+    Ok(())
+}
+
+/// The mailbox says which tokens and codes still work: used, replaced (revoked) and expired
+/// ones are marked, by the demo clock.
+#[tokio::test]
+async fn the_outbox_marks_used_revoked_and_expired_messages() -> TestResult {
+    let (server, c) = start().await?;
+    let status_of = |token: &Option<String>| {
+        server
+            .outbox()
+            .into_iter()
+            .find(|m| m.token == *token || (m.code.is_some() && m.code == *token))
+            .map(|m| m.status)
+    };
+    c.forgot_password(JOHN).await?;
+    let first = last_message(&server, OutboxKind::ResetPassword, JOHN)?.token;
+    c.forgot_password(JOHN).await?;
+    let second = last_message(&server, OutboxKind::ResetPassword, JOHN)?.token;
+    assert_eq!(status_of(&first), Some(OutboxStatus::Unused));
+    let pw = secret("Brand-new-9876");
+    c.reset_password(&secret(second.as_deref().ok_or("a token")?), &pw, &pw).await?;
+    assert_eq!(status_of(&second), Some(OutboxStatus::Used), "the token used");
+    assert_eq!(status_of(&first), Some(OutboxStatus::Revoked), "the other one died with it");
+
+    let tfa_pw = password_of(TFA_USER)?;
+    c.request_sms(TFA_USER, &tfa_pw).await?;
+    let old_code = last_message(&server, OutboxKind::Sms, "+")?.code;
+    c.request_sms(TFA_USER, &tfa_pw).await?;
+    let code = last_message(&server, OutboxKind::Sms, "+")?.code;
+    assert_eq!(status_of(&old_code), Some(OutboxStatus::Revoked), "a new code replaced it");
+    c.login(TFA_USER, &tfa_pw, code.as_deref()).await?;
+    assert_eq!(status_of(&code), Some(OutboxStatus::Used));
+
+    c.forgot_password(JOHN).await?;
+    let third = last_message(&server, OutboxKind::ResetPassword, JOHN)?.token;
+    server.advance_clock(Duration::from_secs(61 * 60));
+    assert_eq!(status_of(&third), Some(OutboxStatus::Expired), "60 minutes of demo time");
+    assert_eq!(status_of(&second), Some(OutboxStatus::Used), "a used token stays used");
+
+    let invite = last_message(&server, OutboxKind::Activation, NEW_USER)?;
+    assert_eq!(invite.status, OutboxStatus::Unused);
+    let token = invite.token.clone().ok_or("an activation token")?;
+    let new_pw = secret("Fresh-start-42");
+    c.activate(&token, "New", "User", &new_pw, &new_pw).await?;
+    assert_eq!(status_of(&invite.token), Some(OutboxStatus::Used));
     Ok(())
 }
 

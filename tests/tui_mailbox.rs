@@ -11,7 +11,7 @@ use cs_account::app::msg::{ApiResult, Msg, RequestId};
 use cs_account::app::reset::Step;
 use cs_account::app::state::{RequestKind, Screen, ToastLevel};
 use cs_account::app::{App, Effect};
-use cs_account::demo::{OutboxKind, OutboxMessage};
+use cs_account::demo::{OutboxKind, OutboxMessage, OutboxStatus};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 
@@ -44,6 +44,7 @@ fn outbox() -> Vec<OutboxMessage> {
             code: None,
             created_at: "2026-01-05T09:00:00.000Z".into(),
             expires_at: None,
+            status: OutboxStatus::Unused,
         },
         OutboxMessage {
             id: "msg-0002".into(),
@@ -56,6 +57,7 @@ fn outbox() -> Vec<OutboxMessage> {
             code: Some("482913".into()),
             created_at: "2026-01-05T09:02:00.000Z".into(),
             expires_at: Some("2026-01-05T09:12:00.000Z".into()),
+            status: OutboxStatus::Unused,
         },
         OutboxMessage {
             id: "msg-0003".into(),
@@ -68,8 +70,27 @@ fn outbox() -> Vec<OutboxMessage> {
             code: None,
             created_at: "2026-01-05T09:05:00.000Z".into(),
             expires_at: Some("2026-01-05T10:05:00.000Z".into()),
+            status: OutboxStatus::Unused,
         },
     ]
+}
+
+/// The same outbox after the reset token was used and the SMS code ran out, with a newer reset
+/// email that works.
+fn spent() -> Vec<OutboxMessage> {
+    let mut all = outbox();
+    all[1].status = OutboxStatus::Expired;
+    all[2].status = OutboxStatus::Used;
+    all.push(OutboxMessage {
+        id: "msg-0004".into(),
+        token: Some("bltreset2".into()),
+        body: all[2].body.replace("bltreset1", "bltreset2"),
+        link: all[2].link.as_ref().map(|l| l.replace("bltreset1", "bltreset2")),
+        created_at: "2026-01-05T09:20:00.000Z".into(),
+        status: OutboxStatus::Unused,
+        ..all[2].clone()
+    });
+    all
 }
 
 fn fetch_id(effects: &[Effect]) -> RequestId {
@@ -95,6 +116,10 @@ fn snapshots_of_the_mailbox() {
     snap("mailbox_activation_selected", |a| {
         open_with(a, outbox());
         send(a, [key(KeyCode::End)]);
+    });
+    snap("mailbox_spent", |a| {
+        open_with(a, spent());
+        send(a, [key(KeyCode::Down)]);
     });
     snap("mailbox_empty", |a| open_with(a, Vec::new()));
     snap("mailbox_loading", |a| {
@@ -269,4 +294,31 @@ fn the_two_factor_step_points_at_the_mailbox_once_an_sms_is_sent() {
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("✓ SMS sent: in the mailbox (ctrl-o)."), "{text}");
     assert!(text.contains("ctrl-o mailbox"), "in the footer too:\n{text}");
+}
+
+#[test]
+fn spent_tokens_and_codes_are_marked_and_not_used() {
+    let mut a = demo_app(80, 24);
+    open_with(&mut a, spent());
+    let text = screen_text(&draw(&a, 80, 24));
+    let row = |needle: &str| text.lines().find(|l| l.contains(needle)).unwrap_or_default().to_string();
+    // Newest first: the fresh reset, the used one, the expired code, the invitation.
+    assert!(!row("▸ Reset").contains("used"), "the fresh one is not marked:\n{text}");
+    assert!(row("  Reset").contains("used 09:05"), "{text}");
+    assert!(row("SMS").contains("expired 09:02"), "{text}");
+    // Enter on the used token: a warning, and no form.
+    send(&mut a, [key(KeyCode::Down)]);
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Token bltreset1  (used)") && text.contains("already used"), "{text}");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(matches!(a.screen, Screen::Mailbox(_)), "a spent token opens no form");
+    assert!(
+        a.toasts.iter().any(|t| t.level == ToastLevel::Warning && t.text.contains("already used")),
+        "{:?}",
+        a.toasts
+    );
+    // The fresh one still works.
+    send(&mut a, [key(KeyCode::Home), key(KeyCode::Enter)]);
+    let Screen::Reset(r) = &a.screen else { panic!("expected the wizard") };
+    assert_eq!(r.token.value(), "bltreset2");
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::api::error::{ErrorHeaders, classify, from_reqwest, from_reqwest_body};
 use crate::api::{ApiError, Endpoint};
-use crate::demo::{OutboxKind, OutboxMessage};
+use crate::demo::{OutboxKind, OutboxMessage, OutboxStatus};
 
 use super::state::Screen;
 
@@ -86,6 +86,25 @@ pub fn usable_value(m: &OutboxMessage) -> Option<&str> {
     .filter(|v| !v.is_empty())
 }
 
+/// Why a message's token or code no longer works, with what to do instead; `None` while it
+/// works.
+pub fn spent_note(m: &OutboxMessage) -> Option<String> {
+    let (what, new) = match m.kind {
+        OutboxKind::ResetPassword => ("reset token", "Ask for a new reset email (Forgot password)."),
+        OutboxKind::Activation => ("activation token", "Ask the account's owner for a new invitation."),
+        OutboxKind::Sms => ("code", "Ask for a new code at the two-factor step."),
+    };
+    match m.status {
+        OutboxStatus::Unused => None,
+        OutboxStatus::Used => Some(format!("This {what} was already used. {new}")),
+        OutboxStatus::Expired => Some(format!("This {what} has expired. {new}")),
+        OutboxStatus::Revoked => Some(format!(
+            "This {what} no longer works: a newer one replaced it{}. Use the newest message.",
+            if m.kind == OutboxKind::ResetPassword { ", or the password was reset since" } else { "" }
+        )),
+    }
+}
+
 /// `GET {origin}/demo/outbox`: every message, oldest first, with each string made safe for the
 /// terminal (the body keeps its line breaks).
 pub async fn fetch_outbox(
@@ -140,6 +159,7 @@ fn clean(m: OutboxMessage) -> OutboxMessage {
         code: opt(m.code),
         created_at: owned(m.created_at),
         expires_at: opt(m.expires_at),
+        status: m.status,
     }
 }
 
@@ -160,6 +180,7 @@ mod tests {
             code: Some("123456".into()),
             created_at: "2025-01-01T10:00:00.000Z".into(),
             expires_at: None,
+            status: OutboxStatus::Unused,
         }
     }
 
@@ -190,6 +211,18 @@ mod tests {
     }
 
     #[test]
+    fn a_spent_message_says_why_and_what_to_do() {
+        let with = |kind, status| OutboxMessage { status, ..msg("1", kind) };
+        assert_eq!(spent_note(&with(OutboxKind::ResetPassword, OutboxStatus::Unused)), None);
+        let used = spent_note(&with(OutboxKind::ResetPassword, OutboxStatus::Used)).unwrap_or_default();
+        assert!(used.contains("already used") && used.contains("new reset email"), "{used}");
+        let expired = spent_note(&with(OutboxKind::Sms, OutboxStatus::Expired)).unwrap_or_default();
+        assert!(expired.contains("code has expired"), "{expired}");
+        let revoked = spent_note(&with(OutboxKind::ResetPassword, OutboxStatus::Revoked)).unwrap_or_default();
+        assert!(revoked.contains("newer one") && revoked.contains("password was reset"), "{revoked}");
+    }
+
+    #[test]
     fn decoding_cleans_text_and_reports_errors() {
         let body = br#"{"messages":[{"id":"msg-1","kind":"sms","to":"+1 5\u001b[31m","subject":"s","body":"line 1\nline\u0007 2","code":"123456","created_at":"t"}]}"#;
         let h = ErrorHeaders::default();
@@ -197,6 +230,9 @@ mod tests {
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].to, "+1 5^[[31m");
         assert_eq!(got[0].body, "line 1\nline^G 2");
+        assert_eq!(got[0].status, OutboxStatus::Unused, "a server without statuses: unused");
+        let used = br#"{"messages":[{"id":"m","kind":"sms","to":"t","subject":"s","body":"b","created_at":"t","status":"used"}]}"#;
+        assert_eq!(decode_outbox(200, &h, used).unwrap_or_default()[0].status, OutboxStatus::Used);
         assert!(matches!(decode_outbox(200, &h, b"{}"), Err(ApiError::Decode { .. })));
         assert!(matches!(decode_outbox(200, &h, b"<html>"), Err(ApiError::Decode { .. })));
         let e = decode_outbox(404, &h, br#"{"error_message":"Not found","error_code":404}"#);

@@ -20,7 +20,7 @@ pub(crate) async fn outbox(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let all = lock(&state.store).outbox.all();
+    let all = lock(&state.store).outbox.all(state.clock.now());
     let to = q.get("to").map(|s| s.trim().to_lowercase());
     let kind = q.get("kind").map(|s| s.trim().to_lowercase());
     let messages: Vec<_> = all

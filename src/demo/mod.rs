@@ -47,7 +47,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use faults::{FaultAnswer, Faults, RouteFault};
 pub use http::{CODE_NOT_ACTIVATED, CODE_VALIDATION};
-pub use outbox::{OutboxKind, OutboxMessage};
+pub use outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 pub use password::RESET_TOKEN_MINUTES;
 pub use rules::{
     MAX_COMPANY_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_CHARS, PasswordRule, password_rule_failures,
@@ -262,9 +262,9 @@ impl DemoServer {
         lock(&self.state.faults).clone()
     }
 
-    /// Every message in the outbox, oldest first.
+    /// Every message in the outbox, oldest first, with its status by the demo clock.
     pub fn outbox(&self) -> Vec<OutboxMessage> {
-        lock(&self.state.store).outbox.all()
+        lock(&self.state.store).outbox.all(self.state.clock.now())
     }
 
     /// The stored user (profile, roles, organisations; not the password), for tests.

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::clock::stamp;
 use super::http::{ApiFailure, FieldErrors, JsonBody, notice};
-use super::outbox::{Draft, OutboxKind};
+use super::outbox::{Draft, OutboxKind, OutboxStatus};
 use super::rules::{Field, check_name, field, password_rule_failures};
 use super::seed::APP_URL;
 use super::state::{AppState, OneTimeToken, Store, email_key, lock, one_time_token};
@@ -58,6 +58,7 @@ fn send_reset_email(store: &mut Store, user: usize, now: DateTime<Utc>) {
     while mine.len() >= MAX_RESET_TOKENS_PER_USER {
         let (oldest, _) = mine.remove(0);
         store.reset_tokens.remove(&oldest);
+        store.outbox.mark_token(&oldest, OutboxStatus::Revoked);
     }
     let token = one_time_token();
     let expires_at = now + Duration::minutes(RESET_TOKEN_MINUTES);
@@ -65,6 +66,7 @@ fn send_reset_email(store: &mut Store, user: usize, now: DateTime<Utc>) {
     let link = format!("{APP_URL}/reset-password?token={token}");
     let draft = Draft {
         kind: OutboxKind::ResetPassword,
+        user,
         to,
         subject: "Reset your Contentstack password".into(),
         body: format!(
@@ -141,8 +143,14 @@ pub(crate) async fn reset(State(state): State<AppState>, body: JsonBody) -> Resu
         return Err(one_error("reset_password_token", INVALID_TOKEN));
     };
     // Every outstanding reset token of the user dies with the one used.
-    for t in store.reset_tokens.values_mut().filter(|t| t.user == user) {
+    let mut ended = Vec::new();
+    for (key, t) in store.reset_tokens.iter_mut().filter(|(_, t)| t.user == user && !t.used) {
         t.used = true;
+        ended.push(key.clone());
+    }
+    for key in ended {
+        let status = if key == token { OutboxStatus::Used } else { OutboxStatus::Revoked };
+        store.outbox.mark_token(&key, status);
     }
     let u = &mut store.users[user];
     u.password = password;
@@ -178,6 +186,7 @@ pub(crate) async fn activate(
     };
     if let Some(t) = store.activation_tokens.get_mut(token.trim()) {
         t.used = true;
+        store.outbox.mark_token(token.trim(), OutboxStatus::Used);
     }
     let u = &mut store.users[user];
     u.password = password;

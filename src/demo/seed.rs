@@ -133,6 +133,7 @@ pub(crate) fn send_activation_email(store: &mut Store, user: usize, now: DateTim
     let link = format!("{APP_URL}/activate?token={token}");
     let draft = Draft {
         kind: OutboxKind::Activation,
+        user,
         to: to.clone(),
         subject: "Activate your Contentstack account".into(),
         body: format!(
@@ -170,7 +171,7 @@ mod tests {
         assert!(!john.profile.contains_key("roles"));
         assert_eq!(store.users[1].tfa.as_deref(), Some("totp_authenticator"));
         assert!(!store.users[2].is_active());
-        let mail = store.outbox.all();
+        let mail = store.outbox.all(Utc::now());
         assert_eq!(mail.len(), 1);
         assert_eq!(mail[0].kind, OutboxKind::Activation);
         assert_eq!(mail[0].to, "new.user@example.com");

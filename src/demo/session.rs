@@ -18,7 +18,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::clock::stamp;
 use super::http::{ApiFailure, CODE_NOT_ACTIVATED, FieldErrors, JsonBody, flag_on, notice};
-use super::outbox::{Draft, OutboxKind};
+use super::outbox::{Draft, OutboxKind, OutboxStatus};
 use super::rules::{Field, field};
 use super::state::{AppState, OrgDetail, SmsCode, Store, email_key, lock, sms_code, token_tail, user_answer};
 use crate::api::error::{CODE_INVALID_CREDENTIALS, CODE_TFA_INVALID, CODE_TFA_REQUIRED};
@@ -158,7 +158,9 @@ impl Store {
         }
         match self.sms_codes.get(&user) {
             Some(sms) if sms.expires_at > now && same_secret(&sms.code, code) => {
-                self.sms_codes.remove(&user);
+                if let Some(sms) = self.sms_codes.remove(&user) {
+                    self.outbox.mark_sms(user, Some(&sms.code), OutboxStatus::Used);
+                }
                 true
             }
             _ => false,
@@ -279,6 +281,7 @@ pub(crate) async fn request_sms(
     };
     let draft = Draft {
         kind: OutboxKind::Sms,
+        user: i,
         to,
         subject: "Contentstack security code".into(),
         body: format!("{code} is your Contentstack security code. It expires in {SMS_CODE_MINUTES} minutes."),
@@ -287,6 +290,8 @@ pub(crate) async fn request_sms(
         code: Some(code.clone()),
         expires_at: Some(expires_at),
     };
+    // A new code replaces the last one.
+    store.outbox.mark_sms(i, None, OutboxStatus::Revoked);
     store.sms_codes.insert(i, SmsCode { code, expires_at });
     store.outbox.push(draft, now);
     Ok(notice("Security code sent to your mobile."))

@@ -2,7 +2,8 @@
 //! its token or code set apart and what Enter does with it.
 //!
 //! Kinds are words (`Reset`, `Invite`, `SMS`), never colours alone; the selection is reversed
-//! and marked `▸`.
+//! and marked `▸`. A message whose token or code no longer works says so in words (`used`,
+//! `expired`, `revoked`) beside its time, and is dimmed.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,7 +14,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::layout;
 use super::text::wrap;
 use crate::app::keymap::{Action, Context};
-use crate::app::mailbox::{MailboxState, usable_value};
+use crate::app::mailbox::{MailboxState, spent_note, usable_value};
 use crate::app::state::{App, Screen};
 use crate::demo::{OutboxKind, OutboxMessage};
 use crate::ui::theme::Theme;
@@ -112,9 +113,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, m: &MailboxState) {
     frame.render_widget(Paragraph::new(lines), body_inner);
 }
 
-/// `▸ Reset  john.doe@example.com · Reset your Contentstack password    10:04`, cut to fit.
+/// `▸ Reset  john.doe@example.com · Reset your Contentstack password   used 10:04`, cut to fit.
 fn list_row(msg: &OutboxMessage, selected: bool, width: usize, t: &Theme) -> Line<'static> {
-    let time = clock(&msg.created_at);
+    let spent = !msg.status.is_usable();
+    let time = if spent {
+        format!("{} {}", msg.status.as_str(), clock(&msg.created_at))
+    } else {
+        clock(&msg.created_at).to_string()
+    };
+    let time = time.as_str();
     let left = format!(
         "{}{:<6} {} · {}",
         if selected { "▸ " } else { "  " },
@@ -126,7 +133,11 @@ fn list_row(msg: &OutboxMessage, selected: bool, width: usize, t: &Theme) -> Lin
     let left = cut(&left, room);
     let pad = width.saturating_sub(left.width() + time.width());
     let text = format!("{left}{}{time}", " ".repeat(pad));
-    if selected { Line::from(Span::styled(text, t.selected())) } else { Line::from(text) }
+    match (selected, spent) {
+        (true, _) => Line::from(Span::styled(text, t.selected())),
+        (false, true) => Line::from(Span::styled(text, t.dim())),
+        (false, false) => Line::from(text),
+    }
 }
 
 /// `s` cut to `width` columns, with `…` when something was cut.
@@ -161,22 +172,27 @@ fn content(app: &App, m: &MailboxState, msg: &OutboxMessage, width: usize) -> Ve
     lines.extend(wrap(&meta, width).into_iter().map(|l| Line::from(Span::styled(l, t.dim()))));
     if let Some(value) = usable_value(msg) {
         let label = if msg.kind == OutboxKind::Sms { "Code " } else { "Token " };
-        lines
-            .push(Line::from(vec![Span::styled(label, t.label()), Span::styled(value.to_string(), t.key())]));
-        let what = match (msg.kind, &*m.back) {
-            (OutboxKind::ResetPassword, Screen::Reset(_)) => "puts the token in the reset form",
-            (OutboxKind::ResetPassword, _) => "opens the reset form with it",
-            (OutboxKind::Activation, Screen::Activate(_)) => "puts the token in the activation form",
-            (OutboxKind::Activation, _) => "opens the activation form with it",
-            (OutboxKind::Sms, Screen::Login(l)) if l.tfa.is_some() => "fills the two-factor code",
-            (OutboxKind::Sms, _) => "fills it at the two-factor step (log in first)",
+        let mut spans = vec![Span::styled(label, t.label()), Span::styled(value.to_string(), t.key())];
+        if !msg.status.is_usable() {
+            spans.push(Span::styled(format!("  ({})", msg.status.as_str()), t.warn()));
+        }
+        lines.push(Line::from(spans));
+        // What Enter does, or why it would not help.
+        let (next, style) = match spent_note(msg) {
+            Some(note) => (note, t.warn()),
+            None => {
+                let what = match (msg.kind, &*m.back) {
+                    (OutboxKind::ResetPassword, Screen::Reset(_)) => "puts the token in the reset form",
+                    (OutboxKind::ResetPassword, _) => "opens the reset form with it",
+                    (OutboxKind::Activation, Screen::Activate(_)) => "puts the token in the activation form",
+                    (OutboxKind::Activation, _) => "opens the activation form with it",
+                    (OutboxKind::Sms, Screen::Login(l)) if l.tfa.is_some() => "fills the two-factor code",
+                    (OutboxKind::Sms, _) => "fills it at the two-factor step (log in first)",
+                };
+                (format!("{} {what}", key(app, Action::UseMessage)), t.accent())
+            }
         };
-        let enter = key(app, Action::UseMessage);
-        lines.extend(
-            wrap(&format!("{enter} {what}"), width)
-                .into_iter()
-                .map(|l| Line::from(Span::styled(l, t.accent()))),
-        );
+        lines.extend(wrap(&next, width).into_iter().map(|l| Line::from(Span::styled(l, style))));
     }
     lines.push(Line::from(""));
     for part in msg.body.split('\n') {

@@ -8,7 +8,7 @@ use super::super::effect::Effect;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
 use super::super::login::LoginState;
-use super::super::mailbox::{MailboxState, usable_value};
+use super::super::mailbox::{MailboxState, spent_note, usable_value};
 use super::super::msg::ApiResult;
 use super::super::reset::ResetState;
 use super::super::state::{App, RequestKind, Screen, ToastLevel};
@@ -128,6 +128,10 @@ fn use_selected(app: &mut App) -> Vec<Effect> {
     let Some(value) = usable_value(&msg).map(str::to_string) else {
         return vec![app.toast(ToastLevel::Warning, "This message has no token or code to use.")];
     };
+    // The server would only refuse it.
+    if let Some(note) = spent_note(&msg) {
+        return vec![app.toast(ToastLevel::Warning, note)];
+    }
     let note = Some("Filled in from the mailbox.".to_string());
     let fits = match (&msg.kind, &*m.back) {
         (OutboxKind::ResetPassword, Screen::Reset(_)) | (OutboxKind::Activation, Screen::Activate(_)) => true,
