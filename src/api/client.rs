@@ -405,10 +405,16 @@ fn kind(e: &ApiError) -> String {
 /// buffer of its own that is wiped once the request is done with it (`http` keeps the bytes
 /// it is given rather than copying them).
 fn token_header(token: &SecretString) -> Result<HeaderValue, ApiError> {
-    let bytes = Bytes::from_owner(Wiped(token.expose_secret().as_bytes().to_vec()));
-    let mut value = HeaderValue::from_maybe_shared(bytes).map_err(|_| {
-        ApiError::Config("The session token holds characters that cannot be sent. Log in again.".into())
-    })?;
+    let unsendable =
+        || ApiError::Config("The session token holds characters that cannot be sent. Log in again.".into());
+    let raw = token.expose_secret().as_bytes();
+    // Visible ASCII only, as `HeaderValue::from_str` demands (shared bytes would also let
+    // bytes above 0x7F through).
+    if !raw.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\t') {
+        return Err(unsendable());
+    }
+    let bytes = Bytes::from_owner(Wiped(raw.to_vec()));
+    let mut value = HeaderValue::from_maybe_shared(bytes).map_err(|_| unsendable())?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -582,6 +588,14 @@ mod tests {
         }
         assert_eq!(wiped_holding(b"\"password\":\"Wipe-probe-pass-8f3a1c\""), 1, "the log-in body");
         assert_eq!(wiped_holding(b"blt-wipe-probe-7d2e9b"), 1, "the authtoken header");
+    }
+
+    #[test]
+    fn a_token_header_is_visible_ascii_only() {
+        assert!(token_header(&SecretString::from("blt0123abc")).is_ok_and(|v| v.is_sensitive()));
+        for bad in ["blt\u{e9}", "blt\n", "blt\u{7f}", "blt\u{202e}"] {
+            assert!(token_header(&SecretString::from(bad)).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

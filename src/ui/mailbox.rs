@@ -173,8 +173,10 @@ fn content(app: &App, m: &MailboxState, msg: &OutboxMessage, width: usize) -> Ve
     if let Some(value) = usable_value(msg) {
         let label = if msg.kind == OutboxKind::Sms { "Code " } else { "Token " };
         let mut spans = vec![Span::styled(label, t.label()), Span::styled(value.to_string(), t.key())];
-        if !msg.status.is_usable() {
-            spans.push(Span::styled(format!("  ({})", msg.status.as_str()), t.warn()));
+        // The status beside the value when it fits (the note below says it in words anyway).
+        let marker = format!("  ({})", msg.status.as_str());
+        if !msg.status.is_usable() && label.width() + value.width() + marker.width() <= width {
+            spans.push(Span::styled(marker, t.warn()));
         }
         lines.push(Line::from(spans));
         // What Enter does, or why it would not help.
