@@ -92,10 +92,11 @@ pub(crate) fn field<'a>(user: &'a serde_json::Map<String, Value>, key: &str) -> 
     }
 }
 
-/// Control characters and invisible formatting characters (BiDi overrides, zero-width marks)
-/// have no place in a name or a phone number: they are how a value hides or disguises itself.
+/// Control characters and invisible formatting characters (BiDi overrides, zero-width marks,
+/// TAG characters) have no place in a name or a phone number: they are how a value hides or
+/// disguises itself. A variation selector after its emoji (`❤️`) is fine.
 pub(crate) fn has_control_chars(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() || crate::sanitize::is_invisible_format(c))
+    !crate::sanitize::is_clean(s)
 }
 
 /// Longest first or last name, in characters.
@@ -185,6 +186,13 @@ mod tests {
         assert!(check_name(Field::Text(&"é".repeat(65))).is_err());
         assert_eq!(check_name(Field::Text("A\u{1b}[31m")), Err("must not contain control characters."));
         assert!(check_name(Field::Text("A\u{202e}B")).is_err());
+        assert!(check_name(Field::Text("Ad\u{e0049}\u{e0047}min")).is_err(), "hidden TAG text");
+        assert!(check_name(Field::Text("Do\u{3164}e")).is_err(), "a Hangul filler");
+        assert_eq!(
+            check_name(Field::Text("Ann ❤\u{fe0f}")),
+            Ok("Ann ❤\u{fe0f}".into()),
+            "an emoji as it is typed"
+        );
     }
 
     #[test]
