@@ -96,7 +96,42 @@ impl Context {
     pub fn from_name(name: &str) -> Option<Context> {
         Context::ALL.into_iter().find(|c| c.name() == name)
     }
+
+    /// Whether a text field has the keyboard wherever this context applies, so that a
+    /// printable key types there and can never trigger one of its actions.
+    pub fn types_text(self) -> bool {
+        matches!(
+            self,
+            Context::Login
+                | Context::Tfa
+                | Context::Region
+                | Context::Filter
+                | Context::Edit
+                | Context::Password
+        )
+    }
 }
+
+/// The contexts whose bindings are looked up together for one key press (see `update`): a key
+/// may mean only one thing within each group. Global takes the keys the screen leaves, except
+/// in the filter (which handles every key) and in a confirmation (which only answers it).
+const GROUPS: &[&[Context]] = {
+    use Context::*;
+    &[
+        &[Login, Global],
+        &[Tfa, Global],
+        &[Region, Nav, Global],
+        &[Tree, Nav, Profile, Global],
+        &[Filter, Nav],
+        &[Help, Nav, Global],
+        &[Confirm],
+        &[Edit, Global],
+        &[Review, Global],
+        &[Draft, Global],
+        &[Password, Global],
+        &[Mailbox, Nav, Global],
+    ]
+};
 
 macro_rules! actions {
     ($($variant:ident => $name:literal, $desc:literal;)*) => {
@@ -106,6 +141,9 @@ macro_rules! actions {
         pub enum Action { $($variant),* }
 
         impl Action {
+            /// Every action, in declaration order.
+            pub const ALL: &[Action] = &[$(Action::$variant),*];
+
             pub fn name(self) -> &'static str {
                 match self { $(Action::$variant => $name),* }
             }
@@ -121,7 +159,7 @@ actions! {
     Help => "help", "Show or hide this help";
     NextField => "next_field", "Next field";
     PrevField => "prev_field", "Previous field";
-    Submit => "submit", "Log in / confirm the field";
+    Submit => "submit", "Log in, from any field";
     ToggleSecret => "toggle_secret", "Show or hide the password or token";
     SwitchMethod => "switch_method", "Switch between password and authtoken log-in";
     ChooseRegion => "choose_region", "Choose the region or a custom API URL";
@@ -129,7 +167,7 @@ actions! {
     FillDemo => "fill_demo", "Fill the form with the next demo login";
     Dismiss => "dismiss", "Dismiss the message / go back";
     RequestSms => "request_sms", "Send the code by SMS";
-    Back => "back", "Back to the password step";
+    Back => "back", "Back to the password step; while checking the code, cancel";
     Select => "select", "Use the selected region";
     Close => "close", "Close";
     NextTab => "next_tab", "Next tab";
@@ -160,7 +198,7 @@ actions! {
     ForgotPassword => "forgot_password", "Forgot password? Reset it with a token sent by email";
     ActivateAccount => "activate_account", "Activate an invited account (token or link from the invitation)";
     OpenMailbox => "mailbox", "Open the demo mailbox: the emails and SMS codes the demo server sent";
-    ChangePassword => "change_password", "Change the password (with a reset token sent by email)";
+    ChangePassword => "change_password", "Reset the password by email (a token is sent to your address)";
     Send => "send", "Send the form (on a field followed by an empty one: go there)";
     NextStep => "next_step", "Go to step 2, to enter a token you already have";
     GoBack => "go_back", "Back one step (what you typed is kept), or leave the form";
@@ -174,6 +212,19 @@ actions! {
     Restore => "restore", "Restore the changes into the edit form";
     Discard => "discard", "Delete the unsaved changes";
     Later => "later", "Decide later (the changes stay kept)";
+}
+
+impl Action {
+    /// What help says the action does in `ctx`, where that differs from what it does elsewhere.
+    pub fn description_in(self, ctx: Context) -> &'static str {
+        match (ctx, self) {
+            (Context::Login, Action::Dismiss) => {
+                "Dismiss the message; while logging in, cancel (the form is kept)"
+            }
+            (Context::Tfa, Action::Submit) => "Verify the code",
+            _ => self.description(),
+        }
+    }
 }
 
 /// The default table, in the order help lists it.
@@ -195,7 +246,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Dismiss, vec![k(KeyCode::Esc)]),
             (ForgotPassword, vec![Key::ctrl('p')]),
             (ActivateAccount, vec![Key::ctrl('x')]),
-            (OpenMailbox, vec![Key::ctrl('o'), c('m')]),
+            (OpenMailbox, vec![Key::ctrl('o')]),
         ],
         Context::Tfa => vec![
             (Submit, vec![k(KeyCode::Enter)]),
@@ -291,10 +342,14 @@ impl Default for Keymap {
 impl Keymap {
     /// The defaults with the `[keys.*]` tables of `config.toml` applied. Every entry that cannot
     /// be used gives one sentence in the returned list (shown to the user at start) and is
-    /// skipped; the rest still apply.
+    /// skipped, its action keeping its default keys; the rest still apply. An entry is unusable
+    /// when it does not parse, when it would type into a form's text field instead of acting,
+    /// or when it gives a key that another action already has where both apply together.
     pub fn with_overrides(keys: &toml::Table) -> (Keymap, Vec<String>) {
         let mut map = Keymap::default();
         let mut problems = Vec::new();
+        // The entries applied, in the order written: (context, action, as written in the file).
+        let mut changed: Vec<(Context, Action, String)> = Vec::new();
         for (ctx_name, entries) in keys {
             let Some(ctx) = Context::from_name(ctx_name) else {
                 problems.push(format!(
@@ -308,16 +363,28 @@ impl Keymap {
                 continue;
             };
             for (action_name, value) in entries {
-                if let Err(p) = map.apply(ctx, action_name, value) {
-                    problems.push(format!("keys.{ctx_name}.{action_name}: {p}"));
+                match map.apply(ctx, action_name, value) {
+                    Ok(action) => changed.push((ctx, action, format!("keys.{ctx_name}.{action_name}"))),
+                    Err(p) => problems.push(format!("keys.{ctx_name}.{action_name}: {p}")),
                 }
             }
+        }
+        // Undo conflicting entries one at a time: undoing one can make another conflict with
+        // the default it brings back, so look again from the start after each.
+        while let Some((i, sentence)) = map.first_conflict(&changed) {
+            let (ctx, action, entry) = changed.remove(i);
+            let default = defaults(ctx).into_iter().find(|(a, _)| *a == action).map(|(_, k)| k);
+            let default = default.unwrap_or_default();
+            let shown = default.iter().map(Key::pretty).collect::<Vec<_>>().join(", ");
+            problems.push(format!("{entry}: {sentence}; it keeps its default ({shown})."));
+            map.set(ctx, action, default);
         }
         map.reindex();
         (map, problems)
     }
 
-    fn apply(&mut self, ctx: Context, action_name: &str, value: &toml::Value) -> Result<(), String> {
+    /// Sets an action's keys from a config entry and returns the action, or says why not.
+    fn apply(&mut self, ctx: Context, action_name: &str, value: &toml::Value) -> Result<Action, String> {
         let rows = self.table.entry(ctx).or_default();
         let Some(pos) = rows.iter().position(|(a, _)| a.name() == action_name) else {
             let known: Vec<&str> = rows.iter().map(|(a, _)| a.name()).collect();
@@ -338,14 +405,61 @@ impl Keymap {
         if keys.contains(&Key::ctrl('c')) {
             return Err("ctrl-c always quits and cannot be bound.".into());
         }
-        // A key moved here stops doing what it did before in the same context.
-        for (i, (_, ks)) in rows.iter_mut().enumerate() {
-            if i != pos {
-                ks.retain(|k| !keys.contains(k));
-            }
+        if ctx.types_text()
+            && let Some(k) = keys.iter().find(|k| k.is_text())
+        {
+            return Err(format!(
+                "{} would type into the text field here; choose a key with ctrl or alt, or F1-F12.",
+                k.pretty()
+            ));
         }
         rows[pos].1 = keys;
-        Ok(())
+        Ok(rows[pos].0)
+    }
+
+    fn set(&mut self, ctx: Context, action: Action, keys: Vec<Key>) {
+        if let Some(row) = self.table.entry(ctx).or_default().iter_mut().find(|(a, _)| *a == action) {
+            row.1 = keys;
+        }
+    }
+
+    /// The first entry of `changed` giving a key (one not among its defaults) that another
+    /// action has in a context active together with it, with the sentence that says so.
+    fn first_conflict(&self, changed: &[(Context, Action, String)]) -> Option<(usize, String)> {
+        changed.iter().enumerate().find_map(|(i, (ctx, action, _))| {
+            let default = defaults(*ctx).into_iter().find(|(a, _)| a == action).map(|(_, k)| k);
+            let new =
+                self.keys(*ctx, *action).iter().filter(|k| !default.as_ref().is_some_and(|d| d.contains(k)));
+            new.into_iter().find_map(|key| {
+                let (other_ctx, other) = self.other_binding(*ctx, *action, *key)?;
+                let place = if other_ctx == *ctx {
+                    "here".to_string()
+                } else {
+                    format!("in [keys.{}], which applies on the same screens", other_ctx.name())
+                };
+                Some((i, format!("{} is already '{}' {place}", key.pretty(), other.name())))
+            })
+        })
+    }
+
+    /// Another action bound to `key` in a context looked up together with `ctx`.
+    fn other_binding(&self, ctx: Context, action: Action, key: Key) -> Option<(Context, Action)> {
+        let together = GROUPS.iter().filter(|g| g.contains(&ctx)).flat_map(|g| g.iter().copied());
+        let mut seen = Vec::new();
+        for other_ctx in together {
+            if seen.contains(&other_ctx) {
+                continue;
+            }
+            seen.push(other_ctx);
+            let hit = self
+                .bindings(other_ctx)
+                .iter()
+                .find(|(a, keys)| (other_ctx, *a) != (ctx, action) && keys.contains(&key));
+            if let Some((a, _)) = hit {
+                return Some((other_ctx, *a));
+            }
+        }
+        None
     }
 
     fn reindex(&mut self) {
@@ -386,69 +500,4 @@ impl Keymap {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table(text: &str) -> toml::Table {
-        toml::from_str(text).expect("valid toml")
-    }
-
-    #[test]
-    fn defaults_have_vim_keys_next_to_arrows() {
-        let m = Keymap::default();
-        assert_eq!(m.action(Context::Nav, Key::ch('j')), Some(Action::Down));
-        assert_eq!(m.action(Context::Nav, Key::plain(KeyCode::Down)), Some(Action::Down));
-        assert_eq!(m.action(Context::Nav, Key::ctrl('d')), Some(Action::PageDown));
-        assert_eq!(m.action(Context::Tree, Key::ch('l')), Some(Action::Expand));
-        assert_eq!(m.action(Context::Profile, Key::ch('L')), Some(Action::Logout));
-        assert_eq!(m.action(Context::Profile, Key::ch('e')), Some(Action::EditProfile));
-        assert_eq!(m.action(Context::Edit, Key::plain(KeyCode::Down)), Some(Action::NextField));
-    }
-
-    #[test]
-    fn no_context_binds_a_key_twice() {
-        for ctx in Context::ALL {
-            let mut seen = std::collections::HashSet::new();
-            for (_, keys) in defaults(ctx) {
-                for k in keys {
-                    assert!(seen.insert(k), "{} binds {k} twice", ctx.name());
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn overrides_replace_and_steal() {
-        let (m, problems) = Keymap::with_overrides(&table(
-            "[profile]\nlogout = \"ctrl-l\"\nrefresh = [\"r\", \"F5\"]\n[nav]\ndown = \"r\"",
-        ));
-        assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(m.action(Context::Profile, Key::ctrl('l')), Some(Action::Logout));
-        assert_eq!(m.action(Context::Profile, Key::ch('L')), None);
-        assert_eq!(m.action(Context::Profile, Key::plain(KeyCode::F(5))), Some(Action::Refresh));
-        assert_eq!(m.action(Context::Nav, Key::ch('r')), Some(Action::Down));
-        assert_eq!(m.action(Context::Nav, Key::ch('j')), None);
-        assert_eq!(m.hint(Context::Profile, Action::Logout).as_deref(), Some("ctrl-l"));
-    }
-
-    #[test]
-    fn a_key_moved_within_a_context_leaves_its_old_action() {
-        let (m, problems) = Keymap::with_overrides(&table("[profile]\nrefresh = \"L\""));
-        assert!(problems.is_empty());
-        assert_eq!(m.action(Context::Profile, Key::ch('L')), Some(Action::Refresh));
-        assert!(m.keys(Context::Profile, Action::Logout).is_empty());
-    }
-
-    #[test]
-    fn bad_entries_are_reported_and_skipped() {
-        let (m, problems) = Keymap::with_overrides(&table(
-            "[profil]\nx = \"a\"\n[profile]\nfly = \"f\"\nrefresh = \"hyper-r\"\nlogout = 3\nquit = []\n[global]\nquit = \"ctrl-c\"\nhelp = \"h\"",
-        ));
-        assert_eq!(problems.len(), 6, "{problems:#?}");
-        assert!(problems.iter().any(|p| p.contains("[keys.profil]")));
-        assert!(problems.iter().any(|p| p.contains("no action 'fly'")));
-        assert!(problems.iter().any(|p| p.contains("ctrl-c always quits")));
-        assert_eq!(m.action(Context::Profile, Key::ch('r')), Some(Action::Refresh));
-        assert_eq!(m.action(Context::Global, Key::ch('h')), Some(Action::Help));
-    }
-}
+mod tests;
