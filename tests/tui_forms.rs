@@ -147,8 +147,9 @@ fn while_logging_in_the_form_shows_what_is_sent_and_esc_cancels_keeping_it() {
     assert!(text.contains("Logging in…") && text.contains("Esc cancels"), "{text}");
     let f = footer(&a);
     assert!(f.contains("Esc cancel") && !f.contains("Enter log in"), "{f}");
-    // Typing waits: what is being sent stays as shown.
+    // Typing and pasting wait: what is being sent stays as shown.
     type_text(&mut a, "x");
+    send(&mut a, [cs_account::app::Msg::Paste("y".into()), key(KeyCode::Backspace)]);
     assert_eq!(login(&a).password.value(), "Demo-pass-1234");
     assert!(send(&mut a, [key(KeyCode::Enter)]).is_empty(), "no second attempt");
 

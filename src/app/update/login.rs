@@ -40,6 +40,10 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
+    if busy(app) {
+        // Like typing, a paste waits: the values being sent stay as shown.
+        return;
+    }
     let Some(l) = app.login_mut() else { return };
     if let Some(custom) = l.picker.as_mut().and_then(|p| p.custom.as_mut()) {
         custom.paste(text);
