@@ -1,5 +1,6 @@
 //! The keymap's defaults and how `config.toml` changes them.
 
+use super::overrides::GROUPS;
 use super::*;
 
 fn table(text: &str) -> toml::Table {

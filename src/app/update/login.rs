@@ -10,10 +10,10 @@ use super::super::effect::Effect;
 use super::super::field::TextField;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
-use super::super::login::{Attempt, CUSTOM_ROW, Focus, FormError, Method, RegionPicker, TfaStep};
+use super::super::login::{Attempt, Focus, FormError, Method, RegionPicker, TfaStep};
 use super::super::state::{App, Authed, RequestKind, Screen, ToastLevel};
 use super::session::{error_title, retry_hint};
-use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, Region};
+use crate::api::{ApiError, LoginSuccess, Notice};
 
 /// Shortest and longest 2FA code accepted (authenticator apps use 6 digits; Authy can send 7 or 8).
 const CODE_MIN: usize = 6;
@@ -31,7 +31,7 @@ pub fn busy(app: &App) -> bool {
 pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let l = app.login_mut()?;
     if l.picker.is_some() {
-        return on_picker_key(app, ev, key);
+        return super::region::on_key(app, ev, key);
     }
     if l.tfa.is_some() {
         return on_tfa_key(app, ev, key);
@@ -333,52 +333,6 @@ fn request_sms(app: &mut App) -> Vec<Effect> {
     let (email, password) = (tfa.email.clone(), tfa.password.clone());
     let id = app.start_request(RequestKind::Sms);
     vec![Effect::RequestSms { id, endpoint, email, password }]
-}
-
-fn on_picker_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
-    let action = app.keymap.lookup(&[Context::Region, Context::Nav], key);
-    let Screen::Login(l) = &mut app.screen else { return None };
-    let picker = l.picker.as_mut()?;
-    if let Some(field) = &mut picker.custom {
-        match (key.is_text(), action) {
-            (false, Some(Action::Select)) => match Endpoint::custom(field.value()) {
-                Ok(endpoint) => {
-                    app.endpoint = endpoint;
-                    l.picker = None;
-                    l.error = None;
-                    l.last_attempt = None;
-                }
-                Err(sentence) => picker.error = Some(sentence),
-            },
-            (false, Some(Action::Close)) => {
-                picker.kept_custom = picker.custom.take().filter(|f| !f.is_empty());
-                picker.error = None;
-            }
-            _ => {
-                if field.handle_key(ev) {
-                    picker.error = None;
-                }
-            }
-        }
-        return Some(Vec::new());
-    }
-    let rows = RegionPicker::rows();
-    match action? {
-        Action::Up => picker.selected = (picker.selected + rows - 1) % rows,
-        Action::Down => picker.selected = (picker.selected + 1) % rows,
-        Action::Top | Action::PageUp => picker.selected = 0,
-        Action::Bottom | Action::PageDown => picker.selected = rows - 1,
-        Action::Select if picker.selected < CUSTOM_ROW => {
-            app.endpoint = Endpoint::Region(Region::ALL[picker.selected]);
-            l.picker = None;
-            l.error = None;
-            l.last_attempt = None;
-        }
-        Action::Select => picker.open_custom(&app.endpoint),
-        Action::Close => l.picker = None,
-        _ => return None,
-    }
-    Some(Vec::new())
 }
 
 /// The answer to a log-in (first step or code step).

@@ -11,6 +11,7 @@ mod login;
 mod mailbox;
 mod profile;
 mod quit;
+mod region;
 mod reset;
 mod session;
 
