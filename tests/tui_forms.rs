@@ -260,6 +260,22 @@ fn q_on_the_mailbox_asks_for_the_form_kept_behind_it() {
 }
 
 #[test]
+fn q_on_the_review_of_profile_edits_asks_first() {
+    let mut a = app(80, 24);
+    log_in(&mut a, &full_user());
+    send(&mut a, [ch('e')]);
+    type_text(&mut a, "q");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(a.edit().is_some_and(|e| e.form.step == cs_account::app::edit::Step::Review));
+    send(&mut a, [ch('q')]);
+    assert_eq!(a.confirm, Some(Confirm::Quit));
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("kept as a draft"), "{text}");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(a.should_quit, "Enter says yes");
+}
+
+#[test]
 fn q_types_in_every_form() {
     let mut a = app(80, 24);
     type_text(&mut a, "q");

@@ -106,7 +106,7 @@ pub fn lines(app: &App) -> Vec<HelpLine> {
         out.push(HelpLine::Blank);
     }
     out.push(HelpLine::Note(
-        "Change a key in config.toml under its table, by the name in the middle column: [keys.<table>] <name> = \"key\" or [\"k1\", \"k2\"].",
+        "Change a key in config.toml: [keys.<table>] <name> = \"key\" or [\"k1\", \"k2\"], the table from the heading, the name from beside the key.",
     ));
     out
 }
