@@ -161,7 +161,7 @@ fn typing_fills_the_focused_field_and_q_is_a_letter() {
 }
 
 #[test]
-fn submit_takes_the_password_out_of_the_field() {
+fn submit_sends_a_copy_and_the_answer_takes_the_password_out_of_the_field() {
     let mut a = app(80, 24);
     let effects = {
         if let Some(l) = a.login_mut() {
@@ -172,17 +172,19 @@ fn submit_takes_the_password_out_of_the_field() {
         e.extend(send(&mut a, [key(KeyCode::Enter)]));
         e
     };
-    let [Effect::Login { email, password, tfa_token: None, endpoint, .. }] = &effects[..] else {
+    let [Effect::Login { id, email, password, tfa_token: None, endpoint, .. }] = &effects[..] else {
         panic!("one log-in effect, got {effects:#?}");
     };
     assert_eq!(email, "john.doe@example.com");
     assert_eq!(password.expose_secret(), "Demo-pass-1234");
     assert_eq!(*endpoint, Endpoint::Region(Region::Na));
-    assert!(a.login().expect("login").password.is_empty(), "the field no longer holds the password");
     assert!(a.is_busy());
     // A second Enter while the first log-in runs sends nothing: no accidental double attempt.
     type_text(&mut a, "x");
     assert!(send(&mut a, [key(KeyCode::Enter)]).is_empty());
+    let id = *id;
+    send(&mut a, [answer(id, login_err(wrong_password()))]);
+    assert!(a.login().expect("login").password.is_empty(), "the field no longer holds the password");
 }
 
 #[test]

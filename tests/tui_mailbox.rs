@@ -156,12 +156,14 @@ fn the_mailbox_is_offered_only_in_demo_mode() {
 }
 
 #[test]
-fn m_types_into_a_field_and_opens_the_mailbox_elsewhere() {
+fn m_types_on_the_log_in_form_wherever_its_focus_is() {
     let mut a = demo_app(80, 24);
     send(&mut a, [ch('m')]);
     assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("m"));
     send(&mut a, [key(KeyCode::BackTab)]);
-    assert!(!send(&mut a, [ch('m')]).is_empty(), "on the region line, m opens the mailbox");
+    assert!(send(&mut a, [ch('m')]).is_empty(), "on the region line too, m is a letter");
+    assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("mm"));
+    assert!(!send(&mut a, [ctrl('o')]).is_empty(), "ctrl-o opens the mailbox");
     assert!(matches!(a.screen, Screen::Mailbox(_)));
 }
 

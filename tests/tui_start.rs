@@ -150,7 +150,7 @@ fn config_keys_apply_and_bad_ones_are_reported() {
     assert_eq!(app.confirm, Some(Confirm::Logout));
     let help = cs_account::ui::help::lines(&app);
     assert!(
-        help.iter().any(|l| matches!(l, cs_account::ui::help::HelpLine::Binding { keys, description: "Log out" } if keys == "ctrl-l")),
+        help.iter().any(|l| matches!(l, cs_account::ui::help::HelpLine::Binding { keys, description: "Log out", .. } if keys == "ctrl-l")),
         "help follows the config"
     );
     send(&mut app, [key(KeyCode::Esc)]);

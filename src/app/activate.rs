@@ -64,6 +64,11 @@ impl ActivateState {
         }
     }
 
+    /// Whether the form holds something typed (or a token taken from the mailbox).
+    pub fn has_typing(&self) -> bool {
+        Focus::ORDER.iter().any(|f| !self.field(*f).is_empty())
+    }
+
     pub fn field_mut(&mut self, focus: Focus) -> &mut TextField {
         match focus {
             Focus::Token => &mut self.token,

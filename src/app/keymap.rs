@@ -96,6 +96,20 @@ impl Context {
     pub fn from_name(name: &str) -> Option<Context> {
         Context::ALL.into_iter().find(|c| c.name() == name)
     }
+
+    /// Whether a text field has the keyboard wherever this context applies, so that a
+    /// printable key types there and can never trigger one of its actions.
+    pub fn types_text(self) -> bool {
+        matches!(
+            self,
+            Context::Login
+                | Context::Tfa
+                | Context::Region
+                | Context::Filter
+                | Context::Edit
+                | Context::Password
+        )
+    }
 }
 
 macro_rules! actions {
@@ -106,6 +120,9 @@ macro_rules! actions {
         pub enum Action { $($variant),* }
 
         impl Action {
+            /// Every action, in declaration order.
+            pub const ALL: &[Action] = &[$(Action::$variant),*];
+
             pub fn name(self) -> &'static str {
                 match self { $(Action::$variant => $name),* }
             }
@@ -121,7 +138,7 @@ actions! {
     Help => "help", "Show or hide this help";
     NextField => "next_field", "Next field";
     PrevField => "prev_field", "Previous field";
-    Submit => "submit", "Log in / confirm the field";
+    Submit => "submit", "Log in, from any field";
     ToggleSecret => "toggle_secret", "Show or hide the password or token";
     SwitchMethod => "switch_method", "Switch between password and authtoken log-in";
     ChooseRegion => "choose_region", "Choose the region or a custom API URL";
@@ -129,7 +146,7 @@ actions! {
     FillDemo => "fill_demo", "Fill the form with the next demo login";
     Dismiss => "dismiss", "Dismiss the message / go back";
     RequestSms => "request_sms", "Send the code by SMS";
-    Back => "back", "Back to the password step";
+    Back => "back", "Back to the password step; while checking the code, cancel";
     Select => "select", "Use the selected region";
     Close => "close", "Close";
     NextTab => "next_tab", "Next tab";
@@ -160,7 +177,7 @@ actions! {
     ForgotPassword => "forgot_password", "Forgot password? Reset it with a token sent by email";
     ActivateAccount => "activate_account", "Activate an invited account (token or link from the invitation)";
     OpenMailbox => "mailbox", "Open the demo mailbox: the emails and SMS codes the demo server sent";
-    ChangePassword => "change_password", "Change the password (with a reset token sent by email)";
+    ChangePassword => "change_password", "Reset the password by email (a token is sent to your address)";
     Send => "send", "Send the form (on a field followed by an empty one: go there)";
     NextStep => "next_step", "Go to step 2, to enter a token you already have";
     GoBack => "go_back", "Back one step (what you typed is kept), or leave the form";
@@ -174,6 +191,19 @@ actions! {
     Restore => "restore", "Restore the changes into the edit form";
     Discard => "discard", "Delete the unsaved changes";
     Later => "later", "Decide later (the changes stay kept)";
+}
+
+impl Action {
+    /// What help says the action does in `ctx`, where that differs from what it does elsewhere.
+    pub fn description_in(self, ctx: Context) -> &'static str {
+        match (ctx, self) {
+            (Context::Login, Action::Dismiss) => {
+                "Dismiss the message; while logging in, cancel (the form is kept)"
+            }
+            (Context::Tfa, Action::Submit) => "Verify the code",
+            _ => self.description(),
+        }
+    }
 }
 
 /// The default table, in the order help lists it.
@@ -195,7 +225,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Dismiss, vec![k(KeyCode::Esc)]),
             (ForgotPassword, vec![Key::ctrl('p')]),
             (ActivateAccount, vec![Key::ctrl('x')]),
-            (OpenMailbox, vec![Key::ctrl('o'), c('m')]),
+            (OpenMailbox, vec![Key::ctrl('o')]),
         ],
         Context::Tfa => vec![
             (Submit, vec![k(KeyCode::Enter)]),
@@ -289,65 +319,6 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The defaults with the `[keys.*]` tables of `config.toml` applied. Every entry that cannot
-    /// be used gives one sentence in the returned list (shown to the user at start) and is
-    /// skipped; the rest still apply.
-    pub fn with_overrides(keys: &toml::Table) -> (Keymap, Vec<String>) {
-        let mut map = Keymap::default();
-        let mut problems = Vec::new();
-        for (ctx_name, entries) in keys {
-            let Some(ctx) = Context::from_name(ctx_name) else {
-                problems.push(format!(
-                    "[keys.{ctx_name}]: there is no such screen; use one of {}.",
-                    Context::ALL.map(Context::name).join(", ")
-                ));
-                continue;
-            };
-            let Some(entries) = entries.as_table() else {
-                problems.push(format!("[keys.{ctx_name}] must be a table of action = \"key\"."));
-                continue;
-            };
-            for (action_name, value) in entries {
-                if let Err(p) = map.apply(ctx, action_name, value) {
-                    problems.push(format!("keys.{ctx_name}.{action_name}: {p}"));
-                }
-            }
-        }
-        map.reindex();
-        (map, problems)
-    }
-
-    fn apply(&mut self, ctx: Context, action_name: &str, value: &toml::Value) -> Result<(), String> {
-        let rows = self.table.entry(ctx).or_default();
-        let Some(pos) = rows.iter().position(|(a, _)| a.name() == action_name) else {
-            let known: Vec<&str> = rows.iter().map(|(a, _)| a.name()).collect();
-            return Err(format!("no action '{action_name}' here; known: {}.", known.join(", ")));
-        };
-        let texts: Vec<&str> = match value {
-            toml::Value::String(s) => vec![s.as_str()],
-            toml::Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().ok_or("list keys as strings, e.g. [\"r\", \"F5\"]."))
-                .collect::<Result<_, _>>()?,
-            _ => return Err("give a key as a string (\"ctrl-l\") or a list of strings.".into()),
-        };
-        let keys: Vec<Key> = texts.into_iter().map(Key::parse).collect::<Result<_, _>>()?;
-        if keys.is_empty() {
-            return Err("an empty list would leave the action without a key.".into());
-        }
-        if keys.contains(&Key::ctrl('c')) {
-            return Err("ctrl-c always quits and cannot be bound.".into());
-        }
-        // A key moved here stops doing what it did before in the same context.
-        for (i, (_, ks)) in rows.iter_mut().enumerate() {
-            if i != pos {
-                ks.retain(|k| !keys.contains(k));
-            }
-        }
-        rows[pos].1 = keys;
-        Ok(())
-    }
-
     fn reindex(&mut self) {
         self.index.clear();
         for (ctx, rows) in &self.table {
@@ -385,70 +356,6 @@ impl Keymap {
     }
 }
 
+mod overrides;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table(text: &str) -> toml::Table {
-        toml::from_str(text).expect("valid toml")
-    }
-
-    #[test]
-    fn defaults_have_vim_keys_next_to_arrows() {
-        let m = Keymap::default();
-        assert_eq!(m.action(Context::Nav, Key::ch('j')), Some(Action::Down));
-        assert_eq!(m.action(Context::Nav, Key::plain(KeyCode::Down)), Some(Action::Down));
-        assert_eq!(m.action(Context::Nav, Key::ctrl('d')), Some(Action::PageDown));
-        assert_eq!(m.action(Context::Tree, Key::ch('l')), Some(Action::Expand));
-        assert_eq!(m.action(Context::Profile, Key::ch('L')), Some(Action::Logout));
-        assert_eq!(m.action(Context::Profile, Key::ch('e')), Some(Action::EditProfile));
-        assert_eq!(m.action(Context::Edit, Key::plain(KeyCode::Down)), Some(Action::NextField));
-    }
-
-    #[test]
-    fn no_context_binds_a_key_twice() {
-        for ctx in Context::ALL {
-            let mut seen = std::collections::HashSet::new();
-            for (_, keys) in defaults(ctx) {
-                for k in keys {
-                    assert!(seen.insert(k), "{} binds {k} twice", ctx.name());
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn overrides_replace_and_steal() {
-        let (m, problems) = Keymap::with_overrides(&table(
-            "[profile]\nlogout = \"ctrl-l\"\nrefresh = [\"r\", \"F5\"]\n[nav]\ndown = \"r\"",
-        ));
-        assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(m.action(Context::Profile, Key::ctrl('l')), Some(Action::Logout));
-        assert_eq!(m.action(Context::Profile, Key::ch('L')), None);
-        assert_eq!(m.action(Context::Profile, Key::plain(KeyCode::F(5))), Some(Action::Refresh));
-        assert_eq!(m.action(Context::Nav, Key::ch('r')), Some(Action::Down));
-        assert_eq!(m.action(Context::Nav, Key::ch('j')), None);
-        assert_eq!(m.hint(Context::Profile, Action::Logout).as_deref(), Some("ctrl-l"));
-    }
-
-    #[test]
-    fn a_key_moved_within_a_context_leaves_its_old_action() {
-        let (m, problems) = Keymap::with_overrides(&table("[profile]\nrefresh = \"L\""));
-        assert!(problems.is_empty());
-        assert_eq!(m.action(Context::Profile, Key::ch('L')), Some(Action::Refresh));
-        assert!(m.keys(Context::Profile, Action::Logout).is_empty());
-    }
-
-    #[test]
-    fn bad_entries_are_reported_and_skipped() {
-        let (m, problems) = Keymap::with_overrides(&table(
-            "[profil]\nx = \"a\"\n[profile]\nfly = \"f\"\nrefresh = \"hyper-r\"\nlogout = 3\nquit = []\n[global]\nquit = \"ctrl-c\"\nhelp = \"h\"",
-        ));
-        assert_eq!(problems.len(), 6, "{problems:#?}");
-        assert!(problems.iter().any(|p| p.contains("[keys.profil]")));
-        assert!(problems.iter().any(|p| p.contains("no action 'fly'")));
-        assert!(problems.iter().any(|p| p.contains("ctrl-c always quits")));
-        assert_eq!(m.action(Context::Profile, Key::ch('r')), Some(Action::Refresh));
-        assert_eq!(m.action(Context::Global, Key::ch('h')), Some(Action::Help));
-    }
-}
+mod tests;

@@ -89,6 +89,8 @@ pub struct RegionPicker {
     pub custom: Option<TextField>,
     /// Why the typed URL was refused (the sentence from `Endpoint::custom`).
     pub error: Option<String>,
+    /// A URL typed and left with Esc: it comes back when the custom row is chosen again.
+    pub kept_custom: Option<TextField>,
 }
 
 /// Index of the custom-URL row in the picker.
@@ -100,7 +102,20 @@ impl RegionPicker {
             Endpoint::Region(r) => Region::ALL.iter().position(|x| x == r).unwrap_or(0),
             Endpoint::Custom(_) => CUSTOM_ROW,
         };
-        RegionPicker { selected, custom: None, error: None }
+        RegionPicker { selected, custom: None, error: None, kept_custom: None }
+    }
+
+    /// Opens the custom-URL field: what was typed in it before, or the URL in use (so it can
+    /// be corrected rather than typed again), or empty.
+    pub fn open_custom(&mut self, current: &Endpoint) {
+        let field = self.kept_custom.take().unwrap_or_else(|| {
+            let mut field = TextField::plain();
+            if let Endpoint::Custom(_) = current {
+                field.set(&current.origin());
+            }
+            field
+        });
+        self.custom = Some(field);
     }
 
     pub fn rows() -> usize {
@@ -124,6 +139,9 @@ pub struct LoginState {
     pub last_attempt: Option<Attempt>,
     /// Which demo login `fill_demo` uses next.
     pub demo_next: usize,
+    /// The email the form was opened with (the last session's), so that quitting asks first
+    /// only when the user typed something.
+    pub given_email: String,
 }
 
 impl LoginState {
@@ -142,12 +160,33 @@ impl LoginState {
             error: None,
             last_attempt: None,
             demo_next: 0,
+            given_email: String::new(),
         };
         if let Some(e) = email.filter(|e| !e.is_empty()) {
             s.email.set(e);
+            s.given_email = e.to_string();
             s.focus = Focus::Password;
         }
         s
+    }
+
+    /// Whether the form holds something the user typed: a password, a token, a 2FA code, or
+    /// an email other than the one it was opened with.
+    pub fn has_typing(&self) -> bool {
+        !self.password.is_empty()
+            || !self.token.is_empty()
+            || self.email.value() != self.given_email
+            || self.tfa.as_ref().is_some_and(|t| !t.code.is_empty())
+    }
+
+    /// The field that a printable key typed on the region row, the checkbox or the button goes
+    /// to: the first field after the region row, the last one before the others.
+    pub fn typing_target(&self) -> Focus {
+        match (self.method, self.focus) {
+            (Method::Token, _) => Focus::Token,
+            (Method::Password, Focus::Region) => Focus::Email,
+            (Method::Password, _) => Focus::Password,
+        }
     }
 
     /// The focus order for the current method; the remember-me box only where a session can be

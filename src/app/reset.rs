@@ -161,6 +161,11 @@ pub struct ResetState {
     pub error: Option<FormError>,
     /// Where Esc on step 1 and success lead.
     pub back: Box<Screen>,
+    /// The email is the logged-in account's and cannot be changed (opened from the profile).
+    pub email_locked: bool,
+    /// The email the wizard was opened with, so that quitting asks first only when the user
+    /// typed something.
+    pub given_email: String,
 }
 
 impl ResetState {
@@ -179,11 +184,29 @@ impl ResetState {
             errors: FieldErrors::new(),
             error: None,
             back: Box::new(back),
+            email_locked: false,
+            given_email: String::new(),
         };
         if let Some(e) = email.filter(|e| !e.trim().is_empty()) {
             s.email.set(e.trim());
+            s.given_email = e.trim().to_string();
         }
         s
+    }
+
+    /// A wizard for the logged-in account: its email is filled in and cannot be changed.
+    pub fn for_account(email: &str, back: Screen) -> Self {
+        let mut s = ResetState::new(Some(email), back);
+        s.email_locked = !s.email.is_empty();
+        s
+    }
+
+    /// Whether the wizard holds something the user typed.
+    pub fn has_typing(&self) -> bool {
+        self.email.value() != self.given_email
+            || !self.token.is_empty()
+            || !self.new.password.is_empty()
+            || !self.new.confirm.is_empty()
     }
 
     /// The focus order of the current step.

@@ -158,6 +158,22 @@ pub struct Toast {
     pub id: ToastId,
     pub level: ToastLevel,
     pub text: String,
+    /// The screen the toast is about: it goes when that screen is left. `None` for problems
+    /// that hold wherever the user goes (settings, files on disk), which stay until they fade.
+    pub view: Option<View>,
+}
+
+/// The screens a toast can belong to (the 2FA step apart from the log-in form: a notice about
+/// the form, such as "Logged out", means nothing once the code is asked for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Login,
+    Tfa,
+    Profile,
+    Edit,
+    Reset,
+    Activate,
+    Mailbox,
 }
 
 /// A question that needs a yes or no before anything else happens.
@@ -166,6 +182,8 @@ pub enum Confirm {
     Logout,
     /// Leaving the edit form with changes.
     DiscardEdits,
+    /// Quitting with the quit key while typed values would be lost.
+    Quit,
 }
 
 /// The demo logins shown beside the form in demo mode (copied from the demo module, so the app
@@ -300,11 +318,48 @@ impl App {
             .collect()
     }
 
-    /// Shows a toast and returns the timer that will dismiss it.
+    /// Shows a toast about the current screen (it goes when the screen is left) and returns
+    /// the timer that will dismiss it.
     pub fn toast(&mut self, level: ToastLevel, text: impl Into<String>) -> Effect {
+        let view = self.view();
+        self.push_toast(level, text.into(), Some(view))
+    }
+
+    /// Shows a toast about `view`: none if another screen shows by now (the answer it reports
+    /// came late, and the user has moved on).
+    pub fn toast_on(&mut self, view: View, level: ToastLevel, text: impl Into<String>) -> Effect {
+        self.push_toast(level, text.into(), Some(view))
+    }
+
+    /// Shows a toast that stays whatever screen shows, until it fades (problems with the
+    /// settings or with files, which hold wherever the user goes).
+    pub fn global_toast(&mut self, level: ToastLevel, text: impl Into<String>) -> Effect {
+        self.push_toast(level, text.into(), None)
+    }
+
+    /// The screen showing, as toasts know it.
+    pub fn view(&self) -> View {
+        match &self.screen {
+            Screen::Login(l) if l.tfa.is_some() => View::Tfa,
+            Screen::Login(_) => View::Login,
+            Screen::Profile(_) => View::Profile,
+            Screen::Edit(_) => View::Edit,
+            Screen::Reset(_) => View::Reset,
+            Screen::Activate(_) => View::Activate,
+            Screen::Mailbox(_) => View::Mailbox,
+        }
+    }
+
+    /// Drops the toasts of screens no longer showing (after each message).
+    pub fn drop_left_toasts(&mut self) {
+        let view = self.view();
+        self.toasts.retain(|t| t.view.is_none_or(|v| v == view));
+    }
+
+    fn push_toast(&mut self, level: ToastLevel, text: String, view: Option<View>) -> Effect {
         let id = ToastId(self.next_toast);
         self.next_toast += 1;
-        self.toasts.push(Toast { id, level, text: text.into() });
+        self.toasts.push(Toast { id, level, text, view });
         if self.toasts.len() > MAX_TOASTS {
             self.toasts.remove(0);
         }

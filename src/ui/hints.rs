@@ -5,8 +5,9 @@
 use crate::app::edit::Step;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::login::Method;
+use crate::app::login::{Focus, Method};
 use crate::app::state::{App, RequestKind, Screen};
+use crate::app::update::{can_cancel, login_busy};
 use crate::ui::widgets::status::Hint;
 
 /// The key to show for an action: the first that works given whether a text field has focus.
@@ -14,29 +15,61 @@ fn key_for(app: &App, ctx: Context, action: Action, text_focus: bool) -> Option<
     app.keymap.keys(ctx, action).iter().find(|k| !(text_focus && k.is_text())).map(Key::pretty)
 }
 
-/// Two actions shown as one hint, `↑↓ move`.
+/// Two actions shown as one hint: `↑↓ move` for two arrows, `k/j move` or `ctrl-k/ctrl-j move`
+/// for keys that would run together.
 fn pair(app: &App, ctx: Context, a: Action, b: Action, label: &'static str) -> Option<Hint> {
     let ka = key_for(app, ctx, a, false)?;
     let kb = key_for(app, ctx, b, false)?;
-    Some(Hint { key: format!("{ka}{kb}"), label })
+    Some(Hint { key: join_pair(&ka, &kb), label })
+}
+
+/// Two keys as one: side by side only when both are a single symbol (arrows), else with a
+/// separator that is not one of them.
+pub fn join_pair(a: &str, b: &str) -> String {
+    let symbol = |k: &str| k.chars().count() == 1 && !k.chars().all(char::is_alphanumeric);
+    if symbol(a) && symbol(b) && a != "/" && b != "/" {
+        format!("{a}{b}")
+    } else if a == "/" || b == "/" {
+        format!("{a},{b}")
+    } else {
+        format!("{a}/{b}")
+    }
 }
 
 fn one(app: &App, ctx: Context, action: Action, label: &'static str, text_focus: bool) -> Option<Hint> {
     key_for(app, ctx, action, text_focus).map(|key| Hint { key, label })
 }
 
-/// The help hint alone, for the status bar when there is no hints line.
+/// Space on the log-in form's checkbox or region row (a fixed key, as in any form).
+fn space(label: &'static str) -> Hint {
+    Hint { key: "Space".into(), label }
+}
+
+/// The one hint the status bar shows when there is no hints line: the key that cancels the
+/// log-in while it runs, else help.
+pub fn status_hint(app: &App) -> Option<Hint> {
+    match &app.screen {
+        Screen::Login(l) if l.picker.is_none() && app.help.is_none() && can_cancel(app) => {
+            let (ctx, action) = if l.tfa.is_some() {
+                (Context::Tfa, Action::Back)
+            } else {
+                (Context::Login, Action::Dismiss)
+            };
+            one(app, ctx, action, "cancel", true).or_else(|| help_hint(app))
+        }
+        _ => help_hint(app),
+    }
+}
+
+/// The help hint alone.
 pub fn help_hint(app: &App) -> Option<Hint> {
     one(app, Context::Global, Action::Help, "help", text_focus(app))
 }
 
 fn text_focus(app: &App) -> bool {
     match &app.screen {
-        Screen::Login(l) => {
-            l.tfa.is_some()
-                || l.picker.as_ref().is_some_and(|p| p.custom.is_some())
-                || (l.picker.is_none() && l.focus.is_text())
-        }
+        // The form types every printable key, wherever its focus is; the region list does not.
+        Screen::Login(l) => l.picker.as_ref().is_none_or(|p| p.custom.is_some()),
         Screen::Profile(p) => p.filtering(),
         Screen::Edit(e) => e.form.step == Step::Form,
         // A field always has the keyboard on the forms; the mailbox has none.
@@ -74,6 +107,16 @@ pub fn hints(app: &App) -> Vec<Hint> {
                     one(app, C::Region, Select, "choose", false),
                     one(app, C::Region, Close, "close", false),
                 ],
+                (None, tfa) if login_busy(app) => vec![
+                    can_cancel(app)
+                        .then(|| match tfa {
+                            Some(_) => one(app, C::Tfa, Back, "cancel", tf),
+                            None => one(app, C::Login, Dismiss, "cancel", tf),
+                        })
+                        .flatten(),
+                    help_hint(app),
+                    quit,
+                ],
                 (None, Some(_)) => vec![
                     one(app, C::Tfa, Submit, "verify", tf),
                     one(app, C::Tfa, RequestSms, "send by SMS", tf),
@@ -83,6 +126,8 @@ pub fn hints(app: &App) -> Vec<Hint> {
                     quit,
                 ],
                 (None, None) => vec![
+                    (l.focus == Focus::Remember).then(|| space("tick/untick")),
+                    (l.focus == Focus::Region).then(|| space("choose region")),
                     one(app, C::Login, Submit, "log in", tf),
                     one(app, C::Login, NextField, "next", tf),
                     one(app, C::Login, ChooseRegion, "region", tf),
@@ -163,7 +208,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
                     help_hint(app),
                     one(app, C::Profile, EditProfile, "edit", false),
                     one(app, C::Global, Quit, "quit", false),
-                    one(app, C::Profile, ChangePassword, "change password", false),
+                    one(app, C::Profile, ChangePassword, "reset password", false),
                     app.demo_endpoint
                         .as_ref()
                         .and_then(|_| one(app, C::Profile, OpenMailbox, "mailbox", false)),

@@ -14,6 +14,7 @@ use crate::app::field::TextField;
 use crate::app::keymap::{Action, Context};
 use crate::app::login::{Focus, LoginState, Method};
 use crate::app::state::{App, RequestKind};
+use crate::app::update::can_cancel;
 use crate::ui::theme::Theme;
 
 /// Width of the label column (`▸ Password  `).
@@ -131,7 +132,7 @@ fn origin_fits(app: &App, width: u16) -> bool {
 fn status_lines(app: &App, l: &LoginState, width: u16) -> u16 {
     if let Some(e) = &l.error {
         1 + wrapped_len(&e.message, width as usize) as u16
-    } else if busy_label(app).is_some() {
+    } else if busy_label(app).is_some() && l.tfa.is_some() {
         1
     } else {
         0
@@ -293,12 +294,26 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
     if let Some(r) = rows.next(1) {
         let focused = l.focus == Focus::Submit;
         let style = if focused { t.selected() } else { t.accent() };
-        let submit = key(app, Context::Login, Action::Submit).unwrap_or_default();
-        let spans = vec![
-            Span::raw(" ".repeat(LABEL as usize)),
-            Span::styled(" Log in ", style),
-            Span::styled(format!("  {submit}"), t.dim()),
-        ];
+        // While the request runs the button says so, with the key that cancels it, instead of
+        // offering Enter again.
+        let mut spans = vec![Span::raw(" ".repeat(LABEL as usize))];
+        match busy_label(app) {
+            Some(label) => {
+                let button = format!(" {} {label} ", spinner::frame(app.spinner));
+                let cancel = cancel_key(app, l).map(|k| format!("  {k} cancels")).unwrap_or_default();
+                // On a narrow card the button moves left rather than lose the cancel key.
+                if LABEL as usize + button.chars().count() + cancel.chars().count() > r.width as usize {
+                    spans[0] = Span::raw("  ");
+                }
+                spans.push(Span::styled(button, style));
+                push_if_fits(&mut spans, Span::styled(cancel, t.dim()), r.width);
+            }
+            None => {
+                let submit = key(app, Context::Login, Action::Submit).unwrap_or_default();
+                spans.push(Span::styled(" Log in ", style));
+                spans.push(Span::styled(format!("  {submit}"), t.dim()));
+            }
+        }
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
     }
     if app.demo.is_some()
@@ -378,7 +393,15 @@ fn render_tfa(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: b
     render_status(frame, rows.rest(), app, l);
 }
 
-/// The error (title and sentence) or what is running, under the fields.
+/// The key that stops what the screen waits for, when it can be stopped.
+fn cancel_key(app: &App, l: &LoginState) -> Option<String> {
+    let (ctx, action) =
+        if l.tfa.is_some() { (Context::Tfa, Action::Back) } else { (Context::Login, Action::Dismiss) };
+    key(app, ctx, action).filter(|_| can_cancel(app))
+}
+
+/// The error (title and sentence) or what is running, under the fields (on the form, the
+/// button shows what is running instead).
 fn render_status(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
     if area.height == 0 {
         return;
@@ -388,8 +411,12 @@ fn render_status(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
         let mut lines = vec![Line::from(Span::styled(format!("✗ {}", e.title), t.error()))];
         lines.extend(wrap(&e.message, area.width as usize).into_iter().map(Line::from));
         lines
-    } else if let Some(label) = busy_label(app) {
-        vec![Line::from(Span::styled(format!("{} {label}", spinner::frame(app.spinner)), t.accent()))]
+    } else if let Some(label) = busy_label(app).filter(|_| l.tfa.is_some()) {
+        let mut spans = vec![Span::styled(format!("{} {label}", spinner::frame(app.spinner)), t.accent())];
+        if let Some(k) = cancel_key(app, l) {
+            push_if_fits(&mut spans, Span::styled(format!("  {k} cancels"), t.dim()), area.width);
+        }
+        vec![Line::from(spans)]
     } else {
         return;
     };

@@ -31,7 +31,12 @@ use widgets::confirm::ConfirmView;
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if layout::too_small(area) {
-        widgets::too_small::render(frame, area, &app.theme);
+        let quit = match crate::app::update::lost_on_quit(app).is_empty() {
+            true => app.keymap.hint(Context::Global, Action::Quit),
+            // q would ask a question that could not be seen; ctrl-c quits at once.
+            false => None,
+        };
+        widgets::too_small::render(frame, area, quit.as_deref().unwrap_or("ctrl-c"), &app.theme);
         return;
     }
     let chrome = layout::chrome(area);
@@ -47,7 +52,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(h) = chrome.hints {
         widgets::status::render_hints(frame, h, &hints, &app.theme);
     }
-    let right = if chrome.hints.is_none() { hints::help_hint(app) } else { None };
+    let right = if chrome.hints.is_none() { hints::status_hint(app) } else { None };
     widgets::status::render_status(frame, chrome.status, app, right, &app.theme);
     widgets::toasts::render(frame, chrome.main, &app.toasts, &app.theme);
     if app.help.is_some() {
@@ -59,6 +64,17 @@ pub fn draw(frame: &mut Frame, app: &App) {
             title: "Log out?",
             body: "This ends the session on Contentstack and forgets the saved token on this computer.",
             yes: (key(Action::Confirm), "Log out"),
+            no: (key(Action::Cancel), "Stay"),
+        };
+        widgets::confirm::render(frame, chrome.main, &view, &app.theme);
+    }
+    if let Some(Confirm::Quit) = app.confirm {
+        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
+        let body = crate::app::update::lost_on_quit(app).join(" ");
+        let view = ConfirmView {
+            title: "Quit?",
+            body: &body,
+            yes: (key(Action::Confirm), "Quit"),
             no: (key(Action::Cancel), "Stay"),
         };
         widgets::confirm::render(frame, chrome.main, &view, &app.theme);

@@ -273,12 +273,28 @@ fn step_email<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
     let roomy = density == Density::Roomy;
     let mut rows = Vec::new();
     if roomy {
-        let intro = "Contentstack emails your account a token to choose a new password with.";
+        let intro = if r.email_locked {
+            "Contentstack emails your address a token to choose a new password with; this session stays open."
+        } else {
+            "Contentstack emails your account a token to choose a new password with."
+        };
         rows.push(para(intro, width, t.label()));
         rows.push(Row::Space);
     }
-    let view = FieldView { field: &r.email, focused: true, reveal: true, placeholder: "you@example.com" };
-    rows.push(Row::Field { label: "Email", view, hint: None });
+    if r.email_locked {
+        // The logged-in account's address, shown as text: there is nothing to type here.
+        let email = r.email.value();
+        let line = Line::from(vec![
+            Span::styled("To ", t.label()),
+            Span::styled(email.to_string(), t.title()),
+            Span::styled(" (your account)", t.dim()),
+        ]);
+        let fits = 3 + email.width() + 15 <= width as usize;
+        rows.push(if fits { Row::Lines(vec![line]) } else { para(&format!("To {email}"), width, t.title()) });
+    } else {
+        let view = FieldView { field: &r.email, focused: true, reveal: true, placeholder: "you@example.com" };
+        rows.push(Row::Field { label: "Email", view, hint: None });
+    }
     field_errors(&mut rows, r.errors.get(&Focus::Email), t);
     if roomy {
         rows.push(Row::Space);

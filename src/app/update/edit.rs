@@ -436,7 +436,7 @@ fn warn(app: &mut App, text: String) -> Vec<Effect> {
     if app.toasts.iter().any(|t| t.text == text) {
         return Vec::new();
     }
-    vec![app.toast(ToastLevel::Warning, text)]
+    vec![app.global_toast(ToastLevel::Warning, text)]
 }
 
 /// Keys while the draft offer shows: restore, discard, or decide later.

@@ -10,10 +10,10 @@ use super::super::effect::Effect;
 use super::super::field::TextField;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
-use super::super::login::{Attempt, CUSTOM_ROW, Focus, FormError, Method, RegionPicker, TfaStep};
+use super::super::login::{Attempt, Focus, FormError, Method, RegionPicker, TfaStep};
 use super::super::state::{App, Authed, RequestKind, Screen, ToastLevel};
 use super::session::{error_title, retry_hint};
-use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, Region};
+use crate::api::{ApiError, LoginSuccess, Notice};
 
 /// Shortest and longest 2FA code accepted (authenticator apps use 6 digits; Authy can send 7 or 8).
 const CODE_MIN: usize = 6;
@@ -24,14 +24,14 @@ pub(super) fn form_error(title: &str, message: String, retry: bool) -> FormError
 }
 
 /// Whether a log-in-screen request is running (a second submit is then ignored).
-fn busy(app: &App) -> bool {
+pub fn busy(app: &App) -> bool {
     app.has_pending(RequestKind::on_login_screen)
 }
 
 pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let l = app.login_mut()?;
     if l.picker.is_some() {
-        return on_picker_key(app, ev, key);
+        return super::region::on_key(app, ev, key);
     }
     if l.tfa.is_some() {
         return on_tfa_key(app, ev, key);
@@ -40,6 +40,10 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
+    if busy(app) {
+        // Like typing, a paste waits: the values being sent stay as shown.
+        return;
+    }
     let Some(l) = app.login_mut() else { return };
     if let Some(custom) = l.picker.as_mut().and_then(|p| p.custom.as_mut()) {
         custom.paste(text);
@@ -50,41 +54,84 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
     }
 }
 
+/// Whether a request the user may stop with Esc runs for the log-in screen: the log-in itself,
+/// the code step, an SMS, a pasted token's check, the saved session's check at start. (Once the
+/// log-in is accepted, loading the profile finishes by itself.)
+fn cancellable(k: &RequestKind) -> bool {
+    matches!(
+        k,
+        RequestKind::Login { .. }
+            | RequestKind::Sms
+            | RequestKind::CheckToken { .. }
+            | RequestKind::Resume { .. }
+    )
+}
+
+/// Whether Esc would stop what the log-in screen is waiting for (the footer offers it then).
+pub fn can_cancel(app: &App) -> bool {
+    app.has_pending(cancellable)
+}
+
+/// Esc while logging in: the request is dropped (its answer will be ignored) and the form
+/// stays as it was, email and password included, for another try.
+fn cancel(app: &mut App) -> Vec<Effect> {
+    let effects = app.cancel_where(cancellable);
+    if let Some(l) = app.login_mut() {
+        let again = if l.tfa.is_some() { "Enter sends the code again." } else { "Enter tries again." };
+        l.error = Some(form_error("Cancelled", format!("Stopped waiting for the server. {again}"), false));
+    }
+    effects
+}
+
+/// Keys while the log-in screen waits for the server: Esc cancels, keys that do not touch the
+/// form (help) still work, and everything else waits, so the values being sent stay as shown.
+fn while_busy(app: &mut App, action: Option<Action>, key: Key) -> Option<Vec<Effect>> {
+    if matches!(action, Some(Action::Dismiss | Action::Back)) && can_cancel(app) {
+        return Some(cancel(app));
+    }
+    let global = app.keymap.action(Context::Global, key).is_some() && !key.is_text();
+    if global { None } else { Some(Vec::new()) }
+}
+
 fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let action = app.keymap.action(Context::Login, key);
+    if busy(app) {
+        return while_busy(app, action, key);
+    }
     let Screen::Login(l) = &mut app.screen else { return None };
-    let text_focus = l.focus.is_text();
-    if text_focus && key.is_text() {
+    if key.is_text() {
+        // A form types every printable key; none is a command. Space works the checkbox or
+        // the buttons, as in any form; anything else typed on them goes to the field it was
+        // meant for (a password typed one Tab too far is still the password).
+        if !l.focus.is_text() {
+            match l.focus {
+                _ if key != Key::ch(' ') => l.focus = l.typing_target(),
+                Focus::Remember => l.remember = !l.remember,
+                Focus::Region => l.picker = Some(RegionPicker::new(&app.endpoint)),
+                _ => return Some(submit(app)),
+            }
+            if !l.focus.is_text() {
+                return Some(Vec::new());
+            }
+        }
         if let Some(f) = l.focused_field() {
             f.handle_key(ev);
         }
         return Some(Vec::new());
     }
     let Some(action) = action else {
-        if text_focus && l.focused_field().is_some_and(|f| f.handle_key(ev)) {
+        if l.focus.is_text() && l.focused_field().is_some_and(|f| f.handle_key(ev)) {
             return Some(Vec::new());
         }
-        // Space works the focused checkbox or button, as in any form.
-        if key != Key::ch(' ') {
-            return None;
-        }
-        match l.focus {
-            Focus::Remember => l.remember = !l.remember,
-            Focus::Region => l.picker = Some(RegionPicker::new(&app.endpoint)),
-            Focus::Submit => return Some(submit(app)),
-            _ => return None,
-        }
-        return Some(Vec::new());
+        return None;
     };
     match action {
         Action::NextField => l.move_focus(1, app.can_remember),
         Action::PrevField => l.move_focus(-1, app.can_remember),
-        Action::Submit => match l.focus {
-            Focus::Region => l.picker = Some(RegionPicker::new(&app.endpoint)),
-            Focus::Remember => l.remember = !l.remember,
-            Focus::Email if l.password.is_empty() => l.focus = Focus::Password,
-            _ => return Some(submit(app)),
-        },
+        // Enter logs in wherever the focus is; on the email, with no password yet, it first
+        // goes to the password.
+        Action::Submit if l.focus == Focus::Email && l.password.is_empty() => l.focus = Focus::Password,
+        Action::Submit => return Some(submit(app)),
         Action::ChooseRegion => l.picker = Some(RegionPicker::new(&app.endpoint)),
         Action::ToggleSecret => l.reveal = !l.reveal,
         Action::SwitchMethod => l.switch_method(),
@@ -100,6 +147,17 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
         _ => return None,
     }
     Some(Vec::new())
+}
+
+/// An answer to what the form sent has come: the secret it kept showing while the request ran
+/// leaves the field (the request, a 2FA step or a retry holds its own copy).
+pub(super) fn on_answer(app: &mut App, kind: &RequestKind) {
+    let Some(l) = app.login_mut() else { return };
+    match kind {
+        RequestKind::Login { tfa: false, .. } => l.password.clear(),
+        RequestKind::CheckToken { .. } => l.token.clear(),
+        _ => {}
+    }
 }
 
 /// Puts the next demo login into the form, ready to submit.
@@ -156,7 +214,9 @@ fn submit(app: &mut App) -> Vec<Effect> {
                 let m = format!("Enter your password (or press {switch_key} to use an authtoken).");
                 return missing(l, Focus::Password, "Password missing", m);
             }
-            let password = l.password.take_secret();
+            // The field keeps the password while the request runs (it shows as typed, and Esc
+            // gives the form back as it was); the answer empties it.
+            let password = SecretString::from(l.password.value());
             l.error = None;
             start_login(app, email, password, None, remember)
         }
@@ -165,7 +225,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
                 let m = "Paste an authtoken (the `authtoken` of an existing session).".into();
                 return missing(l, Focus::Token, "Authtoken missing", m);
             }
-            let token = l.token.take_secret();
+            let token = SecretString::from(l.token.value());
             l.error = None;
             check_token(app, token, remember)
         }
@@ -218,6 +278,9 @@ fn retry(app: &mut App) -> Vec<Effect> {
 
 fn on_tfa_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let action = app.keymap.action(Context::Tfa, key);
+    if busy(app) {
+        return while_busy(app, action, key);
+    }
     let Screen::Login(l) = &mut app.screen else { return None };
     let tfa = l.tfa.as_mut()?;
     if key.is_text() {
@@ -270,58 +333,6 @@ fn request_sms(app: &mut App) -> Vec<Effect> {
     let (email, password) = (tfa.email.clone(), tfa.password.clone());
     let id = app.start_request(RequestKind::Sms);
     vec![Effect::RequestSms { id, endpoint, email, password }]
-}
-
-fn on_picker_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
-    let action = app.keymap.lookup(&[Context::Region, Context::Nav], key);
-    let Screen::Login(l) = &mut app.screen else { return None };
-    let picker = l.picker.as_mut()?;
-    if let Some(field) = &mut picker.custom {
-        match (key.is_text(), action) {
-            (false, Some(Action::Select)) => match Endpoint::custom(field.value()) {
-                Ok(endpoint) => {
-                    app.endpoint = endpoint;
-                    l.picker = None;
-                    l.error = None;
-                    l.last_attempt = None;
-                }
-                Err(sentence) => picker.error = Some(sentence),
-            },
-            (false, Some(Action::Close)) => {
-                picker.custom = None;
-                picker.error = None;
-            }
-            _ => {
-                if field.handle_key(ev) {
-                    picker.error = None;
-                }
-            }
-        }
-        return Some(Vec::new());
-    }
-    let rows = RegionPicker::rows();
-    match action? {
-        Action::Up => picker.selected = (picker.selected + rows - 1) % rows,
-        Action::Down => picker.selected = (picker.selected + 1) % rows,
-        Action::Top | Action::PageUp => picker.selected = 0,
-        Action::Bottom | Action::PageDown => picker.selected = rows - 1,
-        Action::Select if picker.selected < CUSTOM_ROW => {
-            app.endpoint = Endpoint::Region(Region::ALL[picker.selected]);
-            l.picker = None;
-            l.error = None;
-            l.last_attempt = None;
-        }
-        Action::Select => {
-            let mut field = TextField::plain();
-            if let Endpoint::Custom(_) = &app.endpoint {
-                field.set(&app.endpoint.origin());
-            }
-            picker.custom = Some(field);
-        }
-        Action::Close => l.picker = None,
-        _ => return None,
-    }
-    Some(Vec::new())
 }
 
 /// The answer to a log-in (first step or code step).

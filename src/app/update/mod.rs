@@ -10,6 +10,8 @@ mod edit;
 mod login;
 mod mailbox;
 mod profile;
+mod quit;
+mod region;
 mod reset;
 mod session;
 
@@ -22,11 +24,20 @@ use super::msg::{ApiResult, Msg, StoreResult};
 use super::state::{App, Confirm, HelpState, RequestKind, Screen, ToastLevel};
 use crate::ui::layout;
 
+pub use login::{busy as login_busy, can_cancel};
 pub use profile::filter_line;
+pub use quit::lost_on_quit;
 pub use session::{open_session, startup_notices};
 
 /// Applies one message to the app and returns what should happen outside it.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = apply(app, msg);
+    // A notice belongs to the screen it was given on: leaving the screen takes it away.
+    app.drop_left_toasts();
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(ev) => on_key(app, &ev),
         Msg::Paste(text) => on_paste(app, &text),
@@ -57,7 +68,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             Some(RequestKind::Activate) => activate::on_api(app, *result),
             Some(RequestKind::Outbox) => mailbox::on_api(app, *result),
-            Some(kind) => session::on_api(app, kind, *result),
+            Some(kind) => {
+                login::on_answer(app, &kind);
+                session::on_api(app, kind, *result)
+            }
             // Cancelled, or for a screen that is gone: nothing may change because of it.
             None => {
                 tracing::debug!(request = id.0, "dropped the answer of a cancelled request");
@@ -92,9 +106,10 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
     }
     let (w, h) = app.viewport;
     if w < layout::MIN_WIDTH || h < layout::MIN_HEIGHT {
-        // Only quitting makes sense on a screen the user cannot see.
+        // Only quitting makes sense on a screen the user cannot see, and only when nothing
+        // typed would be lost: the question could not be seen either (ctrl-c still quits).
         return match app.keymap.action(Context::Global, key) {
-            Some(Action::Quit) => quit(app),
+            Some(Action::Quit) if lost_on_quit(app).is_empty() => quit(app),
             _ => Vec::new(),
         };
     }
@@ -102,7 +117,7 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
         // The question about an old draft comes first; only quitting gets past it.
         return match edit::on_offer_key(app, key) {
             Some(effects) => effects,
-            None if app.keymap.action(Context::Global, key) == Some(Action::Quit) => quit(app),
+            None if app.keymap.action(Context::Global, key) == Some(Action::Quit) => quit::on_quit_key(app),
             None => Vec::new(),
         };
     }
@@ -124,7 +139,7 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
         return effects;
     }
     match app.keymap.action(Context::Global, key) {
-        Some(Action::Quit) => quit(app),
+        Some(Action::Quit) => quit::on_quit_key(app),
         Some(Action::Help) => {
             app.help = Some(HelpState::default());
             Vec::new()
@@ -159,6 +174,7 @@ fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
         Some(Action::Confirm) => match app.confirm.take() {
             Some(Confirm::Logout) => session::logout(app),
             Some(Confirm::DiscardEdits) => edit::discard(app),
+            Some(Confirm::Quit) => quit(app),
             None => Vec::new(),
         },
         Some(Action::Cancel) => {
@@ -176,7 +192,7 @@ fn on_help_key(app: &mut App, key: Key) -> Vec<Effect> {
     let max = total.saturating_sub(page);
     match app.keymap.lookup(&[Context::Help, Context::Nav, Context::Global], key) {
         Some(Action::Close | Action::Help) => app.help = None,
-        Some(Action::Quit) => return quit(app),
+        Some(Action::Quit) => return quit::on_quit_key(app),
         Some(Action::Up) => help.scroll = help.scroll.saturating_sub(1),
         Some(Action::Down) => help.scroll = (help.scroll + 1).min(max),
         Some(Action::PageUp) => help.scroll = help.scroll.saturating_sub(page),
@@ -201,11 +217,11 @@ fn clamp_help(app: &mut App) {
 fn on_stored(app: &mut App, result: StoreResult) -> Vec<Effect> {
     match result {
         StoreResult::Saved(Err(e)) => {
-            vec![app.toast(ToastLevel::Warning, format!("The session could not be remembered: {e}"))]
+            vec![app.global_toast(ToastLevel::Warning, format!("The session could not be remembered: {e}"))]
         }
-        StoreResult::Deleted(Err(e)) => {
-            vec![app.toast(ToastLevel::Warning, format!("The stored session could not be deleted: {e}"))]
-        }
+        StoreResult::Deleted(Err(e)) => vec![
+            app.global_toast(ToastLevel::Warning, format!("The stored session could not be deleted: {e}")),
+        ],
         StoreResult::Saved(Ok(())) | StoreResult::Deleted(Ok(_)) => Vec::new(),
     }
 }

@@ -79,10 +79,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
             app.confirm = Some(Confirm::Logout);
             Vec::new()
         }
-        Action::ChangePassword => {
-            let email = app.session.as_ref().map(|s| s.email.clone());
-            super::reset::open(app, email)
-        }
+        Action::ChangePassword => super::reset::open_for_account(app),
         Action::OpenMailbox => return super::mailbox::open(app),
         Action::Filter => {
             let Screen::Profile(p) = &mut app.screen else { return None };

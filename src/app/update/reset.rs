@@ -30,6 +30,16 @@ pub(super) fn open(app: &mut App, email: Option<String>) -> Vec<Effect> {
     effects
 }
 
+/// Opens the wizard from the profile: the reset email goes to the logged-in account, whose
+/// address is filled in and cannot be changed.
+pub(super) fn open_for_account(app: &mut App) -> Vec<Effect> {
+    let Some(email) = app.session.as_ref().map(|s| s.email.clone()) else { return Vec::new() };
+    let effects = app.cancel_where(|k| k.on_login_screen() || matches!(k, RequestKind::Refresh));
+    let back = take_screen(app);
+    app.screen = Screen::Reset(Box::new(ResetState::for_account(&email, back)));
+    effects
+}
+
 fn wizard(app: &mut App) -> Option<&mut ResetState> {
     match &mut app.screen {
         Screen::Reset(r) => Some(r),
@@ -59,9 +69,13 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
     Some(Vec::new())
 }
 
-/// An editing key for the focused field; an edited field loses its error.
+/// An editing key for the focused field; an edited field loses its error. The account's own
+/// email (opened from the profile) is not edited.
 fn edit(r: &mut ResetState, ev: &KeyEvent) -> bool {
     let focus = r.focus;
+    if r.email_locked && focus == Focus::Email {
+        return false;
+    }
     let handled = r.field_mut(focus).handle_key(ev);
     if handled {
         r.errors.remove(&focus);
@@ -77,6 +91,9 @@ fn edit(r: &mut ResetState, ev: &KeyEvent) -> bool {
 pub(super) fn on_paste(app: &mut App, text: &str) {
     let Some(r) = wizard(app) else { return };
     let focus = r.focus;
+    if r.email_locked && focus == Focus::Email {
+        return;
+    }
     r.errors.remove(&focus);
     if focus != Focus::Token || !looks_like_link(text) {
         r.field_mut(focus).paste(text);

@@ -10,7 +10,7 @@ use super::super::effect::Effect;
 use super::super::login::{Attempt, FormError, LoginState, SessionSource};
 use super::super::msg::ApiResult;
 use super::super::profile::ProfileState;
-use super::super::state::{App, Authed, RequestKind, Resume, Screen, Session, ToastLevel};
+use super::super::state::{App, Authed, RequestKind, Resume, Screen, Session, ToastLevel, View};
 use super::login::{form_error, on_login_result, on_sms_result};
 use crate::api::{ApiError, User};
 use crate::store::StoredSession;
@@ -35,8 +35,8 @@ pub fn open_session(app: &mut App, email: String, token: SecretString, source: S
 pub fn startup_notices(app: &mut App, problems: &[String]) -> Vec<Effect> {
     match problems {
         [] => Vec::new(),
-        [one] => vec![app.toast(ToastLevel::Warning, one.clone())],
-        many => vec![app.toast(
+        [one] => vec![app.global_toast(ToastLevel::Warning, one.clone())],
+        many => vec![app.global_toast(
             ToastLevel::Warning,
             format!("{} settings were ignored: {}", many.len(), many.join(" · ")),
         )],
@@ -141,9 +141,10 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
         (RequestKind::Logout, ApiResult::Logout(r)) => match r {
             // A 401 means the token was already dead: the outcome the user wanted.
             Ok(_) | Err(ApiError::Unauthorized { .. }) => {
-                vec![app.toast(ToastLevel::Success, "Logged out of Contentstack.")]
+                vec![app.toast_on(View::Login, ToastLevel::Success, "Logged out of Contentstack.")]
             }
-            Err(e) => vec![app.toast(
+            // The token still works on the server: worth knowing wherever the user is by now.
+            Err(e) => vec![app.global_toast(
                 ToastLevel::Warning,
                 format!(
                     "Logged out on this computer, but Contentstack could not be told: {} The token stays valid until it expires.",
