@@ -7,6 +7,7 @@ pub mod links;
 pub mod models;
 pub mod region;
 pub mod retry;
+pub mod rules;
 pub mod secret;
 
 pub use client::{Client, ClientConfig, GetUserOptions};

@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Mutex<FaultState>,
     pub limiter: Limiter,
+    /// What was asked, for tests (see [`super::requests`]).
+    pub requests: Mutex<super::requests::RequestLog>,
     /// Cancelled when the server stops; hung requests and latency waits end on it.
     pub shutdown: CancellationToken,
 }

@@ -63,6 +63,21 @@ pub fn draw(frame: &mut Frame, app: &App) {
         };
         widgets::confirm::render(frame, chrome.main, &view, &app.theme);
     }
+    if let (Some(Confirm::ReplaceSession), Some(saved)) = (app.confirm, &app.saved) {
+        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
+        let body = format!(
+            "The saved session of {} is replaced by this log-in, and stays valid on {} until it expires unless it is logged out there. Log it out first? (Esc: back to the form.)",
+            saved.who(),
+            saved.endpoint.name()
+        );
+        let view = ConfirmView {
+            title: "Replace the saved session?",
+            body: &body,
+            yes: (key(Action::Confirm), "Log it out"),
+            no: (key(Action::Cancel), "Keep it valid"),
+        };
+        widgets::confirm::render(frame, chrome.main, &view, &app.theme);
+    }
     if let (Some(Confirm::DiscardEdits), Screen::Edit(e)) = (app.confirm, &app.screen) {
         edit::render_discard(frame, chrome.main, app, e);
     }
