@@ -353,3 +353,19 @@ fn a_signal_quits_like_the_quit_key() {
     let effects = send(&mut app, [cs_account::app::Msg::Quit]);
     assert!(app.should_quit && matches!(effects[..], [Effect::Quit]));
 }
+
+#[test]
+fn snapshots_of_a_session_saved_elsewhere_and_the_question() {
+    for (w, h) in [(80, 24), (40, 15)] {
+        let (_dir, store) = store_with(Endpoint::Region(Region::Na));
+        let mut opts = options();
+        opts.store = Some(store);
+        let (mut app, problems) = initial_app(&opts, (w, h));
+        start(&mut app, &opts, problems);
+        insta::assert_snapshot!(format!("saved_elsewhere_{w}x{h}"), draw(&app, w, h).backend());
+        type_text(&mut app, "Demo-pass-1234");
+        send(&mut app, [key(KeyCode::Enter)]);
+        assert_eq!(app.confirm, Some(Confirm::ReplaceSession));
+        insta::assert_snapshot!(format!("replace_session_{w}x{h}"), draw(&app, w, h).backend());
+    }
+}

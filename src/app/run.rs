@@ -175,7 +175,7 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
             l.error = Some(super::login::FormError {
                 title: format!("Not logged in to {}", opts.endpoint.name()),
                 message: format!(
-                    "Your saved session ({}) is for {}, so its token is not sent here. Log in to {} below, or run `cs-account {}` to use the saved session.",
+                    "Your saved session ({}) is for {}; its token is not sent here. Log in to {}, or run `cs-account {}` to use it.",
                     s.email,
                     s.endpoint.name(),
                     opts.endpoint.name(),

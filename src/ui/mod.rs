@@ -66,9 +66,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let (Some(Confirm::ReplaceSession), Some(saved)) = (app.confirm, &app.saved) {
         let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
         let body = format!(
-            "The saved session of {} is replaced by this log-in, and stays valid on {} until it expires unless it is logged out there. Log it out first? (Esc: back to the form.)",
-            saved.who(),
-            saved.endpoint.name()
+            "This log-in replaces the saved session of {}, which stays valid there unless logged out. Log it out first? (Esc: back)",
+            saved.who()
         );
         let view = ConfirmView {
             title: "Replace the saved session?",
