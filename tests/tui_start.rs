@@ -137,6 +137,7 @@ fn the_environment_token_is_named_when_it_cannot_be_checked() {
     opts.env_token = Some(SecretString::from("bltenv0123456789"));
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
+    assert_eq!(app.busy_label(), Some("Checking CONTENTSTACK_AUTHTOKEN…"));
     send(
         &mut app,
         [answer(

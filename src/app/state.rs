@@ -127,6 +127,7 @@ impl RequestKind {
             RequestKind::Login { tfa: true, .. } => "Checking the code…",
             RequestKind::Sms => "Asking for an SMS code…",
             RequestKind::CheckToken { .. } => "Checking the authtoken…",
+            RequestKind::Resume { source: SessionSource::Env, .. } => "Checking CONTENTSTACK_AUTHTOKEN…",
             RequestKind::Resume { .. } => "Opening the saved session…",
             RequestKind::LoadProfile { .. } => "Loading your profile…",
             RequestKind::Refresh => "Refreshing…",

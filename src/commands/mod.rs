@@ -302,3 +302,61 @@ fn out(text: &str) -> Outcome {
         Err(e) => Err(Failure::other(format!("Could not write the output: {e}"))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn global(api_url: Option<&str>, region: Option<&str>) -> GlobalArgs {
+        GlobalArgs {
+            api_url: api_url.map(String::from),
+            region: region.map(String::from),
+            ..GlobalArgs::default()
+        }
+    }
+
+    #[test]
+    fn suggested_commands_keep_the_endpoint_flags() {
+        let g = global(Some("http://127.0.0.1:4101"), None);
+        assert_eq!(
+            with_flags(&g, "Run `cs-account login`, then `cs-account whoami`."),
+            "Run `cs-account --api-url http://127.0.0.1:4101 login`, then `cs-account --api-url http://127.0.0.1:4101 whoami`."
+        );
+        assert_eq!(
+            with_flags(&g, "run `cs-account --region eu login`"),
+            "run `cs-account --region eu login`",
+            "a suggestion naming its endpoint is left alone"
+        );
+        assert_eq!(
+            with_flags(&global(None, Some("eu")), "`cs-account login`"),
+            "`cs-account --region eu login`"
+        );
+        assert_eq!(with_flags(&global(None, None), "`cs-account login`"), "`cs-account login`");
+        assert_eq!(shell_word("https://x.example/a b"), "'https://x.example/a b'");
+    }
+
+    #[test]
+    fn server_refusals_are_one_sentence_per_field() {
+        let e = ApiError::Validation {
+            status: 422,
+            code: Some(119),
+            message: "First name can't be blank.".into(),
+            errors: [
+                ("first_name".to_string(), vec!["can't be blank.".to_string()]),
+                (
+                    "password".to_string(),
+                    vec![
+                        "is too short (minimum is 8 characters).".to_string(),
+                        "must contain a digit.".to_string(),
+                    ],
+                ),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        assert_eq!(
+            api_failure(e).message,
+            "The server did not accept these values:\n  First name can't be blank.\n  Password is too short (minimum is 8 characters) and must contain a digit."
+        );
+    }
+}
