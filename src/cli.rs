@@ -46,7 +46,7 @@ in or the session expired (or is for another region or URL).";
 #[command(
     name = "cs-account",
     version,
-    about = "A keyboard-driven terminal account manager for Contentstack users; with no command, the full-screen app",
+    about = "A keyboard-driven terminal account manager for Contentstack users (no command: the full-screen app)",
     after_help = AFTER_HELP,
     propagate_version = true
 )]
