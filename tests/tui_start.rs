@@ -370,3 +370,19 @@ fn snapshots_of_a_session_saved_elsewhere_and_the_question() {
         insta::assert_snapshot!(format!("replace_session_{w}x{h}"), draw(&app, w, h).backend());
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_config_directory_others_can_write_is_warned_about_at_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let mut opts = options();
+    opts.store = Some(SessionStore::new(dir.path().to_path_buf()));
+    let (app, _) = open(&opts);
+    assert!(
+        app.toasts.iter().any(|t| t.text.contains("can be changed by other users (mode 777)")),
+        "{:?}",
+        app.toasts
+    );
+}
