@@ -9,9 +9,47 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// What every command's help ends with.
+pub const EXIT_CODES: &str = "\
+Exit codes: 0 ok, 1 API or network error, 2 usage (bad flags or values, nothing sent), 3 not logged
+in or the session expired (or is for another region or URL).";
+
+/// The top-level help's end: environment variables, files and exit codes.
+pub const AFTER_HELP: &str = "\
+The full-screen app needs a terminal; `cs-account demo` tries it against a built-in demo server.
+
+Environment variables:
+  CONTENTSTACK_AUTHTOKEN   An authtoken to use instead of the stored session (sent to the region or
+                           URL you choose; never stored)
+  CONTENTSTACK_MFA_SECRET  Base32 TOTP secret that answers the 2FA step of `login` by itself
+  CS_ACCOUNT_REGION        Same as --region
+  CS_ACCOUNT_API_URL       Same as --api-url
+  CS_ACCOUNT_CONFIG_DIR    Where config.toml and the stored session live
+  CS_ACCOUNT_STATE_DIR     Where the log and unsaved profile drafts live
+  CS_ACCOUNT_LOG           Log level: info (default), debug, trace
+  CS_ACCOUNT_LOG_FILE      The log file
+  NO_COLOR                 Turns colour off in the full-screen app
+  HTTPS_PROXY, NO_PROXY    Proxy settings (never used for loopback)
+
+A stored session is used only with the region or URL it was made on: another --region, --api-url
+(or their variables, or config.toml) needs its own `login`.
+
+Exit codes: 0 ok, 1 API or network error, 2 usage (bad flags or values, nothing sent), 3 not logged
+in or the session expired (or is for another region or URL).";
+
 /// A keyboard-driven terminal account manager for Contentstack users.
+///
+/// With no command, cs-account opens the full-screen app: log in (password and 2FA, or an
+/// authtoken), browse your profile, roles and permissions, edit it, reset a password, activate an
+/// account. The commands do the same from scripts.
 #[derive(Debug, Parser)]
-#[command(name = "cs-account", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "cs-account",
+    version,
+    about = "A keyboard-driven terminal account manager for Contentstack users (no command: the full-screen app)",
+    after_help = AFTER_HELP,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -19,50 +57,74 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Heading of the options every command takes, apart from each command's own.
+const GLOBAL: &str = "Global options";
+
 /// Options every command takes.
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
     /// Contentstack region: na (default), eu, au, azure-na, azure-eu, gcp-na, gcp-eu (aliases such
     /// as us, aws-eu are accepted).
-    #[arg(long, global = true, env = "CS_ACCOUNT_REGION", conflicts_with = "api_url")]
+    #[arg(long, global = true, env = "CS_ACCOUNT_REGION", conflicts_with = "api_url", help_heading = GLOBAL)]
     pub region: Option<String>,
     /// A custom API URL instead of a region, e.g. https://api.example.com (plain http only to
     /// loopback).
-    #[arg(long, global = true, env = "CS_ACCOUNT_API_URL", value_name = "URL")]
+    #[arg(long, global = true, env = "CS_ACCOUNT_API_URL", value_name = "URL", help_heading = GLOBAL)]
     pub api_url: Option<String>,
     /// Seconds allowed to open a connection.
-    #[arg(long, global = true, default_value_t = 5.0, value_name = "SECS")]
+    #[arg(long, global = true, default_value_t = 5.0, value_name = "SECS", help_heading = GLOBAL)]
     pub connect_timeout: f64,
     /// Seconds allowed for a whole request.
-    #[arg(long, global = true, default_value_t = 30.0, value_name = "SECS")]
+    #[arg(long, global = true, default_value_t = 30.0, value_name = "SECS", help_heading = GLOBAL)]
     pub timeout: f64,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Try cs-account: the full-screen app against a built-in demo server (no account needed).
+    #[command(after_help = EXIT_CODES)]
     Demo(DemoArgs),
     /// Serve the demo server alone, for other clients (csdx, the SDKs, scripts).
+    #[command(after_help = EXIT_CODES)]
     ServeDemo(ServeDemoArgs),
     /// Log in with email and password (and a 2FA code when the account needs one).
+    #[command(after_help = EXIT_CODES)]
     Login(LoginArgs),
     /// Log out: end the session on the server and forget it here.
+    #[command(after_help = EXIT_CODES)]
     Logout,
     /// Show who is logged in, as the server sees it (the token is checked, not just read).
+    #[command(after_help = EXIT_CODES)]
     Whoami(JsonArg),
-    /// Change your profile: only the fields given are sent.
+    /// Change your profile: only the fields given are sent, once they pass the same checks as the
+    /// app's edit form.
+    #[command(after_help = EXIT_CODES)]
     Update(UpdateArgs),
     /// Activate a new account with the token or link from the activation email.
+    #[command(after_help = EXIT_CODES)]
     Activate(ActivateArgs),
     /// Ask for a password-reset email.
+    #[command(after_help = EXIT_CODES)]
     ForgotPassword(ForgotArgs),
     /// Set a new password with the token from the reset email.
+    #[command(after_help = EXIT_CODES)]
     ResetPassword(ResetArgs),
     /// Print a shell completion script.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff), e.g. `cs-account man > cs-account.1`.
+    Man(ManArgs),
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write cs-account.1 and one page per command (cs-account-login.1, …) into this directory
+    /// instead of printing cs-account.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options of the demo server shared by `demo` and `serve-demo`.
@@ -127,16 +189,19 @@ pub struct JsonArg {
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
+    /// First name (1 to 64 characters).
     #[arg(long, value_name = "NAME")]
     pub first_name: Option<String>,
+    /// Last name (1 to 64 characters).
     #[arg(long, value_name = "NAME")]
     pub last_name: Option<String>,
+    /// Company (up to 100 characters; empty removes it).
     #[arg(long)]
     pub company: Option<String>,
-    /// Mobile number, digits only.
+    /// Mobile number, 4 to 15 digits (empty removes it).
     #[arg(long, value_name = "DIGITS")]
     pub mobile: Option<String>,
-    /// Country calling code, digits only (e.g. 91).
+    /// Country calling code, 1 to 4 digits without the + (e.g. 91; empty removes it).
     #[arg(long, value_name = "DIGITS")]
     pub country_code: Option<String>,
     #[command(flatten)]
@@ -145,13 +210,23 @@ pub struct UpdateArgs {
 
 #[derive(Debug, Args)]
 pub struct ActivateArgs {
-    /// The activation token, or the whole link from the email.
-    pub token_or_link: String,
+    /// Discouraged (other users can read arguments in `ps`, and shell history keeps them): the
+    /// activation token or the whole link from the email. Left out, it is asked for (hidden), or
+    /// read from stdin with --stdin.
+    #[arg(value_name = "TOKEN_OR_LINK")]
+    pub token_or_link: Option<String>,
+    /// First name (asked for when missing).
     #[arg(long, value_name = "NAME")]
     pub first_name: Option<String>,
+    /// Last name (asked for when missing).
     #[arg(long, value_name = "NAME")]
     pub last_name: Option<String>,
-    /// Read the new password from the first line of stdin instead of prompting.
+    /// Read the token (or link) and the new password from stdin, one per line, instead of
+    /// prompting.
+    #[arg(long, conflicts_with = "password_stdin")]
+    pub stdin: bool,
+    /// Read only the new password from the first line of stdin (the token comes from the
+    /// argument).
     #[arg(long)]
     pub password_stdin: bool,
     #[command(flatten)]
@@ -160,6 +235,7 @@ pub struct ActivateArgs {
 
 #[derive(Debug, Args)]
 pub struct ForgotArgs {
+    /// The account's email address (the answer is the same whether or not it has an account).
     pub email: String,
     #[command(flatten)]
     pub out: JsonArg,
@@ -193,6 +269,23 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_argument_is_described() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "cs-account", &mut missing);
+        assert!(missing.is_empty(), "arguments without a description: {missing:?}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod harden;
 pub mod logging;
 pub mod sanitize;
 pub mod store;

@@ -6,12 +6,20 @@ use clap::Parser;
 use cs_account::cli::{Cli, Command};
 
 fn main() -> ExitCode {
+    // First of all: no core dump may ever hold a password or a token.
+    let hardened = cs_account::harden::disable_core_dumps();
     // Before the terminal is touched: the TUI installs its restoring panic hook on top of this one.
     if let Err(e) = color_eyre::install() {
         eprintln!("cs-account: {e}");
     }
     let cli = Cli::parse();
     cs_account::logging::init();
+    match hardened {
+        Ok(()) => {
+            tracing::debug!(possible = cs_account::harden::core_dumps_possible(), "core dumps turned off")
+        }
+        Err(e) => tracing::warn!("could not turn core dumps off: {e}"),
+    }
     let runtime = match runtime_for(cli.command.as_ref()) {
         Ok(rt) => rt,
         Err(e) => {

@@ -93,7 +93,11 @@ async fn login_whoami_update_logout() {
     assert_eq!(stored["first_name"], "John", "untouched fields stay");
 
     let out = env.run(&["update", "--mobile", "12ab"], "");
-    assert_eq!(out.status.code(), Some(1), "validation error exits 1");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a value the rules refuse is a usage error, caught before sending"
+    );
     assert!(text(&out.stderr).to_lowercase().contains("mobile"), "{}", text(&out.stderr));
 
     let out = env.run(&["logout"], "");
@@ -102,7 +106,8 @@ async fn login_whoami_update_logout() {
 
     let out = env.run(&["whoami"], "");
     assert_eq!(out.status.code(), Some(3), "not logged in exits 3");
-    assert!(text(&out.stderr).contains("cs-account login"), "{}", text(&out.stderr));
+    let hint = format!("`cs-account --api-url {} login`", env.server.base_url());
+    assert!(text(&out.stderr).contains(&hint), "the hint keeps the flag: {}", text(&out.stderr));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -139,8 +144,8 @@ async fn forgot_reset_then_new_password_logs_in() {
     let link = env.outbox_token("reset_password", "john.doe@example.com");
 
     let out = env.run(&["reset-password", "--stdin"], &format!("{link}\nshort\n"));
-    assert_eq!(out.status.code(), Some(1), "weak password refused");
-    assert!(text(&out.stderr).contains("Password"), "{}", text(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "weak password refused before sending");
+    assert!(text(&out.stderr).contains("password"), "{}", text(&out.stderr));
 
     let out = env.run(&["reset-password", "--stdin"], &format!("{link}\nBrand-new-pass-99\n"));
     assert!(out.status.success(), "reset: {}", text(&out.stderr));

@@ -246,6 +246,9 @@ async fn logging_in_without_remember_me_forgets_the_stored_session() {
     h.wait_for("[ ] Remember me").await;
     h.key(KeyCode::Tab);
     h.key(KeyCode::Enter);
+    // Someone's session elsewhere would be dropped: asked first; `n` keeps it valid there.
+    h.wait_for("Replace the saved session?").await;
+    h.ch('n');
     h.wait_for("1 Roles").await;
     h.quit().await;
     assert!(store.load().expect("readable").is_none(), "the old session is gone");

@@ -8,6 +8,7 @@ pub mod links;
 pub mod models;
 pub mod region;
 pub mod retry;
+pub mod rules;
 pub mod secret;
 
 pub use client::{Client, ClientConfig, GetUserOptions};

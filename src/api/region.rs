@@ -174,6 +174,22 @@ impl Endpoint {
         }
     }
 
+    /// How sentences name it: `EU`, `AZURE-NA`, or the URL.
+    pub fn name(&self) -> String {
+        match self {
+            Endpoint::Region(r) => r.id().to_uppercase(),
+            Endpoint::Custom(_) => self.origin(),
+        }
+    }
+
+    /// The command-line flag that selects it: `--region eu`, `--api-url https://…`.
+    pub fn flag(&self) -> String {
+        match self {
+            Endpoint::Region(r) => format!("--region {}", r.id()),
+            Endpoint::Custom(_) => format!("--api-url {}", self.origin()),
+        }
+    }
+
     /// A short label for the status bar: `na (api.contentstack.io)` / `127.0.0.1:4010`.
     pub fn label(&self) -> String {
         match self {

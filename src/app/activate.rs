@@ -114,14 +114,7 @@ impl ActivateState {
 
 /// What the form says about a name before sending (the server says the same, later).
 pub fn name_problem(value: &str) -> Option<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        Some("can't be blank.".into())
-    } else if v.chars().count() > crate::demo::MAX_NAME_CHARS {
-        Some(format!("is too long (maximum is {} characters).", crate::demo::MAX_NAME_CHARS))
-    } else {
-        None
-    }
+    crate::api::rules::check_profile_value("first_name", value).err().map(|p| p.message("first_name"))
 }
 
 #[cfg(test)]

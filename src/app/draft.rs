@@ -9,9 +9,9 @@
 //!
 //! Only the runner calls this module (through effects); `update` never touches the disk.
 
-use crate::store::{create_private_dir, open_private};
+use crate::store::{create_private_dir, open_no_follow, write_private_atomic};
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -120,21 +120,7 @@ impl DraftStore {
         };
         let body =
             serde_json::to_vec_pretty(&on_disk).map_err(|e| format!("Could not write {shown}: {e}"))?;
-        let tmp = self.dir.join(format!(".{}.{}.tmp", key.file_name(), std::process::id()));
-        let result = (|| {
-            let mut f = open_private(&tmp)?;
-            f.write_all(&body)?;
-            f.sync_all()?;
-            fs::rename(&tmp, &path)?;
-            if let Ok(d) = fs::File::open(&self.dir) {
-                let _ = d.sync_all();
-            }
-            Ok::<(), std::io::Error>(())
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result.map_err(|e| format!("Could not write {shown}: {e}"))
+        write_private_atomic(&path, &body).map_err(|e| format!("Could not write {shown}: {e}"))
     }
 
     /// The key's draft, `None` when there is none. A file that is not this user's to trust (a
@@ -193,21 +179,6 @@ fn sanitised(mut u: UserUpdate) -> UserUpdate {
         v.retain(|c| !c.is_control() && !crate::sanitize::is_invisible_format(c));
     }
     u
-}
-
-#[cfg(unix)]
-fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let no_follow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
-    fs::OpenOptions::new().read(true).custom_flags(no_follow).open(path)
-}
-
-#[cfg(not(unix))]
-fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
-    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(std::io::Error::other("it is a symbolic link"));
-    }
-    fs::File::open(path)
 }
 
 /// A regular file of this user that nobody else can write: another owner, or a file others may

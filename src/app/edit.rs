@@ -13,13 +13,10 @@ use super::field::TextField;
 use super::msg::RequestId;
 use super::profile::ProfileState;
 use crate::api::{User, UserUpdate};
-use crate::demo::{MAX_COMPANY_CHARS, MAX_NAME_CHARS};
 
-/// Digits a mobile number may have. The demo server enforces the same range (`demo/user.rs`);
-/// `tests/edit_faults.rs` checks that the two agree at every boundary.
-pub const MOBILE_DIGITS: (usize, usize) = (4, 15);
-/// Digits a country calling code may have, without the `+`.
-pub const COUNTRY_DIGITS: (usize, usize) = (1, 4);
+/// Digits a mobile number and a country code may have: the API's rules, which the demo server
+/// enforces too; `tests/edit_faults.rs` checks that the two agree at every boundary.
+pub use crate::api::rules::{COUNTRY_DIGITS, MOBILE_DIGITS};
 
 /// The form's fields, in screen order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,33 +105,10 @@ impl EditField {
 }
 
 /// What is wrong with `value` (already trimmed) for `field`, as a short phrase to show beside
-/// it; `None` when the server would take it. Mirrors the demo server's rules, which stand in for
-/// Contentstack's.
+/// it; `None` when the server would take it. The API's rules ([`crate::api::rules`]), which the
+/// demo server and `cs-account update` apply too.
 pub fn check(field: EditField, value: &str) -> Option<String> {
-    let chars = value.chars().count();
-    let digits = |(min, max): (usize, usize), what: &str| {
-        if value.is_empty() {
-            None
-        } else if !value.chars().all(|c| c.is_ascii_digit()) {
-            Some(format!("Digits only{what}"))
-        } else if !(min..=max).contains(&chars) {
-            Some(format!("{min} to {max} digits (now {chars})"))
-        } else {
-            None
-        }
-    };
-    match field {
-        EditField::FirstName | EditField::LastName if value.is_empty() => Some("Required".into()),
-        EditField::FirstName | EditField::LastName if chars > MAX_NAME_CHARS => {
-            Some(format!("At most {MAX_NAME_CHARS} characters"))
-        }
-        EditField::Company if chars > MAX_COMPANY_CHARS => {
-            Some(format!("At most {MAX_COMPANY_CHARS} characters"))
-        }
-        EditField::Mobile => digits(MOBILE_DIGITS, ""),
-        EditField::CountryCode => digits(COUNTRY_DIGITS, ", no +"),
-        _ => None,
-    }
+    crate::api::rules::check_profile_value(field.api_name(), value).err().map(|p| p.short(field.api_name()))
 }
 
 /// Which step the form is on.
@@ -360,6 +334,7 @@ mod tests {
 
     #[test]
     fn checks_follow_the_server_rules() {
+        use crate::api::rules::{MAX_COMPANY_CHARS, MAX_NAME_CHARS};
         use EditField::*;
         assert_eq!(check(FirstName, "").as_deref(), Some("Required"));
         assert_eq!(check(LastName, &"é".repeat(MAX_NAME_CHARS)), None);

@@ -16,7 +16,7 @@ use secrecy::SecretString;
 use super::field::TextField;
 use super::login::FormError;
 use super::state::{App, Screen};
-use crate::demo::{MIN_PASSWORD_CHARS, password_rules};
+use crate::api::rules::{MIN_PASSWORD_CHARS, password_rules};
 
 /// How long a reset token works after the email is sent (Contentstack documents 60 minutes).
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);

@@ -24,7 +24,7 @@ use super::keymap::Keymap;
 use super::login::SessionSource;
 use super::msg::Msg;
 use super::runner::EffectRunner;
-use super::state::{App, DemoEntry, DemoPanel, ToastLevel};
+use super::state::{App, DemoEntry, DemoPanel, SavedSession};
 use super::update::{open_session, startup_notices, update};
 use crate::api::{ClientConfig, Endpoint};
 use crate::config::Config;
@@ -130,6 +130,11 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
 
 /// Decides how the app opens: the environment token, else the stored session (if it is for
 /// this endpoint), else the log-in form. Returns the first effects.
+///
+/// The stored session's token goes only to the endpoint that issued it: when the app runs on
+/// another one (flags, environment or config asked for it), the log-in form opens for that
+/// endpoint and says so, and the token is not sent anywhere. The session stays stored (see
+/// [`App::saved`](super::state::App)) until a log-in replaces it, which asks first.
 pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec<super::Effect> {
     let mut effects = Vec::new();
     if app.demo.is_some() {
@@ -138,29 +143,46 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
         }
         effects.push(super::Effect::DemoCode { wait: false });
     }
+    let stored = match opts.store.as_ref().map(SessionStore::load) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            problems.push(e.to_string());
+            None
+        }
+        None => None,
+    };
+    if let Some(warning) =
+        opts.store.as_ref().and_then(|s| s.path().parent()).and_then(crate::config::dir_warning)
+    {
+        problems.push(warning);
+    }
+    if let Some(s) = &stored {
+        app.saved = Some(SavedSession {
+            email: s.email.clone(),
+            endpoint: s.endpoint.clone(),
+            token: s.authtoken.clone(),
+            keep: false,
+        });
+    }
     if let Some(token) = &opts.env_token {
         effects.extend(open_session(app, String::new(), token.clone(), SessionSource::Env));
-    } else if let Some(store) = &opts.store {
-        match store.load() {
-            Ok(Some(s)) if s.endpoint == opts.endpoint => {
-                effects.extend(open_session(app, s.email, s.authtoken, SessionSource::Stored));
-            }
-            Ok(Some(s)) => {
-                if let Some(l) = app.login_mut() {
-                    l.email.set(&s.email);
-                    l.focus = super::login::Focus::Password;
-                }
-                effects.push(app.toast(
-                    ToastLevel::Info,
-                    format!(
-                        "The saved session is for {}; this run uses {}, so log in here.",
-                        s.endpoint.label(),
-                        opts.endpoint.label()
-                    ),
-                ));
-            }
-            Ok(None) => {}
-            Err(e) => problems.push(e.to_string()),
+    } else if let Some(s) = stored {
+        if s.endpoint == opts.endpoint {
+            effects.extend(open_session(app, s.email, s.authtoken, SessionSource::Stored));
+        } else if let Some(l) = app.login_mut() {
+            l.email.set(&s.email);
+            l.focus = super::login::Focus::Password;
+            l.error = Some(super::login::FormError {
+                title: format!("Not logged in to {}", opts.endpoint.name()),
+                message: format!(
+                    "Your saved session ({}) is for {}; its token is not sent here. Log in to {}, or run `cs-account {}` to use it.",
+                    s.email,
+                    s.endpoint.name(),
+                    opts.endpoint.name(),
+                    s.endpoint.flag()
+                ),
+                retry: false,
+            });
         }
     }
     effects.extend(startup_notices(app, &problems));

@@ -28,6 +28,26 @@ pub struct Session {
     pub user: Arc<User>,
 }
 
+/// The stored session while the app is not using it: it is for another endpoint, or the app runs
+/// on `CONTENTSTACK_AUTHTOKEN`, or it could not be checked yet. Logging in as someone else or
+/// elsewhere would replace it (or, without "remember me", delete it) while its token stays valid
+/// on its own server, so the user is asked first whether to log it out there.
+#[derive(Debug)]
+pub struct SavedSession {
+    pub email: String,
+    pub endpoint: Endpoint,
+    pub token: SecretString,
+    /// The user chose to keep it valid on its server: not asked again.
+    pub keep: bool,
+}
+
+impl SavedSession {
+    /// "john.doe@example.com on NA".
+    pub fn who(&self) -> String {
+        format!("{} on {}", self.email, self.endpoint.name())
+    }
+}
+
 /// A token the server accepted (or is being asked about), before the profile is loaded.
 #[derive(Debug)]
 pub struct Authed {
@@ -83,6 +103,10 @@ pub enum RequestKind {
     },
     Refresh,
     Logout,
+    /// Logging out the saved session a new log-in replaces, on its own server ("a@b on NA").
+    LogoutSaved {
+        who: String,
+    },
     /// Step 1 of the reset wizard, for this address.
     Forgot {
         email: String,
@@ -103,10 +127,12 @@ impl RequestKind {
             RequestKind::Login { tfa: true, .. } => "Checking the code…",
             RequestKind::Sms => "Asking for an SMS code…",
             RequestKind::CheckToken { .. } => "Checking the authtoken…",
+            RequestKind::Resume { source: SessionSource::Env, .. } => "Checking CONTENTSTACK_AUTHTOKEN…",
             RequestKind::Resume { .. } => "Opening the saved session…",
             RequestKind::LoadProfile { .. } => "Loading your profile…",
             RequestKind::Refresh => "Refreshing…",
             RequestKind::Logout => "Logging out…",
+            RequestKind::LogoutSaved { .. } => "Logging out the saved session…",
             RequestKind::Forgot { .. } => "Asking for a reset email…",
             RequestKind::ResetPassword => "Setting the new password…",
             RequestKind::Activate => "Activating the account…",
@@ -117,8 +143,13 @@ impl RequestKind {
 
     /// Whether the request belongs to the log-in screen (cancelled when it is left).
     pub fn on_login_screen(&self) -> bool {
-        !matches!(self, RequestKind::Refresh | RequestKind::Logout | RequestKind::SaveProfile)
-            && !self.is_account_flow()
+        !matches!(
+            self,
+            RequestKind::Refresh
+                | RequestKind::Logout
+                | RequestKind::LogoutSaved { .. }
+                | RequestKind::SaveProfile
+        ) && !self.is_account_flow()
     }
 
     /// Whether the request belongs to the reset wizard, the activation form or the mailbox
@@ -184,6 +215,9 @@ pub enum Confirm {
     DiscardEdits,
     /// Quitting with the quit key while typed values would be lost.
     Quit,
+    /// A log-in would replace the saved session of someone else or elsewhere: log it out on its
+    /// server first, or keep it valid there?
+    ReplaceSession,
 }
 
 /// The demo logins shown beside the form in demo mode (copied from the demo module, so the app
@@ -242,6 +276,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     pub pending: BTreeMap<RequestId, RequestKind>,
     pub resume: Option<Resume>,
+    /// The stored session, while the app is not using it.
+    pub saved: Option<SavedSession>,
     /// Unsaved profile changes from an earlier run, found after the profile loaded.
     pub draft_offer: Option<DraftOffer>,
     /// Terminal size in cells.
@@ -274,6 +310,7 @@ impl App {
             confirm: None,
             pending: BTreeMap::new(),
             resume: None,
+            saved: None,
             draft_offer: None,
             viewport,
             spinner: 0,

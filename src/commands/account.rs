@@ -1,6 +1,8 @@
 //! `whoami`, `update` and `logout`: calls on the logged-in session.
 
 use super::{Failure, Outcome, authed, out, print_json, store};
+use crate::api::error::field_label;
+use crate::api::rules::{check_profile_value, field_sentence};
 use crate::api::{GetUserOptions, User, UserUpdate, mask};
 use crate::cli::{GlobalArgs, UpdateArgs};
 
@@ -39,15 +41,17 @@ fn summary(user: &User, endpoint: String) -> String {
     out
 }
 
-/// Sends only the fields given that differ from the current profile.
+/// Sends only the fields given that differ from the current profile, once they pass the same
+/// checks as the edit form's ([`crate::api::rules`]): a value the server would refuse is refused
+/// here, before anything is sent.
 pub async fn update(global: &GlobalArgs, args: UpdateArgs) -> Outcome {
-    let wanted = UserUpdate {
+    let wanted = checked_update(UserUpdate {
         first_name: args.first_name,
         last_name: args.last_name,
         company: args.company,
         mobile_number: args.mobile,
         country_code: args.country_code,
-    };
+    })?;
     if wanted.is_empty() {
         return Err(Failure::usage(
             "Nothing to change: give at least one of --first-name, --last-name, --company, --mobile, --country-code.",
@@ -60,7 +64,7 @@ pub async fn update(global: &GlobalArgs, args: UpdateArgs) -> Outcome {
         eprintln!("Nothing changed: the profile already has these values.");
         return if args.out.json { print_json(&current) } else { Ok(()) };
     }
-    let result = ctx.client.update_user(&ctx.token, &changes).await?;
+    let result = ctx.client.update_user(&ctx.token, &changes).await.map_err(super::api_failure)?;
     if args.out.json {
         return print_json(&result.user);
     }
@@ -70,6 +74,33 @@ pub async fn update(global: &GlobalArgs, args: UpdateArgs) -> Outcome {
         text.push_str(&format!("{:<16}{value}\n", crate::api::error::field_label(field)));
     }
     out(&text)
+}
+
+/// The update with every value trimmed as it will be sent, or one sentence per refused field.
+fn checked_update(wanted: UserUpdate) -> Result<UserUpdate, Failure> {
+    let mut problems = Vec::new();
+    let mut check = |name: &str, value: Option<String>| {
+        let value = value?;
+        match check_profile_value(name, &value) {
+            Ok(v) => Some(v),
+            Err(p) => {
+                problems.push(field_sentence(&field_label(name), &[p.message(name)]));
+                None
+            }
+        }
+    };
+    let checked = UserUpdate {
+        first_name: check("first_name", wanted.first_name),
+        last_name: check("last_name", wanted.last_name),
+        company: check("company", wanted.company),
+        mobile_number: check("mobile_number", wanted.mobile_number),
+        country_code: check("country_code", wanted.country_code),
+    };
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        Err(Failure::usage(format!("{} Nothing was sent.", problems.join(" "))))
+    }
 }
 
 /// Ends the session on the server, then forgets it here, also when the server call failed.

@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
-use super::{Failure, Outcome, load_config};
+use super::{Failure, Outcome};
 use crate::api::Endpoint;
 use crate::app::run::{DemoInfo, TuiOptions, run_tui};
 use crate::cli::{DemoArgs, DemoServerArgs, GlobalArgs, ServeDemoArgs};
@@ -27,7 +27,8 @@ pub async fn run_demo(global: &GlobalArgs, args: DemoArgs) -> Outcome {
     if global.api_url.is_some() || global.region.is_some() {
         return Err(Failure::usage("`demo` runs its own server; drop --region / --api-url."));
     }
-    let config = load_config()?;
+    super::tui::require_terminal()?;
+    let config = super::config_quietly()?;
     let opts = demo_options(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), &args.server);
     let server = DemoServer::start(opts)
         .await

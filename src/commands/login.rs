@@ -13,7 +13,10 @@ use crate::store::StoredSession;
 
 pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
     let config = load_config()?;
-    let endpoint = resolve_endpoint(global, None, &config)?;
+    let store = store()?;
+    // The session this log-in replaces (unreadable counts as none: it is replaced either way).
+    let old = store.load().ok().flatten();
+    let endpoint = resolve_endpoint(global, old.as_ref(), &config)?;
     let client = client_for(global, endpoint.clone())?;
     let email = match args.email {
         Some(e) => e,
@@ -38,14 +41,22 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         }
         Err(e) => return Err(e.into()),
     };
-    let store = store()?;
-    store
-        .save(&StoredSession {
-            email: success.user.email.clone(),
-            endpoint: endpoint.clone(),
-            authtoken: success.authtoken.clone(),
-        })
-        .map_err(|e| Failure::other(format!("Logged in, but the session could not be saved: {e}")))?;
+    let new = StoredSession {
+        email: success.user.email.clone(),
+        endpoint: endpoint.clone(),
+        authtoken: success.authtoken.clone(),
+    };
+    if let Err(e) = store.save(&new) {
+        // A session nobody can use again must not stay valid on the server.
+        let ended = match client.logout(&success.authtoken).await {
+            Ok(_) => "It was logged out on the server again, so no usable token is left behind.".to_string(),
+            Err(le) => format!(
+                "It could not be logged out on the server either ({}), so it stays valid there until it expires.",
+                le.user_message()
+            ),
+        };
+        return Err(Failure::other(format!("Logged in, but the session could not be saved: {e} {ended}")));
+    }
     eprintln!(
         "{} Logged in as {} ({}) on {}. Session token {} saved: {}{}.",
         success.notice,
@@ -56,7 +67,40 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         store.path().display(),
         if cfg!(feature = "keyring") { " (the token itself in the OS keyring when one runs)" } else { "" }
     );
+    if let Some(old) = old.filter(|o| o.endpoint != new.endpoint || !o.email.eq_ignore_ascii_case(&new.email))
+    {
+        let interactive = stdin.is_none() && prompt::interactive();
+        end_replaced(global, old, interactive).await;
+    }
     Ok(())
+}
+
+/// The session a log-in replaced (another account, or another endpoint) is logged out on its
+/// own server, so it does not stay valid there unseen; on a terminal the user is asked first.
+async fn end_replaced(global: &GlobalArgs, old: StoredSession, interactive: bool) {
+    let who = format!("{} on {}", old.email, old.endpoint.name());
+    eprintln!("This replaces the saved session of {who}.");
+    if interactive {
+        let answer = prompt::ask(&format!("Log out {who} on its server too? [Y/n]")).unwrap_or_default();
+        if answer.trim().to_lowercase().starts_with('n') {
+            eprintln!("It stays valid on {} until it expires.", old.endpoint.name());
+            return;
+        }
+    }
+    // Its own server, with its own token: never the new endpoint.
+    let result = match client_for(global, old.endpoint.clone()) {
+        Ok(client) => client.logout(&old.authtoken).await.map(|_| ()),
+        Err(f) => {
+            eprintln!("Could not log it out: {} It stays valid until it expires.", f.message);
+            return;
+        }
+    };
+    match result {
+        Ok(()) | Err(ApiError::Unauthorized { .. }) => eprintln!("Logged out {who}."),
+        Err(e) => {
+            eprintln!("Could not log out {who}: {} It stays valid there until it expires.", e.user_message())
+        }
+    }
 }
 
 /// Gets the 2FA code: from `CONTENTSTACK_MFA_SECRET` (as csdx does), stdin, or a prompt; with
@@ -76,15 +120,14 @@ async fn tfa_code(
         return Ok(code);
     }
     let code = match stdin {
-        Some(lines) => lines.text().ok_or_else(|| {
-            Failure::usage(
-                "This account needs a 2FA code: put it on the line after the password, or use --sms.",
-            )
-        })?,
+        Some(lines) => lines.text().ok_or_else(|| Failure::usage(missing_code_message(sms)))?,
         None => {
-            let via = if sms { "from the SMS" } else { "from your authenticator app" };
-            let kind = tfa_type.map(|t| format!(" [{t}]")).unwrap_or_default();
-            prompt::ask(&format!("Two-factor code {via}{kind}"))?
+            let via = if sms || tfa_type.is_some_and(|t| t.contains("sms")) {
+                "from the SMS"
+            } else {
+                "from your authenticator app"
+            };
+            prompt::ask(&format!("Two-factor code {via}"))?
         }
     };
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
@@ -92,6 +135,15 @@ async fn tfa_code(
         return Err(Failure::usage("A 2FA code is 6 digits."));
     }
     Ok(code)
+}
+
+/// What to do when stdin ended where the 2FA code should be.
+fn missing_code_message(sms: bool) -> &'static str {
+    if sms {
+        "The code was sent by SMS, but stdin ended before it. With --password-stdin, write the code on the line after the password once it arrives (stdin is read again after the SMS is sent), or run `cs-account login --sms` without --password-stdin to be asked for it."
+    } else {
+        "This account needs a 2FA code: put it on the line after the password, set CONTENTSTACK_MFA_SECRET to the account's TOTP secret, or use --sms and write the texted code on that line."
+    }
 }
 
 /// A TOTP code from `CONTENTSTACK_MFA_SECRET` (base32), the variable csdx reads.

@@ -25,6 +25,7 @@ mod http;
 mod outbox;
 mod password;
 mod ratelimit;
+mod requests;
 mod rules;
 mod seed;
 mod serve;
@@ -37,9 +38,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
-use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::task::JoinHandle;
@@ -49,10 +50,7 @@ pub use faults::{FaultAnswer, Faults, RouteFault};
 pub use http::{CODE_NOT_ACTIVATED, CODE_VALIDATION};
 pub use outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 pub use password::RESET_TOKEN_MINUTES;
-pub use rules::{
-    MAX_COMPANY_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_CHARS, PasswordRule, password_rule_failures,
-    password_rules,
-};
+pub use requests::DemoRequest;
 pub use session::{LOCK_MINUTES, MAX_FAILED_ATTEMPTS, SMS_CODE_MINUTES};
 pub use user::EDITABLE_FIELDS;
 
@@ -214,6 +212,7 @@ impl DemoServer {
             faults: Mutex::new(faults),
             limiter: ratelimit::Limiter::new(opts.rate_limit),
             body_timeout: opts.header_timeout,
+            requests: Mutex::default(),
             shutdown: CancellationToken::new(),
         });
         let limits = serve::Limits {
@@ -267,6 +266,11 @@ impl DemoServer {
         lock(&self.state.store).outbox.all(self.state.clock.now())
     }
 
+    /// The requests received so far (the latest 1000), oldest first.
+    pub fn requests(&self) -> Vec<DemoRequest> {
+        lock(&self.state.requests).all()
+    }
+
     /// The stored user (profile, roles, organisations; not the password), for tests.
     pub fn user_snapshot(&self, email: &str) -> Option<serde_json::Value> {
         let store = lock(&self.state.store);
@@ -316,7 +320,10 @@ fn router(state: AppState) -> Router {
         )
         .route("/demo/clock", get(control::get_clock).post(control::advance_clock))
         .method_not_allowed_fallback(method_not_allowed);
-    v3.merge(demo).fallback(not_found).layer(from_fn(log_request)).with_state(state)
+    v3.merge(demo)
+        .fallback(not_found)
+        .layer(from_fn_with_state(Arc::clone(&state), log_request))
+        .with_state(state)
 }
 
 async fn not_found() -> Response {
@@ -333,11 +340,16 @@ async fn method_not_allowed() -> Response {
     .into_response()
 }
 
-/// One log line per request, with the route pattern rather than the path, so activation tokens
-/// in paths never reach the log.
-async fn log_request(req: Request, next: Next) -> Response {
+/// One log line per request, and an entry in the request log, with the route pattern rather than
+/// the path, so activation tokens in paths never reach either.
+async fn log_request(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    lock(&state.requests).push(DemoRequest {
+        method: method.to_string(),
+        route: route.clone().unwrap_or_else(|| "(no route)".into()),
+        authtoken: req.headers().contains_key("authtoken"),
+    });
     let started = Instant::now();
     let resp = next.run(req).await;
     tracing::debug!(

@@ -14,9 +14,10 @@ use serde_json::{Map, Value};
 use super::clock::stamp;
 use super::http::{ApiFailure, FieldErrors, JsonBody, notice};
 use super::outbox::{Draft, OutboxKind, OutboxStatus};
-use super::rules::{Field, check_name, field, password_rule_failures};
+use super::rules::{Field, check_profile, field};
 use super::seed::APP_URL;
 use super::state::{AppState, OneTimeToken, Store, email_key, lock, one_time_token};
+use crate::api::rules::password_rule_failures;
 
 /// How long a reset token works, in minutes of demo time.
 pub const RESET_TOKEN_MINUTES: i64 = 60;
@@ -177,8 +178,11 @@ pub(crate) async fn activate(
     let user = check_token(&store.activation_tokens, Some(&token), now)
         .map_err(|m| errors.add("user_activation_token", m))
         .ok();
-    let first = check_name(field(&body, "first_name")).map_err(|m| errors.add("first_name", m)).ok();
-    let last = check_name(field(&body, "last_name")).map_err(|m| errors.add("last_name", m)).ok();
+    let first = check_profile("first_name", field(&body, "first_name"))
+        .map_err(|m| errors.add("first_name", &m))
+        .ok();
+    let last =
+        check_profile("last_name", field(&body, "last_name")).map_err(|m| errors.add("last_name", &m)).ok();
     let password = check_new_password(&body, &mut errors);
     errors.into_result()?;
     let (Some(user), Some(first), Some(last)) = (user, first, last) else {

@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     pub limiter: Limiter,
     /// Time a request body has to arrive once its head has (see `JsonBody`).
     pub body_timeout: Duration,
+    /// What was asked, for tests (see [`super::requests`]).
+    pub requests: Mutex<super::requests::RequestLog>,
     /// Cancelled when the server stops; hung requests and latency waits end on it.
     pub shutdown: CancellationToken,
 }

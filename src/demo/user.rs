@@ -13,13 +13,12 @@ use axum::response::Response;
 
 use super::clock::stamp;
 use super::http::{ApiFailure, FieldErrors, JsonBody};
-use super::rules::{Field, check_company, check_digits, check_name, field};
+use super::rules::{Field, check_profile, field};
 use super::session::{Authed, org_detail};
 use super::state::{AppState, OrgDetail, lock, user_answer};
 
 /// The fields `PUT /v3/user` may change.
-pub const EDITABLE_FIELDS: [&str; 5] =
-    ["first_name", "last_name", "company", "mobile_number", "country_code"];
+pub const EDITABLE_FIELDS: [&str; 5] = crate::api::rules::PROFILE_FIELDS;
 
 /// `GET /v3/user`: the logged-in user, with its authtoken (the JS SDK only gives a user object
 /// its methods when the payload has one) and, when asked, its organisations.
@@ -47,23 +46,9 @@ fn validate(
         if matches!(value, Field::Missing) {
             continue;
         }
-        let checked = match (key, value) {
-            ("first_name" | "last_name", v) => check_name(v),
-            (_, Field::NotText | Field::Missing) => Err("must be text."),
-            ("company", Field::Text(s)) => check_company(s),
-            ("mobile_number", Field::Text(s)) => check_digits(
-                s,
-                4,
-                15,
-                "must be 4 to 15 digits with no spaces or symbols (or empty to remove it).",
-            ),
-            (_, Field::Text(s)) => {
-                check_digits(s, 1, 4, "must be 1 to 4 digits without a + (or empty to remove it).")
-            }
-        };
-        match checked {
+        match check_profile(key, value) {
             Ok(v) => changes.push((key, v)),
-            Err(msg) => errors.add(key, msg),
+            Err(msg) => errors.add(key, &msg),
         }
     }
     errors.into_result()?;

@@ -14,7 +14,7 @@
 pub mod keyring;
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{Read, Write as _};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -245,6 +245,11 @@ impl SessionStore {
             }
             Err(source) => return Err(StoreError::Io { action: "read", path: self.shown(), source }),
         };
+        // A FIFO or a device would block the read (or never end): only a regular file is read.
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            let reason = "is not a regular file (a FIFO, a device or a directory)".to_string();
+            return Err(StoreError::NotYours { path: self.shown(), reason });
+        }
         if checked {
             check_private(&file, &self.path)?;
         }
@@ -269,39 +274,54 @@ impl SessionStore {
         })?;
         let mut body = serde_json::to_vec_pretty(on_disk)
             .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() })?;
-        let tmp = dir.join(format!(".{SESSION_FILE}.{}.tmp", std::process::id()));
-        let result = (|| {
-            let mut f = open_private(&tmp)?;
-            f.write_all(&body)?;
-            f.sync_all()?;
-            // `rename` replaces a symlink at the path itself, never the file it points to.
-            fs::rename(&tmp, &self.path)?;
-            // Make the rename itself durable.
-            if let Ok(d) = fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-            Ok(())
-        })();
+        let result = write_private_atomic(&self.path, &body);
         zeroize::Zeroize::zeroize(&mut body);
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
         result.map_err(|source| StoreError::Io { action: "write", path: self.shown(), source })
     }
 }
 
+/// Replaces `path` with a private (0600) file holding `body`, atomically: written to a temporary
+/// file of a random name in the same directory (created exclusively, so never through a planted
+/// file or link, and never failing because a file of a predictable name is in the way), synced,
+/// then renamed over `path`. A symlink at `path` is replaced, never followed. On failure the
+/// temporary file is removed and `path` is as it was.
+pub(crate) fn write_private_atomic(path: &Path, body: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o600));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
+    tmp.write_all(body)?;
+    tmp.as_file().sync_all()?;
+    // `persist` renames; dropping `tmp` on an error above deletes the temporary file.
+    tmp.persist(path).map_err(|e| e.error)?;
+    // Make the rename itself durable.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 /// Opens for reading without following a symlink at the last component, so that a link planted
-/// in the config directory cannot make cs-account read (and trust) some other file.
+/// in the config directory cannot make cs-account read (and trust) some other file; and without
+/// blocking, so that a FIFO put there cannot hang it (opening a FIFO for reading waits for a
+/// writer). The caller checks that what it opened is a regular file before reading.
 #[cfg(unix)]
-fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+pub(crate) fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
-    let no_follow = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
-    fs::OpenOptions::new().read(true).custom_flags(no_follow).open(path)
+    let flags = (rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32;
+    fs::OpenOptions::new().read(true).custom_flags(flags).open(path)
 }
 
 /// Without `O_NOFOLLOW`, a look before opening (racy, but the best the platform offers here).
 #[cfg(not(unix))]
-fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
+pub(crate) fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
     if is_symlink(path) {
         return Err(std::io::Error::other("symbolic link"));
     }
@@ -310,17 +330,6 @@ fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
 
 fn is_symlink(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
-}
-
-#[cfg(unix)]
-pub(crate) fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
-}
-
-#[cfg(not(unix))]
-pub(crate) fn open_private(path: &Path) -> std::io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create_new(true).open(path)
 }
 
 #[cfg(unix)]

@@ -83,3 +83,35 @@ fn corrupt_file_is_reported_and_delete_is_idempotent() {
     assert!(store.delete().expect("delete"));
     assert!(!store.delete().expect("second delete"));
 }
+
+#[test]
+fn a_file_at_the_old_temporary_name_does_not_stop_a_save() {
+    // The temporary name used to be `.session.json.<pid>.tmp`: a file (or link) planted or left
+    // there, in a PID namespace where the pid repeats, made every save fail.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let old_name = dir.path().join(format!(".{SESSION_FILE}.{}.tmp", std::process::id()));
+    fs::write(&old_name, "planted").expect("plant");
+    store.save(&session("blt_after_the_plant")).expect("saved anyway");
+    assert_eq!(store.load().expect("load").expect("some").authtoken.expose_secret(), "blt_after_the_plant");
+    assert_eq!(fs::read_to_string(&old_name).expect("untouched"), "planted");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(store.path()).expect("meta").permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_at_the_session_path_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    rustix::fs::mkfifoat(rustix::fs::CWD, store.path(), rustix::fs::Mode::from_raw_mode(0o600))
+        .expect("mkfifo");
+    let err = store.load().expect_err("not a regular file");
+    assert!(err.to_string().contains("is not a regular file"), "{err}");
+    // Saving replaces it (and does not block reading it to find a keyring entry).
+    store.save(&session("blt_over_the_fifo_0")).expect("save");
+    assert!(fs::symlink_metadata(store.path()).expect("meta").is_file());
+}

@@ -11,7 +11,7 @@ use super::super::field::TextField;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
 use super::super::login::{Attempt, Focus, FormError, Method, RegionPicker, TfaStep};
-use super::super::state::{App, Authed, RequestKind, Screen, ToastLevel};
+use super::super::state::{App, Authed, Confirm, RequestKind, Screen, ToastLevel};
 use super::session::{error_title, retry_hint};
 use crate::api::{ApiError, LoginSuccess, Notice};
 
@@ -194,6 +194,9 @@ fn submit(app: &mut App) -> Vec<Effect> {
     if busy(app) {
         return Vec::new();
     }
+    if ask_before_replacing(app) {
+        return Vec::new();
+    }
     let switch_key = app.keymap.hint(Context::Login, Action::SwitchMethod).unwrap_or_default();
     let can_remember = app.can_remember;
     let Screen::Login(l) = &mut app.screen else { return Vec::new() };
@@ -230,6 +233,47 @@ fn submit(app: &mut App) -> Vec<Effect> {
             check_token(app, token, remember)
         }
     }
+}
+
+/// Opens the question about the saved session when this log-in (a complete form) would replace
+/// the saved session of someone else or of another endpoint, and the user has not answered it
+/// yet. Nothing is sent until they do. A pasted token's account is unknown until it is checked,
+/// so it counts as someone else.
+fn ask_before_replacing(app: &mut App) -> bool {
+    let (Some(saved), Screen::Login(l)) = (app.saved.as_ref(), &app.screen) else { return false };
+    if saved.keep || l.tfa.is_some() {
+        return false;
+    }
+    let email = l.email.value().trim();
+    let (complete, someone_else) = match l.method {
+        Method::Password => {
+            (email.contains('@') && !l.password.is_empty(), !saved.email.eq_ignore_ascii_case(email))
+        }
+        Method::Token => (!l.token.is_empty(), true),
+    };
+    let ask = complete && (someone_else || saved.endpoint != app.endpoint);
+    if ask {
+        app.confirm = Some(Confirm::ReplaceSession);
+    }
+    ask
+}
+
+/// The answer to the question about the saved session, then the log-in itself: `log_out` ends the
+/// saved session on its own server (with its own token) and forgets it here; otherwise it is
+/// kept valid there, and replaced here only if the new session is remembered.
+pub(super) fn replace_saved(app: &mut App, log_out: bool) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if log_out {
+        if let Some(saved) = app.saved.take() {
+            let id = app.start_request(RequestKind::LogoutSaved { who: saved.who() });
+            effects.push(Effect::Logout { id, endpoint: saved.endpoint, token: saved.token });
+            effects.push(Effect::DeleteSession);
+        }
+    } else if let Some(saved) = &mut app.saved {
+        saved.keep = true;
+    }
+    effects.extend(submit(app));
+    effects
 }
 
 fn start_login(
@@ -358,8 +402,10 @@ pub(super) fn on_login_result(
             let auth = Authed { email, token: authtoken.clone(), endpoint: endpoint.clone(), remember };
             let id = app.start_request(RequestKind::LoadProfile { auth, login_user: Box::new(user) });
             let mut effects = vec![Effect::GetUser { id, endpoint, token: authtoken }];
-            // Logging in without "remember me" also forgets a session remembered before.
+            // Logging in without "remember me" also forgets a session remembered before (the
+            // question about a saved session of someone else was asked before sending).
             if !remember && app.can_remember {
+                app.saved = None;
                 effects.push(Effect::DeleteSession);
             }
             return effects;

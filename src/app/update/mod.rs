@@ -170,13 +170,23 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
+    if app.confirm == Some(Confirm::ReplaceSession) && key == Key::plain(crossterm::event::KeyCode::Esc) {
+        // Esc is "not now": back to the form, nothing sent, nothing decided.
+        app.confirm = None;
+        return Vec::new();
+    }
     match app.keymap.action(Context::Confirm, key) {
         Some(Action::Confirm) => match app.confirm.take() {
             Some(Confirm::Logout) => session::logout(app),
             Some(Confirm::DiscardEdits) => edit::discard(app),
             Some(Confirm::Quit) => quit(app),
+            Some(Confirm::ReplaceSession) => login::replace_saved(app, true),
             None => Vec::new(),
         },
+        Some(Action::Cancel) if app.confirm == Some(Confirm::ReplaceSession) => {
+            app.confirm = None;
+            login::replace_saved(app, false)
+        }
         Some(Action::Cancel) => {
             app.confirm = None;
             Vec::new()
@@ -217,7 +227,18 @@ fn clamp_help(app: &mut App) {
 fn on_stored(app: &mut App, result: StoreResult) -> Vec<Effect> {
     match result {
         StoreResult::Saved(Err(e)) => {
-            vec![app.global_toast(ToastLevel::Warning, format!("The session could not be remembered: {e}"))]
+            // Said plainly: nothing here will remember the token, and it is valid on the server.
+            let logout = app
+                .keymap
+                .hint(Context::Profile, Action::Logout)
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default();
+            vec![app.global_toast(
+                ToastLevel::Error,
+                format!(
+                    "The session could not be remembered: {e} It works until you quit, and stays valid on Contentstack until it expires: log out{logout} before quitting to end it there."
+                ),
+            )]
         }
         StoreResult::Deleted(Err(e)) => vec![
             app.global_toast(ToastLevel::Warning, format!("The stored session could not be deleted: {e}")),

@@ -55,6 +55,8 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
                 let auth = Authed { email: user.email.clone(), token, endpoint, remember };
                 let mut effects = enter_profile(app, auth, user);
                 if !remember && app.can_remember {
+                    // The question about a saved session of someone else was asked before.
+                    app.saved = None;
                     effects.push(Effect::DeleteSession);
                 }
                 effects
@@ -83,12 +85,21 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
                     ),
                 };
                 set_error(app, title, message.to_string(), false);
-                if source == SessionSource::Stored { vec![Effect::DeleteSession] } else { Vec::new() }
+                if source == SessionSource::Stored {
+                    app.saved = None;
+                    vec![Effect::DeleteSession]
+                } else {
+                    Vec::new()
+                }
             }
             Err(e) => {
                 let retry = e.is_transient();
+                let what = match source {
+                    SessionSource::Stored => "The saved session",
+                    SessionSource::Env => "The token in CONTENTSTACK_AUTHTOKEN",
+                };
                 let message = format!(
-                    "The saved session could not be checked. {}{}",
+                    "{what} could not be checked. {}{}",
                     e.user_message(),
                     if retry { retry_hint(app) } else { String::new() }
                 );
@@ -148,6 +159,18 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
                 ToastLevel::Warning,
                 format!(
                     "Logged out on this computer, but Contentstack could not be told: {} The token stays valid until it expires.",
+                    e.user_message()
+                ),
+            )],
+        },
+        (RequestKind::LogoutSaved { who }, ApiResult::Logout(r)) => match r {
+            Ok(_) | Err(ApiError::Unauthorized { .. }) => {
+                vec![app.toast(ToastLevel::Success, format!("Logged out the saved session of {who}."))]
+            }
+            Err(e) => vec![app.toast(
+                ToastLevel::Warning,
+                format!(
+                    "The saved session of {who} could not be logged out: {} It stays valid there until it expires.",
                     e.user_message()
                 ),
             )],
@@ -249,6 +272,14 @@ pub(super) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
             endpoint: auth.endpoint.clone(),
             authtoken: auth.token.clone(),
         }));
+        app.saved = None;
+    } else if app
+        .saved
+        .as_ref()
+        .is_some_and(|s| s.endpoint == auth.endpoint && s.email.eq_ignore_ascii_case(&email))
+    {
+        // The saved session is the one now open (or the same account's, at the same place).
+        app.saved = None;
     }
     app.endpoint = auth.endpoint.clone();
     app.session = Some(Session { email, token: auth.token, endpoint: auth.endpoint, user });
@@ -302,7 +333,10 @@ pub(super) fn session_expired(app: &mut App) -> Vec<Effect> {
         }
         l.error = Some(FormError { title: "Session expired".into(), message, retry: false });
     }
-    effects.push(Effect::DeleteSession);
+    // The file holds this session, unless it holds another one the app is not using.
+    if app.saved.is_none() {
+        effects.push(Effect::DeleteSession);
+    }
     effects
 }
 
@@ -314,6 +348,9 @@ pub(super) fn logout(app: &mut App) -> Vec<Effect> {
     let mut effects = to_login(app, &session.email);
     let id = app.start_request(RequestKind::Logout);
     effects.push(Effect::Logout { id, endpoint: session.endpoint, token: session.token });
-    effects.push(Effect::DeleteSession);
+    // The file holds this session, unless it holds another one the app is not using.
+    if app.saved.is_none() {
+        effects.push(Effect::DeleteSession);
+    }
     effects
 }

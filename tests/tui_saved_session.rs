@@ -1,0 +1,71 @@
+//! The full-screen app in its real loop with two demo servers: a session stored for A is not sent
+//! to B when the app runs on B, and logging in on B asks whether to log A's session out, which
+//! then happens on A, with A's token.
+
+mod common;
+
+use common::harness::{Harness, Setup};
+use crossterm::event::KeyCode;
+use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
+use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::store::{SessionStore, StoredSession};
+use secrecy::SecretString;
+
+async fn server() -> DemoServer {
+    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
+}
+
+fn client(server: &DemoServer) -> Client {
+    Client::new(ClientConfig::new(Endpoint::custom(&server.base_url()).expect("url"))).expect("client")
+}
+
+/// A session on `server`, stored in a fresh directory.
+async fn stored_on(server: &DemoServer) -> (tempfile::TempDir, SessionStore, SecretString) {
+    let login = client(server)
+        .login("john.doe@example.com", &SecretString::from("Demo-pass-1234"), None)
+        .await
+        .expect("login");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    store
+        .save(&StoredSession {
+            email: login.user.email.clone(),
+            endpoint: Endpoint::custom(&server.base_url()).expect("url"),
+            authtoken: login.authtoken.clone(),
+        })
+        .expect("saved");
+    (dir, store, login.authtoken)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_for_a_is_not_sent_to_b_and_is_logged_out_on_a_when_replaced() {
+    let (a, b) = (server().await, server().await);
+    let (_dir, store, old) = stored_on(&a).await;
+    let mut setup = Setup::new(&b.base_url());
+    setup.store = Some(store.clone());
+    let h = Harness::start(setup);
+    h.wait_for("Not logged in to").await;
+    assert!(b.requests().iter().all(|r| !r.authtoken), "B got a token: {:?}", b.requests());
+
+    // The email is filled in; the password goes in and Enter asks about A's session first.
+    h.type_text("Demo-pass-1234");
+    h.key(KeyCode::Enter);
+    h.wait_for("Replace the saved session?").await;
+    assert!(b.requests().is_empty(), "nothing sent before the answer: {:?}", b.requests());
+    h.ch('y');
+    h.wait_for("John Doe").await;
+    h.wait_for("Logged out the saved session").await;
+    let app = h.quit().await;
+    assert!(app.session.is_some());
+
+    assert!(
+        a.requests().iter().any(|r| r.method == "DELETE" && r.route == "/v3/user-session" && r.authtoken),
+        "A was told: {:?}",
+        a.requests()
+    );
+    let err = client(&a).get_user(&old, GetUserOptions::default()).await.expect_err("A's old token is dead");
+    assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
+    // Remember me was on: the file now holds B's session.
+    let now = store.load().expect("readable").expect("a session");
+    assert_eq!(now.endpoint, Endpoint::custom(&b.base_url()).expect("url"));
+}
