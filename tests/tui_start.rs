@@ -146,7 +146,11 @@ fn the_environment_token_is_named_when_it_cannot_be_checked() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport { kind: TransportKind::Connect, detail: "x".into(), host: String::new() })),
+            ApiResult::User(Err(ApiError::Transport {
+                kind: TransportKind::Connect,
+                detail: "x".into(),
+                host: String::new(),
+            })),
         )],
     );
     let e = app.login().and_then(|l| l.error.clone()).expect("an error");
@@ -246,7 +250,11 @@ fn a_pasted_token_counts_as_someone_else() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport { kind: TransportKind::Connect, detail: "x".into(), host: String::new() })),
+            ApiResult::User(Err(ApiError::Transport {
+                kind: TransportKind::Connect,
+                detail: "x".into(),
+                host: String::new(),
+            })),
         )],
     );
     send(&mut app, [ctrl('t')]);
@@ -268,7 +276,11 @@ fn the_same_account_on_the_same_endpoint_is_not_asked_about() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport { kind: TransportKind::Connect, detail: "x".into(), host: String::new() })),
+            ApiResult::User(Err(ApiError::Transport {
+                kind: TransportKind::Connect,
+                detail: "x".into(),
+                host: String::new(),
+            })),
         )],
     );
     type_text(&mut app, "Demo-pass-1234");
