@@ -165,9 +165,10 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
         },
         (RequestKind::LogoutSaved { who }, ApiResult::Logout(r)) => match r {
             Ok(_) | Err(ApiError::Unauthorized { .. }) => {
-                vec![app.toast(ToastLevel::Success, format!("Logged out the saved session of {who}."))]
+                // Global: the answer usually comes once the new profile shows.
+                vec![app.global_toast(ToastLevel::Success, format!("Logged out the saved session of {who}."))]
             }
-            Err(e) => vec![app.toast(
+            Err(e) => vec![app.global_toast(
                 ToastLevel::Warning,
                 format!(
                     "The saved session of {who} could not be logged out: {} It stays valid there until it expires.",
