@@ -217,6 +217,9 @@ fn on_details_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
 fn clamp_details(app: &mut App) {
     let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
+    if p.details.is_none() {
+        return;
+    }
     let max = match p.selected_details() {
         Some(d) => details::line_count(&d, viewport).saturating_sub(details::page(viewport)),
         None => 0,
