@@ -105,11 +105,15 @@ fn the_details_popup_scrolls_and_holds_the_keys() {
     let first = screen(&a);
     assert!(first.contains(" of "), "a position in the title when it scrolls:\n{first}");
     send(&mut a, [ch('j'), ch('j')]);
-    assert_eq!(a.profile().and_then(|p| p.details).map(|d| d.scroll), Some(2));
+    assert_eq!(a.profile().and_then(|p| p.details.as_ref()).map(|d| d.scroll), Some(2));
     send(&mut a, [ch('G')]);
-    let bottom = a.profile().and_then(|p| p.details).map(|d| d.scroll).expect("open");
+    let bottom = a.profile().and_then(|p| p.details.as_ref()).map(|d| d.scroll).expect("open");
     send(&mut a, [ch('j')]);
-    assert_eq!(a.profile().and_then(|p| p.details).map(|d| d.scroll), Some(bottom), "stops at the end");
+    assert_eq!(
+        a.profile().and_then(|p| p.details.as_ref()).map(|d| d.scroll),
+        Some(bottom),
+        "stops at the end"
+    );
     // Keys of the screen behind do nothing while it shows; q still quits.
     send(&mut a, [ch('2'), ch('e'), ch('L')]);
     let p = a.profile().expect("still the profile");
@@ -396,4 +400,16 @@ fn a_raw_search_on_a_large_profile_runs_in_steps() {
     }
     let p = a.profile().expect("profile");
     assert!(!p.raw_search.scanning() && p.raw_search.match_count() >= 400, "{}", p.raw_search.match_count());
+}
+
+#[test]
+fn a_reload_keeps_the_details_open_on_the_same_row() {
+    // A reload asked for before the popup opened answers while it shows.
+    let mut a = logged_in(40, 15);
+    let id = get_user_id(&send(&mut a, [ch('r')]));
+    send(&mut a, [ch('i'), ch('j')]);
+    let before = a.profile().and_then(|p| p.details.clone()).expect("open");
+    send(&mut a, [answer(id, cs_account::app::msg::ApiResult::User(Ok(full_user())))]);
+    let after = a.profile().and_then(|p| p.details.clone()).expect("still open");
+    assert_eq!(after, before);
 }

@@ -127,9 +127,11 @@ pub struct ProfileState {
     pub filter_stepping: bool,
 }
 
-/// The details popup's scroll position.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The details popup: what it shows, made when it opened (a right granted by a thousand roles
+/// has thousands of lines, not worth making again for each frame), and its scroll position.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DetailsState {
+    pub details: Details,
     pub scroll: usize,
 }
 
@@ -247,6 +249,19 @@ impl ProfileState {
         self.settings_list.filter_settings(&self.settings, self.filter.value());
         self.raw = None;
         self.raw_search = RawSearch::default();
+        // An open popup shows the reloaded row (or closes if it is gone).
+        if self.details.is_some() {
+            let scroll = self.details.as_ref().map_or(0, |d| d.scroll);
+            self.open_details();
+            if let Some(state) = &mut self.details {
+                state.scroll = scroll;
+            }
+        }
+    }
+
+    /// Opens the details popup on the selected row, if the tab has one.
+    pub fn open_details(&mut self) {
+        self.details = self.selected_details().map(|details| DetailsState { details, scroll: 0 });
     }
 
     /// Builds the raw JSON if it is not built yet, and on the Raw tab starts searching it for

@@ -33,9 +33,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     if let Some(filter) = parts.filter {
         render_filter(frame, filter, app, p);
     }
-    if let (Some(state), Some(d)) = (p.details, p.details.and_then(|_| p.selected_details())) {
+    if let Some(state) = &p.details {
         let close = app.keymap.hint(Context::Details, Action::Close).unwrap_or_default();
-        details::render(frame, app.viewport, &d, state.scroll, &close, theme);
+        details::render(frame, app.viewport, &state.details, state.scroll, &close, theme);
     }
 }
 

@@ -39,9 +39,35 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// How many lines [`wrap`] makes.
+/// How many lines [`wrap`] makes, counted without making them.
 pub fn wrapped_len(text: &str, width: usize) -> usize {
-    wrap(text, width).len()
+    let width = width.max(1);
+    let (mut lines, mut used) = (1, 0);
+    for word in text.split_whitespace() {
+        let w = word.width();
+        let sep = usize::from(used > 0);
+        if used + sep + w <= width {
+            used += sep + w;
+            continue;
+        }
+        if used > 0 {
+            lines += 1;
+            used = 0;
+        }
+        if w <= width {
+            used = w;
+            continue;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && used > 0 {
+                lines += 1;
+                used = 0;
+            }
+            used += cw;
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -57,6 +83,11 @@ mod tests {
         assert_eq!(wrapped_len("a bb ccc", 3), 3);
         assert_eq!(wrap("abcdefghij x", 4), vec!["abcd", "efgh", "ij x"]);
         assert_eq!(wrap("日本語", 3), vec!["日", "本", "語"]);
+        for (text, width) in
+            [("one two three", 8), ("abcdefghij x", 4), ("", 3), ("a  b   c", 1), ("日本語 x", 3)]
+        {
+            assert_eq!(wrapped_len(text, width), wrap(text, width).len(), "{text:?} at {width}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::super::effect::Effect;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
 use super::super::msg::Msg;
-use super::super::profile::{DetailsState, ProfileState, Tab};
+use super::super::profile::{ProfileState, Tab};
 use super::super::state::{App, Confirm, RequestKind, Screen, ToastLevel};
 use crate::ui::layout;
 use crate::ui::widgets::details;
@@ -179,9 +179,8 @@ fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
 
 /// `i`: the details of the selected row, when the tab has one.
 fn open_details(app: &mut App) -> Vec<Effect> {
-    let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
-    if p.selected_details().is_some() {
-        p.details = Some(DetailsState::default());
+    if let Screen::Profile(p) = &mut app.screen {
+        p.open_details();
     }
     Vec::new()
 }
@@ -194,12 +193,9 @@ fn on_details_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     };
     let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return None };
-    let (total, page) = match p.selected_details() {
-        Some(d) => (details::line_count(&d, viewport), details::page(viewport)),
-        None => (0, 1),
-    };
-    let max = total.saturating_sub(page);
     let Some(state) = &mut p.details else { return None };
+    let page = details::page(viewport);
+    let max = details::line_count(&state.details, viewport).saturating_sub(page);
     match action {
         Action::Close => p.details = None,
         Action::Up => state.scroll = state.scroll.saturating_sub(1),
@@ -217,14 +213,8 @@ fn on_details_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
 fn clamp_details(app: &mut App) {
     let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
-    if p.details.is_none() {
-        return;
-    }
-    let max = match p.selected_details() {
-        Some(d) => details::line_count(&d, viewport).saturating_sub(details::page(viewport)),
-        None => 0,
-    };
     if let Some(state) = &mut p.details {
+        let max = details::line_count(&state.details, viewport).saturating_sub(details::page(viewport));
         state.scroll = state.scroll.min(max);
     }
 }

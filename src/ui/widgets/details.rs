@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::details::Details;
 use crate::ui::layout::{chrome, popup};
-use crate::ui::text::wrap;
+use crate::ui::text::{wrap, wrapped_len};
 use crate::ui::theme::Theme;
 
 /// The widest the box gets (as the help overlay).
@@ -37,31 +37,62 @@ pub fn page(viewport: (u16, u16)) -> usize {
 
 /// How many lines `details` takes at the current size.
 pub fn line_count(details: &Details, viewport: (u16, u16)) -> usize {
-    lines(details, text_width(viewport), &Theme { no_color: true }).len()
+    count(details, text_width(viewport))
 }
 
-/// The details as drawn `width` cells wide.
-fn lines(details: &Details, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+/// Where the values go: beside their labels when that leaves them two thirds of the width,
+/// below them otherwise. Returns (beside, label width, indent of the values, their width).
+fn shape(details: &Details, width: usize) -> (bool, usize, usize, usize) {
     let label_width = details.fields.iter().map(|f| f.label.width()).max().unwrap_or(0);
-    // Beside the values when that leaves them two thirds of the width; above them otherwise.
     let beside = label_width + 2 <= width / 3;
     let indent = if beside { label_width + 2 } else { 2 };
-    let value_width = width.saturating_sub(indent).max(1);
+    (beside, label_width, indent, width.saturating_sub(indent).max(1))
+}
+
+/// The number of lines drawn `width` cells wide, counted without making them (a right granted
+/// by a thousand roles has thousands).
+fn count(details: &Details, width: usize) -> usize {
+    let (beside, _, _, value_width) = shape(details, width);
+    details
+        .fields
+        .iter()
+        .map(|f| usize::from(!beside) + f.lines.iter().map(|v| wrapped_len(v, value_width)).sum::<usize>())
+        .sum()
+}
+
+/// Lines `from..from + n` of the details drawn `width` cells wide: only those are made.
+fn lines(details: &Details, width: usize, from: usize, n: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let (beside, label_width, indent, value_width) = shape(details, width);
+    let end = from.saturating_add(n);
     let mut out = Vec::new();
+    let mut at = 0;
     for field in &details.fields {
-        let label = Span::styled(format!("{:<label_width$}  ", field.label), theme.label());
-        if !beside {
-            out.push(Line::from(Span::styled(field.label, theme.label())));
+        if at >= end {
+            break;
         }
-        let mut first = true;
-        for value in &field.lines {
-            for part in wrap(value, value_width) {
-                let lead = match (beside, first) {
-                    (true, true) => label.clone(),
-                    _ => Span::raw(" ".repeat(indent)),
-                };
-                first = false;
-                out.push(Line::from(vec![lead, Span::raw(part)]));
+        if !beside {
+            if at >= from {
+                out.push(Line::from(Span::styled(field.label, theme.label())));
+            }
+            at += 1;
+        }
+        for (k, value) in field.lines.iter().enumerate() {
+            // Values wholly above the page are only counted.
+            let rows = wrapped_len(value, value_width);
+            if at + rows <= from || at >= end {
+                at += rows;
+                continue;
+            }
+            for (i, part) in wrap(value, value_width).into_iter().enumerate() {
+                if at >= from && at < end {
+                    let lead = if beside && k == 0 && i == 0 {
+                        Span::styled(format!("{:<label_width$}  ", field.label), theme.label())
+                    } else {
+                        Span::raw(" ".repeat(indent))
+                    };
+                    out.push(Line::from(vec![lead, Span::raw(part)]));
+                }
+                at += 1;
             }
         }
     }
@@ -79,22 +110,23 @@ pub fn render(
     theme: &Theme,
 ) {
     let outer = frame_area(viewport);
-    let all = lines(details, text_width(viewport), theme);
+    let width = text_width(viewport);
+    let total = count(details, width);
     let page = page(viewport);
-    let height = (all.len().min(page) + 2) as u16;
+    let height = (total.min(page) + 2) as u16;
     let area = Rect { y: outer.y + (outer.height.saturating_sub(height)) / 2, height, ..outer };
-    let scroll = scroll.min(all.len().saturating_sub(page));
+    let scroll = scroll.min(total.saturating_sub(page));
     let mut title = vec![Span::styled(format!(" {} ", details.title), theme.title())];
-    if all.len() > page {
-        let last = (scroll + page).min(all.len());
-        title.push(Span::styled(format!("{}–{last} of {} ", scroll + 1, all.len()), theme.dim()));
+    if total > page {
+        let last = (scroll + page).min(total);
+        title.push(Span::styled(format!("{}–{last} of {total} ", scroll + 1), theme.dim()));
     }
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.accent())
         .title(Line::from(title))
         .title_bottom(Line::from(Span::styled(format!(" {close_key} closes "), theme.dim())).right_aligned());
-    let text: Vec<Line> = all.into_iter().skip(scroll).take(page).collect();
+    let text = lines(details, width, scroll, page, theme);
     frame.render_widget(Clear, area);
     let inner = block.inner(area).inner(Margin::new(1, 0));
     frame.render_widget(block, area);
@@ -106,8 +138,16 @@ mod tests {
     use super::*;
 
     fn text(details: &Details, width: usize) -> Vec<String> {
-        lines(details, width, &Theme { no_color: true })
-            .iter()
+        let all = lines(details, width, 0, usize::MAX, &Theme { no_color: true });
+        assert_eq!(all.len(), count(details, width));
+        // Any page of it is the same lines.
+        for from in 0..all.len() {
+            assert_eq!(
+                lines(details, width, from, 3, &Theme { no_color: true }),
+                all[from..(from + 3).min(all.len())]
+            );
+        }
+        all.iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>().trim_end().to_string())
             .collect()
     }
