@@ -6,7 +6,9 @@
 //!    real client), into a `TestBackend` and into a `CrosstermBackend` writing to memory (which
 //!    adds ratatui's diff and the escape sequences), at 80×24 and 200×50;
 //! 3. moving the selection (`update` with ↓) in that tree, collapsed and fully expanded, and
-//!    the frame that follows.
+//!    the frame that follows;
+//! 4. the Raw tab's search (a key's first step, the rest in steps, `n`/`N`), sideways scrolling
+//!    and wrapped paging, and the details popup (opening, scrolling, its frame).
 //!
 //! Run with `cargo bench --bench tui`. `harness = false`: a plain `main`. The budgets themselves
 //! are measured by `benches/budgets.sh` (see the README's Performance section).
@@ -233,4 +235,112 @@ fn main() {
         "filter: type \"publish\" (7 keys, first step of each)",
         t.elapsed().as_secs_f64() * 1e3
     );
+
+    raw_and_details(&user, &token);
+}
+
+/// The Raw tab's search, sideways scrolling and wrapping, and the details popup, on the
+/// 1,000 × 50 profile at 80×24: each key's `update`, and the frame after it.
+fn raw_and_details(user: &cs_account::api::User, token: &SecretString) {
+    let ch = |c: char| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let tick = |app: &mut App| update(app, Msg::Tick).iter().any(|e| matches!(e, Effect::Timer { .. }));
+    let mut app = profile_app(user.clone(), token, (80, 24));
+    let _ = update(&mut app, ch('5'));
+    // Halfway down, as a user reading it would be.
+    for _ in 0..2000 {
+        let _ = update(&mut app, key(KeyCode::PageDown));
+    }
+    let _ = update(&mut app, ch('/'));
+    let mut keys = Vec::new();
+    for c in "publish".chars() {
+        let t = Instant::now();
+        let _ = update(&mut app, ch(c));
+        keys.push(t.elapsed());
+    }
+    report("raw search: a key typed (its first step)", keys);
+    let (mut steps, mut slowest) = (0, Duration::ZERO);
+    let t = Instant::now();
+    loop {
+        let s = Instant::now();
+        let more = tick(&mut app);
+        slowest = slowest.max(s.elapsed());
+        steps += 1;
+        if !more {
+            break;
+        }
+    }
+    let matches = app.profile().map_or(0, |p| p.raw_search.match_count());
+    println!(
+        "{:<58} {:.1} ms in {steps} steps, slowest {:.2} ms ({matches} lines)",
+        "raw search: the rest of the document",
+        t.elapsed().as_secs_f64() * 1e3,
+        slowest.as_secs_f64() * 1e3
+    );
+    let _ = update(&mut app, key(KeyCode::Enter));
+    let mut keys = Vec::new();
+    for i in 0..500 {
+        let t = Instant::now();
+        let _ = update(&mut app, ch(if i % 3 == 2 { 'N' } else { 'n' }));
+        keys.push(t.elapsed());
+    }
+    report("raw search: n / N (next, previous match)", keys);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    report("frame, raw tab with the search's matches, 80×24", draw_samples(&mut terminal, &mut app, 500));
+    let mut keys = Vec::new();
+    for i in 0..500 {
+        let t = Instant::now();
+        let _ = update(&mut app, key(if i % 2 == 0 { KeyCode::Right } else { KeyCode::Left }));
+        keys.push(t.elapsed());
+    }
+    report("raw: → / ← (sideways)", keys);
+    let _ = update(&mut app, ch('w'));
+    let mut keys = Vec::new();
+    for i in 0..500 {
+        let t = Instant::now();
+        let _ = update(&mut app, key(if i % 4 == 0 { KeyCode::PageUp } else { KeyCode::PageDown }));
+        keys.push(t.elapsed());
+    }
+    report("raw, lines wrapped: PgDn / PgUp", keys);
+    report("frame, raw tab with lines wrapped, 80×24", draw_samples(&mut terminal, &mut app, 500));
+
+    // The details of a right that 1,000 roles grant, and of the first role.
+    let mut app = profile_app(user.clone(), token, (80, 24));
+    let _ = update(&mut app, ch('2'));
+    let _ = update(&mut app, key(KeyCode::Down));
+    let t = Instant::now();
+    let _ = update(&mut app, ch('i'));
+    let opened = t.elapsed();
+    let lines = app
+        .profile()
+        .and_then(|p| p.selected_details())
+        .map_or(0, |d| cs_account::ui::widgets::details::line_count(&d, (80, 24)));
+    println!(
+        "{:<58} {:.2} ms ({lines} lines)",
+        "details: i on a right of 1,000 grantors",
+        opened.as_secs_f64() * 1e3
+    );
+    let mut keys = Vec::new();
+    for i in 0..500 {
+        let t = Instant::now();
+        let _ = update(&mut app, key(if i % 2 == 0 { KeyCode::PageDown } else { KeyCode::Up }));
+        keys.push(t.elapsed());
+    }
+    report("details: scroll (PgDn / ↑), 1,000 grantors", keys);
+    let mut samples = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        terminal.draw(|f| cs_account::ui::draw(f, &app)).expect("draw");
+        samples.push(t.elapsed());
+    }
+    report("frame with the details popup, 1,000 grantors, 80×24", samples);
+    let _ = update(&mut app, key(KeyCode::Esc));
+    let _ = update(&mut app, ch('1'));
+    let _ = update(&mut app, ch('i'));
+    let mut samples = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        terminal.draw(|f| cs_account::ui::draw(f, &app)).expect("draw");
+        samples.push(t.elapsed());
+    }
+    report("frame with the details popup of a role of 50 rules, 80×24", samples);
 }

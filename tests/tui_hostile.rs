@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use crossterm::event::KeyCode;
 use cs_account::app::App;
 use cs_account::sanitize::is_clean;
 use ratatui::Terminal;
@@ -82,7 +83,49 @@ fn no_control_or_bidi_character_reaches_the_screen() {
         send(&mut a, [ch('1'), ch('/')]);
         type_text(&mut a, "red");
         assert_clean(&draw(&a, w, h), "filtered");
+        send(&mut a, [key(KeyCode::Esc), key(KeyCode::Esc)]);
     }
+}
+
+/// The details popup of every row of every list, the Raw tab scrolled sideways, wrapped and
+/// searched: all of it shows the server's text whole, and none of it as control characters.
+#[test]
+fn details_and_raw_views_stay_clean() {
+    for (w, h) in [(80, 24), (40, 15)] {
+        let mut a = hostile_app(w, h);
+        for tab in ['1', '2', '3', '4'] {
+            send(&mut a, [ch(tab), ch('g')]);
+            let rows = match tab {
+                '1' => a.profile().map_or(0, |p| p.tree.len()),
+                '2' => a.profile().map_or(0, |p| p.perms.len()),
+                '3' => a.profile().map_or(0, |p| p.orgs_list.len()),
+                _ => a.profile().map_or(0, |p| p.settings_list.len()),
+            };
+            for row in 0..rows {
+                send(&mut a, [ch('i')]);
+                let t = draw(&a, w, h);
+                assert_clean(&t, &format!("details of row {row} of tab {tab} at {w}x{h}"));
+                send(&mut a, [ch('G')]);
+                assert_clean(&draw(&a, w, h), "details scrolled to the end");
+                send(&mut a, [key(KeyCode::Esc), ch('j')]);
+            }
+        }
+        send(&mut a, [ch('5')]);
+        for k in [key(KeyCode::Right), key(KeyCode::Right), ch('w'), ch('G'), ch('w'), ch('l')] {
+            send(&mut a, [k]);
+            assert_clean(&draw(&a, w, h), &format!("raw at {w}x{h}"));
+        }
+        send(&mut a, [ch('/')]);
+        type_text(&mut a, "pwned");
+        send(&mut a, [key(KeyCode::Enter), ch('n'), ch('N')]);
+        assert_clean(&draw(&a, w, h), "raw searched");
+        assert!(a.profile().is_some_and(|p| p.raw_search.match_count() > 0));
+    }
+    // The role's whole hostile description, as visible notation.
+    let mut a = hostile_app(120, 40);
+    send(&mut a, [ch('1'), ch('g'), ch('i')]);
+    let text = screen_text(&draw(&a, 120, 40));
+    assert!(text.contains("desc^[[1A^[[31mRED"), "{text}");
 }
 
 #[test]

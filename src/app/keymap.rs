@@ -30,10 +30,14 @@ pub enum Context {
     /// The reset wizard and the activation form.
     Password,
     Mailbox,
+    /// The profile's Raw JSON tab.
+    Raw,
+    /// The details of the selected row, over the profile.
+    Details,
 }
 
 impl Context {
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 17] = [
         Context::Global,
         Context::Login,
         Context::Tfa,
@@ -49,6 +53,8 @@ impl Context {
         Context::Draft,
         Context::Password,
         Context::Mailbox,
+        Context::Raw,
+        Context::Details,
     ];
 
     /// The config table name.
@@ -69,6 +75,8 @@ impl Context {
             Context::Edit => "edit",
             Context::Review => "review",
             Context::Draft => "draft",
+            Context::Raw => "raw",
+            Context::Details => "details",
         }
     }
 
@@ -90,6 +98,8 @@ impl Context {
             Context::Edit => "Edit profile form",
             Context::Review => "Review before saving",
             Context::Draft => "Unsaved changes from an earlier run",
+            Context::Raw => "Raw JSON tab",
+            Context::Details => "Details of the selected row",
         }
     }
 
@@ -158,7 +168,13 @@ actions! {
     TabRaw => "tab_raw", "Raw JSON tab";
     Refresh => "refresh", "Reload the profile";
     Logout => "logout", "Log out";
-    Filter => "filter", "Filter the roles tree";
+    Filter => "filter", "Filter the tab (on Raw JSON: search it)";
+    NextMatch => "next_match", "Next match of the filter or search";
+    PrevMatch => "prev_match", "Previous match of the filter or search";
+    Details => "details", "Details of the selected row: its whole text, wrapped";
+    ScrollRight => "scroll_right", "Scroll the lines right (where they are cut, a … shows)";
+    ScrollLeft => "scroll_left", "Scroll the lines back left";
+    Wrap => "wrap", "Wrap long lines, or cut them again";
     Up => "up", "Up";
     Down => "down", "Down";
     Top => "top", "First line";
@@ -245,6 +261,9 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (TabSettings, vec![c('4')]),
             (TabRaw, vec![c('5')]),
             (Filter, vec![c('/')]),
+            (NextMatch, vec![c('n')]),
+            (PrevMatch, vec![c('N')]),
+            (Details, vec![c('i')]),
             (EditProfile, vec![c('e')]),
             (Refresh, vec![c('r')]),
             (Logout, vec![c('L')]),
@@ -299,6 +318,12 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
         Context::Draft => {
             vec![(Restore, vec![c('r')]), (Discard, vec![c('d')]), (Later, vec![k(KeyCode::Esc)])]
         }
+        Context::Raw => vec![
+            (ScrollRight, vec![k(KeyCode::Right), c('l')]),
+            (ScrollLeft, vec![k(KeyCode::Left), c('h')]),
+            (Wrap, vec![c('w')]),
+        ],
+        Context::Details => vec![(Close, vec![k(KeyCode::Esc), c('i')])],
     }
 }
 

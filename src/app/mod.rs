@@ -11,6 +11,7 @@
 //! bindings that `update`, the help overlay and the footer hints all read.
 
 pub mod activate;
+pub mod details;
 pub mod draft;
 pub mod edit;
 pub mod effect;

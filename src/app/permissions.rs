@@ -104,16 +104,20 @@ impl ModuleRights {
         self.rights.iter().filter(|r| r.granted()).count()
     }
 
-    /// Display width of its longest right name, capped at 24, to align the grantor column.
+    /// Display width of its longest right name, capped at [`NAME_WIDTH_CAP`].
     pub fn name_width(&self) -> usize {
         self.rights
             .iter()
             .map(|r| unicode_width::UnicodeWidthStr::width(r.right.as_str()))
             .max()
             .unwrap_or(0)
-            .min(24)
+            .min(NAME_WIDTH_CAP)
     }
 }
+
+/// The widest right name the grantor column makes room for; a longer name pushes its own row's
+/// grantors right rather than every row's.
+pub const NAME_WIDTH_CAP: usize = 24;
 
 /// A visible row: a module header, or one right of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +143,8 @@ pub struct Permissions {
     names_lower: Texts,
     /// Target summaries (`assets: $all`), each distinct one once.
     targets: Texts,
+    /// The widest right name of all modules (capped), where the grantor column starts.
+    name_width: usize,
     filter: String,
     query: String,
     matches: usize,
@@ -263,6 +269,7 @@ impl Permissions {
             right.denied_by.shrink_to_fit();
             right.roles.shrink_to_fit();
         }
+        p.name_width = modules.iter().map(ModuleRights::name_width).max().unwrap_or(0);
         p.modules = modules;
         p.names.finish();
         p.names_lower.finish();
@@ -279,6 +286,12 @@ impl Permissions {
     /// The name of role `r` (as in [`RightEntry::denied_by`]).
     pub fn role_name(&self, r: u32) -> &str {
         self.names.get(r)
+    }
+
+    /// Where the grantor column starts, the same for every module so the list reads as one
+    /// table: the widest right name of the profile (capped at [`NAME_WIDTH_CAP`]).
+    pub fn name_width(&self) -> usize {
+        self.name_width
     }
 
     /// Every module, sorted by name.
@@ -360,11 +373,7 @@ impl Permissions {
         self.query = query;
         self.layout();
         let found = keep.and_then(|id| self.rows.iter().position(|r| identity(*r) == id));
-        let first_match = || {
-            self.rows.iter().position(|r| {
-                matches!(r, Row::Module { matched: true, .. } | Row::Right { matched: true, .. })
-            })
-        };
+        let first_match = || self.rows.iter().position(|r| row_matched(*r));
         let target = found.or_else(first_match).unwrap_or(0);
         self.select(target);
     }
@@ -372,6 +381,24 @@ impl Permissions {
     /// The filter as typed.
     pub fn filter(&self) -> &str {
         &self.filter
+    }
+
+    /// Selects the next row whose own text matches the filter, wrapping around (`n`).
+    pub fn next_match(&mut self) {
+        let len = self.rows.len();
+        let sel = self.selected();
+        if let Some(i) = (1..=len).map(|k| (sel + k) % len).find(|&i| row_matched(self.rows[i])) {
+            self.select(i);
+        }
+    }
+
+    /// Selects the previous row whose own text matches the filter, wrapping around (`N`).
+    pub fn prev_match(&mut self) {
+        let len = self.rows.len();
+        let sel = self.selected();
+        if let Some(i) = (1..=len).map(|k| (sel + len - k) % len).find(|&i| row_matched(self.rows[i])) {
+            self.select(i);
+        }
     }
 
     /// Rows whose own text matches the filter.
@@ -409,6 +436,11 @@ impl Permissions {
     }
 }
 
+/// Whether a row's own text matches the filter.
+fn row_matched(row: Row) -> bool {
+    matches!(row, Row::Module { matched: true, .. } | Row::Right { matched: true, .. })
+}
+
 /// A row without its match bit, to find it again after the filter changed.
 fn identity(row: Row) -> (u32, Option<u32>) {
     match row {
@@ -417,5 +449,6 @@ fn identity(row: Row) -> (u32, Option<u32>) {
     }
 }
 
+mod details;
 #[cfg(test)]
 mod tests;

@@ -3,11 +3,16 @@
 
 use secrecy::SecretString;
 
+use super::details::Details;
 use super::field::TextField;
 use super::permissions::Permissions;
-use super::raw::RawJson;
+use super::raw::{RawJson, RawSearch};
 use super::tree::ProfileTree;
 use crate::api::{Role, User};
+
+mod lists;
+
+pub use lists::{OrgRelation, OrgRow, RowList, SettingsLine, org_rows, settings_lines};
 
 /// The profile's tabs, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,13 +37,13 @@ impl Tab {
         }
     }
 
-    /// The title when space is short.
+    /// The title when space is short: common abbreviations, never a word cut short.
     pub fn short_title(self) -> &'static str {
         match self {
             Tab::Roles => "Roles",
             Tab::Permissions => "Perms",
             Tab::Orgs => "Orgs",
-            Tab::Settings => "Sett",
+            Tab::Settings => "Settings",
             Tab::Raw => "Raw",
         }
     }
@@ -84,52 +89,6 @@ impl Scroll {
     }
 }
 
-/// How the user relates to an organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrgRelation {
-    /// In `org_uid`, or `is_owner` in `organizations`.
-    Owner,
-    /// In `shared_org_uid`.
-    Shared,
-    /// Only in `organizations`.
-    Member,
-}
-
-impl OrgRelation {
-    pub fn label(self) -> &'static str {
-        match self {
-            OrgRelation::Owner => "owner",
-            OrgRelation::Shared => "shared",
-            OrgRelation::Member => "member",
-        }
-    }
-}
-
-/// One organisation row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrgRow {
-    pub relation: OrgRelation,
-    pub uid: String,
-    /// Present when the server sent `organizations`.
-    pub name: Option<String>,
-    /// Organisation roles, `admin` marked.
-    pub roles: Vec<String>,
-}
-
-/// One line of the settings tab.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SettingsLine {
-    Heading(String),
-    /// An organisation, with its name when known.
-    Org {
-        uid: String,
-        name: Option<String>,
-    },
-    Stack(String),
-    Blank,
-    Note(String),
-}
-
 /// Everything the profile screen shows besides the user itself.
 #[derive(Debug)]
 pub struct ProfileState {
@@ -139,21 +98,41 @@ pub struct ProfileState {
     pub tree: ProfileTree,
     /// Each module's rights, united over the roles.
     pub perms: Permissions,
-    /// The filter as typed; applied to the tree and the permissions on every change.
+    /// The filter as typed: one for the whole profile, applied to every tab on every change
+    /// (the lists narrow to it, the Raw tab searches for it).
     pub filter: TextField,
     /// Whether the filter field has the keyboard.
     pub editing_filter: bool,
     pub orgs: Vec<OrgRow>,
-    pub orgs_scroll: Scroll,
+    /// The organisations the filter shows, and the selected one.
+    pub orgs_list: RowList,
     pub settings: Vec<SettingsLine>,
-    pub settings_scroll: Scroll,
+    /// The settings lines the filter shows, and the selected one.
+    pub settings_list: RowList,
     /// The whole profile as pretty JSON, the token masked: built the first time the Raw tab
     /// shows (most sessions never open it, and a very large profile takes a moment).
     pub raw: Option<RawJson>,
+    /// The Raw tab's first line shown.
     pub raw_scroll: Scroll,
+    /// The Raw tab's first column shown (in cells) when lines are not wrapped.
+    pub raw_column: usize,
+    /// Whether the Raw tab wraps long lines instead of cutting them.
+    pub raw_wrap: bool,
+    /// The filter searched for in the Raw tab.
+    pub raw_search: RawSearch,
+    /// The details popup of the selected row, when open (`i`).
+    pub details: Option<DetailsState>,
     /// A filter is being applied in steps and the app has asked for the next one (see
     /// [`ProfileState::apply_filter_in_steps`]), so another request would only duplicate it.
     pub filter_stepping: bool,
+}
+
+/// The details popup: what it shows, made when it opened (a right granted by a thousand roles
+/// has thousands of lines, not worth making again for each frame), and its scroll position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsState {
+    pub details: Details,
+    pub scroll: usize,
 }
 
 impl ProfileState {
@@ -161,18 +140,23 @@ impl ProfileState {
     pub fn new(user: &User, roles: Vec<Role>) -> Self {
         let tree = ProfileTree::new(roles);
         let perms = Permissions::from_tree(&tree);
+        let (orgs, settings) = (org_rows(user), settings_lines(user));
         ProfileState {
             tab: Tab::Roles,
             tree,
             perms,
             filter: TextField::plain(),
             editing_filter: false,
-            orgs: org_rows(user),
-            orgs_scroll: Scroll::default(),
-            settings: settings_lines(user),
-            settings_scroll: Scroll::default(),
+            orgs_list: RowList::all(orgs.len()),
+            orgs,
+            settings_list: RowList::all(settings.len()),
+            settings,
             raw: None,
             raw_scroll: Scroll::default(),
+            raw_column: 0,
+            raw_wrap: false,
+            raw_search: RawSearch::default(),
+            details: None,
             filter_stepping: false,
         }
     }
@@ -187,26 +171,68 @@ impl ProfileState {
         self.editing_filter || !self.filter.is_empty()
     }
 
-    /// Applies the filter field's text to the tree and the permissions.
+    /// Applies the filter field's text to every tab, all at once (a paste, a clear).
     pub fn apply_filter(&mut self) {
-        let query = self.filter.value().to_string();
-        self.tree.set_filter(&query);
-        self.perms.set_filter(&query);
+        self.apply_filter_in_steps();
+        self.tree.finish_filter();
+        self.finish_raw_search();
     }
 
-    /// Applies the filter field's text as a keystroke should: the permissions and the tree's
-    /// first step at once, so the key's frame shows the first results within a millisecond or
-    /// two whatever the profile's size. Returns whether the tree has steps left, which
-    /// [`ProfileState::continue_filter`] takes one per message, the app drawing in between.
+    /// Applies the filter field's text as a keystroke should: the small lists, the permissions
+    /// and the first step of the tree's filter and the Raw tab's search at once, so the key's
+    /// frame shows the first results within a millisecond or two whatever the profile's size.
+    /// Returns whether steps are left, which [`ProfileState::continue_filter`] takes one per
+    /// message, the app drawing in between.
     pub fn apply_filter_in_steps(&mut self) -> bool {
         let query = self.filter.value().to_string();
         self.perms.set_filter(&query);
-        self.tree.start_filter(&query)
+        self.orgs_list.filter_orgs(&self.orgs, &query);
+        self.settings_list.filter_settings(&self.settings, &query);
+        let tree = self.tree.start_filter(&query);
+        let raw = self.sync_raw_search();
+        tree || raw
     }
 
-    /// Takes the tree's next filter step; returns whether more remain.
+    /// Takes the next step of the tree's filter and of the Raw tab's search; returns whether
+    /// more remain.
     pub fn continue_filter(&mut self) -> bool {
-        self.tree.continue_filter()
+        let tree = self.tree.continue_filter();
+        let raw = match &self.raw {
+            Some(raw) => self.raw_search.step(raw, &self.tree),
+            None => false,
+        };
+        tree || raw
+    }
+
+    /// Starts the Raw tab's search over when the filter changed since it ran, while the Raw tab
+    /// shows (elsewhere it waits: most filters are never searched for in the raw JSON). It
+    /// starts from the first line shown, so the view can go to the next match at once. Returns
+    /// whether steps are left.
+    pub fn sync_raw_search(&mut self) -> bool {
+        let Some(raw) = self.raw.as_ref().filter(|_| self.tab == Tab::Raw) else { return false };
+        if !self.raw_search.is_for(self.filter.value()) {
+            self.raw_search.start(self.filter.value(), self.raw_scroll.offset, raw, &self.tree);
+        }
+        self.raw_search.scanning()
+    }
+
+    /// Takes every step left of the Raw tab's search (on a paste, or after a reload).
+    fn finish_raw_search(&mut self) {
+        if let Some(raw) = &self.raw {
+            self.raw_search.finish(raw, &self.tree);
+        }
+    }
+
+    /// The details of the selected row of the current tab (`None` for the Raw tab, whose
+    /// lines wrap instead, or an empty list).
+    pub fn selected_details(&self) -> Option<Details> {
+        match self.tab {
+            Tab::Roles => self.tree.selected_details(),
+            Tab::Permissions => self.perms.selected_details(),
+            Tab::Orgs => self.orgs.get(self.orgs_list.selected_item()?).map(OrgRow::details),
+            Tab::Settings => lists::settings_details(&self.settings, self.settings_list.selected_item()?),
+            Tab::Raw => None,
+        }
     }
 
     /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
@@ -218,15 +244,39 @@ impl ProfileState {
         self.perms.set_filter(self.filter.value());
         self.perms.select(selected);
         self.orgs = org_rows(user);
+        self.orgs_list.filter_orgs(&self.orgs, self.filter.value());
         self.settings = settings_lines(user);
+        self.settings_list.filter_settings(&self.settings, self.filter.value());
         self.raw = None;
+        self.raw_search = RawSearch::default();
+        // An open popup shows the reloaded row (or closes if it is gone).
+        if self.details.is_some() {
+            let scroll = self.details.as_ref().map_or(0, |d| d.scroll);
+            self.open_details();
+            if let Some(state) = &mut self.details {
+                state.scroll = scroll;
+            }
+        }
     }
 
-    /// Builds the raw JSON if it is not built yet.
-    pub fn ensure_raw(&mut self, user: &User, token: &SecretString) {
+    /// Opens the details popup on the selected row, if the tab has one.
+    pub fn open_details(&mut self) {
+        self.details = self.selected_details().map(|details| DetailsState { details, scroll: 0 });
+    }
+
+    /// Builds the raw JSON if it is not built yet, and on the Raw tab starts searching it for
+    /// the filter; returns whether the search has steps left.
+    pub fn show_raw(&mut self, user: &User, token: &SecretString) -> bool {
         if self.raw.is_none() {
             self.raw = Some(RawJson::build(user, &self.tree, token));
         }
+        self.sync_raw_search()
+    }
+
+    /// [`ProfileState::show_raw`], searching all at once: for a reload while the Raw tab shows.
+    pub fn ensure_raw(&mut self, user: &User, token: &SecretString) {
+        self.show_raw(user, token);
+        self.finish_raw_search();
     }
 
     /// Lines of the raw JSON (0 until built).
@@ -285,116 +335,9 @@ pub(crate) fn keep_large_blocks_apart() {
     }
 }
 
-/// Owned, then shared, then any other organisation the server listed, each once.
-pub fn org_rows(user: &User) -> Vec<OrgRow> {
-    let orgs = user.organizations.as_deref().unwrap_or(&[]);
-    let details = |uid: &str| orgs.iter().find(|o| o.uid == uid);
-    let roles_of = |uid: &str| -> Vec<String> {
-        details(uid)
-            .map(|o| {
-                o.org_roles
-                    .iter()
-                    .map(|r| {
-                        let name =
-                            r.name.clone().or_else(|| r.uid.clone()).unwrap_or_else(|| "(role)".into());
-                        if r.admin == Some(true) { format!("{name} (admin)") } else { name }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut rows: Vec<OrgRow> = Vec::new();
-    let mut push = |relation, uid: &str| {
-        if rows.iter().any(|r| r.uid == uid) {
-            return;
-        }
-        rows.push(OrgRow {
-            relation,
-            uid: uid.to_string(),
-            name: details(uid).and_then(|o| o.name.clone()),
-            roles: roles_of(uid),
-        });
-    };
-    for uid in &user.org_uid {
-        push(OrgRelation::Owner, uid);
-    }
-    for uid in &user.shared_org_uid {
-        push(OrgRelation::Shared, uid);
-    }
-    for o in orgs {
-        push(if o.is_owner == Some(true) { OrgRelation::Owner } else { OrgRelation::Member }, &o.uid);
-    }
-    rows
-}
-
-/// The favourite stacks, grouped by organisation.
-pub fn settings_lines(user: &User) -> Vec<SettingsLine> {
-    let favs = user.favorite_stacks();
-    let mut out = vec![SettingsLine::Heading("Favourite stacks".into())];
-    if favs.is_empty() {
-        out.push(SettingsLine::Note("None. (Other settings, if any, are in the Raw tab.)".into()));
-        return out;
-    }
-    let orgs = user.organizations.as_deref().unwrap_or(&[]);
-    for (i, f) in favs.iter().enumerate() {
-        if i > 0 {
-            out.push(SettingsLine::Blank);
-        }
-        let name = orgs.iter().find(|o| o.uid == f.org_uid).and_then(|o| o.name.clone());
-        out.push(SettingsLine::Org { uid: f.org_uid.clone(), name });
-        if f.api_keys.is_empty() {
-            out.push(SettingsLine::Note("no stacks".into()));
-        }
-        out.extend(f.api_keys.iter().cloned().map(SettingsLine::Stack));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn user() -> User {
-        serde_json::from_value(json!({
-            "uid": "u1", "email": "a@b.c",
-            "org_uid": ["o1"], "shared_org_uid": ["o2", "o1"],
-            "organizations": [
-                {"uid": "o2", "name": "Shared Co", "org_roles": [{"name": "Member"}, {"name": "Admin", "admin": true}]},
-                {"uid": "o3", "name": "Third", "is_owner": true}
-            ],
-            "settings": {"global": [{"key": "favorite_stacks", "value": [{"org_uid": "o2", "stacks": [{"api_key": "k1"}]}]}]}
-        }))
-        .expect("valid")
-    }
-
-    #[test]
-    fn orgs_are_listed_once_with_names_and_roles() {
-        let rows = org_rows(&user());
-        let summary: Vec<_> = rows.iter().map(|r| (r.relation, r.uid.as_str(), r.name.as_deref())).collect();
-        assert_eq!(
-            summary,
-            vec![
-                (OrgRelation::Owner, "o1", None),
-                (OrgRelation::Shared, "o2", Some("Shared Co")),
-                (OrgRelation::Owner, "o3", Some("Third")),
-            ]
-        );
-        assert_eq!(rows[1].roles, vec!["Member", "Admin (admin)"]);
-    }
-
-    #[test]
-    fn settings_group_stacks_by_org() {
-        let lines = settings_lines(&user());
-        assert_eq!(
-            lines,
-            vec![
-                SettingsLine::Heading("Favourite stacks".into()),
-                SettingsLine::Org { uid: "o2".into(), name: Some("Shared Co".into()) },
-                SettingsLine::Stack("k1".into()),
-            ]
-        );
-    }
 
     #[test]
     fn scroll_stays_in_range() {

@@ -14,9 +14,14 @@
 
 use secrecy::SecretString;
 use serde::Serialize;
+use unicode_width::UnicodeWidthChar;
 
 use super::tree::ProfileTree;
 use crate::api::{User, mask};
+
+mod search;
+
+pub use search::RawSearch;
 
 /// The top-level document: the user's fields, then `roles` and the masked token.
 #[derive(Serialize)]
@@ -122,6 +127,76 @@ impl RawJson {
     }
 }
 
+impl RawJson {
+    /// How many lines from `top` fill `rows` screen rows (at least one while lines remain):
+    /// one row each, or as many as each takes wrapped at `wrap` cells.
+    pub fn lines_fitting(&self, tree: &ProfileTree, top: usize, rows: usize, wrap: Option<usize>) -> usize {
+        let left = self.len().saturating_sub(top);
+        let Some(width) = wrap else { return rows.min(left) };
+        let (mut used, mut n) = (0, 0);
+        for line in self.lines(tree, top, rows.min(left)) {
+            used += wrapped_rows(&line, width).len();
+            if used > rows && n > 0 {
+                break;
+            }
+            n += 1;
+        }
+        n
+    }
+
+    /// The first line of the page that ends with line `end - 1` at the bottom of `rows` rows
+    /// (at `end == len`: the top of the last page).
+    pub fn top_for_end(&self, tree: &ProfileTree, end: usize, rows: usize, wrap: Option<usize>) -> usize {
+        let end = end.min(self.len());
+        let from = end.saturating_sub(rows.max(1));
+        let Some(width) = wrap else { return from };
+        let lines = self.lines(tree, from, end - from);
+        let mut used = 0;
+        let mut top = end;
+        for line in lines.iter().rev() {
+            used += wrapped_rows(line, width).len();
+            if used > rows && top < end {
+                break;
+            }
+            top -= 1;
+        }
+        top
+    }
+
+    /// The widest of lines `top..top + n`, in cells.
+    pub fn widest(&self, tree: &ProfileTree, top: usize, n: usize) -> usize {
+        self.lines(tree, top, n)
+            .iter()
+            .map(|l| unicode_width::UnicodeWidthStr::width(l.as_str()))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The width of the Raw tab's line-number column: the last line number's digits and a space.
+pub fn gutter_width(len: usize) -> usize {
+    len.max(1).to_string().len() + 1
+}
+
+/// `line` cut into rows of at most `width` cells (byte ranges; one empty row for an empty
+/// line). A zero-width character stays with the one before it; a wide one that would straddle
+/// the edge starts the next row.
+pub fn wrapped_rows(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
+    let width = width.max(2);
+    let mut rows = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, c) in line.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && i > start {
+            rows.push(start..i);
+            (start, used) = (i, 0);
+        }
+        used += w;
+    }
+    rows.push(start..line.len());
+    rows
+}
+
 /// Role `r` as it sits in the document: indented by four, with a comma unless it is the last.
 fn role_text(tree: &ProfileTree, r: usize, last: bool) -> String {
     let Some(role) = tree.rule_store().role(r) else { return String::new() };
@@ -144,6 +219,35 @@ fn role_text(tree: &ProfileTree, r: usize, last: bool) -> String {
 mod tests {
     use super::*;
     use crate::api::Role;
+
+    #[test]
+    fn wrapping_keeps_every_character_and_the_width() {
+        assert_eq!(wrapped_rows("", 10), vec![0..0]);
+        assert_eq!(wrapped_rows("abcdef", 4), vec![0..4, 4..6]);
+        // 日 is two cells: it does not straddle the edge.
+        assert_eq!(wrapped_rows("ab日cd", 3), vec![0..2, 2..6, 6..7]);
+        // A combining accent stays with its letter.
+        assert_eq!(wrapped_rows("abe\u{301}d", 3), vec![0..5, 5..6]);
+    }
+
+    #[test]
+    fn pages_fit_wrapped_lines() {
+        let mut user: User = serde_json::from_value(json!({
+            "uid": "u1", "email": "a@b.c", "first_name": "x".repeat(50),
+            "roles": [{"uid": "r1", "name": "Developer"}]
+        }))
+        .expect("valid");
+        let tree = ProfileTree::new(std::mem::take(&mut user.roles));
+        let raw = RawJson::build(&user, &tree, &SecretString::from("blt0123456789abcdef"));
+        // Line 3 is `  "first_name": "xxx…"` (69 cells): 4 rows of 20.
+        assert_eq!(raw.lines_fitting(&tree, 0, 6, None), 6);
+        assert_eq!(raw.lines_fitting(&tree, 0, 6, Some(20)), 3, "{:?}", raw.lines(&tree, 0, 6));
+        assert_eq!(raw.lines_fitting(&tree, 3, 2, Some(20)), 1, "a line taller than the page still shows");
+        let len = raw.len();
+        assert_eq!(raw.top_for_end(&tree, len, 5, None), len - 5);
+        assert_eq!(raw.top_for_end(&tree, 4, 5, Some(20)), 2);
+        assert_eq!(raw.widest(&tree, 0, len), 69);
+    }
     use crate::app::tree::fixtures::{developer, hostile};
     use serde_json::json;
 

@@ -19,6 +19,7 @@
 //! what was selected. Pure data: no I/O and no drawing (see `ui::widgets::tree`).
 
 mod cursor;
+mod details;
 mod filter;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -35,6 +36,7 @@ mod tests_big;
 
 pub use cursor::Cursor;
 pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
+pub(crate) use search::{find_all, push_lower};
 
 use crate::api::models::{Role, Rule};
 use search::SearchIndex;

@@ -36,9 +36,16 @@ fn contexts(app: &App) -> Vec<Context> {
         Screen::Login(l) if l.picker.is_some() => vec![Context::Region, Context::Nav, Context::Global],
         Screen::Login(l) if l.tfa.is_some() => vec![Context::Tfa, Context::Global],
         Screen::Login(_) => vec![Context::Login, Context::Global],
-        Screen::Profile(_) => {
-            vec![Context::Profile, Context::Tree, Context::Filter, Context::Nav, Context::Global]
-        }
+        Screen::Profile(p) if p.details.is_some() => vec![Context::Details, Context::Nav, Context::Global],
+        Screen::Profile(_) => vec![
+            Context::Profile,
+            Context::Tree,
+            Context::Raw,
+            Context::Filter,
+            Context::Details,
+            Context::Nav,
+            Context::Global,
+        ],
         Screen::Edit(e) if e.form.step == Step::Form => vec![Context::Edit, Context::Global],
         Screen::Edit(_) => vec![Context::Review, Context::Global],
         Screen::Reset(_) | Screen::Activate(_) => vec![Context::Password, Context::Global],

@@ -6,6 +6,7 @@ use crate::app::edit::Step;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::login::{Focus, Method};
+use crate::app::profile::Tab;
 use crate::app::state::{App, RequestKind, Screen};
 use crate::app::update::{can_cancel, login_busy};
 use crate::ui::widgets::status::Hint;
@@ -189,23 +190,48 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 one(app, C::Global, Quit, "quit", false),
             ],
             Screen::Profile(p) if p.filtering() => vec![
-                one(app, C::Filter, Apply, "keep filter", true),
+                one(
+                    app,
+                    C::Filter,
+                    Apply,
+                    if p.tab == Tab::Raw { "keep search" } else { "keep filter" },
+                    true,
+                ),
                 one(app, C::Filter, ClearFilter, "clear", true),
                 pair(app, C::Nav, Up, Down, "move"),
             ],
+            Screen::Profile(p) if p.details.is_some() => vec![
+                pair(app, C::Nav, Up, Down, "scroll"),
+                one(app, C::Details, Close, "close", false),
+                help_hint(app),
+                one(app, C::Global, Quit, "quit", false),
+            ],
             Screen::Profile(p) => {
-                use crate::app::profile::Tab;
-                let tree = p.tab == Tab::Roles;
-                // The two lists have a selection and a filter; the other tabs scroll.
-                let list = matches!(p.tab, Tab::Roles | Tab::Permissions);
+                // The same keys in the same order on every tab; a tab's own keys take the second
+                // place (→← on Roles and Raw) and the fourth (`i` on the lists, `w` on Raw).
+                let raw = p.tab == Tab::Raw;
+                let own = match p.tab {
+                    Tab::Roles => pair(app, C::Tree, Expand, Collapse, "open/close"),
+                    Tab::Raw if !p.raw_wrap => pair(app, C::Raw, ScrollRight, ScrollLeft, "sideways"),
+                    _ => None,
+                };
+                let fourth = if raw {
+                    one(app, C::Raw, Wrap, if p.raw_wrap { "cut lines" } else { "wrap" }, false)
+                } else {
+                    one(app, C::Profile, Details, "details", false)
+                };
+                let matches = (!p.filter.is_empty())
+                    .then(|| pair(app, C::Profile, NextMatch, PrevMatch, "next/prev"));
                 vec![
-                    pair(app, C::Nav, Up, Down, if list { "move" } else { "scroll" }),
-                    tree.then(|| pair(app, C::Tree, Expand, Collapse, "open/close")).flatten(),
-                    list.then(|| one(app, C::Profile, Filter, "filter", false)).flatten(),
+                    pair(app, C::Nav, Up, Down, if raw { "scroll" } else { "move" }),
+                    own,
+                    one(app, C::Profile, Filter, if raw { "search" } else { "filter" }, false),
+                    matches.flatten(),
+                    fourth,
                     one(app, C::Profile, NextTab, "next tab", false),
+                    help_hint(app),
                     one(app, C::Profile, Refresh, "refresh", false),
                     one(app, C::Profile, Logout, "log out", false),
-                    help_hint(app),
                     one(app, C::Profile, EditProfile, "edit", false),
                     one(app, C::Global, Quit, "quit", false),
                     one(app, C::Profile, ChangePassword, "reset password", false),

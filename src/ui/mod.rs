@@ -14,6 +14,7 @@ pub mod mailbox;
 pub mod profile;
 pub mod profile_header;
 pub mod profile_tabs;
+pub mod raw_tab;
 pub mod region_picker;
 pub mod reset;
 pub mod roles_tab;

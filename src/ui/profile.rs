@@ -7,10 +7,12 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::layout;
+use super::widgets::details;
 use super::widgets::field::{self, FieldView};
 use super::widgets::permissions::render_permissions;
 use super::widgets::tabs;
-use super::{profile_header, profile_tabs, roles_tab};
+use super::{profile_header, profile_tabs, raw_tab, roles_tab};
+use crate::app::keymap::{Action, Context};
 use crate::app::profile::{ProfileState, Tab};
 use crate::app::state::App;
 
@@ -20,53 +22,56 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     let parts = layout::profile(area, crate::app::update::filter_line(p));
     profile_header::render(frame, parts.header, &session.user, theme);
     tabs::render(frame, parts.tabs, p.tab, theme);
-    if let Some(pos) = position(p, parts.body.height as usize) {
-        let w = pos.width() as u16 + 1;
-        if parts.tabs.width > w + 50 {
-            let r = Rect { x: parts.tabs.right() - w, width: w, ..parts.tabs };
-            frame.render_widget(Paragraph::new(Span::styled(pos, theme.dim())), r);
-        }
-    }
+    let focused = !p.editing_filter && p.details.is_none();
     match p.tab {
-        Tab::Roles => roles_tab::render(frame, parts.body, p, theme),
-        Tab::Permissions => {
-            render_permissions(&p.perms, parts.body, frame.buffer_mut(), theme, !p.editing_filter)
-        }
-        Tab::Orgs => profile_tabs::render_orgs(frame, parts.body, p, theme),
-        Tab::Settings => profile_tabs::render_settings(frame, parts.body, p, theme),
-        Tab::Raw => profile_tabs::render_raw(frame, parts.body, p, theme),
+        Tab::Roles => roles_tab::render(frame, parts.body, p, theme, focused),
+        Tab::Permissions => render_permissions(&p.perms, parts.body, frame.buffer_mut(), theme, focused),
+        Tab::Orgs => profile_tabs::render_orgs(frame, parts.body, p, theme, focused),
+        Tab::Settings => profile_tabs::render_settings(frame, parts.body, p, theme, focused),
+        Tab::Raw => raw_tab::render(frame, parts.body, p, theme),
     }
     if let Some(filter) = parts.filter {
         render_filter(frame, filter, app, p);
     }
+    if let Some(state) = &p.details {
+        let close = app.keymap.hint(Context::Details, Action::Close).unwrap_or_default();
+        details::render(frame, app.viewport, &state.details, state.scroll, &close, theme);
+    }
 }
 
-/// `12–27 of 140` for a tab longer than its page.
-fn position(p: &ProfileState, height: usize) -> Option<String> {
-    let (offset, len, height) = match p.tab {
-        Tab::Orgs => (p.orgs_scroll.offset, p.orgs.len(), height.saturating_sub(1)),
-        Tab::Settings => (p.settings_scroll.offset, p.settings.len(), height),
-        Tab::Raw => (p.raw_scroll.offset, p.raw_len(), height),
-        // The list widgets show their own position.
-        Tab::Roles | Tab::Permissions => return None,
+/// What the filter line says about the current tab: how many rows (lines, on Raw) match, and
+/// whether the count is still growing (a filter or search applied in steps).
+fn match_text(p: &ProfileState) -> String {
+    if p.filter.is_empty() {
+        return String::new();
+    }
+    let (matches, partial, noun) = match p.tab {
+        Tab::Roles => (p.tree.match_count(), p.tree.filtering(), "match"),
+        Tab::Permissions => (p.perms.match_count(), false, "match"),
+        Tab::Orgs => (p.orgs_list.match_count(), false, "match"),
+        Tab::Settings => (p.settings_list.match_count(), false, "match"),
+        Tab::Raw => (p.raw_search.match_count(), p.raw_search.scanning(), "line"),
     };
-    (len > height).then(|| format!("{}–{} of {len}", offset + 1, (offset + height).min(len)))
+    let plural = |n: usize| match (noun, n) {
+        (_, 1) => noun.to_string(),
+        ("match", _) => "matches".to_string(),
+        _ => format!("{noun}s"),
+    };
+    match (matches, partial) {
+        (0, true) => "searching…".to_string(),
+        (0, false) => "no match".to_string(),
+        (n, true) => format!("{n} {}…", plural(n)),
+        (n, false) => match p.raw_search.current_number().filter(|_| p.tab == Tab::Raw) {
+            Some(k) => format!("{k} of {n} {}", plural(n)),
+            None => format!("{n} {}", plural(n)),
+        },
+    }
 }
 
-/// `/ dev▏  3 matches` under the tree.
+/// `/ dev▏  3 matches` under the current tab.
 fn render_filter(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     let theme = &app.theme;
-    let matches = if p.tab == Tab::Permissions { p.perms.match_count() } else { p.tree.match_count() };
-    // A filter over a large profile is applied in steps: a count still growing says so.
-    let partial = p.tab != Tab::Permissions && p.tree.filtering();
-    let count = match (p.filter.is_empty(), matches, partial) {
-        (true, ..) => String::new(),
-        (false, 0, true) => "searching…".to_string(),
-        (false, 0, false) => "no match".to_string(),
-        (false, 1, false) => "1 match".to_string(),
-        (false, n, false) => format!("{n} matches"),
-        (false, n, true) => format!("{n} matches…"),
-    };
+    let count = match_text(p);
     let count_width = count.width() as u16 + 2;
     let label = Rect { width: 2.min(area.width), ..area };
     frame.render_widget(Paragraph::new(Span::styled("/ ", theme.key())), label);
@@ -76,10 +81,10 @@ fn render_filter(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
         field: &p.filter,
         focused: p.editing_filter,
         reveal: true,
-        placeholder: "type to filter",
+        placeholder: if p.tab == Tab::Raw { "type to search" } else { "type to filter" },
     };
     field::render(frame, value, &view, theme);
-    let style = if matches == 0 && !p.filter.is_empty() { theme.warn() } else { theme.dim() };
+    let style = if count == "no match" { theme.warn() } else { theme.dim() };
     let rest = Rect { x: value.right(), width: area.right().saturating_sub(value.right()), ..area };
     frame.render_widget(Paragraph::new(Line::from(Span::styled(format!("  {count}"), style))), rest);
 }

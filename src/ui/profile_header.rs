@@ -1,15 +1,17 @@
 //! The profile's header: who the user is, on as many lines as the screen allows. The first line
 //! is always the name and email; the rest flow into the lines there are, most useful first.
 
+use std::borrow::Cow;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
 use super::format::{or_dash, time, yes_no};
 use crate::api::User;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::tree::{Piece, draw_pieces};
 
 /// The header's `label value` items, in the order they flow.
 pub fn items(user: &User) -> Vec<(&'static str, String)> {
@@ -48,32 +50,35 @@ fn flow(items: &[(&'static str, String)], width: usize) -> Vec<Vec<usize>> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, user: &User, theme: &Theme) {
-    if area.height == 0 {
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
         return;
     }
-    let mut first = vec![Span::styled(user.display_name(), theme.title())];
+    // Every line is cut with `…` where it does not fit (a long name, email or username).
+    let mut first: Vec<Piece> = vec![(Cow::Owned(user.display_name()), theme.title())];
     if user.display_name() != user.email {
-        first.push(Span::styled("  ", theme.dim()));
-        first.push(Span::raw(user.email.clone()));
+        first.push((Cow::Borrowed("  "), theme.dim()));
+        first.push((Cow::Borrowed(user.email.as_str()), Style::new()));
     }
     if let Some(u) = user.username.as_deref().filter(|u| !u.is_empty()) {
-        first.push(Span::styled(format!("  @{u}"), theme.dim()));
+        first.push((Cow::Owned(format!("  @{u}")), theme.dim()));
     }
-    let mut lines = vec![Line::from(first)];
+    draw_pieces(buf, area.x, area.y, area.width, &first);
     let items = items(user);
-    for line in flow(&items, area.width as usize).into_iter().take(area.height as usize - 1) {
-        let mut spans = Vec::new();
-        for (n, i) in line.into_iter().enumerate() {
-            if n > 0 {
-                spans.push(Span::styled(" · ", theme.dim()));
+    let lines = flow(&items, area.width as usize).into_iter().take(area.height as usize - 1);
+    for (n, line) in lines.enumerate() {
+        let mut pieces: Vec<Piece> = Vec::new();
+        for (k, i) in line.into_iter().enumerate() {
+            if k > 0 {
+                pieces.push((Cow::Borrowed(" · "), theme.dim()));
             }
             let (label, value) = &items[i];
-            spans.push(Span::styled(format!("{label} "), theme.label()));
-            spans.push(Span::raw(value.clone()));
+            pieces.push((Cow::Owned(format!("{label} ")), theme.label()));
+            pieces.push((Cow::Borrowed(value.as_str()), Style::new()));
         }
-        lines.push(Line::from(spans));
+        draw_pieces(buf, area.x, area.y + 1 + n as u16, area.width, &pieces);
     }
-    frame.render_widget(Paragraph::new(lines), area);
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::app::profile::ProfileState;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::render_tree;
 
-pub fn render(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme) {
-    // The tree has the keyboard unless the filter field does.
-    render_tree(&p.tree, area, frame.buffer_mut(), theme, !p.editing_filter);
+/// `focused`: the tree has the keyboard (not the filter field, nor the details popup).
+pub fn render(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
+    render_tree(&p.tree, area, frame.buffer_mut(), theme, focused);
 }

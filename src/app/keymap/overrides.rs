@@ -13,6 +13,8 @@ pub(super) const GROUPS: &[&[Context]] = {
         &[Tfa, Global],
         &[Region, Nav, Global],
         &[Tree, Nav, Profile, Global],
+        &[Raw, Nav, Profile, Global],
+        &[Details, Nav, Global],
         &[Filter, Nav],
         &[Help, Nav, Global],
         &[Confirm],

@@ -54,7 +54,7 @@ impl Hits {
 }
 
 /// Appends `s` lower-cased, with an ASCII fast path (nearly all keys and uids are ASCII).
-pub(super) fn push_lower(out: &mut String, s: &str) {
+pub(crate) fn push_lower(out: &mut String, s: &str) {
     if s.is_ascii() {
         let start = out.len();
         out.push_str(s);
@@ -75,7 +75,7 @@ pub(super) fn lower(s: &str) -> String {
 /// found by searching for the needle's first character, which the standard library does with
 /// `memchr` (SIMD), and then checked: several times faster here than `match_indices`, whose
 /// two-way search goes byte by byte, on text where most places do not start a match.
-fn find_all<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+pub(crate) fn find_all<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
     let first = needle.chars().next();
     let mut pos = 0;
     std::iter::from_fn(move || {

@@ -1,4 +1,5 @@
-//! The profile screen's keys: tabs, the roles tree and its filter, scrolling, refresh, log-out.
+//! The profile screen's keys: tabs, the roles tree, the filter and its matches, the details popup,
+//! scrolling, refresh, log-out. The Raw tab's own keys are in [`raw`].
 
 use crossterm::event::KeyEvent;
 
@@ -7,16 +8,20 @@ use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
 use super::super::msg::Msg;
 use super::super::profile::{ProfileState, Tab};
-use super::super::state::{App, Confirm, RequestKind, Screen};
+use super::super::state::{App, Confirm, RequestKind, Screen, ToastLevel};
 use crate::ui::layout;
+use crate::ui::widgets::details;
 
-/// Whether the current tab shows the filter line (the tabs the filter narrows).
+mod raw;
+
+/// Whether the filter line shows: every tab applies the filter, so it shows on every tab while
+/// one is set or being typed.
 pub fn filter_line(p: &ProfileState) -> bool {
-    matches!(p.tab, Tab::Roles | Tab::Permissions) && p.filter_visible()
+    p.filter_visible()
 }
 
 /// The list heights of the current tab for a terminal of `viewport` cells.
-fn body_height(viewport: (u16, u16), p: &ProfileState) -> usize {
+pub(super) fn body_height(viewport: (u16, u16), p: &ProfileState) -> usize {
     let body = layout::profile_body_height(viewport, filter_line(p));
     match p.tab {
         // The organisations table has a header row.
@@ -37,14 +42,13 @@ pub(super) fn fit_to_viewport(app: &mut App) {
         match t {
             Tab::Roles => p.tree.scroll_into_view(h),
             Tab::Permissions => p.perms.scroll_into_view(h),
-            Tab::Orgs => p.orgs_scroll.clamp(p.orgs.len(), h),
-            Tab::Settings => p.settings_scroll.clamp(p.settings.len(), h),
-            // Not built yet (or dropped by a refresh): keep the position for when it is.
-            Tab::Raw if p.raw.is_none() => {}
-            Tab::Raw => p.raw_scroll.clamp(p.raw_len(), h),
+            Tab::Orgs => p.orgs_list.scroll_into_view(h),
+            Tab::Settings => p.settings_list.scroll_into_view(h),
+            Tab::Raw => raw::clamp(p, viewport),
         }
     }
     p.tab = tab;
+    clamp_details(app);
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
@@ -61,8 +65,12 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
     if p.editing_filter {
         return Some(on_filter_key(app, ev, key));
     }
+    if p.details.is_some() {
+        return on_details_key(app, key);
+    }
     let contexts: &[Context] = match p.tab {
         Tab::Roles => &[Context::Tree, Context::Nav, Context::Profile],
+        Tab::Raw => &[Context::Raw, Context::Nav, Context::Profile],
         _ => &[Context::Nav, Context::Profile],
     };
     let action = app.keymap.lookup(contexts, key)?;
@@ -82,12 +90,17 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         Action::ChangePassword => super::reset::open_for_account(app),
         Action::OpenMailbox => return super::mailbox::open(app),
         Action::Filter => {
+            // The tab stays: each one applies the filter its own way.
             let Screen::Profile(p) = &mut app.screen else { return None };
-            if p.tab != Tab::Permissions {
-                p.tab = Tab::Roles;
-            }
             p.editing_filter = true;
             fit_to_viewport(app);
+            Vec::new()
+        }
+        Action::NextMatch => step_match(app, true),
+        Action::PrevMatch => step_match(app, false),
+        Action::Details => open_details(app),
+        Action::ScrollRight | Action::ScrollLeft | Action::Wrap => {
+            raw::sideways(app, action);
             Vec::new()
         }
         Action::Dismiss => {
@@ -119,14 +132,110 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
     Some(effects)
 }
 
+/// `n`/`N`: the next or previous match of the filter in the current tab, wrapping around.
+fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
+    let viewport = app.viewport;
+    let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
+    if p.filter.is_empty() {
+        let key = app.keymap.hint(Context::Profile, Action::Filter).unwrap_or_else(|| "/".into());
+        return vec![app.toast(
+            ToastLevel::Info,
+            format!("No filter is set: press {key} and type, then n and N go from match to match."),
+        )];
+    }
+    let page = body_height(viewport, p).max(1);
+    match p.tab {
+        Tab::Roles => {
+            if forward {
+                p.tree.next_match()
+            } else {
+                p.tree.prev_match()
+            }
+            p.tree.scroll_into_view(page);
+        }
+        Tab::Permissions => {
+            if forward {
+                p.perms.next_match()
+            } else {
+                p.perms.prev_match()
+            }
+            p.perms.scroll_into_view(page);
+        }
+        Tab::Orgs => {
+            p.orgs_list.step_match(forward);
+            p.orgs_list.scroll_into_view(page);
+        }
+        Tab::Settings => {
+            p.settings_list.step_match(forward);
+            p.settings_list.scroll_into_view(page);
+        }
+        Tab::Raw => raw::step_match(p, viewport, forward),
+    }
+    Vec::new()
+}
+
+/// `i`: the details of the selected row, when the tab has one.
+fn open_details(app: &mut App) -> Vec<Effect> {
+    if let Screen::Profile(p) = &mut app.screen {
+        p.open_details();
+    }
+    Vec::new()
+}
+
+/// Keys while the details popup shows: it scrolls and closes; the global keys (quit, help)
+/// still work; nothing else reaches the profile behind it.
+fn on_details_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
+    let Some(action) = app.keymap.lookup(&[Context::Details, Context::Nav], key) else {
+        return app.keymap.action(Context::Global, key).is_none().then(Vec::new);
+    };
+    let viewport = app.viewport;
+    let Screen::Profile(p) = &mut app.screen else { return None };
+    let Some(state) = &mut p.details else { return None };
+    let page = details::page(viewport);
+    let max = details::line_count(&state.details, viewport).saturating_sub(page);
+    match action {
+        Action::Close => p.details = None,
+        Action::Up => state.scroll = state.scroll.saturating_sub(1),
+        Action::Down => state.scroll = (state.scroll + 1).min(max),
+        Action::PageUp => state.scroll = state.scroll.saturating_sub(page),
+        Action::PageDown => state.scroll = (state.scroll + page).min(max),
+        Action::Top => state.scroll = 0,
+        Action::Bottom => state.scroll = max,
+        _ => {}
+    }
+    Some(Vec::new())
+}
+
+/// Keeps the details popup's scroll inside its text after a resize or a reload.
+fn clamp_details(app: &mut App) {
+    let viewport = app.viewport;
+    let Screen::Profile(p) = &mut app.screen else { return };
+    if let Some(state) = &mut p.details {
+        let max = details::line_count(&state.details, viewport).saturating_sub(details::page(viewport));
+        state.scroll = state.scroll.min(max);
+    }
+}
+
 fn set_tab(app: &mut App, to: impl Fn(Tab) -> Tab) -> Vec<Effect> {
+    let mut more = false;
     if let (Screen::Profile(p), Some(session)) = (&mut app.screen, &app.session) {
         p.tab = to(p.tab);
         if p.tab == Tab::Raw {
-            p.ensure_raw(&session.user, &session.token);
+            more = p.show_raw(&session.user, &session.token);
         }
     }
     fit_to_viewport(app);
+    raw::follow_search(app);
+    ask_for_steps(app, more)
+}
+
+/// Asks for a beat when steps of the filter or the search are left and none is asked for yet.
+fn ask_for_steps(app: &mut App, more: bool) -> Vec<Effect> {
+    let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
+    if more && !p.filter_stepping {
+        p.filter_stepping = true;
+        return vec![next_filter_step()];
+    }
     Vec::new()
 }
 
@@ -140,7 +249,7 @@ fn refresh(app: &mut App) -> Vec<Effect> {
     effects
 }
 
-/// Typing into the filter narrows the tree at each key; arrows still move in it.
+/// Typing into the filter narrows the tabs at each key; arrows still move in the current one.
 fn on_filter_key(app: &mut App, ev: &KeyEvent, key: Key) -> Vec<Effect> {
     let action = if key.is_text() { None } else { app.keymap.lookup(&[Context::Filter, Context::Nav], key) };
     let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
@@ -159,10 +268,11 @@ fn on_filter_key(app: &mut App, ev: &KeyEvent, key: Key) -> Vec<Effect> {
             return Vec::new();
         }
         _ => {
-            if p.filter.handle_key(ev) && p.apply_filter_in_steps() && !p.filter_stepping {
-                p.filter_stepping = true;
+            if p.filter.handle_key(ev) {
+                let more = p.apply_filter_in_steps();
                 fit_to_viewport(app);
-                return vec![next_filter_step()];
+                raw::follow_search(app);
+                return ask_for_steps(app, more);
             }
         }
     }
@@ -176,8 +286,8 @@ fn next_filter_step() -> Effect {
     Effect::Timer { after: std::time::Duration::ZERO, msg: Box::new(Msg::Tick) }
 }
 
-/// On a beat: the next step of a filter applied in steps, and a request for another while
-/// steps remain.
+/// On a beat: the next step of a filter or search applied in steps, and a request for another
+/// while steps remain.
 pub(super) fn continue_filter(app: &mut App) -> Vec<Effect> {
     let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
     if !p.filter_stepping {
@@ -186,6 +296,7 @@ pub(super) fn continue_filter(app: &mut App) -> Vec<Effect> {
     p.filter_stepping = p.continue_filter();
     let more = p.filter_stepping;
     fit_to_viewport(app);
+    raw::follow_search(app);
     if more { vec![next_filter_step()] } else { Vec::new() }
 }
 
@@ -225,18 +336,15 @@ fn navigate(app: &mut App, action: Action) {
             }
             v.scroll_into_view(page);
         }
-        Tab::Orgs | Tab::Settings | Tab::Raw => {
-            let raw_len = p.raw_len();
-            let (scroll, len) = match p.tab {
-                Tab::Orgs => (&mut p.orgs_scroll, p.orgs.len()),
-                Tab::Settings => (&mut p.settings_scroll, p.settings.len()),
-                _ => (&mut p.raw_scroll, raw_len),
-            };
+        Tab::Orgs | Tab::Settings => {
+            let list = if p.tab == Tab::Orgs { &mut p.orgs_list } else { &mut p.settings_list };
             match action {
-                Action::Top => scroll.top(),
-                Action::Bottom => scroll.bottom(len, page),
-                _ => scroll.by(delta, len, page),
+                Action::Top => list.select_first(),
+                Action::Bottom => list.select_last(),
+                _ => list.move_by(delta),
             }
+            list.scroll_into_view(page);
         }
+        Tab::Raw => raw::navigate(p, viewport, action),
     }
 }

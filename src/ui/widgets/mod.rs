@@ -1,6 +1,7 @@
 //! Widgets shared by several screens.
 
 pub mod confirm;
+pub mod details;
 pub mod field;
 pub mod password_checks;
 pub mod permissions;

@@ -9,7 +9,7 @@
 //!
 //! A right may have thousands of grantors on a large profile; only as many as fit the width are
 //! formatted. Same conventions as the tree widget: `›` and reversed video for the selection,
-//! ✓/✗ symbols, underlined filter matches, `…` where text is cut, a position when rows overflow.
+//! ✓/✗ symbols, underlined filter matches, `…` where text is cut, the position in the list.
 
 use std::borrow::Cow;
 
@@ -42,6 +42,9 @@ pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: 
     let offset = cursor.offset_for(height, p.len());
     let indicator = position_indicator(buf, area, cursor.selected(), p.len(), theme);
     let query = p.filter().to_lowercase();
+    // One column for the grantors of the whole list (not one per module), but within the first
+    // third of the row, so a narrow screen still has room for them.
+    let column = p.name_width().min((area.width as usize).saturating_sub(6) / 3);
     for (n, i) in (offset..(offset + height).min(p.len())).enumerate() {
         let Some(row) = p.row(i) else { continue };
         let y = area.y + n as u16;
@@ -51,9 +54,9 @@ pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: 
             vec![(Cow::Borrowed(if selected { "› " } else { "  " }), theme.accent())];
         match row {
             PermRow::Module { module, matched } => module_pieces(module, matched, &query, theme, &mut pieces),
-            PermRow::Right { module, right, matched } => {
+            PermRow::Right { right, matched, .. } => {
                 let q = if matched { query.as_str() } else { "" };
-                right_pieces(p, module, right, q, width as usize, theme, &mut pieces);
+                right_pieces(p, right, q, column, width as usize, theme, &mut pieces);
             }
         }
         draw_pieces(buf, area.x, y, width, &pieces);
@@ -87,9 +90,9 @@ fn module_pieces<'a>(
 /// until the row is full (`width` cells), whatever their number.
 fn right_pieces<'a>(
     p: &'a Permissions,
-    module: &ModuleRights,
     right: &'a RightEntry,
     query: &str,
+    column: usize,
     width: usize,
     theme: &Theme,
     out: &mut Vec<Piece<'a>>,
@@ -103,7 +106,7 @@ fn right_pieces<'a>(
     out.push(mark);
     out.push((Cow::Borrowed(" "), Style::new()));
     highlight(Cow::Borrowed(right.right.as_str()), Style::new(), query, theme.highlight(), out);
-    let pad = (module.name_width() + 3).saturating_sub(right.right.width()).max(2);
+    let pad = (column + 3).saturating_sub(right.right.width()).max(2);
     out.push((Cow::Owned(" ".repeat(pad)), Style::new()));
     let full = |out: &Vec<Piece>| out.iter().map(|(t, _)| t.width()).sum::<usize>() > width;
     if !right.granted() {

@@ -11,6 +11,7 @@ use super::spinner;
 use crate::app::state::App;
 use crate::ui::format::short_endpoint;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::tree::{Piece, draw_pieces};
 
 /// One hint: the key as shown and what it does.
 pub struct Hint {
@@ -49,19 +50,25 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, right: Option<Hin
         .unwrap_or_default();
     let right_width: usize = right_spans.iter().map(|s| s.content.width()).sum();
     let width = area.width as usize;
+    // Items, with a `│` between two (never before the first: the bar starts with what it says).
     let build = |brand: bool, long_region: bool| -> Vec<Span<'static>> {
-        let mut left = Vec::new();
+        let mut items: Vec<(String, ratatui::style::Style)> = Vec::new();
         if brand {
-            left.push(Span::styled(" cs-account ", bar.add_modifier(Modifier::BOLD)));
+            items.push(("cs-account".into(), bar.add_modifier(Modifier::BOLD)));
         }
         if let Some(label) = app.busy_label() {
-            left.push(Span::styled(format!(" {} {label} ", spinner::frame(app.spinner)), bar));
+            items.push((format!("{} {label}", spinner::frame(app.spinner)), bar));
         }
         if let Some(s) = &app.session {
-            left.push(Span::styled(format!("│ {} ", s.email), bar));
+            items.push((s.email.clone(), bar));
         }
         let region = if long_region { app.endpoint.label() } else { short_endpoint(&app.endpoint) };
-        left.push(Span::styled(format!("│ {region} "), bar));
+        items.push((region, bar));
+        let mut left = Vec::new();
+        for (i, (text, style)) in items.into_iter().enumerate() {
+            let sep = if i == 0 { " " } else { "│ " };
+            left.push(Span::styled(format!("{sep}{text} "), style));
+        }
         left
     };
     let fits = |spans: &[Span]| spans.iter().map(|s| s.content.width()).sum::<usize>() + right_width <= width;
@@ -72,5 +79,10 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, right: Option<Hin
     if left_width + right_width <= width {
         left.extend(right_spans);
     }
-    frame.render_widget(Paragraph::new(Line::from(left)).style(bar), area);
+    // Still too wide (a long email on a narrow screen): cut with `…`, never silently.
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    buf.set_style(area, bar);
+    let pieces: Vec<Piece> = left.into_iter().map(|s| (s.content, s.style)).collect();
+    draw_pieces(buf, area.x, area.y, area.width, &pieces);
 }

@@ -1,13 +1,16 @@
 //! The profile's tab bar: numbered titles, the current one reversed (visible without colour),
-//! falling back to short titles and then to bare ones as the width shrinks.
+//! falling back to short titles (common abbreviations: `Perms`, `Orgs`) and then to short titles
+//! without numbers as the width shrinks. 40 columns, the smallest the app draws, hold the last;
+//! anything narrower is cut with `…`.
+
+use std::borrow::Cow;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::app::profile::Tab;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::tree::{Piece, draw_pieces};
 
 /// The labels for one width: numbered long titles, numbered short ones, or short ones alone.
 fn labels(width: u16) -> Vec<String> {
@@ -28,15 +31,19 @@ fn labels(width: u16) -> Vec<String> {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, current: Tab, theme: &Theme) {
-    let mut spans = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
     for (i, (tab, label)) in Tab::ALL.iter().zip(labels(area.width)).enumerate() {
         if i > 0 {
-            spans.push(Span::styled("│", theme.dim()));
+            pieces.push((Cow::Borrowed("│"), theme.dim()));
         }
         let style = if *tab == current { theme.selected() } else { theme.label() };
-        spans.push(Span::styled(format!(" {label} "), style));
+        pieces.push((Cow::Owned(format!(" {label} ")), style));
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    if !area.is_empty() {
+        draw_pieces(buf, area.x, area.y, area.width, &pieces);
+    }
 }
 
 #[cfg(test)]
@@ -48,5 +55,9 @@ mod tests {
         assert_eq!(labels(80)[1], "2 Permissions");
         assert_eq!(labels(50)[1], "2 Perms");
         assert_eq!(labels(40)[1], "Perms");
+        // No label is a word cut short (`Sett`) at any width the app draws.
+        for width in 40..=80 {
+            assert!(labels(width).iter().any(|l| l.ends_with("Settings")), "at {width}: {:?}", labels(width));
+        }
     }
 }

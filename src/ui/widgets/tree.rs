@@ -150,8 +150,9 @@ pub(crate) fn draw_empty(buf: &mut Buffer, area: Rect, message: &str, theme: &Th
     draw_pieces(buf, area.x, area.y, area.width, &[(Cow::Borrowed(message), theme.dim())]);
 }
 
-/// Draws `123/4567` in the bottom-right corner when the rows do not all fit, and returns how many
-/// cells (with a space before) the bottom row must leave free for it.
+/// Draws `123/4567` (the selected row and the number of rows) in the bottom-right corner, from
+/// the first frame on, and returns how many cells (with a space before) the bottom row must leave
+/// free for it.
 pub(crate) fn position_indicator(
     buf: &mut Buffer,
     area: Rect,
@@ -159,13 +160,21 @@ pub(crate) fn position_indicator(
     len: usize,
     theme: &Theme,
 ) -> u16 {
-    if len <= area.height as usize || area.width < 12 {
+    if len == 0 {
         return 0;
     }
-    let text = format!("{}/{}", selected + 1, len);
-    let width = text.len() as u16;
+    corner_label(buf, area, &format!("{}/{}", selected + 1, len), theme)
+}
+
+/// Draws `text` in the bottom-right corner of `area` (when there is room for it and some text
+/// beside it) and returns how many cells the bottom row must leave free for it.
+pub(crate) fn corner_label(buf: &mut Buffer, area: Rect, text: &str, theme: &Theme) -> u16 {
+    let width = text.width() as u16;
+    if area.height == 0 || area.width < width + 8 {
+        return 0;
+    }
     let x = area.right().saturating_sub(width);
-    buf.set_stringn(x, area.bottom() - 1, &text, width as usize, theme.label());
+    buf.set_stringn(x, area.bottom() - 1, text, width as usize, theme.label());
     width + 1
 }
 
