@@ -219,15 +219,138 @@ fn the_quit_key_restores_the_terminal() {
     pty.assert_restored(&stty);
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
+/// Sends `signal` to `pid` (a negative pid: the process group) with kill(1).
+fn kill(signal: &str, pid: i64) {
+    let status = Command::new("kill").args([&format!("-{signal}"), "--", &pid.to_string()]).status();
+    assert!(status.expect("kill").success(), "kill -{signal} {pid}");
+}
+
+/// A signal from outside (not a key: raw mode makes ctrl-c a key) quits like the quit key.
+fn a_signal_restores_the_terminal(signal: &str) {
     let mut pty = Pty::spawn("demo", None);
     pty.wait_for("Log in to Contentstack");
     let pid = pty.app_pid();
-    let killed = Command::new("kill").args(["-TERM", &pid.to_string()]).status().expect("kill");
-    assert!(killed.success());
+    let asked = Instant::now();
+    kill(signal, pid.into());
     let (status, stty) = pty.finish();
-    assert_eq!(status, 0, "SIGTERM quits like the quit key; the screen shows:\n{}", pty.contents());
+    assert_eq!(status, 0, "SIG{signal} quits like the quit key; the screen shows:\n{}", pty.contents());
+    pty.assert_restored(&stty);
+    // Not a hard budget (that is for benches): a sign that it did not wait for a timeout.
+    assert!(asked.elapsed() < Duration::from_secs(10), "SIG{signal} took {:?}", asked.elapsed());
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    a_signal_restores_the_terminal("TERM");
+}
+
+#[test]
+fn sigint_restores_the_terminal() {
+    a_signal_restores_the_terminal("INT");
+}
+
+#[test]
+fn sigquit_restores_the_terminal() {
+    a_signal_restores_the_terminal("QUIT");
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    a_signal_restores_the_terminal("HUP");
+}
+
+/// The process's state letter in /proc (`T`: stopped).
+fn proc_state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit_once(')').and_then(|(_, tail)| tail.trim_start().chars().next()).unwrap_or('?')
+}
+
+fn wait_for_state(pid: u32, want: impl Fn(char) -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if want(proc_state(pid)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the app never became {what} (state {})", proc_state(pid));
+}
+
+/// The pty's line settings as `stty -a` prints them, read from outside through the app's tty.
+fn stty_of(pid: u32) -> String {
+    let tty = std::fs::read_link(format!("/proc/{pid}/fd/0")).expect("the app's stdin");
+    let out = Command::new("stty").arg("-a").arg("-F").arg(&tty).output().expect("stty");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn flags(stty: &str) -> Vec<String> {
+    stty.split(|c: char| c.is_whitespace() || c == ';').map(str::to_string).collect()
+}
+
+/// Stops the app with `stop` (a key or a signal), checks the shell has its terminal back while
+/// it is stopped, continues it and checks the app has the terminal again, redrawn.
+fn suspend_and_resume(pty: &mut Pty, pid: u32, stop: impl FnOnce(&mut Pty)) {
+    pty.pump();
+    // The log-in form shows its cursor in the focused field; whatever it was, it comes back.
+    let cursor_hidden = pty.screen.screen().hide_cursor();
+    stop(pty);
+    wait_for_state(pid, |s| s == 'T', "stopped");
+    pty.pump();
+    let stopped = stty_of(pid);
+    let f = flags(&stopped);
+    for flag in ["icanon", "echo", "isig"] {
+        assert!(f.iter().any(|x| x == flag), "`{flag}` is off while stopped: still raw?\n{stopped}");
+    }
+    let s = pty.screen.screen();
+    assert!(!s.alternate_screen(), "still on the alternate screen while stopped");
+    assert!(!s.hide_cursor(), "the cursor is hidden while stopped");
+    assert!(!s.bracketed_paste(), "bracketed paste is on while stopped");
+    // What the shell's `fg` does: continue the whole job (the app stopped its process group).
+    let app = rustix::process::Pid::from_raw(pid as i32).expect("a pid");
+    let group = rustix::process::getpgid(Some(app)).expect("pgid");
+    let drawn = pty.raw.len();
+    kill("CONT", -i64::from(group.as_raw_nonzero().get()));
+    wait_for_state(pid, |s| s != 'T', "running");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        pty.pump();
+        let redrawn = String::from_utf8_lossy(&pty.raw[drawn..]).contains("Log in to Contentstack");
+        if redrawn && pty.screen.screen().alternate_screen() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not redrawn after SIGCONT:\n{}\nraw: {:?}",
+            pty.contents(),
+            String::from_utf8_lossy(&pty.raw[drawn..])
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let running = stty_of(pid);
+    let f = flags(&running);
+    for flag in ["-icanon", "-echo"] {
+        assert!(f.iter().any(|x| x == flag), "`{flag}` missing after resuming: not raw again?\n{running}");
+    }
+    let s = pty.screen.screen();
+    assert!(s.bracketed_paste(), "bracketed paste not turned on again");
+    assert_eq!(s.hide_cursor(), cursor_hidden, "the cursor is not as it was before");
+}
+
+#[test]
+fn sigtstp_and_ctrl_z_suspend_and_sigcont_resumes() {
+    let mut pty = Pty::spawn("demo", None);
+    pty.wait_for("Log in to Contentstack");
+    let pid = pty.app_pid();
+    suspend_and_resume(&mut pty, pid, |_| kill("TSTP", pid.into()));
+    // The app works after it: it takes keys and draws them.
+    pty.send("typed@example.com");
+    pty.wait_for("typed@example.com");
+    // The ctrl-z key (raw mode: a key, not the terminal's SIGTSTP).
+    suspend_and_resume(&mut pty, pid, |pty| pty.send("\x1a"));
+    pty.wait_for("typed@example.com");
+    pty.send("\x03");
+    let (status, stty) = pty.finish();
+    assert_eq!(status, 0, "exit status; the screen shows:\n{}", pty.contents());
     pty.assert_restored(&stty);
 }
 

@@ -100,5 +100,8 @@ pub enum Effect {
     DemoCode {
         wait: bool,
     },
+    /// Hands the terminal back to the shell and stops the process until it is continued
+    /// (`fg`), then takes the terminal again and reports its size, so the loop redraws it all.
+    Suspend,
     Quit,
 }

@@ -63,6 +63,9 @@ pub enum Msg {
     /// The wait a 429 asked for before saving again is over (for the failure of this request).
     SaveRetryReady(RequestId),
     Quit,
+    /// Stop the process for the shell's job control (ctrl-z, or SIGTSTP from outside): the
+    /// terminal is handed back first and taken again when the shell continues the app.
+    Suspend,
 }
 
 impl Msg {

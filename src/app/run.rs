@@ -89,9 +89,13 @@ where
             () = cancel.cancelled() => break,
             _ = spinner.tick(), if app.is_busy() => Msg::Tick,
         };
-        if let Msg::Resize(..) = msg {
-            // The terminal may have lost what ratatui thinks it shows: repaint all of it.
-            terminal.clear()?;
+        if let Msg::Resize(w, h) = msg {
+            // The terminal may have lost what ratatui thinks it shows (a resize, or the shell
+            // drew on it while the app was suspended): repaint all of it. Not `clear()`, which
+            // asks the terminal where its cursor is and fails the whole app when the answer is
+            // slow (a laggy SSH link) or never comes; `resize` clears and forgets the last frame
+            // without asking anything.
+            terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
         }
         let answer = matches!(msg, Msg::Api { .. });
         for effect in update(app, msg) {
@@ -225,6 +229,10 @@ async fn run_on_terminal(
     if opts.demo.is_some() {
         runner = runner.with_demo_code(crate::demo::totp_now);
     }
+    #[cfg(unix)]
+    {
+        runner = runner.with_suspend(suspend_terminal);
+    }
     for effect in start(&mut app, &opts, problems) {
         runner.run(effect);
     }
@@ -283,24 +291,74 @@ fn install_paste_hook() {
     }));
 }
 
-/// SIGTERM and SIGHUP quit like the quit key (through `update`), so the terminal is restored
-/// and essential work (a log-out call, the session file) still gets its grace period.
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT quit like the quit key (through `update`), so the
+/// terminal is restored and essential work (a log-out call, the session file) still gets its
+/// grace period. (The `ctrl-c` and `ctrl-\` keys never raise SIGINT or SIGQUIT here: raw mode turns
+/// them into keys; these come from `kill` or a parent.) SIGTSTP suspends like ctrl-z, and
+/// SIGCONT repaints the whole screen, whoever stopped the app.
 fn spawn_signal_watch(tx: UnboundedSender<Msg>, cancel: CancellationToken) {
     #[cfg(unix)]
     tokio::spawn(async move {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
-        else {
-            return;
-        };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-            () = cancel.cancelled() => return,
+        let kinds = [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::interrupt(),
+            SignalKind::quit(),
+            SignalKind::from_raw(rustix::process::Signal::TSTP.as_raw()),
+            SignalKind::from_raw(rustix::process::Signal::CONT.as_raw()),
+        ];
+        let mut streams = Vec::new();
+        for kind in kinds {
+            match signal(kind) {
+                Ok(s) => streams.push(s),
+                Err(e) => {
+                    tracing::warn!("could not watch signal {}: {e}", kind.as_raw_value());
+                    return;
+                }
+            }
         }
-        tracing::info!("signal received: quitting");
-        let _ = tx.send(Msg::Quit);
+        let [term, hup, int, quit, tstp, cont] = &mut streams[..] else { return };
+        loop {
+            let msg = tokio::select! {
+                _ = term.recv() => Msg::Quit,
+                _ = hup.recv() => Msg::Quit,
+                _ = int.recv() => Msg::Quit,
+                _ = quit.recv() => Msg::Quit,
+                _ = tstp.recv() => Msg::Suspend,
+                _ = cont.recv() => match crossterm::terminal::size() {
+                    Ok((w, h)) => Msg::Resize(w, h),
+                    Err(_) => continue,
+                },
+                () = cancel.cancelled() => return,
+            };
+            tracing::info!(?msg, "signal received");
+            let quitting = matches!(msg, Msg::Quit);
+            if tx.send(msg).is_err() || quitting {
+                return;
+            }
+        }
     });
     #[cfg(not(unix))]
     let _ = (tx, cancel);
+}
+
+/// What [`Effect::Suspend`](super::Effect::Suspend) does on a real terminal: give it back as the
+/// shell had it (normal screen, cursor shown, no bracketed paste, cooked mode), stop the whole
+/// job as the terminal's own ctrl-z would (SIGSTOP to the process group: it cannot be caught,
+/// unlike SIGTSTP, which the app handles), and once the shell continues it, take the terminal
+/// again. Returns the terminal's size, which may have changed while the app was stopped.
+#[cfg(unix)]
+pub(crate) fn suspend_terminal() -> io::Result<(u16, u16)> {
+    use crossterm::{cursor, terminal};
+    let mut out = io::stdout();
+    crossterm::execute!(out, DisableBracketedPaste, terminal::LeaveAlternateScreen, cursor::Show)?;
+    terminal::disable_raw_mode()?;
+    tracing::info!("suspended");
+    rustix::process::kill_current_process_group(rustix::process::Signal::STOP)?;
+    // Here once continued (`fg`, or SIGCONT from anyone).
+    tracing::info!("continued");
+    terminal::enable_raw_mode()?;
+    crossterm::execute!(out, terminal::EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    terminal::size()
 }

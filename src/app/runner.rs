@@ -38,6 +38,8 @@ pub struct EffectRunner {
     outbox_http: Option<reqwest::Client>,
     /// Where profile drafts go (`None`: nowhere, they are not kept).
     drafts: Option<DraftStore>,
+    /// Suspends the process on the real terminal (not set in tests, which have none).
+    suspend: Option<fn() -> std::io::Result<(u16, u16)>>,
     /// The last draft operation; each waits for the one before, so they reach the disk in order.
     draft_tail: Option<JoinHandle<()>>,
 }
@@ -62,6 +64,7 @@ impl EffectRunner {
             demo_code: None,
             outbox_http: None,
             drafts: DraftStore::default_location(),
+            suspend: None,
             draft_tail: None,
         }
     }
@@ -69,6 +72,13 @@ impl EffectRunner {
     /// Enables [`Effect::DemoCode`] with the function computing the code.
     pub fn with_demo_code(mut self, code: fn() -> String) -> Self {
         self.demo_code = Some(code);
+        self
+    }
+
+    /// Enables [`Effect::Suspend`] with the function that hands the terminal back, stops the
+    /// process and takes the terminal again.
+    pub fn with_suspend(mut self, suspend: fn() -> std::io::Result<(u16, u16)>) -> Self {
+        self.suspend = Some(suspend);
         self
     }
 
@@ -242,6 +252,22 @@ impl EffectRunner {
                         () = tokio::time::sleep(delay) => { let _ = tx.send(Msg::DemoCode(code())); }
                     }
                 });
+            }
+            // On the loop's own thread, on purpose: nothing may draw while the terminal is the
+            // shell's. The whole process stops; requests carry on (or time out) once continued.
+            Effect::Suspend => {
+                let Some(suspend) = self.suspend else { return };
+                let size = match suspend() {
+                    Ok(size) => Some(size),
+                    Err(e) => {
+                        tracing::error!("suspending failed: {e}");
+                        crossterm::terminal::size().ok()
+                    }
+                };
+                // A resize repaints the whole screen, at the size it has now.
+                if let Some((w, h)) = size {
+                    let _ = self.tx.send(Msg::Resize(w, h));
+                }
             }
             // Stop what no longer matters at once; essential work is waited for by `shutdown`.
             Effect::Quit => {

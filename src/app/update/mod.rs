@@ -88,7 +88,16 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Quit => quit(app),
+        Msg::Suspend => suspend(app),
     }
+}
+
+/// Ctrl-Z or SIGTSTP: unsaved edits go to disk first (a stopped app may never be continued),
+/// then the process stops until the shell continues it.
+fn suspend(app: &mut App) -> Vec<Effect> {
+    let mut effects = edit::on_quit(app);
+    effects.push(Effect::Suspend);
+    effects
 }
 
 fn quit(app: &mut App) -> Vec<Effect> {
@@ -103,6 +112,10 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
     let key = Key::from_event(ev);
     if key == Key::ctrl('c') {
         return quit(app);
+    }
+    // Raw mode turns the terminal's own ctrl-z into a key: suspend as the shell would have.
+    if key == Key::ctrl('z') {
+        return suspend(app);
     }
     let (w, h) = app.viewport;
     if w < layout::MIN_WIDTH || h < layout::MIN_HEIGHT {
