@@ -20,6 +20,10 @@ use super::msg::{ApiResult, Msg, RequestId, StoreResult};
 use crate::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
 use crate::store::SessionStore;
 
+/// Hands the terminal back, stops the process until it is continued, takes the terminal again
+/// and returns its size.
+pub type Suspender = fn() -> std::io::Result<(u16, u16)>;
+
 /// Owns what effects need: the API client (one per endpoint, rebuilt when the region changes),
 /// the session store, and the channel back to the loop.
 pub struct EffectRunner {
@@ -39,7 +43,7 @@ pub struct EffectRunner {
     /// Where profile drafts go (`None`: nowhere, they are not kept).
     drafts: Option<DraftStore>,
     /// Suspends the process on the real terminal (not set in tests, which have none).
-    suspend: Option<fn() -> std::io::Result<(u16, u16)>>,
+    suspend: Option<Suspender>,
     /// The last draft operation; each waits for the one before, so they reach the disk in order.
     draft_tail: Option<JoinHandle<()>>,
 }
@@ -77,7 +81,7 @@ impl EffectRunner {
 
     /// Enables [`Effect::Suspend`] with the function that hands the terminal back, stops the
     /// process and takes the terminal again.
-    pub fn with_suspend(mut self, suspend: fn() -> std::io::Result<(u16, u16)>) -> Self {
+    pub fn with_suspend(mut self, suspend: Suspender) -> Self {
         self.suspend = Some(suspend);
         self
     }
