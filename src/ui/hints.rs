@@ -220,8 +220,8 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 } else {
                     one(app, C::Profile, Details, "details", false)
                 };
-                let matches = (!p.filter.is_empty())
-                    .then(|| pair(app, C::Profile, NextMatch, PrevMatch, "next/prev"));
+                let matches =
+                    (!p.filter.is_empty()).then(|| pair(app, C::Profile, NextMatch, PrevMatch, "next/prev"));
                 vec![
                     pair(app, C::Nav, Up, Down, if raw { "scroll" } else { "move" }),
                     own,
