@@ -1,11 +1,13 @@
 //! The edit-profile form's state and its checks. Pure: `update` changes it, the UI reads it, and
 //! the checks are plain functions so a test can run them without a terminal.
 //!
-//! What counts as a change is what the user typed, compared with the value the form was opened
-//! with (its *base*), not with whatever the server holds now. A profile reloaded under the form
-//! (after logging in again, say) can then never turn a field the user did not touch into an edit
-//! that would undo someone else's change. What is sent is then narrowed again to the fields whose
-//! value differs from the server's current one ([`UserUpdate::changes_from`]).
+//! The form measures everything against what the server is known to hold (its *base*, the
+//! session's copy of the user): a field differing from it is an edit, and a save sends every
+//! field whose value differs from it. When a new answer shows what the server holds (a reload,
+//! the check after a save whose outcome was unknown, logging in again), the form is *rebased*:
+//! the fields the user never touched take the server's values, so a save can never undo a change
+//! made elsewhere (or by an earlier save that did land), and the fields the user typed in keep
+//! every character.
 
 use std::collections::BTreeMap;
 
@@ -158,8 +160,11 @@ pub struct SaveFailure {
 #[derive(Debug)]
 pub struct EditForm {
     fields: [TextField; 5],
-    /// The values the form was opened with, trimmed; edits are measured against these.
+    /// What the server is known to hold, trimmed; edits are measured against these.
     base: [String; 5],
+    /// Fields the user changed (typed, pasted, restored from a draft): they never change under
+    /// the user, while the others follow the server when the form is rebased.
+    touched: [bool; 5],
     pub focus: EditField,
     pub step: Step,
     /// Messages of the last 422 for the form's fields; each goes once its field is edited.
@@ -173,11 +178,6 @@ pub struct EditForm {
     pub note: Option<Note>,
     /// The edits last written to the draft file by this form (`None`: none on disk from it).
     pub drafted: Option<UserUpdate>,
-    /// Fields sent in a save whose outcome is not known for sure (still running, failed on the
-    /// network, cut, cancelled): the server may hold the attempted value, which the session's
-    /// copy of the user does not show. Until a save is confirmed they are always sent, so a
-    /// field set back to its old value is not lost.
-    pub unconfirmed: [bool; 5],
 }
 
 impl EditForm {
@@ -200,7 +200,7 @@ impl EditForm {
             failed_saves: 0,
             note: None,
             drafted: None,
-            unconfirmed: [false; 5],
+            touched: [false; 5],
         }
     }
 
@@ -218,12 +218,23 @@ impl EditForm {
         self.fields[f.index()].value().trim()
     }
 
-    /// Whether the user changed this field from the value the form was opened with.
+    /// Whether this field differs from what the server is known to hold.
     pub fn is_edited(&self, f: EditField) -> bool {
         self.value(f) != self.base[f.index()]
     }
 
-    /// The fields the user changed, with their new values.
+    /// Whether the user changed this field's text since the form opened.
+    pub fn is_touched(&self, f: EditField) -> bool {
+        self.touched[f.index()]
+    }
+
+    /// Notes that the user changed this field's text.
+    pub fn touch(&mut self, f: EditField) {
+        self.touched[f.index()] = true;
+    }
+
+    /// The fields that differ from what the server is known to hold, with their values: what
+    /// the draft keeps.
     pub fn edits(&self) -> UserUpdate {
         let mut u = UserUpdate::default();
         for f in EditField::ALL.into_iter().filter(|f| self.is_edited(*f)) {
@@ -236,22 +247,27 @@ impl EditForm {
         EditField::ALL.into_iter().any(|f| self.is_edited(f))
     }
 
-    /// What a save sends: the edits whose value differs from the server's current one, plus
-    /// every field of an unconfirmed earlier save with the value the form holds now.
+    /// What a save sends: every field whose value differs from `user`'s (what the server is
+    /// known to hold).
     pub fn changes(&self, user: &User) -> UserUpdate {
-        let mut u = self.edits().changes_from(user);
-        for f in EditField::ALL.into_iter().filter(|f| self.unconfirmed[f.index()]) {
+        let mut u = UserUpdate::default();
+        for f in EditField::ALL.into_iter().filter(|f| self.value(*f) != f.current(user).trim()) {
             f.set_in(&mut u, self.value(f).to_string());
         }
         u
     }
 
-    /// Marks the fields of a save being sent as unconfirmed until its success is known.
-    pub fn sending(&mut self, changes: &UserUpdate) {
-        for (name, _) in changes.fields() {
-            if let Some(f) = EditField::from_api(name) {
-                self.unconfirmed[f.index()] = true;
+    /// `user` is what the server holds now: the fields the user never touched take its values
+    /// (the cursor stays where it was when the value does not change), and edits are measured
+    /// against it from here on.
+    pub fn rebase(&mut self, user: &User) {
+        for f in EditField::ALL {
+            let i = f.index();
+            let current = f.current(user);
+            if !self.touched[i] && self.fields[i].value() != current {
+                self.fields[i].set(current);
             }
+            self.base[i] = current.trim().to_string();
         }
     }
 
@@ -275,11 +291,12 @@ impl EditForm {
         self.focus = EditField::ALL[(self.focus.index() as isize + delta).rem_euclid(n) as usize];
     }
 
-    /// Puts a draft's values into the fields it names.
+    /// Puts a draft's values into the fields it names (they count as typed by the user).
     pub fn apply(&mut self, draft: &UserUpdate) {
         for f in EditField::ALL {
             if let Some(v) = f.in_update(draft) {
                 self.fields[f.index()].set(v);
+                self.touched[f.index()] = true;
             }
         }
     }
@@ -354,21 +371,54 @@ mod tests {
         assert!(check(CountryCode, "12345").is_some());
     }
 
+    /// Types `value` into `field` as `update` does: the text changes and the field is touched.
+    fn type_into(f: &mut EditForm, field: EditField, value: &str) {
+        f.field_mut(field).set(value);
+        f.touch(field);
+    }
+
     #[test]
-    fn edits_are_measured_against_the_opening_values() {
+    fn a_save_sends_what_differs_from_the_server_and_untouched_fields_follow_it() {
         let u = user();
         let mut f = EditForm::new(&u);
         assert!(!f.has_edits() && f.changes(&u).is_empty());
-        f.field_mut(EditField::Company).set("  Acme  ");
-        f.field_mut(EditField::FirstName).set("John ");
+        type_into(&mut f, EditField::Company, "  Acme  ");
+        type_into(&mut f, EditField::FirstName, "John ");
         assert_eq!(f.edits(), UserUpdate { company: Some("Acme".into()), ..UserUpdate::default() });
-        // The server changed the last name meanwhile: an untouched field is not sent back.
+        // The server holds another last name now: the untouched field takes it, so a save never
+        // sends the old one back.
         let mut newer = u.clone();
         newer.last_name = Some("Smith".into());
+        f.rebase(&newer);
+        assert_eq!(f.value(EditField::LastName), "Smith");
         assert_eq!(f.changes(&newer), UserUpdate { company: Some("Acme".into()), ..UserUpdate::default() });
-        // And an edit the server already holds is not sent either.
+        // An edit the server already holds is not sent, and no longer counts as an edit.
         newer.company = Some("Acme".into());
-        assert!(f.changes(&newer).is_empty());
+        f.rebase(&newer);
+        assert!(f.changes(&newer).is_empty() && !f.has_edits());
+        assert_eq!(
+            f.field(EditField::Company).value(),
+            "  Acme  ",
+            "typed text never changes under the user"
+        );
+    }
+
+    /// The case of issue 9 (§6): an earlier save whose answer never came did land, so the server
+    /// holds its company; the user typed the old one back. That field is sent, though it equals
+    /// the value the form was opened with.
+    #[test]
+    fn a_value_typed_back_is_sent_when_the_server_holds_another() {
+        let u = User { company: Some("Contentstack".into()), ..user() };
+        let mut f = EditForm::new(&u);
+        type_into(&mut f, EditField::Company, "Acme Ltd");
+        type_into(&mut f, EditField::Company, "Contentstack");
+        let landed = User { company: Some("Acme Ltd".into()), ..u.clone() };
+        f.rebase(&landed);
+        assert_eq!(f.value(EditField::Company), "Contentstack");
+        assert_eq!(
+            f.changes(&landed),
+            UserUpdate { company: Some("Contentstack".into()), ..UserUpdate::default() }
+        );
     }
 
     #[test]
@@ -376,7 +426,7 @@ mod tests {
         let u = User { last_name: None, ..user() };
         let mut f = EditForm::new(&u);
         assert!(f.problems().is_empty(), "an empty last name from the server is not the user's doing");
-        f.field_mut(EditField::Mobile).set("12");
+        type_into(&mut f, EditField::Mobile, "12");
         assert_eq!(f.problems(), vec![EditField::Mobile]);
         f.server_errors.insert(EditField::Company, "is taken.".into());
         assert_eq!(f.problem(EditField::Company).as_deref(), Some("is taken."));

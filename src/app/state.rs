@@ -25,7 +25,23 @@ pub struct Session {
     pub email: String,
     pub token: SecretString,
     pub endpoint: Endpoint,
+    /// What the server is known to hold: the last answer that was sure to show it (see
+    /// [`Session::unsure`]). The edit form opens with it and a save sends what differs from it.
     pub user: Arc<User>,
+    /// A save went out whose outcome is not known (still running, or it failed, timed out, was
+    /// cut or cancelled after it was sent): the server may hold its values, which `user` does
+    /// not show. Until a `GET /user` says what the server holds, no form opens and no save is
+    /// worked out.
+    pub unsure: bool,
+    /// The first request id whose `GET /user` answer can show the server's state: saves that
+    /// ended since a read was sent make its answer uncertain (it may be from before they landed).
+    pub reads_valid_from: RequestId,
+}
+
+impl Session {
+    pub fn new(email: String, token: SecretString, endpoint: Endpoint, user: Arc<User>) -> Self {
+        Session { email, token, endpoint, user, unsure: false, reads_valid_from: RequestId(0) }
+    }
 }
 
 /// The stored session while the app is not using it: it is for another endpoint, or the app runs
@@ -117,39 +133,82 @@ pub enum RequestKind {
     Outbox,
     /// `PUT /user` from the edit form.
     SaveProfile,
+    /// `GET /user` after a save whose outcome is unknown, to learn what the server holds; then
+    /// what the user asked for meanwhile.
+    Check {
+        then: AfterCheck,
+    },
+}
+
+/// What waits for the server's state to be known (see [`Session::unsure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterCheck {
+    /// Nothing: the check shows what the server holds, that is all.
+    Show,
+    /// The edit key was pressed on the profile: open the form.
+    OpenForm,
+    /// Enter on the form: show the review.
+    Review,
+    /// Save (or "Try again") on the review: save what still differs.
+    Save,
 }
 
 impl RequestKind {
     /// What the status bar says while it runs.
     pub fn label(&self) -> &'static str {
-        match self {
-            RequestKind::Login { tfa: false, .. } => "Logging in…",
-            RequestKind::Login { tfa: true, .. } => "Checking the code…",
-            RequestKind::Sms => "Asking for an SMS code…",
-            RequestKind::CheckToken { .. } => "Checking the authtoken…",
-            RequestKind::Resume { source: SessionSource::Env, .. } => "Checking CONTENTSTACK_AUTHTOKEN…",
-            RequestKind::Resume { .. } => "Opening the saved session…",
-            RequestKind::LoadProfile { .. } => "Loading your profile…",
-            RequestKind::Refresh => "Refreshing…",
-            RequestKind::Logout => "Logging out…",
-            RequestKind::LogoutSaved { .. } => "Logging out the saved session…",
-            RequestKind::Forgot { .. } => "Asking for a reset email…",
-            RequestKind::ResetPassword => "Setting the new password…",
-            RequestKind::Activate => "Activating the account…",
-            RequestKind::Outbox => "Reading the mailbox…",
-            RequestKind::SaveProfile => "Saving your profile…",
-        }
+        let i = match self {
+            RequestKind::Login { tfa: false, .. } => 0,
+            RequestKind::Login { tfa: true, .. } => 1,
+            RequestKind::Sms => 2,
+            RequestKind::CheckToken { .. } => 3,
+            RequestKind::Resume { source: SessionSource::Env, .. } => 4,
+            RequestKind::Resume { .. } => 5,
+            RequestKind::LoadProfile { .. } => 6,
+            RequestKind::Refresh => 7,
+            RequestKind::Logout => 8,
+            RequestKind::LogoutSaved { .. } => 9,
+            RequestKind::Forgot { .. } => 10,
+            RequestKind::ResetPassword => 11,
+            RequestKind::Activate => 12,
+            RequestKind::Outbox => 13,
+            RequestKind::SaveProfile => 14,
+            RequestKind::Check { .. } => 15,
+        };
+        Self::LABELS[i]
+    }
+
+    /// Every text [`RequestKind::label`] gives (in the order of its cases), so that tests can
+    /// make sure no busy text is left on screen once nothing runs.
+    pub const LABELS: [&'static str; 16] = [
+        "Logging in…",
+        "Checking the code…",
+        "Asking for an SMS code…",
+        "Checking the authtoken…",
+        "Checking CONTENTSTACK_AUTHTOKEN…",
+        "Opening the saved session…",
+        "Loading your profile…",
+        "Refreshing…",
+        "Logging out…",
+        "Logging out the saved session…",
+        "Asking for a reset email…",
+        "Setting the new password…",
+        "Activating the account…",
+        "Reading the mailbox…",
+        "Saving your profile…",
+        "Checking what the server holds…",
+    ];
+
+    /// Requests that read the profile for the profile screen (and the edit form over it): stopped
+    /// when a screen opens that could not take their answer.
+    pub fn reads_profile(&self) -> bool {
+        matches!(self, RequestKind::Refresh | RequestKind::Check { .. })
     }
 
     /// Whether the request belongs to the log-in screen (cancelled when it is left).
     pub fn on_login_screen(&self) -> bool {
-        !matches!(
-            self,
-            RequestKind::Refresh
-                | RequestKind::Logout
-                | RequestKind::LogoutSaved { .. }
-                | RequestKind::SaveProfile
-        ) && !self.is_account_flow()
+        !matches!(self, RequestKind::Logout | RequestKind::LogoutSaved { .. } | RequestKind::SaveProfile)
+            && !self.reads_profile()
+            && !self.is_account_flow()
     }
 
     /// Whether the request belongs to the reset wizard, the activation form or the mailbox
@@ -329,6 +388,11 @@ impl App {
     /// The status text of the newest running request.
     pub fn busy_label(&self) -> Option<&'static str> {
         self.pending.values().next_back().map(RequestKind::label)
+    }
+
+    /// The id the next request will get.
+    pub fn next_request_id(&self) -> RequestId {
+        RequestId(self.next_request)
     }
 
     /// Registers a request and returns its id.

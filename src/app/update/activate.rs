@@ -17,7 +17,7 @@ use crate::api::{ApiError, token_from_link};
 
 /// Opens the form over the current screen, which Esc and success return to.
 pub(super) fn open(app: &mut App) -> Vec<Effect> {
-    let effects = app.cancel_where(|k| k.on_login_screen() || matches!(k, RequestKind::Refresh));
+    let effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
     let back = take_screen(app);
     app.screen = Screen::Activate(Box::new(ActivateState::new(back)));
     effects

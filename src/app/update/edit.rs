@@ -1,36 +1,32 @@
-//! The edit-profile form's keys and answers: typing and moving, the review, saving, a 422 put on
-//! the fields, failures kept with a way to try again, a 401 sent through logging in again, Esc
-//! with unsaved changes, and the draft kept on disk.
+//! The edit-profile form's keys: typing and moving, the review, saving (its answers are in
+//! [`super::save`]), a 401 sent through logging in again, Esc with unsaved changes, and the
+//! draft kept on disk.
 //!
 //! The draft is written through effects only, and only when something settles (a field is left,
 //! the review opens, the app quits, the session dies), never on each key: one small file write
 //! per field edited. Drafts are off in demo mode, whose server and data die with the program.
 
-use std::sync::Arc;
-
 use crossterm::event::KeyEvent;
 
 use super::super::draft::{DraftKey, DraftResult};
-use super::super::edit::{DraftOffer, EditField, EditForm, EditState, Note, NoteKind, SaveFailure, Step};
+use super::super::edit::{DraftOffer, EditField, EditForm, EditState, Note, NoteKind, Step};
 use super::super::effect::Effect;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
 use super::super::login::LoginState;
-use super::super::msg::{Msg, RequestId};
-use super::super::profile::Tab;
-use super::super::state::{App, Confirm, RequestKind, Screen, ToastLevel};
-use crate::api::{ApiError, UpdateSuccess};
+use super::super::state::{AfterCheck, App, Confirm, RequestKind, Screen, ToastLevel};
+use super::known;
 
 fn is_save(k: &RequestKind) -> bool {
     matches!(k, RequestKind::SaveProfile)
 }
 
 /// Takes the screen out to rebuild it (the placeholder never shows: it is replaced at once).
-fn take_screen(app: &mut App) -> Screen {
+pub(super) fn take_screen(app: &mut App) -> Screen {
     std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None))))
 }
 
-fn form_mut(app: &mut App) -> Option<&mut EditForm> {
+pub(super) fn form_mut(app: &mut App) -> Option<&mut EditForm> {
     match &mut app.screen {
         Screen::Edit(e) => Some(&mut e.form),
         _ => None,
@@ -57,13 +53,18 @@ pub(super) fn on_profile_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
         offer.open = true;
         return Some(Vec::new());
     }
+    // The form opens with what the server holds: after a save whose outcome is unknown, once
+    // that is known.
+    if known::unsure(app) {
+        return Some(known::check(app, AfterCheck::OpenForm));
+    }
     let Some(session) = &app.session else { return Some(Vec::new()) };
     let form = EditForm::new(&session.user);
     open_with(app, form);
     Some(Vec::new())
 }
 
-fn open_with(app: &mut App, form: EditForm) {
+pub(super) fn open_with(app: &mut App, form: EditForm) {
     app.screen = match take_screen(app) {
         Screen::Profile(profile) => Screen::Edit(Box::new(EditState { profile, form })),
         other => other,
@@ -79,6 +80,7 @@ pub(super) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
 }
 
 pub(super) fn on_paste(app: &mut App, text: &str) {
+    known::forget(app, AfterCheck::Review);
     if let Some(form) = form_mut(app)
         && form.step == Step::Form
     {
@@ -89,10 +91,12 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
     }
 }
 
-/// After a key or paste in field `f`: a changed value retires the server's message on it and
-/// any note about the form as it was.
+/// After a key or paste in field `f`: a changed value is the user's (it never changes under
+/// them from here on), and retires the server's message on it and any note about the form as
+/// it was.
 fn edited(form: &mut EditForm, f: EditField, before: &str) {
     if form.field(f).value() != before {
+        form.touch(f);
         form.server_errors.remove(&f);
         form.note = None;
     }
@@ -100,6 +104,10 @@ fn edited(form: &mut EditForm, f: EditField, before: &str) {
 
 fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let action = app.keymap.action(Context::Edit, key);
+    // A review asked for before the server said what it holds waits for no other key.
+    if key.is_text() || action != Some(Action::Review) {
+        known::forget(app, AfterCheck::Review);
+    }
     let form = form_mut(app)?;
     let f = form.focus;
     let before = form.field(f).value().to_string();
@@ -123,8 +131,16 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     Some(sync_draft(app))
 }
 
-/// Enter on the form: to the review, unless a field needs fixing or nothing changed.
-fn review(app: &mut App) -> Vec<Effect> {
+/// Enter on the form: to the review, unless a field needs fixing or nothing changed (or, after a
+/// save whose outcome is unknown, once the server said what it holds).
+pub(super) fn review(app: &mut App) -> Vec<Effect> {
+    if known::unsure(app) && form_mut(app).is_some_and(|f| f.problems().is_empty()) {
+        let effects = known::check(app, AfterCheck::Review);
+        if let Some(form) = form_mut(app) {
+            form.note = Some(Note::new(NoteKind::Info, CHECKING));
+        }
+        return effects;
+    }
     let (Some(session), Screen::Edit(e)) = (&app.session, &mut app.screen) else { return Vec::new() };
     let form = &mut e.form;
     let problems = form.problems();
@@ -170,7 +186,7 @@ pub(super) fn discard(app: &mut App) -> Vec<Effect> {
 }
 
 /// Back to the profile the form was opened from.
-fn close(app: &mut App) {
+pub(super) fn close(app: &mut App) {
     app.screen = match take_screen(app) {
         Screen::Edit(e) => Screen::Profile(e.profile),
         other => other,
@@ -178,13 +194,17 @@ fn close(app: &mut App) {
     super::profile::fit_to_viewport(app);
 }
 
-fn delete_draft(app: &App) -> Vec<Effect> {
+pub(super) fn delete_draft(app: &App) -> Vec<Effect> {
     draft_key(app).map(Effect::DeleteDraft).into_iter().collect()
 }
 
+/// The note while the server is asked what it holds, before a review or a save.
+const CHECKING: &str =
+    "An earlier save may or may not have reached the server: checking what it holds first.";
+
 /// Writes the form's edits as the draft if they differ from what was last written, or deletes
 /// the draft once no edit is left.
-fn sync_draft(app: &mut App) -> Vec<Effect> {
+pub(super) fn sync_draft(app: &mut App) -> Vec<Effect> {
     let Some(key) = draft_key(app) else { return Vec::new() };
     let Some(form) = form_mut(app) else { return Vec::new() };
     let edits = form.edits();
@@ -206,11 +226,14 @@ fn on_review_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
         Action::Save if saving => Vec::new(),
         Action::Save => save(app),
         Action::BackToForm if saving => {
-            let effects = app.cancel_where(is_save);
+            // The server may have taken the save already: ask it.
+            let mut effects = app.cancel_where(is_save);
+            known::save_ended(app);
+            effects.extend(known::check(app, AfterCheck::Show));
             if let Some(form) = form_mut(app) {
                 form.note = Some(Note::new(
                     NoteKind::Info,
-                    "Save cancelled; your changes are kept. The server may have received them already, so saving again is safe.",
+                    "Save cancelled; your changes are kept. The server may have received them: what it holds is checked before saving again.",
                 ));
             }
             effects
@@ -227,13 +250,21 @@ fn on_review_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     Some(effects)
 }
 
-/// Sends the changes: `PUT /user` with only the fields whose value differs from the profile's.
-fn save(app: &mut App) -> Vec<Effect> {
-    let (Some(session), Screen::Edit(e)) = (&app.session, &mut app.screen) else { return Vec::new() };
-    let form = &mut e.form;
-    if form.failure.as_ref().is_some_and(|f| f.waiting) {
+/// Sends the changes: `PUT /user` with every field whose value differs from what the server is
+/// known to hold (after a save whose outcome is unknown, once that is known).
+pub(super) fn save(app: &mut App) -> Vec<Effect> {
+    if form_mut(app).is_some_and(|f| f.failure.as_ref().is_some_and(|f| f.waiting)) {
         return Vec::new();
     }
+    if known::unsure(app) {
+        let effects = known::check(app, AfterCheck::Save);
+        if let Some(form) = form_mut(app) {
+            form.note = Some(Note::new(NoteKind::Info, CHECKING));
+        }
+        return effects;
+    }
+    let (Some(session), Screen::Edit(e)) = (&app.session, &mut app.screen) else { return Vec::new() };
+    let form = &mut e.form;
     let changes = form.changes(&session.user);
     if changes.is_empty() {
         form.step = Step::Form;
@@ -244,123 +275,10 @@ fn save(app: &mut App) -> Vec<Effect> {
     form.failure = None;
     form.note = None;
     form.other_errors.clear();
-    form.sending(&changes);
     let (endpoint, token) = (session.endpoint.clone(), session.token.clone());
+    known::save_sent(app);
     let id = app.start_request(RequestKind::SaveProfile);
     vec![Effect::UpdateUser { id, endpoint, token, changes }]
-}
-
-/// The answer to a save.
-pub(super) fn on_save_result(
-    app: &mut App,
-    id: RequestId,
-    result: Result<UpdateSuccess, ApiError>,
-) -> Vec<Effect> {
-    match result {
-        Ok(done) => saved(app, done),
-        Err(e) if e.is_unauthorized() => super::session::session_expired(app),
-        Err(e @ ApiError::Validation { .. }) => {
-            refused(app, &e);
-            Vec::new()
-        }
-        Err(e) => failed(app, id, &e),
-    }
-}
-
-/// Saved: the profile takes the user the server returned, and the draft goes.
-fn saved(app: &mut App, done: UpdateSuccess) -> Vec<Effect> {
-    let mut effects = delete_draft(app);
-    let UpdateSuccess { notice, mut user } = done;
-    let Some(session) = &mut app.session else { return effects };
-    // `PUT /user` answers without organisations or settings (nothing asks for them): keep the
-    // ones already loaded rather than blank two tabs.
-    if user.organizations.is_none() {
-        user.organizations = session.user.organizations.clone();
-    }
-    if user.settings.is_none() {
-        user.settings = session.user.settings.clone();
-    }
-    if user.email.is_empty() {
-        user.email = session.user.email.clone();
-    }
-    let mut roles = std::mem::take(&mut user.roles);
-    session.user = Arc::new(user);
-    let (user, token) = (session.user.clone(), session.token.clone());
-    app.screen = match take_screen(app) {
-        Screen::Edit(e) => Screen::Profile(e.profile),
-        other => other,
-    };
-    if let Screen::Profile(p) = &mut app.screen {
-        if roles.is_empty() {
-            roles = p.tree.roles().to_vec();
-        }
-        // Like a refresh: the tab, the tree's expansion, selection and filter stay.
-        p.load(&user, roles);
-        if p.tab == Tab::Raw {
-            p.ensure_raw(&user, &token);
-        }
-    }
-    super::profile::fit_to_viewport(app);
-    let text = if notice.trim().is_empty() { "Profile saved.".to_string() } else { notice };
-    effects.push(app.toast(ToastLevel::Success, text));
-    effects
-}
-
-/// A 422: the server's messages go beside their fields, and the form shows again.
-fn refused(app: &mut App, e: &ApiError) {
-    let Some(form) = form_mut(app) else { return };
-    form.server_errors.clear();
-    form.other_errors.clear();
-    let errors = e.field_errors();
-    for (name, messages) in &errors {
-        let text = messages.join(" ");
-        match EditField::from_api(name) {
-            Some(f) => {
-                form.server_errors.insert(f, text);
-            }
-            None => form.other_errors.push(format!("{}: {text}", crate::api::error::field_label(name))),
-        }
-    }
-    if errors.is_empty() {
-        form.other_errors.push(e.user_message());
-    }
-    form.step = Step::Form;
-    if let Some(first) = EditField::ALL.into_iter().find(|f| form.server_errors.contains_key(f)) {
-        form.focus = first;
-    }
-}
-
-/// Any other failure: every value stays, and Enter on the review tries again (after the wait a
-/// 429 asked for).
-fn failed(app: &mut App, id: RequestId, e: &ApiError) -> Vec<Effect> {
-    let wait = match e {
-        ApiError::RateLimited { retry_after: Some(d), .. } => Some(*d),
-        _ => None,
-    };
-    let Some(form) = form_mut(app) else { return Vec::new() };
-    form.failed_saves += 1;
-    form.failure = Some(SaveFailure {
-        title: super::session::error_title(e).to_string(),
-        message: e.user_message(),
-        request: id,
-        waiting: wait.is_some(),
-    });
-    let mut effects = sync_draft(app);
-    if let Some(after) = wait {
-        effects.push(Effect::Timer { after, msg: Box::new(Msg::SaveRetryReady(id)) });
-    }
-    effects
-}
-
-/// A 429's wait is over: saving may be tried again.
-pub(super) fn on_retry_ready(app: &mut App, id: RequestId) -> Vec<Effect> {
-    if let Some(f) = form_mut(app).and_then(|form| form.failure.as_mut())
-        && f.request == id
-    {
-        f.waiting = false;
-        f.message = "Contentstack was limiting requests; the wait is over.".into();
-    }
-    Vec::new()
 }
 
 /// The session is about to end (401): keep the draft on disk, and note on the form that its
@@ -459,8 +377,16 @@ pub(super) fn on_offer_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     }
 }
 
-/// Opens the form with the draft's values in place (over the form, if it is already open).
+/// Opens the form with the draft's values in place (over the form, if it is already open); after
+/// a save whose outcome is unknown, once the server said what it holds (the offer stays).
 fn restore(app: &mut App) -> Vec<Effect> {
+    if known::unsure(app) {
+        let mut effects = known::check(app, AfterCheck::Show);
+        effects.push(
+            app.toast(ToastLevel::Info, "Checking what the server holds first: try again in a moment."),
+        );
+        return effects;
+    }
     let (Some(offer), Some(session)) = (app.draft_offer.take(), &app.session) else { return Vec::new() };
     let when = crate::ui::format::time(Some(&offer.saved_at));
     let fresh = EditForm::new(&session.user);

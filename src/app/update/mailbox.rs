@@ -43,7 +43,7 @@ pub(super) fn open(app: &mut App) -> Option<Vec<Effect>> {
     if app.has_pending(RequestKind::is_account_flow) {
         return Some(Vec::new());
     }
-    let mut effects = app.cancel_where(|k| k.on_login_screen() || matches!(k, RequestKind::Refresh));
+    let mut effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
     let back = take_screen(app);
     app.screen = Screen::Mailbox(Box::new(MailboxState::new(back)));
     effects.extend(fetch(app, endpoint));

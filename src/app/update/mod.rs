@@ -7,12 +7,14 @@
 
 mod activate;
 mod edit;
+mod known;
 mod login;
 mod mailbox;
 mod profile;
 mod quit;
 mod region;
 mod reset;
+mod save;
 mod session;
 
 use crossterm::event::KeyEvent;
@@ -57,7 +59,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Api { id, result } => match app.pending.remove(&id) {
             Some(RequestKind::SaveProfile) => match *result {
-                ApiResult::Update(r) => edit::on_save_result(app, id, r),
+                ApiResult::Update(r) => save::on_save_result(app, id, r),
                 _ => {
                     tracing::error!(request = id.0, "a save answered with the wrong type");
                     Vec::new()
@@ -70,7 +72,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             Some(RequestKind::Outbox) => mailbox::on_api(app, *result),
             Some(kind) => {
                 login::on_answer(app, &kind);
-                session::on_api(app, kind, *result)
+                session::on_api(app, id, kind, *result)
             }
             // Cancelled, or for a screen that is gone: nothing may change because of it.
             None => {
@@ -82,7 +84,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::DemoCode(code) => login::on_demo_code(app, code),
         Msg::ResetTick { sent, epoch } => reset::on_tick(app, sent, epoch),
         Msg::Draft(result) => edit::on_draft(app, result),
-        Msg::SaveRetryReady(id) => edit::on_retry_ready(app, id),
+        Msg::SaveRetryReady(id) => save::on_retry_ready(app, id),
         Msg::DismissToast(id) => {
             app.toasts.retain(|t| t.id != id);
             Vec::new()
@@ -142,7 +144,14 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
     }
     let handled = match app.screen {
         Screen::Login(_) => login::on_key(app, ev, key),
-        Screen::Profile(_) => profile::on_key(app, ev, key).or_else(|| edit::on_profile_key(app, key)),
+        Screen::Profile(_) => {
+            // The form waiting for the server's answer opens only if nothing else was asked for
+            // meanwhile: keys meant for the profile must not land in a form that pops up.
+            if app.keymap.action(Context::Profile, key) != Some(Action::EditProfile) {
+                known::forget(app, super::state::AfterCheck::OpenForm);
+            }
+            profile::on_key(app, ev, key).or_else(|| edit::on_profile_key(app, key))
+        }
         Screen::Edit(_) => edit::on_key(app, ev, key),
         Screen::Reset(_) => reset::on_key(app, ev, key),
         Screen::Activate(_) => activate::on_key(app, ev, key),

@@ -24,7 +24,7 @@ use crate::api::{ApiError, Notice, token_from_link};
 
 /// Opens the wizard over the current screen, which Esc and success return to.
 pub(super) fn open(app: &mut App, email: Option<String>) -> Vec<Effect> {
-    let effects = app.cancel_where(|k| k.on_login_screen() || matches!(k, RequestKind::Refresh));
+    let effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
     let back = take_screen(app);
     app.screen = Screen::Reset(Box::new(ResetState::new(email.as_deref(), back)));
     effects

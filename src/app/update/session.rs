@@ -8,9 +8,9 @@ use secrecy::SecretString;
 use super::super::edit::EditState;
 use super::super::effect::Effect;
 use super::super::login::{Attempt, FormError, LoginState, SessionSource};
-use super::super::msg::ApiResult;
+use super::super::msg::{ApiResult, RequestId};
 use super::super::profile::ProfileState;
-use super::super::state::{App, Authed, RequestKind, Resume, Screen, Session, ToastLevel, View};
+use super::super::state::{AfterCheck, App, Authed, RequestKind, Resume, Screen, Session, ToastLevel, View};
 use super::login::{form_error, on_login_result, on_sms_result};
 use crate::api::{ApiError, User};
 use crate::store::StoredSession;
@@ -43,7 +43,7 @@ pub fn startup_notices(app: &mut App, problems: &[String]) -> Vec<Effect> {
     }
 }
 
-pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
+pub(super) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
     match (kind, result) {
         (RequestKind::Login { email, password, tfa, remember }, ApiResult::Login(r)) => {
             on_login_result(app, email, password, tfa, remember, r)
@@ -132,23 +132,24 @@ pub(super) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec
             }
         },
         (RequestKind::Refresh, ApiResult::User(r)) => match r {
-            Ok(mut user) => {
-                let Some(session) = &mut app.session else { return Vec::new() };
-                let roles = std::mem::take(&mut user.roles);
-                session.user = Arc::new(user);
-                let (user, token) = (session.user.clone(), session.token.clone());
-                if let Some(p) = app.profile_mut() {
-                    p.load(&user, roles);
-                    if p.tab == super::super::profile::Tab::Raw {
-                        p.ensure_raw(&user, &token);
-                    }
-                }
-                super::profile::fit_to_viewport(app);
-                vec![app.toast(ToastLevel::Success, "Profile refreshed.")]
+            Ok(user) => {
+                let mut effects = if super::known::read_is_sure(app, id) {
+                    super::known::server_holds(app, user)
+                } else if super::known::unsure(app) && !app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) {
+                    // A save ended while this was out: its answer may be from before the save
+                    // landed, so the server is asked again.
+                    super::known::check(app, AfterCheck::Show)
+                } else {
+                    // A save answered since: what it said is newer than this.
+                    Vec::new()
+                };
+                effects.push(app.toast(ToastLevel::Success, "Profile refreshed."));
+                effects
             }
             Err(e) if e.is_unauthorized() => session_expired(app),
             Err(e) => vec![app.toast(ToastLevel::Error, format!("Refresh failed: {}", e.user_message()))],
         },
+        (RequestKind::Check { then }, ApiResult::User(r)) => super::known::on_check(app, id, then, r),
         (RequestKind::Logout, ApiResult::Logout(r)) => match r {
             // A 401 means the token was already dead: the outcome the user wanted.
             Ok(_) | Err(ApiError::Unauthorized { .. }) => {
@@ -257,7 +258,12 @@ pub(super) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
     let mut edit = None;
     let profile = match resume {
         Some(r) => {
-            edit = r.edit;
+            // The form kept through the log-in: its untouched fields take what the server holds
+            // now (an earlier save of it may have landed).
+            edit = r.edit.map(|mut form| {
+                form.rebase(&user);
+                form
+            });
             let mut p = r.profile;
             p.load(&user, roles);
             if p.tab == super::super::profile::Tab::Raw {
@@ -283,19 +289,20 @@ pub(super) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
         app.saved = None;
     }
     app.endpoint = auth.endpoint.clone();
-    app.session = Some(Session { email, token: auth.token, endpoint: auth.endpoint, user });
+    app.session = Some(Session::new(email, auth.token, auth.endpoint, user));
     app.screen = match edit {
         Some(form) => Screen::Edit(Box::new(EditState { profile, form })),
         None => Screen::Profile(profile),
     };
     super::profile::fit_to_viewport(app);
+    effects.extend(super::edit::sync_draft(app));
     effects.extend(super::edit::after_profile_loaded(app));
     effects
 }
 
 /// Back to the log-in screen with the email filled in (focus on the password).
 fn to_login(app: &mut App, email: &str) -> Vec<Effect> {
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Refresh | RequestKind::SaveProfile));
+    let mut effects = app.cancel_where(|k| k.reads_profile() || matches!(k, RequestKind::SaveProfile));
     app.draft_offer = None;
     app.screen = Screen::Login(Box::new(LoginState::new(Some(email))));
     effects.extend(super::login::start_demo_clock(app));
