@@ -40,14 +40,25 @@
 //! stops, and the draft on disk holds the form's edits. At the end: faults cleared, logged in
 //! again if needed, a final save, and the server holds exactly the user's last values.
 //!
-//! Two known bugs of the app are tolerated, each narrowly, and reproduced by an ignored test at
-//! the end of this file: see [`server_holds`] and [`Fuzz::apply`].
+//! **A seed repeats its run.** Everything runs on one thread with tokio's clock paused (it moves
+//! only when every task waits, straight to the next timer), so timeouts, latency, holds and waits
+//! are exact and no thread decides an order: the demo server, the app's loop and its requests
+//! (over real loopback HTTP) and the draft files (written on that thread too) take their turns in
+//! the same order every run. The server's random failures draw from the seed, the client's
+//! retries do not wait (no jitter). `a_seed_repeats_its_run` checks it. A run takes seconds
+//! rather than the minutes its clock shows.
+//!
+//! **A run is a log.** Every key, paste, wait and server event is recorded, one JSON line each,
+//! with what the test saw after it; a failure writes the log to `target/tmp` and says how to
+//! replay it (`FAULT_FUZZ_REPLAY=<log> cargo test --release --test fault_fuzz replay --
+//! --ignored --nocapture`), which sends the same keys and events with the same checks (and says
+//! where the run first differs from the log, as after a fix). A log can be cut by hand to find
+//! the keys that matter. `FAULT_FUZZ_LOG=<file>` writes the log of a run that passes too.
 //!
 //! `FAULT_FUZZ_SEED` and `FAULT_FUZZ_STEPS` set the seed and the number of steps; a failure
-//! prints the seed, the last steps and the screen. The timing of answers is not under the seed's
-//! control, so a seed repeats the keys and faults, not necessarily the exact interleaving.
-//! The bounded run is in `cargo test`; the long one (a new seed each time):
-//! `cargo test --test fault_fuzz long_run -- --ignored --nocapture`.
+//! prints the seed, the last steps and the screen. The bounded run is in `cargo test`; the long
+//! one (a new seed each time unless set):
+//! `cargo test --release --test fault_fuzz long_run -- --ignored --nocapture`.
 
 mod common;
 
@@ -56,7 +67,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions, RetryPolicy, UserUpdate};
@@ -74,6 +85,7 @@ use ratatui::backend::TestBackend;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 const EMAIL: &str = "john.doe@example.com";
@@ -90,25 +102,18 @@ const CHECKPOINT_EVERY: usize = 400;
 /// How often, per step, the terminal closes and the program starts again.
 const RESTART_CHANCE: f64 = 0.002;
 /// Longest time every request may take to end once faults are cleared: a timeout per try, two
-/// tries, a short backoff, plus slack for a loaded machine.
-const DRAIN_BOUND: Duration = Duration::from_secs(4);
-/// What the status bar or the log-in form says while a request runs.
-const BUSY_LABELS: [&str; 14] = [
-    "Logging in…",
-    "Checking the code…",
-    "Asking for an SMS code…",
-    "Checking the authtoken…",
-    "Opening the saved session…",
-    "Loading your profile…",
-    "Refreshing…",
-    "Logging out…",
-    "Saving your profile…",
-    "Saving…",
-    "Asking for a reset email…",
-    "Setting the new password…",
-    "Activating the account…",
-    "Reading the mailbox…",
-];
+/// tries (the clock is the test's: no slack for a loaded machine is needed).
+const DRAIN_BOUND: Duration = Duration::from_millis(800);
+/// Keys the final save may take at most (logging in again, fixing fields, reviewing).
+const FINAL_KEYS: usize = 1000;
+/// How many steps `a_seed_repeats_its_run` runs twice.
+const REPEAT_STEPS: usize = 400;
+
+/// What the status bar, the log-in form or the review says while a request runs, as the app
+/// writes it.
+fn busy_labels() -> impl Iterator<Item = &'static str> {
+    RequestKind::LABELS.into_iter().chain([cs_account::ui::edit_review::SAVING])
+}
 
 #[test]
 fn random_keys_under_random_faults_lose_nothing() {
@@ -117,8 +122,8 @@ fn random_keys_under_random_faults_lose_nothing() {
     run(seed, steps);
 }
 
-/// The long run: `cargo test --test fault_fuzz long_run -- --ignored` (a new seed each time
-/// unless `FAULT_FUZZ_SEED` is set).
+/// The long run: `cargo test --release --test fault_fuzz long_run -- --ignored` (a new seed each
+/// time unless `FAULT_FUZZ_SEED` is set).
 #[test]
 #[ignore = "long: 20,000 steps; run with --ignored"]
 fn random_keys_under_random_faults_long_run() {
@@ -127,6 +132,45 @@ fn random_keys_under_random_faults_long_run() {
     });
     let steps = env_u64("FAULT_FUZZ_STEPS").map_or(LONG_STEPS, |n| n as usize);
     run(seed, steps);
+}
+
+/// What the header promises: the same seed gives the same run, key for key and screen for
+/// screen (the log holds every key and server event, and what the test saw after each).
+#[test]
+fn a_seed_repeats_its_run() {
+    let seed = env_u64("FAULT_FUZZ_SEED").unwrap_or(BOUNDED_SEED ^ 0xfeed);
+    let first = in_runtime(fuzz(seed, REPEAT_STEPS, None)).1;
+    let second = in_runtime(fuzz(seed, REPEAT_STEPS, None)).1;
+    assert!(first.len() > REPEAT_STEPS, "the log holds every step: {} lines", first.len());
+    if let Some(at) = first.iter().zip(&second).position(|(a, b)| a != b) {
+        panic!(
+            "seed {seed:#x} ran differently the second time, from line {at} of the log:\nfirst:  {}\nsecond: {}",
+            first[at], second[at]
+        );
+    }
+    assert_eq!(first.len(), second.len(), "the two runs' logs differ in length");
+}
+
+/// Replays a log written by a failed run: `FAULT_FUZZ_REPLAY=<log> cargo test --release --test
+/// fault_fuzz replay -- --ignored --nocapture`.
+#[test]
+#[ignore = "replays the log named by FAULT_FUZZ_REPLAY"]
+fn replay() {
+    let Ok(path) = std::env::var("FAULT_FUZZ_REPLAY") else {
+        panic!("set FAULT_FUZZ_REPLAY to the log a failed run wrote (its message names it)");
+    };
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let log = Replay::parse(&text).unwrap_or_else(|e| panic!("{path} is not a fault fuzz log: {e}"));
+    let (seed, steps) = (log.seed, log.steps);
+    let started = std::time::Instant::now();
+    let (stats, log) = in_runtime(fuzz(seed, steps, Some(log)));
+    if let Ok(path) = std::env::var("FAULT_FUZZ_LOG") {
+        write_log(Path::new(&path), &log);
+    }
+    eprintln!(
+        "fault fuzz: replayed {path} (seed {seed:#x}) in {:.1} s; {stats:?}",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn env_u64(name: &str) -> Option<u64> {
@@ -155,13 +199,24 @@ fn state_dir() -> &'static Path {
     })
 }
 
-fn run(seed: u64, steps: usize) {
+/// Runs `test` on the runtime that makes a run repeat itself: one thread, the clock paused.
+fn in_runtime<T>(test: impl std::future::Future<Output = T>) -> T {
     state_dir();
     count_panics();
-    let rt =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    let started = Instant::now();
-    let stats = rt.block_on(fuzz(seed, steps));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .expect("runtime");
+    rt.block_on(test)
+}
+
+fn run(seed: u64, steps: usize) {
+    let started = std::time::Instant::now();
+    let (stats, log) = in_runtime(fuzz(seed, steps, None));
+    if let Ok(path) = std::env::var("FAULT_FUZZ_LOG") {
+        write_log(Path::new(&path), &log);
+    }
     eprintln!(
         "fault fuzz: seed {seed:#x}, {steps} steps in {:.1} s; {stats:?}",
         started.elapsed().as_secs_f64()
@@ -298,6 +353,69 @@ impl Input {
             Input::Wait(d) => format!("wait {} ms", d.as_millis()),
         }
     }
+
+    /// The input as the log writes it.
+    fn to_json(&self) -> Value {
+        match self {
+            Input::Key(k) => {
+                let code = match k.code {
+                    KeyCode::Char(c) => json!({ "char": c.to_string() }),
+                    KeyCode::F(n) => json!({ "key": format!("F{n}") }),
+                    other => json!({ "key": format!("{other:?}") }),
+                };
+                let mut v = code;
+                v["mods"] = json!(k.modifiers.bits());
+                v
+            }
+            Input::Paste(t) => json!({ "paste": t }),
+            Input::Wait(d) => json!({ "wait_ms": d.as_millis() as u64 }),
+        }
+    }
+
+    /// The input a log line holds, if it holds one.
+    fn from_json(v: &Value) -> Result<Option<Input>, String> {
+        if let Some(t) = v["paste"].as_str() {
+            return Ok(Some(Input::Paste(t.to_string())));
+        }
+        if let Some(ms) = v["wait_ms"].as_u64() {
+            return Ok(Some(wait_ms(ms)));
+        }
+        let mods = KeyModifiers::from_bits_truncate(v["mods"].as_u64().unwrap_or(0) as u8);
+        let code = if let Some(c) = v["char"].as_str() {
+            KeyCode::Char(c.chars().next().ok_or("an empty char")?)
+        } else if let Some(name) = v["key"].as_str() {
+            key_code(name).ok_or_else(|| format!("unknown key {name:?}"))?
+        } else {
+            return Ok(None);
+        };
+        Ok(Some(Input::Key(KeyEvent::new(code, mods))))
+    }
+}
+
+/// The key a log names (`Tab`, `F5`...): those the generator sends.
+fn key_code(name: &str) -> Option<KeyCode> {
+    if let Some(n) = name.strip_prefix('F').and_then(|n| n.parse().ok()) {
+        return Some(KeyCode::F(n));
+    }
+    let all = [
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Backspace,
+        KeyCode::Delete,
+        KeyCode::Insert,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Null,
+    ];
+    all.into_iter().find(|c| format!("{c:?}") == name)
 }
 
 /// Keys of no particular meaning, mixed in everywhere except the log-in form. Never ctrl-c or
@@ -364,6 +482,8 @@ struct FormObs {
     /// Kept in `app.resume` (on the log-in screen after a 401) rather than on screen.
     in_resume: bool,
     values: [String; 5],
+    /// Fields the user typed in: the others follow the server when it says what it holds.
+    touched: [bool; 5],
     cursors: [usize; 5],
     focus: EditField,
     step: Step,
@@ -399,6 +519,8 @@ struct Obs {
     offer: Option<UserUpdate>,
     saving: bool,
     pending: usize,
+    /// What runs, as the status bar would say it.
+    running: Vec<&'static str>,
     /// The session user's editable values.
     session: Option<[String; 5]>,
     token: Option<SecretString>,
@@ -406,6 +528,7 @@ struct Obs {
     spinner: usize,
     quit: bool,
     help: bool,
+    toasts: usize,
     /// The draft file's changes.
     disk_draft: Option<UserUpdate>,
     screen: String,
@@ -415,6 +538,7 @@ fn form_obs(form: &EditForm, in_resume: bool, user: Option<&cs_account::api::Use
     FormObs {
         in_resume,
         values: EditField::ALL.map(|f| form.field(f).value().to_string()),
+        touched: EditField::ALL.map(|f| form.is_touched(f)),
         cursors: EditField::ALL.map(|f| form.field(f).visual_cursor()),
         focus: form.focus,
         step: form.step,
@@ -465,12 +589,14 @@ impl Obs {
             offer: app.draft_offer.as_ref().map(|o| o.changes.clone()),
             saving: app.has_pending(|k| matches!(k, RequestKind::SaveProfile)),
             pending: app.pending.len(),
+            running: app.pending.values().map(RequestKind::label).collect(),
             session: user.map(|u| EditField::ALL.map(|f| f.current(u).to_string())),
             token: app.session.as_ref().map(|s| s.token.clone()),
             frames: app.frames,
             spinner: app.spinner,
             quit: app.should_quit,
             help: app.help.is_some(),
+            toasts: app.toasts.len(),
             disk_draft,
             screen,
         }
@@ -495,7 +621,20 @@ impl Obs {
             ),
             None => "no form".into(),
         };
-        format!("{:?}/{:?} pending {} saving {} {form}", self.view, self.layer, self.pending, self.saving)
+        format!("{:?}/{:?} pending {:?} saving {} {form}", self.view, self.layer, self.running, self.saving)
+    }
+
+    /// What the log keeps of what the test saw: enough that a run that goes otherwise shows at
+    /// the step where it does. (Not the screen: it shows times and the server's port.)
+    fn seen(&self) -> String {
+        format!(
+            "{} | session {:?} | frames {} spinner {} toasts {}",
+            self.summary(),
+            self.session,
+            self.frames,
+            self.spinner,
+            self.toasts
+        )
     }
 }
 
@@ -526,12 +665,13 @@ fn client_config(endpoint: Endpoint) -> ClientConfig {
     let mut cfg = ClientConfig::new(endpoint);
     cfg.connect_timeout = TIMEOUT;
     cfg.timeout = TIMEOUT;
-    // Two tries, a short backoff, and never a retry that would wait out a `Retry-After` (the
-    // demo's is at least a second): the app sees its 429s.
+    // Two tries, at once (a backoff's jitter is drawn from the OS, so a run would not repeat),
+    // and never a retry that would wait out a `Retry-After` (the demo's is at least a second):
+    // the app sees its 429s.
     cfg.retry = RetryPolicy {
         max_tries: 2,
-        base_delay: Duration::from_millis(20),
-        max_delay: Duration::from_millis(40),
+        base_delay: Duration::ZERO,
+        max_delay: Duration::ZERO,
         max_total: Duration::from_millis(600),
     };
     cfg
@@ -557,7 +697,8 @@ fn boot(endpoint: &Endpoint) -> Parts {
     let (mut app, problems) = initial_app(&opts, (80, 24));
     let (tx, rx) = unbounded_channel();
     let cancel = CancellationToken::new();
-    let mut runner = EffectRunner::new(client_config(endpoint.clone()), None, tx, cancel.child_token());
+    let mut runner = EffectRunner::new(client_config(endpoint.clone()), None, tx, cancel.child_token())
+        .with_drafts_inline();
     for effect in start(&mut app, &opts, problems) {
         runner.run(effect);
     }
@@ -566,10 +707,9 @@ fn boot(endpoint: &Endpoint) -> Parts {
 }
 
 impl Rig {
-    async fn start() -> Rig {
-        let server = DemoServer::start(DemoOptions { rate_limit: 10, ..DemoOptions::default() })
-            .await
-            .expect("demo server");
+    async fn start(seed: u64) -> Rig {
+        let options = DemoOptions { rate_limit: 10, seed: Some(seed), ..DemoOptions::default() };
+        let server = DemoServer::start(options).await.expect("demo server");
         let endpoint = Endpoint::custom(&server.base_url()).expect("loopback URL");
         let drafts = DraftStore::new(state_dir().join(DRAFT_DIR));
         let uid = server.user_snapshot(EMAIL).and_then(|u| u["uid"].as_str().map(str::to_string));
@@ -761,6 +901,19 @@ fn restored_from(before: &[String; 5], after: &[String; 5], draft: &UserUpdate) 
         .all(|(i, f)| after[i] == before[i] || update_value(draft, *f).is_some_and(|v| v == after[i]))
 }
 
+/// `form` after the server said it holds `server`: the fields the user never typed in take its
+/// values, with the cursor at their end.
+fn rebased(form: &FormObs, server: &[String; 5]) -> FormObs {
+    let mut out = form.clone();
+    for (i, value) in server.iter().enumerate() {
+        if !form.touched[i] && form.values[i] != *value {
+            out.values[i] = value.clone();
+            out.cursors[i] = value.chars().count();
+        }
+    }
+    out
+}
+
 #[derive(Debug, Default)]
 struct Stats {
     steps: usize,
@@ -772,6 +925,8 @@ struct Stats {
     saves_cancelled: usize,
     saves_succeeded: usize,
     forms_kept_through_login: usize,
+    /// Forms whose untouched fields took what the server said it holds.
+    forms_rebased: usize,
     logins_after_401: usize,
     forms_discarded: usize,
     drafts_restored: usize,
@@ -782,28 +937,11 @@ struct Stats {
     regimes: usize,
     checkpoints: usize,
     longest_drain_ms: u128,
-    /// Saves after which the server kept a value of an earlier failed save (the known bug).
-    known_bug_hits: usize,
 }
 
-/// What the test knows besides what it sees of the app.
-#[derive(Debug, Default)]
-struct Model {
-    /// The profile's values when the form on hand was opened: what it measures edits against.
-    base: Option<[String; 5]>,
-    /// Per field, values the app sent in saves that have not been confirmed by a successful
-    /// save since: the server may hold them (a 200 with half a body means it took them).
-    unconfirmed: [Vec<String>; 5],
-}
-
-/// Whether the server holds exactly the form's values. It once did not after a save whose
-/// outcome the app could not know (see `known_bug_a_reverted_field_after_an_unconfirmed_save_is_not_sent`
-/// below, fixed since: such fields are now always sent again), so every difference fails.
-///
-/// Returns `Some(0)` when the server holds the values (the count of tolerated differences is
-/// kept in the stats as a guard: it must stay zero), `None` otherwise.
-fn server_holds(values: &[String; 5], server: &[String; 5], _model: &Model) -> Option<usize> {
-    (0..5).all(|i| server[i] == values[i].trim()).then_some(0)
+/// Whether the server holds exactly the form's values (as the server trims them).
+fn server_holds(values: &[String; 5], server: &[String; 5]) -> bool {
+    (0..5).all(|i| server[i] == values[i].trim())
 }
 
 /// How the form that was there went away.
@@ -811,18 +949,12 @@ fn server_holds(values: &[String; 5], server: &[String; 5], _model: &Model) -> O
 enum Closed {
     Discarded,
     Left,
-    /// Saved: the server holds its values (with this many fields differing by the known bug).
-    Saved(usize),
+    /// Saved: the server holds its values.
+    Saved,
 }
 
 /// Whether the form `bf` may have gone with `input`, and how.
-fn closed(
-    b: &Obs,
-    bf: &FormObs,
-    input: &Input,
-    server: &dyn Fn() -> [String; 5],
-    model: &Model,
-) -> Option<Closed> {
+fn closed(b: &Obs, bf: &FormObs, input: &Input, server: &dyn Fn() -> [String; 5]) -> Option<Closed> {
     if bf.in_resume {
         return None;
     }
@@ -832,22 +964,22 @@ fn closed(
     if b.layer == Layer::Screen && bf.step == Step::Form && input.is(KeyCode::Esc) && bf.edits.is_empty() {
         return Some(Closed::Left);
     }
-    if bf.step == Step::Review {
-        return server_holds(&bf.values, &server(), model).map(Closed::Saved);
+    // A save succeeded, or the check after one whose answer was lost found it on the server.
+    if bf.step == Step::Review && server_holds(&bf.values, &server()) {
+        return Some(Closed::Saved);
     }
     None
 }
 
-/// Checks one key's effect: `b` before it, `a` after.
+/// Checks one key's effect: `b` before it, `a` after. Returns how the form went, if it did.
 fn check(
     b: &Obs,
     input: &Input,
     a: &Obs,
     server: &dyn Fn() -> [String; 5],
     rendered: &dyn Fn() -> String,
-    model: &mut Model,
     stats: &mut Stats,
-) -> Result<(), String> {
+) -> Result<Option<Closed>, String> {
     if a.quit {
         return Err("the app quit, though no key asked it to".into());
     }
@@ -855,24 +987,9 @@ fn check(
         return Err(format!("no frame was drawn (frames {} → {})", b.frames, a.frames));
     }
     if a.pending == 0
-        && let Some(label) = BUSY_LABELS.iter().find(|l| a.screen.contains(*l))
+        && let Some(label) = busy_labels().find(|l| a.screen.contains(*l))
     {
         return Err(format!("nothing is pending, yet the screen says {label:?}"));
-    }
-
-    // A save may go out with this key: the server may take its values whatever it answers.
-    if let Some(bf) = &b.form
-        && b.view == View::Edit
-        && b.layer == Layer::Screen
-        && bf.step == Step::Review
-        && !b.saving
-        && input.is(KeyCode::Enter)
-    {
-        for (i, f) in EditField::ALL.iter().enumerate() {
-            if let Some(v) = f.in_update(&bf.edits) {
-                model.unconfirmed[i].push(v.to_string());
-            }
-        }
     }
 
     // The profile's values a new form opens with: the session's now, or, when a 401 ended the
@@ -885,17 +1002,21 @@ fn check(
         };
         input.is_char('r') && restored_from(session, &af.values, draft)
     };
+    // When the server said what it holds meanwhile (the session's values changed), the form's
+    // untouched fields took them, before the key or after it.
+    let server_said = a.session.as_ref().filter(|s| b.session.as_ref() != Some(*s));
 
     let mut gone = None;
     match (&b.form, &a.form) {
         (Some(bf), Some(af)) => {
-            let same = bf.values == af.values;
+            let follows = server_said.map(|s| rebased(bf, s));
+            let starts = [Some(bf), follows.as_ref()];
+            // Each field as it was, or as the server said.
+            let kept_or_followed = |j: usize| starts.iter().flatten().any(|f| f.values[j] == af.values[j]);
+            let same = (0..5).all(kept_or_followed);
             let keyed = (0..5).any(|i| {
-                predict(bf, i, input).is_some_and(|v| {
-                    let mut want = bf.values.clone();
-                    want[i] = v;
-                    want == af.values
-                })
+                starts.iter().flatten().any(|f| predict(f, i, input).is_some_and(|v| v == af.values[i]))
+                    && (0..5).filter(|j| *j != i).all(kept_or_followed)
             });
             let restored = input.is_char('r')
                 && b.offer
@@ -911,26 +1032,28 @@ fn check(
                 && af.edits.is_empty();
             if !(same || keyed || restored) || reopened {
                 // Only a form that went (saved, discarded) can be followed by a new one.
-                match closed(b, bf, input, server, model) {
-                    Some(how) if fresh(af) || restored_fresh(af) => {
-                        gone = Some(how);
-                        model.base = profile.cloned();
-                    }
+                match closed(b, bf, input, server) {
+                    Some(how) if fresh(af) || restored_fresh(af) => gone = Some(how),
                     _ => {
                         return Err(format!(
-                            "the form's values changed in a way {} cannot explain: {:?} → {:?}",
+                            "the form's values changed in a way {} cannot explain: {:?} → {:?} (touched {:?}; the session's values {:?} → {:?})",
                             input.show(),
                             bf.values,
-                            af.values
+                            af.values,
+                            bf.touched,
+                            b.session,
+                            a.session
                         ));
                     }
                 }
+            } else if bf.values != af.values && !keyed && !restored {
+                stats.forms_rebased += 1;
             }
             if bf.in_resume && !af.in_resume {
                 stats.forms_kept_through_login += 1;
             }
         }
-        (Some(bf), None) => match closed(b, bf, input, server, model) {
+        (Some(bf), None) => match closed(b, bf, input, server) {
             Some(how) => gone = Some(how),
             None => {
                 return Err(format!(
@@ -943,7 +1066,29 @@ fn check(
             }
         },
         (None, Some(af)) => {
-            if !(fresh(af) || restored_fresh(af)) {
+            // The form opened when the server said what it holds (the edit key waited for it),
+            // just before the key, which then went to the form (to its first field).
+            let opened_then_keyed = profile.is_some_and(|p| {
+                let opened = FormObs {
+                    in_resume: false,
+                    values: p.clone(),
+                    touched: [false; 5],
+                    cursors: p.clone().map(|v| v.chars().count()),
+                    focus: EditField::FirstName,
+                    step: Step::Form,
+                    edits: UserUpdate::default(),
+                    drafted: None,
+                    problems: Vec::new(),
+                    waiting: false,
+                    changes: UserUpdate::default(),
+                };
+                predict(&opened, 0, input).is_some_and(|v| {
+                    let mut want = p.clone();
+                    want[0] = v;
+                    want == af.values
+                })
+            });
+            if !(fresh(af) || restored_fresh(af) || opened_then_keyed) {
                 return Err(format!(
                     "a form appeared holding {:?} after {}; the profile holds {:?}",
                     af.values,
@@ -951,7 +1096,6 @@ fn check(
                     profile
                 ));
             }
-            model.base = profile.cloned();
             if af.edits != UserUpdate::default() {
                 stats.drafts_restored += 1;
             }
@@ -959,12 +1103,7 @@ fn check(
         (None, None) => {}
     }
     match gone {
-        Some(Closed::Saved(known_bug)) => {
-            stats.saves_succeeded += 1;
-            stats.known_bug_hits += usize::from(known_bug > 0);
-            // The app has the server's answer now: what it sent before is settled.
-            model.unconfirmed = Default::default();
-        }
+        Some(Closed::Saved) => stats.saves_succeeded += 1,
         Some(Closed::Discarded) => stats.forms_discarded += 1,
         Some(Closed::Left) | None => {}
     }
@@ -978,7 +1117,9 @@ fn check(
             // `r` and `d` may have answered a draft question that appeared meanwhile.
             if c != 'r' && c != 'd' {
                 let want = predict(bf, i, input).unwrap_or_default();
-                if af.values[i] != want {
+                // Typed after the untouched field took the server's value.
+                let after_server = server_said.and_then(|s| predict(&rebased(bf, s), i, input));
+                if af.values[i] != want && after_server.as_ref() != Some(&af.values[i]) {
                     return Err(format!(
                         "the key {} was lost: {:?} should hold {want:?} but holds {:?}",
                         input.show(),
@@ -1056,7 +1197,7 @@ fn check(
     if b.view != View::Login && a.view == View::Login && a.form.is_some() {
         stats.logins_after_401 += 1;
     }
-    Ok(())
+    Ok(gone)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1310,32 +1451,21 @@ impl Gen {
     }
 
     /// What the server does next, if anything: new faults, a dead session, a used-up rate limit.
-    async fn server_events(&mut self, rig: &Rig, b: &Obs, stats: &mut Stats, log: &mut Log) {
+    fn server_events(&mut self, b: &Obs) -> Vec<Act> {
+        let mut acts = Vec::new();
         if self.rng.chance(0.025) {
-            let faults = self.regime();
-            log.push(format!("   faults: {}", show_faults(&faults)));
-            rig.server.set_faults(faults);
-            stats.regimes += 1;
+            acts.push(Act::Faults(self.regime()));
         }
         if b.session.is_some() && self.rng.chance(0.004) {
-            log.push("   server: the clock moves 13 h on; every session expires".into());
-            rig.server.advance_clock(Duration::from_secs(13 * 3600));
-            stats.sessions_expired += 1;
+            acts.push(Act::Expire);
         }
-        if let Some(token) = &b.token
-            && self.rng.chance(0.003)
-        {
-            log.push("   server: the app's session is logged out elsewhere".into());
-            let _ = rig.api.logout(token).await;
-            stats.logged_out_behind += 1;
+        if b.token.is_some() && self.rng.chance(0.003) {
+            acts.push(Act::LogOutElsewhere);
         }
         if self.rng.chance(0.003) {
-            log.push("   server: the rate limit is used up".into());
-            let junk = SecretString::from("blt0000000000000000");
-            let calls = (0..12).map(|_| rig.api.get_user(&junk, GetUserOptions::default()));
-            let _ = futures::future::join_all(calls).await;
-            stats.rate_limit_bursts += 1;
+            acts.push(Act::RateBurst);
         }
+        acts
     }
 
     fn regime(&mut self) -> Faults {
@@ -1415,12 +1545,113 @@ fn show_faults(f: &Faults) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The run.
+// The run, and its log.
+
+/// One thing the test does: a line of the log.
+#[derive(Clone, Debug)]
+enum Act {
+    /// A key, a paste or a wait, the input kept open `hold` longer (answers then come after the
+    /// key rather than before it).
+    Input(Input, Duration),
+    /// The server's faults from now on.
+    Faults(Faults),
+    /// The demo clock moves 13 h on: every session expires.
+    Expire,
+    /// The app's session is logged out through the API, behind its back.
+    LogOutElsewhere,
+    /// The rate limit is used up by another client on the same address.
+    RateBurst,
+    /// The terminal closes (ctrl-c) and the program starts again.
+    Restart,
+    /// Faults cleared: every request must end, the spinner stop, the draft match the form.
+    Checkpoint,
+    /// The end, after the final save: the server holds the user's last values.
+    Verify,
+}
+
+impl Act {
+    fn to_json(&self) -> Value {
+        match self {
+            Act::Input(input, hold) => {
+                let mut v = input.to_json();
+                if !hold.is_zero() {
+                    v["hold_ms"] = json!(hold.as_millis() as u64);
+                }
+                v
+            }
+            Act::Faults(f) => json!({ "faults": f }),
+            Act::Expire => json!({ "server": "expire" }),
+            Act::LogOutElsewhere => json!({ "server": "log-out" }),
+            Act::RateBurst => json!({ "server": "rate-burst" }),
+            Act::Restart => json!({ "restart": true }),
+            Act::Checkpoint => json!({ "checkpoint": true }),
+            Act::Verify => json!({ "verify": true }),
+        }
+    }
+
+    fn from_json(v: &Value) -> Result<Act, String> {
+        if let Some(input) = Input::from_json(v)? {
+            return Ok(Act::Input(input, Duration::from_millis(v["hold_ms"].as_u64().unwrap_or(0))));
+        }
+        if let Some(f) = v.get("faults") {
+            return serde_json::from_value(f.clone()).map(Act::Faults).map_err(|e| e.to_string());
+        }
+        match v["server"].as_str() {
+            Some("expire") => return Ok(Act::Expire),
+            Some("log-out") => return Ok(Act::LogOutElsewhere),
+            Some("rate-burst") => return Ok(Act::RateBurst),
+            _ => {}
+        }
+        for (name, act) in
+            [("restart", Act::Restart), ("checkpoint", Act::Checkpoint), ("verify", Act::Verify)]
+        {
+            if v.get(name).is_some() {
+                return Ok(act);
+            }
+        }
+        Err(format!("no act in {v}"))
+    }
+}
+
+/// A log read back: the seed (the server's random failures draw from it), the steps, the acts
+/// with what the test saw after each input.
+struct Replay {
+    seed: u64,
+    steps: usize,
+    acts: Vec<(Act, Option<String>)>,
+}
+
+impl Replay {
+    fn parse(text: &str) -> Result<Replay, String> {
+        let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+        let head: Value = serde_json::from_str(lines.next().ok_or("the log is empty")?)
+            .map_err(|e| format!("the first line: {e}"))?;
+        let seed =
+            head["seed"].as_str().and_then(|s| u64::from_str_radix(s.trim_start_matches("0x"), 16).ok());
+        let seed = seed.ok_or("the first line names no seed")?;
+        let mut acts = Vec::new();
+        for (n, line) in lines.enumerate() {
+            let v: Value = serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 2))?;
+            let act = Act::from_json(&v).map_err(|e| format!("line {}: {e}", n + 2))?;
+            acts.push((act, v["seen"].as_str().map(str::to_string)));
+        }
+        let steps = acts.iter().filter(|(a, _)| matches!(a, Act::Input(..))).count();
+        Ok(Replay { seed, steps, acts })
+    }
+}
+
+fn write_log(path: &Path, lines: &[String]) {
+    let mut text = lines.join("\n");
+    text.push('\n');
+    if let Err(e) = std::fs::write(path, text) {
+        eprintln!("fault fuzz: could not write the log to {}: {e}", path.display());
+    }
+}
 
 /// The last steps, for the failure report.
-struct Log(VecDeque<String>);
+struct Tail(VecDeque<String>);
 
-impl Log {
+impl Tail {
     fn push(&mut self, line: String) {
         if self.0.len() >= 80 {
             self.0.pop_front();
@@ -1434,41 +1665,107 @@ struct Fuzz {
     steps: usize,
     rig: Rig,
     generator: Gen,
-    log: Log,
+    tail: Tail,
+    /// The log: a head line, then one line per act.
+    log: Vec<String>,
+    /// Replaying: the first step where this run saw something else than the log.
+    diverged: Option<usize>,
     stats: Stats,
-    model: Model,
     obs: Obs,
     step: usize,
+    /// The values of the last form that was saved.
+    saved: Option<[String; 5]>,
 }
 
 impl Fuzz {
     fn fail(&self, why: &str) -> ! {
-        let steps: Vec<&str> = self.log.0.iter().map(String::as_str).collect();
+        let steps: Vec<&str> = self.tail.0.iter().map(String::as_str).collect();
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "fault-fuzz-{:#x}-{}.log",
+            self.seed,
+            std::process::id()
+        ));
+        write_log(&path, &self.log);
+        let diverged = match self.diverged {
+            Some(at) => format!("\n(this replay went otherwise than its log from step {at})"),
+            None => String::new(),
+        };
         panic!(
-            "fault fuzz failed at step {} (seed {:#x}; repeat with FAULT_FUZZ_SEED={:#x} FAULT_FUZZ_STEPS={}):\n{why}\n\nlast steps:\n{}\n\nscreen:\n{}\nstats: {:?}",
+            "fault fuzz failed at step {} (seed {:#x}; repeat with FAULT_FUZZ_SEED={:#x} FAULT_FUZZ_STEPS={}, \
+             or replay the log: FAULT_FUZZ_REPLAY={} cargo test --release --test fault_fuzz replay -- --ignored --nocapture):\n\
+             {why}{diverged}\n\nlast steps:\n{}\n\nscreen:\n{}\nstats: {:?}",
             self.step,
             self.seed,
             self.seed,
             self.steps,
+            path.display(),
             steps.join("\n"),
             self.obs.screen,
             self.stats
         );
     }
 
-    /// Sends one input, checks what it did. When it brought the profile after a log-in, waits
-    /// a moment more: the app reads the draft file then, and a form opened before that read
-    /// comes back meets the second known bug
-    /// (`known_bug_a_late_draft_read_deletes_the_open_forms_draft`), which the generator avoids.
-    async fn apply(&mut self, input: Input, hold: Duration) {
-        let from = self.obs.view;
-        self.apply_one(input, hold).await;
-        if from == View::Login && self.obs.view == View::Profile {
-            self.apply_one(wait_ms(30), Duration::ZERO).await;
+    /// Logs `act` and does it. Returns what the test saw after an input.
+    async fn act(&mut self, act: Act) -> Option<String> {
+        self.log.push(act.to_json().to_string());
+        match &act {
+            Act::Input(input, hold) => {
+                self.apply(input.clone(), *hold).await;
+                self.step += 1;
+                let seen = self.obs.seen();
+                if let Some(last) = self.log.last_mut() {
+                    let mut v = act.to_json();
+                    v["step"] = json!(self.step);
+                    v["seen"] = json!(seen);
+                    *last = v.to_string();
+                }
+                Some(seen)
+            }
+            Act::Faults(faults) => {
+                self.tail.push(format!("   faults: {}", show_faults(faults)));
+                self.rig.server.set_faults(faults.clone());
+                self.stats.regimes += 1;
+                None
+            }
+            Act::Expire => {
+                self.tail.push("   server: the clock moves 13 h on; every session expires".into());
+                self.rig.server.advance_clock(Duration::from_secs(13 * 3600));
+                self.stats.sessions_expired += 1;
+                None
+            }
+            Act::LogOutElsewhere => {
+                self.tail.push("   server: the app's session is logged out elsewhere".into());
+                if let Some(token) = self.obs.token.clone() {
+                    let _ = self.rig.api.logout(&token).await;
+                }
+                self.stats.logged_out_behind += 1;
+                None
+            }
+            Act::RateBurst => {
+                self.tail.push("   server: the rate limit is used up".into());
+                let junk = SecretString::from("blt0000000000000000");
+                let calls = (0..12).map(|_| self.rig.api.get_user(&junk, GetUserOptions::default()));
+                let _ = futures::future::join_all(calls).await;
+                self.stats.rate_limit_bursts += 1;
+                None
+            }
+            Act::Restart => {
+                self.restart().await;
+                None
+            }
+            Act::Checkpoint => {
+                self.checkpoint().await;
+                None
+            }
+            Act::Verify => {
+                self.verify().await;
+                None
+            }
         }
     }
 
-    async fn apply_one(&mut self, input: Input, hold: Duration) {
+    /// Sends one input and checks what it did.
+    async fn apply(&mut self, input: Input, hold: Duration) {
         let before = self.obs.clone();
         if let Err(e) = self.rig.send(&input, hold).await {
             self.fail(&e);
@@ -1478,19 +1775,26 @@ impl Fuzz {
         let rig = &self.rig;
         let server = || rig.server_values();
         let rendered = || common::screen_text(&common::draw(rig.app(), 80, 24));
-        let result = check(&before, &input, &after, &server, &rendered, &mut self.model, &mut self.stats);
-        self.log.push(format!("{:>6} {:<14} → {}", self.step, input.show(), after.summary()));
+        let result = check(&before, &input, &after, &server, &rendered, &mut self.stats);
+        self.tail.push(format!("{:>6} {:<14} → {}", self.step, input.show(), after.summary()));
         self.obs = after;
         self.stats.steps += 1;
-        if let Err(e) = result {
-            self.fail(&e);
+        match result {
+            Ok(Some(Closed::Saved)) => self.saved = before.form.map(|f| trimmed(&f.values)),
+            Ok(_) => {}
+            Err(e) => self.fail(&e),
         }
+    }
+
+    /// A wait inside a checkpoint or a restart: not an act of its own (the act replays it).
+    async fn wait(&mut self, ms: u64) {
+        self.apply(wait_ms(ms), Duration::ZERO).await;
     }
 
     /// Faults cleared: every request ends within the bound, the spinner stops, and the draft
     /// on disk holds what the form says it wrote.
     async fn checkpoint(&mut self) {
-        self.log.push("   checkpoint: faults cleared".into());
+        self.tail.push("   checkpoint: faults cleared".into());
         self.rig.server.set_faults(Faults::default());
         self.stats.checkpoints += 1;
         let started = Instant::now();
@@ -1501,11 +1805,11 @@ impl Fuzz {
                     "requests still pending {DRAIN_BOUND:?} after the faults were cleared: {kinds:?}"
                 ));
             }
-            self.apply(wait_ms(40), Duration::ZERO).await;
+            self.wait(40).await;
         }
         self.stats.longest_drain_ms = self.stats.longest_drain_ms.max(started.elapsed().as_millis());
         // Draft writes run after the answers that caused them; give them a moment.
-        self.apply(wait_ms(60), Duration::ZERO).await;
+        self.wait(60).await;
         if self.obs.pending > 0 {
             // A key of the generator is not involved, but a timer could not start a request;
             // a pending request here is one started by nothing.
@@ -1513,7 +1817,7 @@ impl Fuzz {
         }
         // Longer than a spinner beat: a spinner still turning would have moved.
         let spinner = self.obs.spinner;
-        self.apply(wait_ms(150), Duration::ZERO).await;
+        self.wait(150).await;
         if self.obs.spinner != spinner {
             self.fail("the spinner kept turning with nothing pending");
         }
@@ -1534,23 +1838,42 @@ impl Fuzz {
         }
     }
 
+    /// The random part: keys and server events from the generator.
     async fn run(&mut self) {
         while self.step < self.steps {
             let b = self.obs.clone();
-            self.generator.server_events(&self.rig, &b, &mut self.stats, &mut self.log).await;
+            for event in self.generator.server_events(&b) {
+                self.act(event).await;
+            }
             let input = self.generator.next(&b);
             let hold = if self.generator.rng.chance(0.08) {
                 Duration::from_millis(self.generator.rng.range(2, 25) as u64)
             } else {
                 Duration::ZERO
             };
-            self.apply(input, hold).await;
-            self.step += 1;
+            self.act(Act::Input(input, hold)).await;
             if self.generator.rng.chance(RESTART_CHANCE) {
-                self.restart().await;
+                self.act(Act::Restart).await;
             }
             if self.step.is_multiple_of(CHECKPOINT_EVERY) {
-                self.checkpoint().await;
+                self.act(Act::Checkpoint).await;
+            }
+        }
+    }
+
+    /// Sends a log's acts again, with the same checks, noting the first step where the run
+    /// sees something else than the log did.
+    async fn replay(&mut self, acts: Vec<(Act, Option<String>)>) {
+        for (act, logged) in acts {
+            let seen = self.act(act).await;
+            if let (Some(seen), Some(logged), None) = (seen, logged, self.diverged)
+                && seen != logged
+            {
+                eprintln!(
+                    "fault fuzz: the replay goes otherwise than its log from step {}:\n  log:    {logged}\n  replay: {seen}",
+                    self.step
+                );
+                self.diverged = Some(self.step);
             }
         }
     }
@@ -1560,7 +1883,7 @@ impl Fuzz {
     /// mostly).
     async fn restart(&mut self) {
         let before = self.obs.clone();
-        self.log.push(format!("{:>6} ctrl-c: the program quits and starts again", self.step));
+        self.tail.push(format!("{:>6} ctrl-c: the program quits and starts again", self.step));
         if let Err(e) = self.rig.quit().await {
             self.fail(&e);
         }
@@ -1569,7 +1892,10 @@ impl Fuzz {
         let last = self.rig.observe();
         match (&before.form, &last.form) {
             (Some(f), Some(l)) => {
-                if l.values != f.values {
+                // Answers handled before the quit may have told what the server holds.
+                let followed =
+                    |i: usize| !f.touched[i] && last.session.as_ref().is_some_and(|s| s[i] == l.values[i]);
+                if !(0..5).all(|i| l.values[i] == f.values[i] || followed(i)) {
                     self.fail(&format!(
                         "quitting changed the form's values: {:?} → {:?}",
                         f.values, l.values
@@ -1582,25 +1908,23 @@ impl Fuzz {
                     ));
                 }
             }
-            (Some(f), None) => match server_holds(&f.values, &self.rig.server_values(), &self.model) {
-                Some(known_bug) => {
+            (Some(f), None) => {
+                if f.step == Step::Review && server_holds(&f.values, &self.rig.server_values()) {
                     self.stats.saves_succeeded += 1;
-                    self.stats.known_bug_hits += usize::from(known_bug > 0);
-                    self.model.unconfirmed = Default::default();
+                    self.saved = Some(trimmed(&f.values));
+                } else {
+                    self.fail(&format!("the form holding {:?} was lost on quitting", f.values));
                 }
-                None => self.fail(&format!("the form holding {:?} was lost on quitting", f.values)),
-            },
+            }
             _ => {}
         }
         self.rig.reboot();
         self.obs = self.rig.observe();
-        self.model.base = None;
     }
 
-    /// One input, counted as a step.
+    /// One directed input (logged like the generator's).
     async fn press(&mut self, input: Input) {
-        self.apply(input, Duration::ZERO).await;
-        self.step += 1;
+        self.act(Act::Input(input, Duration::ZERO)).await;
     }
 
     /// Directed keys until the profile shows with nothing over it and nothing pending: logs in.
@@ -1634,15 +1958,15 @@ impl Fuzz {
                 self.fail("no key could be typed on the form while a refresh hung, in three tries");
             }
             self.reach_profile().await;
-            self.log.push("   probe: every GET /v3/user hangs".into());
-            self.rig.server.set_faults(hang("GET"));
+            self.tail.push("   probe: every GET /v3/user hangs".into());
+            self.act(Act::Faults(hang("GET"))).await;
             self.press(ch('r')).await;
             self.press(ch('e')).await;
             for c in "Pro".chars() {
                 self.press(ch(c)).await;
             }
             self.press(key(KeyCode::Tab)).await;
-            self.rig.server.set_faults(Faults::default());
+            self.act(Act::Faults(Faults::default())).await;
             if self.stats.handled_while_busy > busy_before {
                 break;
             }
@@ -1652,7 +1976,13 @@ impl Fuzz {
             if attempt == 3 {
                 self.fail("help and Esc could not be tried while a save hung, in three tries");
             }
-            while self.obs.form.as_ref().is_some_and(|f| f.step == Step::Form) {
+            for keys in 0.. {
+                if !self.obs.form.as_ref().is_some_and(|f| f.step == Step::Form) {
+                    break;
+                }
+                if keys == FINAL_KEYS {
+                    self.fail("the probe's form did not get to its review");
+                }
                 let input =
                     match self.obs.form.as_ref().and_then(|f| f.problems.first().map(|p| (f.focus, *p))) {
                         Some((focus, bad)) => {
@@ -1667,13 +1997,13 @@ impl Fuzz {
                     };
                 self.press(input).await;
             }
-            self.log.push("   probe: every PUT /v3/user hangs".into());
-            self.rig.server.set_faults(hang("PUT"));
+            self.tail.push("   probe: every PUT /v3/user hangs".into());
+            self.act(Act::Faults(hang("PUT"))).await;
             self.press(key(KeyCode::Enter)).await;
             self.press(ch('?')).await;
             self.press(key(KeyCode::Esc)).await;
             self.press(key(KeyCode::Esc)).await;
-            self.rig.server.set_faults(Faults::default());
+            self.act(Act::Faults(Faults::default())).await;
             if self.stats.handled_while_saving >= saving_before + 2 {
                 break;
             }
@@ -1683,41 +2013,41 @@ impl Fuzz {
 
     /// Faults off, logged in, a last save; then the server holds exactly the form's values.
     async fn finish(&mut self) {
-        self.checkpoint().await;
+        self.act(Act::Checkpoint).await;
+        // Bounded by time and by keys (the clock moves only when the app waits for something).
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut plan: VecDeque<Input> = VecDeque::new();
-        let mut saved: Option<[String; 5]> = None;
-        while saved.is_none() {
-            if Instant::now() > deadline {
-                self.fail("the final save did not get through within 60 s with the faults cleared");
+        let saves = self.stats.saves_succeeded;
+        for keys in 0.. {
+            if self.stats.saves_succeeded != saves {
+                break;
+            }
+            if Instant::now() > deadline || keys == FINAL_KEYS {
+                self.fail(&format!(
+                    "the final save did not get through within 60 s and {FINAL_KEYS} keys with the faults cleared"
+                ));
             }
             let b = self.obs.clone();
             let input = match plan.pop_front() {
                 Some(i) => i,
                 None => self.final_input(&b, &mut plan),
             };
-            self.apply(input, Duration::ZERO).await;
-            self.step += 1;
-            if let (Some(bf), None) = (&b.form, &self.obs.form)
-                && bf.step == Step::Review
-            {
-                saved = Some(trimmed(&bf.values));
-            }
+            self.press(input).await;
             if ctx(&self.obs) != ctx(&b) {
                 plan.clear();
             }
         }
-        let want = saved.unwrap_or_default();
-        if self.stats.known_bug_hits > 0 {
-            eprintln!(
-                "fault fuzz: the known bug (a field set back after an unconfirmed save is not sent) showed {} time(s)",
-                self.stats.known_bug_hits
-            );
-        }
+        self.act(Act::Verify).await;
+    }
+
+    /// After the final save: the server holds exactly the values saved, no draft is left, the
+    /// profile shows.
+    async fn verify(&mut self) {
         // Let the draft's deletion and any late answer land, then compare.
         self.checkpoint().await;
+        let Some(want) = self.saved.clone() else { self.fail("nothing was saved before the end") };
         let server = self.rig.server_values();
-        if server_holds(&want, &server, &self.model).is_none() {
+        if !server_holds(&want, &server) {
             self.fail(&format!(
                 "after the final save the server holds {server:?}, not the user's values {want:?}"
             ));
@@ -1742,11 +2072,14 @@ impl Fuzz {
             View::Login => self.generator.login(b, false),
             View::Other => key(KeyCode::Esc),
             View::Profile if b.filter_editing => key(KeyCode::Esc),
+            // The form opens once what runs is over (a check of what the server holds).
+            View::Profile if b.pending > 0 => wait_ms(50),
             View::Profile => ch('e'),
             View::Edit => {
                 let Some(f) = &b.form else { return wait_ms(20) };
                 match f.step {
-                    Step::Review if b.saving || f.waiting => wait_ms(50),
+                    // A save, or the check of what the server holds, runs: its answer decides.
+                    _ if b.pending > 0 || f.waiting => wait_ms(50),
                     Step::Review => key(KeyCode::Enter),
                     Step::Form => {
                         if let Some(bad) = f.problems.first().copied() {
@@ -1766,169 +2099,39 @@ impl Fuzz {
     }
 }
 
-async fn fuzz(seed: u64, steps: usize) -> Stats {
-    let rig = Rig::start().await;
+/// A run: the probe, the random part and the finish, or the acts of a log. Returns the stats
+/// and the log.
+async fn fuzz(seed: u64, steps: usize, replay: Option<Replay>) -> (Stats, Vec<String>) {
+    let rig = Rig::start(seed).await;
     let obs = rig.observe();
+    let head = json!({ "fault_fuzz": 1, "seed": format!("{seed:#x}"), "steps": steps });
     let mut fuzz = Fuzz {
         seed,
         steps,
         rig,
         generator: Gen::new(seed),
-        log: Log(VecDeque::new()),
+        tail: Tail(VecDeque::new()),
+        log: vec![head.to_string()],
+        diverged: None,
         stats: Stats::default(),
-        model: Model::default(),
         obs,
         step: 0,
+        saved: None,
     };
-    fuzz.log.push(format!("seed {seed:#x}"));
-    fuzz.probe().await;
-    fuzz.run().await;
-    fuzz.finish().await;
+    fuzz.tail.push(format!("seed {seed:#x}"));
+    match replay {
+        Some(log) => fuzz.replay(log.acts).await,
+        None => {
+            fuzz.probe().await;
+            fuzz.run().await;
+            fuzz.finish().await;
+        }
+    }
     let panics = PANICS.load(Ordering::SeqCst);
     if panics > 0 {
         fuzz.fail(&format!("{panics} panic(s) happened during the run (see the output above)"));
     }
-    let Fuzz { rig, stats, .. } = fuzz;
+    let Fuzz { rig, stats, log, .. } = fuzz;
     rig.shutdown().await;
-    stats
-}
-
-// ---------------------------------------------------------------------------------------------
-// The known bug, reproduced.
-
-fn server_company(server: &DemoServer) -> String {
-    let user = server.user_snapshot(EMAIL).unwrap_or(Value::Null);
-    user["company"].as_str().unwrap_or("").to_string()
-}
-
-/// KNOWN BUG, found by the fuzz test (see [`server_holds`]); fails until it is fixed.
-///
-/// A save goes through on the server, but its answer is cut in half (the same happens when a
-/// save is cancelled, or times out, after the server acted): the app shows the failure and
-/// keeps every value, as it should. The user then goes back to the form and sets the company
-/// back to what the profile said, and changes the mobile number. The app measures edits against
-/// the values the form was opened with, so it sends only the mobile number, and the server keeps
-/// the company of the failed save: the user's last value for it never arrives. (With no other
-/// change, the app even says "Nothing to save" while the server holds the other company.)
-///
-/// Where: `EditForm::edits` / `EditForm::changes` (src/app/edit.rs) and `save`
-/// (src/app/update/edit.rs). A fix: after a save whose outcome is unknown, send every field
-/// that attempt sent again when it differs from what that attempt sent, or load the profile
-/// again before the next review so that edits are measured against what the server holds.
-#[test]
-fn known_bug_a_reverted_field_after_an_unconfirmed_save_is_not_sent() {
-    use common::harness::{Harness, Setup};
-    state_dir();
-    let rt =
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    rt.block_on(async {
-        let server = DemoServer::start(DemoOptions { rate_limit: 0, ..DemoOptions::default() })
-            .await
-            .expect("demo server");
-        let h = Harness::start(Setup::new(&server.base_url()));
-        h.wait_for("Log in to Contentstack").await;
-        h.type_text(EMAIL);
-        h.key(KeyCode::Tab);
-        h.type_text(PASSWORD);
-        h.key(KeyCode::Enter);
-        h.wait_for("1 Roles").await;
-        h.ch('e');
-        h.wait_for("Edit profile").await;
-        h.key(KeyCode::Down);
-        h.key(KeyCode::Down);
-        h.ctrl('u');
-        h.type_text("Acme Ltd");
-        h.key(KeyCode::Enter);
-        h.wait_for("Contentstack → Acme Ltd").await;
-        // The server takes the save; the app gets half an answer.
-        let cut = RouteFault {
-            method: "PUT".into(),
-            path: "/v3/user".into(),
-            answer: FaultAnswer::Malformed,
-            times: Some(1),
-        };
-        server.set_faults(Faults { routes: vec![cut], ..Faults::default() });
-        h.key(KeyCode::Enter);
-        h.wait_for("Try again").await;
-        assert_eq!(server_company(&server), "Acme Ltd", "the server took the save whose answer was cut");
-        // Back to the form: the company as the profile said, and a new mobile number.
-        h.key(KeyCode::Esc);
-        h.wait_gone("Try again").await;
-        h.ctrl('u');
-        h.type_text("Contentstack");
-        h.key(KeyCode::Down);
-        h.ctrl('u');
-        h.type_text("7700900123");
-        h.key(KeyCode::Enter);
-        h.wait_for("9898989898 → 7700900123").await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile updated successfully").await;
-        h.quit().await;
-        assert_eq!(
-            server_company(&server),
-            "Contentstack",
-            "the server should hold the user's last value for the company"
-        );
-        server.shutdown().await;
-    });
-}
-
-/// KNOWN BUG, found while checking the fuzz test's quit-and-start-again step; fails until it
-/// is fixed.
-///
-/// After a log-in the app reads the draft file (`LoadDraft`) to offer unsaved changes from an
-/// earlier run. If the user opens the form and leaves an edited field before that read comes
-/// back, the form writes its own draft (`SaveDraft`); the read then returns the *old* draft, and
-/// when that draft only holds values the profile already has (a save got through whose answer
-/// never came), `on_draft` answers with `DeleteDraft`, which runs after the form's write and
-/// deletes it. The form still believes its draft is on disk (`drafted`), so quitting writes
-/// nothing: the terminal closes and what the user typed is gone. (An old draft with real
-/// changes instead opens the offer over the open form, whose "discard" deletes the form's
-/// draft the same way.)
-///
-/// Where: `on_draft`, `DraftResult::Loaded` (src/app/update/edit.rs): it does not check whether
-/// an edit form with its own draft is open. A fix: ignore a load whose answer comes when the
-/// form is open (or has written a draft since the load was asked for).
-#[test]
-fn known_bug_a_late_draft_read_deletes_the_open_forms_draft() {
-    use common::{ch, ctrl, key, log_in, send, type_text};
-    use cs_account::app::Effect;
-    use cs_account::app::draft::{Draft, DraftResult};
-    let mut app = common::app(80, 24);
-    let user = common::full_user();
-    let effects = log_in(&mut app, &user);
-    let load = effects.iter().find_map(|e| match e {
-        Effect::LoadDraft(k) => Some(k.clone()),
-        _ => None,
-    });
-    let draft_key = load.expect("the profile loaded: the draft file is read");
-    // Before the read comes back: the form opens, the company is changed and left.
-    let mut disk_ops = send(&mut app, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
-    disk_ops.extend(type_text(&mut app, "Acme Ltd"));
-    let left = send(&mut app, [key(KeyCode::Tab)]);
-    assert!(
-        left.iter().any(|e| matches!(e, Effect::SaveDraft { .. })),
-        "leaving the edited field writes the form's draft: {left:?}"
-    );
-    disk_ops.extend(left);
-    // The read comes back with an old draft the profile already holds.
-    let old = Draft {
-        key: draft_key.clone(),
-        saved_at: "2025-01-01T00:00:00Z".into(),
-        changes: UserUpdate { company: user.company.clone(), ..UserUpdate::default() },
-    };
-    disk_ops.extend(send(&mut app, [Msg::Draft(DraftResult::Loaded(draft_key, Ok(Some(Box::new(old)))))]));
-    // The terminal closes.
-    disk_ops.extend(send(&mut app, [Msg::Quit]));
-    // The draft operations run in order: what is on disk at the end?
-    let mut on_disk = None;
-    for op in disk_ops {
-        match op {
-            Effect::SaveDraft { changes, .. } => on_disk = Some(changes),
-            Effect::DeleteDraft(_) => on_disk = None,
-            _ => {}
-        }
-    }
-    let want = UserUpdate { company: Some("Acme Ltd".into()), ..UserUpdate::default() };
-    assert_eq!(on_disk, Some(want), "the typed company should be on disk after quitting");
+    (stats, log)
 }

@@ -310,7 +310,8 @@ impl Client {
     async fn send<T>(&self, call: &Call<'_>, retried: bool, decoder: Decoder<T>) -> Result<T, ApiError> {
         let once = RetryPolicy::none();
         let policy = if retried { &self.inner.retry } else { &once };
-        let first = Instant::now();
+        // tokio's clock (the system's, except in tests that pause it to repeat a run exactly).
+        let first = tokio::time::Instant::now();
         let mut attempt = 1;
         loop {
             let err = match self.attempt(call, attempt, decoder).await {

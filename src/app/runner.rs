@@ -46,6 +46,9 @@ pub struct EffectRunner {
     suspend: Option<Suspender>,
     /// The last draft operation; each waits for the one before, so they reach the disk in order.
     draft_tail: Option<JoinHandle<()>>,
+    /// Draft files are read and written on the runtime's own thread (see
+    /// [`EffectRunner::with_drafts_inline`]).
+    drafts_inline: bool,
 }
 
 impl EffectRunner {
@@ -70,7 +73,18 @@ impl EffectRunner {
             drafts: DraftStore::default_location(),
             suspend: None,
             draft_tail: None,
+            drafts_inline: false,
         }
+    }
+
+    /// Reads and writes draft files in the runner's task on the runtime's thread rather than on
+    /// the blocking pool, whose threads finish in an order no one controls. For tests that must
+    /// repeat a run exactly (a current-thread runtime with a paused clock, as in
+    /// `tests/fault_fuzz.rs`): their answers then come in the same order every time. A draft is
+    /// a few hundred bytes.
+    pub fn with_drafts_inline(mut self) -> Self {
+        self.drafts_inline = true;
+        self
     }
 
     /// Enables [`Effect::DemoCode`] with the function computing the code.
@@ -332,10 +346,14 @@ impl EffectRunner {
     fn spawn_draft(&mut self, work: impl FnOnce(&DraftStore) -> DraftResult + Send + 'static) {
         let Some(store) = self.drafts.clone() else { return };
         tracing::debug!(dir = %store.dir().display(), "draft file operation");
-        let (tx, previous) = (self.tx.clone(), self.draft_tail.take());
+        let (tx, previous, inline) = (self.tx.clone(), self.draft_tail.take(), self.drafts_inline);
         self.draft_tail = Some(tokio::spawn(async move {
             if let Some(previous) = previous {
                 let _ = previous.await;
+            }
+            if inline {
+                let _ = tx.send(Msg::Draft(work(&store)));
+                return;
             }
             match tokio::task::spawn_blocking(move || work(&store)).await {
                 Ok(result) => {

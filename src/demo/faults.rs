@@ -172,7 +172,7 @@ pub(crate) async fn apply(State(state): State<AppState>, req: Request, next: Nex
         }
         None => {}
     }
-    if fail_rate > 0.0 && rand::rng().random::<f64>() < fail_rate {
+    if fail_rate > 0.0 && lock(&state.fault_rng).random::<f64>() < fail_rate {
         tracing::info!(path = %req.uri().path(), "demo fault: random failure");
         return ApiFailure::new(
             StatusCode::SERVICE_UNAVAILABLE,

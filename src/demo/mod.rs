@@ -43,6 +43,7 @@ use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use rand::SeedableRng;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -83,6 +84,9 @@ pub struct DemoOptions {
     pub rate_limit: u32,
     /// How long a session lives, in demo time.
     pub session_ttl: Duration,
+    /// Seeds the draws of the random failure rate, so that a test replaying the same requests
+    /// gets the same failures; `None` draws from the OS.
+    pub seed: Option<u64>,
 }
 
 impl DemoOptions {
@@ -141,6 +145,7 @@ impl Default for DemoOptions {
             rules: 8,
             rate_limit: 10,
             session_ttl: Duration::from_secs(12 * 3600),
+            seed: None,
         }
     }
 }
@@ -210,6 +215,10 @@ impl DemoServer {
             session_ttl: opts.session_ttl,
             store: Mutex::new(store),
             faults: Mutex::new(faults),
+            fault_rng: Mutex::new(match opts.seed {
+                Some(seed) => rand::rngs::StdRng::seed_from_u64(seed),
+                None => rand::rngs::StdRng::from_os_rng(),
+            }),
             limiter: ratelimit::Limiter::new(opts.rate_limit),
             body_timeout: opts.header_timeout,
             requests: Mutex::default(),

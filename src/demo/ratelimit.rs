@@ -80,7 +80,8 @@ pub(crate) async fn apply(State(state): State<AppState>, req: Request, next: Nex
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let limit_header = (HeaderName::from_static("x-ratelimit-limit"), HeaderValue::from(limit));
-    match state.limiter.check(ip, Instant::now()) {
+    // tokio's clock, which is the system's except in tests that pause it to repeat a run.
+    match state.limiter.check(ip, tokio::time::Instant::now().into_std()) {
         Decision::Allowed { remaining } => {
             let mut resp = next.run(req).await;
             let headers = resp.headers_mut();

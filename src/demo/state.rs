@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub session_ttl: Duration,
     pub store: Mutex<Store>,
     pub faults: Mutex<FaultState>,
+    /// What the random failure rate draws from (seeded by [`super::DemoOptions::seed`]).
+    pub fault_rng: Mutex<rand::rngs::StdRng>,
     pub limiter: Limiter,
     /// Time a request body has to arrive once its head has (see `JsonBody`).
     pub body_timeout: Duration,

@@ -130,12 +130,15 @@ fn entry(app: &App, label: &str, old: &str, new: &str, width: u16, density: Dens
     rows
 }
 
+/// What the review's button row says while a save runs (after the spinner).
+pub const SAVING: &str = "Saving…";
+
 /// Save and back; while saving, the spinner and how to cancel.
 fn buttons(app: &App, form: &EditForm, width: u16) -> Row {
     let t = &app.theme;
     let back = key(app, Context::Review, Action::BackToForm);
     if app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) {
-        let saving = || Span::styled(format!("{} Saving…", spinner::frame(app.spinner)), t.accent());
+        let saving = || Span::styled(format!("{} {SAVING}", spinner::frame(app.spinner)), t.accent());
         return first_fitting(
             vec![
                 vec![saving(), Span::styled(format!("  {back} cancels (your changes stay)"), t.dim())],
