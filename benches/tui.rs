@@ -150,10 +150,10 @@ fn main() {
 
     let roles = user.roles.clone();
     let t = Instant::now();
-    let tree = cs_account::app::tree::ProfileTree::new(roles);
+    let tree = cs_account::screens::profile::tree::ProfileTree::new(roles);
     println!("{:<58} {:.1} ms", "roles tree built (1,000 × 50)", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
-    let perms = cs_account::app::permissions::Permissions::from_tree(&tree);
+    let perms = cs_account::screens::profile::permissions::Permissions::from_tree(&tree);
     println!("{:<58} {:.1} ms", "permissions union built (from the tree)", t.elapsed().as_secs_f64() * 1e3);
     drop((tree, perms));
     let copy = user.clone();

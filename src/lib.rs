@@ -14,5 +14,6 @@ pub mod demo;
 pub mod harden;
 pub mod logging;
 pub mod sanitize;
+pub mod screens;
 pub mod store;
 pub mod ui;

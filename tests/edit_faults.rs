@@ -21,9 +21,10 @@ use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, UpdateSuccess, User, UserUpdate};
 use cs_account::app::Effect;
 use cs_account::app::draft::{DRAFT_DIR, Draft, DraftKey, DraftResult, DraftStore};
-use cs_account::app::edit::{EditField, check};
 use cs_account::app::msg::{ApiResult, Msg};
 use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault};
+use cs_account::screens::edit::EditField;
+use cs_account::screens::edit::check;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -483,7 +484,7 @@ fn a_reload_answered_after_a_save_does_not_undo_it() {
 fn keys_typed_while_the_check_runs_keep_the_form_where_the_user_is() {
     use common::{answer, ch, ctrl, get_user_id, key, log_in, request_id, send, type_text};
     use cs_account::api::error::TransportKind;
-    use cs_account::app::edit::Step;
+    use cs_account::screens::edit::Step;
     let mut app = common::app(80, 24);
     let user = common::full_user();
     log_in(&mut app, &user);

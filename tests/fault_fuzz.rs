@@ -72,14 +72,17 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions, RetryPolicy, UserUpdate};
 use cs_account::app::draft::{DRAFT_DIR, DraftKey, DraftStore};
-use cs_account::app::edit::{EditField, EditForm, Step};
 use cs_account::app::field::TextField;
-use cs_account::app::login::{Focus, Method};
 use cs_account::app::run::{TuiOptions, initial_app, start};
 use cs_account::app::state::{App, Confirm, RequestKind, Screen};
 use cs_account::app::{EffectRunner, Msg, run_loop};
 use cs_account::config::Config;
 use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault};
+use cs_account::screens::edit::EditField;
+use cs_account::screens::edit::EditForm;
+use cs_account::screens::edit::Step;
+use cs_account::screens::login::Focus;
+use cs_account::screens::login::Method;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secrecy::SecretString;
@@ -112,7 +115,7 @@ const REPEAT_STEPS: usize = 400;
 /// What the status bar, the log-in form or the review says while a request runs, as the app
 /// writes it.
 fn busy_labels() -> impl Iterator<Item = &'static str> {
-    RequestKind::LABELS.into_iter().chain([cs_account::ui::edit_review::SAVING])
+    RequestKind::LABELS.into_iter().chain([cs_account::screens::edit::review::SAVING])
 }
 
 #[test]

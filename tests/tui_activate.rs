@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Notice};
-use cs_account::app::activate::{ActivateState, Focus};
 use cs_account::app::msg::{ApiResult, Msg, RequestId};
 use cs_account::app::state::Screen;
 use cs_account::app::{App, Effect};
+use cs_account::screens::activate::ActivateState;
+use cs_account::screens::activate::Focus;
 use secrecy::ExposeSecret;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
@@ -168,7 +169,7 @@ fn success_with_an_unknown_email_says_which_to_use() {
     send(&mut a, [answer(id, activated())]);
     let l = a.login().expect("back on the log-in form");
     assert!(l.email.is_empty(), "someone else's address is not kept for the new account");
-    assert_eq!(l.focus, cs_account::app::login::Focus::Email);
+    assert_eq!(l.focus, cs_account::screens::login::Focus::Email);
     assert!(a.toasts.iter().any(|t| t.text.contains("the email the invitation was sent to")));
 }
 
@@ -187,7 +188,7 @@ fn success_with_the_invitations_email_fills_it_in() {
     send(&mut a, [answer(id, activated())]);
     let l = a.login().expect("back on the log-in form");
     assert_eq!(l.email.value(), "new.user@example.com");
-    assert_eq!(l.focus, cs_account::app::login::Focus::Password);
+    assert_eq!(l.focus, cs_account::screens::login::Focus::Password);
     assert!(a.toasts.iter().any(|t| t.text.contains("Log in as new.user@example.com")));
 }
 

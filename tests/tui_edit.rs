@@ -11,10 +11,11 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, TransportKind, UpdateSuccess, User, UserUpdate};
 use cs_account::app::draft::{Draft, DraftKey, DraftResult};
-use cs_account::app::edit::{EditField, Step};
 use cs_account::app::msg::{ApiResult, Msg, RequestId};
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
+use cs_account::screens::edit::EditField;
+use cs_account::screens::edit::Step;
 
 fn logged_in() -> App {
     let mut a = app(80, 24);
@@ -386,7 +387,7 @@ fn a_draft_from_an_earlier_run_is_offered_after_the_profile_loads() {
     assert_eq!(offer.changes, company_company(), "only what still differs from the profile");
     // Keys other than the offer's do nothing meanwhile.
     send(&mut a, [ch('2'), ch('e')]);
-    assert!(a.profile().is_some_and(|p| p.tab == cs_account::app::profile::Tab::Roles));
+    assert!(a.profile().is_some_and(|p| p.tab == cs_account::screens::profile::Tab::Roles));
     send(&mut a, [ch('r')]);
     assert!(a.draft_offer.is_none());
     assert_eq!(value(&a, EditField::Company), "Acme Ltd");

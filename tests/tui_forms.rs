@@ -9,9 +9,9 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint};
 use cs_account::app::keymap::Keymap;
-use cs_account::app::login::Focus;
 use cs_account::app::state::{Confirm, Screen};
 use cs_account::app::{App, Effect};
+use cs_account::screens::login::Focus;
 use cs_account::ui::theme::Theme;
 use secrecy::ExposeSecret;
 
@@ -37,7 +37,7 @@ fn demo(a: &mut App) {
     a.demo_endpoint = Some(a.endpoint.clone());
 }
 
-fn login(a: &App) -> &cs_account::app::login::LoginState {
+fn login(a: &App) -> &cs_account::screens::login::LoginState {
     a.login().expect("the log-in screen")
 }
 
@@ -266,7 +266,7 @@ fn q_on_the_review_of_profile_edits_asks_first() {
     send(&mut a, [ch('e')]);
     type_text(&mut a, "q");
     send(&mut a, [key(KeyCode::Enter)]);
-    assert!(a.edit().is_some_and(|e| e.form.step == cs_account::app::edit::Step::Review));
+    assert!(a.edit().is_some_and(|e| e.form.step == cs_account::screens::edit::Step::Review));
     send(&mut a, [ch('q')]);
     assert_eq!(a.confirm, Some(Confirm::Quit));
     let text = screen_text(&draw(&a, 80, 24));

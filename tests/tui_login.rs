@@ -6,9 +6,10 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint, Region, TransportKind};
-use cs_account::app::login::{Focus, Method};
 use cs_account::app::msg::ApiResult;
 use cs_account::app::{App, Effect};
+use cs_account::screens::login::Focus;
+use cs_account::screens::login::Method;
 use secrecy::ExposeSecret;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];

@@ -8,10 +8,10 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, TransportKind};
 use cs_account::app::msg::{ApiResult, Msg, RequestId};
-use cs_account::app::reset::Step;
 use cs_account::app::state::{RequestKind, Screen, ToastLevel};
 use cs_account::app::{App, Effect};
 use cs_account::demo::{OutboxKind, OutboxMessage, OutboxStatus};
+use cs_account::screens::reset::Step;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 
@@ -253,7 +253,7 @@ fn from_the_profile_and_back() {
     let effects = send(&mut a, [key(KeyCode::Esc)]);
     assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)), "the read stops");
     let p = a.profile().expect("back on the profile");
-    assert_eq!(p.tab, cs_account::app::profile::Tab::Permissions, "as it was left");
+    assert_eq!(p.tab, cs_account::screens::profile::Tab::Permissions, "as it was left");
     assert!(!a.has_pending(|k| matches!(k, RequestKind::Outbox)));
 }
 

@@ -10,9 +10,9 @@ use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint, Notice};
 use cs_account::app::keymap::{Action, Keymap};
 use cs_account::app::msg::ApiResult;
-use cs_account::app::reset::Step;
 use cs_account::app::state::{Screen, ToastLevel};
 use cs_account::app::{App, Effect};
+use cs_account::screens::reset::Step;
 use cs_account::ui::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];

@@ -7,9 +7,9 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Notice};
 use cs_account::app::msg::ApiResult;
-use cs_account::app::profile::Tab;
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
+use cs_account::screens::profile::Tab;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 

@@ -8,8 +8,8 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use cs_account::app::profile::Tab;
 use cs_account::app::{App, Effect, Msg};
+use cs_account::screens::profile::Tab;
 use unicode_width::UnicodeWidthStr;
 
 fn logged_in(w: u16, h: u16) -> App {
@@ -241,7 +241,7 @@ fn n_and_shift_n_move_between_matches_of_the_tree_and_the_permissions() {
     let right = |a: &App| {
         a.profile()
             .and_then(|p| match p.perms.row(p.perms.selected()) {
-                Some(cs_account::app::permissions::PermRow::Right { module, right, .. }) => {
+                Some(cs_account::screens::profile::permissions::PermRow::Right { module, right, .. }) => {
                     Some(format!("{}.{}", module.module, right.right))
                 }
                 _ => None,
@@ -269,10 +269,10 @@ fn n_without_a_filter_says_how_to_set_one() {
 fn help_lists_the_new_keys() {
     let mut a = logged_in(80, 40);
     send(&mut a, [ch('?')]);
-    let help: Vec<_> = cs_account::ui::help::lines(&a)
+    let help: Vec<_> = cs_account::screens::help::view::lines(&a)
         .into_iter()
         .filter_map(|l| match l {
-            cs_account::ui::help::HelpLine::Binding { keys, description, .. } => {
+            cs_account::screens::help::view::HelpLine::Binding { keys, description, .. } => {
                 Some(format!("{keys} {description}"))
             }
             _ => None,

@@ -10,9 +10,11 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Notice, TransportKind};
 use cs_account::app::msg::{ApiResult, Msg, RequestId};
-use cs_account::app::reset::{Focus, ResetState, Step};
 use cs_account::app::state::{RequestKind, Screen, ToastLevel};
 use cs_account::app::{App, Effect};
+use cs_account::screens::reset::Focus;
+use cs_account::screens::reset::ResetState;
+use cs_account::screens::reset::Step;
 use secrecy::ExposeSecret;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
@@ -375,7 +377,7 @@ fn success_from_the_log_in_form_returns_there_with_the_email() {
     let id = reset_id(&send(&mut a, [key(KeyCode::Enter)]));
     let effects = send(&mut a, [answer(id, notice("Your password has been reset successfully."))]);
     let l = a.login().expect("the log-in form");
-    assert_eq!((l.email.value(), l.focus), (EMAIL, cs_account::app::login::Focus::Password));
+    assert_eq!((l.email.value(), l.focus), (EMAIL, cs_account::screens::login::Focus::Password));
     assert!(l.password.is_empty());
     assert!(a.toasts.iter().any(|t| t.level == ToastLevel::Success && t.text.contains("reset successfully")));
     assert!(effects.iter().any(|e| matches!(e, Effect::Timer { .. })), "the toast's timer");

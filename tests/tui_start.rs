@@ -170,7 +170,7 @@ fn replacing(email: &str) -> (tempfile::TempDir, App) {
     let (mut app, _) = open(&opts);
     if let Some(l) = app.login_mut() {
         l.email.set(email);
-        l.focus = cs_account::app::login::Focus::Password;
+        l.focus = cs_account::screens::login::Focus::Password;
     }
     type_text(&mut app, "Demo-pass-1234");
     (dir, app)
@@ -338,9 +338,9 @@ fn config_keys_apply_and_bad_ones_are_reported() {
     assert_eq!(app.confirm, None, "L no longer logs out");
     send(&mut app, [ctrl('l')]);
     assert_eq!(app.confirm, Some(Confirm::Logout));
-    let help = cs_account::ui::help::lines(&app);
+    let help = cs_account::screens::help::view::lines(&app);
     assert!(
-        help.iter().any(|l| matches!(l, cs_account::ui::help::HelpLine::Binding { keys, description: "Log out", .. } if keys == "ctrl-l")),
+        help.iter().any(|l| matches!(l, cs_account::screens::help::view::HelpLine::Binding { keys, description: "Log out", .. } if keys == "ctrl-l")),
         "help follows the config"
     );
     send(&mut app, [key(KeyCode::Esc)]);

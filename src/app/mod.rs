@@ -10,25 +10,17 @@
 //! [`state`] holds [`App`], the single owner of everything; [`keymap`] is the one table of key
 //! bindings that `update`, the help overlay and the footer hints all read.
 
-pub mod activate;
-pub mod details;
 pub mod draft;
-pub mod edit;
 pub mod effect;
 pub mod field;
 pub mod keymap;
 pub mod keys;
-pub mod login;
-pub mod mailbox;
 pub mod msg;
-pub mod permissions;
-pub mod profile;
-pub mod raw;
-pub mod reset;
+pub mod quit;
 pub mod run;
 pub mod runner;
+pub mod session;
 pub mod state;
-pub mod tree;
 pub mod update;
 
 pub use effect::Effect;

@@ -20,15 +20,15 @@ use secrecy::SecretString;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_util::sync::CancellationToken;
 
-use super::keymap::Keymap;
-use super::login::SessionSource;
-use super::msg::Msg;
-use super::runner::EffectRunner;
-use super::state::{App, DemoEntry, DemoPanel, SavedSession};
-use super::update::{open_session, startup_notices, update};
 use crate::api::{ClientConfig, Endpoint};
+use crate::app::keymap::Keymap;
+use crate::app::msg::Msg;
+use crate::app::runner::EffectRunner;
+use crate::app::state::{App, DemoEntry, DemoPanel, SavedSession};
+use crate::app::update::{open_session, startup_notices, update};
 use crate::config::Config;
 use crate::demo::DemoLogin;
+use crate::screens::login::SessionSource;
 use crate::store::SessionStore;
 use crate::ui::theme::Theme;
 
@@ -104,7 +104,7 @@ where
         if answer {
             // Decoding the answer freed what it took (a large profile: hundreds of megabytes);
             // now that `update` has dropped the rest, give it back to the system.
-            super::profile::release_freed_memory();
+            crate::screens::profile::release_freed_memory();
         }
         dirty = true;
     }
@@ -139,13 +139,13 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
 /// another one (flags, environment or config asked for it), the log-in form opens for that
 /// endpoint and says so, and the token is not sent anywhere. The session stays stored (see
 /// [`App::saved`](super::state::App)) until a log-in replaces it, which asks first.
-pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec<super::Effect> {
+pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec<crate::app::Effect> {
     let mut effects = Vec::new();
     if app.demo.is_some() {
         if let Some(d) = &mut app.demo {
             d.ticking = true;
         }
-        effects.push(super::Effect::DemoCode { wait: false });
+        effects.push(crate::app::Effect::DemoCode { wait: false });
     }
     let stored = match opts.store.as_ref().map(SessionStore::load) {
         Some(Ok(s)) => s,
@@ -175,8 +175,8 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
             effects.extend(open_session(app, s.email, s.authtoken, SessionSource::Stored));
         } else if let Some(l) = app.login_mut() {
             l.email.set(&s.email);
-            l.focus = super::login::Focus::Password;
-            l.error = Some(super::login::FormError {
+            l.focus = crate::screens::login::Focus::Password;
+            l.error = Some(crate::screens::login::FormError {
                 title: format!("Not logged in to {}", opts.endpoint.name()),
                 message: format!(
                     "Your saved session ({}) is for {}; its token is not sent here. Log in to {}, or run `cs-account {}` to use it.",
@@ -197,7 +197,7 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
 /// the terminal back on every way out (return, error, panic through ratatui's hook, signals).
 pub async fn run_tui(opts: TuiOptions) -> color_eyre::Result<()> {
     let started = Instant::now();
-    super::profile::keep_large_blocks_apart();
+    crate::screens::profile::keep_large_blocks_apart();
     let mut terminal = ratatui::try_init()?;
     install_paste_hook();
     let setup = crossterm::execute!(io::stdout(), EnableBracketedPaste);

@@ -14,10 +14,10 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use super::draft::{DraftResult, DraftStore};
-use super::effect::Effect;
-use super::msg::{ApiResult, Msg, RequestId, StoreResult};
 use crate::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
+use crate::app::draft::{DraftResult, DraftStore};
+use crate::app::effect::Effect;
+use crate::app::msg::{ApiResult, Msg, RequestId, StoreResult};
 use crate::store::SessionStore;
 
 /// Hands the terminal back, stops the process until it is continued, takes the terminal again
@@ -230,7 +230,7 @@ impl EffectRunner {
                 let http = self.outbox_http();
                 self.spawn_request(id, async move {
                     ApiResult::Outbox(match http {
-                        Ok(http) => super::mailbox::fetch_outbox(&http, &endpoint).await,
+                        Ok(http) => crate::screens::mailbox::fetch_outbox(&http, &endpoint).await,
                         Err(e) => Err(e),
                     })
                 });

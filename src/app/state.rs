@@ -5,19 +5,21 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::SecretString;
-
-use super::activate::ActivateState;
-use super::edit::{DraftOffer, EditForm, EditState};
-use super::effect::Effect;
-use super::keymap::Keymap;
-use super::login::{LoginState, SessionSource};
-use super::mailbox::MailboxState;
-use super::msg::{Msg, RequestId, ToastId};
-use super::profile::ProfileState;
-use super::reset::ResetState;
 use crate::api::{Endpoint, User};
+use crate::app::effect::Effect;
+use crate::app::keymap::Keymap;
+use crate::app::msg::{Msg, RequestId, ToastId};
+use crate::screens::activate::ActivateState;
+use crate::screens::edit::DraftOffer;
+use crate::screens::edit::EditForm;
+use crate::screens::edit::EditState;
+use crate::screens::login::LoginState;
+use crate::screens::login::SessionSource;
+use crate::screens::mailbox::MailboxState;
+use crate::screens::profile::ProfileState;
+use crate::screens::reset::ResetState;
 use crate::ui::theme::Theme;
+use secrecy::SecretString;
 
 /// A logged-in session whose profile is loaded.
 #[derive(Debug)]

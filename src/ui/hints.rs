@@ -1,14 +1,14 @@
 //! The footer hints for what is on screen, quoted from the keymap so they follow the user's
 //! bindings. A key that would type into a focused text field is skipped in favour of one that
 //! works there (F1 rather than `?` for help on the log-in form).
-
-use crate::app::edit::Step;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::login::{Focus, Method};
-use crate::app::profile::Tab;
 use crate::app::state::{App, RequestKind, Screen};
 use crate::app::update::{can_cancel, login_busy};
+use crate::screens::edit::Step;
+use crate::screens::login::Focus;
+use crate::screens::login::Method;
+use crate::screens::profile::Tab;
 use crate::ui::widgets::status::Hint;
 
 /// The key to show for an action: the first that works given whether a text field has focus.
@@ -149,7 +149,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 ],
             },
             Screen::Reset(r) => {
-                use crate::app::reset::Step;
+                use crate::screens::reset::Step;
                 let (send, back) = match r.step {
                     Step::Email if r.sent_to_current() => ("next step", "leave"),
                     Step::Email => ("send", "leave"),

@@ -1,23 +1,9 @@
 //! Drawing: one file per screen, shared widgets in [`widgets`]. Nothing here changes state:
 //! [`draw`] reads the [`App`] and fills a frame.
 
-pub mod activate;
-pub mod edit;
-pub mod edit_review;
 pub mod format;
-pub mod help;
 pub mod hints;
 pub mod layout;
-pub mod login;
-pub mod login_side;
-pub mod mailbox;
-pub mod profile;
-pub mod profile_header;
-pub mod profile_tabs;
-pub mod raw_tab;
-pub mod region_picker;
-pub mod reset;
-pub mod roles_tab;
 pub mod text;
 pub mod theme;
 pub mod widgets;
@@ -42,12 +28,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let chrome = layout::chrome(area);
     match &app.screen {
-        Screen::Login(l) => login::render(frame, chrome.main, app, l),
-        Screen::Profile(p) => profile::render(frame, chrome.main, app, p),
-        Screen::Edit(e) => edit::render(frame, chrome.main, app, e),
-        Screen::Reset(r) => reset::render(frame, chrome.main, app, r),
-        Screen::Activate(a) => activate::render(frame, chrome.main, app, a),
-        Screen::Mailbox(m) => mailbox::render(frame, chrome.main, app, m),
+        Screen::Login(l) => crate::screens::login::view::render(frame, chrome.main, app, l),
+        Screen::Profile(p) => crate::screens::profile::view::render(frame, chrome.main, app, p),
+        Screen::Edit(e) => crate::screens::edit::view::render(frame, chrome.main, app, e),
+        Screen::Reset(r) => crate::screens::reset::view::render(frame, chrome.main, app, r),
+        Screen::Activate(a) => crate::screens::activate::view::render(frame, chrome.main, app, a),
+        Screen::Mailbox(m) => crate::screens::mailbox::view::render(frame, chrome.main, app, m),
     }
     let hints = hints::hints(app);
     if let Some(h) = chrome.hints {
@@ -57,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     widgets::status::render_status(frame, chrome.status, app, right, &app.theme);
     widgets::toasts::render(frame, chrome.main, &app.toasts, &app.theme);
     if app.help.is_some() {
-        help::render(frame, app);
+        crate::screens::help::view::render(frame, app);
     }
     if let Some(Confirm::Logout) = app.confirm {
         let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
@@ -95,9 +81,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         widgets::confirm::render(frame, chrome.main, &view, &app.theme);
     }
     if let (Some(Confirm::DiscardEdits), Screen::Edit(e)) = (app.confirm, &app.screen) {
-        edit::render_discard(frame, chrome.main, app, e);
+        crate::screens::edit::view::render_discard(frame, chrome.main, app, e);
     }
     if let Some(offer) = app.draft_offer.as_ref().filter(|o| o.open) {
-        edit::render_offer(frame, chrome.main, app, offer);
+        crate::screens::edit::view::render_offer(frame, chrome.main, app, offer);
     }
 }

@@ -141,7 +141,7 @@ pub fn login_err(e: ApiError) -> ApiResult {
 pub fn submit_login(app: &mut App, email: &str, password: &str) -> RequestId {
     if let Some(l) = app.login_mut() {
         l.email.set(email);
-        l.focus = cs_account::app::login::Focus::Password;
+        l.focus = cs_account::screens::login::Focus::Password;
     }
     let mut effects = type_text(app, password);
     effects.extend(send(app, [key(KeyCode::Enter)]));

@@ -5,16 +5,15 @@
 //! otherwise, so no label is ever cut. `update` scrolls it with [`line_count`] and [`page`], which
 //! measure exactly what [`render`] draws.
 
+use crate::screens::profile::details::Details;
+use crate::ui::layout::{chrome, popup};
+use crate::ui::text::{wrap, wrapped_len};
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Margin, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
-
-use crate::app::details::Details;
-use crate::ui::layout::{chrome, popup};
-use crate::ui::text::{wrap, wrapped_len};
-use crate::ui::theme::Theme;
 
 /// The widest the box gets (as the help overlay).
 const MAX_WIDTH: u16 = 72;

@@ -4,11 +4,10 @@
 //!
 //! Roomy, one rule a line; compact, the short forms flow over as few lines as fit.
 
+use crate::screens::reset::Check;
+use crate::ui::theme::Theme;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
-
-use crate::app::reset::Check;
-use crate::ui::theme::Theme;
 
 /// The checks as lines, `width` columns wide, indented by `indent` columns.
 pub fn lines(

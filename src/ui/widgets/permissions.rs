@@ -18,9 +18,14 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::tree::{Piece, draw_empty, draw_pieces, highlight, no_match_message, position_indicator};
-use crate::app::permissions::{ModuleRights, PermRow, Permissions, RightEntry};
+use crate::screens::profile::permissions::ModuleRights;
+use crate::screens::profile::permissions::PermRow;
+use crate::screens::profile::permissions::Permissions;
+use crate::screens::profile::permissions::RightEntry;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::tree::{
+    Piece, draw_empty, draw_pieces, highlight, no_match_message, position_indicator,
+};
 
 /// Draws `p` into `area`; `focused` decides whether the selection is reversed or only marked.
 pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {

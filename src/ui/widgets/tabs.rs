@@ -5,12 +5,11 @@
 
 use std::borrow::Cow;
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-
-use crate::app::profile::Tab;
+use crate::screens::profile::Tab;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::{Piece, draw_pieces};
+use ratatui::Frame;
+use ratatui::layout::Rect;
 
 /// The labels for one width: numbered long titles, numbered short ones, or short ones alone.
 fn labels(width: u16) -> Vec<String> {

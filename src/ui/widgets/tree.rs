@@ -12,12 +12,13 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::screens::profile::tree::ProfileTree;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::app::tree::{ProfileTree, Tone};
+use crate::screens::profile::tree::Tone;
 use crate::ui::theme::Theme;
 
 /// How far below the viewport the guides look for a next sibling. Past it (a rule with

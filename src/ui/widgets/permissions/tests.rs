@@ -1,8 +1,10 @@
 use ratatui::style::Modifier;
 
-use super::*;
 use crate::api::models::Role;
-use crate::app::tree::fixtures::{big, developer, hostile};
+use crate::screens::profile::tree::fixtures::big;
+use crate::screens::profile::tree::fixtures::developer;
+use crate::screens::profile::tree::fixtures::hostile;
+use crate::ui::widgets::permissions::*;
 
 fn draw(p: &Permissions, w: u16, h: u16, focused: bool) -> Buffer {
     let mut buf = Buffer::empty(Rect::new(0, 0, w, h));

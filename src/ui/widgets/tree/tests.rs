@@ -1,7 +1,9 @@
 use ratatui::style::{Color, Modifier};
 
-use super::*;
-use crate::app::tree::fixtures::{big, developer, hostile};
+use crate::screens::profile::tree::fixtures::big;
+use crate::screens::profile::tree::fixtures::developer;
+use crate::screens::profile::tree::fixtures::hostile;
+use crate::ui::widgets::tree::*;
 
 /// Draws into a fresh buffer of `w` × `h` and returns it.
 fn draw(tree: &ProfileTree, w: u16, h: u16, theme: Theme, focused: bool) -> Buffer {

@@ -1,0 +1,368 @@
+//! Sessions: opening one (log-in, pasted token, stored or environment token), loading the
+//! profile, a 401 in the middle, and logging out. Every API answer arrives here first.
+
+use std::sync::Arc;
+
+use crate::api::{ApiError, User};
+use crate::app::effect::Effect;
+use crate::app::msg::{ApiResult, RequestId};
+use crate::app::state::{AfterCheck, App, Authed, RequestKind, Resume, Screen, Session, ToastLevel, View};
+use crate::screens::edit::EditState;
+use crate::screens::login::Attempt;
+use crate::screens::login::FormError;
+use crate::screens::login::LoginState;
+use crate::screens::login::SessionSource;
+use crate::screens::login::update::form_error;
+use crate::screens::login::update::on_login_result;
+use crate::screens::login::update::on_sms_result;
+use crate::screens::profile::ProfileState;
+use crate::store::StoredSession;
+use secrecy::SecretString;
+
+/// Starts checking a session found at start (`CONTENTSTACK_AUTHTOKEN` or the session file).
+/// The log-in screen shows, busy, until the server answers.
+pub fn open_session(app: &mut App, email: String, token: SecretString, source: SessionSource) -> Vec<Effect> {
+    if let Some(l) = app.login_mut()
+        && !email.is_empty()
+    {
+        l.email.set(&email);
+        l.focus = crate::screens::login::Focus::Password;
+    }
+    let endpoint = app.endpoint.clone();
+    let auth = Authed { email, token: token.clone(), endpoint: endpoint.clone(), remember: false };
+    let id = app.start_request(RequestKind::Resume { auth, source });
+    vec![Effect::GetUser { id, endpoint, token }]
+}
+
+/// Problems found before the app started (bad key bindings, an unreadable session file), as
+/// toasts. Several become one, so they do not push each other off screen.
+pub fn startup_notices(app: &mut App, problems: &[String]) -> Vec<Effect> {
+    match problems {
+        [] => Vec::new(),
+        [one] => vec![app.global_toast(ToastLevel::Warning, one.clone())],
+        many => vec![app.global_toast(
+            ToastLevel::Warning,
+            format!("{} settings were ignored: {}", many.len(), many.join(" · ")),
+        )],
+    }
+}
+
+pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
+    match (kind, result) {
+        (RequestKind::Login { email, password, tfa, remember }, ApiResult::Login(r)) => {
+            on_login_result(app, email, password, tfa, remember, r)
+        }
+        (RequestKind::Sms, ApiResult::Sms(r)) => on_sms_result(app, r),
+        (RequestKind::CheckToken { token, remember }, ApiResult::User(r)) => match r {
+            Ok(user) => {
+                let endpoint = app.endpoint.clone();
+                let auth = Authed { email: user.email.clone(), token, endpoint, remember };
+                let mut effects = enter_profile(app, auth, user);
+                if !remember && app.can_remember {
+                    // The question about a saved session of someone else was asked before.
+                    app.saved = None;
+                    effects.push(Effect::DeleteSession);
+                }
+                effects
+            }
+            Err(e) => {
+                let retry = e.is_transient();
+                if retry {
+                    set_attempt(app, Attempt::Token(token));
+                }
+                let title = if e.is_unauthorized() { "Authtoken refused" } else { error_title(&e) };
+                set_error(app, title, token_message(&e), retry);
+                Vec::new()
+            }
+        },
+        (RequestKind::Resume { auth, source }, ApiResult::User(r)) => match r {
+            Ok(user) => enter_profile(app, auth, user),
+            Err(e) if e.is_unauthorized() => {
+                let (title, message) = match source {
+                    SessionSource::Stored => (
+                        "Saved session expired",
+                        "The saved session is no longer valid (it expired or was logged out elsewhere). Log in again.",
+                    ),
+                    SessionSource::Env => (
+                        "CONTENTSTACK_AUTHTOKEN refused",
+                        "The server did not accept the token in CONTENTSTACK_AUTHTOKEN. Log in here, or set a valid token.",
+                    ),
+                };
+                set_error(app, title, message.to_string(), false);
+                if source == SessionSource::Stored {
+                    app.saved = None;
+                    vec![Effect::DeleteSession]
+                } else {
+                    Vec::new()
+                }
+            }
+            Err(e) => {
+                let retry = e.is_transient();
+                let what = match source {
+                    SessionSource::Stored => "The saved session",
+                    SessionSource::Env => "The token in CONTENTSTACK_AUTHTOKEN",
+                };
+                let message = format!(
+                    "{what} could not be checked. {}{}",
+                    e.user_message(),
+                    if retry { retry_hint(app) } else { String::new() }
+                );
+                set_error(app, error_title(&e), message, retry);
+                if retry {
+                    set_attempt(app, Attempt::Resume { email: auth.email, token: auth.token, source });
+                }
+                Vec::new()
+            }
+        },
+        (RequestKind::LoadProfile { auth, login_user }, ApiResult::User(r)) => match r {
+            Ok(user) => enter_profile(app, auth, user),
+            Err(e) if e.is_unauthorized() => {
+                set_error(app, "Session refused", e.user_message(), false);
+                Vec::new()
+            }
+            Err(e) => {
+                // Logged in, but the full profile did not come: show what the log-in gave.
+                let mut effects = enter_profile(app, auth, *login_user);
+                let refresh = app.keymap.hint(crate::app::keymap::Context::Profile, crate::app::keymap::Action::Refresh);
+                effects.push(app.toast(
+                    ToastLevel::Error,
+                    format!(
+                        "Logged in, but the full profile did not load: {}{}",
+                        e.user_message(),
+                        refresh.map(|k| format!(" Press {k} to try again.")).unwrap_or_default()
+                    ),
+                ));
+                effects
+            }
+        },
+        (RequestKind::Refresh, ApiResult::User(r)) => match r {
+            Ok(user) => {
+                let mut effects = if crate::screens::edit::known::read_is_sure(app, id) {
+                    crate::screens::edit::known::server_holds(app, user)
+                } else if crate::screens::edit::known::unsure(app) && !app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) {
+                    // A save ended while this was out: its answer may be from before the save
+                    // landed, so the server is asked again.
+                    crate::screens::edit::known::check(app, AfterCheck::Show)
+                } else {
+                    // A save answered since: what it said is newer than this.
+                    Vec::new()
+                };
+                effects.push(app.toast(ToastLevel::Success, "Profile refreshed."));
+                effects
+            }
+            Err(e) if e.is_unauthorized() => session_expired(app),
+            Err(e) => vec![app.toast(ToastLevel::Error, format!("Refresh failed: {}", e.user_message()))],
+        },
+        (RequestKind::Check { then }, ApiResult::User(r)) => crate::screens::edit::known::on_check(app, id, then, r),
+        (RequestKind::Logout, ApiResult::Logout(r)) => match r {
+            // A 401 means the token was already dead: the outcome the user wanted.
+            Ok(_) | Err(ApiError::Unauthorized { .. }) => {
+                vec![app.toast_on(View::Login, ToastLevel::Success, "Logged out of Contentstack.")]
+            }
+            // The token still works on the server: worth knowing wherever the user is by now.
+            Err(e) => vec![app.global_toast(
+                ToastLevel::Warning,
+                format!(
+                    "Logged out on this computer, but Contentstack could not be told: {} The token stays valid until it expires.",
+                    e.user_message()
+                ),
+            )],
+        },
+        (RequestKind::LogoutSaved { who }, ApiResult::Logout(r)) => match r {
+            Ok(_) | Err(ApiError::Unauthorized { .. }) => {
+                // Global: the answer usually comes once the new profile shows.
+                vec![app.global_toast(ToastLevel::Success, format!("Logged out the saved session of {who}."))]
+            }
+            Err(e) => vec![app.global_toast(
+                ToastLevel::Warning,
+                format!(
+                    "The saved session of {who} could not be logged out: {} It stays valid there until it expires.",
+                    e.user_message()
+                ),
+            )],
+        },
+        (kind, result) => {
+            tracing::error!(?kind, "an answer of the wrong type: {}", result_name(&result));
+            Vec::new()
+        }
+    }
+}
+
+fn result_name(r: &ApiResult) -> &'static str {
+    match r {
+        ApiResult::Login(_) => "login",
+        ApiResult::Sms(_) => "sms",
+        ApiResult::User(_) => "user",
+        ApiResult::Logout(_) => "logout",
+        ApiResult::Notice(_) => "notice",
+        ApiResult::Outbox(_) => "outbox",
+        ApiResult::Update(_) => "update",
+    }
+}
+
+/// A short heading for an error beside the form.
+pub(crate) fn error_title(e: &ApiError) -> &'static str {
+    match e {
+        ApiError::InvalidCredentials { .. } => "Wrong email or password",
+        ApiError::AccountLocked { .. } => "Account locked",
+        ApiError::TfaRequired { .. } => "Code required",
+        ApiError::InvalidTfaCode { .. } => "Wrong code",
+        ApiError::Unauthorized { .. } => "Not authorised",
+        ApiError::Validation { .. } => "Refused",
+        ApiError::RateLimited { .. } => "Too many requests",
+        ApiError::Server { .. } => "Server error",
+        ApiError::Rejected { .. } => "Refused",
+        ApiError::Redirected { .. } => "Redirected",
+        ApiError::NoToken { .. } => "No session token (SSO account?)",
+        ApiError::Transport { .. } => "Network problem",
+        ApiError::Decode { .. } | ApiError::TooLarge { .. } => "Unexpected answer",
+        ApiError::Config(_) => "API address problem",
+    }
+}
+
+fn token_message(e: &ApiError) -> String {
+    if e.is_unauthorized() {
+        "The server did not accept this authtoken: it may have expired or been logged out. Check the region too."
+            .into()
+    } else {
+        e.user_message()
+    }
+}
+
+/// " Press ctrl-r to try again." with the key in force.
+pub(crate) fn retry_hint(app: &App) -> String {
+    app.keymap
+        .hint(crate::app::keymap::Context::Login, crate::app::keymap::Action::Retry)
+        .map(|k| format!(" Press {k} to try again."))
+        .unwrap_or_default()
+}
+
+fn set_error(app: &mut App, title: &str, message: String, retry: bool) {
+    if let Some(l) = app.login_mut() {
+        l.error = Some(form_error(title, message, retry));
+    }
+}
+
+fn set_attempt(app: &mut App, attempt: Attempt) {
+    if let Some(l) = app.login_mut() {
+        l.last_attempt = Some(attempt);
+    }
+}
+
+/// The profile is loaded: open it (where the user was, after a 401) and remember the session
+/// if asked to.
+pub(crate) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<Effect> {
+    let mut effects = app.cancel_where(RequestKind::on_login_screen);
+    let email = if user.email.is_empty() { auth.email.clone() } else { user.email.clone() };
+    // The tree owns the roles from here on; the session keeps the rest of the user.
+    let roles = std::mem::take(&mut user.roles);
+    let user = Arc::new(user);
+    let resume =
+        app.resume.take().filter(|r| r.email.eq_ignore_ascii_case(&email) && r.endpoint == auth.endpoint);
+    let mut edit = None;
+    let profile = match resume {
+        Some(r) => {
+            // The form kept through the log-in: its untouched fields take what the server holds
+            // now (an earlier save of it may have landed).
+            edit = r.edit.map(|mut form| {
+                form.rebase(&user);
+                form
+            });
+            let mut p = r.profile;
+            p.load(&user, roles);
+            if p.tab == crate::screens::profile::Tab::Raw {
+                p.ensure_raw(&user, &auth.token);
+            }
+            p
+        }
+        None => Box::new(ProfileState::new(&user, roles)),
+    };
+    if auth.remember && app.can_remember {
+        effects.push(Effect::SaveSession(StoredSession {
+            email: email.clone(),
+            endpoint: auth.endpoint.clone(),
+            authtoken: auth.token.clone(),
+        }));
+        app.saved = None;
+    } else if app
+        .saved
+        .as_ref()
+        .is_some_and(|s| s.endpoint == auth.endpoint && s.email.eq_ignore_ascii_case(&email))
+    {
+        // The saved session is the one now open (or the same account's, at the same place).
+        app.saved = None;
+    }
+    app.endpoint = auth.endpoint.clone();
+    app.session = Some(Session::new(email, auth.token, auth.endpoint, user));
+    app.screen = match edit {
+        Some(form) => Screen::Edit(Box::new(EditState { profile, form })),
+        None => Screen::Profile(profile),
+    };
+    crate::screens::profile::update::fit_to_viewport(app);
+    effects.extend(crate::screens::edit::update::sync_draft(app));
+    effects.extend(crate::screens::edit::update::after_profile_loaded(app));
+    effects
+}
+
+/// Back to the log-in screen with the email filled in (focus on the password).
+fn to_login(app: &mut App, email: &str) -> Vec<Effect> {
+    let mut effects = app.cancel_where(|k| k.reads_profile() || matches!(k, RequestKind::SaveProfile));
+    app.draft_offer = None;
+    app.screen = Screen::Login(Box::new(LoginState::new(Some(email))));
+    effects.extend(crate::screens::login::update::start_demo_clock(app));
+    effects
+}
+
+/// A 401 mid-session: the token is dead. Keep where the user was, forget the token (and the
+/// stored copy), and ask for the password again.
+pub(crate) fn session_expired(app: &mut App) -> Vec<Effect> {
+    // An open edit form keeps its values, on disk too, and comes back after the log-in.
+    let mut effects = crate::screens::edit::update::before_login(app);
+    let Some(session) = app.session.take() else { return Vec::new() };
+    let (profile, edit) =
+        match std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None)))) {
+            Screen::Profile(p) => (Some(p), None),
+            Screen::Edit(e) => {
+                let EditState { profile, form } = *e;
+                (Some(profile), Some(form))
+            }
+            Screen::Login(_) => (None, None),
+            // No request with the session runs while these show (opening them stops the refresh).
+            Screen::Reset(_) | Screen::Activate(_) | Screen::Mailbox(_) => (None, None),
+        };
+    if let Some(profile) = profile {
+        app.resume =
+            Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile, edit });
+    }
+    let kept = app.resume.as_ref().is_some_and(|r| r.edit.is_some());
+    effects.extend(to_login(app, &session.email));
+    if let Some(l) = app.login_mut() {
+        let mut message =
+            "Your session has expired or was logged out elsewhere. Log in again to carry on where you were."
+                .to_string();
+        if kept {
+            message.push_str(" Your profile changes are kept.");
+        }
+        l.error = Some(FormError { title: "Session expired".into(), message, retry: false });
+    }
+    // The file holds this session, unless it holds another one the app is not using.
+    if app.saved.is_none() {
+        effects.push(Effect::DeleteSession);
+    }
+    effects
+}
+
+/// Confirmed log-out: forget the session here at once (the file too), and tell the server in
+/// the background. Its answer only decides the message.
+pub(crate) fn logout(app: &mut App) -> Vec<Effect> {
+    let Some(session) = app.session.take() else { return Vec::new() };
+    app.resume = None;
+    let mut effects = to_login(app, &session.email);
+    let id = app.start_request(RequestKind::Logout);
+    effects.push(Effect::Logout { id, endpoint: session.endpoint, token: session.token });
+    // The file holds this session, unless it holds another one the app is not using.
+    if app.saved.is_none() {
+        effects.push(Effect::DeleteSession);
+    }
+    effects
+}

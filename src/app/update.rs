@@ -1,0 +1,261 @@
+//! `update(&mut App, Msg) -> Vec<Effect>`: every state change happens here, with no I/O, so each
+//! key sequence and each server answer can be tested by calling it.
+//!
+//! Keys go to the innermost thing that has the keyboard: a confirmation, the help overlay, the
+//! screen (its text field first when one has focus), then the global bindings. Ctrl-C quits
+//! before any of that, so no state can trap the user.
+
+use crossterm::event::KeyEvent;
+
+use crate::app::effect::Effect;
+use crate::app::keymap::{Action, Context};
+use crate::app::keys::Key;
+use crate::app::msg::{ApiResult, Msg, StoreResult};
+use crate::app::state::{App, Confirm, HelpState, RequestKind, Screen, ToastLevel};
+use crate::ui::layout;
+
+pub use crate::app::quit::lost_on_quit;
+pub use crate::app::session::{open_session, startup_notices};
+pub use crate::screens::login::update::{busy as login_busy, can_cancel};
+pub use crate::screens::profile::update::filter_line;
+
+/// Applies one message to the app and returns what should happen outside it.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let effects = apply(app, msg);
+    // A notice belongs to the screen it was given on: leaving the screen takes it away.
+    app.drop_left_toasts();
+    effects
+}
+
+fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(ev) => on_key(app, &ev),
+        Msg::Paste(text) => on_paste(app, &text),
+        Msg::Resize(w, h) => {
+            app.viewport = (w, h);
+            crate::screens::profile::update::fit_to_viewport(app);
+            crate::screens::mailbox::update::fit_to_viewport(app);
+            clamp_help(app);
+            Vec::new()
+        }
+        Msg::Tick => {
+            if app.is_busy() {
+                app.spinner = app.spinner.wrapping_add(1);
+            }
+            // Also the beat of a filter applied in steps on a large profile.
+            crate::screens::profile::update::continue_filter(app)
+        }
+        Msg::Api { id, result } => match app.pending.remove(&id) {
+            Some(RequestKind::SaveProfile) => match *result {
+                ApiResult::Update(r) => crate::screens::edit::save::on_save_result(app, id, r),
+                _ => {
+                    tracing::error!(request = id.0, "a save answered with the wrong type");
+                    Vec::new()
+                }
+            },
+            Some(kind @ (RequestKind::Forgot { .. } | RequestKind::ResetPassword)) => {
+                crate::screens::reset::update::on_api(app, kind, *result)
+            }
+            Some(RequestKind::Activate) => crate::screens::activate::update::on_api(app, *result),
+            Some(RequestKind::Outbox) => crate::screens::mailbox::update::on_api(app, *result),
+            Some(kind) => {
+                crate::screens::login::update::on_answer(app, &kind);
+                crate::app::session::on_api(app, id, kind, *result)
+            }
+            // Cancelled, or for a screen that is gone: nothing may change because of it.
+            None => {
+                tracing::debug!(request = id.0, "dropped the answer of a cancelled request");
+                Vec::new()
+            }
+        },
+        Msg::Stored(result) => on_stored(app, result),
+        Msg::DemoCode(code) => crate::screens::login::update::on_demo_code(app, code),
+        Msg::ResetTick { sent, epoch } => crate::screens::reset::update::on_tick(app, sent, epoch),
+        Msg::Draft(result) => crate::screens::edit::update::on_draft(app, result),
+        Msg::SaveRetryReady(id) => crate::screens::edit::save::on_retry_ready(app, id),
+        Msg::DismissToast(id) => {
+            app.toasts.retain(|t| t.id != id);
+            Vec::new()
+        }
+        Msg::Quit => quit(app),
+        Msg::Suspend => suspend(app),
+    }
+}
+
+/// Ctrl-Z or SIGTSTP: unsaved edits go to disk first (a stopped app may never be continued),
+/// then the process stops until the shell continues it.
+fn suspend(app: &mut App) -> Vec<Effect> {
+    let mut effects = crate::screens::edit::update::on_quit(app);
+    effects.push(Effect::Suspend);
+    effects
+}
+
+pub(crate) fn quit(app: &mut App) -> Vec<Effect> {
+    // Unsaved edits go to disk first; the runner waits for that before the app ends.
+    let mut effects = crate::screens::edit::update::on_quit(app);
+    app.should_quit = true;
+    effects.push(Effect::Quit);
+    effects
+}
+
+fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
+    let key = Key::from_event(ev);
+    if key == Key::ctrl('c') {
+        return quit(app);
+    }
+    // Raw mode turns the terminal's own ctrl-z into a key: suspend as the shell would have.
+    if key == Key::ctrl('z') {
+        return suspend(app);
+    }
+    let (w, h) = app.viewport;
+    if w < layout::MIN_WIDTH || h < layout::MIN_HEIGHT {
+        // Only quitting makes sense on a screen the user cannot see, and only when nothing
+        // typed would be lost: the question could not be seen either (ctrl-c still quits).
+        return match app.keymap.action(Context::Global, key) {
+            Some(Action::Quit) if lost_on_quit(app).is_empty() => quit(app),
+            _ => Vec::new(),
+        };
+    }
+    if app.draft_offer.as_ref().is_some_and(|o| o.open) {
+        // The question about an old draft comes first; only quitting gets past it.
+        return match crate::screens::edit::update::on_offer_key(app, key) {
+            Some(effects) => effects,
+            None if app.keymap.action(Context::Global, key) == Some(Action::Quit) => {
+                crate::app::quit::on_quit_key(app)
+            }
+            None => Vec::new(),
+        };
+    }
+    if app.confirm.is_some() {
+        return on_confirm_key(app, key);
+    }
+    if app.help.is_some() {
+        return on_help_key(app, key);
+    }
+    let handled = match app.screen {
+        Screen::Login(_) => crate::screens::login::update::on_key(app, ev, key),
+        Screen::Profile(_) => {
+            // The form waiting for the server's answer opens only if nothing else was asked for
+            // meanwhile: keys meant for the profile must not land in a form that pops up.
+            if app.keymap.action(Context::Profile, key) != Some(Action::EditProfile) {
+                crate::screens::edit::known::forget(app, crate::app::state::AfterCheck::OpenForm);
+            }
+            crate::screens::profile::update::on_key(app, ev, key)
+                .or_else(|| crate::screens::edit::update::on_profile_key(app, key))
+        }
+        Screen::Edit(_) => crate::screens::edit::update::on_key(app, ev, key),
+        Screen::Reset(_) => crate::screens::reset::update::on_key(app, ev, key),
+        Screen::Activate(_) => crate::screens::activate::update::on_key(app, ev, key),
+        Screen::Mailbox(_) => crate::screens::mailbox::update::on_key(app, ev, key),
+    };
+    if let Some(effects) = handled {
+        return effects;
+    }
+    match app.keymap.action(Context::Global, key) {
+        Some(Action::Quit) => crate::app::quit::on_quit_key(app),
+        Some(Action::Help) => {
+            app.help = Some(HelpState::default());
+            Vec::new()
+        }
+        _ if key == Key::plain(crossterm::event::KeyCode::Esc) => {
+            // Esc with nothing else to close dismisses the newest message.
+            app.toasts.pop();
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
+    if app.confirm.is_some() || app.help.is_some() || app.draft_offer.as_ref().is_some_and(|o| o.open) {
+        return Vec::new();
+    }
+    match app.screen {
+        Screen::Login(_) => crate::screens::login::update::on_paste(app, text),
+        Screen::Profile(_) => crate::screens::profile::update::on_paste(app, text),
+        Screen::Edit(_) => crate::screens::edit::update::on_paste(app, text),
+        Screen::Reset(_) => crate::screens::reset::update::on_paste(app, text),
+        Screen::Activate(_) => crate::screens::activate::update::on_paste(app, text),
+        // Nothing to type into.
+        Screen::Mailbox(_) => {}
+    }
+    Vec::new()
+}
+
+fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
+    if app.confirm == Some(Confirm::ReplaceSession) && key == Key::plain(crossterm::event::KeyCode::Esc) {
+        // Esc is "not now": back to the form, nothing sent, nothing decided.
+        app.confirm = None;
+        return Vec::new();
+    }
+    match app.keymap.action(Context::Confirm, key) {
+        Some(Action::Confirm) => match app.confirm.take() {
+            Some(Confirm::Logout) => crate::app::session::logout(app),
+            Some(Confirm::DiscardEdits) => crate::screens::edit::update::discard(app),
+            Some(Confirm::Quit) => quit(app),
+            Some(Confirm::ReplaceSession) => crate::screens::login::update::replace_saved(app, true),
+            None => Vec::new(),
+        },
+        Some(Action::Cancel) if app.confirm == Some(Confirm::ReplaceSession) => {
+            app.confirm = None;
+            crate::screens::login::update::replace_saved(app, false)
+        }
+        Some(Action::Cancel) => {
+            app.confirm = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn on_help_key(app: &mut App, key: Key) -> Vec<Effect> {
+    let total = crate::screens::help::view::line_count(app);
+    let page = layout::help_page(app.viewport);
+    let Some(help) = &mut app.help else { return Vec::new() };
+    let max = total.saturating_sub(page);
+    match app.keymap.lookup(&[Context::Help, Context::Nav, Context::Global], key) {
+        Some(Action::Close | Action::Help) => app.help = None,
+        Some(Action::Quit) => return crate::app::quit::on_quit_key(app),
+        Some(Action::Up) => help.scroll = help.scroll.saturating_sub(1),
+        Some(Action::Down) => help.scroll = (help.scroll + 1).min(max),
+        Some(Action::PageUp) => help.scroll = help.scroll.saturating_sub(page),
+        Some(Action::PageDown) => help.scroll = (help.scroll + page).min(max),
+        Some(Action::Top) => help.scroll = 0,
+        Some(Action::Bottom) => help.scroll = max,
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn clamp_help(app: &mut App) {
+    if app.help.is_none() {
+        return;
+    }
+    let max = crate::screens::help::view::line_count(app).saturating_sub(layout::help_page(app.viewport));
+    if let Some(h) = &mut app.help {
+        h.scroll = h.scroll.min(max);
+    }
+}
+
+fn on_stored(app: &mut App, result: StoreResult) -> Vec<Effect> {
+    match result {
+        StoreResult::Saved(Err(e)) => {
+            // Said plainly: nothing here will remember the token, and it is valid on the server.
+            let logout = app
+                .keymap
+                .hint(Context::Profile, Action::Logout)
+                .map(|k| format!(" ({k})"))
+                .unwrap_or_default();
+            vec![app.global_toast(
+                ToastLevel::Error,
+                format!(
+                    "The session could not be remembered: {e} It works until you quit, and stays valid on Contentstack until it expires: log out{logout} before quitting to end it there."
+                ),
+            )]
+        }
+        StoreResult::Deleted(Err(e)) => vec![
+            app.global_toast(ToastLevel::Warning, format!("The stored session could not be deleted: {e}")),
+        ],
+        StoreResult::Saved(Ok(())) | StoreResult::Deleted(Ok(_)) => Vec::new(),
+    }
+}

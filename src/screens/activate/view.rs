@@ -1,0 +1,82 @@
+//! The activation form: the token or the invitation link, the names, and the password with its
+//! live checks, in the same card as the reset wizard.
+
+use crate::screens::reset::view::Density;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::screens::reset::view::Row;
+
+use crate::screens::reset::view::field_errors;
+
+use crate::screens::reset::view::mailbox_note;
+
+use crate::screens::reset::view::para;
+
+use crate::screens::reset::view::password_rows;
+
+use crate::screens::reset::view::render_card;
+
+use crate::screens::reset::view::send_button;
+
+use crate::app::state::App;
+use crate::screens::activate::ActivateState;
+use crate::screens::activate::Focus;
+use crate::screens::reset::view::status;
+use crate::ui::widgets::field::FieldView;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, a: &ActivateState) {
+    render_card(frame, area, "Activate your account", &app.theme, |density, width| {
+        rows(app, a, density, width)
+    });
+}
+
+fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Vec<Row<'a>> {
+    let t = &app.theme;
+    let roomy = density == Density::Roomy;
+    let mut rows = Vec::new();
+    let token = crate::api::token_from_link(a.token.value()).unwrap_or_default();
+    match a.email_for(&token) {
+        Some(email) => rows.push(para(&format!("Invited as {email}"), width, t.dim())),
+        None if roomy => rows.push(para(
+            "Paste the token or the link from your invitation, then choose your name and password.",
+            width,
+            t.label(),
+        )),
+        None => {}
+    }
+    if roomy {
+        rows.push(Row::Space);
+    }
+    let view =
+        |field, focus, placeholder| FieldView { field, focused: a.focus == focus, reveal: true, placeholder };
+    rows.push(Row::Field {
+        label: "Token",
+        view: view(&a.token, Focus::Token, "the token or the link"),
+        hint: None,
+    });
+    if density != Density::Tight
+        && let Some(note) = &a.token_note
+    {
+        rows.push(Row::Under { text: note.clone(), style: t.dim() });
+    }
+    field_errors(&mut rows, a.errors.get(&Focus::Token), t);
+    for (focus, label, field) in
+        [(Focus::FirstName, "First name", &a.first_name), (Focus::LastName, "Last name", &a.last_name)]
+    {
+        rows.push(Row::Field { label, view: view(field, focus, ""), hint: None });
+        field_errors(&mut rows, a.errors.get(&focus), t);
+    }
+    let focus = (a.focus == Focus::Password, a.focus == Focus::Confirm);
+    let errors = (a.errors.get(&Focus::Password), a.errors.get(&Focus::Confirm));
+    password_rows(&mut rows, app, &a.new, focus, errors, (density, width));
+    if roomy {
+        rows.push(Row::Space);
+    }
+    rows.push(send_button(app, "Activate"));
+    if a.token.is_empty() {
+        mailbox_note(&mut rows, app, "invitations", width);
+    }
+    status(&mut rows, app, a.error.as_ref(), width);
+    rows
+}

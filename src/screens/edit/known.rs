@@ -1,0 +1,201 @@
+//! What the server holds, known or not.
+//!
+//! The session's copy of the user is what the server is known to hold, and the edit form is
+//! measured against it. A save makes it unsure from the moment it is sent: until its answer, the
+//! server may or may not take its values, and a save that fails after it may have been sent
+//! (timed out, cut, cancelled, refused by a retry after an earlier try landed) leaves it so. Then
+//! a `GET /user` (a *check*) runs before anything is worked out from the copy: no form opens and
+//! no review or save is computed until it answers, and what waited for it carries on then. Its
+//! answer is shown: the profile reloads and the form's untouched fields take the server's values.
+//!
+//! A read only shows the server's state if no save ran while it was out: one that ended after the
+//! read was sent, or runs still, may have landed after the server answered it.
+
+use crate::screens::edit::EditField;
+use std::sync::Arc;
+
+use crate::screens::edit::EditForm;
+
+use crate::screens::edit::Note;
+
+use crate::screens::edit::NoteKind;
+
+use crate::api::{ApiError, User};
+use crate::app::effect::Effect;
+use crate::app::msg::RequestId;
+use crate::app::state::{AfterCheck, App, RequestKind, Screen, ToastLevel};
+use crate::screens::edit::Step;
+use crate::screens::profile::Tab;
+
+fn is_save(k: &RequestKind) -> bool {
+    matches!(k, RequestKind::SaveProfile)
+}
+
+/// Whether the server's state is not known (see the module's notes).
+pub(crate) fn unsure(app: &App) -> bool {
+    app.session.as_ref().is_some_and(|s| s.unsure)
+}
+
+/// A save is being sent: from now on the server may hold its values.
+pub(crate) fn save_sent(app: &mut App) {
+    if let Some(s) = &mut app.session {
+        s.unsure = true;
+    }
+}
+
+/// A save ended (answered, or cancelled): reads sent before now may be from before it landed.
+pub(crate) fn save_ended(app: &mut App) {
+    let next = app.next_request_id();
+    if let Some(s) = &mut app.session {
+        s.reads_valid_from = next;
+    }
+}
+
+/// Whether the answer to the read `id` shows what the server holds now.
+pub(crate) fn read_is_sure(app: &App, id: RequestId) -> bool {
+    app.session.as_ref().is_some_and(|s| id >= s.reads_valid_from) && !app.has_pending(is_save)
+}
+
+/// Asks the server what it holds, then does `then`. A check already running is not started
+/// again; it does `then` instead of what it was to do (unless `then` is only to show).
+pub(crate) fn check(app: &mut App, then: AfterCheck) -> Vec<Effect> {
+    if let Some(RequestKind::Check { then: waiting }) =
+        app.pending.values_mut().find(|k| matches!(k, RequestKind::Check { .. }))
+    {
+        if then != AfterCheck::Show {
+            *waiting = then;
+        }
+        return Vec::new();
+    }
+    let Some(s) = &app.session else { return Vec::new() };
+    let (endpoint, token) = (s.endpoint.clone(), s.token.clone());
+    let id = app.start_request(RequestKind::Check { then });
+    vec![Effect::GetUser { id, endpoint, token }]
+}
+
+/// The user did something else than wait for the check: `what` no longer waits for it (the form
+/// must not jump to the review, or move its focus, under keys typed since).
+pub(crate) fn forget(app: &mut App, what: AfterCheck) {
+    for kind in app.pending.values_mut() {
+        if let RequestKind::Check { then } = kind
+            && *then == what
+        {
+            *then = AfterCheck::Show;
+        }
+    }
+}
+
+/// `user` is what the server holds: the session takes it, and so do the profile (on screen or
+/// under the form) and the form's untouched fields. Returns the draft's update when the form's
+/// edits changed.
+pub(crate) fn server_holds(app: &mut App, mut user: User) -> Vec<Effect> {
+    let Some(session) = &mut app.session else { return Vec::new() };
+    let roles = std::mem::take(&mut user.roles);
+    session.user = Arc::new(user);
+    session.unsure = false;
+    let (user, token) = (session.user.clone(), session.token.clone());
+    let profile = match &mut app.screen {
+        Screen::Profile(p) => Some(p),
+        Screen::Edit(e) => {
+            e.form.rebase(&user);
+            Some(&mut e.profile)
+        }
+        _ => None,
+    };
+    if let Some(p) = profile {
+        // Like a refresh: the tab, the tree's expansion, selection and filter stay.
+        p.load(&user, roles);
+        if p.tab == Tab::Raw {
+            p.ensure_raw(&user, &token);
+        }
+    }
+    crate::screens::profile::update::fit_to_viewport(app);
+    crate::screens::edit::update::sync_draft(app)
+}
+
+/// The answer to a check.
+pub(crate) fn on_check(
+    app: &mut App,
+    id: RequestId,
+    then: AfterCheck,
+    result: Result<User, ApiError>,
+) -> Vec<Effect> {
+    match result {
+        Ok(user) if read_is_sure(app, id) => {
+            let before = form_values(app);
+            let mut effects = server_holds(app, user);
+            effects.extend(carry_on(app, then, before));
+            effects
+        }
+        // A save ran meanwhile: ask again once it is over (its answer may settle it).
+        Ok(_) if app.has_pending(is_save) => Vec::new(),
+        Ok(_) => check(app, then),
+        Err(e) if e.is_unauthorized() => crate::app::session::session_expired(app),
+        Err(e) => {
+            let text = format!(
+                "What the server holds could not be checked after the save: {} Saving tries again.",
+                e.user_message()
+            );
+            match form_mut(app) {
+                Some(form) => {
+                    form.note = Some(Note::new(NoteKind::Warning, text));
+                    Vec::new()
+                }
+                None => vec![app.toast(ToastLevel::Error, text)],
+            }
+        }
+    }
+}
+
+fn form_mut(app: &mut App) -> Option<&mut EditForm> {
+    match &mut app.screen {
+        Screen::Edit(e) => Some(&mut e.form),
+        _ => None,
+    }
+}
+
+fn form_values(app: &App) -> Option<Vec<String>> {
+    let form = &app.edit()?.form;
+    Some(EditField::ALL.map(|f| form.field(f).value().to_string()).to_vec())
+}
+
+/// The server's state is known again: what waited for it goes on, and the form says what the
+/// check changed.
+fn carry_on(app: &mut App, then: AfterCheck, before: Option<Vec<String>>) -> Vec<Effect> {
+    let saving = app.has_pending(is_save);
+    let Some(session) = &app.session else { return Vec::new() };
+    if let Screen::Edit(e) = &app.screen {
+        if e.form.step == Step::Review && !saving && e.form.changes(&session.user).is_empty() {
+            // Everything under review is on the server: the save that seemed to fail did land.
+            return crate::screens::edit::save::saved_after_all(app);
+        }
+        match then {
+            AfterCheck::Review if e.form.step == Step::Form => {
+                return crate::screens::edit::update::review(app);
+            }
+            AfterCheck::Save if e.form.step == Step::Review && !saving => {
+                return crate::screens::edit::update::save(app);
+            }
+            _ => {}
+        }
+        let moved = before != form_values(app);
+        if let Some(form) = form_mut(app)
+            && moved
+        {
+            form.note = Some(Note::new(
+                NoteKind::Info,
+                "Checked with the server: the fields you did not change now show what it holds.",
+            ));
+        }
+        return Vec::new();
+    }
+    let on_profile = app.profile().is_some_and(|p| !p.editing_filter)
+        && app.help.is_none()
+        && app.confirm.is_none()
+        && app.draft_offer.is_none();
+    if then == AfterCheck::OpenForm && on_profile {
+        let form = EditForm::new(&session.user);
+        crate::screens::edit::update::open_with(app, form);
+    }
+    Vec::new()
+}

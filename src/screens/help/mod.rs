@@ -1,0 +1,3 @@
+//! The help overlay: every key binding of the screen under it, from the one keymap table.
+
+pub mod view;

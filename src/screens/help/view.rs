@@ -1,0 +1,213 @@
+//! The help overlay, generated from the keymap: what each key does on the current screen,
+//! grouped by the `[keys.<context>]` table that changes it.
+
+use crate::app::keymap::{Action, Context};
+use crate::app::keys::Key;
+use crate::app::state::{App, Screen};
+use crate::screens::edit::Step;
+use crate::ui::layout::help_area;
+use crate::ui::text::wrap;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+
+/// One line of help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    Heading {
+        title: &'static str,
+        table: &'static str,
+    },
+    /// `name` is the action's name in `config.toml` (empty for ctrl-c, which cannot be bound).
+    Binding {
+        keys: String,
+        name: &'static str,
+        description: &'static str,
+    },
+    Note(&'static str),
+    Blank,
+}
+
+/// The contexts that apply to what is on screen, most specific first.
+fn contexts(app: &App) -> Vec<Context> {
+    match &app.screen {
+        Screen::Login(l) if l.picker.is_some() => vec![Context::Region, Context::Nav, Context::Global],
+        Screen::Login(l) if l.tfa.is_some() => vec![Context::Tfa, Context::Global],
+        Screen::Login(_) => vec![Context::Login, Context::Global],
+        Screen::Profile(p) if p.details.is_some() => vec![Context::Details, Context::Nav, Context::Global],
+        Screen::Profile(_) => vec![
+            Context::Profile,
+            Context::Tree,
+            Context::Raw,
+            Context::Filter,
+            Context::Details,
+            Context::Nav,
+            Context::Global,
+        ],
+        Screen::Edit(e) if e.form.step == Step::Form => vec![Context::Edit, Context::Global],
+        Screen::Edit(_) => vec![Context::Review, Context::Global],
+        Screen::Reset(_) | Screen::Activate(_) => vec![Context::Password, Context::Global],
+        Screen::Mailbox(_) => vec![Context::Mailbox, Context::Nav, Context::Global],
+    }
+}
+
+/// Whether a text field has the keyboard on this screen (letters type there).
+fn text_fields(app: &App) -> bool {
+    match &app.screen {
+        Screen::Login(l) => l.picker.as_ref().is_none_or(|p| p.custom.is_some()),
+        Screen::Edit(e) => e.form.step == Step::Form,
+        Screen::Profile(_) => false,
+        Screen::Reset(_) | Screen::Activate(_) => true,
+        Screen::Mailbox(_) => false,
+    }
+}
+
+pub fn lines(app: &App) -> Vec<HelpLine> {
+    let mut out = Vec::new();
+    let text_fields = text_fields(app);
+    for ctx in contexts(app) {
+        let bindings: Vec<(Action, Vec<Key>)> = app
+            .keymap
+            .bindings(ctx)
+            .iter()
+            // In a form the global letters type (q, ?): only the keys that work are listed.
+            .map(|(a, keys)| {
+                let works = |k: &&Key| !(text_fields && ctx == Context::Global && k.is_text());
+                (*a, keys.iter().filter(works).copied().collect::<Vec<_>>())
+            })
+            .filter(|(a, keys)| !keys.is_empty() && (*a != Action::FillDemo || app.demo.is_some()))
+            // The mailbox exists only in demo mode; "next step" only in the reset wizard.
+            .filter(|(a, _)| *a != Action::OpenMailbox || app.demo_endpoint.is_some())
+            .filter(|(a, _)| *a != Action::NextStep || matches!(app.screen, Screen::Reset(_)))
+            .collect();
+        if bindings.is_empty() && ctx != Context::Global {
+            continue;
+        }
+        out.push(HelpLine::Heading { title: ctx.title(), table: ctx.name() });
+        for (action, keys) in bindings {
+            let keys = keys.iter().map(Key::pretty).collect::<Vec<_>>().join(", ");
+            out.push(HelpLine::Binding {
+                keys,
+                name: action.name(),
+                description: action.description_in(ctx),
+            });
+        }
+        if ctx == Context::Global {
+            out.push(HelpLine::Binding {
+                keys: "ctrl-c".into(),
+                name: "",
+                description: "Quit (always, even in a text field)",
+            });
+        }
+        out.push(HelpLine::Blank);
+    }
+    if text_fields {
+        out.push(HelpLine::Note(
+            "In forms, letters type themselves (q and ? too): F1 for help, ctrl-c to quit.",
+        ));
+        out.push(HelpLine::Note(
+            "Editing: ← → Home End, ctrl-w deletes a word, ctrl-u the line. Paste works.",
+        ));
+        out.push(HelpLine::Blank);
+    }
+    out.push(HelpLine::Note(
+        "Change a key in config.toml: [keys.<table>] <name> = \"key\" or [\"k1\", \"k2\"], the table from the heading, the name from beside the key.",
+    ));
+    out
+}
+
+/// The widest action name, for the name column.
+const NAME_WIDTH: usize = 16;
+/// The description column's narrowest before the name moves above the description.
+const MIN_DESCRIPTION: usize = 24;
+
+/// The help as drawn in a box `width` columns wide inside: keys, the action's config name, and
+/// the description, which wraps with continuation lines indented under it. When three columns
+/// do not fit, the name heads the description column instead.
+pub fn render_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let all = lines(app);
+    let key_width = all
+        .iter()
+        .filter_map(|l| match l {
+            HelpLine::Binding { keys, .. } => Some(keys.chars().count()),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(width / 3);
+    let three = width >= key_width + 4 + NAME_WIDTH + 2 + MIN_DESCRIPTION;
+    let desc_col = key_width + 4 + if three { NAME_WIDTH + 2 } else { 0 };
+    let desc_width = width.saturating_sub(desc_col).max(8);
+    let mut out = Vec::new();
+    for line in all {
+        match line {
+            HelpLine::Heading { title, table } => out.push(Line::from(vec![
+                Span::styled(title, theme.title()),
+                Span::styled(format!("  [keys.{table}]"), theme.dim()),
+            ])),
+            HelpLine::Binding { keys, name, description } => {
+                let mut parts: Vec<(String, bool)> = Vec::new();
+                if !three && !name.is_empty() {
+                    parts.push((name.to_string(), true));
+                }
+                parts.extend(wrap(description, desc_width).into_iter().map(|p| (p, false)));
+                for (i, (part, is_name)) in parts.into_iter().enumerate() {
+                    let k = if i == 0 { keys.clone() } else { String::new() };
+                    let mut spans = vec![Span::styled(format!("  {k:<key_width$}  "), theme.key())];
+                    if three {
+                        let n = if i == 0 { name } else { "" };
+                        spans.push(Span::styled(format!("{n:<NAME_WIDTH$}  "), theme.dim()));
+                    }
+                    spans.push(if is_name { Span::styled(part, theme.dim()) } else { Span::raw(part) });
+                    out.push(Line::from(spans));
+                }
+            }
+            HelpLine::Note(text) => {
+                out.extend(wrap(text, width).into_iter().map(|l| Line::from(Span::styled(l, theme.dim()))));
+            }
+            HelpLine::Blank => out.push(Line::from("")),
+        }
+    }
+    out
+}
+
+/// How many lines the help has at the current size (for scrolling).
+pub fn line_count(app: &App) -> usize {
+    render_lines(app, help_area(app.viewport).width.saturating_sub(2) as usize).len()
+}
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let Some(state) = app.help else { return };
+    let area: Rect = help_area(app.viewport);
+    let theme = &app.theme;
+    let all = render_lines(app, area.width.saturating_sub(2) as usize);
+    let page = area.height.saturating_sub(2) as usize;
+    let title = if all.len() > page {
+        format!(" Keys {}–{} of {} ", state.scroll + 1, (state.scroll + page).min(all.len()), all.len())
+    } else {
+        " Keys ".to_string()
+    };
+    let text: Vec<Line> = all.into_iter().skip(state.scroll).take(page).collect();
+    let close = app.keymap.hint(Context::Help, Action::Close).unwrap_or_default();
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.accent())
+        .title(Span::styled(title, theme.title()))
+        .title_bottom(Line::from(Span::styled(format!(" {close} closes "), theme.dim())).right_aligned());
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(text).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_name_fits_the_name_column() {
+        for a in Action::ALL {
+            assert!(a.name().chars().count() <= NAME_WIDTH, "{} is wider than the column", a.name());
+        }
+    }
+}

@@ -1,0 +1,514 @@
+//! The log-in screen's keys and answers: the form, the region picker, the 2FA step.
+//!
+//! A log-in goes out only when the user submits (or asks to retry): never by itself, since every
+//! attempt counts towards the account lockout.
+
+use crossterm::event::KeyEvent;
+use secrecy::SecretString;
+
+use crate::api::{ApiError, LoginSuccess, Notice};
+use crate::app::effect::Effect;
+use crate::app::field::TextField;
+use crate::app::keymap::{Action, Context};
+use crate::app::keys::Key;
+use crate::app::session::error_title;
+use crate::app::session::retry_hint;
+use crate::app::state::{App, Authed, Confirm, RequestKind, Screen, ToastLevel};
+use crate::screens::login::Attempt;
+use crate::screens::login::Focus;
+use crate::screens::login::FormError;
+use crate::screens::login::Method;
+use crate::screens::login::RegionPicker;
+use crate::screens::login::TfaStep;
+
+/// Shortest and longest 2FA code accepted (authenticator apps use 6 digits; Authy can send 7 or 8).
+const CODE_MIN: usize = 6;
+const CODE_MAX: usize = 8;
+
+pub(crate) fn form_error(title: &str, message: String, retry: bool) -> FormError {
+    FormError { title: title.to_string(), message, retry }
+}
+
+/// Whether a log-in-screen request is running (a second submit is then ignored).
+pub fn busy(app: &App) -> bool {
+    app.has_pending(RequestKind::on_login_screen)
+}
+
+pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
+    let l = app.login_mut()?;
+    if l.picker.is_some() {
+        return crate::screens::login::region::on_key(app, ev, key);
+    }
+    if l.tfa.is_some() {
+        return on_tfa_key(app, ev, key);
+    }
+    on_form_key(app, ev, key)
+}
+
+pub(crate) fn on_paste(app: &mut App, text: &str) {
+    if busy(app) {
+        // Like typing, a paste waits: the values being sent stay as shown.
+        return;
+    }
+    let Some(l) = app.login_mut() else { return };
+    if let Some(custom) = l.picker.as_mut().and_then(|p| p.custom.as_mut()) {
+        custom.paste(text);
+    } else if l.picker.is_none()
+        && let Some(field) = l.focused_field()
+    {
+        field.paste(text);
+    }
+}
+
+/// Whether a request the user may stop with Esc runs for the log-in screen: the log-in itself,
+/// the code step, an SMS, a pasted token's check, the saved session's check at start. (Once the
+/// log-in is accepted, loading the profile finishes by itself.)
+fn cancellable(k: &RequestKind) -> bool {
+    matches!(
+        k,
+        RequestKind::Login { .. }
+            | RequestKind::Sms
+            | RequestKind::CheckToken { .. }
+            | RequestKind::Resume { .. }
+    )
+}
+
+/// Whether Esc would stop what the log-in screen is waiting for (the footer offers it then).
+pub fn can_cancel(app: &App) -> bool {
+    app.has_pending(cancellable)
+}
+
+/// Esc while logging in: the request is dropped (its answer will be ignored) and the form
+/// stays as it was, email and password included, for another try.
+fn cancel(app: &mut App) -> Vec<Effect> {
+    let effects = app.cancel_where(cancellable);
+    if let Some(l) = app.login_mut() {
+        let again = if l.tfa.is_some() { "Enter sends the code again." } else { "Enter tries again." };
+        l.error = Some(form_error("Cancelled", format!("Stopped waiting for the server. {again}"), false));
+    }
+    effects
+}
+
+/// Keys while the log-in screen waits for the server: Esc cancels, keys that do not touch the
+/// form (help) still work, and everything else waits, so the values being sent stay as shown.
+fn while_busy(app: &mut App, action: Option<Action>, key: Key) -> Option<Vec<Effect>> {
+    if matches!(action, Some(Action::Dismiss | Action::Back)) && can_cancel(app) {
+        return Some(cancel(app));
+    }
+    let global = app.keymap.action(Context::Global, key).is_some() && !key.is_text();
+    if global { None } else { Some(Vec::new()) }
+}
+
+fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
+    let action = app.keymap.action(Context::Login, key);
+    if busy(app) {
+        return while_busy(app, action, key);
+    }
+    let Screen::Login(l) = &mut app.screen else { return None };
+    if key.is_text() {
+        // A form types every printable key; none is a command. Space works the checkbox or
+        // the buttons, as in any form; anything else typed on them goes to the field it was
+        // meant for (a password typed one Tab too far is still the password).
+        if !l.focus.is_text() {
+            match l.focus {
+                _ if key != Key::ch(' ') => l.focus = l.typing_target(),
+                Focus::Remember => l.remember = !l.remember,
+                Focus::Region => l.picker = Some(RegionPicker::new(&app.endpoint)),
+                _ => return Some(submit(app)),
+            }
+            if !l.focus.is_text() {
+                return Some(Vec::new());
+            }
+        }
+        if let Some(f) = l.focused_field() {
+            f.handle_key(ev);
+        }
+        return Some(Vec::new());
+    }
+    let Some(action) = action else {
+        if l.focus.is_text() && l.focused_field().is_some_and(|f| f.handle_key(ev)) {
+            return Some(Vec::new());
+        }
+        return None;
+    };
+    match action {
+        Action::NextField => l.move_focus(1, app.can_remember),
+        Action::PrevField => l.move_focus(-1, app.can_remember),
+        // Enter logs in wherever the focus is; on the email, with no password yet, it first
+        // goes to the password.
+        Action::Submit if l.focus == Focus::Email && l.password.is_empty() => l.focus = Focus::Password,
+        Action::Submit => return Some(submit(app)),
+        Action::ChooseRegion => l.picker = Some(RegionPicker::new(&app.endpoint)),
+        Action::ToggleSecret => l.reveal = !l.reveal,
+        Action::SwitchMethod => l.switch_method(),
+        Action::Retry => return Some(retry(app)),
+        Action::FillDemo if app.demo.is_some() => fill_demo(app),
+        Action::Dismiss if l.error.is_some() => l.error = None,
+        Action::ForgotPassword => {
+            let email = Some(l.email.value().to_string());
+            return Some(crate::screens::reset::update::open(app, email));
+        }
+        Action::ActivateAccount => return Some(crate::screens::activate::update::open(app)),
+        Action::OpenMailbox => return crate::screens::mailbox::update::open(app),
+        _ => return None,
+    }
+    Some(Vec::new())
+}
+
+/// An answer to what the form sent has come: the secret it kept showing while the request ran
+/// leaves the field (the request, a 2FA step or a retry holds its own copy).
+pub(crate) fn on_answer(app: &mut App, kind: &RequestKind) {
+    let Some(l) = app.login_mut() else { return };
+    match kind {
+        RequestKind::Login { tfa: false, .. } => l.password.clear(),
+        RequestKind::CheckToken { .. } => l.token.clear(),
+        _ => {}
+    }
+}
+
+/// Puts the next demo login into the form, ready to submit.
+fn fill_demo(app: &mut App) {
+    let (Some(demo), Screen::Login(l)) = (&app.demo, &mut app.screen) else { return };
+    // Accounts without a password yet (not activated) cannot log in: skip them.
+    let usable: Vec<_> = demo.logins.iter().filter(|e| !e.password.is_empty()).collect();
+    if usable.is_empty() {
+        return;
+    }
+    let entry = usable[l.demo_next % usable.len()];
+    l.demo_next += 1;
+    if l.method != Method::Password {
+        l.switch_method();
+    }
+    l.email.set(&entry.email);
+    l.password.set(&entry.password);
+    l.focus = Focus::Submit;
+    l.error = None;
+}
+
+fn missing(
+    l: &mut crate::screens::login::LoginState,
+    focus: Focus,
+    title: &str,
+    message: String,
+) -> Vec<Effect> {
+    l.focus = focus;
+    l.error = Some(form_error(title, message, false));
+    Vec::new()
+}
+
+fn submit(app: &mut App) -> Vec<Effect> {
+    if busy(app) {
+        return Vec::new();
+    }
+    if ask_before_replacing(app) {
+        return Vec::new();
+    }
+    let switch_key = app.keymap.hint(Context::Login, Action::SwitchMethod).unwrap_or_default();
+    let can_remember = app.can_remember;
+    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
+    l.last_attempt = None;
+    let remember = l.remember && can_remember;
+    match l.method {
+        Method::Password => {
+            let email = l.email.value().trim().to_string();
+            if email.is_empty() {
+                let m = "Enter the email address of your Contentstack account.".into();
+                return missing(l, Focus::Email, "Email missing", m);
+            }
+            if !email.contains('@') {
+                let m = format!("'{email}' does not look like an email address.");
+                return missing(l, Focus::Email, "Check the email", m);
+            }
+            if l.password.is_empty() {
+                let m = format!("Enter your password (or press {switch_key} to use an authtoken).");
+                return missing(l, Focus::Password, "Password missing", m);
+            }
+            // The field keeps the password while the request runs (it shows as typed, and Esc
+            // gives the form back as it was); the answer empties it.
+            let password = SecretString::from(l.password.value());
+            l.error = None;
+            start_login(app, email, password, None, remember)
+        }
+        Method::Token => {
+            if l.token.is_empty() {
+                let m = "Paste an authtoken (the `authtoken` of an existing session).".into();
+                return missing(l, Focus::Token, "Authtoken missing", m);
+            }
+            let token = SecretString::from(l.token.value());
+            l.error = None;
+            check_token(app, token, remember)
+        }
+    }
+}
+
+/// Opens the question about the saved session when this log-in (a complete form) would replace
+/// the saved session of someone else or of another endpoint, and the user has not answered it
+/// yet. Nothing is sent until they do. A pasted token's account is unknown until it is checked,
+/// so it counts as someone else.
+fn ask_before_replacing(app: &mut App) -> bool {
+    let (Some(saved), Screen::Login(l)) = (app.saved.as_ref(), &app.screen) else { return false };
+    if saved.keep || l.tfa.is_some() {
+        return false;
+    }
+    let email = l.email.value().trim();
+    let (complete, someone_else) = match l.method {
+        Method::Password => {
+            (email.contains('@') && !l.password.is_empty(), !saved.email.eq_ignore_ascii_case(email))
+        }
+        Method::Token => (!l.token.is_empty(), true),
+    };
+    let ask = complete && (someone_else || saved.endpoint != app.endpoint);
+    if ask {
+        app.confirm = Some(Confirm::ReplaceSession);
+    }
+    ask
+}
+
+/// The answer to the question about the saved session, then the log-in itself: `log_out` ends the
+/// saved session on its own server (with its own token) and forgets it here; otherwise it is
+/// kept valid there, and replaced here only if the new session is remembered.
+pub(crate) fn replace_saved(app: &mut App, log_out: bool) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if log_out {
+        if let Some(saved) = app.saved.take() {
+            let id = app.start_request(RequestKind::LogoutSaved { who: saved.who() });
+            effects.push(Effect::Logout { id, endpoint: saved.endpoint, token: saved.token });
+            effects.push(Effect::DeleteSession);
+        }
+    } else if let Some(saved) = &mut app.saved {
+        saved.keep = true;
+    }
+    effects.extend(submit(app));
+    effects
+}
+
+fn start_login(
+    app: &mut App,
+    email: String,
+    password: SecretString,
+    tfa_token: Option<String>,
+    remember: bool,
+) -> Vec<Effect> {
+    let endpoint = app.endpoint.clone();
+    let kind = RequestKind::Login {
+        email: email.clone(),
+        password: password.clone(),
+        tfa: tfa_token.is_some(),
+        remember,
+    };
+    let id = app.start_request(kind);
+    vec![Effect::Login { id, endpoint, email, password, tfa_token }]
+}
+
+fn check_token(app: &mut App, token: SecretString, remember: bool) -> Vec<Effect> {
+    let endpoint = app.endpoint.clone();
+    let id = app.start_request(RequestKind::CheckToken { token: token.clone(), remember });
+    vec![Effect::GetUser { id, endpoint, token }]
+}
+
+/// Repeats the last attempt, only when its error offered that.
+fn retry(app: &mut App) -> Vec<Effect> {
+    if busy(app) {
+        return Vec::new();
+    }
+    let can_remember = app.can_remember;
+    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
+    if !l.error.as_ref().is_some_and(|e| e.retry) {
+        return Vec::new();
+    }
+    let Some(attempt) = l.last_attempt.take() else { return Vec::new() };
+    l.error = None;
+    let remember = l.remember && can_remember;
+    match attempt {
+        Attempt::Password { email, password } => start_login(app, email, password, None, remember),
+        Attempt::Token(token) => check_token(app, token, remember),
+        Attempt::Resume { email, token, source } => {
+            crate::app::update::open_session(app, email, token, source)
+        }
+    }
+}
+
+fn on_tfa_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
+    let action = app.keymap.action(Context::Tfa, key);
+    if busy(app) {
+        return while_busy(app, action, key);
+    }
+    let Screen::Login(l) = &mut app.screen else { return None };
+    let tfa = l.tfa.as_mut()?;
+    if key.is_text() {
+        tfa.code.handle_key(ev);
+        return Some(Vec::new());
+    }
+    match action {
+        Some(Action::Submit) => Some(submit_code(app)),
+        Some(Action::RequestSms) => Some(request_sms(app)),
+        Some(Action::OpenMailbox) => crate::screens::mailbox::update::open(app),
+        Some(Action::Back) => {
+            l.tfa = None;
+            l.focus = Focus::Password;
+            l.error = None;
+            Some(Vec::new())
+        }
+        _ => tfa.code.handle_key(ev).then(Vec::new),
+    }
+}
+
+fn submit_code(app: &mut App) -> Vec<Effect> {
+    if busy(app) {
+        return Vec::new();
+    }
+    let can_remember = app.can_remember;
+    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
+    let Some(tfa) = &l.tfa else { return Vec::new() };
+    let code = tfa.code.value().to_string();
+    if code.len() < CODE_MIN {
+        l.error = Some(form_error(
+            "Code incomplete",
+            "Enter the 6-digit code from your authenticator app or the SMS.".into(),
+            false,
+        ));
+        return Vec::new();
+    }
+    l.error = None;
+    let (email, password, remember) = (tfa.email.clone(), tfa.password.clone(), l.remember && can_remember);
+    start_login(app, email, password, Some(code), remember)
+}
+
+fn request_sms(app: &mut App) -> Vec<Effect> {
+    if busy(app) {
+        return Vec::new();
+    }
+    let endpoint = app.endpoint.clone();
+    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
+    let Some(tfa) = &l.tfa else { return Vec::new() };
+    l.error = None;
+    let (email, password) = (tfa.email.clone(), tfa.password.clone());
+    let id = app.start_request(RequestKind::Sms);
+    vec![Effect::RequestSms { id, endpoint, email, password }]
+}
+
+/// The answer to a log-in (first step or code step).
+pub(crate) fn on_login_result(
+    app: &mut App,
+    email: String,
+    password: SecretString,
+    tfa: bool,
+    remember: bool,
+    result: Result<LoginSuccess, ApiError>,
+) -> Vec<Effect> {
+    let retry_key = retry_hint(app);
+    let submit_key = app.keymap.hint(Context::Tfa, Action::Submit).unwrap_or_default();
+    let switch_key = app.keymap.hint(Context::Login, Action::SwitchMethod).unwrap_or_default();
+    let endpoint = app.endpoint.clone();
+    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
+    let e = match result {
+        Ok(LoginSuccess { user, authtoken, .. }) => {
+            l.tfa = None;
+            l.error = None;
+            l.last_attempt = None;
+            let email = if user.email.is_empty() { email } else { user.email.clone() };
+            let auth = Authed { email, token: authtoken.clone(), endpoint: endpoint.clone(), remember };
+            let id = app.start_request(RequestKind::LoadProfile { auth, login_user: Box::new(user) });
+            let mut effects = vec![Effect::GetUser { id, endpoint, token: authtoken }];
+            // Logging in without "remember me" also forgets a session remembered before (the
+            // question about a saved session of someone else was asked before sending).
+            if !remember && app.can_remember {
+                app.saved = None;
+                effects.push(Effect::DeleteSession);
+            }
+            return effects;
+        }
+        Err(e) => e,
+    };
+    let title = error_title(&e);
+    match e {
+        ApiError::TfaRequired { message, tfa_type } => match &mut l.tfa {
+            Some(_) => l.error = Some(form_error(title, e_message(&message), false)),
+            None => {
+                l.error = None;
+                l.tfa = Some(TfaStep {
+                    email,
+                    password,
+                    code: TextField::digits(CODE_MAX),
+                    server_message: message,
+                    tfa_type,
+                    sms_sent: false,
+                });
+            }
+        },
+        ApiError::InvalidTfaCode { .. } if tfa => {
+            if let Some(t) = &mut l.tfa {
+                t.code.clear();
+            }
+            l.error = Some(form_error(title, e.user_message(), false));
+        }
+        e if e.is_transient() && tfa => {
+            let message = format!("{} Press {submit_key} to send the code again.", e.user_message());
+            l.error = Some(form_error(title, message, true));
+        }
+        e if e.is_transient() => {
+            l.last_attempt = Some(Attempt::Password { email, password });
+            l.error = Some(form_error(title, format!("{}{retry_key}", e.user_message()), true));
+        }
+        ApiError::NoToken { .. } => {
+            l.tfa = None;
+            l.focus = Focus::Password;
+            let message = format!("{} Press {switch_key} to log in with an authtoken.", e.user_message());
+            l.error = Some(form_error(title, message, false));
+        }
+        e => {
+            // Wrong password, locked account, or a refusal: back to the form, password empty.
+            l.tfa = None;
+            l.focus = Focus::Password;
+            l.error = Some(form_error(title, e.user_message(), false));
+        }
+    }
+    Vec::new()
+}
+
+fn e_message(server: &str) -> String {
+    if server.is_empty() { "Enter the code to log in.".into() } else { server.to_string() }
+}
+
+/// The answer to "send the code by SMS".
+pub(crate) fn on_sms_result(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
+    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
+    match result {
+        Ok(notice) => {
+            if let Some(t) = &mut l.tfa {
+                t.sms_sent = true;
+            }
+            let text = if notice.notice.is_empty() {
+                "A code was sent to your mobile.".into()
+            } else {
+                notice.notice
+            };
+            vec![app.toast(ToastLevel::Info, text)]
+        }
+        Err(e) => {
+            l.error = Some(form_error(error_title(&e), e.user_message(), false));
+            Vec::new()
+        }
+    }
+}
+
+/// Starts the demo code clock if the log-in screen shows in demo mode and it is not running.
+pub(crate) fn start_demo_clock(app: &mut App) -> Vec<Effect> {
+    match &mut app.demo {
+        Some(d) if !d.ticking => {
+            d.ticking = true;
+            vec![Effect::DemoCode { wait: false }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A fresh demo code: shown, and the next one asked for while the log-in screen shows. On the
+/// profile screen the clock stops, so nothing redraws for it.
+pub(crate) fn on_demo_code(app: &mut App, code: String) -> Vec<Effect> {
+    let on_login = matches!(app.screen, Screen::Login(_));
+    let Some(d) = &mut app.demo else { return Vec::new() };
+    d.code = Some(code);
+    d.ticking = on_login;
+    if on_login { vec![Effect::DemoCode { wait: true }] } else { Vec::new() }
+}

@@ -1,0 +1,414 @@
+//! The profile screen's state: the tab shown, each tab's position, and the data derived from
+//! the user once per load (so a frame never re-serialises a large profile).
+
+pub mod details;
+pub mod permissions;
+pub mod raw;
+pub mod tree;
+pub mod update;
+pub mod view;
+
+use crate::api::{Role, User};
+use crate::app::field::TextField;
+use crate::screens::profile::details::Details;
+use crate::screens::profile::permissions::Permissions;
+use crate::screens::profile::raw::RawJson;
+use crate::screens::profile::raw::RawSearch;
+use crate::screens::profile::tree::ProfileTree;
+use secrecy::SecretString;
+
+mod lists;
+
+pub use lists::{OrgRelation, OrgRow, RowList, SettingsLine, org_rows, settings_lines};
+
+/// The profile's tabs, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Roles,
+    Permissions,
+    Orgs,
+    Settings,
+    Raw,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Roles, Tab::Permissions, Tab::Orgs, Tab::Settings, Tab::Raw];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Roles => "Roles",
+            Tab::Permissions => "Permissions",
+            Tab::Orgs => "Organisations",
+            Tab::Settings => "Settings",
+            Tab::Raw => "Raw",
+        }
+    }
+
+    /// The title when space is short: common abbreviations, never a word cut short.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Tab::Roles => "Roles",
+            Tab::Permissions => "Perms",
+            Tab::Orgs => "Orgs",
+            Tab::Settings => "Settings",
+            Tab::Raw => "Raw",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    /// The tab `delta` places away, wrapping.
+    pub fn step(self, delta: isize) -> Tab {
+        let n = Tab::ALL.len() as isize;
+        Tab::ALL[(self.index() as isize + delta).rem_euclid(n) as usize]
+    }
+}
+
+/// A scroll position over a list of `len` lines shown `height` at a time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub offset: usize,
+}
+
+impl Scroll {
+    fn max(len: usize, height: usize) -> usize {
+        len.saturating_sub(height.max(1))
+    }
+
+    pub fn by(&mut self, delta: isize, len: usize, height: usize) {
+        let next = (self.offset as isize + delta).max(0) as usize;
+        self.offset = next.min(Self::max(len, height));
+    }
+
+    pub fn top(&mut self) {
+        self.offset = 0;
+    }
+
+    pub fn bottom(&mut self, len: usize, height: usize) {
+        self.offset = Self::max(len, height);
+    }
+
+    /// Keeps the offset valid after the content or the height changed.
+    pub fn clamp(&mut self, len: usize, height: usize) {
+        self.offset = self.offset.min(Self::max(len, height));
+    }
+}
+
+/// Everything the profile screen shows besides the user itself.
+#[derive(Debug)]
+pub struct ProfileState {
+    pub tab: Tab,
+    /// The roles tree (expansion, selection, filter live in it). It owns the roles: the
+    /// session's user is kept without them, so a large profile is held once.
+    pub tree: ProfileTree,
+    /// Each module's rights, united over the roles.
+    pub perms: Permissions,
+    /// The filter as typed: one for the whole profile, applied to every tab on every change
+    /// (the lists narrow to it, the Raw tab searches for it).
+    pub filter: TextField,
+    /// Whether the filter field has the keyboard.
+    pub editing_filter: bool,
+    pub orgs: Vec<OrgRow>,
+    /// The organisations the filter shows, and the selected one.
+    pub orgs_list: RowList,
+    pub settings: Vec<SettingsLine>,
+    /// The settings lines the filter shows, and the selected one.
+    pub settings_list: RowList,
+    /// The whole profile as pretty JSON, the token masked: built the first time the Raw tab
+    /// shows (most sessions never open it, and a very large profile takes a moment).
+    pub raw: Option<RawJson>,
+    /// The Raw tab's first line shown.
+    pub raw_scroll: Scroll,
+    /// The Raw tab's first column shown (in cells) when lines are not wrapped.
+    pub raw_column: usize,
+    /// Whether the Raw tab wraps long lines instead of cutting them.
+    pub raw_wrap: bool,
+    /// The filter searched for in the Raw tab.
+    pub raw_search: RawSearch,
+    /// The details popup of the selected row, when open (`i`).
+    pub details: Option<DetailsState>,
+    /// A filter is being applied in steps and the app has asked for the next one (see
+    /// [`ProfileState::apply_filter_in_steps`]), so another request would only duplicate it.
+    pub filter_stepping: bool,
+}
+
+/// The details popup: what it shows, made when it opened (a right granted by a thousand roles
+/// has thousands of lines, not worth making again for each frame), and its scroll position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailsState {
+    pub details: Details,
+    pub scroll: usize,
+}
+
+impl ProfileState {
+    /// The profile of `user`, whose roles have been moved out into `roles`.
+    pub fn new(user: &User, roles: Vec<Role>) -> Self {
+        let tree = ProfileTree::new(roles);
+        let perms = Permissions::from_tree(&tree);
+        let (orgs, settings) = (org_rows(user), settings_lines(user));
+        ProfileState {
+            tab: Tab::Roles,
+            tree,
+            perms,
+            filter: TextField::plain(),
+            editing_filter: false,
+            orgs_list: RowList::all(orgs.len()),
+            orgs,
+            settings_list: RowList::all(settings.len()),
+            settings,
+            raw: None,
+            raw_scroll: Scroll::default(),
+            raw_column: 0,
+            raw_wrap: false,
+            raw_search: RawSearch::default(),
+            details: None,
+            filter_stepping: false,
+        }
+    }
+
+    /// Whether the filter field has the keyboard.
+    pub fn filtering(&self) -> bool {
+        self.editing_filter
+    }
+
+    /// Whether the filter line shows (being typed, or set).
+    pub fn filter_visible(&self) -> bool {
+        self.editing_filter || !self.filter.is_empty()
+    }
+
+    /// Applies the filter field's text to every tab, all at once (a paste, a clear).
+    pub fn apply_filter(&mut self) {
+        self.apply_filter_in_steps();
+        self.tree.finish_filter();
+        self.finish_raw_search();
+    }
+
+    /// Applies the filter field's text as a keystroke should: the small lists, the permissions
+    /// and the first step of the tree's filter and the Raw tab's search at once, so the key's
+    /// frame shows the first results within a millisecond or two whatever the profile's size.
+    /// Returns whether steps are left, which [`ProfileState::continue_filter`] takes one per
+    /// message, the app drawing in between.
+    pub fn apply_filter_in_steps(&mut self) -> bool {
+        let query = self.filter.value().to_string();
+        self.perms.set_filter(&query);
+        self.orgs_list.filter_orgs(&self.orgs, &query);
+        self.settings_list.filter_settings(&self.settings, &query);
+        let tree = self.tree.start_filter(&query);
+        let raw = self.sync_raw_search();
+        tree || raw
+    }
+
+    /// Takes the next step of the tree's filter and of the Raw tab's search; returns whether
+    /// more remain.
+    pub fn continue_filter(&mut self) -> bool {
+        let tree = self.tree.continue_filter();
+        let raw = match &self.raw {
+            Some(raw) => self.raw_search.step(raw, &self.tree),
+            None => false,
+        };
+        tree || raw
+    }
+
+    /// Starts the Raw tab's search over when the filter changed since it ran, while the Raw tab
+    /// shows (elsewhere it waits: most filters are never searched for in the raw JSON). It
+    /// starts from the first line shown, so the view can go to the next match at once. Returns
+    /// whether steps are left.
+    pub fn sync_raw_search(&mut self) -> bool {
+        let Some(raw) = self.raw.as_ref().filter(|_| self.tab == Tab::Raw) else { return false };
+        if !self.raw_search.is_for(self.filter.value()) {
+            self.raw_search.start(self.filter.value(), self.raw_scroll.offset, raw, &self.tree);
+        }
+        self.raw_search.scanning()
+    }
+
+    /// Takes every step left of the Raw tab's search (on a paste, or after a reload).
+    fn finish_raw_search(&mut self) {
+        if let Some(raw) = &self.raw {
+            self.raw_search.finish(raw, &self.tree);
+        }
+    }
+
+    /// The details of the selected row of the current tab (`None` for the Raw tab, whose
+    /// lines wrap instead, or an empty list).
+    pub fn selected_details(&self) -> Option<Details> {
+        match self.tab {
+            Tab::Roles => self.tree.selected_details(),
+            Tab::Permissions => self.perms.selected_details(),
+            Tab::Orgs => self.orgs.get(self.orgs_list.selected_item()?).map(OrgRow::details),
+            Tab::Settings => lists::settings_details(&self.settings, self.settings_list.selected_item()?),
+            Tab::Raw => None,
+        }
+    }
+
+    /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
+    /// position: the tree keeps what was expanded and selected, and its filter.
+    pub fn load(&mut self, user: &User, roles: Vec<Role>) {
+        let selected = self.perms.selected();
+        self.tree.rebuild(roles);
+        self.perms = Permissions::from_tree(&self.tree);
+        self.perms.set_filter(self.filter.value());
+        self.perms.select(selected);
+        self.orgs = org_rows(user);
+        self.orgs_list.filter_orgs(&self.orgs, self.filter.value());
+        self.settings = settings_lines(user);
+        self.settings_list.filter_settings(&self.settings, self.filter.value());
+        self.raw = None;
+        self.raw_search = RawSearch::default();
+        // An open popup shows the reloaded row (or closes if it is gone).
+        if self.details.is_some() {
+            let scroll = self.details.as_ref().map_or(0, |d| d.scroll);
+            self.open_details();
+            if let Some(state) = &mut self.details {
+                state.scroll = scroll;
+            }
+        }
+    }
+
+    /// Opens the details popup on the selected row, if the tab has one.
+    pub fn open_details(&mut self) {
+        self.details = self.selected_details().map(|details| DetailsState { details, scroll: 0 });
+    }
+
+    /// Builds the raw JSON if it is not built yet, and on the Raw tab starts searching it for
+    /// the filter; returns whether the search has steps left.
+    pub fn show_raw(&mut self, user: &User, token: &SecretString) -> bool {
+        if self.raw.is_none() {
+            self.raw = Some(RawJson::build(user, &self.tree, token));
+        }
+        self.sync_raw_search()
+    }
+
+    /// [`ProfileState::show_raw`], searching all at once: for a reload while the Raw tab shows.
+    pub fn ensure_raw(&mut self, user: &User, token: &SecretString) {
+        self.show_raw(user, token);
+        self.finish_raw_search();
+    }
+
+    /// Lines of the raw JSON (0 until built).
+    pub fn raw_len(&self) -> usize {
+        self.raw.as_ref().map_or(0, RawJson::len)
+    }
+}
+
+/// Hands back to the system the memory freed since a server's answer arrived. The loop calls it
+/// once `update` has handled an answer.
+///
+/// Decoding a large profile (1,000 roles × 50 rules) takes a couple of hundred megabytes in
+/// millions of small blocks, all freed once the tree has taken the roles into its store and the
+/// answer is dropped. glibc keeps freed blocks for reuse and returns only the top of its heaps by
+/// itself, so without this the process would stay that size for the whole session (see the
+/// README's Performance section for the figures). `malloc_trim` releases every free page of every
+/// arena, in a few milliseconds after such an answer and microseconds after a small one. Other
+/// allocators return memory on their own, so elsewhere this does nothing.
+pub(crate) fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: the declaration is glibc's (`int malloc_trim(size_t pad)`); the call takes no
+        // pointer, and works only on the allocator's own free lists under the allocator's locks,
+        // so it is sound from any thread at any time.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
+/// Has every block of 256 KiB or more mapped on its own, for the whole run (the TUI calls it
+/// before anything else).
+///
+/// glibc otherwise raises that threshold each time such a block is freed, up to 32 MiB; after a
+/// large answer has been decoded and freed, the profile's big buffers (the tree's tokens, its
+/// search index) then come from the middle of the heap, among the small blocks of the next
+/// answer, and what [`release_freed_memory`] can give back depends on where they landed: resident
+/// memory with the 1,000 × 50 profile varied between 26 and 44 MB from one run to the next, and
+/// stays near 25 MB with this. Elsewhere this does nothing.
+pub(crate) fn keep_large_blocks_apart() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        /// glibc's `M_MMAP_THRESHOLD` (malloc.h).
+        const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+        // SAFETY: the declaration is glibc's (`int mallopt(int param, int value)`); the call takes
+        // no pointer and only sets an allocator parameter, under the allocator's lock.
+        unsafe {
+            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scroll_stays_in_range() {
+        let mut s = Scroll::default();
+        s.by(-3, 10, 4);
+        assert_eq!(s.offset, 0);
+        s.by(100, 10, 4);
+        assert_eq!(s.offset, 6);
+        s.clamp(5, 4);
+        assert_eq!(s.offset, 1);
+        s.bottom(3, 10);
+        assert_eq!(s.offset, 0);
+    }
+
+    /// Typing a filter on a large profile: the key draws the first results and asks for a beat;
+    /// each beat takes a step and asks for the next until none remain; a key typed meanwhile
+    /// restarts the filter without a second chain of beats; the end is the filter at once.
+    #[test]
+    fn a_filter_typed_on_a_large_profile_streams_in() {
+        use crate::app::keymap::Keymap;
+        use crate::app::msg::ApiResult;
+        use crate::app::state::{App, RequestKind};
+        use crate::app::{Effect, Msg, update};
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+        let key = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        let beats = |effects: &[Effect]| {
+            effects
+                .iter()
+                .filter(|e| matches!(e, Effect::Timer { msg, .. } if matches!(**msg, Msg::Tick)))
+                .count()
+        };
+        let mut app = App::new(Default::default(), Keymap::default(), Default::default(), (100, 30));
+        let token = SecretString::from("blt0123456789abcdef");
+        let id = app.start_request(RequestKind::CheckToken { token, remember: false });
+        let mut user = User { uid: "u".into(), email: "a@b.c".into(), ..Default::default() };
+        user.roles = crate::screens::profile::tree::fixtures::big(1000, 50);
+        update(&mut app, Msg::Api { id, result: Box::new(ApiResult::User(Ok(user))) });
+        update(&mut app, key('/'));
+        assert_eq!(beats(&update(&mut app, key('e'))), 1, "a one-letter filter over 1,000 roles takes steps");
+        let p = app.profile().expect("profile");
+        assert!(p.tree.filtering() && !p.tree.is_empty(), "the first results are there at once");
+        assert_eq!(beats(&update(&mut app, key('n'))), 0, "one chain of beats at a time");
+        let mut steps = 0;
+        while beats(&update(&mut app, Msg::Tick)) == 1 {
+            steps += 1;
+            assert!(steps < 1000, "the steps end");
+        }
+        let p = app.profile().expect("profile");
+        assert!(!p.tree.filtering() && !p.filter_stepping);
+        let mut at_once = ProfileTree::new(crate::screens::profile::tree::fixtures::big(1000, 50));
+        at_once.set_filter("en");
+        assert_eq!((p.tree.len(), p.tree.match_count()), (at_once.len(), at_once.match_count()));
+        assert_eq!(
+            p.tree.row(p.tree.selected()).map(|r| r.text()),
+            at_once.row(at_once.selected()).map(|r| r.text())
+        );
+        // A beat with nothing to do does nothing.
+        assert!(update(&mut app, Msg::Tick).is_empty());
+    }
+
+    #[test]
+    fn tabs_wrap() {
+        assert_eq!(Tab::Roles.step(-1), Tab::Raw);
+        assert_eq!(Tab::Raw.step(1), Tab::Roles);
+    }
+}

@@ -1,0 +1,402 @@
+//! The profile's roles as a tree: role → rules → acl flags (✓/✗, nested groups such as
+//! `sub_acl`) and target lists.
+//!
+//! Built for profiles of 1,000 roles × 50 rules (several hundred thousand potential nodes), so:
+//! - the rules are kept flat (see [`store`]): a few megabytes of tokens instead of millions of
+//!   small maps;
+//! - only the *visible* rows exist, as 16-byte records in tree order; expanding a node splices its
+//!   visible subtree in, collapsing drains it, and nothing is re-flattened per frame;
+//! - what lies under a rule is outlined from the rule's tokens when it is laid out (see
+//!   [`outline`]); what the user did to each node (opened it, a filter hit it) is one byte per
+//!   node, kept for every node from the start, so nothing has to be built when a rule is first
+//!   opened or matched;
+//! - each role's and rule's text is lower-cased once, at build time, into one string (see
+//!   [`search`]), so a filter keystroke is a scan of that string;
+//! - labels are formatted by [`ProfileTree::row`] for the rows being drawn only.
+//!
+//! Nodes have ids made from role, rule and node indices, and stable keys made from the role's
+//! uid, the rule's index and the node's path (see [`keep`]), so a refresh keeps what was open and
+//! what was selected. Pure data: no I/O and no drawing (see `ui::widgets::tree`).
+
+mod cursor;
+mod details;
+mod filter;
+#[cfg(test)]
+pub(crate) mod fixtures;
+mod keep;
+mod label;
+mod layout;
+mod outline;
+mod search;
+pub(crate) mod store;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_big;
+
+pub use cursor::Cursor;
+pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
+pub(crate) use search::{find_all, push_lower};
+
+use crate::api::models::{Role, Rule};
+use search::SearchIndex;
+use store::RuleStore;
+
+/// Rules from which the models are freed on a thread of their own.
+const FREE_ELSEWHERE_FROM: usize = 5_000;
+
+/// Frees `roles`, on a thread of its own when they hold many rules.
+///
+/// A 1,000 × 50 profile's models are four million small allocations, and freeing them takes
+/// about 70 ms: most of what building the tree cost the loop thread, so most of the pause
+/// between the profile's answer and its first frame. The tree no longer needs them once it has
+/// copied them, so another thread frees them (then gives the memory back to the system, as the
+/// loop does after an answer, since it may finish after the loop's turn). Should no thread be
+/// available, they are freed here.
+fn free_elsewhere(roles: Vec<Role>, rules: usize) {
+    if rules < FREE_ELSEWHERE_FROM {
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("free-profile".into()).spawn(move || {
+        drop(roles);
+        crate::screens::profile::release_freed_memory();
+    });
+    if let Err(e) = spawned {
+        tracing::debug!("freeing the profile's models here: no thread ({e})");
+    }
+}
+
+/// Index of the expansion state used without a filter.
+const NORMAL: usize = 0;
+/// Index of the expansion state used while a filter is set; the normal one is left untouched,
+/// which is how clearing the filter restores it.
+const FILTERED: usize = 1;
+/// A node's own text matches the filter.
+const SELF_HIT: u8 = 1;
+/// A descendant's text matches the filter.
+const DESC_HIT: u8 = 2;
+/// Where a node's hit bits sit in its state byte (its open bits, one per mode, are bits 0 and 1).
+const HIT_SHIFT: u8 = 2;
+
+/// Row bits.
+const EXPANDABLE: u8 = 1;
+const EXPANDED: u8 = 2;
+const MATCHED: u8 = 4;
+/// The row's children are listed unfiltered: no filter, or this row or an ancestor matches.
+const CONTEXT: u8 = 8;
+
+/// A node's id in the current data: role index, then rule and node index plus one (0: none).
+/// Ordered like the rows (a role before its rules, a rule before its nodes, nodes depth first),
+/// which is what lets [`ProfileTree::find_row`] binary-search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Node {
+    role: u32,
+    rule: u32,
+    local: u32,
+}
+
+impl Node {
+    fn role(r: u32) -> Self {
+        Node { role: r, rule: 0, local: 0 }
+    }
+    fn rule(r: u32, j: u32) -> Self {
+        Node { role: r, rule: j + 1, local: 0 }
+    }
+    fn local(r: u32, j: u32, i: u32) -> Self {
+        Node { role: r, rule: j + 1, local: i + 1 }
+    }
+    fn rule_index(self) -> Option<u32> {
+        self.rule.checked_sub(1)
+    }
+    fn local_index(self) -> Option<u32> {
+        self.local.checked_sub(1)
+    }
+}
+
+/// One visible row.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    node: Node,
+    depth: u16,
+    bits: u8,
+}
+
+impl Row {
+    fn new(node: Node, depth: u16, bits: u8) -> Self {
+        Row { node, depth, bits }
+    }
+}
+
+/// The roles-and-rules tree of a profile, with its visible rows, selection, scroll offset and
+/// filter. See the module docs for how it stays fast on very large profiles.
+#[derive(Debug)]
+pub struct ProfileTree {
+    /// The roles and their rules.
+    rules: RuleStore,
+    /// Global index of each role's first rule, plus the total at the end.
+    rule_start: Vec<u32>,
+    index: SearchIndex,
+    /// Per rule (global index): where its nodes' state starts in `state`, plus the total.
+    node_start: Vec<u32>,
+    /// Per node under a rule: open in each mode (bits 0 and 1, see `layout::mode_bit`) and filter
+    /// hits (`SELF_HIT`/`DESC_HIT` shifted by `HIT_SHIFT`).
+    state: Vec<u8>,
+    /// Per node under a rule: its depth below the rule (0 at the top). Nodes are in depth-first
+    /// order, so a node's children are the following nodes one deeper, up to the next node as
+    /// shallow as it, and its parent is the nearest preceding node one shallower: all that laying
+    /// rows out and marking a filter's ancestors need, with no outline made.
+    depth: Vec<u8>,
+    role_open: [Vec<bool>; 2],
+    rule_open: [Vec<bool>; 2],
+    role_hit: Vec<u8>,
+    rule_hit: Vec<u8>,
+    /// A filter being applied in steps (see [`filter`]).
+    filtering: Option<filter::Pending>,
+    /// The filter as typed, and lower-cased.
+    filter: String,
+    query: String,
+    matches: usize,
+    rows: Vec<Row>,
+    cursor: Cursor,
+}
+
+impl ProfileTree {
+    /// A tree of `roles` with every role collapsed and the first one selected. The roles are
+    /// copied into the tree's store, then freed (see [`free_elsewhere`]).
+    pub fn new(roles: Vec<Role>) -> Self {
+        let mut rule_start = Vec::with_capacity(roles.len() + 1);
+        let mut builder = store::Builder::default();
+        let mut total = 0u32;
+        for role in &roles {
+            rule_start.push(total);
+            let rules = builder.push_role(role);
+            total = total.saturating_add(u32::try_from(rules).unwrap_or(u32::MAX));
+        }
+        rule_start.push(total);
+        free_elsewhere(roles, total as usize);
+        let store = builder.finish();
+        let (roles, rules) = (store.role_count(), store.len());
+        let mut depth = Vec::new();
+        let index = SearchIndex::build(&store, &rule_start, &mut depth);
+        depth.shrink_to_fit();
+        let mut node_start = Vec::with_capacity(rules + 1);
+        let mut nodes = 0u32;
+        for g in 0..rules {
+            node_start.push(nodes);
+            nodes = nodes.saturating_add(index.nodes(g));
+        }
+        node_start.push(nodes);
+        let mut tree = ProfileTree {
+            index,
+            rule_start,
+            node_start,
+            state: vec![0; nodes as usize],
+            depth,
+            role_open: [vec![false; roles], vec![false; roles]],
+            rule_open: [vec![false; rules], vec![false; rules]],
+            role_hit: vec![0; roles],
+            rule_hit: vec![0; rules],
+            rules: store,
+            filtering: None,
+            filter: String::new(),
+            query: String::new(),
+            matches: 0,
+            rows: Vec::new(),
+            cursor: Cursor::default(),
+        };
+        tree.relayout(None);
+        tree
+    }
+
+    /// How many roles the tree shows.
+    pub fn role_count(&self) -> usize {
+        self.rules.role_count()
+    }
+
+    /// A copy of every role, rules included, as the models: for reloading the profile with roles
+    /// the server did not send again. Rebuilt from the store, so it costs about as much as the
+    /// tree did to build; nothing on a key's path calls it.
+    pub fn roles(&self) -> Vec<Role> {
+        (0..self.role_count()).filter_map(|r| self.rules.role(r)?.to_role()).collect()
+    }
+
+    /// Every role, and every rule by global index: role `r`'s are `rule_range(r)`.
+    pub(crate) fn rule_store(&self) -> &RuleStore {
+        &self.rules
+    }
+
+    /// The global indices of role `r`'s rules.
+    pub(crate) fn rule_range(&self, r: usize) -> std::ops::Range<usize> {
+        let start = self.rule_start.get(r).copied().unwrap_or(0) as usize;
+        let end = self.rule_start.get(r + 1).copied().unwrap_or(0) as usize;
+        start..end.max(start)
+    }
+
+    /// Number of visible rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// No visible rows: no roles, or nothing matches the filter.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Visible row `i`, with its label formatted now (call it for the rows being drawn only).
+    pub fn row(&self, i: usize) -> Option<RowView<'_>> {
+        let row = *self.rows.get(i)?;
+        let (kind, parts) = self.describe(row.node)?;
+        Some(RowView {
+            depth: row.depth as usize,
+            kind,
+            expandable: row.bits & EXPANDABLE != 0,
+            expanded: row.bits & EXPANDED != 0,
+            matched: row.bits & MATCHED != 0,
+            parts,
+        })
+    }
+
+    /// The depth of visible row `i`, without formatting it (for indentation guides).
+    pub fn depth(&self, i: usize) -> Option<usize> {
+        self.rows.get(i).map(|r| r.depth as usize)
+    }
+
+    /// The selected row's index (0 when empty).
+    pub fn selected(&self) -> usize {
+        self.cursor.selected()
+    }
+
+    /// Selects row `i`, clamped to the rows.
+    pub fn select(&mut self, i: usize) {
+        self.cursor.select(i, self.rows.len());
+    }
+
+    /// Moves the selection by `delta` rows: ±1 for ↓/↑, ±viewport height for page down/up.
+    pub fn move_by(&mut self, delta: isize) {
+        self.cursor.move_by(delta, self.rows.len());
+    }
+
+    pub fn select_first(&mut self) {
+        self.select(0);
+    }
+
+    pub fn select_last(&mut self) {
+        self.finish_filter();
+        self.select(self.rows.len().saturating_sub(1));
+    }
+
+    /// Selects the selected row's parent (stays on a role).
+    pub fn select_parent(&mut self) {
+        let Some(node) = self.selected_node() else { return };
+        if let Some(i) = self.parent(node).and_then(|p| self.find_row(p)) {
+            self.select(i);
+        }
+    }
+
+    /// → / Enter: expands the selected row; on a row already expanded, moves to its first child.
+    pub fn expand_selected(&mut self) {
+        self.finish_filter();
+        let sel = self.selected();
+        let Some(&row) = self.rows.get(sel) else { return };
+        if row.bits & EXPANDABLE == 0 {
+            return;
+        }
+        if row.bits & EXPANDED != 0 {
+            self.select(sel + 1);
+            return;
+        }
+        self.set_open(row.node, true);
+        let mut children = Vec::new();
+        self.push_children(row, &mut children);
+        self.rows[sel].bits |= EXPANDED;
+        self.rows.splice(sel + 1..sel + 1, children);
+    }
+
+    /// ←: collapses the selected row; on a leaf or a collapsed row, selects its parent.
+    pub fn collapse_selected(&mut self) {
+        self.finish_filter();
+        let sel = self.selected();
+        let Some(&row) = self.rows.get(sel) else { return };
+        if row.bits & EXPANDED == 0 {
+            self.select_parent();
+            return;
+        }
+        self.set_open(row.node, false);
+        let end = self.rows[sel + 1..]
+            .iter()
+            .position(|r| r.depth <= row.depth)
+            .map_or(self.rows.len(), |n| sel + 1 + n);
+        self.rows.drain(sel + 1..end);
+        self.rows[sel].bits &= !EXPANDED;
+    }
+
+    /// Space: expands or collapses the selected row, never moving the selection.
+    pub fn toggle_selected(&mut self) {
+        let Some(&row) = self.rows.get(self.selected()) else { return };
+        if row.bits & EXPANDED != 0 {
+            self.collapse_selected();
+        } else {
+            self.expand_selected();
+        }
+    }
+
+    /// Expands every node (in the current filter, if one is set). On a 1,000 × 50 profile this
+    /// lays out several hundred thousand rows: the one costly action, and what the user asked for.
+    pub fn expand_all(&mut self) {
+        self.finish_filter();
+        let m = self.mode();
+        self.role_open[m].fill(true);
+        self.rule_open[m].fill(true);
+        self.state.iter_mut().for_each(|s| *s |= layout::mode_bit(m));
+        self.relayout(self.selected_node());
+    }
+
+    /// Collapses every node; the selection moves to the role it was in.
+    pub fn collapse_all(&mut self) {
+        self.finish_filter();
+        let m = self.mode();
+        self.role_open[m].fill(false);
+        self.rule_open[m].fill(false);
+        self.state.iter_mut().for_each(|s| *s &= !layout::mode_bit(m));
+        self.relayout(self.selected_node());
+    }
+
+    /// The first visible row of the viewport.
+    pub fn offset(&self) -> usize {
+        self.cursor.offset()
+    }
+
+    /// Scrolls so the selection is inside a viewport of `height` rows. The app calls it from its
+    /// update code with the last drawn height, so drawing can take `&self`.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        self.cursor.scroll_into_view(height, self.rows.len());
+    }
+
+    /// The selection and offset, for widgets.
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    /// A breadcrumb of the selected row for a status line: `Developer › asset › ✓ create`.
+    pub fn selected_path_text(&self) -> String {
+        let Some(node) = self.selected_node() else { return String::new() };
+        let mut path: Vec<String> = self.ancestors(node).into_iter().map(|n| self.short_label(n)).collect();
+        path.reverse();
+        path.join(" › ")
+    }
+
+    /// A copy of the role the selected row belongs to (for a details pane).
+    pub fn selected_role(&self) -> Option<Role> {
+        self.rules.role(self.selected_node()?.role as usize)?.to_role()
+    }
+
+    /// A copy of the rule the selected row belongs to, when it is a rule or inside one.
+    pub fn selected_rule(&self) -> Option<Rule> {
+        let node = self.selected_node()?;
+        self.rules.rule(self.global(node.role, node.rule_index()?))?.to_rule()
+    }
+
+    fn selected_node(&self) -> Option<Node> {
+        self.rows.get(self.selected()).map(|r| r.node)
+    }
+}

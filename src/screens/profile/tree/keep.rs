@@ -1,0 +1,213 @@
+//! What survives a refresh: expanded nodes, the selection, the scroll offset and the filter.
+//!
+//! Node ids are indices into the old data, which a refresh may reorder, so before the data is
+//! replaced every open node and the selection are turned into stable keys: the role's uid (its
+//! position when it has none), the rule's position in the role, and a hash of the node's path
+//! inside the rule (`acl/sub_acl/publish`, `targets/content_types/blt1`: by uid, not position).
+//! After the swap the keys are looked up in the new data; whatever no longer exists is dropped.
+//!
+//! Keys are integers apart from one string per role, so keeping an expand-all of 50,000 rules
+//! does not allocate a string per node.
+
+use crate::screens::profile::tree::outline;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::screens::profile::tree::outline::LocalKind;
+
+use crate::api::models::Role;
+use crate::screens::profile::tree::Cursor;
+use crate::screens::profile::tree::FILTERED;
+use crate::screens::profile::tree::NORMAL;
+use crate::screens::profile::tree::Node;
+use crate::screens::profile::tree::ProfileTree;
+use crate::screens::profile::tree::layout::mode_bit;
+use crate::screens::profile::tree::outline::NONE;
+use crate::screens::profile::tree::store::RoleRef;
+use crate::screens::profile::tree::store::RuleRef;
+
+/// A node by stable identity: old role index (see `Saved::role_keys`), rule index, path hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    role: u32,
+    rule: Option<u32>,
+    path: Option<u64>,
+}
+
+struct Saved {
+    /// The stable key of each old role, by old index.
+    role_keys: Vec<String>,
+    /// Open nodes, per mode.
+    open: [Vec<Key>; 2],
+    /// The selected node, then its ancestors: the first that still exists is selected.
+    selected: Vec<Key>,
+    cursor: Cursor,
+    filter: String,
+}
+
+fn role_key(role: Option<RoleRef<'_>>, r: usize) -> String {
+    match role.and_then(RoleRef::uid) {
+        Some(uid) if !uid.is_empty() => format!("uid:{uid}"),
+        _ => format!("#{r}"),
+    }
+}
+
+/// The path hash of every node of `rule`'s outline, in outline order: each hashes its parent's
+/// hash and its own text, and top-level nodes start from "acl" or "targets".
+fn path_hashes(rule: RuleRef<'_>) -> Vec<u64> {
+    let mut locals = Vec::new();
+    let mut texts = Vec::new();
+    outline::walk(rule, &mut locals, |text, _| texts.push(text));
+    let mut hashes: Vec<u64> = Vec::with_capacity(locals.len());
+    for (l, text) in locals.iter().zip(texts) {
+        let mut h = DefaultHasher::new();
+        match hashes.get(l.parent as usize) {
+            Some(parent) => parent.hash(&mut h),
+            None if l.parent == NONE && matches!(l.kind, LocalKind::Targets { .. }) => "targets".hash(&mut h),
+            None => "acl".hash(&mut h),
+        }
+        text.hash(&mut h);
+        hashes.push(h.finish());
+    }
+    hashes
+}
+
+impl ProfileTree {
+    /// Replaces the data after a refresh, keeping what was expanded, the selection (or its
+    /// nearest surviving ancestor), the scroll offset and the filter.
+    pub fn rebuild(&mut self, roles: Vec<Role>) {
+        self.finish_filter();
+        let saved = self.save();
+        *self = ProfileTree::new(roles);
+        self.restore(saved);
+    }
+
+    fn save(&self) -> Saved {
+        let mut open: [Vec<Key>; 2] = [Vec::new(), Vec::new()];
+        let mut selected = Vec::new();
+        let sel_chain = self.selected_node().map(|n| self.ancestors(n)).unwrap_or_default();
+        for r in 0..self.role_count() {
+            let r32 = r as u32;
+            let role_key = Key { role: r32, rule: None, path: None };
+            for (m, keys) in open.iter_mut().enumerate() {
+                if self.role_open[m][r] {
+                    keys.push(role_key);
+                }
+            }
+            for (j, g) in self.rule_range(r).enumerate() {
+                let j32 = j as u32;
+                let rule_key = Key { rule: Some(j32), ..role_key };
+                for (m, keys) in open.iter_mut().enumerate() {
+                    if self.rule_open[m][g] {
+                        keys.push(rule_key);
+                    }
+                }
+                let states = self.rule_state(g);
+                let open_bits = mode_bit(NORMAL) | mode_bit(FILTERED);
+                let selected_here = sel_chain.iter().any(|n| n.role == r32 && n.rule_index() == Some(j32));
+                if !selected_here && states.iter().all(|s| s & open_bits == 0) {
+                    continue;
+                }
+                let Some(rule) = self.rules.rule(g) else { continue };
+                let hashes = path_hashes(rule);
+                for (i, state) in states.iter().enumerate() {
+                    let key = Key { path: hashes.get(i).copied(), ..rule_key };
+                    for (m, keys) in open.iter_mut().enumerate() {
+                        if state & mode_bit(m) != 0 {
+                            keys.push(key);
+                        }
+                    }
+                }
+                if selected_here {
+                    selected.extend(
+                        sel_chain
+                            .iter()
+                            .filter_map(|n| n.local_index())
+                            .map(|i| Key { path: hashes.get(i as usize).copied(), ..rule_key }),
+                    );
+                }
+            }
+        }
+        selected.extend(sel_chain.iter().filter(|n| n.local_index().is_none()).map(|n| Key {
+            role: n.role,
+            rule: n.rule_index(),
+            path: None,
+        }));
+        Saved {
+            role_keys: (0..self.role_count()).map(|r| role_key(self.rules.role(r), r)).collect(),
+            open,
+            selected,
+            cursor: self.cursor,
+            filter: self.filter.clone(),
+        }
+    }
+
+    fn restore(&mut self, mut saved: Saved) {
+        let mut by_key: HashMap<String, u32> = HashMap::with_capacity(self.role_count());
+        for r in 0..self.role_count() {
+            by_key.entry(role_key(self.rules.role(r), r)).or_insert(r as u32);
+        }
+        // Old role index → new role index.
+        let remap: Vec<Option<u32>> = saved.role_keys.iter().map(|k| by_key.get(k).copied()).collect();
+        drop(by_key);
+        for keys in saved.open.iter_mut().chain([&mut saved.selected]) {
+            for key in keys.iter_mut() {
+                key.role = remap.get(key.role as usize).copied().flatten().unwrap_or(NONE);
+            }
+        }
+        let open_normal = self.resolve(&mut saved.open[NORMAL]);
+        for node in open_normal.into_iter().flatten() {
+            self.set_open(node, true);
+        }
+        if !saved.filter.is_empty() {
+            self.filter = saved.filter.clone();
+            self.query = crate::screens::profile::tree::search::lower(&saved.filter);
+            self.apply_filter();
+            let open_filtered = self.resolve(&mut saved.open[FILTERED]);
+            for node in open_filtered.into_iter().flatten() {
+                self.set_open(node, true);
+            }
+        }
+        let selected = self.resolve(&mut saved.selected.clone());
+        // `resolve` answers in key order; the selection wants the deepest surviving node first.
+        let mut chain: Vec<Node> = selected.into_iter().flatten().collect();
+        chain.sort_by_key(|n| std::cmp::Reverse(*n));
+        self.relayout(None);
+        self.cursor = saved.cursor;
+        if let Some(i) = chain.into_iter().find_map(|n| self.find_row(n)) {
+            self.select(i);
+        }
+        self.cursor.clamp(self.rows.len());
+    }
+
+    /// Finds the nodes `keys` (already remapped to new role indices) name in the new data. Sorts
+    /// `keys` so each rule's path hashes are computed once.
+    fn resolve(&self, keys: &mut [Key]) -> Vec<Option<Node>> {
+        keys.sort_unstable();
+        let mut out = Vec::with_capacity(keys.len());
+        let mut current: Option<((u32, u32), HashMap<u64, u32>)> = None;
+        for key in keys.iter() {
+            if key.role as usize >= self.role_count() {
+                out.push(None);
+                continue;
+            }
+            let range = self.rule_range(key.role as usize);
+            let Some(j) = key.rule.filter(|&j| (j as usize) < range.len()) else {
+                out.push(key.rule.is_none().then(|| Node::role(key.role)));
+                continue;
+            };
+            let Some(path) = key.path else {
+                out.push(Some(Node::rule(key.role, j)));
+                continue;
+            };
+            if current.as_ref().is_none_or(|(at, _)| *at != (key.role, j)) {
+                let hashes = self.rules.rule(range.start + j as usize).map(path_hashes).unwrap_or_default();
+                let index = hashes.into_iter().enumerate().map(|(i, h)| (h, i as u32)).collect();
+                current = Some(((key.role, j), index));
+            }
+            let found = current.as_ref().and_then(|(_, index)| index.get(&path).copied());
+            out.push(found.map(|i| Node::local(key.role, j, i)));
+        }
+        out
+    }
+}

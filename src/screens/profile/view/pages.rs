@@ -1,0 +1,193 @@
+//! The profile's Organisations and Settings tabs: lists with a selection, like the tree, so each
+//! row can be opened in the details popup. Every cell is cut with `…` where it does not fit, and
+//! no column is dropped on a narrow screen: the columns narrow instead.
+
+use std::borrow::Cow;
+
+use crate::screens::profile::OrgRow;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+use crate::screens::profile::ProfileState;
+
+use crate::screens::profile::RowList;
+
+use crate::screens::profile::SettingsLine;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::tree::{
+    Piece, draw_empty, draw_pieces, highlight, no_match_message, position_indicator,
+};
+
+/// The relation column's width (`shared`).
+const RELATION: usize = 6;
+/// The UID column's widest (a Contentstack uid is 19 or 20 characters).
+const UID: usize = 22;
+
+/// Column widths after the `›` marker and its space: relation, name, uid, roles, with a space
+/// between each.
+fn columns(width: usize) -> [usize; 4] {
+    let rest = width.saturating_sub(2 + RELATION + 3);
+    let uid = if rest >= 3 * UID { UID } else { (rest / 3).max(4) };
+    let name = rest.saturating_sub(uid) / 2;
+    [RELATION, name, uid, rest.saturating_sub(uid + name)]
+}
+
+/// A header cell: its long title when it fits, its short one otherwise (cut if even that is
+/// too long).
+fn title(long: &'static str, short: &'static str, width: usize) -> &'static str {
+    if long.width() <= width { long } else { short }
+}
+
+/// Draws one row of cells, each cut to its column with `…`.
+fn draw_cells(buf: &mut ratatui::buffer::Buffer, area: Rect, y: u16, widths: &[usize], cells: &[Vec<Piece>]) {
+    let mut x = area.x;
+    for (i, (w, cell)) in widths.iter().zip(cells).enumerate() {
+        let w = (*w as u16).min(area.right().saturating_sub(x));
+        draw_pieces(buf, x, y, w, cell);
+        x = x.saturating_add(w).saturating_add(u16::from(i + 1 < widths.len()));
+    }
+}
+
+/// The rows of `list` that fit `area`, from the offset that keeps the selection in view: each
+/// with its item, whether it matches the filter, whether it is selected, and its screen line.
+fn visible(list: &RowList, area: Rect) -> Vec<(usize, bool, bool, u16)> {
+    let height = area.height as usize;
+    let cursor = list.cursor();
+    let offset = cursor.offset_for(height, list.len());
+    (offset..(offset + height).min(list.len()))
+        .enumerate()
+        .filter_map(|(n, i)| {
+            let (item, matched) = list.row(i)?;
+            Some((item, matched, i == cursor.selected(), area.y + n as u16))
+        })
+        .collect()
+}
+
+fn marker(selected: bool, theme: &Theme) -> Piece<'static> {
+    (Cow::Borrowed(if selected { "› " } else { "  " }), theme.accent())
+}
+
+pub fn render_orgs(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if p.orgs.is_empty() {
+        draw_empty(buf, area, "No organisations in this profile.", theme);
+        return;
+    }
+    let query = p.filter.value().to_lowercase();
+    let widths = columns(area.width as usize);
+    let mut all = vec![1];
+    all.extend(widths);
+    let head = |t: &'static str| vec![(Cow::Borrowed(t), theme.title())];
+    let header = [
+        head(""),
+        head(""),
+        head(title("Organisation", "Name", widths[1])),
+        head("UID"),
+        head(title("Your roles", "Roles", widths[3])),
+    ];
+    draw_cells(buf, area, area.y, &all, &header);
+    let rows = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    if p.orgs_list.is_empty() {
+        draw_empty(buf, rows, &no_match_message(p.filter.value()), theme);
+        return;
+    }
+    let indicator = position_indicator(buf, rows, p.orgs_list.selected(), p.orgs_list.len(), theme);
+    for (item, matched, selected, y) in visible(&p.orgs_list, rows) {
+        let Some(o) = p.orgs.get(item) else { continue };
+        let q = if matched { query.as_str() } else { "" };
+        let cells = org_cells(o, selected, q, theme);
+        let width = if y + 1 == rows.bottom() { rows.width.saturating_sub(indicator) } else { rows.width };
+        let mut widths = all.clone();
+        fit_last(&mut widths, width as usize);
+        draw_cells(buf, Rect { width, ..rows }, y, &widths, &cells);
+        if selected && focused {
+            buf.set_style(Rect::new(rows.x, y, rows.width, 1), theme.selected());
+        }
+    }
+}
+
+/// Narrows the last column so the row ends within `width` cells.
+fn fit_last(widths: &mut [usize], width: usize) {
+    let total: usize = widths.iter().sum::<usize>() + widths.len().saturating_sub(1);
+    if let Some(last) = widths.last_mut() {
+        *last = last.saturating_sub(total.saturating_sub(width));
+    }
+}
+
+fn org_cells<'a>(o: &'a OrgRow, selected: bool, query: &str, theme: &Theme) -> Vec<Vec<Piece<'a>>> {
+    let cell = |text: Cow<'a, str>, style: Style| {
+        let mut out = Vec::new();
+        highlight(text, style, query, theme.highlight(), &mut out);
+        out
+    };
+    let roles = if o.roles.is_empty() { Cow::Borrowed("—") } else { Cow::Owned(o.roles.join(", ")) };
+    vec![
+        vec![(Cow::Borrowed(if selected { "›" } else { " " }), theme.accent())],
+        cell(Cow::Borrowed(o.relation.label()), theme.label()),
+        cell(Cow::Borrowed(o.shown_name()), Style::new()),
+        cell(Cow::Borrowed(o.uid.as_str()), theme.dim()),
+        cell(roles, Style::new()),
+    ]
+}
+
+pub fn render_settings(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if p.settings_list.is_empty() {
+        draw_empty(buf, area, &no_match_message(p.filter.value()), theme);
+        return;
+    }
+    let query = p.filter.value().to_lowercase();
+    let indicator = position_indicator(buf, area, p.settings_list.selected(), p.settings_list.len(), theme);
+    for (item, matched, selected, y) in visible(&p.settings_list, area) {
+        let Some(line) = p.settings.get(item) else { continue };
+        let q = if matched { query.as_str() } else { "" };
+        let mut pieces = vec![marker(selected, theme)];
+        let add = |text: Cow<'_, str>, style: Style, pieces: &mut Vec<Piece<'_>>| {
+            highlight(Cow::Owned(text.into_owned()), style, q, theme.highlight(), pieces)
+        };
+        match line {
+            SettingsLine::Heading(t) => add(Cow::Borrowed(t), theme.title(), &mut pieces),
+            SettingsLine::Org { uid, name } => {
+                pieces.push((Cow::Borrowed("Organisation "), theme.label()));
+                add(Cow::Borrowed(name.as_deref().unwrap_or(uid)), Style::new(), &mut pieces);
+                if name.is_some() {
+                    pieces.push((Cow::Borrowed("  "), theme.dim()));
+                    add(Cow::Borrowed(uid), theme.dim(), &mut pieces);
+                }
+            }
+            SettingsLine::Stack(key) => {
+                pieces.push((Cow::Borrowed("  ★ stack "), theme.label()));
+                add(Cow::Borrowed(key), Style::new(), &mut pieces);
+            }
+            SettingsLine::Note(t) => add(Cow::Owned(format!("  {t}")), theme.dim(), &mut pieces),
+        }
+        let width = if y + 1 == area.bottom() { area.width.saturating_sub(indicator) } else { area.width };
+        draw_pieces(buf, area.x, y, width, &pieces);
+        if selected && focused {
+            buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_keeps_a_share_of_a_narrow_screen() {
+        assert_eq!(columns(80), [6, 23, 22, 24]);
+        let narrow = columns(40);
+        assert!(narrow.iter().all(|&w| w >= 4), "{narrow:?}");
+        assert_eq!(narrow.iter().sum::<usize>() + 2 + 3, 40);
+    }
+}

@@ -1,0 +1,397 @@
+//! The reset wizard's keys and answers. Step 1 sends `forgot_password` and starts the token's
+//! countdown; step 2 checks the token and the new password, then sends `reset_password`.
+//!
+//! The fields are never emptied by a request: a refused token sends the user back to step 1
+//! with the new password still typed. Requests carry copies, wiped when they are done.
+
+use std::time::Instant;
+
+use crossterm::event::KeyEvent;
+
+use crate::api::{ApiError, Notice, token_from_link};
+use crate::app::effect::Effect;
+use crate::app::keymap::{Action, Context};
+use crate::app::keys::Key;
+use crate::app::msg::{ApiResult, Msg};
+use crate::app::session::error_title;
+use crate::app::state::{App, RequestKind, Screen, ToastLevel};
+use crate::screens::login::FormError;
+use crate::screens::login::Method;
+use crate::screens::mailbox::update::show;
+use crate::screens::mailbox::update::take_screen;
+use crate::screens::reset::Focus;
+use crate::screens::reset::ResetState;
+use crate::screens::reset::Sent;
+use crate::screens::reset::Step;
+use crate::screens::reset::email_in_link;
+use crate::screens::reset::looks_like_link;
+use crate::screens::reset::minutes_left;
+use crate::screens::reset::rules_enforced;
+use crate::screens::reset::until_next_minute;
+
+/// Opens the wizard over the current screen, which Esc and success return to.
+pub(crate) fn open(app: &mut App, email: Option<String>) -> Vec<Effect> {
+    let effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
+    let back = take_screen(app);
+    app.screen = Screen::Reset(Box::new(ResetState::new(email.as_deref(), back)));
+    effects
+}
+
+/// Opens the wizard from the profile: the reset email goes to the logged-in account, whose
+/// address is filled in and cannot be changed.
+pub(crate) fn open_for_account(app: &mut App) -> Vec<Effect> {
+    let Some(email) = app.session.as_ref().map(|s| s.email.clone()) else { return Vec::new() };
+    let effects = app.cancel_where(|k| k.on_login_screen() || matches!(k, RequestKind::Refresh));
+    let back = take_screen(app);
+    app.screen = Screen::Reset(Box::new(ResetState::for_account(&email, back)));
+    effects
+}
+
+fn wizard(app: &mut App) -> Option<&mut ResetState> {
+    match &mut app.screen {
+        Screen::Reset(r) => Some(r),
+        _ => None,
+    }
+}
+
+pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
+    let action = app.keymap.action(Context::Password, key);
+    let r = wizard(app)?;
+    if key.is_text() {
+        edit(r, ev);
+        return Some(Vec::new());
+    }
+    match action {
+        Some(Action::Send) => return Some(send(app)),
+        Some(Action::Retry) => return Some(submit(app)),
+        Some(Action::OpenMailbox) => return crate::screens::mailbox::update::open(app),
+        Some(Action::NextField) => r.move_focus(1),
+        Some(Action::PrevField) => r.move_focus(-1),
+        Some(Action::ToggleSecret) => r.new.reveal = !r.new.reveal,
+        Some(Action::NextStep) if r.step == Step::Email => r.go_to(Step::Token),
+        Some(Action::GoBack) if r.step == Step::Token => r.go_to(Step::Email),
+        Some(Action::GoBack) => return Some(leave(app)),
+        _ => return edit(r, ev).then(Vec::new),
+    }
+    Some(Vec::new())
+}
+
+/// An editing key for the focused field; an edited field loses its error. The account's own
+/// email (opened from the profile) is not edited.
+fn edit(r: &mut ResetState, ev: &KeyEvent) -> bool {
+    let focus = r.focus;
+    if r.email_locked && focus == Focus::Email {
+        return false;
+    }
+    let handled = r.field_mut(focus).handle_key(ev);
+    if handled {
+        r.errors.remove(&focus);
+        if focus == Focus::Token {
+            r.token_note = None;
+        }
+    }
+    handled
+}
+
+/// Paste goes to the focused field; a link pasted as the token is reduced to its token at once
+/// (and gives the email too when it carries one), so the field shows what will be sent.
+pub(crate) fn on_paste(app: &mut App, text: &str) {
+    let Some(r) = wizard(app) else { return };
+    let focus = r.focus;
+    if r.email_locked && focus == Focus::Email {
+        return;
+    }
+    r.errors.remove(&focus);
+    if focus != Focus::Token || !looks_like_link(text) {
+        r.field_mut(focus).paste(text);
+        return;
+    }
+    match token_from_link(text) {
+        Some(token) => {
+            r.token.set(&token);
+            r.token_note = Some("Taken from the pasted link.".into());
+            if r.email.is_empty()
+                && let Some(email) = email_in_link(text)
+            {
+                r.email.set(&email);
+            }
+        }
+        None => {
+            r.token.paste(text);
+            r.errors.insert(Focus::Token, vec![no_token_in_link()]);
+        }
+    }
+}
+
+fn no_token_in_link() -> String {
+    "There is no token in this link. Paste the token itself (it is in the email too).".into()
+}
+
+/// Leaves the wizard for the screen it was opened from. What was typed goes with it: the
+/// secret fields wipe themselves as the wizard is dropped.
+fn leave(app: &mut App) -> Vec<Effect> {
+    let mut effects = app.cancel_where(RequestKind::is_account_flow);
+    if let Screen::Reset(r) = take_screen(app) {
+        effects.extend(show(app, *r.back));
+    }
+    effects
+}
+
+/// Enter: on step 1, send (or move on once sent to this address); on step 2, go to the next
+/// empty field, or send.
+fn send(app: &mut App) -> Vec<Effect> {
+    let Some(r) = wizard(app) else { return Vec::new() };
+    match r.step {
+        Step::Email if r.sent_to_current() => {
+            r.go_to(Step::Token);
+            Vec::new()
+        }
+        Step::Email => submit(app),
+        Step::Token => {
+            let order = r.focus_order();
+            let pos = order.iter().position(|f| *f == r.focus).unwrap_or(0);
+            match order.get(pos + 1) {
+                Some(next) if r.field(*next).is_empty() => {
+                    r.focus = *next;
+                    Vec::new()
+                }
+                _ => submit(app),
+            }
+        }
+    }
+}
+
+/// Sends the current step's request (the retry key sends it again).
+fn submit(app: &mut App) -> Vec<Effect> {
+    if app.has_pending(RequestKind::is_account_flow) {
+        return Vec::new();
+    }
+    let enforce = rules_enforced(app);
+    let endpoint = app.endpoint.clone();
+    let Some(r) = wizard(app) else { return Vec::new() };
+    r.error = None;
+    match r.step {
+        Step::Email => {
+            let email = r.email.value().trim().to_string();
+            let problem = if email.is_empty() {
+                Some("Enter the email address of your Contentstack account.".to_string())
+            } else if !email.contains('@') {
+                Some(format!("'{email}' does not look like an email address."))
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                r.errors.insert(Focus::Email, vec![p]);
+                r.focus = Focus::Email;
+                return Vec::new();
+            }
+            r.errors.clear();
+            let id = app.start_request(RequestKind::Forgot { email: email.clone() });
+            vec![Effect::ForgotPassword { id, endpoint, email }]
+        }
+        Step::Token => {
+            r.errors.clear();
+            let token = token_from_link(r.token.value());
+            match &token {
+                None if r.token.is_empty() => {
+                    r.errors.insert(
+                        Focus::Token,
+                        vec!["Paste the token, or the whole link, from the email.".into()],
+                    );
+                }
+                None => {
+                    r.errors.insert(Focus::Token, vec![no_token_in_link()]);
+                }
+                Some(_) => {}
+            }
+            if r.new.password.is_empty() {
+                r.errors.insert(Focus::Password, vec!["Choose a new password.".into()]);
+            } else if enforce && !r.new.rules_met() {
+                r.errors.insert(Focus::Password, vec!["Misses a rule marked ✗ below.".into()]);
+            }
+            if !r.new.password.is_empty() && !r.new.matches() {
+                r.errors.insert(Focus::Confirm, vec!["Does not match the new password.".into()]);
+            }
+            if let Some(first) = r.errors.keys().next() {
+                r.focus = *first;
+                return Vec::new();
+            }
+            let Some(token) = token else { return Vec::new() };
+            let (password, confirmation) = r.new.secrets();
+            let id = app.start_request(RequestKind::ResetPassword);
+            vec![Effect::ResetPassword { id, endpoint, token: token.into(), password, confirmation }]
+        }
+    }
+}
+
+/// The answers to step 1 and step 2.
+pub(crate) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
+    let ApiResult::Notice(result) = result else {
+        tracing::error!(?kind, "an answer of the wrong type for the reset wizard");
+        return Vec::new();
+    };
+    match kind {
+        RequestKind::Forgot { email } => on_forgot(app, email, result),
+        _ => on_reset(app, result),
+    }
+}
+
+fn on_forgot(app: &mut App, email: String, result: Result<Notice, ApiError>) -> Vec<Effect> {
+    let retry = retry_hint(app);
+    let Some(r) = wizard(app) else { return Vec::new() };
+    match result {
+        Ok(n) => {
+            let notice = if n.notice.trim().is_empty() {
+                "If this address has an account, an email with a reset token is on its way.".to_string()
+            } else {
+                n.notice
+            };
+            r.sent = Some(Sent { email, notice, at: Instant::now() });
+            r.errors.clear();
+            start_countdown(r).into_iter().collect()
+        }
+        Err(e) => {
+            on_error(r, e, &retry);
+            Vec::new()
+        }
+    }
+}
+
+fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
+    let retry = retry_hint(app);
+    let Some(r) = wizard(app) else { return Vec::new() };
+    let notice = match result {
+        Ok(n) => n.notice,
+        Err(e) => {
+            on_error(r, e, &retry);
+            return Vec::new();
+        }
+    };
+    let Screen::Reset(r) = take_screen(app) else { return Vec::new() };
+    let email = Some(r.email.value().trim().to_string()).filter(|e| !e.is_empty());
+    if let Some(email) = &email {
+        demo_login_changed(app, email, "password changed in this run: use yours");
+    }
+    let mut back = *r.back;
+    let notice = if notice.trim().is_empty() { "Your password has been reset.".to_string() } else { notice };
+    let text = match &mut back {
+        Screen::Login(l) => {
+            if let Some(email) = &email {
+                l.email.set(email);
+            }
+            if l.method != Method::Password {
+                l.switch_method();
+            }
+            l.password.clear();
+            l.error = None;
+            l.focus = if l.email.is_empty() {
+                crate::screens::login::Focus::Email
+            } else {
+                crate::screens::login::Focus::Password
+            };
+            format!("{notice} Log in with the new password.")
+        }
+        Screen::Profile(_) => format!("{notice} This session stays open; use the new password next time."),
+        _ => notice,
+    };
+    let mut effects = show(app, back);
+    effects.push(app.toast(ToastLevel::Success, text));
+    effects
+}
+
+/// The demo panel lists the seeded passwords; once one is changed against the demo server, its
+/// entry says so (and the fill key skips it) instead of offering a password that no longer works.
+pub(crate) fn demo_login_changed(app: &mut App, email: &str, note: &str) {
+    if !rules_enforced(app) {
+        return;
+    }
+    let Some(demo) = &mut app.demo else { return };
+    for entry in demo.logins.iter_mut().filter(|e| e.email.eq_ignore_ascii_case(email)) {
+        entry.password.clear();
+        entry.note = note.to_string();
+    }
+}
+
+/// Puts a refusal where it belongs: the server's field messages on their fields, anything else
+/// above the button (with the retry key when trying again can help).
+fn on_error(r: &mut ResetState, e: ApiError, retry: &str) {
+    let fields = e.field_errors();
+    let mut rest = Vec::new();
+    for (name, messages) in fields {
+        let (focus, subject) = match name.as_str() {
+            "email" => (Focus::Email, "The email"),
+            "reset_password_token" | "token" => (Focus::Token, "The token"),
+            "password" => (Focus::Password, "The password"),
+            "password_confirmation" => (Focus::Confirm, "The confirmation"),
+            _ => {
+                rest.extend(
+                    messages.iter().map(|m| format!("{} {m}", crate::api::error::field_label(&name))),
+                );
+                continue;
+            }
+        };
+        let on_this_step = (focus == Focus::Email) == (r.step == Step::Email);
+        let sentences = messages.iter().map(|m| format!("{subject} {m}"));
+        if on_this_step {
+            r.errors.entry(focus).or_default().extend(sentences);
+        } else {
+            rest.extend(sentences);
+        }
+    }
+    if r.errors.contains_key(&Focus::Token) {
+        // The server has the last word on the token: its countdown no longer means anything,
+        // and step 1 now sends a new email rather than moving on.
+        r.sent = None;
+        r.minutes_left = 0;
+    }
+    if let Some(first) = r.focus_order().iter().find(|f| r.errors.contains_key(f)) {
+        r.focus = *first;
+    }
+    let has_field_errors = !r.errors.is_empty();
+    if has_field_errors && rest.is_empty() {
+        return;
+    }
+    let message = if !rest.is_empty() {
+        rest.join(" ")
+    } else if e.is_transient() {
+        format!("{}{retry}", e.user_message())
+    } else {
+        e.user_message()
+    };
+    r.error = Some(FormError { title: error_title(&e).to_string(), message, retry: e.is_transient() });
+}
+
+fn retry_hint(app: &App) -> String {
+    app.keymap
+        .hint(Context::Password, Action::Retry)
+        .map(|k| format!(" Press {k} to send it again."))
+        .unwrap_or_default()
+}
+
+/// Starts (or restarts, on coming back to the wizard) the once-a-minute countdown; a chain
+/// started before stops at its next tick, as its epoch is no longer current.
+pub(crate) fn start_countdown(r: &mut ResetState) -> Option<Effect> {
+    let sent = r.sent.as_ref()?.at;
+    let now = Instant::now();
+    r.tick_epoch += 1;
+    r.minutes_left = minutes_left(sent, now);
+    (r.minutes_left > 0).then(|| Effect::Timer {
+        after: until_next_minute(sent, now),
+        msg: Box::new(Msg::ResetTick { sent, epoch: r.tick_epoch }),
+    })
+}
+
+/// A countdown tick: redraws the minutes left, and asks for the next tick only while the
+/// wizard shows and the token has time left.
+pub(crate) fn on_tick(app: &mut App, sent: Instant, epoch: u64) -> Vec<Effect> {
+    let Some(r) = wizard(app) else { return Vec::new() };
+    if r.tick_epoch != epoch || r.sent.as_ref().map(|s| s.at) != Some(sent) {
+        return Vec::new();
+    }
+    let now = Instant::now();
+    r.minutes_left = minutes_left(sent, now);
+    if r.minutes_left == 0 {
+        return Vec::new();
+    }
+    vec![Effect::Timer { after: until_next_minute(sent, now), msg: Box::new(Msg::ResetTick { sent, epoch }) }]
+}
