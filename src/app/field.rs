@@ -180,6 +180,15 @@ impl Drop for TextField {
     }
 }
 
+/// An error shown beside the form. `retry` says whether the retry key applies (network trouble,
+/// never a refusal: a login is only repeated when the user asks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormError {
+    pub title: String,
+    pub message: String,
+    pub retry: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod field;
 pub mod keymap;
 pub mod keys;
 pub mod msg;
+pub mod nav;
 pub mod quit;
 pub mod run;
 pub mod runner;

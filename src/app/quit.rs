@@ -17,34 +17,21 @@ pub(crate) fn on_quit_key(app: &mut App) -> Vec<Effect> {
 /// What quitting now would lose, one sentence per form (empty when nothing would be).
 pub fn lost_on_quit(app: &App) -> Vec<String> {
     let mut out = Vec::new();
-    let mut screen = Some(&app.screen);
-    while let Some(s) = screen {
-        screen = match s {
-            Screen::Login(l) => {
-                if l.has_typing() {
-                    out.push("What you typed in the log-in form is not kept.".to_string());
-                }
-                None
+    // The screen showing first, then the ones under it: every form kept on the stack counts.
+    for screen in app.stack() {
+        match screen {
+            Screen::Login(l) if l.has_typing() => {
+                out.push("What you typed in the log-in form is not kept.".to_string());
             }
-            Screen::Reset(r) => {
-                if r.has_typing() {
-                    out.push("What you typed in the password reset is not kept.".to_string());
-                }
-                Some(&*r.back)
+            Screen::Reset(r) if r.has_typing() => {
+                out.push("What you typed in the password reset is not kept.".to_string());
             }
-            Screen::Activate(a) => {
-                if a.has_typing() {
-                    out.push("What you typed in the activation form is not kept.".to_string());
-                }
-                Some(&*a.back)
+            Screen::Activate(a) if a.has_typing() => {
+                out.push("What you typed in the activation form is not kept.".to_string());
             }
-            Screen::Mailbox(m) => Some(&*m.back),
-            Screen::Edit(e) if e.form.has_edits() => {
-                out.push(edits_sentence(app));
-                None
-            }
-            Screen::Edit(_) | Screen::Profile(_) => None,
-        };
+            Screen::Edit(e) if e.form.has_edits() => out.push(edits_sentence(app)),
+            _ => {}
+        }
     }
     if app.resume.as_ref().and_then(|r| r.edit.as_ref()).is_some_and(|f| f.has_edits()) {
         out.push(edits_sentence(app));

@@ -176,7 +176,7 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
         } else if let Some(l) = app.login_mut() {
             l.email.set(&s.email);
             l.focus = crate::screens::login::Focus::Password;
-            l.error = Some(crate::screens::login::FormError {
+            l.error = Some(crate::app::field::FormError {
                 title: format!("Not logged in to {}", opts.endpoint.name()),
                 message: format!(
                     "Your saved session ({}) is for {}; its token is not sent here. Log in to {}, or run `cs-account {}` to use it.",

@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use crate::api::{ApiError, User};
 use crate::app::effect::Effect;
+use crate::app::field::FormError;
 use crate::app::msg::{ApiResult, RequestId};
+use crate::app::nav::{Nav, Route};
 use crate::app::state::{AfterCheck, App, Authed, RequestKind, Resume, Screen, Session, ToastLevel, View};
-use crate::screens::edit::EditState;
 use crate::screens::login::Attempt;
-use crate::screens::login::FormError;
 use crate::screens::login::LoginState;
 use crate::screens::login::SessionSource;
 use crate::screens::login::update::form_error;
@@ -294,21 +294,42 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
     }
     app.endpoint = auth.endpoint.clone();
     app.session = Some(Session::new(email, auth.token, auth.endpoint, user));
-    app.screen = match edit {
-        Some(form) => Screen::Edit(Box::new(EditState { profile, form })),
-        None => Screen::Profile(profile),
-    };
+    app.reset_stack(Screen::Profile(profile));
     crate::screens::profile::update::fit_to_viewport(app);
+    if let Some(form) = edit {
+        effects.extend(app.go(Nav::Push(Route::Edit(form))));
+    }
     effects.extend(crate::screens::edit::update::sync_draft(app));
     effects.extend(crate::screens::edit::update::after_profile_loaded(app));
     effects
 }
 
+/// The session's user changed (a save, or a check of what the server holds): the profile
+/// takes it wherever it is on the stack, like a refresh (the tab, the tree's expansion,
+/// selection and filter stay). `roles: None` keeps the roles it shows.
+pub(crate) fn reload_profile(app: &mut App, roles: Option<Vec<crate::api::Role>>) {
+    let Some(session) = &app.session else { return };
+    let (user, token) = (session.user.clone(), session.token.clone());
+    if let Some(p) = app.profile_anywhere_mut() {
+        let roles = roles.unwrap_or_else(|| p.tree.roles());
+        p.load(&user, roles);
+        if p.tab == crate::screens::profile::Tab::Raw {
+            p.ensure_raw(&user, &token);
+        }
+    }
+    crate::screens::profile::update::fit_to_viewport(app);
+}
+
 /// Back to the log-in screen with the email filled in (focus on the password).
 fn to_login(app: &mut App, email: &str) -> Vec<Effect> {
+    app.replace_stack(Screen::Login(Box::new(LoginState::new(Some(email)))));
+    login_shown(app)
+}
+
+/// The log-in screen replaced the session's screens: what they ran stops, the demo code runs.
+fn login_shown(app: &mut App) -> Vec<Effect> {
     let mut effects = app.cancel_where(|k| k.reads_profile() || matches!(k, RequestKind::SaveProfile));
     app.draft_offer = None;
-    app.screen = Screen::Login(Box::new(LoginState::new(Some(email))));
     effects.extend(crate::screens::login::update::start_demo_clock(app));
     effects
 }
@@ -319,23 +340,24 @@ pub(crate) fn session_expired(app: &mut App) -> Vec<Effect> {
     // An open edit form keeps its values, on disk too, and comes back after the log-in.
     let mut effects = crate::screens::edit::update::before_login(app);
     let Some(session) = app.session.take() else { return Vec::new() };
-    let (profile, edit) =
-        match std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None)))) {
-            Screen::Profile(p) => (Some(p), None),
-            Screen::Edit(e) => {
-                let EditState { profile, form } = *e;
-                (Some(profile), Some(form))
-            }
-            Screen::Login(_) => (None, None),
-            // No request with the session runs while these show (opening them stops the refresh).
-            Screen::Reset(_) | Screen::Activate(_) | Screen::Mailbox(_) => (None, None),
-        };
+    // The profile and the form over it come back after the log-in. No request with the
+    // session runs while another screen shows (opening one stops the refresh).
+    let login = Screen::Login(Box::new(LoginState::new(Some(&session.email))));
+    let (top, mut below) = app.replace_stack(login);
+    let (profile, edit) = match top {
+        Screen::Profile(p) => (Some(p), None),
+        Screen::Edit(e) => match below.pop() {
+            Some(Screen::Profile(p)) => (Some(p), Some(e.form)),
+            _ => (None, None),
+        },
+        _ => (None, None),
+    };
     if let Some(profile) = profile {
         app.resume =
             Some(Resume { email: session.email.clone(), endpoint: session.endpoint.clone(), profile, edit });
     }
     let kept = app.resume.as_ref().is_some_and(|r| r.edit.is_some());
-    effects.extend(to_login(app, &session.email));
+    effects.extend(login_shown(app));
     if let Some(l) = app.login_mut() {
         let mut message =
             "Your session has expired or was logged out elsewhere. Log in again to carry on where you were."

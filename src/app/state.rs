@@ -320,7 +320,11 @@ pub struct HelpState {
 /// Everything the app knows.
 #[derive(Debug)]
 pub struct App {
+    /// The screen showing: the top of the navigation stack.
     pub screen: Screen,
+    /// The screens under it, bottom first: each comes back, as it was, when the one over it
+    /// closes (see [`crate::app::nav`]).
+    pub below: Vec<Screen>,
     pub session: Option<Session>,
     /// The API to log in to (the session's, once logged in).
     pub endpoint: Endpoint,
@@ -359,6 +363,7 @@ impl App {
     pub fn new(endpoint: Endpoint, keymap: Keymap, theme: Theme, viewport: (u16, u16)) -> Self {
         App {
             screen: Screen::Login(Box::new(LoginState::new(None))),
+            below: Vec::new(),
             session: None,
             endpoint,
             can_remember: true,
@@ -379,6 +384,27 @@ impl App {
             should_quit: false,
             next_request: 1,
             next_toast: 1,
+        }
+    }
+
+    /// Whether the password rules are enforced before sending (against the demo server, which
+    /// is known to apply them) or shown as guidance (elsewhere, where the server has the last
+    /// word).
+    pub fn rules_enforced(&self) -> bool {
+        self.demo_endpoint.as_ref() == Some(&self.endpoint)
+    }
+
+    /// The demo panel lists the seeded passwords; once one is changed against the demo server,
+    /// its entry says so (and the fill key skips it) instead of offering a password that no
+    /// longer works.
+    pub fn demo_login_changed(&mut self, email: &str, note: &str) {
+        if !self.rules_enforced() {
+            return;
+        }
+        let Some(demo) = &mut self.demo else { return };
+        for entry in demo.logins.iter_mut().filter(|e| e.email.eq_ignore_ascii_case(email)) {
+            entry.password.clear();
+            entry.note = note.to_string();
         }
     }
 

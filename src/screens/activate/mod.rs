@@ -8,9 +8,8 @@
 pub mod update;
 pub mod view;
 
+use crate::app::field::FormError;
 use crate::app::field::TextField;
-use crate::app::state::Screen;
-use crate::screens::login::FormError;
 use crate::screens::reset::FieldErrors;
 use crate::screens::reset::NewPassword;
 
@@ -48,12 +47,10 @@ pub struct ActivateState {
     pub token_note: Option<String>,
     pub errors: FieldErrors<Focus>,
     pub error: Option<FormError>,
-    /// Where Esc and success lead.
-    pub back: Box<Screen>,
 }
 
 impl ActivateState {
-    pub fn new(back: Screen) -> Self {
+    pub fn new() -> Self {
         ActivateState {
             focus: Focus::Token,
             token: TextField::plain(),
@@ -64,7 +61,6 @@ impl ActivateState {
             token_note: None,
             errors: FieldErrors::new(),
             error: None,
-            back: Box::new(back),
         }
     }
 
@@ -124,11 +120,10 @@ pub fn name_problem(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::screens::login::LoginState;
 
     #[test]
     fn the_invitation_address_follows_its_token() {
-        let mut s = ActivateState::new(Screen::Login(Box::new(LoginState::new(None))));
+        let mut s = ActivateState::new();
         s.fill_token("blt1", Some("new.user@example.com"), None);
         assert_eq!(s.focus, Focus::FirstName);
         assert_eq!(s.email_for("blt1"), Some("new.user@example.com"));

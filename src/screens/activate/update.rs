@@ -8,27 +8,16 @@ use crate::screens::activate::Focus;
 
 use crate::api::{ApiError, token_from_link};
 use crate::app::effect::Effect;
+use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::ApiResult;
+use crate::app::nav::{Fill, Nav};
 use crate::app::session::error_title;
-use crate::app::state::{App, RequestKind, Screen, ToastLevel};
+use crate::app::state::{App, RequestKind, Screen};
 use crate::screens::activate::name_problem;
-use crate::screens::login::FormError;
-use crate::screens::login::Method;
-use crate::screens::mailbox::update::show;
-use crate::screens::mailbox::update::take_screen;
 use crate::screens::reset::email_in_link;
 use crate::screens::reset::looks_like_link;
-use crate::screens::reset::rules_enforced;
-
-/// Opens the form over the current screen, which Esc and success return to.
-pub(crate) fn open(app: &mut App) -> Vec<Effect> {
-    let effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
-    let back = take_screen(app);
-    app.screen = Screen::Activate(Box::new(ActivateState::new(back)));
-    effects
-}
 
 fn form(app: &mut App) -> Option<&mut ActivateState> {
     match &mut app.screen {
@@ -47,7 +36,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
     match action {
         Some(Action::Send) => return Some(send(app)),
         Some(Action::Retry) => return Some(submit(app)),
-        Some(Action::OpenMailbox) => return crate::screens::mailbox::update::open(app),
+        Some(Action::OpenMailbox) => return app.open_mailbox(),
         Some(Action::NextField) => a.move_focus(1),
         Some(Action::PrevField) => a.move_focus(-1),
         Some(Action::ToggleSecret) => a.new.reveal = !a.new.reveal,
@@ -97,9 +86,7 @@ const NO_TOKEN: &str =
 
 fn leave(app: &mut App) -> Vec<Effect> {
     let mut effects = app.cancel_where(RequestKind::is_account_flow);
-    if let Screen::Activate(a) = take_screen(app) {
-        effects.extend(show(app, *a.back));
-    }
+    effects.extend(app.go(Nav::Pop));
     effects
 }
 
@@ -120,7 +107,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
     if app.has_pending(RequestKind::is_account_flow) {
         return Vec::new();
     }
-    let enforce = rules_enforced(app);
+    let enforce = app.rules_enforced();
     let endpoint = app.endpoint.clone();
     let Some(a) = form(app) else { return Vec::new() };
     a.error = None;
@@ -186,44 +173,20 @@ pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let Screen::Activate(a) = take_screen(app) else { return Vec::new() };
     let token = token_from_link(a.token.value()).unwrap_or_default();
     let email = a.email_for(&token).map(str::to_string);
     if let Some(email) = &email {
-        crate::screens::reset::update::demo_login_changed(
-            app,
-            email,
-            "activated in this run: use your password",
-        );
+        app.demo_login_changed(email, "activated in this run: use your password");
     }
-    let mut back = *a.back;
-    let text = match (&mut back, &email) {
-        (Screen::Login(l), Some(email)) => {
-            prepare_login(l);
-            l.email.set(email);
-            l.focus = crate::screens::login::Focus::Password;
-            format!("{notice} Log in as {email} with the password you chose.")
-        }
-        (Screen::Login(l), None) => {
-            prepare_login(l);
-            l.email.clear();
-            l.focus = crate::screens::login::Focus::Email;
-            format!("{notice} Log in with the email the invitation was sent to.")
-        }
-        (_, Some(email)) => format!("{notice} {email} can log in now."),
-        (_, None) => notice,
-    };
-    let mut effects = show(app, back);
-    effects.push(app.toast(ToastLevel::Success, text));
-    effects
+    app.go(Nav::PopWith(Fill::Activated { email, notice }))
 }
 
-fn prepare_login(l: &mut crate::screens::login::LoginState) {
-    if l.method != Method::Password {
-        l.switch_method();
+/// A token from the mailbox, handed down as the mailbox closes.
+pub(crate) fn on_fill(app: &mut App, fill: Fill) -> Vec<Effect> {
+    if let (Fill::Token(t), Some(a)) = (fill, form(app)) {
+        a.fill_token(&t.value, Some(&t.to), t.note);
     }
-    l.password.clear();
-    l.error = None;
+    Vec::new()
 }
 
 /// The server's field messages on their fields; anything else above the button.

@@ -25,7 +25,6 @@ use crate::app::effect::Effect;
 use crate::app::msg::RequestId;
 use crate::app::state::{AfterCheck, App, RequestKind, Screen, ToastLevel};
 use crate::screens::edit::Step;
-use crate::screens::profile::Tab;
 
 fn is_save(k: &RequestKind) -> bool {
     matches!(k, RequestKind::SaveProfile)
@@ -93,23 +92,11 @@ pub(crate) fn server_holds(app: &mut App, mut user: User) -> Vec<Effect> {
     let roles = std::mem::take(&mut user.roles);
     session.user = Arc::new(user);
     session.unsure = false;
-    let (user, token) = (session.user.clone(), session.token.clone());
-    let profile = match &mut app.screen {
-        Screen::Profile(p) => Some(p),
-        Screen::Edit(e) => {
-            e.form.rebase(&user);
-            Some(&mut e.profile)
-        }
-        _ => None,
-    };
-    if let Some(p) = profile {
-        // Like a refresh: the tab, the tree's expansion, selection and filter stay.
-        p.load(&user, roles);
-        if p.tab == Tab::Raw {
-            p.ensure_raw(&user, &token);
-        }
+    let user = session.user.clone();
+    if let Screen::Edit(e) = &mut app.screen {
+        e.form.rebase(&user);
     }
-    crate::screens::profile::update::fit_to_viewport(app);
+    crate::app::session::reload_profile(app, Some(roles));
     crate::screens::edit::update::sync_draft(app)
 }
 
@@ -195,7 +182,7 @@ fn carry_on(app: &mut App, then: AfterCheck, before: Option<Vec<String>>) -> Vec
         && app.draft_offer.is_none();
     if then == AfterCheck::OpenForm && on_profile {
         let form = EditForm::new(&session.user);
-        crate::screens::edit::update::open_with(app, form);
+        return crate::screens::edit::update::open_with(app, form);
     }
     Vec::new()
 }

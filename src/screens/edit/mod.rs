@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use crate::api::{User, UserUpdate};
 use crate::app::field::TextField;
 use crate::app::msg::RequestId;
-use crate::screens::profile::ProfileState;
 
 /// Digits a mobile number and a country code may have: the API's rules, which the demo server
 /// enforces too; `tests/edit_faults.rs` checks that the two agree at every boundary.
@@ -308,11 +307,10 @@ impl EditForm {
     }
 }
 
-/// The edit screen: the form, and the profile it was opened from, shown again on leaving with
-/// every tab and position as they were.
+/// The edit screen: the form. It sits on the navigation stack over the profile it was opened
+/// from, which shows again on leaving with every tab and position as they were.
 #[derive(Debug)]
 pub struct EditState {
-    pub profile: Box<ProfileState>,
     pub form: EditForm,
 }
 

@@ -10,15 +10,14 @@ use crate::screens::edit::SaveFailure;
 use crate::api::{ApiError, UpdateSuccess};
 use crate::app::effect::Effect;
 use crate::app::msg::{Msg, RequestId};
-use crate::app::state::{AfterCheck, App, Screen, ToastLevel};
+use crate::app::nav::Nav;
+use crate::app::state::{AfterCheck, App, ToastLevel};
 use crate::screens::edit::Step;
 use crate::screens::edit::known;
 use crate::screens::edit::update::close;
 use crate::screens::edit::update::delete_draft;
 use crate::screens::edit::update::form_mut;
 use crate::screens::edit::update::sync_draft;
-use crate::screens::edit::update::take_screen;
-use crate::screens::profile::Tab;
 
 /// The answer to a save. Only a success says what the server holds: after any failure an
 /// earlier try of the same save may have landed (the client retries), so the server is asked.
@@ -59,25 +58,12 @@ fn saved(app: &mut App, done: UpdateSuccess) -> Vec<Effect> {
     if user.email.is_empty() {
         user.email = session.user.email.clone();
     }
-    let mut roles = std::mem::take(&mut user.roles);
+    let roles = std::mem::take(&mut user.roles);
     session.user = Arc::new(user);
     session.unsure = false;
-    let (user, token) = (session.user.clone(), session.token.clone());
-    app.screen = match take_screen(app) {
-        Screen::Edit(e) => Screen::Profile(e.profile),
-        other => other,
-    };
-    if let Screen::Profile(p) = &mut app.screen {
-        if roles.is_empty() {
-            roles = p.tree.roles().to_vec();
-        }
-        // Like a refresh: the tab, the tree's expansion, selection and filter stay.
-        p.load(&user, roles);
-        if p.tab == Tab::Raw {
-            p.ensure_raw(&user, &token);
-        }
-    }
-    crate::screens::profile::update::fit_to_viewport(app);
+    effects.extend(app.go(Nav::Pop));
+    // `PUT /user` may answer without roles: the profile keeps the ones it shows.
+    crate::app::session::reload_profile(app, (!roles.is_empty()).then_some(roles));
     let text = if notice.trim().is_empty() { "Profile saved.".to_string() } else { notice };
     effects.push(app.toast(ToastLevel::Success, text));
     effects
@@ -86,7 +72,7 @@ fn saved(app: &mut App, done: UpdateSuccess) -> Vec<Effect> {
 /// The check after a failed save found every value under review on the server: it did land.
 pub(crate) fn saved_after_all(app: &mut App) -> Vec<Effect> {
     let mut effects = delete_draft(app);
-    close(app);
+    effects.extend(close(app));
     effects.push(app.toast(
         ToastLevel::Success,
         "Profile saved. Its answer was lost, but the server holds your changes.",

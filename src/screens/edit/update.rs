@@ -12,24 +12,18 @@ use crate::app::draft::{DraftKey, DraftResult};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
+use crate::app::nav::{Nav, Route};
 use crate::app::state::{AfterCheck, App, Confirm, RequestKind, Screen, ToastLevel};
 use crate::screens::edit::DraftOffer;
 use crate::screens::edit::EditField;
 use crate::screens::edit::EditForm;
-use crate::screens::edit::EditState;
 use crate::screens::edit::Note;
 use crate::screens::edit::NoteKind;
 use crate::screens::edit::Step;
 use crate::screens::edit::known;
-use crate::screens::login::LoginState;
 
 fn is_save(k: &RequestKind) -> bool {
     matches!(k, RequestKind::SaveProfile)
-}
-
-/// Takes the screen out to rebuild it (the placeholder never shows: it is replaced at once).
-pub(crate) fn take_screen(app: &mut App) -> Screen {
-    std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None))))
 }
 
 pub(crate) fn form_mut(app: &mut App) -> Option<&mut EditForm> {
@@ -66,15 +60,15 @@ pub(crate) fn on_profile_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     }
     let Some(session) = &app.session else { return Some(Vec::new()) };
     let form = EditForm::new(&session.user);
-    open_with(app, form);
-    Some(Vec::new())
+    Some(open_with(app, form))
 }
 
-pub(crate) fn open_with(app: &mut App, form: EditForm) {
-    app.screen = match take_screen(app) {
-        Screen::Profile(profile) => Screen::Edit(Box::new(EditState { profile, form })),
-        other => other,
-    };
+/// Opens the form over the profile.
+pub(crate) fn open_with(app: &mut App, form: EditForm) -> Vec<Effect> {
+    if !matches!(app.screen, Screen::Profile(_)) {
+        return Vec::new();
+    }
+    app.go(Nav::Push(Route::Edit(form)))
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
@@ -181,23 +175,24 @@ fn leave(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     let had_draft = form.drafted.is_some();
-    close(app);
-    if had_draft { delete_draft(app) } else { Vec::new() }
+    let mut effects = if had_draft { delete_draft(app) } else { Vec::new() };
+    effects.extend(close(app));
+    effects
 }
 
 /// The discard question answered yes: the edits and their draft go.
 pub(crate) fn discard(app: &mut App) -> Vec<Effect> {
-    close(app);
-    delete_draft(app)
+    let mut effects = delete_draft(app);
+    effects.extend(close(app));
+    effects
 }
 
 /// Back to the profile the form was opened from.
-pub(crate) fn close(app: &mut App) {
-    app.screen = match take_screen(app) {
-        Screen::Edit(e) => Screen::Profile(e.profile),
-        other => other,
-    };
-    crate::screens::profile::update::fit_to_viewport(app);
+pub(crate) fn close(app: &mut App) -> Vec<Effect> {
+    if !matches!(app.screen, Screen::Edit(_)) {
+        return Vec::new();
+    }
+    app.go(Nav::Pop)
 }
 
 pub(crate) fn delete_draft(app: &App) -> Vec<Effect> {
@@ -396,10 +391,8 @@ fn restore(app: &mut App) -> Vec<Effect> {
     let (Some(offer), Some(session)) = (app.draft_offer.take(), &app.session) else { return Vec::new() };
     let when = crate::ui::format::time(Some(&offer.saved_at));
     let fresh = EditForm::new(&session.user);
-    if !matches!(app.screen, Screen::Edit(_)) {
-        open_with(app, fresh);
-    }
-    let Some(form) = form_mut(app) else { return Vec::new() };
+    let effects = if matches!(app.screen, Screen::Edit(_)) { Vec::new() } else { open_with(app, fresh) };
+    let Some(form) = form_mut(app) else { return effects };
     form.apply(&offer.changes);
     form.step = Step::Form;
     form.drafted = Some(offer.changes);
@@ -407,5 +400,5 @@ fn restore(app: &mut App) -> Vec<Effect> {
     if let Some(first) = EditField::ALL.into_iter().find(|f| form.is_edited(*f)) {
         form.focus = first;
     }
-    Vec::new()
+    effects
 }

@@ -10,7 +10,7 @@ pub mod view;
 use secrecy::SecretString;
 
 use crate::api::{Endpoint, Region};
-use crate::app::field::TextField;
+use crate::app::field::{FormError, TextField};
 
 /// How the user proves who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,15 +36,6 @@ impl Focus {
     pub fn is_text(self) -> bool {
         matches!(self, Focus::Email | Focus::Password | Focus::Token)
     }
-}
-
-/// An error shown beside the form. `retry` says whether the retry key applies (network trouble,
-/// never a refusal: a login is only repeated when the user asks).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormError {
-    pub title: String,
-    pub message: String,
-    pub retry: bool,
 }
 
 /// The second step, once the server asked for a 2FA code. The email and password stay here

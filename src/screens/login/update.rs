@@ -8,15 +8,17 @@ use secrecy::SecretString;
 
 use crate::api::{ApiError, LoginSuccess, Notice};
 use crate::app::effect::Effect;
+use crate::app::field::FormError;
 use crate::app::field::TextField;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
+use crate::app::nav::{Fill, Nav, Route};
 use crate::app::session::error_title;
 use crate::app::session::retry_hint;
 use crate::app::state::{App, Authed, Confirm, RequestKind, Screen, ToastLevel};
 use crate::screens::login::Attempt;
 use crate::screens::login::Focus;
-use crate::screens::login::FormError;
+use crate::screens::login::LoginState;
 use crate::screens::login::Method;
 use crate::screens::login::RegionPicker;
 use crate::screens::login::TfaStep;
@@ -146,10 +148,10 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
         Action::Dismiss if l.error.is_some() => l.error = None,
         Action::ForgotPassword => {
             let email = Some(l.email.value().to_string());
-            return Some(crate::screens::reset::update::open(app, email));
+            return Some(app.go(Nav::Push(Route::Reset { email })));
         }
-        Action::ActivateAccount => return Some(crate::screens::activate::update::open(app)),
-        Action::OpenMailbox => return crate::screens::mailbox::update::open(app),
+        Action::ActivateAccount => return Some(app.go(Nav::Push(Route::Activate))),
+        Action::OpenMailbox => return app.open_mailbox(),
         _ => return None,
     }
     Some(Vec::new())
@@ -342,7 +344,7 @@ fn on_tfa_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     match action {
         Some(Action::Submit) => Some(submit_code(app)),
         Some(Action::RequestSms) => Some(request_sms(app)),
-        Some(Action::OpenMailbox) => crate::screens::mailbox::update::open(app),
+        Some(Action::OpenMailbox) => app.open_mailbox(),
         Some(Action::Back) => {
             l.tfa = None;
             l.focus = Focus::Password;
@@ -511,4 +513,51 @@ pub(crate) fn on_demo_code(app: &mut App, code: String) -> Vec<Effect> {
     d.code = Some(code);
     d.ticking = on_login;
     if on_login { vec![Effect::DemoCode { wait: true }] } else { Vec::new() }
+}
+
+/// What a closed screen hands down: an SMS code from the mailbox for the two-factor step, or
+/// the outcome of a password reset or an activation, after which the form is ready to log in
+/// with the new password.
+pub(crate) fn on_fill(app: &mut App, fill: Fill) -> Vec<Effect> {
+    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
+    let text = match fill {
+        Fill::Token(t) => {
+            if let Some(tfa) = &mut l.tfa {
+                tfa.code.clear();
+                tfa.code.paste(&t.value);
+            }
+            l.error = None;
+            return Vec::new();
+        }
+        Fill::PasswordReset { email, notice } => {
+            if let Some(email) = &email {
+                l.email.set(email);
+            }
+            ready_for_password(l);
+            l.focus = if l.email.is_empty() { Focus::Email } else { Focus::Password };
+            format!("{notice} Log in with the new password.")
+        }
+        Fill::Activated { email: Some(email), notice } => {
+            ready_for_password(l);
+            l.email.set(&email);
+            l.focus = Focus::Password;
+            format!("{notice} Log in as {email} with the password you chose.")
+        }
+        Fill::Activated { email: None, notice } => {
+            ready_for_password(l);
+            l.email.clear();
+            l.focus = Focus::Email;
+            format!("{notice} Log in with the email the invitation was sent to.")
+        }
+    };
+    vec![app.toast(ToastLevel::Success, text)]
+}
+
+/// The password method, with the old password and error gone.
+fn ready_for_password(l: &mut LoginState) {
+    if l.method != Method::Password {
+        l.switch_method();
+    }
+    l.password.clear();
+    l.error = None;
 }

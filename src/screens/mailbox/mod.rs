@@ -13,8 +13,6 @@ use crate::api::error::{ErrorHeaders, classify, from_reqwest, from_reqwest_body}
 use crate::api::{ApiError, Endpoint};
 use crate::demo::{OutboxKind, OutboxMessage, OutboxStatus};
 
-use crate::app::state::Screen;
-
 /// The outbox keeps at most 500 short messages; anything far larger is not the demo server.
 const MAX_OUTBOX_BYTES: usize = 4_000_000;
 /// A loopback server in the same process answers in milliseconds.
@@ -31,20 +29,26 @@ pub struct MailboxState {
     pub loaded: bool,
     /// Why the last reload failed.
     pub error: Option<String>,
-    /// Where Esc leads, and what Enter fills.
-    pub back: Box<Screen>,
+    /// What the screen under the mailbox takes: a token or code for it is handed down on Enter.
+    pub under: Under,
+}
+
+/// The screen the mailbox was opened over, as far as the mailbox cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Under {
+    /// The password-reset wizard: takes a reset token.
+    Reset,
+    /// The activation form: takes an activation token.
+    Activate,
+    /// The log-in form's two-factor step: takes an SMS code.
+    Tfa,
+    /// Anything else: a token opens its form over it instead.
+    Other,
 }
 
 impl MailboxState {
-    pub fn new(back: Screen) -> Self {
-        MailboxState {
-            messages: Vec::new(),
-            selected: 0,
-            offset: 0,
-            loaded: false,
-            error: None,
-            back: Box::new(back),
-        }
+    pub fn new(under: Under) -> Self {
+        MailboxState { messages: Vec::new(), selected: 0, offset: 0, loaded: false, error: None, under }
     }
 
     pub fn selected(&self) -> Option<&OutboxMessage> {
@@ -169,7 +173,6 @@ fn clean(m: OutboxMessage) -> OutboxMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::screens::login::LoginState;
 
     fn msg(id: &str, kind: OutboxKind) -> OutboxMessage {
         OutboxMessage {
@@ -189,7 +192,7 @@ mod tests {
 
     #[test]
     fn newest_first_and_the_selection_follows_its_message() {
-        let mut m = MailboxState::new(Screen::Login(Box::new(LoginState::new(None))));
+        let mut m = MailboxState::new(Under::Other);
         m.load(vec![msg("1", OutboxKind::Activation), msg("2", OutboxKind::Sms)]);
         assert_eq!(m.selected().map(|s| s.id.as_str()), Some("2"));
         m.move_by(1, 5);

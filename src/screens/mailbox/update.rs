@@ -1,57 +1,21 @@
-//! The demo mailbox's keys and answers, and moving between screens: every flow screen keeps
-//! the one it was opened over, and [`show`] brings a screen back with what it needs restarted.
+//! The demo mailbox's keys and answers. A token or code goes to the screen it fits (handed down
+//! with the navigation step), or opens its form in the mailbox's place.
 
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::ApiResult;
+use crate::app::nav::{Fill, Nav, Route, Token};
 use crate::app::state::{App, RequestKind, Screen, ToastLevel};
 use crate::demo::OutboxKind;
-use crate::screens::activate::ActivateState;
-use crate::screens::login::LoginState;
-use crate::screens::mailbox::MailboxState;
+use crate::screens::mailbox::Under;
 use crate::screens::mailbox::spent_note;
 use crate::screens::mailbox::usable_value;
-use crate::screens::reset::ResetState;
 use crossterm::event::KeyEvent;
 
-/// Takes the current screen out, leaving an empty log-in form in its place until the caller
-/// puts the next screen in.
-pub(crate) fn take_screen(app: &mut App) -> Screen {
-    std::mem::replace(&mut app.screen, Screen::Login(Box::new(LoginState::new(None))))
-}
-
-/// Shows `screen` again and restarts what runs only while it shows: the demo code on the
-/// log-in form, the token countdown in the reset wizard; the profile's lists are refitted (the
-/// terminal may have been resized meanwhile).
-pub(crate) fn show(app: &mut App, screen: Screen) -> Vec<Effect> {
-    app.screen = screen;
-    match &mut app.screen {
-        Screen::Login(_) => crate::screens::login::update::start_demo_clock(app),
-        Screen::Profile(_) => {
-            crate::screens::profile::update::fit_to_viewport(app);
-            Vec::new()
-        }
-        Screen::Reset(r) => crate::screens::reset::update::start_countdown(r).into_iter().collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Opens the mailbox over the current screen (demo mode only; `None` elsewhere, so the key
-/// does nothing). While a flow's request runs it waits: its answer needs its screen.
-pub(crate) fn open(app: &mut App) -> Option<Vec<Effect>> {
-    let endpoint = app.demo_endpoint.clone()?;
-    if app.has_pending(RequestKind::is_account_flow) {
-        return Some(Vec::new());
-    }
-    let mut effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
-    let back = take_screen(app);
-    app.screen = Screen::Mailbox(Box::new(MailboxState::new(back)));
-    effects.extend(fetch(app, endpoint));
-    Some(effects)
-}
-
-fn fetch(app: &mut App, endpoint: crate::api::Endpoint) -> Vec<Effect> {
+/// Reads the outbox (on opening, and on the reload key).
+pub(crate) fn fetch(app: &mut App) -> Vec<Effect> {
+    let Some(endpoint) = app.demo_endpoint.clone() else { return Vec::new() };
     let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
     let id = app.start_request(RequestKind::Outbox);
     effects.push(Effect::FetchOutbox { id, endpoint });
@@ -78,8 +42,8 @@ pub(crate) fn on_key(app: &mut App, _ev: &KeyEvent, key: Key) -> Option<Vec<Effe
         Action::Top => m.move_by(isize::MIN / 2, rows),
         Action::Bottom => m.move_by(isize::MAX / 2, rows),
         Action::Reload => {
-            let endpoint = app.demo_endpoint.clone()?;
-            return Some(fetch(app, endpoint));
+            app.demo_endpoint.as_ref()?;
+            return Some(fetch(app));
         }
         Action::Close => return Some(close(app)),
         Action::UseMessage => return Some(use_selected(app)),
@@ -97,9 +61,7 @@ pub(crate) fn fit_to_viewport(app: &mut App) {
 
 fn close(app: &mut App) -> Vec<Effect> {
     let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
-    if let Screen::Mailbox(m) = take_screen(app) {
-        effects.extend(show(app, *m.back));
-    }
+    effects.extend(app.go(Nav::Pop));
     effects
 }
 
@@ -134,9 +96,9 @@ fn use_selected(app: &mut App) -> Vec<Effect> {
         return vec![app.toast(ToastLevel::Warning, note)];
     }
     let note = Some("Filled in from the mailbox.".to_string());
-    let fits = match (&msg.kind, &*m.back) {
-        (OutboxKind::ResetPassword, Screen::Reset(_)) | (OutboxKind::Activation, Screen::Activate(_)) => true,
-        (OutboxKind::Sms, Screen::Login(l)) if l.tfa.is_some() => true,
+    let fits = match (&msg.kind, m.under) {
+        (OutboxKind::ResetPassword, Under::Reset) | (OutboxKind::Activation, Under::Activate) => true,
+        (OutboxKind::Sms, Under::Tfa) => true,
         (OutboxKind::Sms, _) => {
             let key = app.keymap.hint(Context::Tfa, Action::OpenMailbox).unwrap_or_default();
             let text = format!(
@@ -147,37 +109,16 @@ fn use_selected(app: &mut App) -> Vec<Effect> {
         _ => false,
     };
     let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
-    let Screen::Mailbox(m) = take_screen(app) else { return effects };
-    let mut back = *m.back;
-    if fits {
-        match &mut back {
-            Screen::Reset(r) => {
-                if r.email.is_empty() {
-                    r.email.set(&msg.to);
-                }
-                r.fill_token(&value, note);
-            }
-            Screen::Activate(a) => a.fill_token(&value, Some(&msg.to), note),
-            Screen::Login(l) => {
-                if let Some(t) = &mut l.tfa {
-                    t.code.clear();
-                    t.code.paste(&value);
-                }
-                l.error = None;
-            }
-            _ => {}
-        }
+    let token = Token { to: msg.to.clone(), value, note };
+    let nav = if fits {
+        Nav::PopWith(Fill::Token(token))
     } else if msg.kind == OutboxKind::ResetPassword {
         // A new wizard over the screen the mailbox was opened from (a form there keeps what
         // was typed in it, and comes back on Esc).
-        let mut r = ResetState::new(Some(&msg.to), back);
-        r.fill_token(&value, note);
-        back = Screen::Reset(Box::new(r));
+        Nav::Replace(Route::ResetWithToken(token))
     } else {
-        let mut a = ActivateState::new(back);
-        a.fill_token(&value, Some(&msg.to), note);
-        back = Screen::Activate(Box::new(a));
-    }
-    effects.extend(show(app, back));
+        Nav::Replace(Route::ActivateWithToken(token))
+    };
+    effects.extend(app.go(nav));
     effects
 }

@@ -12,11 +12,11 @@ use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::app::keymap::{Action, Context};
-use crate::app::state::{App, Screen};
+use crate::app::state::App;
 use crate::demo::{OutboxKind, OutboxMessage};
-use crate::screens::mailbox::MailboxState;
 use crate::screens::mailbox::spent_note;
 use crate::screens::mailbox::usable_value;
+use crate::screens::mailbox::{MailboxState, Under};
 use crate::ui::layout;
 use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
@@ -185,12 +185,12 @@ fn content(app: &App, m: &MailboxState, msg: &OutboxMessage, width: usize) -> Ve
         let (next, style) = match spent_note(msg) {
             Some(note) => (note, t.warn()),
             None => {
-                let what = match (msg.kind, &*m.back) {
-                    (OutboxKind::ResetPassword, Screen::Reset(_)) => "puts the token in the reset form",
+                let what = match (msg.kind, m.under) {
+                    (OutboxKind::ResetPassword, Under::Reset) => "puts the token in the reset form",
                     (OutboxKind::ResetPassword, _) => "opens the reset form with it",
-                    (OutboxKind::Activation, Screen::Activate(_)) => "puts the token in the activation form",
+                    (OutboxKind::Activation, Under::Activate) => "puts the token in the activation form",
                     (OutboxKind::Activation, _) => "opens the activation form with it",
-                    (OutboxKind::Sms, Screen::Login(l)) if l.tfa.is_some() => "fills the two-factor code",
+                    (OutboxKind::Sms, Under::Tfa) => "fills the two-factor code",
                     (OutboxKind::Sms, _) => "fills it at the two-factor step (log in first)",
                 };
                 (format!("{} {what}", key(app, Action::UseMessage)), t.accent())

@@ -7,6 +7,7 @@ use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::Msg;
+use crate::app::nav::{Fill, Nav, Route};
 use crate::app::state::{App, Confirm, RequestKind, Screen, ToastLevel};
 use crate::screens::profile::ProfileState;
 use crate::screens::profile::Tab;
@@ -88,8 +89,11 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
             app.confirm = Some(Confirm::Logout);
             Vec::new()
         }
-        Action::ChangePassword => crate::screens::reset::update::open_for_account(app),
-        Action::OpenMailbox => return crate::screens::mailbox::update::open(app),
+        Action::ChangePassword => {
+            let Some(email) = app.session.as_ref().map(|s| s.email.clone()) else { return Some(Vec::new()) };
+            app.go(Nav::Push(Route::ResetForAccount { email }))
+        }
+        Action::OpenMailbox => return app.open_mailbox(),
         Action::Filter => {
             // The tab stays: each one applies the filter its own way.
             let Screen::Profile(p) = &mut app.screen else { return None };
@@ -348,4 +352,17 @@ fn navigate(app: &mut App, action: Action) {
         }
         Tab::Raw => raw::navigate(p, viewport, action),
     }
+}
+
+/// What a closed screen hands down over the profile: the session stays open whatever happened.
+pub(crate) fn on_fill(app: &mut App, fill: Fill) -> Vec<Effect> {
+    let text = match fill {
+        Fill::PasswordReset { notice, .. } => {
+            format!("{notice} This session stays open; use the new password next time.")
+        }
+        Fill::Activated { email: Some(email), notice } => format!("{notice} {email} can log in now."),
+        Fill::Activated { email: None, notice } => notice,
+        Fill::Token(_) => return Vec::new(),
+    };
+    vec![app.toast(ToastLevel::Success, text)]
 }

@@ -17,9 +17,8 @@ use std::time::{Duration, Instant};
 use secrecy::SecretString;
 
 use crate::api::rules::{MIN_PASSWORD_CHARS, password_rules};
+use crate::app::field::FormError;
 use crate::app::field::TextField;
-use crate::app::state::{App, Screen};
-use crate::screens::login::FormError;
 
 /// How long a reset token works after the email is sent (Contentstack documents 60 minutes).
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
@@ -135,12 +134,6 @@ pub fn until_next_minute(sent: Instant, now: Instant) -> Duration {
     Duration::from_millis((60_000 - into) as u64 + 50)
 }
 
-/// Whether the password rules are enforced before sending (against the demo server, which is
-/// known to apply them) or shown as guidance (elsewhere, where the server has the last word).
-pub fn rules_enforced(app: &App) -> bool {
-    app.demo_endpoint.as_ref() == Some(&app.endpoint)
-}
-
 /// Field messages, by field (the server's and the form's own).
 pub type FieldErrors<F> = BTreeMap<F, Vec<String>>;
 
@@ -162,8 +155,6 @@ pub struct ResetState {
     pub errors: FieldErrors<Focus>,
     /// A problem that belongs to no field (network, rate limit), above the button.
     pub error: Option<FormError>,
-    /// Where Esc on step 1 and success lead.
-    pub back: Box<Screen>,
     /// The email is the logged-in account's and cannot be changed (opened from the profile).
     pub email_locked: bool,
     /// The email the wizard was opened with, so that quitting asks first only when the user
@@ -173,7 +164,7 @@ pub struct ResetState {
 
 impl ResetState {
     /// A wizard on step 1, the email filled in when known.
-    pub fn new(email: Option<&str>, back: Screen) -> Self {
+    pub fn new(email: Option<&str>) -> Self {
         let mut s = ResetState {
             step: Step::Email,
             focus: Focus::Email,
@@ -186,7 +177,6 @@ impl ResetState {
             token_note: None,
             errors: FieldErrors::new(),
             error: None,
-            back: Box::new(back),
             email_locked: false,
             given_email: String::new(),
         };
@@ -198,8 +188,8 @@ impl ResetState {
     }
 
     /// A wizard for the logged-in account: its email is filled in and cannot be changed.
-    pub fn for_account(email: &str, back: Screen) -> Self {
-        let mut s = ResetState::new(Some(email), back);
+    pub fn for_account(email: &str) -> Self {
+        let mut s = ResetState::new(Some(email));
         s.email_locked = !s.email.is_empty();
         s
     }
@@ -295,10 +285,9 @@ pub fn looks_like_link(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::screens::login::LoginState;
 
     fn wizard() -> ResetState {
-        ResetState::new(Some(" a@b.c "), Screen::Login(Box::new(LoginState::new(None))))
+        ResetState::new(Some(" a@b.c "))
     }
 
     #[test]

@@ -10,15 +10,13 @@ use crossterm::event::KeyEvent;
 
 use crate::api::{ApiError, Notice, token_from_link};
 use crate::app::effect::Effect;
+use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::{ApiResult, Msg};
+use crate::app::nav::{Fill, Nav};
 use crate::app::session::error_title;
-use crate::app::state::{App, RequestKind, Screen, ToastLevel};
-use crate::screens::login::FormError;
-use crate::screens::login::Method;
-use crate::screens::mailbox::update::show;
-use crate::screens::mailbox::update::take_screen;
+use crate::app::state::{App, RequestKind, Screen};
 use crate::screens::reset::Focus;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Sent;
@@ -26,26 +24,7 @@ use crate::screens::reset::Step;
 use crate::screens::reset::email_in_link;
 use crate::screens::reset::looks_like_link;
 use crate::screens::reset::minutes_left;
-use crate::screens::reset::rules_enforced;
 use crate::screens::reset::until_next_minute;
-
-/// Opens the wizard over the current screen, which Esc and success return to.
-pub(crate) fn open(app: &mut App, email: Option<String>) -> Vec<Effect> {
-    let effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
-    let back = take_screen(app);
-    app.screen = Screen::Reset(Box::new(ResetState::new(email.as_deref(), back)));
-    effects
-}
-
-/// Opens the wizard from the profile: the reset email goes to the logged-in account, whose
-/// address is filled in and cannot be changed.
-pub(crate) fn open_for_account(app: &mut App) -> Vec<Effect> {
-    let Some(email) = app.session.as_ref().map(|s| s.email.clone()) else { return Vec::new() };
-    let effects = app.cancel_where(|k| k.on_login_screen() || matches!(k, RequestKind::Refresh));
-    let back = take_screen(app);
-    app.screen = Screen::Reset(Box::new(ResetState::for_account(&email, back)));
-    effects
-}
 
 fn wizard(app: &mut App) -> Option<&mut ResetState> {
     match &mut app.screen {
@@ -64,7 +43,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
     match action {
         Some(Action::Send) => return Some(send(app)),
         Some(Action::Retry) => return Some(submit(app)),
-        Some(Action::OpenMailbox) => return crate::screens::mailbox::update::open(app),
+        Some(Action::OpenMailbox) => return app.open_mailbox(),
         Some(Action::NextField) => r.move_focus(1),
         Some(Action::PrevField) => r.move_focus(-1),
         Some(Action::ToggleSecret) => r.new.reveal = !r.new.reveal,
@@ -131,9 +110,7 @@ fn no_token_in_link() -> String {
 /// secret fields wipe themselves as the wizard is dropped.
 fn leave(app: &mut App) -> Vec<Effect> {
     let mut effects = app.cancel_where(RequestKind::is_account_flow);
-    if let Screen::Reset(r) = take_screen(app) {
-        effects.extend(show(app, *r.back));
-    }
+    effects.extend(app.go(Nav::Pop));
     effects
 }
 
@@ -166,7 +143,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
     if app.has_pending(RequestKind::is_account_flow) {
         return Vec::new();
     }
-    let enforce = rules_enforced(app);
+    let enforce = app.rules_enforced();
     let endpoint = app.endpoint.clone();
     let Some(r) = wizard(app) else { return Vec::new() };
     r.error = None;
@@ -267,49 +244,23 @@ fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let Screen::Reset(r) = take_screen(app) else { return Vec::new() };
     let email = Some(r.email.value().trim().to_string()).filter(|e| !e.is_empty());
     if let Some(email) = &email {
-        demo_login_changed(app, email, "password changed in this run: use yours");
+        app.demo_login_changed(email, "password changed in this run: use yours");
     }
-    let mut back = *r.back;
     let notice = if notice.trim().is_empty() { "Your password has been reset.".to_string() } else { notice };
-    let text = match &mut back {
-        Screen::Login(l) => {
-            if let Some(email) = &email {
-                l.email.set(email);
-            }
-            if l.method != Method::Password {
-                l.switch_method();
-            }
-            l.password.clear();
-            l.error = None;
-            l.focus = if l.email.is_empty() {
-                crate::screens::login::Focus::Email
-            } else {
-                crate::screens::login::Focus::Password
-            };
-            format!("{notice} Log in with the new password.")
-        }
-        Screen::Profile(_) => format!("{notice} This session stays open; use the new password next time."),
-        _ => notice,
-    };
-    let mut effects = show(app, back);
-    effects.push(app.toast(ToastLevel::Success, text));
-    effects
+    app.go(Nav::PopWith(Fill::PasswordReset { email, notice }))
 }
 
-/// The demo panel lists the seeded passwords; once one is changed against the demo server, its
-/// entry says so (and the fill key skips it) instead of offering a password that no longer works.
-pub(crate) fn demo_login_changed(app: &mut App, email: &str, note: &str) {
-    if !rules_enforced(app) {
-        return;
+/// A token from the mailbox, handed down as the mailbox closes.
+pub(crate) fn on_fill(app: &mut App, fill: Fill) -> Vec<Effect> {
+    if let (Fill::Token(t), Some(r)) = (fill, wizard(app)) {
+        if r.email.is_empty() {
+            r.email.set(&t.to);
+        }
+        r.fill_token(&t.value, t.note);
     }
-    let Some(demo) = &mut app.demo else { return };
-    for entry in demo.logins.iter_mut().filter(|e| e.email.eq_ignore_ascii_case(email)) {
-        entry.password.clear();
-        entry.note = note.to_string();
-    }
+    Vec::new()
 }
 
 /// Puts a refusal where it belongs: the server's field messages on their fields, anything else

@@ -13,14 +13,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
+use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::state::{App, RequestKind};
-use crate::screens::login::FormError;
 use crate::screens::reset::Focus;
 use crate::screens::reset::NewPassword;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Step;
-use crate::screens::reset::rules_enforced;
 use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::field::{self, FieldView};
@@ -210,7 +209,7 @@ pub(crate) fn password_rows<'a>(
     if roomy {
         rows.push(Row::Space);
         let heading =
-            if rules_enforced(app) { "The demo server requires:" } else { "Contentstack asks for:" };
+            if app.rules_enforced() { "The demo server requires:" } else { "Contentstack asks for:" };
         rows.push(Row::Lines(vec![Line::from(Span::styled(format!("  {heading}"), t.label()))]));
     }
     let started = !new.password.is_empty();
