@@ -31,7 +31,8 @@ fn saving(a: &mut App) -> RequestId {
 
 fn failing(a: &mut App, e: ApiError) {
     let id = saving(a);
-    send(a, [answer(id, ApiResult::Update(Err(e)))]);
+    let effects = send(a, [answer(id, ApiResult::Update(Err(e)))]);
+    settle(a, &effects);
     a.toasts.clear();
 }
 
@@ -79,14 +80,16 @@ fn the_review_and_saving() {
         }
         send(a, [key(KeyCode::Enter)]);
         let id = update_id(&send(a, [key(KeyCode::Enter)]));
-        send(a, [answer(id, server_error())]);
+        let effects = send(a, [answer(id, server_error())]);
+        settle(a, &effects);
     });
     snap("edit_saving", |a| {
         saving(a);
     });
     snap("edit_save_cancelled", |a| {
         saving(a);
-        send(a, [key(KeyCode::Esc)]);
+        let effects = send(a, [key(KeyCode::Esc)]);
+        settle(a, &effects);
     });
     snap("edit_saved", |a| {
         let id = saving(a);
@@ -107,7 +110,8 @@ fn the_failures() {
             host: String::new(),
             detail: "timed out".into(),
         };
-        send(a, [answer(id, ApiResult::Update(Err(timeout)))]);
+        let effects = send(a, [answer(id, ApiResult::Update(Err(timeout)))]);
+        settle(a, &effects);
     });
     snap("edit_network_error", |a| {
         failing(
