@@ -157,7 +157,7 @@ fn the_servers_refusals_land_on_their_fields() {
     assert_eq!(f.errors[&Focus::Password], vec!["The password must contain a symbol."]);
     assert_eq!(f.focus, Focus::Token);
     assert!(f.error.is_none(), "everything found its field");
-    assert_eq!(f.new.password.value(), "Nova-pass-123", "nothing typed is lost");
+    assert_eq!(f.form.new.password.value(), "Nova-pass-123", "nothing typed is lost");
 }
 
 #[test]

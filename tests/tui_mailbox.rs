@@ -193,7 +193,7 @@ fn enter_on_a_reset_email_opens_step_2_with_the_token() {
     send(&mut a, [key(KeyCode::Enter)]);
     let Screen::Reset(r) = &a.screen else { panic!("expected the wizard") };
     assert_eq!(
-        (r.step, r.token.value(), r.email.value()),
+        (r.step, r.form.token.value(), r.email.value()),
         (Step::Token, "bltreset1", "john.doe@example.com")
     );
     send(&mut a, [key(KeyCode::Esc), key(KeyCode::Esc)]);
@@ -208,8 +208,8 @@ fn the_mailbox_opened_from_the_wizard_fills_that_wizard() {
     open_with(&mut a, outbox());
     send(&mut a, [key(KeyCode::Enter)]);
     let Screen::Reset(r) = &a.screen else { panic!("expected the wizard") };
-    assert_eq!(r.token.value(), "bltreset1");
-    assert_eq!(r.new.password.value(), "New-pass-5678", "what was typed before is still there");
+    assert_eq!(r.form.token.value(), "bltreset1");
+    assert_eq!(r.form.new.password.value(), "New-pass-5678", "what was typed before is still there");
     send(&mut a, [key(KeyCode::Esc), key(KeyCode::Esc)]);
     assert!(a.login().is_some(), "the mailbox left no extra screen behind");
 }
@@ -220,7 +220,7 @@ fn enter_on_an_invitation_opens_the_activation_form_with_the_address() {
     open_with(&mut a, outbox());
     send(&mut a, [key(KeyCode::End), key(KeyCode::Enter)]);
     let Screen::Activate(f) = &a.screen else { panic!("expected the activation form") };
-    assert_eq!(f.token.value(), "bltact1");
+    assert_eq!(f.form.token.value(), "bltact1");
     assert_eq!(f.email_for("bltact1"), Some("new.user@example.com"));
 }
 
@@ -322,5 +322,5 @@ fn spent_tokens_and_codes_are_marked_and_not_used() {
     // The fresh one still works.
     send(&mut a, [key(KeyCode::Home), key(KeyCode::Enter)]);
     let Screen::Reset(r) = &a.screen else { panic!("expected the wizard") };
-    assert_eq!(r.token.value(), "bltreset2");
+    assert_eq!(r.form.token.value(), "bltreset2");
 }

@@ -262,9 +262,9 @@ fn a_pasted_link_is_reduced_to_its_token_and_gives_the_email() {
     let mut a = app(80, 24);
     send(&mut a, [ctrl('p'), ctrl('n'), Msg::Paste(format!("  {LINK}\n"))]);
     let r = wizard(&a);
-    assert_eq!(r.token.value(), "blt0123abcd");
+    assert_eq!(r.form.token.value(), "blt0123abcd");
     assert_eq!(r.email.value(), EMAIL, "the email field was empty: the link's address fills it");
-    assert!(r.token_note.is_some());
+    assert!(r.form.token_note.is_some());
     send(&mut a, [ctrl('u'), Msg::Paste("https://app.contentstack.com/#!/".into())]);
     assert_eq!(wizard(&a).errors[&Focus::Token].len(), 1, "a link without a token says so");
 }
@@ -279,7 +279,7 @@ fn back_and_forth_keeps_every_value() {
     let r = wizard(&a);
     assert_eq!(r.step, Step::Token);
     assert_eq!(
-        (r.token.value(), r.new.password.value(), r.new.confirm.value()),
+        (r.form.token.value(), r.form.new.password.value(), r.form.new.confirm.value()),
         ("blt0123abcd", "New-pass-5678", "New-pass-567")
     );
 }
@@ -311,7 +311,7 @@ fn step_2_sends_nothing_until_the_checks_pass() {
         "secrets stay out of logs: {debug}"
     );
     assert!(a.has_pending(|k| matches!(k, RequestKind::ResetPassword)));
-    assert_eq!(wizard(&a).new.password.value(), "New-pass-5678", "the fields keep their values");
+    assert_eq!(wizard(&a).form.new.password.value(), "New-pass-5678", "the fields keep their values");
 }
 
 #[test]
@@ -334,7 +334,7 @@ fn the_rules_are_enforced_on_the_demo_and_guidance_elsewhere() {
 fn the_servers_refusals_land_on_their_fields() {
     let mut a = app(80, 24);
     filled(&mut a, "weakpass", "weakpas");
-    wizard_mut(&mut a).new.confirm.set("weakpass");
+    wizard_mut(&mut a).form.new.confirm.set("weakpass");
     let id = reset_id(&send(&mut a, [key(KeyCode::Enter)]));
     let errs = [
         ("reset_password_token", "is invalid or has already been used."),
@@ -366,7 +366,7 @@ fn a_network_failure_keeps_everything_and_offers_a_retry() {
     send(&mut a, [answer(id, ApiResult::Notice(Err(e)))]);
     let r = wizard(&a);
     assert!(r.error.as_ref().is_some_and(|e| e.retry && e.message.contains("ctrl-r")), "{:?}", r.error);
-    assert_eq!(r.new.password.value(), "New-pass-5678");
+    assert_eq!(r.form.new.password.value(), "New-pass-5678");
     assert!(send(&mut a, [ctrl('r')]).iter().any(|e| matches!(e, Effect::ResetPassword { .. })));
 }
 
@@ -435,5 +435,5 @@ fn a_refused_token_makes_step_1_send_a_new_email() {
     send(&mut a, [key(KeyCode::Esc)]);
     // Exactly one new forgot-password request (`forgot_id` checks there is one).
     forgot_id(&send(&mut a, [key(KeyCode::Enter)]));
-    assert_eq!(wizard(&a).new.password.value(), "New-pass-5678", "the new password is still typed");
+    assert_eq!(wizard(&a).form.new.password.value(), "New-pass-5678", "the new password is still typed");
 }

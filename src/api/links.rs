@@ -60,8 +60,9 @@ pub fn token_from_link(input: &str) -> Option<String> {
 }
 
 /// A bare token is one run of URL-safe characters; anything with a slash, a query or a fragment
-/// is a link (with or without its scheme).
-fn looks_like_link(s: &str) -> bool {
+/// is a link (with or without its scheme), reduced to its token when pasted.
+pub fn looks_like_link(s: &str) -> bool {
+    let s = s.trim();
     s.contains("://") || s.contains(['/', '?', '#'])
 }
 
@@ -70,25 +71,26 @@ fn last_segment(path: &str) -> Option<String> {
     path.rsplit('/').find(|s| !s.is_empty()).map(percent_decode).filter(|s| !s.is_empty())
 }
 
-/// `%2F` → `/`. Malformed escapes are kept as they are rather than guessed at; `+` is left alone
-/// (it means a space only in form-encoded queries, not in paths).
+/// `%2F` → `/` (the `percent-encoding` crate, which `url` uses): malformed escapes are kept as
+/// they are rather than guessed at, and `+` is left alone (it means a space only in
+/// form-encoded queries, not in paths).
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// The address in a link, when it carries one (`...reset-password?email=a%40b.c&token=...`),
+/// so a pasted reset link or invitation can fill the email too.
+pub fn email_in_link(input: &str) -> Option<String> {
+    let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.replace("&amp;", "&");
+    let url = Url::parse(compact.trim_matches(WRAPPERS)).ok()?;
+    let fragment = url.fragment().unwrap_or("");
+    let frag_query = fragment.split_once('?').map(|(_, q)| q).unwrap_or("");
+    [url.query().unwrap_or(""), frag_query].into_iter().find_map(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, v)| k == "email" && v.contains('@'))
+            .map(|(_, v)| crate::sanitize::owned(v.into_owned()))
+    })
 }
 
 #[cfg(test)]
@@ -159,5 +161,20 @@ mod tests {
     fn percent_decoding_keeps_malformed_escapes() {
         assert_eq!(percent_decode("a%41%zz%4"), "aA%zz%4");
         assert_eq!(percent_decode("a+b"), "a+b");
+    }
+
+    #[test]
+    fn emails_come_out_of_links_that_carry_them() {
+        let link = "https://app.contentstack.com/#!/reset-password?email=a%40b.c&reset_password_token=r1";
+        assert_eq!(email_in_link(link).as_deref(), Some("a@b.c"));
+        assert_eq!(
+            email_in_link("https://x.example/reset?email=x%40y.z&amp;token=t").as_deref(),
+            Some("x@y.z")
+        );
+        assert_eq!(email_in_link("https://app.contentstack.com/#!/activate?token=abc"), None);
+        assert_eq!(email_in_link("blt123"), None);
+        assert_eq!(email_in_link("https://x.example/?email=not-an-address"), None);
+        assert!(looks_like_link("https://app.contentstack.com/#!/reset-password?token=a"));
+        assert!(!looks_like_link(" blt123 "));
     }
 }

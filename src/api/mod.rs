@@ -13,7 +13,7 @@ pub mod secret;
 
 pub use client::{Client, ClientConfig, GetUserOptions};
 pub use error::{ApiError, TransportKind};
-pub use links::token_from_link;
+pub use links::{email_in_link, looks_like_link, token_from_link};
 pub use models::{LoginSuccess, Notice, Organization, Role, Rule, UpdateSuccess, User, UserUpdate};
 pub use region::{Endpoint, Region};
 pub use retry::RetryPolicy;

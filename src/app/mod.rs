@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod keys;
 pub mod msg;
 pub mod nav;
+pub mod password_form;
 pub mod quit;
 pub mod run;
 pub mod runner;

@@ -10,8 +10,7 @@ pub mod view;
 
 use crate::app::field::FormError;
 use crate::app::field::TextField;
-use crate::screens::reset::FieldErrors;
-use crate::screens::reset::NewPassword;
+use crate::app::password_form::{FieldErrors, Part, Source, TokenPassword};
 
 /// What has the keyboard, in form order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,6 +23,15 @@ pub enum Focus {
 }
 
 impl Focus {
+    /// The field of the shared token and password component.
+    pub fn of(part: Part) -> Focus {
+        match part {
+            Part::Token => Focus::Token,
+            Part::Password => Focus::Password,
+            Part::Confirm => Focus::Confirm,
+        }
+    }
+
     pub const ORDER: [Focus; 5] =
         [Focus::Token, Focus::FirstName, Focus::LastName, Focus::Password, Focus::Confirm];
 }
@@ -39,12 +47,11 @@ pub struct InvitedAs {
 #[derive(Debug)]
 pub struct ActivateState {
     pub focus: Focus,
-    pub token: TextField,
+    /// The token and the new password (the component shared with the reset wizard).
+    pub form: TokenPassword,
     pub first_name: TextField,
     pub last_name: TextField,
-    pub new: NewPassword,
     pub invited: Option<InvitedAs>,
-    pub token_note: Option<String>,
     pub errors: FieldErrors<Focus>,
     pub error: Option<FormError>,
 }
@@ -53,12 +60,10 @@ impl ActivateState {
     pub fn new() -> Self {
         ActivateState {
             focus: Focus::Token,
-            token: TextField::plain(),
+            form: TokenPassword::new(Source::Invitation),
             first_name: TextField::plain(),
             last_name: TextField::plain(),
-            new: NewPassword::default(),
             invited: None,
-            token_note: None,
             errors: FieldErrors::new(),
             error: None,
         }
@@ -71,21 +76,21 @@ impl ActivateState {
 
     pub fn field_mut(&mut self, focus: Focus) -> &mut TextField {
         match focus {
-            Focus::Token => &mut self.token,
+            Focus::Token => self.form.field_mut(Part::Token),
             Focus::FirstName => &mut self.first_name,
             Focus::LastName => &mut self.last_name,
-            Focus::Password => &mut self.new.password,
-            Focus::Confirm => &mut self.new.confirm,
+            Focus::Password => self.form.field_mut(Part::Password),
+            Focus::Confirm => self.form.field_mut(Part::Confirm),
         }
     }
 
     pub fn field(&self, focus: Focus) -> &TextField {
         match focus {
-            Focus::Token => &self.token,
+            Focus::Token => self.form.field(Part::Token),
             Focus::FirstName => &self.first_name,
             Focus::LastName => &self.last_name,
-            Focus::Password => &self.new.password,
-            Focus::Confirm => &self.new.confirm,
+            Focus::Password => self.form.field(Part::Password),
+            Focus::Confirm => self.form.field(Part::Confirm),
         }
     }
 
@@ -96,8 +101,7 @@ impl ActivateState {
 
     /// Puts a token in (from the mailbox or a paste); the focus goes to the first empty field.
     pub fn fill_token(&mut self, token: &str, email: Option<&str>, note: Option<String>) {
-        self.token.set(token);
-        self.token_note = note;
+        self.form.set_token(token, note);
         self.errors.remove(&Focus::Token);
         self.error = None;
         if let Some(email) = email {

@@ -6,18 +6,17 @@ use crossterm::event::KeyEvent;
 
 use crate::screens::activate::Focus;
 
-use crate::api::{ApiError, token_from_link};
+use crate::api::ApiError;
 use crate::app::effect::Effect;
 use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::ApiResult;
 use crate::app::nav::{Fill, Nav};
+use crate::app::password_form::{Pasted, server_field};
 use crate::app::session::error_title;
 use crate::app::state::{App, RequestKind, Screen};
 use crate::screens::activate::name_problem;
-use crate::screens::reset::email_in_link;
-use crate::screens::reset::looks_like_link;
 
 fn form(app: &mut App) -> Option<&mut ActivateState> {
     match &mut app.screen {
@@ -39,7 +38,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         Some(Action::OpenMailbox) => return app.open_mailbox(),
         Some(Action::NextField) => a.move_focus(1),
         Some(Action::PrevField) => a.move_focus(-1),
-        Some(Action::ToggleSecret) => a.new.reveal = !a.new.reveal,
+        Some(Action::ToggleSecret) => a.form.new.reveal = !a.form.new.reveal,
         Some(Action::GoBack) => return Some(leave(app)),
         _ => return edit(a, ev).then(Vec::new),
     }
@@ -52,7 +51,7 @@ fn edit(a: &mut ActivateState, ev: &KeyEvent) -> bool {
     if handled {
         a.errors.remove(&focus);
         if focus == Focus::Token {
-            a.token_note = None;
+            a.form.token_note = None;
         }
     }
     handled
@@ -64,25 +63,24 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
     let Some(a) = form(app) else { return };
     let focus = a.focus;
     a.errors.remove(&focus);
-    if focus != Focus::Token || !looks_like_link(text) {
+    if focus != Focus::Token {
         a.field_mut(focus).paste(text);
         return;
     }
-    match token_from_link(text) {
-        Some(token) => {
-            let email = email_in_link(text);
-            a.fill_token(&token, email.as_deref(), Some("Taken from the pasted link.".into()));
+    match a.form.paste_token(text) {
+        Pasted::Text => {}
+        Pasted::Link { email } => {
+            let token = a.form.token.value().to_string();
+            let note = a.form.token_note.take();
+            a.fill_token(&token, email.as_deref(), note);
             a.focus = Focus::Token;
         }
-        None => {
-            a.token.paste(text);
-            a.errors.insert(Focus::Token, vec![NO_TOKEN.into()]);
+        Pasted::NoToken => {
+            let message = a.form.no_token_message();
+            a.errors.insert(Focus::Token, vec![message]);
         }
     }
 }
-
-const NO_TOKEN: &str =
-    "There is no token in this link. Paste the token itself (it is in the invitation too).";
 
 fn leave(app: &mut App) -> Vec<Effect> {
     let mut effects = app.cancel_where(RequestKind::is_account_flow);
@@ -112,34 +110,20 @@ fn submit(app: &mut App) -> Vec<Effect> {
     let Some(a) = form(app) else { return Vec::new() };
     a.error = None;
     a.errors.clear();
-    let token = token_from_link(a.token.value());
-    if token.is_none() {
-        let message = if a.token.is_empty() {
-            "Paste the token, or the whole link, from the invitation."
-        } else {
-            NO_TOKEN
-        };
-        a.errors.insert(Focus::Token, vec![message.into()]);
+    for (part, problem) in a.form.problems(enforce) {
+        a.errors.entry(Focus::of(part)).or_default().push(problem);
     }
     for (focus, subject) in [(Focus::FirstName, "The first name"), (Focus::LastName, "The last name")] {
         if let Some(p) = name_problem(a.field(focus).value()) {
             a.errors.insert(focus, vec![format!("{subject} {p}")]);
         }
     }
-    if a.new.password.is_empty() {
-        a.errors.insert(Focus::Password, vec!["Choose a password.".into()]);
-    } else if enforce && !a.new.rules_met() {
-        a.errors.insert(Focus::Password, vec!["Misses a rule marked ✗ below.".into()]);
-    }
-    if !a.new.password.is_empty() && !a.new.matches() {
-        a.errors.insert(Focus::Confirm, vec!["Does not match the password.".into()]);
-    }
     if let Some(first) = a.errors.keys().next() {
         a.focus = *first;
         return Vec::new();
     }
-    let Some(token) = token else { return Vec::new() };
-    let (password, confirmation) = a.new.secrets();
+    let Some(token) = a.form.token_to_send() else { return Vec::new() };
+    let (password, confirmation) = a.form.new.secrets();
     let (first_name, last_name) =
         (a.first_name.value().trim().to_string(), a.last_name.value().trim().to_string());
     let id = app.start_request(RequestKind::Activate);
@@ -173,7 +157,7 @@ pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let token = token_from_link(a.token.value()).unwrap_or_default();
+    let token = a.form.token_to_send().unwrap_or_default();
     let email = a.email_for(&token).map(str::to_string);
     if let Some(email) = &email {
         app.demo_login_changed(email, "activated in this run: use your password");
@@ -193,12 +177,10 @@ pub(crate) fn on_fill(app: &mut App, fill: Fill) -> Vec<Effect> {
 fn on_error(a: &mut ActivateState, e: ApiError, retry: &str) {
     let mut rest = Vec::new();
     for (name, messages) in e.field_errors() {
-        let (focus, subject) = match name.as_str() {
-            "user_activation_token" | "activation_token" | "token" => (Focus::Token, "The token"),
-            "first_name" => (Focus::FirstName, "The first name"),
-            "last_name" => (Focus::LastName, "The last name"),
-            "password" => (Focus::Password, "The password"),
-            "password_confirmation" => (Focus::Confirm, "The confirmation"),
+        let (focus, subject) = match (name.as_str(), server_field(&name)) {
+            (_, Some((part, subject))) => (Focus::of(part), subject),
+            ("first_name", _) => (Focus::FirstName, "The first name"),
+            ("last_name", _) => (Focus::LastName, "The last name"),
             _ => {
                 rest.extend(
                     messages.iter().map(|m| format!("{} {m}", crate::api::error::field_label(&name))),

@@ -35,7 +35,7 @@ fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Ve
     let t = &app.theme;
     let roomy = density == Density::Roomy;
     let mut rows = Vec::new();
-    let token = crate::api::token_from_link(a.token.value()).unwrap_or_default();
+    let token = crate::api::token_from_link(a.form.token.value()).unwrap_or_default();
     match a.email_for(&token) {
         Some(email) => rows.push(para(&format!("Invited as {email}"), width, t.dim())),
         None if roomy => rows.push(para(
@@ -52,11 +52,11 @@ fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Ve
         |field, focus, placeholder| FieldView { field, focused: a.focus == focus, reveal: true, placeholder };
     rows.push(Row::Field {
         label: "Token",
-        view: view(&a.token, Focus::Token, "the token or the link"),
+        view: view(&a.form.token, Focus::Token, "the token or the link"),
         hint: None,
     });
     if density != Density::Tight
-        && let Some(note) = &a.token_note
+        && let Some(note) = &a.form.token_note
     {
         rows.push(Row::Under { text: note.clone(), style: t.dim() });
     }
@@ -69,12 +69,12 @@ fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Ve
     }
     let focus = (a.focus == Focus::Password, a.focus == Focus::Confirm);
     let errors = (a.errors.get(&Focus::Password), a.errors.get(&Focus::Confirm));
-    password_rows(&mut rows, app, &a.new, focus, errors, (density, width));
+    password_rows(&mut rows, app, &a.form.new, focus, errors, (density, width));
     if roomy {
         rows.push(Row::Space);
     }
     rows.push(send_button(app, "Activate"));
-    if a.token.is_empty() {
+    if a.form.token.is_empty() {
         mailbox_note(&mut rows, app, "invitations", width);
     }
     status(&mut rows, app, a.error.as_ref(), width);

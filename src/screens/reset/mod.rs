@@ -1,9 +1,9 @@
-//! The password-reset wizard's state, and the new-password pair it shares with activation.
+//! The password-reset wizard's state (its token and new password are the component it shares
+//! with activation, [`crate::app::password_form`]).
 //!
 //! Step 1 asks for the email and sends `forgot_password`; step 2 takes the token (or the whole
 //! link) and the new password twice. Both steps live in one value, so going back and forth
-//! never loses what was typed. The wizard remembers the screen it was opened from (`back`),
-//! where Esc and success lead.
+//! never loses what was typed. Esc and success go back to the screen it was opened over.
 //!
 //! The password fields are secret [`TextField`]s: they are wiped when the wizard is dropped,
 //! and requests get copies in `SecretString`s, which wipe themselves too.
@@ -11,14 +11,11 @@
 pub mod update;
 pub mod view;
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use secrecy::SecretString;
-
-use crate::api::rules::{MIN_PASSWORD_CHARS, password_rules};
 use crate::app::field::FormError;
 use crate::app::field::TextField;
+use crate::app::password_form::{FieldErrors, Part, Source, TokenPassword};
 
 /// How long a reset token works after the email is sent (Contentstack documents 60 minutes).
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
@@ -41,74 +38,14 @@ pub enum Focus {
     Confirm,
 }
 
-/// One line of the live password checks: a rule of the server, or "both passwords match".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Check {
-    /// Shown on its own line: "At least 8 characters".
-    pub label: &'static str,
-    /// Shown in the one-line form on small screens: "8+ chars".
-    pub short: &'static str,
-    pub met: bool,
-}
-
-// The short label below spells the minimum out.
-const _: () = assert!(MIN_PASSWORD_CHARS == 8, "update the short label of min_length");
-
-/// The short form of a rule, for the compact list.
-fn short_label(id: &str) -> &'static str {
-    match id {
-        "min_length" => "8+ chars",
-        "uppercase" => "A-Z",
-        "lowercase" => "a-z",
-        "digit" => "0-9",
-        "symbol" => "symbol",
-        _ => "rule",
-    }
-}
-
-/// The new password and its confirmation, with the show/hide switch.
-#[derive(Debug)]
-pub struct NewPassword {
-    pub password: TextField,
-    pub confirm: TextField,
-    pub reveal: bool,
-}
-
-impl Default for NewPassword {
-    fn default() -> Self {
-        NewPassword { password: TextField::secret(), confirm: TextField::secret(), reveal: false }
-    }
-}
-
-impl NewPassword {
-    /// The rules the demo server enforces (which are Contentstack's), then "they match".
-    pub fn checks(&self) -> Vec<Check> {
-        let pw = self.password.value();
-        let mut out: Vec<Check> = password_rules()
-            .iter()
-            .map(|r| Check { label: r.label, short: short_label(r.id), met: r.is_met(pw) })
-            .collect();
-        out.push(Check {
-            label: "Both passwords match",
-            short: "match",
-            met: !self.confirm.is_empty() && self.confirm.value() == pw,
-        });
-        out
-    }
-
-    /// Whether every server rule is met (the match is checked apart).
-    pub fn rules_met(&self) -> bool {
-        password_rules().iter().all(|r| r.is_met(self.password.value()))
-    }
-
-    pub fn matches(&self) -> bool {
-        self.password.value() == self.confirm.value()
-    }
-
-    /// Copies for a request. The fields keep their values (a refused token must not cost the
-    /// user the password they typed); the copies wipe themselves when the request is done.
-    pub fn secrets(&self) -> (SecretString, SecretString) {
-        (SecretString::from(self.password.value()), SecretString::from(self.confirm.value()))
+impl Focus {
+    /// The field of the shared token and password component.
+    pub fn of(part: Part) -> Focus {
+        match part {
+            Part::Token => Focus::Token,
+            Part::Password => Focus::Password,
+            Part::Confirm => Focus::Confirm,
+        }
     }
 }
 
@@ -134,24 +71,18 @@ pub fn until_next_minute(sent: Instant, now: Instant) -> Duration {
     Duration::from_millis((60_000 - into) as u64 + 50)
 }
 
-/// Field messages, by field (the server's and the form's own).
-pub type FieldErrors<F> = BTreeMap<F, Vec<String>>;
-
 #[derive(Debug)]
 pub struct ResetState {
     pub step: Step,
     pub focus: Focus,
     pub email: TextField,
-    /// The bare token, or a link typed by hand (a pasted link is reduced to its token at once).
-    pub token: TextField,
-    pub new: NewPassword,
+    /// Step 2's token and new password (the component shared with activation).
+    pub form: TokenPassword,
     pub sent: Option<Sent>,
     /// Minutes left on the token, recomputed by the once-a-minute tick.
     pub minutes_left: u64,
     /// Numbers the tick chain, so that a chain started earlier stops when a new one starts.
     pub tick_epoch: u64,
-    /// A note under the token ("taken from the pasted link").
-    pub token_note: Option<String>,
     pub errors: FieldErrors<Focus>,
     /// A problem that belongs to no field (network, rate limit), above the button.
     pub error: Option<FormError>,
@@ -169,12 +100,10 @@ impl ResetState {
             step: Step::Email,
             focus: Focus::Email,
             email: TextField::plain(),
-            token: TextField::plain(),
-            new: NewPassword::default(),
+            form: TokenPassword::new(Source::ResetEmail),
             sent: None,
             minutes_left: 0,
             tick_epoch: 0,
-            token_note: None,
             errors: FieldErrors::new(),
             error: None,
             email_locked: false,
@@ -196,10 +125,7 @@ impl ResetState {
 
     /// Whether the wizard holds something the user typed.
     pub fn has_typing(&self) -> bool {
-        self.email.value() != self.given_email
-            || !self.token.is_empty()
-            || !self.new.password.is_empty()
-            || !self.new.confirm.is_empty()
+        self.email.value() != self.given_email || self.form.has_typing()
     }
 
     /// The focus order of the current step.
@@ -219,18 +145,18 @@ impl ResetState {
     pub fn field_mut(&mut self, focus: Focus) -> &mut TextField {
         match focus {
             Focus::Email => &mut self.email,
-            Focus::Token => &mut self.token,
-            Focus::Password => &mut self.new.password,
-            Focus::Confirm => &mut self.new.confirm,
+            Focus::Token => self.form.field_mut(Part::Token),
+            Focus::Password => self.form.field_mut(Part::Password),
+            Focus::Confirm => self.form.field_mut(Part::Confirm),
         }
     }
 
     pub fn field(&self, focus: Focus) -> &TextField {
         match focus {
             Focus::Email => &self.email,
-            Focus::Token => &self.token,
-            Focus::Password => &self.new.password,
-            Focus::Confirm => &self.new.confirm,
+            Focus::Token => self.form.field(Part::Token),
+            Focus::Password => self.form.field(Part::Password),
+            Focus::Confirm => self.form.field(Part::Confirm),
         }
     }
 
@@ -255,31 +181,10 @@ impl ResetState {
 
     /// Puts a token in, from the mailbox or a paste, on step 2.
     pub fn fill_token(&mut self, token: &str, note: Option<String>) {
-        self.token.set(token);
-        self.token_note = note;
+        self.form.set_token(token, note);
         self.errors.remove(&Focus::Token);
         self.go_to(Step::Token);
     }
-}
-
-/// The address in a link, when it carries one (`...reset-password?email=a%40b.c&token=...`).
-pub fn email_in_link(input: &str) -> Option<String> {
-    let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-    let compact = compact.replace("&amp;", "&");
-    let url = url::Url::parse(compact.trim_matches(['"', '\'', '<', '>'])).ok()?;
-    let fragment = url.fragment().unwrap_or("");
-    let frag_query = fragment.split_once('?').map(|(_, q)| q).unwrap_or("");
-    [url.query().unwrap_or(""), frag_query].into_iter().find_map(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, v)| k == "email" && v.contains('@'))
-            .map(|(_, v)| crate::sanitize::owned(v.into_owned()))
-    })
-}
-
-/// Whether pasted text is a link rather than a bare token (it is then reduced to its token).
-pub fn looks_like_link(text: &str) -> bool {
-    let t = text.trim();
-    t.contains("://") || t.contains(['/', '?', '#'])
 }
 
 #[cfg(test)]
@@ -291,23 +196,6 @@ mod tests {
     }
 
     #[test]
-    fn checks_follow_the_rules_and_the_match() {
-        let mut w = wizard();
-        let met = |w: &ResetState| w.new.checks().iter().filter(|c| c.met).count();
-        assert_eq!(met(&w), 0, "empty: nothing met, not even the match");
-        w.new.password.set("Demo-pass-1234");
-        assert!(w.new.rules_met());
-        assert_eq!(met(&w), 5);
-        w.new.confirm.set("Demo-pass-1234");
-        assert_eq!(met(&w), 6);
-        w.new.confirm.set("Demo-pass-123");
-        assert!(!w.new.matches());
-        let last = w.new.checks().pop().map(|c| (c.label, c.met));
-        assert_eq!(last, Some(("Both passwords match", false)));
-        assert_eq!(w.new.checks().len(), password_rules().len() + 1);
-    }
-
-    #[test]
     fn steps_keep_values_and_focus_the_first_empty_field() {
         let mut w = wizard();
         assert_eq!(w.email.value(), "a@b.c");
@@ -315,10 +203,13 @@ mod tests {
         assert_eq!(w.focus, Focus::Token);
         w.fill_token("blt1", None);
         assert_eq!((w.step, w.focus), (Step::Token, Focus::Password));
-        w.new.password.set("x");
+        w.form.new.password.set("x");
         w.go_to(Step::Email);
         w.go_to(Step::Token);
-        assert_eq!((w.token.value(), w.new.password.value(), w.focus), ("blt1", "x", Focus::Confirm));
+        assert_eq!(
+            (w.form.token.value(), w.form.new.password.value(), w.focus),
+            ("blt1", "x", Focus::Confirm)
+        );
         w.move_focus(1);
         assert_eq!(w.focus, Focus::Token);
         w.move_focus(-1);
@@ -336,20 +227,5 @@ mod tests {
         assert_eq!(minutes_left(t0, t0 + TOKEN_LIFETIME * 2), 0);
         let d = until_next_minute(t0, t0 + Duration::from_secs(61));
         assert!(d > Duration::from_secs(58) && d <= Duration::from_secs(60), "{d:?}");
-    }
-
-    #[test]
-    fn emails_come_out_of_links_that_carry_them() {
-        let link = "https://app.contentstack.com/#!/reset-password?email=a%40b.c&reset_password_token=r1";
-        assert_eq!(email_in_link(link).as_deref(), Some("a@b.c"));
-        assert_eq!(
-            email_in_link("https://x.example/reset?email=x%40y.z&amp;token=t").as_deref(),
-            Some("x@y.z")
-        );
-        assert_eq!(email_in_link("https://app.contentstack.com/#!/activate?token=abc"), None);
-        assert_eq!(email_in_link("blt123"), None);
-        assert_eq!(email_in_link("https://x.example/?email=not-an-address"), None);
-        assert!(looks_like_link("https://app.contentstack.com/#!/reset-password?token=a"));
-        assert!(!looks_like_link(" blt123 "));
     }
 }

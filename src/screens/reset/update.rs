@@ -8,21 +8,20 @@ use std::time::Instant;
 
 use crossterm::event::KeyEvent;
 
-use crate::api::{ApiError, Notice, token_from_link};
+use crate::api::{ApiError, Notice};
 use crate::app::effect::Effect;
 use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::{ApiResult, Msg};
 use crate::app::nav::{Fill, Nav};
+use crate::app::password_form::{Pasted, server_field};
 use crate::app::session::error_title;
 use crate::app::state::{App, RequestKind, Screen};
 use crate::screens::reset::Focus;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Sent;
 use crate::screens::reset::Step;
-use crate::screens::reset::email_in_link;
-use crate::screens::reset::looks_like_link;
 use crate::screens::reset::minutes_left;
 use crate::screens::reset::until_next_minute;
 
@@ -46,7 +45,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         Some(Action::OpenMailbox) => return app.open_mailbox(),
         Some(Action::NextField) => r.move_focus(1),
         Some(Action::PrevField) => r.move_focus(-1),
-        Some(Action::ToggleSecret) => r.new.reveal = !r.new.reveal,
+        Some(Action::ToggleSecret) => r.form.new.reveal = !r.form.new.reveal,
         Some(Action::NextStep) if r.step == Step::Email => r.go_to(Step::Token),
         Some(Action::GoBack) if r.step == Step::Token => r.go_to(Step::Email),
         Some(Action::GoBack) => return Some(leave(app)),
@@ -66,7 +65,7 @@ fn edit(r: &mut ResetState, ev: &KeyEvent) -> bool {
     if handled {
         r.errors.remove(&focus);
         if focus == Focus::Token {
-            r.token_note = None;
+            r.form.token_note = None;
         }
     }
     handled
@@ -81,29 +80,24 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
         return;
     }
     r.errors.remove(&focus);
-    if focus != Focus::Token || !looks_like_link(text) {
+    if focus != Focus::Token {
         r.field_mut(focus).paste(text);
         return;
     }
-    match token_from_link(text) {
-        Some(token) => {
-            r.token.set(&token);
-            r.token_note = Some("Taken from the pasted link.".into());
+    match r.form.paste_token(text) {
+        Pasted::Text => {}
+        Pasted::Link { email } => {
             if r.email.is_empty()
-                && let Some(email) = email_in_link(text)
+                && let Some(email) = email
             {
                 r.email.set(&email);
             }
         }
-        None => {
-            r.token.paste(text);
-            r.errors.insert(Focus::Token, vec![no_token_in_link()]);
+        Pasted::NoToken => {
+            let message = r.form.no_token_message();
+            r.errors.insert(Focus::Token, vec![message]);
         }
     }
-}
-
-fn no_token_in_link() -> String {
-    "There is no token in this link. Paste the token itself (it is in the email too).".into()
 }
 
 /// Leaves the wizard for the screen it was opened from. What was typed goes with it: the
@@ -168,33 +162,15 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
         Step::Token => {
             r.errors.clear();
-            let token = token_from_link(r.token.value());
-            match &token {
-                None if r.token.is_empty() => {
-                    r.errors.insert(
-                        Focus::Token,
-                        vec!["Paste the token, or the whole link, from the email.".into()],
-                    );
-                }
-                None => {
-                    r.errors.insert(Focus::Token, vec![no_token_in_link()]);
-                }
-                Some(_) => {}
-            }
-            if r.new.password.is_empty() {
-                r.errors.insert(Focus::Password, vec!["Choose a new password.".into()]);
-            } else if enforce && !r.new.rules_met() {
-                r.errors.insert(Focus::Password, vec!["Misses a rule marked ✗ below.".into()]);
-            }
-            if !r.new.password.is_empty() && !r.new.matches() {
-                r.errors.insert(Focus::Confirm, vec!["Does not match the new password.".into()]);
+            for (part, problem) in r.form.problems(enforce) {
+                r.errors.entry(Focus::of(part)).or_default().push(problem);
             }
             if let Some(first) = r.errors.keys().next() {
                 r.focus = *first;
                 return Vec::new();
             }
-            let Some(token) = token else { return Vec::new() };
-            let (password, confirmation) = r.new.secrets();
+            let Some(token) = r.form.token_to_send() else { return Vec::new() };
+            let (password, confirmation) = r.form.new.secrets();
             let id = app.start_request(RequestKind::ResetPassword);
             vec![Effect::ResetPassword { id, endpoint, token: token.into(), password, confirmation }]
         }
@@ -269,11 +245,9 @@ fn on_error(r: &mut ResetState, e: ApiError, retry: &str) {
     let fields = e.field_errors();
     let mut rest = Vec::new();
     for (name, messages) in fields {
-        let (focus, subject) = match name.as_str() {
-            "email" => (Focus::Email, "The email"),
-            "reset_password_token" | "token" => (Focus::Token, "The token"),
-            "password" => (Focus::Password, "The password"),
-            "password_confirmation" => (Focus::Confirm, "The confirmation"),
+        let (focus, subject) = match (name.as_str(), server_field(&name)) {
+            ("email", _) => (Focus::Email, "The email"),
+            (_, Some((part, subject))) => (Focus::of(part), subject),
             _ => {
                 rest.extend(
                     messages.iter().map(|m| format!("{} {m}", crate::api::error::field_label(&name))),

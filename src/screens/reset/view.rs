@@ -15,9 +15,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
+use crate::app::password_form::NewPassword;
 use crate::app::state::{App, RequestKind};
 use crate::screens::reset::Focus;
-use crate::screens::reset::NewPassword;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Step;
 use crate::ui::text::wrap;
@@ -355,21 +355,21 @@ fn step_token<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
         }
     }
     let view = FieldView {
-        field: &r.token,
+        field: &r.form.token,
         focused: r.focus == Focus::Token,
         reveal: true,
         placeholder: "the token or the link",
     };
     rows.push(Row::Field { label: "Token", view, hint: None });
     if density != Density::Tight
-        && let Some(note) = &r.token_note
+        && let Some(note) = &r.form.token_note
     {
         rows.push(Row::Under { text: note.clone(), style: t.dim() });
     }
     field_errors(&mut rows, r.errors.get(&Focus::Token), t);
     let focus = (r.focus == Focus::Password, r.focus == Focus::Confirm);
     let errors = (r.errors.get(&Focus::Password), r.errors.get(&Focus::Confirm));
-    password_rows(&mut rows, app, &r.new, focus, errors, (density, width));
+    password_rows(&mut rows, app, &r.form.new, focus, errors, (density, width));
     if roomy {
         rows.push(Row::Space);
     }
@@ -378,7 +378,7 @@ fn step_token<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
     if token_refused && let Some(k) = key(app, Action::GoBack) {
         rows.push(para(&format!("{k} goes back to step 1 to ask for a new token."), width, t.warn()));
     }
-    if r.token.is_empty() {
+    if r.form.token.is_empty() {
         mailbox_note(&mut rows, app, "reset emails", width);
     }
     status(&mut rows, app, r.error.as_ref(), width);

@@ -4,7 +4,7 @@
 //!
 //! Roomy, one rule a line; compact, the short forms flow over as few lines as fit.
 
-use crate::screens::reset::Check;
+use crate::app::password_form::Check;
 use crate::ui::theme::Theme;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;

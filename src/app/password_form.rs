@@ -1,0 +1,296 @@
+//! The token and new-password component: the part the password-reset wizard's second step and
+//! the activation form share (the token, or the link it came in; the new password twice with
+//! Contentstack's rules checked live; the checks before sending; where the server's field
+//! messages go). Each screen keeps its own other fields and focus, and maps [`Part`] onto it.
+//!
+//! The password fields are secret [`TextField`]s: they are wiped when the form is dropped, and
+//! requests get copies in `SecretString`s, which wipe themselves too.
+
+use std::collections::BTreeMap;
+
+use secrecy::SecretString;
+
+use crate::api::rules::{MIN_PASSWORD_CHARS, password_rules};
+use crate::api::{email_in_link, looks_like_link, token_from_link};
+use crate::app::field::TextField;
+
+/// Field messages, by field (the server's and the form's own).
+pub type FieldErrors<F> = BTreeMap<F, Vec<String>>;
+
+/// One line of the live password checks: a rule of the server, or "both passwords match".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Check {
+    /// Shown on its own line: "At least 8 characters".
+    pub label: &'static str,
+    /// Shown in the one-line form on small screens: "8+ chars".
+    pub short: &'static str,
+    pub met: bool,
+}
+
+// The short label below spells the minimum out.
+const _: () = assert!(MIN_PASSWORD_CHARS == 8, "update the short label of min_length");
+
+/// The short form of a rule, for the compact list.
+fn short_label(id: &str) -> &'static str {
+    match id {
+        "min_length" => "8+ chars",
+        "uppercase" => "A-Z",
+        "lowercase" => "a-z",
+        "digit" => "0-9",
+        "symbol" => "symbol",
+        _ => "rule",
+    }
+}
+
+/// The new password and its confirmation, with the show/hide switch.
+#[derive(Debug)]
+pub struct NewPassword {
+    pub password: TextField,
+    pub confirm: TextField,
+    pub reveal: bool,
+}
+
+impl Default for NewPassword {
+    fn default() -> Self {
+        NewPassword { password: TextField::secret(), confirm: TextField::secret(), reveal: false }
+    }
+}
+
+impl NewPassword {
+    /// The rules the demo server enforces (which are Contentstack's), then "they match".
+    pub fn checks(&self) -> Vec<Check> {
+        let pw = self.password.value();
+        let mut out: Vec<Check> = password_rules()
+            .iter()
+            .map(|r| Check { label: r.label, short: short_label(r.id), met: r.is_met(pw) })
+            .collect();
+        out.push(Check {
+            label: "Both passwords match",
+            short: "match",
+            met: !self.confirm.is_empty() && self.confirm.value() == pw,
+        });
+        out
+    }
+
+    /// Whether every server rule is met (the match is checked apart).
+    pub fn rules_met(&self) -> bool {
+        password_rules().iter().all(|r| r.is_met(self.password.value()))
+    }
+
+    pub fn matches(&self) -> bool {
+        self.password.value() == self.confirm.value()
+    }
+
+    /// Copies for a request. The fields keep their values (a refused token must not cost the
+    /// user the password they typed); the copies wipe themselves when the request is done.
+    pub fn secrets(&self) -> (SecretString, SecretString) {
+        (SecretString::from(self.password.value()), SecretString::from(self.confirm.value()))
+    }
+}
+
+/// The component's fields, for messages and focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Token,
+    Password,
+    Confirm,
+}
+
+/// Where the token was sent, which the messages name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The password-reset email.
+    ResetEmail,
+    /// The invitation to activate an account.
+    Invitation,
+}
+
+impl Source {
+    fn letter(self) -> &'static str {
+        match self {
+            Source::ResetEmail => "email",
+            Source::Invitation => "invitation",
+        }
+    }
+}
+
+/// What a paste into the token field did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pasted {
+    /// Plain text, typed into the field as it is.
+    Text,
+    /// A link, reduced to its token; the address it carries, when it has one.
+    Link { email: Option<String> },
+    /// A link without a token: kept as pasted, with a message.
+    NoToken,
+}
+
+/// The token (or link), the new password twice, and the note under the token.
+#[derive(Debug)]
+pub struct TokenPassword {
+    pub source: Source,
+    /// The bare token, or a link typed by hand (a pasted link is reduced to its token at once).
+    pub token: TextField,
+    /// A note under the token ("taken from the pasted link", "filled in from the mailbox").
+    pub token_note: Option<String>,
+    pub new: NewPassword,
+}
+
+impl TokenPassword {
+    pub fn new(source: Source) -> Self {
+        TokenPassword { source, token: TextField::plain(), token_note: None, new: NewPassword::default() }
+    }
+
+    pub fn field(&self, part: Part) -> &TextField {
+        match part {
+            Part::Token => &self.token,
+            Part::Password => &self.new.password,
+            Part::Confirm => &self.new.confirm,
+        }
+    }
+
+    pub fn field_mut(&mut self, part: Part) -> &mut TextField {
+        match part {
+            Part::Token => &mut self.token,
+            Part::Password => &mut self.new.password,
+            Part::Confirm => &mut self.new.confirm,
+        }
+    }
+
+    /// Whether anything was typed (or filled in) here.
+    pub fn has_typing(&self) -> bool {
+        !self.token.is_empty() || !self.new.password.is_empty() || !self.new.confirm.is_empty()
+    }
+
+    /// Puts a token in (from the mailbox or a pasted link) with a note under it.
+    pub fn set_token(&mut self, token: &str, note: Option<String>) {
+        self.token.set(token);
+        self.token_note = note;
+    }
+
+    /// Pastes into the token field: a link is reduced to its token at once, so the field shows
+    /// what will be sent.
+    pub fn paste_token(&mut self, text: &str) -> Pasted {
+        if !looks_like_link(text) {
+            self.token.paste(text);
+            return Pasted::Text;
+        }
+        match token_from_link(text) {
+            Some(token) => {
+                self.set_token(&token, Some("Taken from the pasted link.".into()));
+                Pasted::Link { email: email_in_link(text) }
+            }
+            None => {
+                self.token.paste(text);
+                Pasted::NoToken
+            }
+        }
+    }
+
+    /// The message for a link with no token in it.
+    pub fn no_token_message(&self) -> String {
+        format!(
+            "There is no token in this link. Paste the token itself (it is in the {} too).",
+            self.source.letter()
+        )
+    }
+
+    /// The token to send, taken out of a link typed by hand.
+    pub fn token_to_send(&self) -> Option<String> {
+        token_from_link(self.token.value())
+    }
+
+    /// What is wrong before sending, field by field (the password rules only where `enforce`:
+    /// against a server known to apply them).
+    pub fn problems(&self, enforce: bool) -> Vec<(Part, String)> {
+        let mut out = Vec::new();
+        if self.token_to_send().is_none() {
+            let message = if self.token.is_empty() {
+                format!("Paste the token, or the whole link, from the {}.", self.source.letter())
+            } else {
+                self.no_token_message()
+            };
+            out.push((Part::Token, message));
+        }
+        let (choose, mismatch) = match self.source {
+            Source::ResetEmail => ("Choose a new password.", "Does not match the new password."),
+            Source::Invitation => ("Choose a password.", "Does not match the password."),
+        };
+        if self.new.password.is_empty() {
+            out.push((Part::Password, choose.into()));
+        } else if enforce && !self.new.rules_met() {
+            out.push((Part::Password, "Misses a rule marked ✗ below.".into()));
+        }
+        if !self.new.password.is_empty() && !self.new.matches() {
+            out.push((Part::Confirm, mismatch.into()));
+        }
+        out
+    }
+}
+
+/// The component's field for a field name in the server's `errors`, and how a message about it
+/// starts.
+pub fn server_field(name: &str) -> Option<(Part, &'static str)> {
+    match name {
+        "reset_password_token" | "user_activation_token" | "activation_token" | "token" => {
+            Some((Part::Token, "The token"))
+        }
+        "password" => Some((Part::Password, "The password")),
+        "password_confirmation" => Some((Part::Confirm, "The confirmation")),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_follow_the_rules_and_the_match() {
+        let mut f = TokenPassword::new(Source::ResetEmail);
+        let met = |f: &TokenPassword| f.new.checks().iter().filter(|c| c.met).count();
+        assert_eq!(met(&f), 0, "empty: nothing met, not even the match");
+        f.new.password.set("Demo-pass-1234");
+        assert!(f.new.rules_met());
+        assert_eq!(met(&f), 5);
+        f.new.confirm.set("Demo-pass-1234");
+        assert_eq!(met(&f), 6);
+        f.new.confirm.set("Demo-pass-123");
+        assert!(!f.new.matches());
+        let last = f.new.checks().pop().map(|c| (c.label, c.met));
+        assert_eq!(last, Some(("Both passwords match", false)));
+        assert_eq!(f.new.checks().len(), password_rules().len() + 1);
+    }
+
+    #[test]
+    fn a_pasted_link_leaves_its_token_and_says_so() {
+        let mut f = TokenPassword::new(Source::Invitation);
+        let link = "https://app.contentstack.com/#!/activate?email=a%40b.c&activation_token=t1";
+        assert_eq!(f.paste_token(link), Pasted::Link { email: Some("a@b.c".into()) });
+        assert_eq!((f.token.value(), f.token_note.as_deref()), ("t1", Some("Taken from the pasted link.")));
+        let mut g = TokenPassword::new(Source::ResetEmail);
+        assert_eq!(g.paste_token("https://app.contentstack.com/"), Pasted::NoToken);
+        assert!(g.problems(false).iter().any(|(p, m)| *p == Part::Token && m.contains("in the email too")));
+        assert_eq!(g.paste_token("x"), Pasted::Text);
+    }
+
+    #[test]
+    fn problems_name_each_field_in_the_words_of_its_form() {
+        let f = TokenPassword::new(Source::Invitation);
+        let problems = f.problems(true);
+        assert_eq!(
+            problems,
+            vec![
+                (Part::Token, "Paste the token, or the whole link, from the invitation.".into()),
+                (Part::Password, "Choose a password.".into()),
+            ]
+        );
+        let mut g = TokenPassword::new(Source::ResetEmail);
+        g.token.set("t");
+        g.new.password.set("short");
+        g.new.confirm.set("other");
+        let parts: Vec<Part> = g.problems(true).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(parts, [Part::Password, Part::Confirm]);
+        assert_eq!(g.problems(false).len(), 1, "rules are guidance where not enforced");
+    }
+}
