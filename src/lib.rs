@@ -15,4 +15,5 @@ pub mod harden;
 pub mod logging;
 pub mod sanitize;
 pub mod store;
+mod sys;
 pub mod ui;

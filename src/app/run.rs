@@ -104,7 +104,7 @@ where
         if answer {
             // Decoding the answer freed what it took (a large profile: hundreds of megabytes);
             // now that `update` has dropped the rest, give it back to the system.
-            super::profile::release_freed_memory();
+            crate::sys::release_freed_memory();
         }
         dirty = true;
     }
@@ -197,7 +197,7 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
 /// the terminal back on every way out (return, error, panic through ratatui's hook, signals).
 pub async fn run_tui(opts: TuiOptions) -> color_eyre::Result<()> {
     let started = Instant::now();
-    super::profile::keep_large_blocks_apart();
+    crate::sys::keep_large_blocks_apart();
     let mut terminal = ratatui::try_init()?;
     install_paste_hook();
     let setup = crossterm::execute!(io::stdout(), EnableBracketedPaste);
