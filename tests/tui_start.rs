@@ -18,6 +18,7 @@ fn options() -> TuiOptions {
     TuiOptions {
         endpoint: Endpoint::Region(Region::Eu),
         store: None,
+        drafts: None,
         config: Config::default(),
         env_token: None,
         demo: None,

@@ -313,7 +313,7 @@ pub struct EditState {
 /// An unsaved draft found on disk at start, waiting for the user to restore or discard it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftOffer {
-    pub key: super::draft::DraftKey,
+    pub key: crate::store::drafts::DraftKey,
     /// When it was written (RFC 3339).
     pub saved_at: String,
     /// Its edits that still differ from the profile.

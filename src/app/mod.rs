@@ -12,7 +12,6 @@
 
 pub mod activate;
 pub mod details;
-pub mod draft;
 pub mod edit;
 pub mod effect;
 pub mod field;

@@ -30,6 +30,7 @@ use crate::api::{ClientConfig, Endpoint};
 use crate::config::Config;
 use crate::demo::DemoLogin;
 use crate::store::SessionStore;
+use crate::store::drafts::DraftStore;
 use crate::ui::theme::Theme;
 
 /// How often the spinner turns while a request runs.
@@ -40,6 +41,8 @@ pub struct TuiOptions {
     pub endpoint: Endpoint,
     /// `None`: remember-me is disabled (no config directory).
     pub store: Option<SessionStore>,
+    /// Where unsaved profile edits are kept (`None`: they are not kept).
+    pub drafts: Option<DraftStore>,
     pub config: Config,
     /// `CONTENTSTACK_AUTHTOKEN`, which wins over the stored session.
     pub env_token: Option<SecretString>,
@@ -226,6 +229,9 @@ async fn run_on_terminal(
         tx,
         cancel.child_token(),
     );
+    if let Some(drafts) = opts.drafts.clone() {
+        runner = runner.with_drafts(drafts);
+    }
     if opts.demo.is_some() {
         runner = runner.with_demo_code(crate::demo::totp_now);
     }

@@ -39,6 +39,7 @@ pub async fn run_demo(global: &GlobalArgs, args: DemoArgs) -> Outcome {
         endpoint,
         // The demo's sessions die with it: never let them replace a real stored session.
         store: None,
+        drafts: crate::store::drafts::DraftStore::default_location(),
         config,
         env_token: None,
         demo: Some(DemoInfo { logins: DEMO_LOGINS, tfa_secret: TFA_SECRET }),

@@ -8,14 +8,15 @@
 
 use crossterm::event::KeyEvent;
 
-use super::super::draft::{DraftKey, DraftResult};
 use super::super::edit::{DraftOffer, EditField, EditForm, EditState, Note, NoteKind, Step};
 use super::super::effect::Effect;
 use super::super::keymap::{Action, Context};
 use super::super::keys::Key;
 use super::super::login::LoginState;
+use super::super::msg::DraftResult;
 use super::super::state::{AfterCheck, App, Confirm, RequestKind, Screen, ToastLevel};
 use super::known;
+use crate::store::drafts::DraftKey;
 
 fn is_save(k: &RequestKind) -> bool {
     matches!(k, RequestKind::SaveProfile)
