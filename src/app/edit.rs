@@ -452,7 +452,7 @@ mod tests {
         assert_eq!(EditField::from_api("user.country_code"), Some(EditField::CountryCode));
         assert_eq!(EditField::from_api("email"), None);
         for f in EditField::ALL {
-            assert!(crate::demo::EDITABLE_FIELDS.contains(&f.api_name()), "{f:?}");
+            assert!(crate::api::rules::PROFILE_FIELDS.contains(&f.api_name()), "{f:?}");
         }
     }
 }

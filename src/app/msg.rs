@@ -3,8 +3,8 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
+use crate::api::outbox::OutboxMessage;
 use crate::api::{ApiError, LoginSuccess, Notice, UpdateSuccess, User};
-use crate::demo::OutboxMessage;
 use crate::store::drafts::{Draft, DraftError, DraftKey};
 
 /// Names one request, so that its answer can be matched to what asked for it (and dropped when

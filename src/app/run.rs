@@ -28,7 +28,6 @@ use super::state::{App, DemoEntry, DemoPanel, SavedSession};
 use super::update::{open_session, startup_notices, update};
 use crate::api::{ClientConfig, Endpoint};
 use crate::config::Config;
-use crate::demo::DemoLogin;
 use crate::store::SessionStore;
 use crate::store::drafts::DraftStore;
 use crate::ui::theme::Theme;
@@ -49,10 +48,13 @@ pub struct TuiOptions {
     pub demo: Option<DemoInfo>,
 }
 
-/// The demo server's accounts, shown beside the log-in form.
+/// Demo mode: the demo server's accounts, shown beside the log-in form, and its 2FA user's
+/// code. Filled by the command that starts the demo server (the app does not depend on it).
 pub struct DemoInfo {
-    pub logins: &'static [DemoLogin],
-    pub tfa_secret: &'static str,
+    pub logins: Vec<DemoEntry>,
+    pub tfa_secret: String,
+    /// The 2FA demo user's current code.
+    pub code: fn() -> String,
 }
 
 /// Runs the loop until the user quits, the input ends or `cancel` fires.
@@ -123,12 +125,8 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
     // In demo mode the endpoint at start is the demo server: the mailbox reads it from there.
     app.demo_endpoint = opts.demo.as_ref().map(|_| opts.endpoint.clone());
     app.demo = opts.demo.as_ref().map(|d| DemoPanel {
-        logins: d
-            .logins
-            .iter()
-            .map(|l| DemoEntry { email: l.email.into(), password: l.password.into(), note: l.note.into() })
-            .collect(),
-        tfa_secret: d.tfa_secret.into(),
+        logins: d.logins.clone(),
+        tfa_secret: d.tfa_secret.clone(),
         code: None,
         ticking: false,
     });
@@ -232,8 +230,8 @@ async fn run_on_terminal(
     if let Some(drafts) = opts.drafts.clone() {
         runner = runner.with_drafts(drafts);
     }
-    if opts.demo.is_some() {
-        runner = runner.with_demo_code(crate::demo::totp_now);
+    if let Some(demo) = &opts.demo {
+        runner = runner.with_demo_code(demo.code);
     }
     #[cfg(unix)]
     {

@@ -238,7 +238,7 @@ impl EffectRunner {
                 let http = self.outbox_http();
                 self.spawn_request(id, async move {
                     ApiResult::Outbox(match http {
-                        Ok(http) => super::mailbox::fetch_outbox(&http, &endpoint).await,
+                        Ok(http) => crate::api::outbox::fetch_outbox(&http, &endpoint).await,
                         Err(e) => Err(e),
                     })
                 });
@@ -309,15 +309,7 @@ impl EffectRunner {
         if let Some(http) = &self.outbox_http {
             return Ok(http.clone());
         }
-        // The demo server is plain HTTP on loopback: no proxy, and no certificate roots to load
-        // (slow, and never used: redirects are not followed).
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .tls_certs_only(std::iter::empty())
-            .redirect(reqwest::redirect::Policy::none())
-            .retry(reqwest::retry::never())
-            .build()
-            .map_err(|e| ApiError::Config(format!("The mailbox client could not be built: {e}")))?;
+        let http = crate::api::outbox::http_client()?;
         self.outbox_http = Some(http.clone());
         Ok(http)
     }

@@ -13,10 +13,10 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::layout;
 use super::text::wrap;
+use crate::api::outbox::{OutboxKind, OutboxMessage};
 use crate::app::keymap::{Action, Context};
 use crate::app::mailbox::{MailboxState, spent_note, usable_value};
 use crate::app::state::{App, Screen};
-use crate::demo::{OutboxKind, OutboxMessage};
 use crate::ui::theme::Theme;
 
 /// The list's box for a main area, with `count` messages: at most a third of the height (the

@@ -8,8 +8,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
-use super::format::{or_dash, time, yes_no};
+use super::format::{or_dash, yes_no};
 use crate::api::User;
+use crate::text::time;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::{Piece, draw_pieces};
 

@@ -124,10 +124,7 @@ impl Harness {
             drafts: setup.drafts.clone(),
             config: setup.config,
             env_token: None,
-            demo: setup.demo.then_some(cs_account::app::DemoInfo {
-                logins: cs_account::demo::DEMO_LOGINS,
-                tfa_secret: cs_account::demo::TFA_SECRET,
-            }),
+            demo: setup.demo.then(cs_account::commands::demo::demo_info),
         };
         let (mut app, problems) = initial_app(&opts, setup.size);
         let (tx, rx) = unbounded_channel();

@@ -389,7 +389,7 @@ fn restore(app: &mut App) -> Vec<Effect> {
         return effects;
     }
     let (Some(offer), Some(session)) = (app.draft_offer.take(), &app.session) else { return Vec::new() };
-    let when = crate::ui::format::time(Some(&offer.saved_at));
+    let when = crate::text::time(Some(&offer.saved_at));
     let fresh = EditForm::new(&session.user);
     if !matches!(app.screen, Screen::Edit(_)) {
         open_with(app, fresh);

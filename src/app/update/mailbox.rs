@@ -12,7 +12,7 @@ use super::super::mailbox::{MailboxState, spent_note, usable_value};
 use super::super::msg::ApiResult;
 use super::super::reset::ResetState;
 use super::super::state::{App, RequestKind, Screen, ToastLevel};
-use crate::demo::OutboxKind;
+use crate::api::outbox::OutboxKind;
 
 /// Takes the current screen out, leaving an empty log-in form in its place until the caller
 /// puts the next screen in.
