@@ -4,13 +4,14 @@
 use std::error::Error;
 use std::time::Duration;
 
+use cs_account::api::outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 use cs_account::api::{
     ApiError, Client, ClientConfig, Endpoint, GetUserOptions, RetryPolicy, TransportKind, UserUpdate,
     token_from_link,
 };
 use cs_account::demo::{
     CODE_NOT_ACTIVATED, DEMO_LOGINS, DemoOptions, DemoServer, FaultAnswer, Faults, MAX_FAILED_ATTEMPTS,
-    OutboxKind, OutboxMessage, OutboxStatus, RouteFault, TFA_SECRET,
+    RouteFault, TFA_SECRET,
 };
 use secrecy::SecretString;
 use totp_rs::{Algorithm, Secret, TOTP};

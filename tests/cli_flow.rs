@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use cs_account::demo::{DemoOptions, DemoServer, OutboxMessage};
+use cs_account::api::outbox::OutboxMessage;
+use cs_account::demo::{DemoOptions, DemoServer};
 
 struct Env {
     server: DemoServer,

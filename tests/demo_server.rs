@@ -4,8 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+use cs_account::api::outbox::OutboxKind;
 use cs_account::demo::{
-    DEMO_LOGINS, DemoOptions, DemoServer, FaultAnswer, Faults, OutboxKind, RouteFault, TFA_SECRET, totp_now,
+    DEMO_LOGINS, DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault, TFA_SECRET, totp_now,
 };
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -76,7 +77,7 @@ fn code_at(unix: i64) -> String {
     totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).generate(unix as u64)
 }
 
-fn last_mail(s: &DemoServer, kind: OutboxKind, to: &str) -> Option<cs_account::demo::OutboxMessage> {
+fn last_mail(s: &DemoServer, kind: OutboxKind, to: &str) -> Option<cs_account::api::outbox::OutboxMessage> {
     s.outbox().into_iter().rev().find(|m| m.kind == kind && m.to.contains(to))
 }
 

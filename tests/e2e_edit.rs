@@ -5,94 +5,16 @@
 //! temporary.
 #![cfg(unix)]
 
-use std::io::{ErrorKind, Write};
-use std::num::NonZeroU16;
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod common;
 
-use expectrl::Session;
-use expectrl::process::unix::{PtyStream, UnixProcess};
+use common::pty::{Pty, Spawn};
 
-const COLS: u16 = 100;
-const ROWS: u16 = 30;
 const DOWN: &str = "\x1b[B";
 const CTRL_U: &str = "\x15";
 
-struct Pty {
-    session: Session<UnixProcess, PtyStream>,
-    screen: vt100::Parser,
-    /// The config and state directories.
-    dirs: (tempfile::TempDir, tempfile::TempDir),
-}
-
-impl Pty {
-    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Pty {
-        let config = tempfile::tempdir().expect("config dir");
-        let state = tempfile::tempdir().expect("state dir");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cs-account"));
-        cmd.args(args)
-            .envs(env.iter().copied())
-            .env("CS_ACCOUNT_CONFIG_DIR", config.path())
-            .env("CS_ACCOUNT_STATE_DIR", state.path())
-            .env("TERM", "xterm-256color")
-            .env_remove("CONTENTSTACK_AUTHTOKEN")
-            .env_remove("NO_COLOR");
-        let mut session = Session::spawn(cmd).expect("spawn in a pty");
-        session.get_process_mut().set_window_size(COLS, ROWS).expect("window size");
-        let size = |n| NonZeroU16::new(n).expect("non-zero");
-        Pty { session, screen: vt100::Parser::new(size(ROWS), size(COLS), 0), dirs: (config, state) }
-    }
-
-    fn pump(&mut self) {
-        let mut buf = [0u8; 8192];
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => self.screen.process(&buf[..n]),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(_) => break,
-            }
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    fn wait_for(&mut self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            self.pump();
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the screen never showed {text:?}; it shows:\n{}", self.contents());
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.session.write_all(bytes.as_bytes()).expect("write to the pty");
-        self.session.flush().expect("flush");
-    }
-
-    fn wait_exit(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            self.pump();
-            if !self.session.get_process().is_alive().unwrap_or(false) {
-                self.pump();
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the app did not exit; the screen shows:\n{}", self.contents());
-    }
-}
-
 #[test]
 fn demo_change_the_company_and_see_it_on_the_profile() {
-    let mut pty = Pty::spawn(&["demo"], &[]);
+    let mut pty = Pty::spawn(&["demo"]);
     pty.wait_for("Log in to Contentstack");
     pty.wait_for("Demo server");
     pty.send("john.doe@example.com\tDemo-pass-1234\r");
@@ -111,8 +33,7 @@ fn demo_change_the_company_and_see_it_on_the_profile() {
     pty.wait_for("Company Acme Ltd");
     pty.send("q");
     pty.wait_exit();
-    let s = pty.screen.screen();
-    assert!(!s.alternate_screen() && !s.hide_cursor(), "the terminal is restored");
+    pty.assert_restored();
 }
 
 #[test]
@@ -130,7 +51,7 @@ fn the_trace_log_of_an_edit_holds_no_token_and_no_password() {
     };
     server.set_faults(Faults { routes: vec![fault], ..Faults::default() });
     let url = server.base_url();
-    let mut pty = Pty::spawn(&["--api-url", &url], &[("CS_ACCOUNT_LOG", "trace")]);
+    let mut pty = Spawn::app(&["--api-url", &url]).env("CS_ACCOUNT_LOG", "trace").start();
     pty.wait_for("Log in to Contentstack");
     pty.send("john.doe@example.com\tDemo-pass-1234\r");
     pty.wait_for("1 Roles");
@@ -144,7 +65,7 @@ fn the_trace_log_of_an_edit_holds_no_token_and_no_password() {
     pty.wait_for("Company Trace Co");
     pty.send("q");
     pty.wait_exit();
-    let (config, state) = (pty.dirs.0.path(), pty.dirs.1.path());
+    let (config, state) = (pty.config_dir(), pty.state_dir());
     // Remember-me put the token in the session file: that is how the test knows it.
     let session: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(config.join("session.json")).expect("session"))

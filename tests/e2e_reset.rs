@@ -5,108 +5,35 @@
 //! in the log. Config and state directories are temporary.
 #![cfg(unix)]
 
-use std::io::{ErrorKind, Write};
-use std::num::NonZeroU16;
-use std::process::Command;
-use std::time::{Duration, Instant};
+mod common;
 
-use expectrl::Session;
-use expectrl::process::unix::{PtyStream, UnixProcess};
+use common::pty::{Pty, Spawn};
 
-const COLS: u16 = 100;
-const ROWS: u16 = 30;
 const CTRL_C: &str = "\u{3}";
 const CTRL_O: &str = "\u{f}";
 const CTRL_P: &str = "\u{10}";
 
-struct Pty {
-    session: Session<UnixProcess, PtyStream>,
-    screen: vt100::Parser,
-    dirs: (tempfile::TempDir, tempfile::TempDir),
+/// `cs-account demo`, logging at trace level into the temporary state directory.
+fn demo() -> Pty {
+    Spawn::app(&["demo"]).env("CS_ACCOUNT_LOG", "trace").start()
 }
 
-impl Pty {
-    /// `cs-account demo`, logging at trace level into the temporary state directory.
-    fn demo() -> Pty {
-        let config = tempfile::tempdir().expect("config dir");
-        let state = tempfile::tempdir().expect("state dir");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cs-account"));
-        cmd.arg("demo")
-            .env("CS_ACCOUNT_CONFIG_DIR", config.path())
-            .env("CS_ACCOUNT_STATE_DIR", state.path())
-            .env("CS_ACCOUNT_LOG", "trace")
-            .env("TERM", "xterm-256color")
-            .env_remove("CONTENTSTACK_AUTHTOKEN")
-            .env_remove("NO_COLOR");
-        let mut session = Session::spawn(cmd).expect("spawn in a pty");
-        session.get_process_mut().set_window_size(COLS, ROWS).expect("window size");
-        let size = |n| NonZeroU16::new(n).expect("non-zero");
-        Pty { session, screen: vt100::Parser::new(size(ROWS), size(COLS), 0), dirs: (config, state) }
-    }
+/// The log written so far.
+fn log(pty: &Pty) -> String {
+    std::fs::read_to_string(pty.state_dir().join("cs-account.log")).expect("a log file")
+}
 
-    /// The log written so far.
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dirs.1.path().join("cs-account.log")).expect("a log file")
-    }
-
-    /// The token shown on the mailbox's `Token ...` line.
-    fn token_on_screen(&self) -> String {
-        let text = self.contents();
-        let line = text.lines().find_map(|l| l.trim_start_matches(['│', ' ']).strip_prefix("Token "));
-        line.and_then(|l| l.split_whitespace().next()).expect("a token on screen").to_string()
-    }
-
-    fn pump(&mut self) {
-        let mut buf = [0u8; 8192];
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => self.screen.process(&buf[..n]),
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                Err(_) => break,
-            }
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.screen().contents()
-    }
-
-    fn wait_for(&mut self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            self.pump();
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the screen never showed {text:?}; it shows:\n{}", self.contents());
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.session.write_all(bytes.as_bytes()).expect("write to the pty");
-        self.session.flush().expect("flush");
-    }
-
-    fn wait_exit(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            self.pump();
-            if !self.session.get_process().is_alive().unwrap_or(false) {
-                self.pump();
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the app did not exit; the screen shows:\n{}", self.contents());
-    }
+/// The token shown on the mailbox's `Token ...` line.
+fn token_on_screen(pty: &Pty) -> String {
+    let text = pty.contents();
+    let line = text.lines().find_map(|l| l.trim_start_matches(['│', ' ']).strip_prefix("Token "));
+    line.and_then(|l| l.split_whitespace().next()).expect("a token on screen").to_string()
 }
 
 #[test]
 fn demo_forgot_password_mailbox_reset_and_log_in() {
     let new_password = "Pty-reset-9753";
-    let mut pty = Pty::demo();
+    let mut pty = demo();
     pty.wait_for("Log in to Contentstack");
     pty.wait_for("Forgot password?");
     pty.send("john.doe@example.com");
@@ -121,7 +48,7 @@ fn demo_forgot_password_mailbox_reset_and_log_in() {
     // The line under the token: once it is drawn, the token's row is complete (rows are written
     // top to bottom), however the output was split into reads.
     pty.wait_for("puts the token");
-    let token = pty.token_on_screen();
+    let token = token_on_screen(&pty);
     pty.send("\r");
     pty.wait_for("Reset password · step 2 of 2");
     pty.wait_for("Filled in from the mailbox");
@@ -139,9 +66,8 @@ fn demo_forgot_password_mailbox_reset_and_log_in() {
     pty.wait_for("john.doe@example.com │");
     pty.send(CTRL_C);
     pty.wait_exit();
-    let s = pty.screen.screen();
-    assert!(!s.alternate_screen() && !s.hide_cursor(), "the terminal is restored");
-    let log = pty.log();
+    pty.assert_restored();
+    let log = log(&pty);
     assert!(
         log.contains("reset password") && log.contains("demo: password reset"),
         "the reset is logged:\n{log}"
@@ -153,12 +79,12 @@ fn demo_forgot_password_mailbox_reset_and_log_in() {
 #[test]
 fn demo_activation_from_the_mailbox_keeps_token_and_password_out_of_the_log() {
     let password = "Pty-activate-8642";
-    let mut pty = Pty::demo();
+    let mut pty = demo();
     pty.wait_for("Log in to Contentstack");
     pty.send(CTRL_O);
     pty.wait_for("Activate your Contentstack account");
     pty.wait_for("opens the activation form");
-    let token = pty.token_on_screen();
+    let token = token_on_screen(&pty);
     pty.send("\r");
     pty.wait_for("Invited as new.user@example.com");
     for value in ["Nova", "User", password, password] {
@@ -172,7 +98,7 @@ fn demo_activation_from_the_mailbox_keeps_token_and_password_out_of_the_log() {
     pty.wait_for("new.user@example.com │");
     pty.send(CTRL_C);
     pty.wait_exit();
-    let log = pty.log();
+    let log = log(&pty);
     assert!(log.contains("demo: account activated"), "the activation is logged:\n{log}");
     assert!(!log.contains(password), "the password is not in the log");
     assert!(!log.contains(&token), "the activation token (in the URL path) is not in the log");

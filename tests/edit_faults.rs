@@ -5,9 +5,9 @@
 //! it holds before it reopens a form or works out a save), and answers that come late. Plus the
 //! contract between the form's checks and the server's rules.
 //!
-//! Drafts go where the app puts them, the state directory named by `CS_ACCOUNT_STATE_DIR`: one
-//! directory for this test binary, set before any test starts (see [`state_dir`]). Each test's
-//! server listens on its own port, so each test's drafts have their own key.
+//! Drafts go to the store the runner is given: one directory for this test binary (see
+//! [`state_dir`]). Each test's server listens on its own port, so each test's drafts have their
+//! own key.
 
 mod common;
 
@@ -20,35 +20,30 @@ use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, UpdateSuccess, User, UserUpdate};
 use cs_account::app::Effect;
-use cs_account::app::draft::{DRAFT_DIR, Draft, DraftKey, DraftResult, DraftStore};
-use cs_account::app::msg::{ApiResult, Msg};
+use cs_account::app::msg::{ApiResult, DraftResult, Msg};
 use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault};
 use cs_account::screens::edit::EditField;
 use cs_account::screens::edit::check;
+use cs_account::store::drafts::{DRAFT_DIR, Draft, DraftKey, DraftStore};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
 const EMAIL: &str = "john.doe@example.com";
 const PASSWORD: &str = "Demo-pass-1234";
 
-/// This binary's state directory, set as `CS_ACCOUNT_STATE_DIR` the first time it is asked for.
-/// Every test asks for it before anything else, so the variable is set while no other thread of
-/// this process reads the environment, and never changes afterwards.
+/// This binary's state directory, emptied the first time it is asked for.
 fn state_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("edit-faults-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("state dir");
-        // SAFETY: see above; no other thread reads the environment while this runs.
-        unsafe { std::env::set_var("CS_ACCOUNT_STATE_DIR", &dir) };
         dir
     })
 }
 
-/// Runs a test body on a runtime like the app's, once the state directory is set.
+/// Runs a test body on a runtime like the app's.
 fn run(test: impl Future<Output = ()>) {
-    state_dir();
     let rt =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     rt.block_on(test);
@@ -73,6 +68,11 @@ fn status(status: u16, body: Option<Value>) -> FaultAnswer {
 
 fn drafts() -> DraftStore {
     DraftStore::new(state_dir().join(DRAFT_DIR))
+}
+
+/// The app on `server`, keeping drafts in [`drafts`].
+fn setup(server: &DemoServer) -> Setup {
+    Setup { drafts: Some(drafts()), ..Setup::new(&server.base_url()) }
 }
 
 fn draft_key(server: &DemoServer) -> DraftKey {
@@ -136,7 +136,7 @@ fn a_save_that_fails_twice_then_succeeds_keeps_every_value() {
             routes: vec![fault(status(503, None), 3), fault(FaultAnswer::Hang, 1)],
             ..Faults::default()
         });
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         edit_and_review(&h).await;
         h.key(KeyCode::Enter);
@@ -161,7 +161,11 @@ fn a_save_that_fails_twice_then_succeeds_keeps_every_value() {
         let app = h.quit().await;
         assert_eq!(stored(&server), with(&before, &CHANGES), "exactly the user's values");
         assert!(app.profile().is_some());
-        assert_eq!(drafts().load(&draft_key(&server)), Ok(None), "the draft is gone once saved");
+        assert_eq!(
+            drafts().load(&draft_key(&server)).expect("readable"),
+            None,
+            "the draft is gone once saved"
+        );
         server.shutdown().await;
     });
 }
@@ -172,7 +176,7 @@ fn a_hung_save_is_cancelled_at_once_and_saved_again() {
         let server = server().await;
         let before = stored(&server);
         server.set_faults(Faults { routes: vec![fault(FaultAnswer::Hang, 1)], ..Faults::default() });
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         edit_and_review(&h).await;
         h.key(KeyCode::Enter);
@@ -197,7 +201,7 @@ fn the_servers_422_stands_on_its_field() {
             "errors": {"company": ["is reserved for another account."], "plan": ["is read-only."]}
         });
         server.set_faults(Faults { routes: vec![fault(status(422, Some(body)), 1)], ..Faults::default() });
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         edit_and_review(&h).await;
         h.key(KeyCode::Enter);
@@ -214,7 +218,7 @@ fn a_session_that_dies_mid_save_logs_in_again_and_saves() {
     run(async {
         let server = server().await;
         let before = stored(&server);
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         edit_and_review(&h).await;
         // The session outlives its lifetime on the server's clock: the save gets a 401.
@@ -240,7 +244,7 @@ fn a_quit_mid_save_leaves_a_draft_that_the_next_start_offers() {
         let server = server().await;
         let before = stored(&server);
         server.set_faults(Faults { routes: vec![fault(FaultAnswer::Hang, 1)], ..Faults::default() });
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         edit_and_review(&h).await;
         h.key(KeyCode::Enter);
@@ -267,7 +271,7 @@ fn a_quit_mid_save_leaves_a_draft_that_the_next_start_offers() {
             assert_eq!(mode, 0o600);
         }
         // The next start: the offer, then the form with the values, then a save.
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         h.wait_for("You have unsaved changes from").await;
         h.ch('r');
@@ -279,7 +283,7 @@ fn a_quit_mid_save_leaves_a_draft_that_the_next_start_offers() {
         h.wait_for("Profile updated successfully").await;
         h.quit().await;
         assert_eq!(stored(&server), with(&before, &CHANGES));
-        assert_eq!(drafts().load(&key), Ok(None));
+        assert_eq!(drafts().load(&key).expect("readable"), None);
         server.shutdown().await;
     });
 }
@@ -359,7 +363,7 @@ fn cut_save_and_failing_check() -> Faults {
 fn a_save_whose_answer_was_cut_is_found_on_the_server() {
     run(async {
         let server = server().await;
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         review_company(&h, "Acme Ltd").await;
         server.set_faults(Faults { routes: vec![cut_saves()], ..Faults::default() });
@@ -370,7 +374,11 @@ fn a_save_whose_answer_was_cut_is_found_on_the_server() {
         let app = h.quit().await;
         assert!(app.profile().is_some(), "back on the profile");
         assert_eq!(server_field(&server, "company"), "Acme Ltd");
-        assert_eq!(drafts().load(&draft_key(&server)), Ok(None), "the draft is gone once saved");
+        assert_eq!(
+            drafts().load(&draft_key(&server)).expect("readable"),
+            None,
+            "the draft is gone once saved"
+        );
         server.shutdown().await;
     });
 }
@@ -384,7 +392,7 @@ fn a_form_reopened_after_a_save_whose_outcome_is_unknown_shows_what_the_server_h
     run(async {
         let server = server().await;
         let before = stored(&server);
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         review_company(&h, "Acme Ltd").await;
         server.set_faults(cut_save_and_failing_check());
@@ -426,7 +434,7 @@ fn a_form_reopened_after_a_save_whose_outcome_is_unknown_shows_what_the_server_h
 fn a_value_typed_back_after_a_save_whose_outcome_is_unknown_is_sent() {
     run(async {
         let server = server().await;
-        let h = Harness::start(Setup::new(&server.base_url()));
+        let h = Harness::start(setup(&server));
         log_in(&h).await;
         review_company(&h, "Acme Ltd").await;
         server.set_faults(cut_save_and_failing_check());

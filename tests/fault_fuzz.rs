@@ -71,7 +71,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions, RetryPolicy, UserUpdate};
-use cs_account::app::draft::{DRAFT_DIR, DraftKey, DraftStore};
 use cs_account::app::field::TextField;
 use cs_account::app::run::{TuiOptions, initial_app, start};
 use cs_account::app::state::{App, Confirm, RequestKind, Screen};
@@ -83,6 +82,7 @@ use cs_account::screens::edit::EditForm;
 use cs_account::screens::edit::Step;
 use cs_account::screens::login::Focus;
 use cs_account::screens::login::Method;
+use cs_account::store::drafts::{DRAFT_DIR, DraftKey, DraftStore};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use secrecy::SecretString;
@@ -186,18 +186,14 @@ fn env_u64(name: &str) -> Option<u64> {
     Some(parsed.unwrap_or_else(|e| panic!("{name}={text:?} is not a number: {e}")))
 }
 
-/// This binary's state directory (where the runner keeps drafts), set as
-/// `CS_ACCOUNT_STATE_DIR` the first time it is asked for. Both tests ask for it before anything
-/// else, so the variable is set while no other thread of this process reads the environment.
-/// Each run's demo server has its own port, so each run's draft has its own key.
+/// This binary's state directory (where the runner keeps drafts), emptied the first time it is
+/// asked for. Each run's demo server has its own port, so each run's draft has its own key.
 fn state_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fault-fuzz-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("state dir");
-        // SAFETY: see above; no other thread reads the environment while this runs.
-        unsafe { std::env::set_var("CS_ACCOUNT_STATE_DIR", &dir) };
         dir
     })
 }
@@ -693,6 +689,7 @@ fn boot(endpoint: &Endpoint) -> Parts {
     let opts = TuiOptions {
         endpoint: endpoint.clone(),
         store: None,
+        drafts: None,
         config: Config::default(),
         env_token: None,
         demo: None,
@@ -701,6 +698,7 @@ fn boot(endpoint: &Endpoint) -> Parts {
     let (tx, rx) = unbounded_channel();
     let cancel = CancellationToken::new();
     let mut runner = EffectRunner::new(client_config(endpoint.clone()), None, tx, cancel.child_token())
+        .with_drafts(DraftStore::new(state_dir().join(DRAFT_DIR)))
         .with_drafts_inline();
     for effect in start(&mut app, &opts, problems) {
         runner.run(effect);

@@ -9,15 +9,14 @@
 //! screen", secrets anywhere). Panics come from the hidden `CS_ACCOUNT_DEBUG_PANIC` switch.
 #![cfg(unix)]
 
-use std::io::{ErrorKind, Write};
-use std::num::NonZeroU16;
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::pty::{Pty, Spawn};
 use cs_account::demo::{DemoOptions, DemoServer};
-use expectrl::Session;
-use expectrl::process::unix::{PtyStream, UnixProcess};
 
 /// Tall enough that the panic report and `stty -a` both fit on the screen after the app.
 const COLS: u16 = 120;
@@ -26,186 +25,116 @@ const PASSWORD: &str = "Demo-pass-1234";
 /// What crossterm writes to leave the alternate screen.
 const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
 
-struct Pty {
-    session: Session<UnixProcess, PtyStream>,
-    screen: vt100::Parser,
-    /// Every byte the pty gave, in order.
-    raw: Vec<u8>,
-    config: tempfile::TempDir,
-    _state: tempfile::TempDir,
+/// Runs `cs-account <args>` under `sh`, which reports how it ended and the tty's settings.
+/// Every byte is kept, to be searched.
+fn spawn(args: &str, debug_panic: Option<&str>) -> Pty {
+    let spawn = Spawn::shell(&format!(
+        "stty sane; echo STTY-BEFORE; stty -a; echo STTY-BEFORE-END; \
+         \"$BIN\" {args}; echo EXIT=$?; stty -a; echo STTY-DONE"
+    ))
+    // The report as users see it, short enough to stay on the screen.
+    .env_remove("RUST_BACKTRACE")
+    .env_remove("RUST_LIB_BACKTRACE")
+    .size(COLS, ROWS)
+    .keep_raw();
+    match debug_panic {
+        Some(mode) => spawn.env("CS_ACCOUNT_DEBUG_PANIC", mode),
+        None => spawn,
+    }
+    .start()
 }
 
-impl Pty {
-    /// Runs `cs-account <args>` under `sh`, which reports how it ended and the tty's settings.
-    fn spawn(args: &str, debug_panic: Option<&str>) -> Pty {
-        let config = tempfile::tempdir().expect("config dir");
-        let state = tempfile::tempdir().expect("state dir");
-        let mut cmd = Command::new("sh");
-        cmd.arg("-c")
-            .arg(format!(
-                "stty sane; echo STTY-BEFORE; stty -a; echo STTY-BEFORE-END; \
-                 \"$BIN\" {args}; echo EXIT=$?; stty -a; echo STTY-DONE"
-            ))
-            .env("BIN", env!("CARGO_BIN_EXE_cs-account"))
-            .env("CS_ACCOUNT_CONFIG_DIR", config.path())
-            .env("CS_ACCOUNT_STATE_DIR", state.path())
-            .env("TERM", "xterm-256color")
-            .env_remove("CONTENTSTACK_AUTHTOKEN")
-            .env_remove("CS_ACCOUNT_API_URL")
-            .env_remove("CS_ACCOUNT_REGION")
-            .env_remove("NO_COLOR")
-            // The report as users see it, short enough to stay on the screen.
-            .env_remove("RUST_BACKTRACE")
-            .env_remove("RUST_LIB_BACKTRACE");
-        match debug_panic {
-            Some(mode) => cmd.env("CS_ACCOUNT_DEBUG_PANIC", mode),
-            None => cmd.env_remove("CS_ACCOUNT_DEBUG_PANIC"),
-        };
-        let mut session = Session::spawn(cmd).expect("spawn in a pty");
-        session.get_process_mut().set_window_size(COLS, ROWS).expect("window size");
-        let size = |n| NonZeroU16::new(n).expect("non-zero");
-        Pty {
-            session,
-            screen: vt100::Parser::new(size(ROWS), size(COLS), 0),
-            raw: Vec::new(),
-            config,
-            _state: state,
+/// Waits for the shell's report, and returns the app's exit status and the tty settings it
+/// left.
+fn finish(pty: &mut Pty) -> (i32, String) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let text = loop {
+        pty.pump();
+        let text = String::from_utf8_lossy(pty.raw()).into_owned();
+        if text.contains("STTY-DONE") {
+            break text;
         }
-    }
+        assert!(Instant::now() < deadline, "the app did not end; the screen shows:\n{}", pty.contents());
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let after = text.rsplit_once("EXIT=").map(|(_, rest)| rest).unwrap_or("");
+    let status = after.split_whitespace().next().and_then(|s| s.parse().ok()).unwrap_or(-1);
+    let stty = after.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
+    let stty = stty.split("STTY-DONE").next().unwrap_or("").to_string();
+    (status, stty)
+}
 
-    fn pump(&mut self) {
-        let mut buf = [0u8; 8192];
-        loop {
-            match self.session.try_read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    self.screen.process(&buf[..n]);
-                    self.raw.extend_from_slice(&buf[..n]);
-                }
-                Err(e) if e.kind() == ErrorKind::WouldBlock => break,
-                // EIO: everything on the pty's other side has exited.
-                Err(_) => break,
+/// The tty settings before the app started (after `stty sane`, as a user's shell has them).
+fn stty_before(pty: &Pty) -> String {
+    let text = String::from_utf8_lossy(pty.raw());
+    let from = text.split_once("STTY-BEFORE\r\n").map(|(_, rest)| rest).unwrap_or("");
+    from.split("STTY-BEFORE-END").next().unwrap_or("").to_string()
+}
+
+/// The pid of the shell's child: the app itself.
+fn app_pid(pty: &Pty) -> u32 {
+    let shell = pty.pid();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+            // `pid (comm) state ppid ...`: comm may hold spaces, so split after the last ')'.
+            let Some((head, tail)) = stat.rsplit_once(')') else { continue };
+            let ppid = tail.split_whitespace().nth(1).and_then(|p| p.parse::<i32>().ok());
+            if ppid == Some(shell) && head.contains("(cs-account") {
+                return entry.file_name().to_string_lossy().parse().expect("a pid");
             }
         }
+        std::thread::sleep(Duration::from_millis(20));
     }
+    panic!("no cs-account process under the shell {shell}");
+}
 
-    fn contents(&self) -> String {
-        self.screen.screen().contents()
-    }
+/// What was written after the app last left the alternate screen.
+fn after_restore(pty: &Pty) -> String {
+    let raw = pty.raw();
+    let at = memchr::memmem::rfind(raw, LEAVE_ALT).expect("the app never left the alternate screen");
+    String::from_utf8_lossy(&raw[at + LEAVE_ALT.len()..]).into_owned()
+}
 
-    fn wait_for(&mut self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            self.pump();
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the screen never showed {text:?}; it shows:\n{}", self.contents());
+/// The terminal is as the app found it: the same line settings (so cooked mode, echo on),
+/// the normal screen, the cursor shown, no bracketed paste.
+fn assert_restored(pty: &Pty, stty: &str) {
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(flags.contains(&flag), "`{flag}` is off: still in raw mode?\n{stty}");
     }
-
-    fn send(&mut self, bytes: &str) {
-        self.session.write_all(bytes.as_bytes()).expect("write to the pty");
-        self.session.flush().expect("flush");
-    }
-
-    /// Waits for the shell's report, and returns the app's exit status and the tty settings it
-    /// left.
-    fn finish(&mut self) -> (i32, String) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let text = loop {
-            self.pump();
-            let text = String::from_utf8_lossy(&self.raw).into_owned();
-            if text.contains("STTY-DONE") {
-                break text;
-            }
-            assert!(Instant::now() < deadline, "the app did not end; the screen shows:\n{}", self.contents());
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let after = text.rsplit_once("EXIT=").map(|(_, rest)| rest).unwrap_or("");
-        let status = after.split_whitespace().next().and_then(|s| s.parse().ok()).unwrap_or(-1);
-        let stty = after.split_once('\n').map(|(_, rest)| rest).unwrap_or("");
-        let stty = stty.split("STTY-DONE").next().unwrap_or("").to_string();
-        (status, stty)
-    }
-
-    /// The tty settings before the app started (after `stty sane`, as a user's shell has them).
-    fn stty_before(&self) -> String {
-        let text = String::from_utf8_lossy(&self.raw);
-        let from = text.split_once("STTY-BEFORE\r\n").map(|(_, rest)| rest).unwrap_or("");
-        from.split("STTY-BEFORE-END").next().unwrap_or("").to_string()
-    }
-
-    /// The pid of the shell's child: the app itself.
-    fn app_pid(&self) -> u32 {
-        let shell = self.session.get_process().pid().as_raw();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-                let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
-                // `pid (comm) state ppid ...`: comm may hold spaces, so split after the last ')'.
-                let Some((head, tail)) = stat.rsplit_once(')') else { continue };
-                let ppid = tail.split_whitespace().nth(1).and_then(|p| p.parse::<i32>().ok());
-                if ppid == Some(shell) && head.contains("(cs-account") {
-                    return entry.file_name().to_string_lossy().parse().expect("a pid");
-                }
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("no cs-account process under the shell {shell}");
-    }
-
-    /// What was written after the app last left the alternate screen.
-    fn after_restore(&self) -> String {
-        let at = self.raw.windows(LEAVE_ALT.len()).rposition(|w| w == LEAVE_ALT);
-        let at = at.expect("the app never left the alternate screen");
-        String::from_utf8_lossy(&self.raw[at + LEAVE_ALT.len()..]).into_owned()
-    }
-
-    /// The terminal is as the app found it: the same line settings (so cooked mode, echo on),
-    /// the normal screen, the cursor shown, no bracketed paste.
-    fn assert_restored(&self, stty: &str) {
-        let flags: Vec<&str> = stty.split_whitespace().collect();
-        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
-            assert!(flags.contains(&flag), "`{flag}` is off: still in raw mode?\n{stty}");
-        }
-        let before = self.stty_before();
-        assert!(before.contains("icanon"), "no settings were recorded before the app:\n{before}");
-        // The first line is speed and window size: the size is the test's to set, not the app's.
-        let settings = |s: &str| {
-            s.lines().skip(1).flat_map(str::split_whitespace).map(str::to_string).collect::<Vec<_>>()
-        };
-        assert_eq!(
-            settings(&before),
-            settings(stty),
-            "the tty settings changed:\nbefore:\n{before}\nafter:\n{stty}"
-        );
-        let s = self.screen.screen();
-        assert!(!s.alternate_screen(), "still on the alternate screen:\n{}", self.contents());
-        assert!(!s.hide_cursor(), "the cursor is still hidden");
-        assert!(!s.bracketed_paste(), "bracketed paste is still on");
-    }
+    let before = stty_before(pty);
+    assert!(before.contains("icanon"), "no settings were recorded before the app:\n{before}");
+    // The first line is speed and window size: the size is the test's to set, not the app's.
+    let settings =
+        |s: &str| s.lines().skip(1).flat_map(str::split_whitespace).map(str::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        settings(&before),
+        settings(stty),
+        "the tty settings changed:\nbefore:\n{before}\nafter:\n{stty}"
+    );
+    pty.assert_restored();
 }
 
 #[test]
 fn a_panic_after_the_first_frame_restores_the_terminal() {
-    let mut pty = Pty::spawn("demo", Some("after-first-frame"));
-    let (status, stty) = pty.finish();
+    let mut pty = spawn("demo", Some("after-first-frame"));
+    let (status, stty) = finish(&mut pty);
     assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
-    pty.assert_restored(&stty);
-    let after = pty.after_restore();
+    assert_restored(&pty, &stty);
+    let after = after_restore(&pty);
     assert!(after.contains("deliberate panic after the first frame"), "report after restoring:\n{after}");
     let screen = pty.contents();
     assert!(screen.contains("deliberate panic after the first frame"), "report not on screen:\n{screen}");
     // The app did draw before it panicked: the form's title went out in the alternate screen.
-    let all = String::from_utf8_lossy(&pty.raw).into_owned();
+    let all = String::from_utf8_lossy(pty.raw()).into_owned();
     assert!(all.contains("Log in"), "no frame was drawn before the panic");
 }
 
 #[test]
 fn the_quit_key_restores_the_terminal() {
-    let mut pty = Pty::spawn("demo", None);
+    let mut pty = spawn("demo", None);
     pty.wait_for("Log in to Contentstack");
     pty.wait_for("Demo server");
     // Ctrl-n fills in the next demo login, Enter logs in; q quits from the profile.
@@ -214,9 +143,9 @@ fn the_quit_key_restores_the_terminal() {
     pty.wait_for("john.doe@example.com");
     pty.wait_for("Roles");
     pty.send("q");
-    let (status, stty) = pty.finish();
+    let (status, stty) = finish(&mut pty);
     assert_eq!(status, 0, "exit status; the screen shows:\n{}", pty.contents());
-    pty.assert_restored(&stty);
+    assert_restored(&pty, &stty);
 }
 
 /// Sends `signal` to `pid` (a negative pid: the process group) with kill(1).
@@ -227,14 +156,14 @@ fn kill(signal: &str, pid: i64) {
 
 /// A signal from outside (not a key: raw mode makes ctrl-c a key) quits like the quit key.
 fn a_signal_restores_the_terminal(signal: &str) {
-    let mut pty = Pty::spawn("demo", None);
+    let mut pty = spawn("demo", None);
     pty.wait_for("Log in to Contentstack");
-    let pid = pty.app_pid();
+    let pid = app_pid(&pty);
     let asked = Instant::now();
     kill(signal, pid.into());
-    let (status, stty) = pty.finish();
+    let (status, stty) = finish(&mut pty);
     assert_eq!(status, 0, "SIG{signal} quits like the quit key; the screen shows:\n{}", pty.contents());
-    pty.assert_restored(&stty);
+    assert_restored(&pty, &stty);
     // Not a hard budget (that is for benches): a sign that it did not wait for a timeout.
     assert!(asked.elapsed() < Duration::from_secs(10), "SIG{signal} took {:?}", asked.elapsed());
 }
@@ -292,7 +221,7 @@ fn flags(stty: &str) -> Vec<String> {
 fn suspend_and_resume(pty: &mut Pty, pid: u32, stop: impl FnOnce(&mut Pty)) {
     pty.pump();
     // The log-in form shows its cursor in the focused field; whatever it was, it comes back.
-    let cursor_hidden = pty.screen.screen().hide_cursor();
+    let cursor_hidden = pty.screen().hide_cursor();
     stop(pty);
     wait_for_state(pid, |s| s == 'T', "stopped");
     pty.pump();
@@ -301,28 +230,28 @@ fn suspend_and_resume(pty: &mut Pty, pid: u32, stop: impl FnOnce(&mut Pty)) {
     for flag in ["icanon", "echo", "isig"] {
         assert!(f.iter().any(|x| x == flag), "`{flag}` is off while stopped: still raw?\n{stopped}");
     }
-    let s = pty.screen.screen();
+    let s = pty.screen();
     assert!(!s.alternate_screen(), "still on the alternate screen while stopped");
     assert!(!s.hide_cursor(), "the cursor is hidden while stopped");
     assert!(!s.bracketed_paste(), "bracketed paste is on while stopped");
     // What the shell's `fg` does: continue the whole job (the app stopped its process group).
     let app = rustix::process::Pid::from_raw(pid as i32).expect("a pid");
     let group = rustix::process::getpgid(Some(app)).expect("pgid");
-    let drawn = pty.raw.len();
+    let drawn = pty.raw().len();
     kill("CONT", -i64::from(group.as_raw_nonzero().get()));
     wait_for_state(pid, |s| s != 'T', "running");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         pty.pump();
-        let redrawn = String::from_utf8_lossy(&pty.raw[drawn..]).contains("Log in to Contentstack");
-        if redrawn && pty.screen.screen().alternate_screen() {
+        let redrawn = String::from_utf8_lossy(&pty.raw()[drawn..]).contains("Log in to Contentstack");
+        if redrawn && pty.screen().alternate_screen() {
             break;
         }
         assert!(
             Instant::now() < deadline,
             "not redrawn after SIGCONT:\n{}\nraw: {:?}",
             pty.contents(),
-            String::from_utf8_lossy(&pty.raw[drawn..])
+            String::from_utf8_lossy(&pty.raw()[drawn..])
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -331,16 +260,16 @@ fn suspend_and_resume(pty: &mut Pty, pid: u32, stop: impl FnOnce(&mut Pty)) {
     for flag in ["-icanon", "-echo"] {
         assert!(f.iter().any(|x| x == flag), "`{flag}` missing after resuming: not raw again?\n{running}");
     }
-    let s = pty.screen.screen();
+    let s = pty.screen();
     assert!(s.bracketed_paste(), "bracketed paste not turned on again");
     assert_eq!(s.hide_cursor(), cursor_hidden, "the cursor is not as it was before");
 }
 
 #[test]
 fn sigtstp_and_ctrl_z_suspend_and_sigcont_resumes() {
-    let mut pty = Pty::spawn("demo", None);
+    let mut pty = spawn("demo", None);
     pty.wait_for("Log in to Contentstack");
-    let pid = pty.app_pid();
+    let pid = app_pid(&pty);
     suspend_and_resume(&mut pty, pid, |_| kill("TSTP", pid.into()));
     // The app works after it: it takes keys and draws them.
     pty.send("typed@example.com");
@@ -349,9 +278,9 @@ fn sigtstp_and_ctrl_z_suspend_and_sigcont_resumes() {
     suspend_and_resume(&mut pty, pid, |pty| pty.send("\x1a"));
     pty.wait_for("typed@example.com");
     pty.send("\x03");
-    let (status, stty) = pty.finish();
+    let (status, stty) = finish(&mut pty);
     assert_eq!(status, 0, "exit status; the screen shows:\n{}", pty.contents());
-    pty.assert_restored(&stty);
+    assert_restored(&pty, &stty);
 }
 
 /// The session token the app saved (remember me is on by default).
@@ -376,22 +305,22 @@ fn a_panic_report_after_logging_in_holds_no_secret() {
     let server = runtime
         .block_on(DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }))
         .expect("demo server");
-    let mut pty = Pty::spawn(&format!("--api-url {}", server.base_url()), Some("on-key"));
+    let mut pty = spawn(&format!("--api-url {}", server.base_url()), Some("on-key"));
     pty.wait_for("Log in to Contentstack");
     pty.send("john.doe@example.com\t");
     pty.send(PASSWORD);
     pty.send("\r");
     pty.wait_for("Roles");
     pty.wait_for("john.doe@example.com");
-    let token = saved_token(pty.config.path());
+    let token = saved_token(pty.config_dir());
     assert!(token.len() >= 16, "a real token to look for, not {token:?}");
     // F12.
     pty.send("\x1b[24~");
-    let (status, stty) = pty.finish();
+    let (status, stty) = finish(&mut pty);
     assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
-    pty.assert_restored(&stty);
-    assert!(pty.after_restore().contains("deliberate panic on F12"), "{}", pty.after_restore());
-    let all = String::from_utf8_lossy(&pty.raw).into_owned();
+    assert_restored(&pty, &stty);
+    assert!(after_restore(&pty).contains("deliberate panic on F12"), "{}", after_restore(&pty));
+    let all = String::from_utf8_lossy(pty.raw()).into_owned();
     // The search sees what the screen showed (the email typed and then shown in the header)...
     assert!(all.contains("john.doe@example.com"), "the pty output was not captured");
     // ...and neither secret, in the frames, the report or the shell's lines after it.

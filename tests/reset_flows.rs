@@ -10,7 +10,8 @@ use std::time::Duration;
 use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
 use cs_account::api::Endpoint;
-use cs_account::demo::{DemoOptions, DemoServer, OutboxKind};
+use cs_account::api::outbox::OutboxKind;
+use cs_account::demo::{DemoOptions, DemoServer};
 use cs_account::store::{SessionStore, StoredSession};
 
 const JOHN: &str = "john.doe@example.com";

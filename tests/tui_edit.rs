@@ -10,12 +10,13 @@ mod snapshots;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, TransportKind, UpdateSuccess, User, UserUpdate};
-use cs_account::app::draft::{Draft, DraftKey, DraftResult};
-use cs_account::app::msg::{ApiResult, Msg, RequestId};
+use cs_account::app::msg::{ApiResult, DraftResult, Msg, RequestId};
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
 use cs_account::screens::edit::EditField;
 use cs_account::screens::edit::Step;
+use cs_account::store::FileError;
+use cs_account::store::drafts::{Draft, DraftError, DraftKey};
 
 fn logged_in() -> App {
     let mut a = app(80, 24);
@@ -446,8 +447,12 @@ fn a_draft_the_profile_already_holds_is_deleted_without_asking() {
     let draft = Draft { key: stranger.clone(), saved_at: String::new(), changes: company_company() };
     send(&mut a, [Msg::Draft(DraftResult::Loaded(stranger, Ok(Some(Box::new(draft)))))]);
     assert!(a.draft_offer.is_none(), "another user's draft is not offered");
-    send(&mut a, [Msg::Draft(DraftResult::Saved(Err("disk full".into())))]);
-    send(&mut a, [Msg::Draft(DraftResult::Saved(Err("disk full".into())))]);
+    let full = || {
+        let source = std::io::Error::other("disk full");
+        DraftError::Io(FileError { action: "write", path: "drafts/x.json".into(), source })
+    };
+    send(&mut a, [Msg::Draft(DraftResult::Saved(Err(full())))]);
+    send(&mut a, [Msg::Draft(DraftResult::Saved(Err(full())))]);
     assert_eq!(a.toasts.iter().filter(|t| t.text.contains("disk full")).count(), 1, "said once");
 }
 

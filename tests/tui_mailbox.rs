@@ -6,11 +6,11 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
+use cs_account::api::outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 use cs_account::api::{ApiError, TransportKind};
 use cs_account::app::msg::{ApiResult, Msg, RequestId};
 use cs_account::app::state::{RequestKind, Screen, ToastLevel};
 use cs_account::app::{App, Effect};
-use cs_account::demo::{OutboxKind, OutboxMessage, OutboxStatus};
 use cs_account::screens::reset::Step;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];

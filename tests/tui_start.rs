@@ -9,7 +9,7 @@ use cs_account::api::{ApiError, Endpoint, Region, TransportKind};
 use cs_account::app::msg::ApiResult;
 use cs_account::app::run::{TuiOptions, initial_app, start};
 use cs_account::app::state::Confirm;
-use cs_account::app::{App, DemoInfo, Effect};
+use cs_account::app::{App, Effect};
 use cs_account::config::Config;
 use cs_account::store::{SessionStore, StoredSession};
 use secrecy::{ExposeSecret, SecretString};
@@ -18,6 +18,7 @@ fn options() -> TuiOptions {
     TuiOptions {
         endpoint: Endpoint::Region(Region::Eu),
         store: None,
+        drafts: None,
         config: Config::default(),
         env_token: None,
         demo: None,
@@ -350,8 +351,7 @@ fn config_keys_apply_and_bad_ones_are_reported() {
 #[test]
 fn demo_mode_asks_for_the_code_at_once() {
     let mut opts = options();
-    opts.demo =
-        Some(DemoInfo { logins: cs_account::demo::DEMO_LOGINS, tfa_secret: cs_account::demo::TFA_SECRET });
+    opts.demo = Some(cs_account::commands::demo::demo_info());
     let (mut app, effects) = open(&opts);
     assert!(matches!(effects[..], [Effect::DemoCode { wait: false }]), "{effects:#?}");
     let effects = send(&mut app, [cs_account::app::Msg::DemoCode("654321".into())]);

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::KeyCode;
 use cs_account::demo::{DemoOptions, DemoServer};
 use inproc::Big;
-use pty::Pty;
+use pty::{quit, spawn, wait_for};
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -50,9 +50,9 @@ fn info(what: &str, measured: f64, unit: &str, how: &str) {
 fn first_frame() {
     let mut samples: Vec<Duration> = (0..21)
         .map(|_| {
-            let (mut p, started) = Pty::spawn(&["demo"]);
-            let shown = p.wait_for("Log in to Contentstack", Duration::from_micros(200));
-            p.quit();
+            let (mut p, started) = spawn(&["demo"]);
+            let shown = wait_for(&mut p, "Log in to Contentstack", Duration::from_micros(200));
+            quit(p);
             shown - started
         })
         .collect();
@@ -157,12 +157,12 @@ fn real_process(runtime: &tokio::runtime::Runtime) {
         }))
         .expect("demo server");
     let url = server.base_url();
-    let (mut p, _) = Pty::spawn(&["--api-url", &url]);
+    let (mut p, _) = spawn(&["--api-url", &url]);
     let pid = p.pid();
-    p.wait_for("Log in to Contentstack", Duration::from_millis(5));
+    wait_for(&mut p, "Log in to Contentstack", Duration::from_millis(5));
     p.send("john.doe@example.com\tDemo-pass-1234\r");
     let typed = Instant::now();
-    let shown = p.wait_for("Role 0000", Duration::from_millis(1));
+    let shown = wait_for(&mut p, "Role 0000", Duration::from_millis(1));
     info(
         "log-in → 1,000×50 profile on screen, real process",
         ms(shown - typed),
@@ -181,7 +181,7 @@ fn real_process(runtime: &tokio::runtime::Runtime) {
         std::thread::sleep(Duration::from_millis(50));
     }
     p.settle(Duration::from_secs(1));
-    let (bytes, (ns, ticks)) = (p.bytes, pty::cpu(pid));
+    let (bytes, (ns, ticks)) = (p.bytes(), pty::cpu(pid));
     let idle = Instant::now();
     while idle.elapsed() < Duration::from_secs(10) {
         p.pump();
@@ -189,7 +189,7 @@ fn real_process(runtime: &tokio::runtime::Runtime) {
     }
     let (ns2, ticks2) = pty::cpu(pid);
     let how = "10 s without input on the profile, after every toast expired; the real process in a pty";
-    budget("idle 10 s: bytes drawn", (p.bytes - bytes) as f64, 0.0, "B", how);
+    budget("idle 10 s: bytes drawn", (p.bytes() - bytes) as f64, 0.0, "B", how);
     budget(
         "idle 10 s: CPU time",
         (ns2 - ns) as f64 / 1e6,
@@ -198,14 +198,14 @@ fn real_process(runtime: &tokio::runtime::Runtime) {
         &format!("{how}; schedstat of all threads (utime+stime: {} ticks of 10 ms)", ticks2 - ticks),
     );
     p.send("5");
-    p.wait_for("\"email\"", Duration::from_millis(5));
+    wait_for(&mut p, "\"email\"", Duration::from_millis(5));
     p.send("1/e");
-    p.wait_for("matches", Duration::from_millis(5));
+    wait_for(&mut p, "matches", Duration::from_millis(5));
     p.settle(Duration::from_millis(500));
     let (rss, hwm) = pty::memory_kb(pid);
     info("VmRSS after the Raw tab and a filter", rss as f64 / 1024.0, "MB", "same process, then `5`, `1/e`");
     info("VmHWM after the Raw tab and a filter", hwm as f64 / 1024.0, "MB", "same process");
-    p.quit();
+    quit(p);
     runtime.block_on(server.shutdown());
 }
 

@@ -555,7 +555,7 @@ mod tests {
 
     fn wiped_holding(needle: &[u8]) -> usize {
         let wiped = WIPED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        wiped.iter().filter(|b| b.windows(needle.len()).any(|w| w == needle)).count()
+        wiped.iter().filter(|b| memchr::memmem::find(b, needle).is_some()).count()
     }
 
     #[tokio::test]

@@ -6,6 +6,7 @@ pub mod error;
 pub mod lenient;
 pub mod links;
 pub mod models;
+pub mod outbox;
 pub mod region;
 pub mod retry;
 pub mod rules;

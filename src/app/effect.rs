@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use super::draft::DraftKey;
 use super::msg::{Msg, RequestId};
 use crate::api::{Endpoint, UserUpdate};
 use crate::store::StoredSession;
+use crate::store::drafts::DraftKey;
 
 #[derive(Debug)]
 pub enum Effect {

@@ -10,7 +10,6 @@
 //! [`state`] holds [`App`], the single owner of everything; [`keymap`] is the one table of key
 //! bindings that `update`, the help overlay and the footer hints all read.
 
-pub mod draft;
 pub mod effect;
 pub mod field;
 pub mod keymap;

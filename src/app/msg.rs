@@ -3,8 +3,9 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
+use crate::api::outbox::OutboxMessage;
 use crate::api::{ApiError, LoginSuccess, Notice, UpdateSuccess, User};
-use crate::demo::OutboxMessage;
+use crate::store::drafts::{Draft, DraftError, DraftKey};
 
 /// Names one request, so that its answer can be matched to what asked for it (and dropped when
 /// that is gone).
@@ -36,6 +37,14 @@ pub enum StoreResult {
     Deleted(Result<bool, String>),
 }
 
+/// The outcome of a draft operation, sent back to `update`.
+#[derive(Debug)]
+pub enum DraftResult {
+    Loaded(DraftKey, Result<Option<Box<Draft>>, DraftError>),
+    Saved(Result<(), DraftError>),
+    Deleted(Result<bool, DraftError>),
+}
+
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
@@ -59,7 +68,7 @@ pub enum Msg {
         epoch: u64,
     },
     /// The outcome of reading, writing or deleting the profile draft.
-    Draft(super::draft::DraftResult),
+    Draft(DraftResult),
     /// The wait a 429 asked for before saving again is over (for the failure of this request).
     SaveRetryReady(RequestId),
     Quit,

@@ -27,9 +27,9 @@ use crate::app::runner::EffectRunner;
 use crate::app::state::{App, DemoEntry, DemoPanel, SavedSession};
 use crate::app::update::{open_session, startup_notices, update};
 use crate::config::Config;
-use crate::demo::DemoLogin;
 use crate::screens::login::SessionSource;
 use crate::store::SessionStore;
+use crate::store::drafts::DraftStore;
 use crate::ui::theme::Theme;
 
 /// How often the spinner turns while a request runs.
@@ -40,16 +40,21 @@ pub struct TuiOptions {
     pub endpoint: Endpoint,
     /// `None`: remember-me is disabled (no config directory).
     pub store: Option<SessionStore>,
+    /// Where unsaved profile edits are kept (`None`: they are not kept).
+    pub drafts: Option<DraftStore>,
     pub config: Config,
     /// `CONTENTSTACK_AUTHTOKEN`, which wins over the stored session.
     pub env_token: Option<SecretString>,
     pub demo: Option<DemoInfo>,
 }
 
-/// The demo server's accounts, shown beside the log-in form.
+/// Demo mode: the demo server's accounts, shown beside the log-in form, and its 2FA user's
+/// code. Filled by the command that starts the demo server (the app does not depend on it).
 pub struct DemoInfo {
-    pub logins: &'static [DemoLogin],
-    pub tfa_secret: &'static str,
+    pub logins: Vec<DemoEntry>,
+    pub tfa_secret: String,
+    /// The 2FA demo user's current code.
+    pub code: fn() -> String,
 }
 
 /// Runs the loop until the user quits, the input ends or `cancel` fires.
@@ -104,7 +109,7 @@ where
         if answer {
             // Decoding the answer freed what it took (a large profile: hundreds of megabytes);
             // now that `update` has dropped the rest, give it back to the system.
-            crate::screens::profile::release_freed_memory();
+            crate::sys::release_freed_memory();
         }
         dirty = true;
     }
@@ -120,12 +125,8 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
     // In demo mode the endpoint at start is the demo server: the mailbox reads it from there.
     app.demo_endpoint = opts.demo.as_ref().map(|_| opts.endpoint.clone());
     app.demo = opts.demo.as_ref().map(|d| DemoPanel {
-        logins: d
-            .logins
-            .iter()
-            .map(|l| DemoEntry { email: l.email.into(), password: l.password.into(), note: l.note.into() })
-            .collect(),
-        tfa_secret: d.tfa_secret.into(),
+        logins: d.logins.clone(),
+        tfa_secret: d.tfa_secret.clone(),
         code: None,
         ticking: false,
     });
@@ -197,7 +198,7 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
 /// the terminal back on every way out (return, error, panic through ratatui's hook, signals).
 pub async fn run_tui(opts: TuiOptions) -> color_eyre::Result<()> {
     let started = Instant::now();
-    crate::screens::profile::keep_large_blocks_apart();
+    crate::sys::keep_large_blocks_apart();
     let mut terminal = ratatui::try_init()?;
     install_paste_hook();
     let setup = crossterm::execute!(io::stdout(), EnableBracketedPaste);
@@ -226,8 +227,11 @@ async fn run_on_terminal(
         tx,
         cancel.child_token(),
     );
-    if opts.demo.is_some() {
-        runner = runner.with_demo_code(crate::demo::totp_now);
+    if let Some(drafts) = opts.drafts.clone() {
+        runner = runner.with_drafts(drafts);
+    }
+    if let Some(demo) = &opts.demo {
+        runner = runner.with_demo_code(demo.code);
     }
     #[cfg(unix)]
     {

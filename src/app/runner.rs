@@ -14,11 +14,11 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::effect::Effect;
+use super::msg::{ApiResult, DraftResult, Msg, RequestId, StoreResult};
 use crate::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
-use crate::app::draft::{DraftResult, DraftStore};
-use crate::app::effect::Effect;
-use crate::app::msg::{ApiResult, Msg, RequestId, StoreResult};
 use crate::store::SessionStore;
+use crate::store::drafts::DraftStore;
 
 /// Hands the terminal back, stops the process until it is continued, takes the terminal again
 /// and returns its size.
@@ -40,7 +40,9 @@ pub struct EffectRunner {
     demo_code: Option<fn() -> String>,
     /// For the demo mailbox, built on its first use (plain HTTP to loopback, no proxy).
     outbox_http: Option<reqwest::Client>,
-    /// Where profile drafts go (`None`: nowhere, they are not kept).
+    /// Where profile drafts go (`None`, the default: nowhere, they are not kept). Set with
+    /// [`EffectRunner::with_drafts`] by whoever knows where files live, so tests use a temporary
+    /// directory.
     drafts: Option<DraftStore>,
     /// Suspends the process on the real terminal (not set in tests, which have none).
     suspend: Option<Suspender>,
@@ -70,11 +72,17 @@ impl EffectRunner {
             essential: Vec::new(),
             demo_code: None,
             outbox_http: None,
-            drafts: DraftStore::default_location(),
+            drafts: None,
             suspend: None,
             draft_tail: None,
             drafts_inline: false,
         }
+    }
+
+    /// Keeps profile drafts in `drafts`.
+    pub fn with_drafts(mut self, drafts: DraftStore) -> Self {
+        self.drafts = Some(drafts);
+        self
     }
 
     /// Reads and writes draft files in the runner's task on the runtime's thread rather than on
@@ -230,7 +238,7 @@ impl EffectRunner {
                 let http = self.outbox_http();
                 self.spawn_request(id, async move {
                     ApiResult::Outbox(match http {
-                        Ok(http) => crate::screens::mailbox::fetch_outbox(&http, &endpoint).await,
+                        Ok(http) => crate::api::outbox::fetch_outbox(&http, &endpoint).await,
                         Err(e) => Err(e),
                     })
                 });
@@ -301,15 +309,7 @@ impl EffectRunner {
         if let Some(http) = &self.outbox_http {
             return Ok(http.clone());
         }
-        // The demo server is plain HTTP on loopback: no proxy, and no certificate roots to load
-        // (slow, and never used: redirects are not followed).
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .tls_certs_only(std::iter::empty())
-            .redirect(reqwest::redirect::Policy::none())
-            .retry(reqwest::retry::never())
-            .build()
-            .map_err(|e| ApiError::Config(format!("The mailbox client could not be built: {e}")))?;
+        let http = crate::api::outbox::http_client()?;
         self.outbox_http = Some(http.clone());
         Ok(http)
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use super::{Failure, Outcome};
 use crate::api::Endpoint;
 use crate::app::run::{DemoInfo, TuiOptions, run_tui};
+use crate::app::state::DemoEntry;
 use crate::cli::{DemoArgs, DemoServerArgs, GlobalArgs, ServeDemoArgs};
 use crate::demo::{DEMO_LOGINS, DemoOptions, DemoServer, StartError, TFA_SECRET};
 
@@ -19,6 +20,18 @@ pub fn demo_options(addr: SocketAddr, args: &DemoServerArgs) -> DemoOptions {
         rules: args.rules,
         rate_limit: args.rate_limit,
         ..DemoOptions::default()
+    }
+}
+
+/// What the app shows and does in demo mode: the seeded logins, the 2FA secret, its code.
+pub fn demo_info() -> DemoInfo {
+    DemoInfo {
+        logins: DEMO_LOGINS
+            .iter()
+            .map(|l| DemoEntry { email: l.email.into(), password: l.password.into(), note: l.note.into() })
+            .collect(),
+        tfa_secret: TFA_SECRET.into(),
+        code: crate::demo::totp_now,
     }
 }
 
@@ -39,9 +52,10 @@ pub async fn run_demo(global: &GlobalArgs, args: DemoArgs) -> Outcome {
         endpoint,
         // The demo's sessions die with it: never let them replace a real stored session.
         store: None,
+        drafts: crate::store::drafts::DraftStore::default_location(),
         config,
         env_token: None,
-        demo: Some(DemoInfo { logins: DEMO_LOGINS, tfa_secret: TFA_SECRET }),
+        demo: Some(demo_info()),
     })
     .await;
     server.shutdown().await;

@@ -4,7 +4,7 @@
 //! Output goes to stdout (data) and stderr (messages); `--json` prints machine-readable data.
 
 mod account;
-mod demo;
+pub mod demo;
 mod login;
 mod password;
 mod prompt;

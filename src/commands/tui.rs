@@ -4,6 +4,7 @@ use super::{Failure, Outcome, env_token, resolve_endpoint};
 use crate::app::run::{TuiOptions, run_tui};
 use crate::cli::GlobalArgs;
 use crate::store::SessionStore;
+use crate::store::drafts::DraftStore;
 
 /// The full-screen app draws on a terminal and reads keys from it: without one (a pipe, cron,
 /// CI), say so and point at the scripting commands, rather than the system's "No such device or
@@ -26,7 +27,8 @@ pub async fn run_app(global: &GlobalArgs) -> Outcome {
     // opens the stored session only when it is for that endpoint (see `app::run::start`).
     let stored = store.as_ref().and_then(|s| s.load().ok().flatten());
     let endpoint = resolve_endpoint(global, stored.as_ref(), &config)?;
-    run_tui(TuiOptions { endpoint, store, config, env_token: env_token(), demo: None })
+    let drafts = DraftStore::default_location();
+    run_tui(TuiOptions { endpoint, store, drafts, config, env_token: env_token(), demo: None })
         .await
         .map_err(|e| Failure::other(format!("{e:#}")))
 }

@@ -5,7 +5,7 @@
 //! and csdx work against it unchanged). It speaks the user and user-session API with
 //! Contentstack's status codes and error bodies (see `docs/contentstack-api.md` §1, §2, §3, §11),
 //! from seed data embedded in the binary, and adds what a demo needs: a mailbox instead of
-//! email and SMS ([`OutboxMessage`]), a clock tests can move, injectable faults, a rate limit,
+//! email and SMS ([`OutboxMessage`](crate::api::outbox::OutboxMessage)), a clock tests can move, injectable faults, a rate limit,
 //! and generated large profiles.
 //!
 //! Routes: `POST/DELETE /v3/user-session`, `GET/PUT /v3/user`, `POST /v3/user/forgot_password`,
@@ -38,6 +38,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
+
+use crate::api::outbox::OutboxMessage;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{Next, from_fn_with_state};
@@ -49,7 +51,6 @@ use tokio_util::sync::CancellationToken;
 
 pub use faults::{FaultAnswer, Faults, RouteFault};
 pub use http::{CODE_NOT_ACTIVATED, CODE_VALIDATION};
-pub use outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 pub use password::RESET_TOKEN_MINUTES;
 pub use requests::DemoRequest;
 pub use session::{LOCK_MINUTES, MAX_FAILED_ATTEMPTS, SMS_CODE_MINUTES};

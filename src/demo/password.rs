@@ -13,10 +13,11 @@ use serde_json::{Map, Value};
 
 use super::clock::stamp;
 use super::http::{ApiFailure, FieldErrors, JsonBody, notice};
-use super::outbox::{Draft, OutboxKind, OutboxStatus};
+use super::outbox::Draft;
 use super::rules::{Field, check_profile, field};
 use super::seed::APP_URL;
 use super::state::{AppState, OneTimeToken, Store, email_key, lock, one_time_token};
+use crate::api::outbox::{OutboxKind, OutboxStatus};
 use crate::api::rules::password_rule_failures;
 
 /// How long a reset token works, in minutes of demo time.

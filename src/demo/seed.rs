@@ -14,8 +14,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::generate;
-use super::outbox::{Draft, OutboxKind};
+use super::outbox::Draft;
 use super::state::{OneTimeToken, Store, StoredUser, email_key, one_time_token};
+use crate::api::outbox::OutboxKind;
 
 const USERS_JSON: &str = include_str!("../../assets/demo/users.json");
 const ORGANIZATIONS_JSON: &str = include_str!("../../assets/demo/organizations.json");

@@ -18,10 +18,11 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::clock::stamp;
 use super::http::{ApiFailure, CODE_NOT_ACTIVATED, FieldErrors, JsonBody, flag_on, notice};
-use super::outbox::{Draft, OutboxKind, OutboxStatus};
+use super::outbox::Draft;
 use super::rules::{Field, field};
 use super::state::{AppState, OrgDetail, SmsCode, Store, email_key, lock, sms_code, token_tail, user_answer};
 use crate::api::error::{CODE_INVALID_CREDENTIALS, CODE_TFA_INVALID, CODE_TFA_REQUIRED};
+use crate::api::outbox::{OutboxKind, OutboxStatus};
 
 /// Failed attempts in a row that lock an address.
 pub const MAX_FAILED_ATTEMPTS: u32 = 5;

@@ -1,4 +1,6 @@
-//! The stored session: who is logged in, where, with which token.
+//! Every file cs-account keeps: the stored session (here: who is logged in, where, with which
+//! token) and unsaved profile edits ([`drafts`]), both written and read through one private-file
+//! writer (`private`: mode 0600, atomic replacement, no link followed).
 //!
 //! One small JSON file, `session.json` in the config directory, mode 0600, replaced atomically
 //! (written to a temporary file in the same directory, synced, then renamed over the old one), so
@@ -11,10 +13,14 @@
 //! the file keeps only the email, the endpoint and a marker (see [`keyring`]). Without a keyring
 //! service (headless machines, SSH, CI) the token stays in the file, as without the feature.
 
+pub mod drafts;
 pub mod keyring;
+mod private;
+
+pub use private::FileError;
 
 use std::fs;
-use std::io::{Read, Write as _};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -22,6 +28,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use self::keyring::Vault;
+use self::private::{Distrust, create_dir, is_symlink, open_no_follow, write_atomic};
 use crate::api::Endpoint;
 
 /// The file name inside the config directory.
@@ -78,13 +85,8 @@ pub enum StoreError {
     Corrupt { path: String, detail: String },
     #[error("The session token is kept in the OS keyring, which {detail}. Log in again.")]
     Keyring { detail: String },
-    #[error("Could not {action} {path}: {source}")]
-    Io {
-        action: &'static str,
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] FileError),
 }
 
 /// Reads and writes the stored session.
@@ -216,7 +218,7 @@ impl SessionStore {
         let deleted = match fs::remove_file(&self.path) {
             Ok(()) => true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(source) => return Err(StoreError::Io { action: "delete", path: self.shown(), source }),
+            Err(e) => return Err(FileError::of("delete", &self.path)(e).into()),
         };
         if let (Some(old), Some(vault)) = (previous.filter(OnDisk::in_keyring), &self.vault) {
             self.forget(vault.as_ref(), &old.account());
@@ -243,7 +245,7 @@ impl SessionStore {
                 let reason = "is a symbolic link".to_string();
                 return Err(StoreError::NotYours { path: self.shown(), reason });
             }
-            Err(source) => return Err(StoreError::Io { action: "read", path: self.shown(), source }),
+            Err(e) => return Err(FileError::of("read", &self.path)(e).into()),
         };
         // A FIFO or a device would block the read (or never end): only a regular file is read.
         if !file.metadata().is_ok_and(|m| m.is_file()) {
@@ -254,11 +256,7 @@ impl SessionStore {
             check_private(&file, &self.path)?;
         }
         let mut text = Vec::new();
-        file.take(MAX_FILE_BYTES).read_to_end(&mut text).map_err(|source| StoreError::Io {
-            action: "read",
-            path: self.shown(),
-            source,
-        })?;
+        file.take(MAX_FILE_BYTES).read_to_end(&mut text).map_err(FileError::of("read", &self.path))?;
         let parsed = serde_json::from_slice(&text)
             .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() });
         zeroize::Zeroize::zeroize(&mut text);
@@ -267,110 +265,24 @@ impl SessionStore {
 
     fn write(&self, on_disk: &OnDisk) -> Result<(), StoreError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        create_private_dir(dir).map_err(|source| StoreError::Io {
-            action: "create",
-            path: dir.display().to_string(),
-            source,
-        })?;
+        create_dir(dir).map_err(FileError::of("create", dir))?;
         let mut body = serde_json::to_vec_pretty(on_disk)
             .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() })?;
-        let result = write_private_atomic(&self.path, &body);
+        let result = write_atomic(&self.path, &body);
         zeroize::Zeroize::zeroize(&mut body);
-        result.map_err(|source| StoreError::Io { action: "write", path: self.shown(), source })
+        Ok(result.map_err(FileError::of("write", &self.path))?)
     }
 }
 
-/// Replaces `path` with a private (0600) file holding `body`, atomically: written to a temporary
-/// file of a random name in the same directory (created exclusively, so never through a planted
-/// file or link, and never failing because a file of a predictable name is in the way), synced,
-/// then renamed over `path`. A symlink at `path` is replaced, never followed. On failure the
-/// temporary file is removed and `path` is as it was.
-pub(crate) fn write_private_atomic(path: &Path, body: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let prefix = format!(".{name}.");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o600));
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
-    tmp.write_all(body)?;
-    tmp.as_file().sync_all()?;
-    // `persist` renames; dropping `tmp` on an error above deletes the temporary file.
-    tmp.persist(path).map_err(|e| e.error)?;
-    // Make the rename itself durable.
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// Opens for reading without following a symlink at the last component, so that a link planted
-/// in the config directory cannot make cs-account read (and trust) some other file; and without
-/// blocking, so that a FIFO put there cannot hang it (opening a FIFO for reading waits for a
-/// writer). The caller checks that what it opened is a regular file before reading.
-#[cfg(unix)]
-pub(crate) fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let flags = (rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32;
-    fs::OpenOptions::new().read(true).custom_flags(flags).open(path)
-}
-
-/// Without `O_NOFOLLOW`, a look before opening (racy, but the best the platform offers here).
-#[cfg(not(unix))]
-pub(crate) fn open_no_follow(path: &Path) -> std::io::Result<fs::File> {
-    if is_symlink(path) {
-        return Err(std::io::Error::other("symbolic link"));
-    }
-    fs::File::open(path)
-}
-
-fn is_symlink(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
-}
-
-#[cfg(unix)]
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if dir.is_dir() {
-        return Ok(());
-    }
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-#[cfg(not(unix))]
-pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    fs::create_dir_all(dir)
-}
-
-/// A regular file of this user that nobody else can read. Ownership is checked first: a file
-/// someone else owns could be replaced by them at any time, whatever its mode.
-#[cfg(unix)]
+/// A regular file of this user that nobody else can read.
 fn check_private(file: &fs::File, path: &Path) -> Result<(), StoreError> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let shown = || path.display().to_string();
-    let meta = file.metadata().map_err(|source| StoreError::Io { action: "read", path: shown(), source })?;
-    if !meta.is_file() {
-        return Err(StoreError::NotYours { path: shown(), reason: "is not a regular file".into() });
+    match private::check_owned(file, 0o077) {
+        Ok(()) => Ok(()),
+        Err(Distrust::Unchecked(e)) => Err(FileError::of("read", path)(e).into()),
+        Err(Distrust::Mode(mode)) => Err(StoreError::TooOpen { path: shown(), mode }),
+        Err(why) => Err(StoreError::NotYours { path: shown(), reason: why.reason() }),
     }
-    let me = rustix::process::geteuid().as_raw();
-    if meta.uid() != me {
-        let reason = format!("belongs to another user (uid {}, not {me})", meta.uid());
-        return Err(StoreError::NotYours { path: shown(), reason });
-    }
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(StoreError::TooOpen { path: shown(), mode });
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_private(_file: &fs::File, _path: &Path) -> Result<(), StoreError> {
-    Ok(())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use cs_account::app::run::{TuiOptions, initial_app, start};
 use cs_account::app::{App, EffectRunner, run_loop};
 use cs_account::config::Config;
 use cs_account::store::SessionStore;
+use cs_account::store::drafts::DraftStore;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -95,6 +96,8 @@ pub struct Harness {
 pub struct Setup {
     pub endpoint: Endpoint,
     pub store: Option<SessionStore>,
+    /// Where the runner keeps drafts (`None`: nowhere).
+    pub drafts: Option<DraftStore>,
     pub config: Config,
     pub demo: bool,
     pub size: (u16, u16),
@@ -105,6 +108,7 @@ impl Setup {
         Setup {
             endpoint: Endpoint::custom(base_url).expect("loopback URL"),
             store: None,
+            drafts: None,
             config: Config::default(),
             demo: false,
             size: (80, 24),
@@ -117,12 +121,10 @@ impl Harness {
         let opts = TuiOptions {
             endpoint: setup.endpoint.clone(),
             store: setup.store.clone(),
+            drafts: setup.drafts.clone(),
             config: setup.config,
             env_token: None,
-            demo: setup.demo.then_some(cs_account::app::DemoInfo {
-                logins: cs_account::demo::DEMO_LOGINS,
-                tfa_secret: cs_account::demo::TFA_SECRET,
-            }),
+            demo: setup.demo.then(cs_account::commands::demo::demo_info),
         };
         let (mut app, problems) = initial_app(&opts, setup.size);
         let (tx, rx) = unbounded_channel();
@@ -131,6 +133,9 @@ impl Harness {
         let mut cfg = ClientConfig::new(setup.endpoint);
         cfg.timeout = Duration::from_secs(10);
         let mut runner = EffectRunner::new(cfg, setup.store, tx, cancel.child_token());
+        if let Some(drafts) = setup.drafts {
+            runner = runner.with_drafts(drafts);
+        }
         if setup.demo {
             runner = runner.with_demo_code(cs_account::demo::totp_now);
         }

@@ -3,6 +3,8 @@
 #![allow(dead_code)] // Each test crate uses a different subset.
 
 pub mod harness;
+#[cfg(unix)]
+pub mod pty;
 
 use std::time::Duration;
 

@@ -317,7 +317,7 @@ pub struct EditState {
 /// An unsaved draft found on disk at start, waiting for the user to restore or discard it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftOffer {
-    pub key: crate::app::draft::DraftKey,
+    pub key: crate::store::drafts::DraftKey,
     /// When it was written (RFC 3339).
     pub saved_at: String,
     /// Its edits that still differ from the profile.
@@ -456,7 +456,7 @@ mod tests {
         assert_eq!(EditField::from_api("user.country_code"), Some(EditField::CountryCode));
         assert_eq!(EditField::from_api("email"), None);
         for f in EditField::ALL {
-            assert!(crate::demo::EDITABLE_FIELDS.contains(&f.api_name()), "{f:?}");
+            assert!(crate::api::rules::PROFILE_FIELDS.contains(&f.api_name()), "{f:?}");
         }
     }
 }

@@ -8,10 +8,10 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::app::draft::{DraftKey, DraftResult};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
+use crate::app::msg::DraftResult;
 use crate::app::nav::{Nav, Route};
 use crate::app::state::{AfterCheck, App, Confirm, RequestKind, Screen, ToastLevel};
 use crate::screens::edit::DraftOffer;
@@ -21,6 +21,7 @@ use crate::screens::edit::Note;
 use crate::screens::edit::NoteKind;
 use crate::screens::edit::Step;
 use crate::screens::edit::known;
+use crate::store::drafts::DraftKey;
 
 fn is_save(k: &RequestKind) -> bool {
     matches!(k, RequestKind::SaveProfile)
@@ -389,7 +390,7 @@ fn restore(app: &mut App) -> Vec<Effect> {
         return effects;
     }
     let (Some(offer), Some(session)) = (app.draft_offer.take(), &app.session) else { return Vec::new() };
-    let when = crate::ui::format::time(Some(&offer.saved_at));
+    let when = crate::text::time(Some(&offer.saved_at));
     let fresh = EditForm::new(&session.user);
     let effects = if matches!(app.screen, Screen::Edit(_)) { Vec::new() } else { open_with(app, fresh) };
     let Some(form) = form_mut(app) else { return effects };

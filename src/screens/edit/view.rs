@@ -265,7 +265,7 @@ pub fn render_discard(frame: &mut Frame, area: Rect, app: &App, e: &EditState) {
 
 /// "You have unsaved changes from …": restore, discard, or later.
 pub fn render_offer(frame: &mut Frame, area: Rect, app: &App, offer: &DraftOffer) {
-    let when = crate::ui::format::time(Some(&offer.saved_at));
+    let when = crate::text::time(Some(&offer.saved_at));
     let later = key(app, Context::Draft, Action::Later);
     let body = format!(
         "You have unsaved changes from {when}: {}. Restore them into the edit form, or discard them? {later}: decide later.",

@@ -1,22 +1,11 @@
 //! The demo mailbox: what the demo server "sent" (reset emails, invitations, SMS codes), read
-//! from its `GET /demo/outbox`, so a new user can finish every flow without any email.
-//!
-//! The fetch lives here rather than in `api`, which speaks only Contentstack's API: the outbox
-//! is the demo server's own route, asked for only in demo mode.
+//! from its `GET /demo/outbox` (see [`crate::api::outbox`]), so a new user can finish every flow
+//! without any email.
 
 pub mod update;
 pub mod view;
 
-use std::time::Duration;
-
-use crate::api::error::{ErrorHeaders, classify, from_reqwest, from_reqwest_body};
-use crate::api::{ApiError, Endpoint};
-use crate::demo::{OutboxKind, OutboxMessage, OutboxStatus};
-
-/// The outbox keeps at most 500 short messages; anything far larger is not the demo server.
-const MAX_OUTBOX_BYTES: usize = 4_000_000;
-/// A loopback server in the same process answers in milliseconds.
-const TIMEOUT: Duration = Duration::from_secs(5);
+use crate::api::outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 
 #[derive(Debug)]
 pub struct MailboxState {
@@ -112,64 +101,6 @@ pub fn spent_note(m: &OutboxMessage) -> Option<String> {
     }
 }
 
-/// `GET {origin}/demo/outbox`: every message, oldest first, with each string made safe for the
-/// terminal (the body keeps its line breaks).
-pub async fn fetch_outbox(
-    http: &reqwest::Client,
-    endpoint: &Endpoint,
-) -> Result<Vec<OutboxMessage>, ApiError> {
-    let url = format!("{}/demo/outbox", endpoint.origin());
-    let host = crate::api::error::host_of(&endpoint.base_url());
-    let mut resp = http.get(&url).timeout(TIMEOUT).send().await.map_err(from_reqwest)?;
-    let status = resp.status().as_u16();
-    let headers = ErrorHeaders::from_headers(resp.headers());
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| from_reqwest_body(e, &host))? {
-        if body.len() + chunk.len() > MAX_OUTBOX_BYTES {
-            return Err(ApiError::TooLarge { limit: MAX_OUTBOX_BYTES as u64 });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    decode_outbox(status, &headers, &body)
-}
-
-/// The outbox answer, decoded: `{"messages": [...]}`.
-pub fn decode_outbox(
-    status: u16,
-    headers: &ErrorHeaders,
-    body: &[u8],
-) -> Result<Vec<OutboxMessage>, ApiError> {
-    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    if !(200..300).contains(&status) {
-        let json = json.map(crate::sanitize::json);
-        return Err(classify(status, headers, json.as_ref()));
-    }
-    let messages = json
-        .and_then(|mut v| v.get_mut("messages").map(serde_json::Value::take))
-        .ok_or_else(|| ApiError::Decode { status, detail: "no `messages` list in the outbox".into() })?;
-    let messages: Vec<OutboxMessage> = serde_json::from_value(messages)
-        .map_err(|e| ApiError::Decode { status, detail: format!("the outbox could not be read: {e}") })?;
-    Ok(messages.into_iter().map(clean).collect())
-}
-
-fn clean(m: OutboxMessage) -> OutboxMessage {
-    use crate::sanitize::owned;
-    let opt = |v: Option<String>| v.map(owned);
-    OutboxMessage {
-        id: owned(m.id),
-        kind: m.kind,
-        to: owned(m.to),
-        subject: owned(m.subject),
-        body: m.body.split('\n').map(|l| owned(l.to_string())).collect::<Vec<_>>().join("\n"),
-        token: opt(m.token),
-        link: opt(m.link),
-        code: opt(m.code),
-        created_at: owned(m.created_at),
-        expires_at: opt(m.expires_at),
-        status: m.status,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,22 +157,5 @@ mod tests {
         assert!(expired.contains("code has expired"), "{expired}");
         let revoked = spent_note(&with(OutboxKind::ResetPassword, OutboxStatus::Revoked)).unwrap_or_default();
         assert!(revoked.contains("newer one") && revoked.contains("password was reset"), "{revoked}");
-    }
-
-    #[test]
-    fn decoding_cleans_text_and_reports_errors() {
-        let body = br#"{"messages":[{"id":"msg-1","kind":"sms","to":"+1 5\u001b[31m","subject":"s","body":"line 1\nline\u0007 2","code":"123456","created_at":"t"}]}"#;
-        let h = ErrorHeaders::default();
-        let got = decode_outbox(200, &h, body).unwrap_or_default();
-        assert_eq!(got.len(), 1);
-        assert_eq!(got[0].to, "+1 5^[[31m");
-        assert_eq!(got[0].body, "line 1\nline^G 2");
-        assert_eq!(got[0].status, OutboxStatus::Unused, "a server without statuses: unused");
-        let used = br#"{"messages":[{"id":"m","kind":"sms","to":"t","subject":"s","body":"b","created_at":"t","status":"used"}]}"#;
-        assert_eq!(decode_outbox(200, &h, used).unwrap_or_default()[0].status, OutboxStatus::Used);
-        assert!(matches!(decode_outbox(200, &h, b"{}"), Err(ApiError::Decode { .. })));
-        assert!(matches!(decode_outbox(200, &h, b"<html>"), Err(ApiError::Decode { .. })));
-        let e = decode_outbox(404, &h, br#"{"error_message":"Not found","error_code":404}"#);
-        assert!(matches!(e, Err(ApiError::Rejected { status: 404, .. })), "{e:?}");
     }
 }

@@ -1,13 +1,13 @@
 //! The demo mailbox's keys and answers. A token or code goes to the screen it fits (handed down
 //! with the navigation step), or opens its form in the mailbox's place.
 
+use crate::api::outbox::OutboxKind;
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::ApiResult;
 use crate::app::nav::{Fill, Nav, Route, Token};
 use crate::app::state::{App, RequestKind, Screen, ToastLevel};
-use crate::demo::OutboxKind;
 use crate::screens::mailbox::Under;
 use crate::screens::mailbox::spent_note;
 use crate::screens::mailbox::usable_value;

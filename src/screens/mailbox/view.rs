@@ -11,9 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use crate::api::outbox::{OutboxKind, OutboxMessage};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
-use crate::demo::{OutboxKind, OutboxMessage};
 use crate::screens::mailbox::spent_note;
 use crate::screens::mailbox::usable_value;
 use crate::screens::mailbox::{MailboxState, Under};

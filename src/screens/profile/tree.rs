@@ -59,7 +59,7 @@ fn free_elsewhere(roles: Vec<Role>, rules: usize) {
     }
     let spawned = std::thread::Builder::new().name("free-profile".into()).spawn(move || {
         drop(roles);
-        crate::screens::profile::release_freed_memory();
+        crate::sys::release_freed_memory();
     });
     if let Err(e) = spawned {
         tracing::debug!("freeing the profile's models here: no thread ({e})");

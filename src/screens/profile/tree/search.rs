@@ -70,26 +70,12 @@ pub(super) fn lower(s: &str) -> String {
     out
 }
 
-/// Where `needle` (not empty) starts in `hay`, left to right, without overlaps. Each candidate is
-/// found by searching for the needle's first character, which the standard library does with
-/// `memchr` (SIMD), and then checked: several times faster here than `match_indices`, whose
+/// Where `needle` starts in `hay`, left to right, without overlaps (none for an empty needle).
+/// `memchr`'s SIMD substring search: several times faster here than `match_indices`, whose
 /// two-way search goes byte by byte, on text where most places do not start a match.
 pub(crate) fn find_all<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let first = needle.chars().next();
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        let first = first?;
-        while let Some(off) = hay.get(pos..)?.find(first) {
-            let at = pos + off;
-            if hay[at..].starts_with(needle) {
-                pos = at + needle.len();
-                return Some(at);
-            }
-            pos = at + first.len_utf8();
-        }
-        pos = hay.len();
-        None
-    })
+    let needle = if needle.is_empty() { None } else { Some(needle.as_bytes()) };
+    needle.into_iter().flat_map(move |n| memchr::memmem::find_iter(hay.as_bytes(), n))
 }
 
 impl SearchIndex {

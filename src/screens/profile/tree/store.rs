@@ -24,7 +24,6 @@
 //! which can garble that one value on screen but never panics.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::{Map, Number, Value};
 
@@ -56,27 +55,10 @@ fn tok(tag: u32, payload: usize) -> u32 {
     (tag << TAG_SHIFT) | u32::try_from(payload).unwrap_or(PAYLOAD).min(PAYLOAD)
 }
 
-/// FxHash (as in rustc): a multiply per word, plenty for short interned strings.
-#[derive(Default)]
-pub(crate) struct Fx(u64);
-
-/// Hash maps keyed by short strings built while a profile loads (no DoS concern: the keys are a
-/// server's field names, and a slow map would only slow that server's own profile down).
-pub(crate) type FxBuild = BuildHasherDefault<Fx>;
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 =
-                (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// Hash maps keyed by short strings built while a profile loads: FxHash (as in rustc), a multiply
+/// per word, plenty for short interned strings (no DoS concern: the keys are a server's field
+/// names, and a slow map would only slow that server's own profile down).
+pub(crate) type FxBuild = rustc_hash::FxBuildHasher;
 
 /// Every role of a profile and every rule, by global index (role by role, in order).
 #[derive(Debug, Default)]

@@ -9,7 +9,8 @@ use ratatui::style::Style;
 use unicode_width::UnicodeWidthStr;
 
 use crate::api::User;
-use crate::ui::format::{or_dash, time, yes_no};
+use crate::text::time;
+use crate::ui::format::{or_dash, yes_no};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::{Piece, draw_pieces};
 

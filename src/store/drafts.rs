@@ -7,15 +7,16 @@
 //! elsewhere since. Written like the session file: mode 0600 in a 0700 directory, to a temporary
 //! file that is synced and renamed over the old one, so a crash never leaves half a draft.
 //!
-//! Only the runner calls this module (through effects); `update` never touches the disk.
+//! Only the runner calls this module (through effects, with the store it was given); `update`
+//! never touches the disk.
 
-use crate::store::{create_private_dir, open_no_follow, write_private_atomic};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::private::{self, Distrust, FileError, open_no_follow};
 use crate::api::UserUpdate;
 
 /// The drafts' directory inside the state directory.
@@ -73,12 +74,21 @@ struct OnDisk {
     fields: UserUpdate,
 }
 
-/// The outcome of a draft operation, sent back to `update`; errors are sentences.
-#[derive(Debug)]
-pub enum DraftResult {
-    Loaded(DraftKey, Result<Option<Box<Draft>>, String>),
-    Saved(Result<(), String>),
-    Deleted(Result<bool, String>),
+/// Why a draft could not be read, written or deleted. Each is a sentence the app shows as it
+/// is (the toast adds what it means for the form).
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    #[error(transparent)]
+    Io(#[from] FileError),
+    /// A file that is not this user's to trust: a link, another owner, writable by others.
+    #[error("{path} {reason}, so it was not used.")]
+    Untrusted { path: String, reason: String },
+    #[error("{path} is too large to be a draft, so it was not used.")]
+    TooLarge { path: String },
+    #[error("{path} is damaged ({detail}); it was not used.")]
+    Damaged { path: String, detail: String },
+    #[error("{path} was written by another version of cs-account (format {version}), so it was not used.")]
+    OtherVersion { path: String, version: u32 },
 }
 
 /// Reads and writes drafts in one directory.
@@ -107,10 +117,9 @@ impl DraftStore {
     }
 
     /// Writes `changes` as the key's draft, replacing any older one atomically.
-    pub fn save(&self, key: &DraftKey, changes: &UserUpdate) -> Result<(), String> {
+    pub fn save(&self, key: &DraftKey, changes: &UserUpdate) -> Result<(), DraftError> {
         let path = self.path(key);
-        let shown = path.display().to_string();
-        create_private_dir(&self.dir).map_err(|e| format!("Could not create {}: {e}", self.dir.display()))?;
+        private::create_dir(&self.dir).map_err(FileError::of("create", &self.dir))?;
         let on_disk = OnDisk {
             version: VERSION,
             uid: key.uid.clone(),
@@ -119,36 +128,31 @@ impl DraftStore {
             fields: changes.clone(),
         };
         let body =
-            serde_json::to_vec_pretty(&on_disk).map_err(|e| format!("Could not write {shown}: {e}"))?;
-        write_private_atomic(&path, &body).map_err(|e| format!("Could not write {shown}: {e}"))
+            serde_json::to_vec_pretty(&on_disk).map_err(|e| FileError::of("write", &path)(e.into()))?;
+        Ok(private::write_atomic(&path, &body).map_err(FileError::of("write", &path))?)
     }
 
     /// The key's draft, `None` when there is none. A file that is not this user's to trust (a
     /// symbolic link, another owner, writable by others) or that cannot be read is an error: the
     /// user hears of it rather than having values put into the form from an unknown source.
-    pub fn load(&self, key: &DraftKey) -> Result<Option<Draft>, String> {
+    pub fn load(&self, key: &DraftKey) -> Result<Option<Draft>, DraftError> {
         let path = self.path(key);
-        let shown = path.display().to_string();
+        let shown = || path.display().to_string();
         let file = match open_no_follow(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(format!("Could not read {shown}: {e}")),
+            Err(e) => return Err(FileError::of("read", &path)(e).into()),
         };
-        check_trusted(&file).map_err(|why| format!("{shown} {why}, so it was not used."))?;
+        check_trusted(&file).map_err(|why| DraftError::Untrusted { path: shown(), reason: why.reason() })?;
         let mut text = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut text)
-            .map_err(|e| format!("Could not read {shown}: {e}"))?;
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut text).map_err(FileError::of("read", &path))?;
         if text.len() as u64 > MAX_FILE_BYTES {
-            return Err(format!("{shown} is too large to be a draft, so it was not used."));
+            return Err(DraftError::TooLarge { path: shown() });
         }
         let on_disk: OnDisk = serde_json::from_slice(&text)
-            .map_err(|e| format!("{shown} is damaged ({e}); it was not used."))?;
+            .map_err(|e| DraftError::Damaged { path: shown(), detail: e.to_string() })?;
         if on_disk.version != VERSION {
-            return Err(format!(
-                "{shown} was written by another version of cs-account (format {}), so it was not used.",
-                on_disk.version
-            ));
+            return Err(DraftError::OtherVersion { path: shown(), version: on_disk.version });
         }
         // Another key with the same hash: not this user's draft.
         if on_disk.uid != key.uid || on_disk.endpoint != key.endpoint {
@@ -159,12 +163,12 @@ impl DraftStore {
     }
 
     /// Deletes the key's draft; `Ok(false)` when there was none.
-    pub fn delete(&self, key: &DraftKey) -> Result<bool, String> {
+    pub fn delete(&self, key: &DraftKey) -> Result<bool, DraftError> {
         let path = self.path(key);
         match fs::remove_file(&path) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(format!("Could not delete {}: {e}", path.display())),
+            Err(e) => Err(FileError::of("delete", &path)(e).into()),
         }
     }
 }
@@ -183,26 +187,8 @@ fn sanitised(mut u: UserUpdate) -> UserUpdate {
 
 /// A regular file of this user that nobody else can write: another owner, or a file others may
 /// change, could put any value into the form.
-#[cfg(unix)]
-fn check_trusted(file: &fs::File) -> Result<(), String> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let meta = file.metadata().map_err(|e| format!("could not be checked ({e})"))?;
-    if !meta.is_file() {
-        return Err("is not a regular file".into());
-    }
-    let me = rustix::process::geteuid().as_raw();
-    if meta.uid() != me {
-        return Err(format!("belongs to another user (uid {}, not {me})", meta.uid()));
-    }
-    if meta.permissions().mode() & 0o022 != 0 {
-        return Err("can be changed by other users".into());
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn check_trusted(_file: &fs::File) -> Result<(), String> {
-    Ok(())
+fn check_trusted(file: &fs::File) -> Result<(), Distrust> {
+    private::check_owned(file, 0o022)
 }
 
 #[cfg(test)]
@@ -225,16 +211,16 @@ mod tests {
     fn saves_loads_and_deletes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = DraftStore::new(dir.path().join("drafts"));
-        assert_eq!(store.load(&key()), Ok(None));
+        assert_eq!(store.load(&key()).expect("readable"), None);
         store.save(&key(), &changes()).expect("saved");
         let draft = store.load(&key()).expect("readable").expect("present");
         assert_eq!(draft.changes, changes());
         assert!(chrono::DateTime::parse_from_rfc3339(&draft.saved_at).is_ok(), "{}", draft.saved_at);
         let other = DraftKey { endpoint: "eu".into(), ..key() };
-        assert_eq!(store.load(&other), Ok(None), "another API, another draft");
-        assert_eq!(store.delete(&key()), Ok(true));
-        assert_eq!(store.delete(&key()), Ok(false));
-        assert_eq!(store.load(&key()), Ok(None));
+        assert_eq!(store.load(&other).expect("readable"), None, "another API, another draft");
+        assert!(store.delete(&key()).expect("deleted"));
+        assert!(!store.delete(&key()).expect("nothing to delete"));
+        assert_eq!(store.load(&key()).expect("readable"), None);
     }
 
     #[cfg(unix)]
@@ -266,10 +252,10 @@ mod tests {
         let store = DraftStore::new(dir.path().to_path_buf());
         let path = store.path(&key());
         fs::write(&path, "{\"version\": 1, \"uid\": ").expect("write");
-        assert!(store.load(&key()).is_err_and(|e| e.contains("damaged")));
+        assert!(store.load(&key()).is_err_and(|e| e.to_string().contains("damaged")));
         store.save(&key(), &changes()).expect("saved");
         fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).expect("chmod");
-        assert!(store.load(&key()).is_err_and(|e| e.contains("other users")));
+        assert!(store.load(&key()).is_err_and(|e| e.to_string().contains("other users")));
         fs::remove_file(&path).expect("rm");
         let elsewhere = dir.path().join("elsewhere.json");
         fs::write(&elsewhere, "{}").expect("write");
