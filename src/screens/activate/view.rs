@@ -1,28 +1,21 @@
 //! The activation form: the token or the invitation link, the names, and the password with its
 //! live checks, in the same card as the reset wizard.
 
-use crate::screens::reset::view::Density;
+use crate::ui::widgets::card::Density;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-
-use crate::screens::reset::view::Row;
-
-use crate::screens::reset::view::field_errors;
-
-use crate::screens::reset::view::mailbox_note;
-
-use crate::screens::reset::view::para;
-
-use crate::screens::reset::view::password_rows;
-
-use crate::screens::reset::view::render_card;
-
-use crate::screens::reset::view::send_button;
 
 use crate::app::state::App;
 use crate::screens::activate::ActivateState;
 use crate::screens::activate::Focus;
-use crate::screens::reset::view::status;
+use crate::ui::widgets::card::Row;
+use crate::ui::widgets::card::field_errors;
+use crate::ui::widgets::card::mailbox_note;
+use crate::ui::widgets::card::para;
+use crate::ui::widgets::card::password_rows;
+use crate::ui::widgets::card::render_card;
+use crate::ui::widgets::card::send_button;
+use crate::ui::widgets::card::status;
 use crate::ui::widgets::field::FieldView;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, a: &ActivateState) {

@@ -1,5 +1,6 @@
 //! Widgets shared by several screens.
 
+pub mod card;
 pub mod confirm;
 pub mod details;
 pub mod field;
