@@ -4,6 +4,7 @@
 //! The fetch lives here rather than in `api`, which speaks only Contentstack's API: the outbox
 //! is the demo server's own route, asked for only in demo mode.
 
+pub mod hints;
 pub mod update;
 pub mod view;
 

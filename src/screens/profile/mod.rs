@@ -2,6 +2,7 @@
 //! the user once per load (so a frame never re-serialises a large profile).
 
 pub mod details;
+pub mod hints;
 pub mod permissions;
 pub mod raw;
 pub mod tree;
