@@ -5,7 +5,7 @@ use crate::app::keymap::hint::HelpRows;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::state::App;
-use crate::ui::layout::help_area;
+use crate::ui::layout::popup;
 use crate::ui::text::wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -140,25 +140,22 @@ pub fn render_lines(app: &App, rows: &HelpRows, width: usize) -> Vec<Line<'stati
     out
 }
 
-/// How many lines the help has at the current size (for scrolling).
-pub fn line_count(app: &App) -> usize {
-    let rows = crate::ui::hints::help_rows(app);
-    render_lines(app, &rows, help_area(app.viewport).width.saturating_sub(2) as usize).len()
-}
-
-/// Draws the help for the screen under it, whose [`HelpRows`] are `rows`.
-pub fn render(frame: &mut Frame, app: &App, rows: &HelpRows) {
-    let Some(state) = app.help else { return };
-    let area: Rect = help_area(app.viewport);
+/// Draws the help over `main` (the screen's area) for the screen under it, whose [`HelpRows`] are `rows`,
+/// and records what it showed for `update`.
+pub fn render(frame: &mut Frame, main: Rect, app: &App, rows: &HelpRows) {
+    let Some(state) = &app.help else { return };
+    let area = popup(main, 72, main.height);
     let theme = &app.theme;
     let all = render_lines(app, rows, area.width.saturating_sub(2) as usize);
     let page = area.height.saturating_sub(2) as usize;
+    state.drawn(page, all.len());
+    let scroll = state.top(page, all.len());
     let title = if all.len() > page {
-        format!(" Keys {}–{} of {} ", state.scroll + 1, (state.scroll + page).min(all.len()), all.len())
+        format!(" Keys {}–{} of {} ", scroll + 1, (scroll + page).min(all.len()), all.len())
     } else {
         " Keys ".to_string()
     };
-    let text: Vec<Line> = all.into_iter().skip(state.scroll).take(page).collect();
+    let text: Vec<Line> = all.into_iter().skip(scroll).take(page).collect();
     let close = app.keymap.hint(Context::Help, Action::Close).unwrap_or_default();
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

@@ -5,10 +5,14 @@
 //! is the demo server's own route, asked for only in demo mode.
 
 pub mod hints;
+pub mod layout;
 pub mod update;
 pub mod view;
 
+use std::cell::Cell;
 use std::time::Duration;
+
+use ratatui::layout::Rect;
 
 use crate::api::error::{ErrorHeaders, classify, from_reqwest, from_reqwest_body};
 use crate::api::{ApiError, Endpoint};
@@ -34,6 +38,11 @@ pub struct MailboxState {
     pub error: Option<String>,
     /// Where Esc leads, and what Enter fills.
     pub back: Box<Screen>,
+    /// The area the view last drew the mailbox in: what `update` keeps the selection inside.
+    pub area: Cell<Rect>,
+    /// The area the selection was last kept inside: when the view draws at another size, the
+    /// next key fits it first.
+    pub fitted: Rect,
 }
 
 impl MailboxState {
@@ -45,6 +54,8 @@ impl MailboxState {
             loaded: false,
             error: None,
             back: Box::new(back),
+            area: Cell::new(Rect::default()),
+            fitted: Rect::default(),
         }
     }
 

@@ -10,10 +10,12 @@ use crate::demo::OutboxKind;
 use crate::screens::activate::ActivateState;
 use crate::screens::login::LoginState;
 use crate::screens::mailbox::MailboxState;
+use crate::screens::mailbox::layout::list_rows;
 use crate::screens::mailbox::spent_note;
 use crate::screens::mailbox::usable_value;
 use crate::screens::reset::ResetState;
 use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
 /// Takes the current screen out, leaving an empty log-in form in its place until the caller
 /// puts the next screen in.
@@ -58,16 +60,22 @@ fn fetch(app: &mut App, endpoint: crate::api::Endpoint) -> Vec<Effect> {
     effects
 }
 
+/// List rows visible at once, as the view last drew the mailbox.
 fn rows(app: &App) -> usize {
-    let count = match &app.screen {
-        Screen::Mailbox(m) => m.messages.len(),
-        _ => 0,
-    };
-    crate::screens::mailbox::view::list_rows(app.viewport, count)
+    match &app.screen {
+        Screen::Mailbox(m) => list_rows(m.area.get(), m.messages.len()),
+        _ => list_rows(Rect::default(), 0),
+    }
 }
 
 pub(crate) fn on_key(app: &mut App, _ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let action = app.keymap.lookup(&[Context::Mailbox, Context::Nav], key)?;
+    if let Screen::Mailbox(m) = &app.screen
+        && m.area.get() != m.fitted
+    {
+        // Drawn at another size since: the selection is kept inside the new one first.
+        fit_to_viewport(app);
+    }
     let rows = rows(app);
     let Screen::Mailbox(m) = &mut app.screen else { return None };
     match action {
@@ -91,6 +99,7 @@ pub(crate) fn on_key(app: &mut App, _ev: &KeyEvent, key: Key) -> Option<Vec<Effe
 pub(crate) fn fit_to_viewport(app: &mut App) {
     let rows = rows(app);
     if let Screen::Mailbox(m) = &mut app.screen {
+        m.fitted = m.area.get();
         m.scroll_into_view(rows);
     }
 }
@@ -112,7 +121,7 @@ pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
     let Screen::Mailbox(m) = &mut app.screen else { return Vec::new() };
     match result {
         Ok(messages) => {
-            let rows = rows.max(crate::screens::mailbox::view::list_rows(app.viewport, messages.len()));
+            let rows = rows.max(list_rows(m.area.get(), messages.len()));
             m.load(messages);
             m.scroll_into_view(rows);
         }
