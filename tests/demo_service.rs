@@ -162,11 +162,11 @@ async fn the_fault_list_is_capped() {
     assert_eq!(resp.status(), 422);
     let body: Value = resp.json().await.expect("json");
     assert!(body["errors"]["routes"][0].as_str().is_some_and(|m| m.contains("at most 100")), "{body}");
-    // 150,000 routes (the attack that took 194 MB) are refused by size before being parsed.
-    let started = Instant::now();
+    // 150,000 routes (the attack that took 194 MB) are refused by size before being parsed:
+    // a 413, not the 422 that parsing them would give. (How fast is not a test's business: a
+    // loaded CI machine makes timed asserts flaky.)
     let resp = client.put(&url).json(&routes(150_000)).send().await.expect("answer");
     assert_eq!(resp.status(), 413);
-    assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(s.faults().routes.len(), 100, "the last accepted list stays");
 }
 

@@ -263,7 +263,7 @@ fn raw_view_scrolls_within_bounds() {
     let mut a = logged_in(80, 24);
     send(&mut a, [ch('5'), ch('G')]);
     let p = a.profile().expect("profile");
-    let page = cs_account::ui::layout::profile_body_height((80, 24), false);
+    let page = cs_account::screens::profile::layout::body_height(p.area.get(), false);
     assert_eq!(p.raw_scroll.offset, p.raw_len() - page);
     send(&mut a, [ch('j'), ch('g')]);
     assert_eq!(a.profile().map(|p| p.raw_scroll.offset), Some(0));

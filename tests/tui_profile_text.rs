@@ -269,7 +269,7 @@ fn n_without_a_filter_says_how_to_set_one() {
 fn help_lists_the_new_keys() {
     let mut a = logged_in(80, 40);
     send(&mut a, [ch('?')]);
-    let help: Vec<_> = cs_account::screens::help::view::lines(&a)
+    let help: Vec<_> = cs_account::screens::help::view::lines(&a, &cs_account::ui::hints::help_rows(&a))
         .into_iter()
         .filter_map(|l| match l {
             cs_account::screens::help::view::HelpLine::Binding { keys, description, .. } => {

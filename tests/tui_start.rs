@@ -339,7 +339,7 @@ fn config_keys_apply_and_bad_ones_are_reported() {
     assert_eq!(app.confirm, None, "L no longer logs out");
     send(&mut app, [ctrl('l')]);
     assert_eq!(app.confirm, Some(Confirm::Logout));
-    let help = cs_account::screens::help::view::lines(&app);
+    let help = cs_account::screens::help::view::lines(&app, &cs_account::ui::hints::help_rows(&app));
     assert!(
         help.iter().any(|l| matches!(l, cs_account::screens::help::view::HelpLine::Binding { keys, description: "Log out", .. } if keys == "ctrl-l")),
         "help follows the config"

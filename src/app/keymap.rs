@@ -381,6 +381,7 @@ impl Keymap {
     }
 }
 
+pub mod hint;
 mod overrides;
 #[cfg(test)]
 mod tests;

@@ -311,11 +311,7 @@ pub struct Resume {
     pub edit: Option<EditForm>,
 }
 
-/// Scroll position of the help overlay.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HelpState {
-    pub scroll: usize,
-}
+pub use crate::screens::help::HelpState;
 
 /// Everything the app knows.
 #[derive(Debug)]

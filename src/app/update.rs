@@ -32,10 +32,9 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(ev) => on_key(app, &ev),
         Msg::Paste(text) => on_paste(app, &text),
         Msg::Resize(w, h) => {
+            // The views draw at the new size next and record it; positions are fitted to it
+            // by the next key (as `ListState` clamps when drawn).
             app.viewport = (w, h);
-            crate::screens::profile::update::fit_to_viewport(app);
-            crate::screens::mailbox::update::fit_to_viewport(app);
-            clamp_help(app);
             Vec::new()
         }
         Msg::Tick => {
@@ -130,7 +129,7 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
         return on_confirm_key(app, key);
     }
     if app.help.is_some() {
-        return on_help_key(app, key);
+        return crate::screens::help::update::on_key(app, key);
     }
     let handled = match app.screen {
         Screen::Login(_) => crate::screens::login::update::on_key(app, ev, key),
@@ -205,35 +204,6 @@ fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
             Vec::new()
         }
         _ => Vec::new(),
-    }
-}
-
-fn on_help_key(app: &mut App, key: Key) -> Vec<Effect> {
-    let total = crate::screens::help::view::line_count(app);
-    let page = layout::help_page(app.viewport);
-    let Some(help) = &mut app.help else { return Vec::new() };
-    let max = total.saturating_sub(page);
-    match app.keymap.lookup(&[Context::Help, Context::Nav, Context::Global], key) {
-        Some(Action::Close | Action::Help) => app.help = None,
-        Some(Action::Quit) => return crate::app::quit::on_quit_key(app),
-        Some(Action::Up) => help.scroll = help.scroll.saturating_sub(1),
-        Some(Action::Down) => help.scroll = (help.scroll + 1).min(max),
-        Some(Action::PageUp) => help.scroll = help.scroll.saturating_sub(page),
-        Some(Action::PageDown) => help.scroll = (help.scroll + page).min(max),
-        Some(Action::Top) => help.scroll = 0,
-        Some(Action::Bottom) => help.scroll = max,
-        _ => {}
-    }
-    Vec::new()
-}
-
-fn clamp_help(app: &mut App) {
-    if app.help.is_none() {
-        return;
-    }
-    let max = crate::screens::help::view::line_count(app).saturating_sub(layout::help_page(app.viewport));
-    if let Some(h) = &mut app.help {
-        h.scroll = h.scroll.min(max);
     }
 }
 

@@ -1,6 +1,5 @@
-//! Where things go on screen. One set of functions used by both the drawing code and `update`
-//! (which needs list heights for paging and for keeping the selection in view), so the two can
-//! never disagree.
+//! Where the frame's parts go on screen (the screen's area, the hints line, the status bar)
+//! and popups. Drawing code only: `update` pages by what the views record they drew.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
@@ -37,49 +36,6 @@ pub fn chrome(area: Rect) -> Chrome {
     }
 }
 
-/// The profile screen's parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ProfileLayout {
-    pub header: Rect,
-    pub tabs: Rect,
-    pub body: Rect,
-    /// The filter line under the roles tree, when a filter is set or being typed.
-    pub filter: Option<Rect>,
-}
-
-/// Header lines for a given screen height: the full header (name, then every detail) when there
-/// is room, fewer details as the height shrinks, two lines (name and the essentials) on a short
-/// screen, the name alone on the smallest.
-pub fn header_lines(main_height: u16) -> u16 {
-    match main_height {
-        22.. => 5,
-        18.. => 4,
-        14.. => 2,
-        _ => 1,
-    }
-}
-
-pub fn profile(main: Rect, filter_line: bool) -> ProfileLayout {
-    let [header, tabs, rest] = Layout::vertical([
-        Constraint::Length(header_lines(main.height)),
-        Constraint::Length(1),
-        Constraint::Min(0),
-    ])
-    .areas(main);
-    if filter_line {
-        let [body, filter] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(rest);
-        ProfileLayout { header, tabs, body, filter: Some(filter) }
-    } else {
-        ProfileLayout { header, tabs, body: rest, filter: None }
-    }
-}
-
-/// The profile body's height for a terminal of `viewport` cells: what one page is.
-pub fn profile_body_height(viewport: (u16, u16), filter_line: bool) -> usize {
-    let area = Rect::new(0, 0, viewport.0, viewport.1);
-    profile(chrome(area).main, filter_line).body.height as usize
-}
-
 /// A centred popup of at most `width`×`height`, inside `area` with a margin when possible.
 pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
     // With room to spare, keep a margin; without, use all there is.
@@ -87,31 +43,9 @@ pub fn popup(area: Rect, width: u16, height: u16) -> Rect {
     area.centered(Constraint::Length(fit(width, area.width)), Constraint::Length(fit(height, area.height)))
 }
 
-/// The help overlay's box for a terminal of `viewport` cells.
-pub fn help_area(viewport: (u16, u16)) -> Rect {
-    let area = chrome(Rect::new(0, 0, viewport.0, viewport.1)).main;
-    popup(area, 72, area.height)
-}
-
-/// Lines of help visible at once (inside the border).
-pub fn help_page(viewport: (u16, u16)) -> usize {
-    help_area(viewport).height.saturating_sub(2) as usize
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn profile_fits_both_reference_sizes() {
-        let big = profile(chrome(Rect::new(0, 0, 80, 24)).main, false);
-        assert_eq!((big.header.height, big.tabs.height, big.body.height), (5, 1, 16));
-        let small = profile(chrome(Rect::new(0, 0, 40, 15)).main, true);
-        assert_eq!((small.header.height, small.body.height), (2, 10));
-        assert_eq!(profile_body_height((40, 15), true), 10);
-        let tiny = profile(chrome(Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT)).main, true);
-        assert!(tiny.body.height >= 7);
-    }
 
     #[test]
     fn popups_stay_inside() {

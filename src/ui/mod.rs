@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     widgets::status::render_status(frame, chrome.status, app, right, &app.theme);
     widgets::toasts::render(frame, chrome.main, &app.toasts, &app.theme);
     if app.help.is_some() {
-        crate::screens::help::view::render(frame, app);
+        crate::screens::help::view::render(frame, chrome.main, app, &hints::help_rows(app));
     }
     if let Some(Confirm::Logout) = app.confirm {
         let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();

@@ -91,9 +91,17 @@ pub fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-/// Sends messages, collecting every effect.
+/// Sends messages, collecting every effect. Each goes to a screen drawn at the app's size first,
+/// as in the loop (a key comes to what is on screen): the views record what they drew, and
+/// `update` pages by that.
 pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    msgs.into_iter().flat_map(|m| update(app, m)).collect()
+    msgs.into_iter()
+        .flat_map(|m| {
+            let (w, h) = app.viewport;
+            draw(app, w, h);
+            update(app, m)
+        })
+        .collect()
 }
 
 /// Types text, one key per character.

@@ -5,6 +5,7 @@
 //! through the demo mailbox, or when a pasted link carries it; it then fills the log-in form
 //! after success.
 
+pub mod hints;
 pub mod update;
 pub mod view;
 

@@ -9,6 +9,7 @@
 //! made elsewhere (or by an earlier save that did land), and the fields the user typed in keep
 //! every character.
 
+pub mod hints;
 pub mod known;
 pub mod review;
 pub mod save;

@@ -1,11 +1,11 @@
 //! The help overlay, generated from the keymap: what each key does on the current screen,
 //! grouped by the `[keys.<context>]` table that changes it.
 
+use crate::app::keymap::hint::HelpRows;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::state::{App, Screen};
-use crate::screens::edit::Step;
-use crate::ui::layout::help_area;
+use crate::app::state::App;
+use crate::ui::layout::popup;
 use crate::ui::text::wrap;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,44 +29,11 @@ pub enum HelpLine {
     Blank,
 }
 
-/// The contexts that apply to what is on screen, most specific first.
-fn contexts(app: &App) -> Vec<Context> {
-    match &app.screen {
-        Screen::Login(l) if l.picker.is_some() => vec![Context::Region, Context::Nav, Context::Global],
-        Screen::Login(l) if l.tfa.is_some() => vec![Context::Tfa, Context::Global],
-        Screen::Login(_) => vec![Context::Login, Context::Global],
-        Screen::Profile(p) if p.details.is_some() => vec![Context::Details, Context::Nav, Context::Global],
-        Screen::Profile(_) => vec![
-            Context::Profile,
-            Context::Tree,
-            Context::Raw,
-            Context::Filter,
-            Context::Details,
-            Context::Nav,
-            Context::Global,
-        ],
-        Screen::Edit(e) if e.form.step == Step::Form => vec![Context::Edit, Context::Global],
-        Screen::Edit(_) => vec![Context::Review, Context::Global],
-        Screen::Reset(_) | Screen::Activate(_) => vec![Context::Password, Context::Global],
-        Screen::Mailbox(_) => vec![Context::Mailbox, Context::Nav, Context::Global],
-    }
-}
-
-/// Whether a text field has the keyboard on this screen (letters type there).
-fn text_fields(app: &App) -> bool {
-    match &app.screen {
-        Screen::Login(l) => l.picker.as_ref().is_none_or(|p| p.custom.is_some()),
-        Screen::Edit(e) => e.form.step == Step::Form,
-        Screen::Profile(_) => false,
-        Screen::Reset(_) | Screen::Activate(_) => true,
-        Screen::Mailbox(_) => false,
-    }
-}
-
-pub fn lines(app: &App) -> Vec<HelpLine> {
+/// The help for the screen under the overlay, whose [`HelpRows`] say which tables apply there.
+pub fn lines(app: &App, rows: &HelpRows) -> Vec<HelpLine> {
     let mut out = Vec::new();
-    let text_fields = text_fields(app);
-    for ctx in contexts(app) {
+    let text_fields = rows.text_fields;
+    for &ctx in &rows.contexts {
         let bindings: Vec<(Action, Vec<Key>)> = app
             .keymap
             .bindings(ctx)
@@ -77,9 +44,9 @@ pub fn lines(app: &App) -> Vec<HelpLine> {
                 (*a, keys.iter().filter(works).copied().collect::<Vec<_>>())
             })
             .filter(|(a, keys)| !keys.is_empty() && (*a != Action::FillDemo || app.demo.is_some()))
-            // The mailbox exists only in demo mode; "next step" only in the reset wizard.
+            // The mailbox exists only in demo mode; the screen leaves out what does nothing there.
             .filter(|(a, _)| *a != Action::OpenMailbox || app.demo_endpoint.is_some())
-            .filter(|(a, _)| *a != Action::NextStep || matches!(app.screen, Screen::Reset(_)))
+            .filter(|(a, _)| !rows.hidden.contains(a))
             .collect();
         if bindings.is_empty() && ctx != Context::Global {
             continue;
@@ -125,9 +92,9 @@ const MIN_DESCRIPTION: usize = 24;
 /// The help as drawn in a box `width` columns wide inside: keys, the action's config name, and
 /// the description, which wraps with continuation lines indented under it. When three columns
 /// do not fit, the name heads the description column instead.
-pub fn render_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+pub fn render_lines(app: &App, rows: &HelpRows, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let all = lines(app);
+    let all = lines(app, rows);
     let key_width = all
         .iter()
         .filter_map(|l| match l {
@@ -173,23 +140,22 @@ pub fn render_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// How many lines the help has at the current size (for scrolling).
-pub fn line_count(app: &App) -> usize {
-    render_lines(app, help_area(app.viewport).width.saturating_sub(2) as usize).len()
-}
-
-pub fn render(frame: &mut Frame, app: &App) {
-    let Some(state) = app.help else { return };
-    let area: Rect = help_area(app.viewport);
+/// Draws the help over `main` (the screen's area) for the screen under it, whose [`HelpRows`] are `rows`,
+/// and records what it showed for `update`.
+pub fn render(frame: &mut Frame, main: Rect, app: &App, rows: &HelpRows) {
+    let Some(state) = &app.help else { return };
+    let area = popup(main, 72, main.height);
     let theme = &app.theme;
-    let all = render_lines(app, area.width.saturating_sub(2) as usize);
+    let all = render_lines(app, rows, area.width.saturating_sub(2) as usize);
     let page = area.height.saturating_sub(2) as usize;
+    state.drawn(page, all.len());
+    let scroll = state.top(page, all.len());
     let title = if all.len() > page {
-        format!(" Keys {}–{} of {} ", state.scroll + 1, (state.scroll + page).min(all.len()), all.len())
+        format!(" Keys {}–{} of {} ", scroll + 1, (scroll + page).min(all.len()), all.len())
     } else {
         " Keys ".to_string()
     };
-    let text: Vec<Line> = all.into_iter().skip(state.scroll).take(page).collect();
+    let text: Vec<Line> = all.into_iter().skip(scroll).take(page).collect();
     let close = app.keymap.hint(Context::Help, Action::Close).unwrap_or_default();
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

@@ -1,6 +1,7 @@
 //! The log-in screen's state: the form, the region picker, the 2FA step and the error beside
 //! the form. Changed only by `update`.
 
+pub mod hints;
 pub mod region;
 pub mod region_picker;
 pub mod side;

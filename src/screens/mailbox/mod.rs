@@ -2,8 +2,14 @@
 //! from its `GET /demo/outbox` (see [`crate::api::outbox`]), so a new user can finish every flow
 //! without any email.
 
+pub mod hints;
+pub mod layout;
 pub mod update;
 pub mod view;
+
+use std::cell::Cell;
+
+use ratatui::layout::Rect;
 
 use crate::api::outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 
@@ -20,6 +26,11 @@ pub struct MailboxState {
     pub error: Option<String>,
     /// What the screen under the mailbox takes: a token or code for it is handed down on Enter.
     pub under: Under,
+    /// The area the view last drew the mailbox in: what `update` keeps the selection inside.
+    pub area: Cell<Rect>,
+    /// The area the selection was last kept inside: when the view draws at another size, the
+    /// next key fits it first.
+    pub fitted: Rect,
 }
 
 /// The screen the mailbox was opened over, as far as the mailbox cares.
@@ -37,7 +48,16 @@ pub enum Under {
 
 impl MailboxState {
     pub fn new(under: Under) -> Self {
-        MailboxState { messages: Vec::new(), selected: 0, offset: 0, loaded: false, error: None, under }
+        MailboxState {
+            messages: Vec::new(),
+            selected: 0,
+            offset: 0,
+            loaded: false,
+            error: None,
+            under,
+            area: Cell::new(Rect::default()),
+            fitted: Rect::default(),
+        }
     }
 
     pub fn selected(&self) -> Option<&OutboxMessage> {

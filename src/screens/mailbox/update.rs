@@ -9,9 +9,11 @@ use crate::app::msg::ApiResult;
 use crate::app::nav::{Fill, Nav, Route, Token};
 use crate::app::state::{App, RequestKind, Screen, ToastLevel};
 use crate::screens::mailbox::Under;
+use crate::screens::mailbox::layout::list_rows;
 use crate::screens::mailbox::spent_note;
 use crate::screens::mailbox::usable_value;
 use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
 /// Reads the outbox (on opening, and on the reload key).
 pub(crate) fn fetch(app: &mut App) -> Vec<Effect> {
@@ -22,16 +24,22 @@ pub(crate) fn fetch(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// List rows visible at once, as the view last drew the mailbox.
 fn rows(app: &App) -> usize {
-    let count = match &app.screen {
-        Screen::Mailbox(m) => m.messages.len(),
-        _ => 0,
-    };
-    crate::screens::mailbox::view::list_rows(app.viewport, count)
+    match &app.screen {
+        Screen::Mailbox(m) => list_rows(m.area.get(), m.messages.len()),
+        _ => list_rows(Rect::default(), 0),
+    }
 }
 
 pub(crate) fn on_key(app: &mut App, _ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let action = app.keymap.lookup(&[Context::Mailbox, Context::Nav], key)?;
+    if let Screen::Mailbox(m) = &app.screen
+        && m.area.get() != m.fitted
+    {
+        // Drawn at another size since: the selection is kept inside the new one first.
+        fit_to_viewport(app);
+    }
     let rows = rows(app);
     let Screen::Mailbox(m) = &mut app.screen else { return None };
     match action {
@@ -55,6 +63,7 @@ pub(crate) fn on_key(app: &mut App, _ev: &KeyEvent, key: Key) -> Option<Vec<Effe
 pub(crate) fn fit_to_viewport(app: &mut App) {
     let rows = rows(app);
     if let Screen::Mailbox(m) = &mut app.screen {
+        m.fitted = m.area.get();
         m.scroll_into_view(rows);
     }
 }
@@ -74,7 +83,7 @@ pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
     let Screen::Mailbox(m) = &mut app.screen else { return Vec::new() };
     match result {
         Ok(messages) => {
-            let rows = rows.max(crate::screens::mailbox::view::list_rows(app.viewport, messages.len()));
+            let rows = rows.max(list_rows(m.area.get(), messages.len()));
             m.load(messages);
             m.scroll_into_view(rows);
         }

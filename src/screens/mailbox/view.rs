@@ -6,7 +6,7 @@
 //! `expired`, `revoked`) beside its time, and is dimmed.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -14,28 +14,12 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use crate::api::outbox::{OutboxKind, OutboxMessage};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
+use crate::screens::mailbox::layout::split;
 use crate::screens::mailbox::spent_note;
 use crate::screens::mailbox::usable_value;
 use crate::screens::mailbox::{MailboxState, Under};
-use crate::ui::layout;
 use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
-
-/// The list's box for a main area, with `count` messages: at most a third of the height (the
-/// content needs the rest), at least one row.
-fn split(main: Rect, count: usize) -> (Rect, Rect) {
-    let most = (main.height / 3).max(1) as usize;
-    let rows = count.clamp(1, most) as u16;
-    let [list, body] = Layout::vertical([Constraint::Length(rows + 2), Constraint::Min(0)]).areas(main);
-    (list, body)
-}
-
-/// List rows visible at once for a terminal of `viewport` cells (shared with `update`, which
-/// keeps the selection in view).
-pub fn list_rows(viewport: (u16, u16), count: usize) -> usize {
-    let main = layout::chrome(Rect::new(0, 0, viewport.0, viewport.1)).main;
-    split(main, count).0.height.saturating_sub(2) as usize
-}
 
 fn kind_word(kind: OutboxKind) -> &'static str {
     match kind {
@@ -58,6 +42,7 @@ fn key(app: &App, action: Action) -> String {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, m: &MailboxState) {
+    m.area.set(area);
     let t = &app.theme;
     let (list_area, body_area) = split(area, m.messages.len());
     let count = match m.messages.len() {
@@ -217,14 +202,6 @@ mod tests {
     fn clock_reads_rfc3339_and_leaves_the_rest() {
         assert_eq!(clock("2025-01-01T10:04:05.000Z"), "10:04");
         assert_eq!(clock("yesterday"), "yesterday");
-    }
-
-    #[test]
-    fn list_gets_a_third_of_the_screen() {
-        assert_eq!(list_rows((80, 24), 2), 2);
-        assert_eq!(list_rows((80, 24), 50), 7);
-        assert_eq!(list_rows((40, 15), 50), 4);
-        assert_eq!(list_rows((40, 15), 0), 1);
     }
 
     #[test]

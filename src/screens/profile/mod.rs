@@ -2,11 +2,17 @@
 //! the user once per load (so a frame never re-serialises a large profile).
 
 pub mod details;
+pub mod hints;
+pub mod layout;
 pub mod permissions;
 pub mod raw;
 pub mod tree;
 pub mod update;
 pub mod view;
+
+use std::cell::Cell;
+
+use ratatui::layout::Rect;
 
 use crate::api::{Role, User};
 use crate::app::field::TextField;
@@ -132,15 +138,34 @@ pub struct ProfileState {
     /// A filter is being applied in steps and the app has asked for the next one (see
     /// [`ProfileState::apply_filter_in_steps`]), so another request would only duplicate it.
     pub filter_stepping: bool,
+    /// The area the view last drew the profile in: what `update` measures pages by.
+    pub area: Cell<Rect>,
+    /// The area every position was last kept inside (see `update::fit_to_viewport`): when the
+    /// view draws at another size, the next key fits them first.
+    pub fitted: Rect,
 }
 
 /// The details popup: what it shows, made when it opened (a right granted by a thousand roles
 /// has thousands of lines, not worth making again for each frame), and its scroll position.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct DetailsState {
     pub details: Details,
+    /// The first line shown (the view shows it clamped to the text, as `ListState` does).
     pub scroll: usize,
+    /// What the view last drew: lines visible at once, and lines in all (none before the first
+    /// frame).
+    pub drawn: Cell<Option<(usize, usize)>>,
 }
+
+/// The same popup: what it shows and where it is scrolled to (what a frame drew of it is not
+/// part of it).
+impl PartialEq for DetailsState {
+    fn eq(&self, other: &Self) -> bool {
+        self.details == other.details && self.scroll == other.scroll
+    }
+}
+
+impl Eq for DetailsState {}
 
 impl ProfileState {
     /// The profile of `user`, whose roles have been moved out into `roles`.
@@ -165,6 +190,8 @@ impl ProfileState {
             raw_search: RawSearch::default(),
             details: None,
             filter_stepping: false,
+            area: Cell::new(Rect::default()),
+            fitted: Rect::default(),
         }
     }
 
@@ -268,7 +295,11 @@ impl ProfileState {
 
     /// Opens the details popup on the selected row, if the tab has one.
     pub fn open_details(&mut self) {
-        self.details = self.selected_details().map(|details| DetailsState { details, scroll: 0 });
+        self.details = self.selected_details().map(|details| DetailsState {
+            details,
+            scroll: 0,
+            drawn: Cell::new(None),
+        });
     }
 
     /// Builds the raw JSON if it is not built yet, and on the Raw tab starts searching it for

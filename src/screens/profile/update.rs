@@ -11,8 +11,8 @@ use crate::app::nav::{Fill, Nav, Route};
 use crate::app::state::{App, Confirm, RequestKind, Screen, ToastLevel};
 use crate::screens::profile::ProfileState;
 use crate::screens::profile::Tab;
-use crate::ui::layout;
-use crate::ui::widgets::details;
+use crate::screens::profile::layout;
+use ratatui::layout::Rect;
 
 mod raw;
 
@@ -22,9 +22,9 @@ pub fn filter_line(p: &ProfileState) -> bool {
     p.filter_visible()
 }
 
-/// The list heights of the current tab for a terminal of `viewport` cells.
-pub(crate) fn body_height(viewport: (u16, u16), p: &ProfileState) -> usize {
-    let body = layout::profile_body_height(viewport, filter_line(p));
+/// The list heights of the current tab, drawn in `area` (see [`ProfileState::area`]).
+pub(crate) fn body_height(area: Rect, p: &ProfileState) -> usize {
+    let body = layout::body_height(area, filter_line(p));
     match p.tab {
         // The organisations table has a header row.
         Tab::Orgs => body.saturating_sub(1),
@@ -35,18 +35,19 @@ pub(crate) fn body_height(viewport: (u16, u16), p: &ProfileState) -> usize {
 /// Keeps every position valid for the current size and content (after a resize, a refresh or
 /// a filter change).
 pub(crate) fn fit_to_viewport(app: &mut App) {
-    let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
+    let area = p.area.get();
+    p.fitted = area;
     let tab = p.tab;
     for t in Tab::ALL {
         p.tab = t;
-        let h = body_height(viewport, p);
+        let h = body_height(area, p);
         match t {
             Tab::Roles => p.tree.scroll_into_view(h),
             Tab::Permissions => p.perms.scroll_into_view(h),
             Tab::Orgs => p.orgs_list.scroll_into_view(h),
             Tab::Settings => p.settings_list.scroll_into_view(h),
-            Tab::Raw => raw::clamp(p, viewport),
+            Tab::Raw => raw::clamp(p, area),
         }
     }
     p.tab = tab;
@@ -63,6 +64,10 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
+    if app.profile()?.area.get() != app.profile()?.fitted {
+        // Drawn at another size since: positions are kept inside the new one first.
+        fit_to_viewport(app);
+    }
     let p = app.profile()?;
     if p.editing_filter {
         return Some(on_filter_key(app, ev, key));
@@ -139,8 +144,8 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
 
 /// `n`/`N`: the next or previous match of the filter in the current tab, wrapping around.
 fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
-    let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return Vec::new() };
+    let area = p.area.get();
     if p.filter.is_empty() {
         let key = app.keymap.hint(Context::Profile, Action::Filter).unwrap_or_else(|| "/".into());
         return vec![app.toast(
@@ -148,7 +153,7 @@ fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
             format!("No filter is set: press {key} and type, then n and N go from match to match."),
         )];
     }
-    let page = body_height(viewport, p).max(1);
+    let page = body_height(area, p).max(1);
     match p.tab {
         Tab::Roles => {
             if forward {
@@ -174,7 +179,7 @@ fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
             p.settings_list.step_match(forward);
             p.settings_list.scroll_into_view(page);
         }
-        Tab::Raw => raw::step_match(p, viewport, forward),
+        Tab::Raw => raw::step_match(p, area, forward),
     }
     Vec::new()
 }
@@ -193,11 +198,12 @@ fn on_details_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     let Some(action) = app.keymap.lookup(&[Context::Details, Context::Nav], key) else {
         return app.keymap.action(Context::Global, key).is_none().then(Vec::new);
     };
-    let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return None };
     let Some(state) = &mut p.details else { return None };
-    let page = details::page(viewport);
-    let max = details::line_count(&state.details, viewport).saturating_sub(page);
+    // By what the view drew (unbounded before it drew: it shows the scroll clamped).
+    let (page, max) =
+        state.drawn.get().map_or((1, usize::MAX), |(page, total)| (page, total.saturating_sub(page)));
+    state.scroll = state.scroll.min(max);
     match action {
         Action::Close => p.details = None,
         Action::Up => state.scroll = state.scroll.saturating_sub(1),
@@ -211,13 +217,13 @@ fn on_details_key(app: &mut App, key: Key) -> Option<Vec<Effect>> {
     Some(Vec::new())
 }
 
-/// Keeps the details popup's scroll inside its text after a resize or a reload.
+/// Keeps the details popup's scroll inside its text as last drawn.
 fn clamp_details(app: &mut App) {
-    let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
-    if let Some(state) = &mut p.details {
-        let max = details::line_count(&state.details, viewport).saturating_sub(details::page(viewport));
-        state.scroll = state.scroll.min(max);
+    if let Some(state) = &mut p.details
+        && let Some((page, total)) = state.drawn.get()
+    {
+        state.scroll = state.scroll.min(total.saturating_sub(page));
     }
 }
 
@@ -307,9 +313,9 @@ pub(crate) fn continue_filter(app: &mut App) -> Vec<Effect> {
 
 /// Moves in the current tab: the tree's selection, or a scroll position.
 fn navigate(app: &mut App, action: Action) {
-    let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
-    let page = body_height(viewport, p).max(1);
+    let area = p.area.get();
+    let page = body_height(area, p).max(1);
     let delta: isize = match action {
         Action::Up => -1,
         Action::Down => 1,
@@ -350,7 +356,7 @@ fn navigate(app: &mut App, action: Action) {
             }
             list.scroll_into_view(page);
         }
-        Tab::Raw => raw::navigate(p, viewport, action),
+        Tab::Raw => raw::navigate(p, area, action),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::screens::profile::ProfileState;
 use crate::screens::profile::Tab;
-use crate::ui::layout;
+use crate::screens::profile::layout;
 use crate::ui::widgets::details;
 use crate::ui::widgets::field::{self, FieldView};
 use crate::ui::widgets::permissions::render_permissions;
@@ -24,6 +24,7 @@ use crate::ui::widgets::tabs;
 pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     let Some(session) = &app.session else { return };
     let theme = &app.theme;
+    p.area.set(area);
     let parts = layout::profile(area, crate::app::update::filter_line(p));
     crate::screens::profile::view::header::render(frame, parts.header, &session.user, theme);
     tabs::render(frame, parts.tabs, p.tab, theme);
@@ -42,7 +43,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
     }
     if let Some(state) = &p.details {
         let close = app.keymap.hint(Context::Details, Action::Close).unwrap_or_default();
-        details::render(frame, app.viewport, &state.details, state.scroll, &close, theme);
+        let drawn = details::render(frame, app.viewport, &state.details, state.scroll, &close, theme);
+        state.drawn.set(Some(drawn));
     }
 }
 

@@ -8,6 +8,7 @@
 //! The password fields are secret [`TextField`]s: they are wiped when the wizard is dropped,
 //! and requests get copies in `SecretString`s, which wipe themselves too.
 
+pub mod hints;
 pub mod update;
 pub mod view;
 

@@ -99,7 +99,7 @@ fn lines(details: &Details, width: usize, from: usize, n: usize, theme: &Theme) 
 }
 
 /// Draws the popup for `details` over `area` (the screen's main area), scrolled by `scroll`
-/// lines (kept inside the text).
+/// lines (kept inside the text). Returns what it drew: lines visible at once, and lines in all.
 pub fn render(
     frame: &mut Frame,
     viewport: (u16, u16),
@@ -107,7 +107,7 @@ pub fn render(
     scroll: usize,
     close_key: &str,
     theme: &Theme,
-) {
+) -> (usize, usize) {
     let outer = frame_area(viewport);
     let width = text_width(viewport);
     let total = count(details, width);
@@ -130,6 +130,7 @@ pub fn render(
     let inner = block.inner(area).inner(Margin::new(1, 0));
     frame.render_widget(block, area);
     frame.render_widget(Paragraph::new(text), inner);
+    (page, total)
 }
 
 #[cfg(test)]

@@ -13,11 +13,7 @@ use crate::ui::format::short_endpoint;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::{Piece, draw_pieces};
 
-/// One hint: the key as shown and what it does.
-pub struct Hint {
-    pub key: String,
-    pub label: &'static str,
-}
+pub use crate::app::keymap::hint::Hint;
 
 /// Draws as many hints as fit, in order.
 pub fn render_hints(frame: &mut Frame, area: Rect, hints: &[Hint], theme: &Theme) {

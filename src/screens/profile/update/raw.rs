@@ -4,6 +4,8 @@
 //! Every page measurement prints only the lines on the page (see `RawJson::lines`), so each key
 //! costs the same on a 650,000-line document as on a small one.
 
+use ratatui::layout::Rect;
+
 use crate::app::keymap::Action;
 use crate::app::state::{App, Screen};
 use crate::screens::profile::ProfileState;
@@ -14,35 +16,35 @@ use crate::screens::profile::update::body_height;
 use crate::ui::widgets::tree::match_ranges;
 
 /// The page's rows and, when lines wrap, the width they wrap at.
-fn geometry(p: &ProfileState, viewport: (u16, u16)) -> (usize, Option<usize>) {
-    let rows = body_height(viewport, p).max(1);
-    (rows, p.raw_wrap.then(|| text_width(p, viewport)))
+fn geometry(p: &ProfileState, area: Rect) -> (usize, Option<usize>) {
+    let rows = body_height(area, p).max(1);
+    (rows, p.raw_wrap.then(|| text_width(p, area)))
 }
 
 /// Cells left for the text beside the line numbers.
-fn text_width(p: &ProfileState, viewport: (u16, u16)) -> usize {
-    (viewport.0 as usize).saturating_sub(gutter_width(p.raw_len())).max(1)
+fn text_width(p: &ProfileState, area: Rect) -> usize {
+    (area.width as usize).saturating_sub(gutter_width(p.raw_len())).max(1)
 }
 
 /// The first line of the last page.
-fn max_top(p: &ProfileState, raw: &RawJson, viewport: (u16, u16)) -> usize {
-    let (rows, wrap) = geometry(p, viewport);
+fn max_top(p: &ProfileState, raw: &RawJson, area: Rect) -> usize {
+    let (rows, wrap) = geometry(p, area);
     raw.top_for_end(&p.tree, raw.len(), rows, wrap)
 }
 
 /// Keeps the first line shown inside the document after a resize, a reload or a wrap toggle.
-pub(super) fn clamp(p: &mut ProfileState, viewport: (u16, u16)) {
+pub(super) fn clamp(p: &mut ProfileState, area: Rect) {
     let Some(raw) = &p.raw else { return };
-    let max = max_top(p, raw, viewport);
+    let max = max_top(p, raw, area);
     p.raw_scroll.offset = p.raw_scroll.offset.min(max);
 }
 
 /// ↑↓, pages, first and last line.
-pub(super) fn navigate(p: &mut ProfileState, viewport: (u16, u16), action: Action) {
+pub(super) fn navigate(p: &mut ProfileState, area: Rect, action: Action) {
     let Some(raw) = &p.raw else { return };
-    let (rows, wrap) = geometry(p, viewport);
+    let (rows, wrap) = geometry(p, area);
     let top = p.raw_scroll.offset;
-    let max = max_top(p, raw, viewport);
+    let max = max_top(p, raw, area);
     let next = match action {
         Action::Up => top.saturating_sub(1),
         Action::Down => top + 1,
@@ -58,21 +60,21 @@ pub(super) fn navigate(p: &mut ProfileState, viewport: (u16, u16), action: Actio
 
 /// → ← scroll cut lines sideways by half the text's width; `w` wraps them instead.
 pub(super) fn sideways(app: &mut App, action: Action) {
-    let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
+    let area = p.area.get();
     let Some(raw) = &p.raw else { return };
     if action == Action::Wrap {
         p.raw_wrap = !p.raw_wrap;
         p.raw_column = 0;
-        clamp(p, viewport);
+        clamp(p, area);
         return;
     }
     if p.raw_wrap {
         return;
     }
-    let width = text_width(p, viewport);
+    let width = text_width(p, area);
     let step = (width / 2).max(1);
-    let (rows, _) = geometry(p, viewport);
+    let (rows, _) = geometry(p, area);
     let widest = raw.widest(&p.tree, p.raw_scroll.offset, rows);
     let max = if widest <= width { 0 } else { widest + 1 - width };
     p.raw_column = match action {
@@ -83,11 +85,11 @@ pub(super) fn sideways(app: &mut App, action: Action) {
 
 /// `n`/`N` on the Raw tab: the next match after the current one when it is on the page, else
 /// the first below (above) the top of the page. A search still running is finished first.
-pub(super) fn step_match(p: &mut ProfileState, viewport: (u16, u16), forward: bool) {
+pub(super) fn step_match(p: &mut ProfileState, area: Rect, forward: bool) {
     let Some(raw) = &p.raw else { return };
     p.raw_search.finish(raw, &p.tree);
     p.raw_search.take_jump();
-    let (rows, wrap) = geometry(p, viewport);
+    let (rows, wrap) = geometry(p, area);
     let top = p.raw_scroll.offset;
     let shown = top..top + raw.lines_fitting(&p.tree, top, rows, wrap);
     let line = match p.raw_search.current().filter(|c| shown.contains(c)) {
@@ -95,38 +97,38 @@ pub(super) fn step_match(p: &mut ProfileState, viewport: (u16, u16), forward: bo
         None => p.raw_search.step_from(top, forward, forward),
     };
     if let Some(line) = line {
-        reveal(p, viewport, line);
+        reveal(p, area, line);
     }
 }
 
 /// After the search moved on (a keystroke, a step, the tab shown): moves the view to the match
 /// it found, if any.
 pub(super) fn follow_search(app: &mut App) {
-    let viewport = app.viewport;
     let Screen::Profile(p) = &mut app.screen else { return };
+    let area = p.area.get();
     if p.tab != Tab::Raw {
         return;
     }
     if let Some(line) = p.raw_search.take_jump() {
-        reveal(p, viewport, line);
+        reveal(p, area, line);
     }
 }
 
 /// Scrolls so line `line` shows, a third of the way down when it was off the page, and, when
 /// lines are cut, sideways so its first match shows.
-fn reveal(p: &mut ProfileState, viewport: (u16, u16), line: usize) {
+fn reveal(p: &mut ProfileState, area: Rect, line: usize) {
     let Some(raw) = &p.raw else { return };
-    let (rows, wrap) = geometry(p, viewport);
+    let (rows, wrap) = geometry(p, area);
     let top = p.raw_scroll.offset;
     let shown = raw.lines_fitting(&p.tree, top, rows, wrap);
     if line < top || line >= top + shown {
         let above = raw.top_for_end(&p.tree, line, rows / 3, wrap);
-        p.raw_scroll.offset = above.min(max_top(p, raw, viewport));
+        p.raw_scroll.offset = above.min(max_top(p, raw, area));
     }
     if p.raw_wrap {
         return;
     }
-    let width = text_width(p, viewport);
+    let width = text_width(p, area);
     let Some(text) = raw.lines(&p.tree, line, 1).pop() else { return };
     let Some(hit) = match_ranges(&text, p.raw_search.query()).into_iter().next() else { return };
     let start = unicode_width::UnicodeWidthStr::width(&text[..hit.start]);
