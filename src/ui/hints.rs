@@ -3,7 +3,8 @@
 //! works there (F1 rather than `?` for help on the log-in form).
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::state::{App, RequestKind, Screen};
+use crate::app::request::Kind;
+use crate::app::state::{App, Screen};
 use crate::app::update::{can_cancel, login_busy};
 use crate::screens::edit::Step;
 use crate::screens::login::Focus;
@@ -247,7 +248,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
                 help_hint(app),
                 quit,
             ],
-            Screen::Edit(_) if app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) => {
+            Screen::Edit(_) if app.has_pending_kind(Kind::Save) => {
                 vec![one(app, C::Review, BackToForm, "cancel", false), help_hint(app), quit]
             }
             Screen::Edit(e) => {

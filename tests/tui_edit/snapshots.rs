@@ -24,14 +24,14 @@ fn two_changes(a: &mut App) {
     send(a, [key(KeyCode::Enter)]);
 }
 
-fn saving(a: &mut App) -> RequestId {
+fn saving(a: &mut App) -> common::Asked<cs_account::app::request::OnSave> {
     two_changes(a);
     update_id(&send(a, [key(KeyCode::Enter)]))
 }
 
 fn failing(a: &mut App, e: ApiError) {
     let id = saving(a);
-    send(a, [answer(id, ApiResult::Update(Err(e)))]);
+    send(a, [answer(id, Err(e))]);
     a.toasts.clear();
 }
 
@@ -107,7 +107,7 @@ fn the_failures() {
             host: String::new(),
             detail: "timed out".into(),
         };
-        send(a, [answer(id, ApiResult::Update(Err(timeout)))]);
+        send(a, [answer(id, Err(timeout))]);
     });
     snap("edit_network_error", |a| {
         failing(

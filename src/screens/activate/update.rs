@@ -6,13 +6,13 @@ use crossterm::event::KeyEvent;
 
 use crate::screens::activate::Focus;
 
-use crate::api::{ApiError, token_from_link};
+use crate::api::{ApiError, Notice, token_from_link};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::msg::ApiResult;
+use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
-use crate::app::state::{App, RequestKind, Screen, ToastLevel};
+use crate::app::state::{App, Screen, ToastLevel};
 use crate::screens::activate::name_problem;
 use crate::screens::login::FormError;
 use crate::screens::login::Method;
@@ -24,7 +24,7 @@ use crate::screens::reset::rules_enforced;
 
 /// Opens the form over the current screen, which Esc and success return to.
 pub(crate) fn open(app: &mut App) -> Vec<Effect> {
-    let effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
+    let effects = app.cancel_where(|p| p.on_login_screen() || p.reads_profile());
     let back = take_screen(app);
     app.screen = Screen::Activate(Box::new(ActivateState::new(back)));
     effects
@@ -96,7 +96,7 @@ const NO_TOKEN: &str =
     "There is no token in this link. Paste the token itself (it is in the invitation too).";
 
 fn leave(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(RequestKind::is_account_flow);
+    let mut effects = app.cancel_where(Pending::is_account_flow);
     if let Screen::Activate(a) = take_screen(app) {
         effects.extend(show(app, *a.back));
     }
@@ -117,7 +117,7 @@ fn send(app: &mut App) -> Vec<Effect> {
 }
 
 fn submit(app: &mut App) -> Vec<Effect> {
-    if app.has_pending(RequestKind::is_account_flow) {
+    if app.has_pending(Pending::is_account_flow) {
         return Vec::new();
     }
     let enforce = rules_enforced(app);
@@ -155,23 +155,19 @@ fn submit(app: &mut App) -> Vec<Effect> {
     let (password, confirmation) = a.new.secrets();
     let (first_name, last_name) =
         (a.first_name.value().trim().to_string(), a.last_name.value().trim().to_string());
-    let id = app.start_request(RequestKind::Activate);
-    vec![Effect::Activate {
-        id,
+    let request = Request::Activate {
         endpoint,
         token: token.into(),
         first_name,
         last_name,
         password,
         confirmation,
-    }]
+        then: OnNotice::Activate,
+    };
+    vec![app.request(Lives::Screen(ScreenTag::Activate), request)]
 }
 
-pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
-    let ApiResult::Notice(result) = result else {
-        tracing::error!("an answer of the wrong type for the activation form");
-        return Vec::new();
-    };
+pub(crate) fn on_api(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
     let retry = app
         .keymap
         .hint(Context::Password, Action::Retry)

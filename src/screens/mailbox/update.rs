@@ -1,12 +1,14 @@
 //! The demo mailbox's keys and answers, and moving between screens: every flow screen keeps
 //! the one it was opened over, and [`show`] brings a screen back with what it needs restarted.
 
+use crate::api::ApiError;
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::msg::ApiResult;
-use crate::app::state::{App, RequestKind, Screen, ToastLevel};
+use crate::app::request::{Kind, Lives, OnOutbox, Pending, Request, ScreenTag};
+use crate::app::state::{App, Screen, ToastLevel};
 use crate::demo::OutboxKind;
+use crate::demo::OutboxMessage;
 use crate::screens::activate::ActivateState;
 use crate::screens::login::LoginState;
 use crate::screens::mailbox::MailboxState;
@@ -41,10 +43,10 @@ pub(crate) fn show(app: &mut App, screen: Screen) -> Vec<Effect> {
 /// does nothing). While a flow's request runs it waits: its answer needs its screen.
 pub(crate) fn open(app: &mut App) -> Option<Vec<Effect>> {
     let endpoint = app.demo_endpoint.clone()?;
-    if app.has_pending(RequestKind::is_account_flow) {
+    if app.has_pending(Pending::is_account_flow) {
         return Some(Vec::new());
     }
-    let mut effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
+    let mut effects = app.cancel_where(|p| p.on_login_screen() || p.reads_profile());
     let back = take_screen(app);
     app.screen = Screen::Mailbox(Box::new(MailboxState::new(back)));
     effects.extend(fetch(app, endpoint));
@@ -52,9 +54,9 @@ pub(crate) fn open(app: &mut App) -> Option<Vec<Effect>> {
 }
 
 fn fetch(app: &mut App, endpoint: crate::api::Endpoint) -> Vec<Effect> {
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
-    let id = app.start_request(RequestKind::Outbox);
-    effects.push(Effect::FetchOutbox { id, endpoint });
+    let mut effects = app.cancel_where(|p| p.kind == Kind::Outbox);
+    effects
+        .push(app.request(Lives::Screen(ScreenTag::Mailbox), Request::Outbox { endpoint, then: OnOutbox }));
     effects
 }
 
@@ -96,18 +98,14 @@ pub(crate) fn fit_to_viewport(app: &mut App) {
 }
 
 fn close(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
+    let mut effects = app.cancel_where(|p| p.lives_on(ScreenTag::Mailbox));
     if let Screen::Mailbox(m) = take_screen(app) {
         effects.extend(show(app, *m.back));
     }
     effects
 }
 
-pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
-    let ApiResult::Outbox(result) = result else {
-        tracing::error!("an answer of the wrong type for the mailbox");
-        return Vec::new();
-    };
+pub(crate) fn on_api(app: &mut App, result: Result<Vec<OutboxMessage>, ApiError>) -> Vec<Effect> {
     let rows = rows(app);
     let Screen::Mailbox(m) = &mut app.screen else { return Vec::new() };
     match result {
@@ -146,7 +144,7 @@ fn use_selected(app: &mut App) -> Vec<Effect> {
         }
         _ => false,
     };
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
+    let mut effects = app.cancel_where(|p| p.lives_on(ScreenTag::Mailbox));
     let Screen::Mailbox(m) = take_screen(app) else { return effects };
     let mut back = *m.back;
     if fits {

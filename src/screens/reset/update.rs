@@ -12,9 +12,10 @@ use crate::api::{ApiError, Notice, token_from_link};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::msg::{ApiResult, Msg};
+use crate::app::msg::Msg;
+use crate::app::request::{Kind, Lives, OnNotice, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
-use crate::app::state::{App, RequestKind, Screen, ToastLevel};
+use crate::app::state::{App, Screen, ToastLevel};
 use crate::screens::login::FormError;
 use crate::screens::login::Method;
 use crate::screens::mailbox::update::show;
@@ -31,7 +32,7 @@ use crate::screens::reset::until_next_minute;
 
 /// Opens the wizard over the current screen, which Esc and success return to.
 pub(crate) fn open(app: &mut App, email: Option<String>) -> Vec<Effect> {
-    let effects = app.cancel_where(|k| k.on_login_screen() || k.reads_profile());
+    let effects = app.cancel_where(|p| p.on_login_screen() || p.reads_profile());
     let back = take_screen(app);
     app.screen = Screen::Reset(Box::new(ResetState::new(email.as_deref(), back)));
     effects
@@ -41,7 +42,9 @@ pub(crate) fn open(app: &mut App, email: Option<String>) -> Vec<Effect> {
 /// address is filled in and cannot be changed.
 pub(crate) fn open_for_account(app: &mut App) -> Vec<Effect> {
     let Some(email) = app.session.as_ref().map(|s| s.email.clone()) else { return Vec::new() };
-    let effects = app.cancel_where(|k| k.on_login_screen() || matches!(k, RequestKind::Refresh));
+    // Today's rule, kept: a refresh stops, but a check of what the server holds after a save
+    // goes on (its answer updates the session the profile comes back to).
+    let effects = app.cancel_where(|p| p.on_login_screen() || p.kind == Kind::Refresh);
     let back = take_screen(app);
     app.screen = Screen::Reset(Box::new(ResetState::for_account(&email, back)));
     effects
@@ -130,7 +133,7 @@ fn no_token_in_link() -> String {
 /// Leaves the wizard for the screen it was opened from. What was typed goes with it: the
 /// secret fields wipe themselves as the wizard is dropped.
 fn leave(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(RequestKind::is_account_flow);
+    let mut effects = app.cancel_where(Pending::is_account_flow);
     if let Screen::Reset(r) = take_screen(app) {
         effects.extend(show(app, *r.back));
     }
@@ -163,7 +166,7 @@ fn send(app: &mut App) -> Vec<Effect> {
 
 /// Sends the current step's request (the retry key sends it again).
 fn submit(app: &mut App) -> Vec<Effect> {
-    if app.has_pending(RequestKind::is_account_flow) {
+    if app.has_pending(Pending::is_account_flow) {
         return Vec::new();
     }
     let enforce = rules_enforced(app);
@@ -186,8 +189,8 @@ fn submit(app: &mut App) -> Vec<Effect> {
                 return Vec::new();
             }
             r.errors.clear();
-            let id = app.start_request(RequestKind::Forgot { email: email.clone() });
-            vec![Effect::ForgotPassword { id, endpoint, email }]
+            let then = OnNotice::Forgot { email: email.clone() };
+            vec![app.request(Lives::Screen(ScreenTag::Reset), Request::Forgot { endpoint, email, then })]
         }
         Step::Token => {
             r.errors.clear();
@@ -218,25 +221,20 @@ fn submit(app: &mut App) -> Vec<Effect> {
             }
             let Some(token) = token else { return Vec::new() };
             let (password, confirmation) = r.new.secrets();
-            let id = app.start_request(RequestKind::ResetPassword);
-            vec![Effect::ResetPassword { id, endpoint, token: token.into(), password, confirmation }]
+            let request = Request::Reset {
+                endpoint,
+                token: token.into(),
+                password,
+                confirmation,
+                then: OnNotice::Reset,
+            };
+            vec![app.request(Lives::Screen(ScreenTag::Reset), request)]
         }
     }
 }
 
-/// The answers to step 1 and step 2.
-pub(crate) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
-    let ApiResult::Notice(result) = result else {
-        tracing::error!(?kind, "an answer of the wrong type for the reset wizard");
-        return Vec::new();
-    };
-    match kind {
-        RequestKind::Forgot { email } => on_forgot(app, email, result),
-        _ => on_reset(app, result),
-    }
-}
-
-fn on_forgot(app: &mut App, email: String, result: Result<Notice, ApiError>) -> Vec<Effect> {
+/// The answer to step 1.
+pub(crate) fn on_forgot(app: &mut App, email: String, result: Result<Notice, ApiError>) -> Vec<Effect> {
     let retry = retry_hint(app);
     let Some(r) = wizard(app) else { return Vec::new() };
     match result {
@@ -257,7 +255,8 @@ fn on_forgot(app: &mut App, email: String, result: Result<Notice, ApiError>) -> 
     }
 }
 
-fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
+/// The answer to step 2.
+pub(crate) fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
     let retry = retry_hint(app);
     let Some(r) = wizard(app) else { return Vec::new() };
     let notice = match result {

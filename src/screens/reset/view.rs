@@ -14,7 +14,8 @@ use ratatui::widgets::{Block, BorderType, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::keymap::{Action, Context};
-use crate::app::state::{App, RequestKind};
+use crate::app::request::Pending;
+use crate::app::state::App;
 use crate::screens::login::FormError;
 use crate::screens::reset::Focus;
 use crate::screens::reset::NewPassword;
@@ -230,7 +231,7 @@ pub(crate) fn status(rows: &mut Vec<Row>, app: &App, error: Option<&FormError>, 
         rows.push(Row::Lines(vec![Line::from(Span::styled(format!("✗ {}", e.title), t.error()))]));
         rows.push(para(&e.message, width, t.label()));
     } else if let Some(kind) = app.pending.values().rev().find(|k| k.is_account_flow()) {
-        let label = RequestKind::label(kind);
+        let label = kind.label();
         rows.push(Row::Lines(vec![Line::from(Span::styled(
             format!("{} {label}", spinner::frame(app.spinner)),
             t.accent(),
@@ -324,7 +325,7 @@ fn step_email<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
         }
         rows.push(para(&format!("Have a token already? {k} goes to step 2."), width, t.dim()));
     }
-    if roomy && (r.error.is_some() || app.has_pending(RequestKind::is_account_flow)) {
+    if roomy && (r.error.is_some() || app.has_pending(Pending::is_account_flow)) {
         rows.push(Row::Space);
     }
     status(&mut rows, app, r.error.as_ref(), width);
