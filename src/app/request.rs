@@ -10,6 +10,11 @@
 //! [`Lives`] argument of [`App::request`](crate::app::App::request), which has no default. The
 //! app keeps per running request only what cancelling and the status bar need ([`Pending`]); the
 //! continuation travels with the request and comes back with its answer.
+//!
+//! A new request: its inputs and `then` as a variant of [`Request`]; its continuation (a new
+//! `On…` type with its [`Then`] impl and [`Reply`] variant, or a case of an existing one for the
+//! same result type) and its [`Kind`] with a label; the call in the runner's `start`; what its
+//! answer does in `update`'s `on_reply`; and, where it is made, `app.request(lives, request)`.
 
 use secrecy::SecretString;
 

@@ -272,3 +272,44 @@ fn on_stored(app: &mut App, result: StoreResult) -> Vec<Effect> {
         StoreResult::Saved(Ok(())) | StoreResult::Deleted(Ok(_)) => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+
+    use super::*;
+    use crate::api::User;
+    use crate::app::keymap::Keymap;
+    use crate::app::request::{Lives, OnUser, Request, ScreenTag, Then};
+
+    /// A pasted token's check, as the log-in form starts it; returns its id.
+    fn check_token(app: &mut App, then: &OnUser) -> RequestId {
+        let token = SecretString::from("blt0123456789abcdef");
+        let request = Request::GetUser { endpoint: Default::default(), token, then: then.clone() };
+        let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
+            panic!("a request")
+        };
+        id
+    }
+
+    /// An answer whose request was cancelled changes nothing, though its continuation came
+    /// back with it: `pending` is asked first.
+    #[test]
+    fn the_answer_to_a_cancelled_request_is_dropped() {
+        let mut app = App::new(Default::default(), Keymap::default(), Default::default(), (80, 24));
+        let then = OnUser::CheckToken { token: SecretString::from("blt0123456789abcdef"), remember: false };
+        let user = User { uid: "u".into(), email: "a@b.c".into(), ..Default::default() };
+        let id = check_token(&mut app, &then);
+        assert_eq!(app.busy_label(), Some("Checking the authtoken…"));
+        let cancels = app.cancel_where(|p| p.on_login_screen());
+        assert!(matches!(cancels[..], [Effect::Cancel(c)] if c == id), "{cancels:?}");
+        assert!(!app.is_busy());
+        let reply = Box::new(then.clone().reply(Ok(user.clone())));
+        assert!(update(&mut app, Msg::Api { id, reply }).is_empty());
+        assert!(app.session.is_none() && app.login().is_some(), "still on the log-in form");
+        // The same answer to a request still running opens the profile.
+        let id = check_token(&mut app, &then);
+        update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user))) });
+        assert!(app.session.is_some() && app.profile().is_some());
+    }
+}
