@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions};
 use cs_account::app::keymap::Keymap;
-use cs_account::app::msg::ApiResult;
+use cs_account::app::request::{Lives, OnUser, Request, ScreenTag, Then};
 use cs_account::app::{App, Effect, Msg, update};
 use cs_account::demo::{DemoOptions, DemoServer};
 use cs_account::ui::theme::Theme;
@@ -91,11 +91,13 @@ fn key(code: KeyCode) -> Msg {
 /// An app showing `user`'s profile, reached through `update` as after a real log-in.
 fn profile_app(user: cs_account::api::User, token: &SecretString, size: (u16, u16)) -> App {
     let mut app = App::new(Endpoint::default(), Keymap::default(), Theme::default(), size);
-    let id = app.start_request(cs_account::app::state::RequestKind::CheckToken {
-        token: token.clone(),
-        remember: false,
-    });
-    let effects = update(&mut app, Msg::Api { id, result: Box::new(ApiResult::User(Ok(user))) });
+    let then = OnUser::CheckToken { token: token.clone(), remember: false };
+    let request =
+        Request::GetUser { endpoint: Endpoint::default(), token: token.clone(), then: then.clone() };
+    let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
+        panic!("a request")
+    };
+    let effects = update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user))) });
     assert!(effects.iter().all(|e| !matches!(e, Effect::Quit)) && app.profile().is_some(), "profile shown");
     app
 }

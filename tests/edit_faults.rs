@@ -20,7 +20,7 @@ use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, UpdateSuccess, User, UserUpdate};
 use cs_account::app::Effect;
-use cs_account::app::msg::{ApiResult, DraftResult, Msg};
+use cs_account::app::msg::{DraftResult, Msg};
 use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault};
 use cs_account::screens::edit::EditField;
 use cs_account::screens::edit::check;
@@ -460,7 +460,7 @@ fn a_value_typed_back_after_a_save_whose_outcome_is_unknown_is_sent() {
 /// save had changed came back in the next form with their old values).
 #[test]
 fn a_reload_answered_after_a_save_does_not_undo_it() {
-    use common::{answer, ch, ctrl, get_user_id, key, log_in, request_id, send, type_text};
+    use common::{answer, ch, ctrl, get_user_id, key, log_in, send, type_text};
     let mut app = common::app(80, 24);
     let user = common::full_user();
     log_in(&mut app, &user);
@@ -468,15 +468,12 @@ fn a_reload_answered_after_a_save_does_not_undo_it() {
     send(&mut app, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
     type_text(&mut app, "Acme Ltd");
     let effects = send(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
-    let save = request_id(&effects, |e| match e {
-        Effect::UpdateUser { id, .. } => Some(*id),
-        _ => None,
-    });
+    let save = common::save_id(&effects);
     let saved = User { company: Some("Acme Ltd".into()), ..user.clone() };
     let done = UpdateSuccess { notice: "Profile updated successfully.".into(), user: saved };
-    send(&mut app, [answer(save, ApiResult::Update(Ok(done)))]);
+    send(&mut app, [answer(save, Ok(done))]);
     // The reload's answer: the server as it was when it read it, before the save.
-    send(&mut app, [answer(reload, ApiResult::User(Ok(user.clone())))]);
+    send(&mut app, [answer(reload, Ok(user.clone()))]);
     let company = |app: &cs_account::app::App| app.session.as_ref().and_then(|s| s.user.company.clone());
     assert_eq!(company(&app).as_deref(), Some("Acme Ltd"), "what the save's answer said stands");
     send(&mut app, [ch('e')]);
@@ -490,7 +487,7 @@ fn a_reload_answered_after_a_save_does_not_undo_it() {
 /// landed in another field, which the review had focused for its problem).
 #[test]
 fn keys_typed_while_the_check_runs_keep_the_form_where_the_user_is() {
-    use common::{answer, ch, ctrl, get_user_id, key, log_in, request_id, send, type_text};
+    use common::{answer, ch, ctrl, get_user_id, key, log_in, send, type_text};
     use cs_account::api::error::TransportKind;
     use cs_account::screens::edit::Step;
     let mut app = common::app(80, 24);
@@ -499,14 +496,11 @@ fn keys_typed_while_the_check_runs_keep_the_form_where_the_user_is() {
     send(&mut app, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
     type_text(&mut app, "Acme Ltd");
     let effects = send(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
-    let save = request_id(&effects, |e| match e {
-        Effect::UpdateUser { id, .. } => Some(*id),
-        _ => None,
-    });
+    let save = common::save_id(&effects);
     // The save's connection breaks: whether the server took it is not known, so it is asked.
     let lost =
         ApiError::Transport { kind: TransportKind::Reset, host: String::new(), detail: "reset".into() };
-    let check_id = get_user_id(&send(&mut app, [answer(save, ApiResult::Update(Err(lost)))]));
+    let check_id = get_user_id(&send(&mut app, [answer(save, Err(lost))]));
     // Back to the form, a mobile number the form refuses, Enter: the review waits for the check.
     send(&mut app, [key(KeyCode::Esc), key(KeyCode::Down), ctrl('u')]);
     type_text(&mut app, "12a");
@@ -514,7 +508,7 @@ fn keys_typed_while_the_check_runs_keep_the_form_where_the_user_is() {
     // The user goes on typing in the first name.
     send(&mut app, [key(KeyCode::Tab), key(KeyCode::Tab)]);
     type_text(&mut app, "Z");
-    send(&mut app, [answer(check_id, ApiResult::User(Ok(user.clone())))]);
+    send(&mut app, [answer(check_id, Ok(user.clone()))]);
     type_text(&mut app, "ed");
     let form = &app.edit().expect("the form stays").form;
     assert_eq!(form.step, Step::Form);

@@ -72,8 +72,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions, RetryPolicy, UserUpdate};
 use cs_account::app::field::TextField;
+use cs_account::app::request::{Kind, Pending};
 use cs_account::app::run::{TuiOptions, initial_app, start};
-use cs_account::app::state::{App, Confirm, RequestKind, Screen};
+use cs_account::app::state::{App, Confirm, Screen};
 use cs_account::app::{EffectRunner, Msg, run_loop};
 use cs_account::config::Config;
 use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault};
@@ -115,7 +116,7 @@ const REPEAT_STEPS: usize = 400;
 /// What the status bar, the log-in form or the review says while a request runs, as the app
 /// writes it.
 fn busy_labels() -> impl Iterator<Item = &'static str> {
-    RequestKind::LABELS.into_iter().chain([cs_account::screens::edit::review::SAVING])
+    Kind::LABELS.into_iter().chain([cs_account::screens::edit::review::SAVING])
 }
 
 #[test]
@@ -577,7 +578,7 @@ impl Obs {
             picker: l.picker.is_some(),
             tfa: l.tfa.is_some(),
             retry: l.error.as_ref().is_some_and(|e| e.retry),
-            busy: app.has_pending(RequestKind::on_login_screen),
+            busy: app.has_pending(Pending::on_login_screen),
         });
         Obs {
             view,
@@ -586,9 +587,9 @@ impl Obs {
             login,
             filter_editing: app.profile().is_some_and(|p| p.editing_filter),
             offer: app.draft_offer.as_ref().map(|o| o.changes.clone()),
-            saving: app.has_pending(|k| matches!(k, RequestKind::SaveProfile)),
+            saving: app.has_pending_kind(Kind::Save),
             pending: app.pending.len(),
-            running: app.pending.values().map(RequestKind::label).collect(),
+            running: app.pending.values().map(Pending::label).collect(),
             session: user.map(|u| EditField::ALL.map(|f| f.current(u).to_string())),
             token: app.session.as_ref().map(|s| s.token.clone()),
             frames: app.frames,
@@ -1801,7 +1802,7 @@ impl Fuzz {
         let started = Instant::now();
         while self.obs.pending > 0 {
             if started.elapsed() > DRAIN_BOUND {
-                let kinds: Vec<&str> = self.rig.app().pending.values().map(RequestKind::label).collect();
+                let kinds: Vec<&str> = self.rig.app().pending.values().map(Pending::label).collect();
                 self.fail(&format!(
                     "requests still pending {DRAIN_BOUND:?} after the faults were cleared: {kinds:?}"
                 ));

@@ -16,8 +16,7 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::decode;
-use cs_account::app::msg::ApiResult;
-use cs_account::app::{App, Effect};
+use cs_account::app::App;
 use cs_account::sanitize::is_clean;
 use proptest::prelude::*;
 use ratatui::Terminal;
@@ -194,10 +193,10 @@ fn logged_in(p: &mut Pool, size: (u16, u16)) -> App {
     }
     let login_body = json!({"notice": body["notice"], "user": user});
     let login = decode::login(200, &HeaderMap::new(), &bytes(&login_body)).expect("a log-in answer");
-    let effects = send(&mut a, [answer(id, ApiResult::Login(Ok(login)))]);
+    let effects = send(&mut a, [answer(id, Ok(login))]);
     let id = get_user_id(&effects);
     let profile = decode::user(200, &HeaderMap::new(), &bytes(&body));
-    send(&mut a, [answer(id, ApiResult::User(profile))]);
+    send(&mut a, [answer(id, profile)]);
     assert!(a.profile().is_some(), "the profile shows");
     a
 }
@@ -258,7 +257,7 @@ proptest! {
         let effects = send(&mut a, [key(KeyCode::Esc), ch('r')]);
         let id = get_user_id(&effects);
         let failed = decode::user(error.0, &HeaderMap::new(), &bytes(&error_body(&mut p, error.1)));
-        send(&mut a, [answer(id, ApiResult::User(failed))]);
+        send(&mut a, [answer(id, failed)]);
         assert_clean(&draw(&a, w, h), "profile after a failed refresh")?;
     }
 
@@ -275,7 +274,7 @@ proptest! {
         let id = submit_login(&mut a, "eve@example.com", "Demo-pass-1234");
         let result = decode::login(error.0, &HeaderMap::new(), &bytes(&error_body(&mut p, error.1)));
         prop_assert!(result.is_err(), "an error body decodes as an error");
-        send(&mut a, [answer(id, ApiResult::Login(result))]);
+        send(&mut a, [answer(id, result)]);
         assert_clean(&draw(&a, w, h), "log-in form with the server's error")?;
     }
 
@@ -290,15 +289,12 @@ proptest! {
         let id = submit_login(&mut a, "eve@example.com", "Demo-pass-1234");
         let body = json!({"error_message": p.s(), "error_code": 294, "tfa_type": p.s()});
         let result = decode::login(422, &HeaderMap::new(), &bytes(&body));
-        send(&mut a, [answer(id, ApiResult::Login(result))]);
+        send(&mut a, [answer(id, result)]);
         assert_clean(&draw(&a, w, h), "2FA step with the server's message")?;
         let effects = send(&mut a, [ctrl('s')]);
-        let id = request_id(&effects, |e| match e {
-            Effect::RequestSms { id, .. } => Some(*id),
-            _ => None,
-        });
+        let id = common::sms_id(&effects);
         let notice = decode::notice(200, &HeaderMap::new(), &bytes(&json!({"notice": p.s()})));
-        send(&mut a, [answer(id, ApiResult::Sms(notice))]);
+        send(&mut a, [answer(id, notice)]);
         assert_clean(&draw(&a, w, h), "2FA step with the server's SMS notice")?;
     }
 }

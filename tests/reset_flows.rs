@@ -278,13 +278,12 @@ fn a_password_log_in_deletes_the_stored_session_only_without_remember_me() {
 #[test]
 fn a_token_log_in_without_remember_me_deletes_the_stored_session() {
     use common::*;
-    use cs_account::app::msg::ApiResult;
     let mut a = app(80, 24);
     send(&mut a, [ctrl('t'), cs_account::app::Msg::Paste(TOKEN.into()), key(KeyCode::Tab), ch(' ')]);
     assert!(a.login().is_some_and(|l| !l.remember));
     let effects = send(&mut a, [key(KeyCode::Tab), key(KeyCode::Enter)]);
     let id = get_user_id(&effects);
-    let effects = send(&mut a, [answer(id, ApiResult::User(Ok(full_user())))]);
+    let effects = send(&mut a, [answer(id, Ok(full_user()))]);
     assert!(a.profile().is_some());
     assert!(deletes_session(&effects), "{effects:?}");
 }

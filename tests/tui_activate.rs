@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Notice};
-use cs_account::app::msg::{ApiResult, Msg, RequestId};
+use cs_account::app::msg::Msg;
+use cs_account::app::request::Request;
 use cs_account::app::state::Screen;
 use cs_account::app::{App, Effect};
 use cs_account::screens::activate::ActivateState;
@@ -34,11 +35,8 @@ fn form(a: &App) -> &ActivateState {
     }
 }
 
-fn activate_id(effects: &[Effect]) -> RequestId {
-    request_id(effects, |e| match e {
-        Effect::Activate { id, .. } => Some(*id),
-        _ => None,
-    })
+fn activate_id(effects: &[Effect]) -> common::Asked<cs_account::app::request::OnNotice> {
+    common::activate_id(effects)
 }
 
 /// ctrl-x, the link pasted, then the names and passwords typed field by field.
@@ -50,21 +48,16 @@ fn fill(a: &mut App, first: &str, last: &str, password: &str, confirm: &str) {
     }
 }
 
-fn validation(errors: &[(&str, &str)]) -> ApiResult {
+fn validation(errors: &[(&str, &str)]) -> Result<Notice, ApiError> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in errors {
         map.entry(k.to_string()).or_default().push(v.to_string());
     }
-    ApiResult::Notice(Err(ApiError::Validation {
-        status: 422,
-        code: Some(119),
-        message: "Failed.".into(),
-        errors: map,
-    }))
+    Err(ApiError::Validation { status: 422, code: Some(119), message: "Failed.".into(), errors: map })
 }
 
-fn activated() -> ApiResult {
-    ApiResult::Notice(Ok(Notice { notice: "Your account has been activated.".into() }))
+fn activated() -> Result<Notice, ApiError> {
+    Ok(Notice { notice: "Your account has been activated.".into() })
 }
 
 #[test]
@@ -118,7 +111,10 @@ fn the_request_carries_the_token_from_the_link_and_trimmed_names() {
     fill(&mut a, " Nova ", "User", "Nova-pass-123", "Nova-pass-123");
     let effects = send(&mut a, [key(KeyCode::Enter)]);
     let found = effects.iter().find_map(|e| match e {
-        Effect::Activate { token, first_name, last_name, password, confirmation, .. } => Some((
+        Effect::Request {
+            request: Request::Activate { token, first_name, last_name, password, confirmation, .. },
+            ..
+        } => Some((
             token.expose_secret().to_string(),
             first_name.clone(),
             last_name.clone(),
@@ -198,7 +194,7 @@ fn esc_leaves_and_cancels() {
     fill(&mut a, "Nova", "User", "Nova-pass-123", "Nova-pass-123");
     let id = activate_id(&send(&mut a, [key(KeyCode::Enter)]));
     let effects = send(&mut a, [key(KeyCode::Esc)]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id.id)));
     assert!(a.login().is_some());
     assert!(send(&mut a, [answer(id, activated())]).is_empty(), "a late answer changes nothing");
 }

@@ -10,7 +10,8 @@ mod snapshots;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, TransportKind, UpdateSuccess, User, UserUpdate};
-use cs_account::app::msg::{ApiResult, DraftResult, Msg, RequestId};
+use cs_account::app::msg::{DraftResult, Msg};
+use cs_account::app::request::{OnUser, Request};
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
 use cs_account::screens::edit::EditField;
@@ -30,7 +31,7 @@ fn log_in_again(a: &mut App, user: &User) -> Vec<Effect> {
     let id = submit_login(a, &user.email, "Demo-pass-1234");
     let effects = send(a, [answer(id, login_ok(user))]);
     let id = get_user_id(&effects);
-    send(a, [answer(id, ApiResult::User(Ok(user.clone())))])
+    send(a, [answer(id, Ok(user.clone()))])
 }
 
 fn step(a: &App) -> Step {
@@ -46,18 +47,15 @@ fn key_of(a: &App) -> DraftKey {
     DraftKey { uid: s.user.uid.clone(), endpoint: s.endpoint.id() }
 }
 
-fn update_id(effects: &[Effect]) -> RequestId {
-    request_id(effects, |e| match e {
-        Effect::UpdateUser { id, .. } => Some(*id),
-        _ => None,
-    })
+fn update_id(effects: &[Effect]) -> common::Asked<cs_account::app::request::OnSave> {
+    common::save_id(effects)
 }
 
 fn sent_changes(effects: &[Effect]) -> UserUpdate {
     effects
         .iter()
         .find_map(|e| match e {
-            Effect::UpdateUser { changes, .. } => Some(changes.clone()),
+            Effect::Request { request: Request::Update { changes, .. }, .. } => Some(changes.clone()),
             _ => None,
         })
         .expect("an update request")
@@ -73,33 +71,28 @@ fn review_company(a: &mut App, company: &str) -> Vec<Effect> {
 }
 
 /// The user as `PUT /user` returns it: the new values, no organisations, no settings.
-fn put_answer(company: &str) -> ApiResult {
+fn put_answer(company: &str) -> Result<UpdateSuccess, ApiError> {
     let mut user: User = full_user();
     user.company = Some(company.into());
     user.organizations = None;
     user.settings = None;
-    ApiResult::Update(Ok(UpdateSuccess { notice: "Profile updated successfully.".into(), user }))
+    Ok(UpdateSuccess { notice: "Profile updated successfully.".into(), user })
 }
 
-fn server_error() -> ApiResult {
-    ApiResult::Update(Err(ApiError::Server {
-        status: 503,
-        code: None,
-        message: "Service Unavailable".into(),
-    }))
+fn server_error() -> Result<UpdateSuccess, ApiError> {
+    Err(ApiError::Server { status: 503, code: None, message: "Service Unavailable".into() })
 }
 
 /// After a save whose outcome is unknown the app asks the server what it holds: answers that
 /// check (if `effects` started one) with the profile as it was, so the save did not land.
 fn settle(a: &mut App, effects: &[Effect]) -> Vec<Effect> {
-    let checks: Vec<RequestId> = effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::GetUser { id, .. } => Some(*id),
+    let checks: Vec<Asked<OnUser>> = requests(effects)
+        .filter_map(|(id, r)| match r {
+            Request::GetUser { then, .. } => Some(Asked { id, then: then.clone() }),
             _ => None,
         })
         .collect();
-    checks.into_iter().flat_map(|id| send(a, [answer(id, ApiResult::User(Ok(full_user())))])).collect()
+    checks.into_iter().flat_map(|c| send(a, [answer(c, Ok(full_user()))])).collect()
 }
 
 fn company_company() -> UserUpdate {
@@ -146,7 +139,7 @@ fn checks_run_as_you_type_and_hold_back_the_review() {
     assert_eq!(form.problem(EditField::FirstName).as_deref(), Some("Required"));
     assert!(form.problem(EditField::Mobile).is_some_and(|p| p.starts_with("Digits only")));
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    assert!(!effects.iter().any(|e| matches!(e, Effect::UpdateUser { .. })));
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Request { request: Request::Update { .. }, .. })));
     let form = &a.edit().expect("form").form;
     assert_eq!((form.step, form.focus), (Step::Form, EditField::FirstName), "to the first problem");
     assert!(form.note.as_ref().is_some_and(|n| n.text.contains("2 marked fields")));
@@ -199,7 +192,7 @@ fn a_422_puts_the_messages_on_their_fields() {
     ];
     let e =
         ApiError::Validation { status: 422, code: Some(121), message: "Bad".into(), errors: errors.into() };
-    send(&mut a, [answer(id, ApiResult::Update(Err(e)))]);
+    send(&mut a, [answer(id, Err(e))]);
     let form = &a.edit().expect("form").form;
     assert_eq!((form.step, form.focus), (Step::Form, EditField::Company));
     assert_eq!(form.problem(EditField::Company).as_deref(), Some("is not allowed here."));
@@ -213,16 +206,8 @@ fn a_422_puts_the_messages_on_their_fields() {
 fn a_failed_save_keeps_every_value_and_enter_tries_again() {
     for error in [
         server_error(),
-        ApiResult::Update(Err(ApiError::Transport {
-            kind: TransportKind::Timeout,
-            host: String::new(),
-            detail: "t".into(),
-        })),
-        ApiResult::Update(Err(ApiError::Transport {
-            kind: TransportKind::Connect,
-            host: String::new(),
-            detail: "c".into(),
-        })),
+        Err(ApiError::Transport { kind: TransportKind::Timeout, host: String::new(), detail: "t".into() }),
+        Err(ApiError::Transport { kind: TransportKind::Connect, host: String::new(), detail: "c".into() }),
     ] {
         let mut a = logged_in();
         review_company(&mut a, "Acme Ltd");
@@ -255,7 +240,7 @@ fn a_429_waits_as_asked_before_saving_again() {
         limit: Some(10),
         remaining: Some(0),
     };
-    let effects = send(&mut a, [answer(id, ApiResult::Update(Err(limited)))]);
+    let effects = send(&mut a, [answer(id, Err(limited))]);
     // The client retries, so an earlier try may have landed: the server is asked first.
     settle(&mut a, &effects);
     let Some(Effect::Timer { after, msg }) = effects.iter().find(|e| matches!(e, Effect::Timer { .. }))
@@ -281,7 +266,7 @@ fn esc_cancels_a_save_and_its_late_answer_is_dropped() {
     review_company(&mut a, "Acme Ltd");
     let id = update_id(&send(&mut a, [key(KeyCode::Enter)]));
     let effects = send(&mut a, [key(KeyCode::Esc)]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)), "{effects:#?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id.id)), "{effects:#?}");
     // The cancelled save may have landed: the server is asked what it holds.
     settle(&mut a, &effects);
     assert!(!a.is_busy());
@@ -298,7 +283,7 @@ fn a_401_while_saving_goes_through_log_in_and_back_to_save() {
     review_company(&mut a, "Acme Ltd");
     let id = update_id(&send(&mut a, [key(KeyCode::Enter)]));
     let expired = ApiError::Unauthorized { status: 401, code: Some(105), message: "expired".into() };
-    let effects = send(&mut a, [answer(id, ApiResult::Update(Err(expired)))]);
+    let effects = send(&mut a, [answer(id, Err(expired))]);
     assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)));
     let l = a.login().expect("the log-in screen");
     assert_eq!(l.email.value(), "john.doe@contentstack.com");
@@ -322,7 +307,7 @@ fn logging_in_as_someone_else_drops_the_form() {
     review_company(&mut a, "Acme Ltd");
     let id = update_id(&send(&mut a, [key(KeyCode::Enter)]));
     let expired = ApiError::Unauthorized { status: 401, code: Some(105), message: "expired".into() };
-    send(&mut a, [answer(id, ApiResult::Update(Err(expired)))]);
+    send(&mut a, [answer(id, Err(expired))]);
     let mut other = full_user();
     other.email = "someone.else@example.com".into();
     other.uid = "bltother".into();

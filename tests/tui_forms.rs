@@ -9,6 +9,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint};
 use cs_account::app::keymap::Keymap;
+use cs_account::app::request::Request;
 use cs_account::app::state::{Confirm, Screen};
 use cs_account::app::{App, Effect};
 use cs_account::screens::login::Focus;
@@ -89,7 +90,10 @@ fn enter_anywhere_logs_in_and_space_works_the_box_and_the_region_row() {
     send(&mut a, [ch(' ')]);
     assert!(!login(&a).remember, "Space ticks and unticks");
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    assert!(matches!(effects[..], [Effect::Login { .. }]), "Enter logs in: {effects:#?}");
+    assert!(
+        matches!(effects[..], [Effect::Request { request: Request::Login { .. }, .. }]),
+        "Enter logs in: {effects:#?}"
+    );
     assert!(!login(&a).remember, "and leaves the box as it was");
 
     let mut a = app(80, 24);
@@ -101,7 +105,10 @@ fn enter_anywhere_logs_in_and_space_works_the_box_and_the_region_row() {
     assert!(login(&a).picker.is_some(), "Space opens the region list");
     send(&mut a, [key(KeyCode::Esc)]);
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    assert!(matches!(effects[..], [Effect::Login { .. }]), "Enter on the region row logs in: {effects:#?}");
+    assert!(
+        matches!(effects[..], [Effect::Request { request: Request::Login { .. }, .. }]),
+        "Enter on the region row logs in: {effects:#?}"
+    );
 }
 
 /// Email and password typed, focus on the password.
@@ -139,7 +146,9 @@ fn while_logging_in_the_form_shows_what_is_sent_and_esc_cancels_keeping_it() {
     submit_fields(&mut a);
     let effects = send(&mut a, [key(KeyCode::Enter)]);
     let id = login_id(&effects);
-    let [Effect::Login { password, .. }] = &effects[..] else { panic!("{effects:#?}") };
+    let [Effect::Request { request: Request::Login { password, .. }, .. }] = &effects[..] else {
+        panic!("{effects:#?}")
+    };
     assert_eq!(password.expose_secret(), "Demo-pass-1234");
     assert_eq!(login(&a).password.value(), "Demo-pass-1234", "the field still shows it, masked");
     let text = screen_text(&draw(&a, 80, 24));
@@ -154,7 +163,7 @@ fn while_logging_in_the_form_shows_what_is_sent_and_esc_cancels_keeping_it() {
     assert!(send(&mut a, [key(KeyCode::Enter)]).is_empty(), "no second attempt");
 
     let effects = send(&mut a, [key(KeyCode::Esc)]);
-    assert!(matches!(effects[..], [Effect::Cancel(c)] if c == id), "{effects:#?}");
+    assert!(matches!(effects[..], [Effect::Cancel(c)] if c == id.id), "{effects:#?}");
     assert!(!a.is_busy());
     let l = login(&a);
     assert_eq!((l.email.value(), l.password.value()), ("john.doe@example.com", "Demo-pass-1234"));
@@ -166,7 +175,7 @@ fn while_logging_in_the_form_shows_what_is_sent_and_esc_cancels_keeping_it() {
     // Enter tries again with the same values.
     let effects = send(&mut a, [key(KeyCode::Enter)]);
     assert!(
-        matches!(&effects[..], [Effect::Login { password, .. }] if password.expose_secret() == "Demo-pass-1234")
+        matches!(&effects[..], [Effect::Request { request: Request::Login { password, .. }, .. }] if password.expose_secret() == "Demo-pass-1234")
     );
 }
 
@@ -198,7 +207,7 @@ fn esc_cancels_the_code_check_and_then_goes_back() {
     let id = login_id(&send(&mut a, [key(KeyCode::Enter)]));
     assert!(footer(&a).contains("Esc cancel"), "{}", footer(&a));
     let effects = send(&mut a, [key(KeyCode::Esc)]);
-    assert!(matches!(effects[..], [Effect::Cancel(c)] if c == id), "{effects:#?}");
+    assert!(matches!(effects[..], [Effect::Cancel(c)] if c == id.id), "{effects:#?}");
     let tfa = login(&a).tfa.as_ref().expect("still on the code step");
     assert_eq!(tfa.code.value(), "123456");
     send(&mut a, [key(KeyCode::Esc)]);

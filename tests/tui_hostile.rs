@@ -170,7 +170,6 @@ fn invisible_characters_show_on_the_profile() {
 fn a_hostile_retry_after_disables_saving_for_ten_minutes_at_most() {
     use crossterm::event::KeyCode;
     use cs_account::app::Effect;
-    use cs_account::app::msg::ApiResult;
     use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
     for after in ["999999999", "Thu, 01 Jan 2099 00:00:00 GMT"] {
         let mut a = app(80, 24);
@@ -180,15 +179,12 @@ fn a_hostile_retry_after_disables_saving_for_ten_minutes_at_most() {
         type_text(&mut a, "Acme Ltd");
         send(&mut a, [key(KeyCode::Enter)]);
         let effects = send(&mut a, [key(KeyCode::Enter)]);
-        let id = request_id(&effects, |e| match e {
-            Effect::UpdateUser { id, .. } => Some(*id),
-            _ => None,
-        });
+        let id = common::save_id(&effects);
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, HeaderValue::from_static(after));
         let body = br#"{"error_message": "Too many requests", "error_code": 429}"#;
         let limited = cs_account::api::decode::update(429, &headers, body);
-        let effects = send(&mut a, [answer(id, ApiResult::Update(limited))]);
+        let effects = send(&mut a, [answer(id, limited)]);
         let waits: Vec<_> = effects
             .iter()
             .filter_map(|e| match e {

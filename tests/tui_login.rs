@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint, Region, TransportKind};
-use cs_account::app::msg::ApiResult;
+use cs_account::app::request::Request;
 use cs_account::app::{App, Effect};
 use cs_account::screens::login::Focus;
 use cs_account::screens::login::Method;
@@ -39,7 +39,7 @@ fn tfa_required() -> ApiError {
 }
 
 /// Submits john.doe's credentials and answers with `result`.
-fn answer_login(a: &mut App, result: ApiResult) {
+fn answer_login(a: &mut App, result: Result<cs_account::api::LoginSuccess, ApiError>) {
     let id = submit_login(a, "john.doe@example.com", "Demo-pass-1234");
     send(a, [answer(id, result)]);
 }
@@ -173,7 +173,10 @@ fn submit_sends_a_copy_and_the_answer_takes_the_password_out_of_the_field() {
         e.extend(send(&mut a, [key(KeyCode::Enter)]));
         e
     };
-    let [Effect::Login { id, email, password, tfa_token: None, endpoint, .. }] = &effects[..] else {
+    let [
+        Effect::Request { id, request: Request::Login { email, password, tfa_token: None, endpoint, then } },
+    ] = &effects[..]
+    else {
         panic!("one log-in effect, got {effects:#?}");
     };
     assert_eq!(email, "john.doe@example.com");
@@ -183,7 +186,7 @@ fn submit_sends_a_copy_and_the_answer_takes_the_password_out_of_the_field() {
     // A second Enter while the first log-in runs sends nothing: no accidental double attempt.
     type_text(&mut a, "x");
     assert!(send(&mut a, [key(KeyCode::Enter)]).is_empty());
-    let id = *id;
+    let id = common::Asked { id: *id, then: then.clone() };
     send(&mut a, [answer(id, login_err(wrong_password()))]);
     assert!(a.login().expect("login").password.is_empty(), "the field no longer holds the password");
 }
@@ -224,7 +227,9 @@ fn network_error_offers_a_retry_that_resends_once() {
     );
     assert!(a.login().and_then(|l| l.error.as_ref()).is_some_and(|e| e.retry));
     let effects = send(&mut a, [ctrl('r')]);
-    let [Effect::Login { password, .. }] = &effects[..] else { panic!("a retry: {effects:#?}") };
+    let [Effect::Request { request: Request::Login { password, .. }, .. }] = &effects[..] else {
+        panic!("a retry: {effects:#?}")
+    };
     assert_eq!(password.expose_secret(), "Demo-pass-1234");
     assert!(send(&mut a, [ctrl('r')]).is_empty(), "one retry per press, not a loop");
 }
@@ -236,7 +241,9 @@ fn two_factor_step_sends_the_code_with_the_credentials() {
     assert!(a.login().is_some_and(|l| l.tfa.is_some()));
     type_text(&mut a, "12a3456");
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    let [Effect::Login { email, password, tfa_token: Some(code), .. }] = &effects[..] else {
+    let [Effect::Request { request: Request::Login { email, password, tfa_token: Some(code), .. }, .. }] =
+        &effects[..]
+    else {
         panic!("a log-in with the code: {effects:#?}");
     };
     assert_eq!(
@@ -250,10 +257,17 @@ fn sms_is_requested_with_the_same_credentials() {
     let mut a = app(80, 24);
     to_tfa_step(&mut a);
     let effects = send(&mut a, [ctrl('s')]);
-    let [Effect::RequestSms { id, email, .. }] = &effects[..] else { panic!("an SMS request: {effects:#?}") };
+    let [Effect::Request { id, request: Request::Sms { email, then, .. } }] = &effects[..] else {
+        panic!("an SMS request: {effects:#?}")
+    };
     assert_eq!(email, "john.doe@example.com");
-    let effects =
-        send(&mut a, [answer(*id, ApiResult::Sms(Ok(cs_account::api::Notice { notice: "Sent.".into() })))]);
+    let effects = send(
+        &mut a,
+        [answer(
+            common::Asked { id: *id, then: *then },
+            Ok(cs_account::api::Notice { notice: "Sent.".into() }),
+        )],
+    );
     assert!(matches!(effects[..], [Effect::Timer { .. }]), "a toast that fades");
     assert!(a.login().and_then(|l| l.tfa.as_ref()).is_some_and(|t| t.sms_sent));
     send(&mut a, [key(KeyCode::Esc)]);
@@ -285,10 +299,12 @@ fn token_login_checks_the_token_with_get_user() {
     send(&mut a, [ctrl('t'), msg_paste("  blt0123456789abcdef\r\n")]);
     assert_eq!(a.login().map(|l| l.method), Some(Method::Token));
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    let [Effect::GetUser { id, token, .. }] = &effects[..] else { panic!("{effects:#?}") };
+    let [Effect::Request { id, request: Request::GetUser { token, then, .. } }] = &effects[..] else {
+        panic!("{effects:#?}")
+    };
     assert_eq!(token.expose_secret(), "blt0123456789abcdef");
     let user = full_user();
-    let effects = send(&mut a, [answer(*id, ApiResult::User(Ok(user)))]);
+    let effects = send(&mut a, [answer(common::Asked { id: *id, then: then.clone() }, Ok(user))]);
     assert!(a.profile().is_some());
     assert!(
         effects.iter().any(|e| matches!(e, Effect::SaveSession(s) if s.email == "john.doe@contentstack.com"))

@@ -8,8 +8,10 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::outbox::{OutboxKind, OutboxMessage, OutboxStatus};
 use cs_account::api::{ApiError, TransportKind};
-use cs_account::app::msg::{ApiResult, Msg, RequestId};
-use cs_account::app::state::{RequestKind, Screen, ToastLevel};
+use cs_account::app::msg::Msg;
+use cs_account::app::request::Kind;
+use cs_account::app::request::Request;
+use cs_account::app::state::{Screen, ToastLevel};
 use cs_account::app::{App, Effect};
 use cs_account::screens::reset::Step;
 
@@ -93,17 +95,14 @@ fn spent() -> Vec<OutboxMessage> {
     all
 }
 
-fn fetch_id(effects: &[Effect]) -> RequestId {
-    request_id(effects, |e| match e {
-        Effect::FetchOutbox { id, .. } => Some(*id),
-        _ => None,
-    })
+fn fetch_id(effects: &[Effect]) -> common::Asked<cs_account::app::request::OnOutbox> {
+    common::outbox_id(effects)
 }
 
 /// Opens the mailbox from where the app is (ctrl-o) and answers with `messages`.
 fn open_with(a: &mut App, messages: Vec<OutboxMessage>) {
     let id = fetch_id(&send(a, [ctrl('o')]));
-    send(a, [answer(id, ApiResult::Outbox(Ok(messages)))]);
+    send(a, [answer(id, Ok(messages))]);
 }
 
 #[test]
@@ -132,7 +131,7 @@ fn snapshots_of_the_mailbox() {
             host: String::new(),
             detail: "refused".into(),
         };
-        send(a, [answer(id, ApiResult::Outbox(Err(e)))]);
+        send(a, [answer(id, Err(e))]);
     });
 }
 
@@ -148,7 +147,7 @@ fn the_mailbox_is_offered_only_in_demo_mode() {
     let endpoints: Vec<_> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::FetchOutbox { endpoint, .. } => Some(endpoint.clone()),
+            Effect::Request { request: Request::Outbox { endpoint, .. }, .. } => Some(endpoint.clone()),
             _ => None,
         })
         .collect();
@@ -181,7 +180,7 @@ fn newest_first_and_reload_keeps_the_selection() {
     let id = fetch_id(&effects);
     let mut more = outbox();
     more.push(OutboxMessage { id: "msg-0004".into(), ..outbox()[1].clone() });
-    send(&mut a, [answer(id, ApiResult::Outbox(Ok(more)))]);
+    send(&mut a, [answer(id, Ok(more))]);
     let (order, selected) = ids(&a);
     assert_eq!(order[selected], "msg-0002", "still on the message it was on");
 }
@@ -251,10 +250,10 @@ fn from_the_profile_and_back() {
     send(&mut a, [ch('2')]);
     let id = fetch_id(&send(&mut a, [ch('m')]));
     let effects = send(&mut a, [key(KeyCode::Esc)]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)), "the read stops");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id.id)), "the read stops");
     let p = a.profile().expect("back on the profile");
     assert_eq!(p.tab, cs_account::screens::profile::Tab::Permissions, "as it was left");
-    assert!(!a.has_pending(|k| matches!(k, RequestKind::Outbox)));
+    assert!(!a.has_pending_kind(Kind::Outbox));
 }
 
 #[test]
@@ -263,10 +262,10 @@ fn a_failed_read_says_why_and_r_tries_again() {
     let id = fetch_id(&send(&mut a, [ctrl('o')]));
     let e =
         ApiError::Transport { kind: TransportKind::Connect, host: String::new(), detail: "refused".into() };
-    send(&mut a, [answer(id, ApiResult::Outbox(Err(e)))]);
+    send(&mut a, [answer(id, Err(e))]);
     assert!(screen_text(&draw(&a, 80, 24)).contains("could not be read"));
     let id = fetch_id(&send(&mut a, [ch('r')]));
-    send(&mut a, [answer(id, ApiResult::Outbox(Ok(outbox())))]);
+    send(&mut a, [answer(id, Ok(outbox()))]);
     assert!(screen_text(&draw(&a, 80, 24)).contains("bltreset1"));
 }
 
@@ -287,12 +286,9 @@ fn the_two_factor_step_points_at_the_mailbox_once_an_sms_is_sent() {
         tfa_type: Some("totp_authenticator".into()),
     };
     send(&mut a, [answer(id, login_err(tfa))]);
-    let sms = request_id(&send(&mut a, [ctrl('s')]), |e| match e {
-        Effect::RequestSms { id, .. } => Some(*id),
-        _ => None,
-    });
+    let sms = common::sms_id(&send(&mut a, [ctrl('s')]));
     let notice = cs_account::api::Notice { notice: "Security code sent to your mobile.".into() };
-    send(&mut a, [answer(sms, ApiResult::Sms(Ok(notice)))]);
+    send(&mut a, [answer(sms, Ok(notice))]);
     let text = screen_text(&draw(&a, 80, 24));
     assert!(text.contains("✓ SMS sent: in the mailbox (ctrl-o)."), "{text}");
     assert!(text.contains("ctrl-o mailbox"), "in the footer too:\n{text}");

@@ -9,7 +9,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint, Notice};
 use cs_account::app::keymap::{Action, Keymap};
-use cs_account::app::msg::ApiResult;
+use cs_account::app::request::Request;
 use cs_account::app::state::{Screen, ToastLevel};
 use cs_account::app::{App, Effect};
 use cs_account::screens::reset::Step;
@@ -63,14 +63,8 @@ fn logged_out_does_not_follow_to_the_code_step() {
     log_in(&mut a, &full_user());
     a.toasts.clear();
     let effects = send(&mut a, [ch('L'), ch('y')]);
-    let id = request_id(&effects, |e| match e {
-        Effect::Logout { id, .. } => Some(*id),
-        _ => None,
-    });
-    send(
-        &mut a,
-        [answer(id, ApiResult::Logout(Ok(Notice { notice: "You've logged out successfully.".into() })))],
-    );
+    let id = common::logout_id(&effects);
+    send(&mut a, [answer(id, Ok(Notice { notice: "You've logged out successfully.".into() }))]);
     assert!(a.toasts.iter().any(|t| t.text.contains("Logged out")), "{:?}", a.toasts);
     let id = submit_login(&mut a, "tfa.user@example.com", "Demo-pass-1234");
     send(
@@ -86,16 +80,13 @@ fn a_late_logged_out_notice_is_not_shown_on_another_screen() {
     let mut a = app(80, 24);
     log_in(&mut a, &full_user());
     let effects = send(&mut a, [ch('L'), ch('y')]);
-    let logout = request_id(&effects, |e| match e {
-        Effect::Logout { id, .. } => Some(*id),
-        _ => None,
-    });
+    let logout = common::logout_id(&effects);
     let id = submit_login(&mut a, "tfa.user@example.com", "Demo-pass-1234");
     send(
         &mut a,
         [answer(id, login_err(ApiError::TfaRequired { message: "Code please.".into(), tfa_type: None }))],
     );
-    send(&mut a, [answer(logout, ApiResult::Logout(Ok(Notice { notice: String::new() })))]);
+    send(&mut a, [answer(logout, Ok(Notice { notice: String::new() }))]);
     assert!(a.toasts.is_empty(), "{:?}", a.toasts);
 }
 
@@ -113,7 +104,7 @@ fn a_profile_notice_goes_when_the_edit_form_opens() {
     let mut a = app(80, 24);
     log_in(&mut a, &full_user());
     let id = get_user_id(&send(&mut a, [ch('r')]));
-    send(&mut a, [answer(id, ApiResult::User(Ok(full_user())))]);
+    send(&mut a, [answer(id, Ok(full_user()))]);
     assert!(a.toasts.iter().any(|t| t.text == "Profile refreshed."));
     send(&mut a, [ch('e')]);
     assert!(matches!(a.screen, Screen::Edit(_)));
@@ -149,7 +140,9 @@ fn the_reset_from_the_profile_is_for_the_account_and_its_address_cannot_be_chang
     send(&mut a, [key(KeyCode::Backspace), cs_account::app::Msg::Paste("other@example.com".into())]);
     assert!(!a.should_quit);
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    let [Effect::ForgotPassword { email, .. }] = &effects[..] else { panic!("{effects:#?}") };
+    let [Effect::Request { request: Request::Forgot { email, .. }, .. }] = &effects[..] else {
+        panic!("{effects:#?}")
+    };
     assert_eq!(email, "john.doe@contentstack.com");
     // From the log-in form the address is the user's to type.
     let mut a = app(80, 24);

@@ -6,7 +6,6 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Notice};
-use cs_account::app::msg::ApiResult;
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
 use cs_account::screens::profile::Tab;
@@ -76,13 +75,7 @@ fn snapshots_of_each_tab() {
     snap("profile_refresh_failed", |a| {
         let effects = send(a, [ch('r')]);
         let id = get_user_id(&effects);
-        send(
-            a,
-            [answer(
-                id,
-                ApiResult::User(Err(ApiError::Server { status: 503, code: None, message: String::new() })),
-            )],
-        );
+        send(a, [answer(id, Err(ApiError::Server { status: 503, code: None, message: String::new() }))]);
     });
 }
 
@@ -157,11 +150,11 @@ fn refresh_replaces_a_running_refresh_and_keeps_the_tree() {
     send(&mut a, [ch('l'), ch('j')]);
     let first = get_user_id(&send(&mut a, [ch('r')]));
     let effects = send(&mut a, [ch('r')]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(id) if *id == first)), "{effects:#?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(id) if *id == first.id)), "{effects:#?}");
     let second = get_user_id(&effects);
     // The first answer arrives late: dropped.
-    assert!(send(&mut a, [answer(first, ApiResult::User(Ok(full_user())))]).is_empty());
-    let effects = send(&mut a, [answer(second, ApiResult::User(Ok(full_user())))]);
+    assert!(send(&mut a, [answer(first, Ok(full_user()))]).is_empty());
+    let effects = send(&mut a, [answer(second, Ok(full_user()))]);
     assert!(matches!(effects[..], [Effect::Timer { .. }]), "a fading notice");
     let p = a.profile().expect("profile");
     assert_eq!((p.tree.len(), p.tree.selected()), (4, 1), "expansion and selection kept");
@@ -176,14 +169,7 @@ fn a_401_returns_to_login_and_back_to_the_same_place() {
     let id = get_user_id(&send(&mut a, [ch('r')]));
     let effects = send(
         &mut a,
-        [answer(
-            id,
-            ApiResult::User(Err(ApiError::Unauthorized {
-                status: 401,
-                code: Some(105),
-                message: "bad".into(),
-            })),
-        )],
+        [answer(id, Err(ApiError::Unauthorized { status: 401, code: Some(105), message: "bad".into() }))],
     );
     assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)), "the dead token is forgotten");
     let l = a.login().expect("back on the log-in screen");
@@ -205,10 +191,7 @@ fn logout_asks_first_and_forgets_the_session_at_once() {
     send(&mut a, [ch('n')]);
     assert!(a.confirm.is_none() && a.profile().is_some(), "n keeps the session");
     let effects = send(&mut a, [ch('L'), ch('y')]);
-    let logout = request_id(&effects, |e| match e {
-        Effect::Logout { id, .. } => Some(*id),
-        _ => None,
-    });
+    let logout = common::logout_id(&effects);
     assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)));
     assert!(a.session.is_none());
     assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("john.doe@contentstack.com"));
@@ -217,11 +200,11 @@ fn logout_asks_first_and_forgets_the_session_at_once() {
         &mut a,
         [answer(
             logout,
-            ApiResult::Logout(Err(ApiError::Transport {
+            Err(ApiError::Transport {
                 kind: cs_account::api::TransportKind::Connect,
                 host: String::new(),
                 detail: "refused".into(),
-            })),
+            }),
         )],
     );
     assert!(a.toasts.last().is_some_and(|t| t.text.contains("could not be told")), "{:?}", a.toasts);
@@ -233,14 +216,8 @@ fn logout_asks_first_and_forgets_the_session_at_once() {
 fn logout_answer_ok_says_logged_out_and_esc_dismisses_it() {
     let mut a = logged_in(80, 24);
     let effects = send(&mut a, [ch('L'), key(KeyCode::Enter)]);
-    let id = request_id(&effects, |e| match e {
-        Effect::Logout { id, .. } => Some(*id),
-        _ => None,
-    });
-    send(
-        &mut a,
-        [answer(id, ApiResult::Logout(Ok(Notice { notice: "You've logged out successfully.".into() })))],
-    );
+    let id = common::logout_id(&effects);
+    send(&mut a, [answer(id, Ok(Notice { notice: "You've logged out successfully.".into() }))]);
     assert_eq!(a.toasts.len(), 1);
     send(&mut a, [key(KeyCode::Esc)]);
     assert!(a.toasts.is_empty());
@@ -250,7 +227,7 @@ fn logout_answer_ok_says_logged_out_and_esc_dismisses_it() {
 fn toasts_fade_by_their_own_timer() {
     let mut a = logged_in(80, 24);
     let id = get_user_id(&send(&mut a, [ch('r')]));
-    let mut effects = send(&mut a, [answer(id, ApiResult::User(Ok(full_user())))]);
+    let mut effects = send(&mut a, [answer(id, Ok(full_user()))]);
     assert_eq!(effects.len(), 1, "{effects:#?}");
     let Some(Effect::Timer { msg, .. }) = effects.pop() else { panic!("a timer") };
     assert_eq!(a.toasts.len(), 1);

@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Notice, TransportKind};
-use cs_account::app::msg::{ApiResult, Msg, RequestId};
-use cs_account::app::state::{RequestKind, Screen, ToastLevel};
+use cs_account::app::msg::Msg;
+use cs_account::app::request::Kind;
+use cs_account::app::request::Request;
+use cs_account::app::state::{Screen, ToastLevel};
 use cs_account::app::{App, Effect};
 use cs_account::screens::reset::Focus;
 use cs_account::screens::reset::ResetState;
@@ -50,35 +52,29 @@ fn wizard_mut(a: &mut App) -> &mut ResetState {
     }
 }
 
-fn forgot_id(effects: &[Effect]) -> RequestId {
-    request_id(effects, |e| match e {
-        Effect::ForgotPassword { id, .. } => Some(*id),
-        _ => None,
-    })
+fn forgot_id(effects: &[Effect]) -> common::Asked<cs_account::app::request::OnNotice> {
+    common::forgot_id(effects)
 }
 
-fn reset_id(effects: &[Effect]) -> RequestId {
-    request_id(effects, |e| match e {
-        Effect::ResetPassword { id, .. } => Some(*id),
-        _ => None,
-    })
+fn reset_id(effects: &[Effect]) -> common::Asked<cs_account::app::request::OnNotice> {
+    common::reset_id(effects)
 }
 
-fn notice(text: &str) -> ApiResult {
-    ApiResult::Notice(Ok(Notice { notice: text.into() }))
+fn notice(text: &str) -> Result<Notice, ApiError> {
+    Ok(Notice { notice: text.into() })
 }
 
-fn validation(errors: &[(&str, &str)]) -> ApiResult {
+fn validation(errors: &[(&str, &str)]) -> Result<Notice, ApiError> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (k, v) in errors {
         map.entry(k.to_string()).or_default().push(v.to_string());
     }
-    ApiResult::Notice(Err(ApiError::Validation {
+    Err(ApiError::Validation {
         status: 422,
         code: Some(119),
         message: "Validation failed.".into(),
         errors: map,
-    }))
+    })
 }
 
 /// From the log-in form with the email typed: ctrl-p.
@@ -137,7 +133,7 @@ fn snapshots_of_step_1() {
             host: String::new(),
             detail: "refused".into(),
         };
-        send(a, [answer(id, ApiResult::Notice(Err(e)))]);
+        send(a, [answer(id, Err(e))]);
     });
     snap("reset_step1_demo", |a| {
         demo(a);
@@ -208,7 +204,7 @@ fn step_1_checks_the_email_then_sends_it_once() {
     let sent_to: Vec<&str> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::ForgotPassword { email, .. } => Some(email.as_str()),
+            Effect::Request { request: Request::Forgot { email, .. }, .. } => Some(email.as_str()),
             _ => None,
         })
         .collect();
@@ -250,7 +246,11 @@ fn the_answer_starts_a_countdown_that_ticks_only_while_the_wizard_shows() {
 fn enter_after_the_answer_moves_on_and_the_retry_key_sends_again() {
     let mut a = app(80, 24);
     sent(&mut a);
-    assert!(send(&mut a, [ctrl('r')]).iter().any(|e| matches!(e, Effect::ForgotPassword { .. })));
+    assert!(
+        send(&mut a, [ctrl('r')])
+            .iter()
+            .any(|e| matches!(e, Effect::Request { request: Request::Forgot { .. }, .. }))
+    );
     let mut a = app(80, 24);
     sent(&mut a);
     assert!(send(&mut a, [key(KeyCode::Enter)]).is_empty());
@@ -297,7 +297,7 @@ fn step_2_sends_nothing_until_the_checks_pass() {
     let (token, password, confirmation) = effects
         .iter()
         .find_map(|e| match e {
-            Effect::ResetPassword { token, password, confirmation, .. } => {
+            Effect::Request { request: Request::Reset { token, password, confirmation, .. }, .. } => {
                 Some((token, password, confirmation))
             }
             _ => None,
@@ -310,7 +310,7 @@ fn step_2_sends_nothing_until_the_checks_pass() {
         !debug.contains("New-pass") && !debug.contains("blt0123abcd"),
         "secrets stay out of logs: {debug}"
     );
-    assert!(a.has_pending(|k| matches!(k, RequestKind::ResetPassword)));
+    assert!(a.has_pending_kind(Kind::Reset));
     assert_eq!(wizard(&a).form.new.password.value(), "New-pass-5678", "the fields keep their values");
 }
 
@@ -325,7 +325,7 @@ fn the_rules_are_enforced_on_the_demo_and_guidance_elsewhere() {
     filled(&mut a, "weakpass", "weakpass");
     let effects = send(&mut a, [key(KeyCode::Enter)]);
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::ResetPassword { .. })),
+        effects.iter().any(|e| matches!(e, Effect::Request { request: Request::Reset { .. }, .. })),
         "the server has the last word"
     );
 }
@@ -363,11 +363,15 @@ fn a_network_failure_keeps_everything_and_offers_a_retry() {
     let id = reset_id(&send(&mut a, [key(KeyCode::Enter)]));
     let e =
         ApiError::Transport { kind: TransportKind::Timeout, host: String::new(), detail: "timed out".into() };
-    send(&mut a, [answer(id, ApiResult::Notice(Err(e)))]);
+    send(&mut a, [answer(id, Err(e))]);
     let r = wizard(&a);
     assert!(r.error.as_ref().is_some_and(|e| e.retry && e.message.contains("ctrl-r")), "{:?}", r.error);
     assert_eq!(r.form.new.password.value(), "New-pass-5678");
-    assert!(send(&mut a, [ctrl('r')]).iter().any(|e| matches!(e, Effect::ResetPassword { .. })));
+    assert!(
+        send(&mut a, [ctrl('r')])
+            .iter()
+            .any(|e| matches!(e, Effect::Request { request: Request::Reset { .. }, .. }))
+    );
 }
 
 #[test]
@@ -408,7 +412,7 @@ fn leaving_cancels_the_request_and_its_late_answer_changes_nothing() {
     open(&mut a);
     let id = forgot_id(&send(&mut a, [key(KeyCode::Enter)]));
     let effects = send(&mut a, [key(KeyCode::Esc)]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)), "{effects:?}");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id.id)), "{effects:?}");
     assert!(send(&mut a, [answer(id, notice("late"))]).is_empty());
     assert!(a.login().is_some());
 }

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint, Region, TransportKind};
-use cs_account::app::msg::ApiResult;
+use cs_account::app::request::Request;
 use cs_account::app::run::{TuiOptions, initial_app, start};
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
@@ -60,10 +60,12 @@ fn the_environment_token_is_checked_and_never_stored() {
     let (dir, store) = store_with(Endpoint::Region(Region::Eu));
     opts.store = Some(store);
     let (mut app, effects) = open(&opts);
-    let [Effect::GetUser { id, token, endpoint }] = &effects[..] else { panic!("{effects:#?}") };
+    let [Effect::Request { id, request: Request::GetUser { token, endpoint, then } }] = &effects[..] else {
+        panic!("{effects:#?}")
+    };
     assert_eq!(token.expose_secret(), "bltenv0123456789", "the environment wins over the file");
     assert_eq!(*endpoint, Endpoint::Region(Region::Eu));
-    let effects = send(&mut app, [answer(*id, ApiResult::User(Ok(full_user())))]);
+    let effects = send(&mut app, [answer(common::Asked { id: *id, then: then.clone() }, Ok(full_user()))]);
     assert!(app.profile().is_some());
     assert!(!effects.iter().any(|e| matches!(e, Effect::SaveSession(_))), "{effects:#?}");
     drop(dir);
@@ -79,10 +81,7 @@ fn a_stored_session_opens_and_an_expired_one_is_forgotten() {
     assert_eq!(app.busy_label(), Some("Opening the saved session…"));
     let effects = send(
         &mut app,
-        [answer(
-            id,
-            ApiResult::User(Err(ApiError::Unauthorized { status: 401, code: None, message: String::new() })),
-        )],
+        [answer(id, Err(ApiError::Unauthorized { status: 401, code: None, message: String::new() }))],
     );
     assert!(matches!(effects[..], [Effect::DeleteSession]), "{effects:#?}");
     let l = app.login().expect("the form");
@@ -101,11 +100,11 @@ fn a_network_error_at_start_can_be_retried() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport {
+            Err(ApiError::Transport {
                 kind: TransportKind::Connect,
                 host: String::new(),
                 detail: "x".into(),
-            })),
+            }),
         )],
     );
     assert!(
@@ -113,7 +112,7 @@ fn a_network_error_at_start_can_be_retried() {
     );
     let effects = send(&mut app, [ctrl('r')]);
     let id = get_user_id(&effects);
-    send(&mut app, [answer(id, ApiResult::User(Ok(full_user())))]);
+    send(&mut app, [answer(id, Ok(full_user()))]);
     assert!(app.profile().is_some(), "the retried check opened the profile");
 }
 
@@ -147,11 +146,11 @@ fn the_environment_token_is_named_when_it_cannot_be_checked() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport {
+            Err(ApiError::Transport {
                 kind: TransportKind::Connect,
                 detail: "x".into(),
                 host: String::new(),
-            })),
+            }),
         )],
     );
     let e = app.login().and_then(|l| l.error.clone()).expect("an error");
@@ -196,13 +195,18 @@ fn logging_in_elsewhere_asks_before_replacing_the_saved_session() {
     send(&mut app, [key(KeyCode::Enter)]);
     let effects = send(&mut app, [ch('y')]);
     let logout = effects.iter().find_map(|e| match e {
-        Effect::Logout { endpoint, token, .. } => Some((endpoint.clone(), token.expose_secret().to_string())),
+        Effect::Request { request: Request::Logout { endpoint, token, .. }, .. } => {
+            Some((endpoint.clone(), token.expose_secret().to_string()))
+        }
         _ => None,
     });
     assert_eq!(logout, Some((Endpoint::Region(Region::Na), "bltstored0123456789".to_string())));
     assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)), "{effects:#?}");
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::Login { endpoint: Endpoint::Region(Region::Eu), .. })),
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Request { request: Request::Login { endpoint: Endpoint::Region(Region::Eu), .. }, .. }
+        )),
         "{effects:#?}"
     );
     assert!(app.saved.is_none());
@@ -215,7 +219,10 @@ fn keeping_the_saved_session_valid_is_asked_once() {
     assert_eq!(app.confirm, Some(Confirm::ReplaceSession));
     let effects = send(&mut app, [ch('n')]);
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::Logout { .. } | Effect::DeleteSession)),
+        !effects.iter().any(|e| matches!(
+            e,
+            Effect::Request { request: Request::Logout { .. }, .. } | Effect::DeleteSession
+        )),
         "{effects:#?}"
     );
     let id = login_id(&effects);
@@ -234,7 +241,7 @@ fn keeping_the_saved_session_valid_is_asked_once() {
     // Logged in with remember me: the new session replaces the saved one on disk.
     let effects = send(&mut app, [answer(id, login_ok(&full_user()))]);
     let id = get_user_id(&effects);
-    let effects = send(&mut app, [answer(id, ApiResult::User(Ok(full_user())))]);
+    let effects = send(&mut app, [answer(id, Ok(full_user()))]);
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveSession(_))), "{effects:#?}");
     assert!(app.saved.is_none());
 }
@@ -251,11 +258,11 @@ fn a_pasted_token_counts_as_someone_else() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport {
+            Err(ApiError::Transport {
                 kind: TransportKind::Connect,
                 detail: "x".into(),
                 host: String::new(),
-            })),
+            }),
         )],
     );
     send(&mut app, [ctrl('t')]);
@@ -277,11 +284,11 @@ fn the_same_account_on_the_same_endpoint_is_not_asked_about() {
         &mut app,
         [answer(
             id,
-            ApiResult::User(Err(ApiError::Transport {
+            Err(ApiError::Transport {
                 kind: TransportKind::Connect,
                 detail: "x".into(),
                 host: String::new(),
-            })),
+            }),
         )],
     );
     type_text(&mut app, "Demo-pass-1234");
@@ -298,10 +305,13 @@ fn logging_out_of_the_environment_session_keeps_the_saved_one() {
     opts.env_token = Some(SecretString::from("bltenv0123456789"));
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
-    send(&mut app, [answer(id, ApiResult::User(Ok(full_user())))]);
+    send(&mut app, [answer(id, Ok(full_user()))]);
     send(&mut app, [ch('L')]);
     let effects = send(&mut app, [ch('y')]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Logout { .. })), "{effects:#?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Request { request: Request::Logout { .. }, .. })),
+        "{effects:#?}"
+    );
     assert!(
         !effects.iter().any(|e| matches!(e, Effect::DeleteSession)),
         "the NA session is not this one: {effects:#?}"

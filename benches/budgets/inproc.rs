@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions, User};
 use cs_account::app::keymap::Keymap;
-use cs_account::app::msg::ApiResult;
-use cs_account::app::state::RequestKind;
+use cs_account::app::request::{Lives, OnUser, Request, ScreenTag, Then};
 use cs_account::app::{App, Effect, Msg, update};
 use cs_account::demo::{DemoOptions, DemoServer};
 use cs_account::ui::theme::Theme;
@@ -65,9 +64,14 @@ impl Big {
     /// answer's models, which the tree frees on a thread of its own, are gone.
     pub fn app(&self, size: (u16, u16)) -> (App, Term, Duration) {
         let mut app = App::new(Endpoint::default(), Keymap::default(), Theme::default(), size);
-        let id = app.start_request(RequestKind::CheckToken { token: self.token.clone(), remember: false });
+        let then = OnUser::CheckToken { token: self.token.clone(), remember: false };
+        let request =
+            Request::GetUser { endpoint: Endpoint::default(), token: self.token.clone(), then: then.clone() };
+        let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
+            panic!("a request")
+        };
         let user = std::thread::scope(|s| s.spawn(|| self.user.clone()).join()).expect("a copy of the user");
-        let answer = Msg::Api { id, result: Box::new(ApiResult::User(Ok(user))) };
+        let answer = Msg::Api { id, reply: Box::new(then.reply(Ok(user))) };
         let mut term = terminal(size);
         let t = Instant::now();
         let _ = update(&mut app, answer);

@@ -3,48 +3,19 @@
 
 use std::time::Duration;
 
-use secrecy::SecretString;
-
 use super::msg::{Msg, RequestId};
-use crate::api::{Endpoint, UserUpdate};
+use super::request::Request;
+use crate::api::UserUpdate;
 use crate::store::StoredSession;
 use crate::store::drafts::DraftKey;
 
 #[derive(Debug)]
 pub enum Effect {
-    /// `POST /v3/user-session`, with the 2FA code on the second step.
-    Login {
+    /// An API call, and what to do with its answer; answered with [`Msg::Api`] and the same
+    /// id, carrying the request's continuation.
+    Request {
         id: RequestId,
-        endpoint: Endpoint,
-        email: String,
-        password: SecretString,
-        tfa_token: Option<String>,
-    },
-    /// `POST /v3/user/request_token_sms`.
-    RequestSms {
-        id: RequestId,
-        endpoint: Endpoint,
-        email: String,
-        password: SecretString,
-    },
-    /// `GET /v3/user` with everything the profile shows.
-    GetUser {
-        id: RequestId,
-        endpoint: Endpoint,
-        token: SecretString,
-    },
-    /// `DELETE /v3/user-session`.
-    Logout {
-        id: RequestId,
-        endpoint: Endpoint,
-        token: SecretString,
-    },
-    /// `PUT /v3/user` with only the changed fields.
-    UpdateUser {
-        id: RequestId,
-        endpoint: Endpoint,
-        token: SecretString,
-        changes: UserUpdate,
+        request: Request,
     },
     /// Writes the profile draft (the edit form's unsaved changes).
     SaveDraft {
@@ -55,35 +26,6 @@ pub enum Effect {
     LoadDraft(DraftKey),
     /// Deletes the profile draft.
     DeleteDraft(DraftKey),
-    /// `POST /v3/user/forgot_password`.
-    ForgotPassword {
-        id: RequestId,
-        endpoint: Endpoint,
-        email: String,
-    },
-    /// `POST /v3/user/reset_password`.
-    ResetPassword {
-        id: RequestId,
-        endpoint: Endpoint,
-        token: SecretString,
-        password: SecretString,
-        confirmation: SecretString,
-    },
-    /// `POST /v3/user/activate/{token}`.
-    Activate {
-        id: RequestId,
-        endpoint: Endpoint,
-        token: SecretString,
-        first_name: String,
-        last_name: String,
-        password: SecretString,
-        confirmation: SecretString,
-    },
-    /// `GET /demo/outbox` on the demo server (demo mode only).
-    FetchOutbox {
-        id: RequestId,
-        endpoint: Endpoint,
-    },
     /// Writes the session file (remember me).
     SaveSession(StoredSession),
     /// Deletes the session file.

@@ -4,6 +4,7 @@
 //! - [`msg`]: what happened (a key, a paste, a resize, an API answer, a timer);
 //! - [`update`]: `update(&mut App, Msg) -> Vec<Effect>`, every state change, no I/O;
 //! - [`effect`]: what `update` asks for (requests, session file, timers);
+//! - [`request`]: the API calls, each with its typed continuation and its stated lifetime;
 //! - [`runner`]: performs effects as tokio tasks and answers with messages;
 //! - [`run`]: the loop that ties them to the terminal and draws when something changed.
 //!
@@ -18,6 +19,7 @@ pub mod msg;
 pub mod nav;
 pub mod password_form;
 pub mod quit;
+pub mod request;
 pub mod run;
 pub mod runner;
 pub mod session;

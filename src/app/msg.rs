@@ -3,8 +3,7 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
-use crate::api::outbox::OutboxMessage;
-use crate::api::{ApiError, LoginSuccess, Notice, UpdateSuccess, User};
+use super::request::Reply;
 use crate::store::drafts::{Draft, DraftError, DraftKey};
 
 /// Names one request, so that its answer can be matched to what asked for it (and dropped when
@@ -15,20 +14,6 @@ pub struct RequestId(pub u64);
 /// Names one toast, so its timer dismisses that toast and no other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ToastId(pub u64);
-
-/// The answer to one API call.
-#[derive(Debug)]
-pub enum ApiResult {
-    Login(Result<LoginSuccess, ApiError>),
-    Sms(Result<Notice, ApiError>),
-    User(Result<User, ApiError>),
-    Logout(Result<Notice, ApiError>),
-    /// Forgot password, reset password, activation: each answers with a notice.
-    Notice(Result<Notice, ApiError>),
-    /// The demo mailbox, oldest first.
-    Outbox(Result<Vec<OutboxMessage>, ApiError>),
-    Update(Result<UpdateSuccess, ApiError>),
-}
 
 /// The outcome of a session-file operation, as a sentence when it failed.
 #[derive(Debug)]
@@ -52,10 +37,11 @@ pub enum Msg {
     Resize(u16, u16),
     /// The spinner's beat; only sent while a request runs.
     Tick,
-    /// Boxed: a profile is large, and every other message is small.
+    /// The answer to the request `id`, with its continuation. Boxed: a profile is large, and
+    /// every other message is small.
     Api {
         id: RequestId,
-        result: Box<ApiResult>,
+        reply: Box<Reply>,
     },
     Stored(StoreResult),
     /// The demo 2FA user's current code (demo mode only).

@@ -8,7 +8,8 @@
 //! other screens open it) and a line in [`open`].
 
 use crate::app::effect::Effect;
-use crate::app::state::{App, RequestKind, Screen, ToastLevel};
+use crate::app::request::{Kind, Pending};
+use crate::app::state::{App, Screen, ToastLevel};
 use crate::screens::activate::ActivateState;
 use crate::screens::edit::{EditForm, EditState};
 use crate::screens::mailbox::{MailboxState, Under};
@@ -130,12 +131,12 @@ impl App {
 
 /// Which requests stop when `route` opens over the screen showing: their answers need that
 /// screen in front.
-fn stops_when_covered(route: &Route) -> fn(&RequestKind) -> bool {
+fn stops_when_covered(route: &Route) -> fn(&Pending) -> bool {
     match route {
         Route::Reset { .. } | Route::Activate | Route::Mailbox => {
             |k| k.on_login_screen() || k.reads_profile()
         }
-        Route::ResetForAccount { .. } => |k| k.on_login_screen() || matches!(k, RequestKind::Refresh),
+        Route::ResetForAccount { .. } => |p| p.on_login_screen() || p.kind == Kind::Refresh,
         Route::ResetWithToken(_) | Route::ActivateWithToken(_) | Route::Edit(_) => |_| false,
     }
 }
@@ -159,7 +160,7 @@ fn build(app: &App, route: Route) -> Option<Screen> {
         }
         Route::Mailbox => {
             app.demo_endpoint.as_ref()?;
-            if app.has_pending(RequestKind::is_account_flow) {
+            if app.has_pending(Pending::is_account_flow) {
                 return None;
             }
             let under = match &app.screen {

@@ -15,8 +15,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::effect::Effect;
-use super::msg::{ApiResult, DraftResult, Msg, RequestId, StoreResult};
+use super::msg::{DraftResult, Msg, RequestId, StoreResult};
 use crate::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
+use crate::app::request::{Reply, Request, Then};
 use crate::store::SessionStore;
 use crate::store::drafts::DraftStore;
 
@@ -127,62 +128,7 @@ impl EffectRunner {
         self.requests.retain(|_, (_, h)| !h.is_finished());
         self.essential.retain(|h| !h.is_finished());
         match effect {
-            Effect::Login { id, endpoint, email, password, tfa_token } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, tfa = tfa_token.is_some(), "log-in");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    let result = match client {
-                        Ok(c) => c.login(&email, &password, tfa_token.as_deref()).await,
-                        Err(e) => Err(e),
-                    };
-                    ApiResult::Login(result)
-                });
-            }
-            Effect::RequestSms { id, endpoint, email, password } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, "SMS code request");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    ApiResult::Sms(match client {
-                        Ok(c) => c.request_sms(&email, &password).await,
-                        Err(e) => Err(e),
-                    })
-                });
-            }
-            Effect::GetUser { id, endpoint, token } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "get user");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    ApiResult::User(match client {
-                        Ok(c) => c.get_user(&token, GetUserOptions::full()).await,
-                        Err(e) => Err(e),
-                    })
-                });
-            }
-            Effect::Logout { id, endpoint, token } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "log-out");
-                let client = self.client(&endpoint);
-                let tx = self.tx.clone();
-                // Not cancellable by the screen: the server should hear about it even if the
-                // user quits right after.
-                self.essential.push(tokio::spawn(async move {
-                    let result = match client {
-                        Ok(c) => c.logout(&token).await,
-                        Err(e) => Err(e),
-                    };
-                    let _ = tx.send(Msg::Api { id, result: Box::new(ApiResult::Logout(result)) });
-                }));
-            }
-            Effect::UpdateUser { id, endpoint, token, changes } => {
-                let fields: Vec<&str> = changes.fields().into_iter().map(|(name, _)| name).collect();
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), ?fields, "update user");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    ApiResult::Update(match client {
-                        Ok(c) => c.update_user(&token, &changes).await,
-                        Err(e) => Err(e),
-                    })
-                });
-            }
+            Effect::Request { id, request } => self.start(id, request),
             Effect::SaveDraft { key, changes } => {
                 self.spawn_draft(move |store| DraftResult::Saved(store.save(&key, &changes)));
             }
@@ -192,56 +138,6 @@ impl EffectRunner {
             }),
             Effect::DeleteDraft(key) => {
                 self.spawn_draft(move |store| DraftResult::Deleted(store.delete(&key)));
-            }
-            Effect::ForgotPassword { id, endpoint, email } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, "forgot password");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    ApiResult::Notice(match client {
-                        Ok(c) => c.forgot_password(&email).await,
-                        Err(e) => Err(e),
-                    })
-                });
-            }
-            Effect::ResetPassword { id, endpoint, token, password, confirmation } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "reset password");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    ApiResult::Notice(match client {
-                        Ok(c) => c.reset_password(&token, &password, &confirmation).await,
-                        Err(e) => Err(e),
-                    })
-                });
-            }
-            Effect::Activate { id, endpoint, token, first_name, last_name, password, confirmation } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "activate");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    use secrecy::ExposeSecret;
-                    ApiResult::Notice(match client {
-                        Ok(c) => {
-                            c.activate(
-                                token.expose_secret(),
-                                &first_name,
-                                &last_name,
-                                &password,
-                                &confirmation,
-                            )
-                            .await
-                        }
-                        Err(e) => Err(e),
-                    })
-                });
-            }
-            Effect::FetchOutbox { id, endpoint } => {
-                tracing::debug!(request = id.0, endpoint = %endpoint, "demo outbox");
-                let http = self.outbox_http();
-                self.spawn_request(id, async move {
-                    ApiResult::Outbox(match http {
-                        Ok(http) => crate::api::outbox::fetch_outbox(&http, &endpoint).await,
-                        Err(e) => Err(e),
-                    })
-                });
             }
             Effect::SaveSession(session) => {
                 let Some(store) = self.store.clone() else { return };
@@ -304,6 +200,118 @@ impl EffectRunner {
         }
     }
 
+    /// Sends one API request. Its answer comes back as the [`Reply`] its continuation makes
+    /// ([`Then::reply`]): a `GET /user` only ever as [`Reply::User`], and so on.
+    fn start(&mut self, id: RequestId, request: Request) {
+        match request {
+            Request::Login { endpoint, email, password, tfa_token, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, tfa = tfa_token.is_some(), "log-in");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    then.reply(match client {
+                        Ok(c) => c.login(&email, &password, tfa_token.as_deref()).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::Sms { endpoint, email, password, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "SMS code request");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    then.reply(match client {
+                        Ok(c) => c.request_sms(&email, &password).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::GetUser { endpoint, token, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "get user");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    then.reply(match client {
+                        Ok(c) => c.get_user(&token, GetUserOptions::full()).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::Logout { endpoint, token, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "log-out");
+                let client = self.client(&endpoint);
+                let tx = self.tx.clone();
+                // Not cancellable by the screen: the server should hear about it even if the
+                // user quits right after.
+                self.essential.push(tokio::spawn(async move {
+                    let result = match client {
+                        Ok(c) => c.logout(&token).await,
+                        Err(e) => Err(e),
+                    };
+                    let _ = tx.send(Msg::Api { id, reply: Box::new(then.reply(result)) });
+                }));
+            }
+            Request::Update { endpoint, token, changes, then } => {
+                let fields: Vec<&str> = changes.fields().into_iter().map(|(name, _)| name).collect();
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), ?fields, "update user");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    then.reply(match client {
+                        Ok(c) => c.update_user(&token, &changes).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::Forgot { endpoint, email, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "forgot password");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    then.reply(match client {
+                        Ok(c) => c.forgot_password(&email).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::Reset { endpoint, token, password, confirmation, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "reset password");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    then.reply(match client {
+                        Ok(c) => c.reset_password(&token, &password, &confirmation).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::Activate { endpoint, token, first_name, last_name, password, confirmation, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "activate");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    use secrecy::ExposeSecret;
+                    then.reply(match client {
+                        Ok(c) => {
+                            c.activate(
+                                token.expose_secret(),
+                                &first_name,
+                                &last_name,
+                                &password,
+                                &confirmation,
+                            )
+                            .await
+                        }
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::Outbox { endpoint, then } => {
+                tracing::debug!(request = id.0, endpoint = %endpoint, "demo outbox");
+                let http = self.outbox_http();
+                self.spawn_request(id, async move {
+                    then.reply(match http {
+                        Ok(http) => crate::api::outbox::fetch_outbox(&http, &endpoint).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+        }
+    }
+
     /// The HTTP client for the demo mailbox, reusing its connection.
     fn outbox_http(&mut self) -> Result<reqwest::Client, ApiError> {
         if let Some(http) = &self.outbox_http {
@@ -314,15 +322,15 @@ impl EffectRunner {
         Ok(http)
     }
 
-    fn spawn_request(&mut self, id: RequestId, fut: impl Future<Output = ApiResult> + Send + 'static) {
+    fn spawn_request(&mut self, id: RequestId, fut: impl Future<Output = Reply> + Send + 'static) {
         let token = self.cancel.child_token();
         let (tx, t) = (self.tx.clone(), token.clone());
         let handle = tokio::spawn(async move {
             tokio::select! {
                 biased;
                 () = t.cancelled() => {}
-                result = fut => {
-                    let _ = tx.send(Msg::Api { id, result: Box::new(result) });
+                reply = fut => {
+                    let _ = tx.send(Msg::Api { id, reply: Box::new(reply) });
                 }
             }
         });

@@ -3,18 +3,18 @@
 
 use std::sync::Arc;
 
-use crate::api::{ApiError, User};
+use crate::api::{ApiError, LoginSuccess, Notice, User};
 use crate::app::effect::Effect;
 use crate::app::field::FormError;
-use crate::app::msg::{ApiResult, RequestId};
+use crate::app::msg::RequestId;
 use crate::app::nav::{Nav, Route};
-use crate::app::state::{AfterCheck, App, Authed, RequestKind, Resume, Screen, Session, ToastLevel, View};
+use crate::app::request::{Kind, Lives, OnLogin, OnLogout, OnUser, Pending, Request, ScreenTag};
+use crate::app::state::{AfterCheck, App, Authed, Resume, Screen, Session, ToastLevel, View};
 use crate::screens::login::Attempt;
 use crate::screens::login::LoginState;
 use crate::screens::login::SessionSource;
 use crate::screens::login::update::form_error;
 use crate::screens::login::update::on_login_result;
-use crate::screens::login::update::on_sms_result;
 use crate::screens::profile::ProfileState;
 use crate::store::StoredSession;
 use secrecy::SecretString;
@@ -30,8 +30,8 @@ pub fn open_session(app: &mut App, email: String, token: SecretString, source: S
     }
     let endpoint = app.endpoint.clone();
     let auth = Authed { email, token: token.clone(), endpoint: endpoint.clone(), remember: false };
-    let id = app.start_request(RequestKind::Resume { auth, source });
-    vec![Effect::GetUser { id, endpoint, token }]
+    let then = OnUser::Resume { auth, source };
+    vec![app.request(Lives::Screen(ScreenTag::Login), Request::GetUser { endpoint, token, then })]
 }
 
 /// Problems found before the app started (bad key bindings, an unreadable session file), as
@@ -47,13 +47,21 @@ pub fn startup_notices(app: &mut App, problems: &[String]) -> Vec<Effect> {
     }
 }
 
-pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
-    match (kind, result) {
-        (RequestKind::Login { email, password, tfa, remember }, ApiResult::Login(r)) => {
-            on_login_result(app, email, password, tfa, remember, r)
-        }
-        (RequestKind::Sms, ApiResult::Sms(r)) => on_sms_result(app, r),
-        (RequestKind::CheckToken { token, remember }, ApiResult::User(r)) => match r {
+/// The answer to a log-in (first step or code step).
+pub(crate) fn on_login(app: &mut App, then: OnLogin, result: Result<LoginSuccess, ApiError>) -> Vec<Effect> {
+    let OnLogin { email, password, tfa, remember } = then;
+    on_login_result(app, email, password, tfa, remember, result)
+}
+
+/// The answer to a `GET /user`.
+pub(crate) fn on_user(
+    app: &mut App,
+    id: RequestId,
+    then: OnUser,
+    result: Result<User, ApiError>,
+) -> Vec<Effect> {
+    match then {
+        OnUser::CheckToken { token, remember } => match result {
             Ok(user) => {
                 let endpoint = app.endpoint.clone();
                 let auth = Authed { email: user.email.clone(), token, endpoint, remember };
@@ -75,7 +83,7 @@ pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: Ap
                 Vec::new()
             }
         },
-        (RequestKind::Resume { auth, source }, ApiResult::User(r)) => match r {
+        OnUser::Resume { auth, source } => match result {
             Ok(user) => enter_profile(app, auth, user),
             Err(e) if e.is_unauthorized() => {
                 let (title, message) = match source {
@@ -114,7 +122,7 @@ pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: Ap
                 Vec::new()
             }
         },
-        (RequestKind::LoadProfile { auth, login_user }, ApiResult::User(r)) => match r {
+        OnUser::LoadProfile { auth, login_user } => match result {
             Ok(user) => enter_profile(app, auth, user),
             Err(e) if e.is_unauthorized() => {
                 set_error(app, "Session refused", e.user_message(), false);
@@ -123,7 +131,9 @@ pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: Ap
             Err(e) => {
                 // Logged in, but the full profile did not come: show what the log-in gave.
                 let mut effects = enter_profile(app, auth, *login_user);
-                let refresh = app.keymap.hint(crate::app::keymap::Context::Profile, crate::app::keymap::Action::Refresh);
+                let refresh = app
+                    .keymap
+                    .hint(crate::app::keymap::Context::Profile, crate::app::keymap::Action::Refresh);
                 effects.push(app.toast(
                     ToastLevel::Error,
                     format!(
@@ -135,11 +145,11 @@ pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: Ap
                 effects
             }
         },
-        (RequestKind::Refresh, ApiResult::User(r)) => match r {
+        OnUser::Refresh => match result {
             Ok(user) => {
                 let mut effects = if crate::screens::edit::known::read_is_sure(app, id) {
                     crate::screens::edit::known::server_holds(app, user)
-                } else if crate::screens::edit::known::unsure(app) && !app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) {
+                } else if crate::screens::edit::known::unsure(app) && !app.has_pending_kind(Kind::Save) {
                     // A save ended while this was out: its answer may be from before the save
                     // landed, so the server is asked again.
                     crate::screens::edit::known::check(app, AfterCheck::Show)
@@ -153,8 +163,14 @@ pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: Ap
             Err(e) if e.is_unauthorized() => session_expired(app),
             Err(e) => vec![app.toast(ToastLevel::Error, format!("Refresh failed: {}", e.user_message()))],
         },
-        (RequestKind::Check { then }, ApiResult::User(r)) => crate::screens::edit::known::on_check(app, id, then, r),
-        (RequestKind::Logout, ApiResult::Logout(r)) => match r {
+        OnUser::Check => crate::screens::edit::known::on_check(app, id, result),
+    }
+}
+
+/// The answer to a log-out.
+pub(crate) fn on_logout(app: &mut App, then: OnLogout, result: Result<Notice, ApiError>) -> Vec<Effect> {
+    match then {
+        OnLogout::Logout => match result {
             // A 401 means the token was already dead: the outcome the user wanted.
             Ok(_) | Err(ApiError::Unauthorized { .. }) => {
                 vec![app.toast_on(View::Login, ToastLevel::Success, "Logged out of Contentstack.")]
@@ -168,7 +184,7 @@ pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: Ap
                 ),
             )],
         },
-        (RequestKind::LogoutSaved { who }, ApiResult::Logout(r)) => match r {
+        OnLogout::LogoutSaved { who } => match result {
             Ok(_) | Err(ApiError::Unauthorized { .. }) => {
                 // Global: the answer usually comes once the new profile shows.
                 vec![app.global_toast(ToastLevel::Success, format!("Logged out the saved session of {who}."))]
@@ -181,22 +197,6 @@ pub(crate) fn on_api(app: &mut App, id: RequestId, kind: RequestKind, result: Ap
                 ),
             )],
         },
-        (kind, result) => {
-            tracing::error!(?kind, "an answer of the wrong type: {}", result_name(&result));
-            Vec::new()
-        }
-    }
-}
-
-fn result_name(r: &ApiResult) -> &'static str {
-    match r {
-        ApiResult::Login(_) => "login",
-        ApiResult::Sms(_) => "sms",
-        ApiResult::User(_) => "user",
-        ApiResult::Logout(_) => "logout",
-        ApiResult::Notice(_) => "notice",
-        ApiResult::Outbox(_) => "outbox",
-        ApiResult::Update(_) => "update",
     }
 }
 
@@ -252,7 +252,7 @@ fn set_attempt(app: &mut App, attempt: Attempt) {
 /// The profile is loaded: open it (where the user was, after a 401) and remember the session
 /// if asked to.
 pub(crate) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<Effect> {
-    let mut effects = app.cancel_where(RequestKind::on_login_screen);
+    let mut effects = app.cancel_where(Pending::on_login_screen);
     let email = if user.email.is_empty() { auth.email.clone() } else { user.email.clone() };
     // The tree owns the roles from here on; the session keeps the rest of the user.
     let roles = std::mem::take(&mut user.roles);
@@ -328,7 +328,8 @@ fn to_login(app: &mut App, email: &str) -> Vec<Effect> {
 
 /// The log-in screen replaced the session's screens: what they ran stops, the demo code runs.
 fn login_shown(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(|k| k.reads_profile() || matches!(k, RequestKind::SaveProfile));
+    // The session ends: what lives for it, and the profile's reads, go with it.
+    let mut effects = app.cancel_where(|p| p.reads_profile() || p.lives == Lives::Session);
     app.draft_offer = None;
     effects.extend(crate::screens::login::update::start_demo_clock(app));
     effects
@@ -380,8 +381,9 @@ pub(crate) fn logout(app: &mut App) -> Vec<Effect> {
     let Some(session) = app.session.take() else { return Vec::new() };
     app.resume = None;
     let mut effects = to_login(app, &session.email);
-    let id = app.start_request(RequestKind::Logout);
-    effects.push(Effect::Logout { id, endpoint: session.endpoint, token: session.token });
+    // The server is told whatever the user does next.
+    let (endpoint, token) = (session.endpoint, session.token);
+    effects.push(app.request(Lives::App, Request::Logout { endpoint, token, then: OnLogout::Logout }));
     // The file holds this session, unless it holds another one the app is not using.
     if app.saved.is_none() {
         effects.push(Effect::DeleteSession);

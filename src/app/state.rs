@@ -9,12 +9,12 @@ use crate::api::{Endpoint, User};
 use crate::app::effect::Effect;
 use crate::app::keymap::Keymap;
 use crate::app::msg::{Msg, RequestId, ToastId};
+use crate::app::request::{Kind, Lives, Pending, Request};
 use crate::screens::activate::ActivateState;
 use crate::screens::edit::DraftOffer;
 use crate::screens::edit::EditForm;
 use crate::screens::edit::EditState;
 use crate::screens::login::LoginState;
-use crate::screens::login::SessionSource;
 use crate::screens::mailbox::MailboxState;
 use crate::screens::profile::ProfileState;
 use crate::screens::reset::ResetState;
@@ -38,11 +38,22 @@ pub struct Session {
     /// The first request id whose `GET /user` answer can show the server's state: saves that
     /// ended since a read was sent make its answer uncertain (it may be from before they landed).
     pub reads_valid_from: RequestId,
+    /// What waits for the running check of what the server holds (see
+    /// [`OnUser::Check`](crate::app::request::OnUser::Check)): keys typed while it runs change it.
+    pub after_check: AfterCheck,
 }
 
 impl Session {
     pub fn new(email: String, token: SecretString, endpoint: Endpoint, user: Arc<User>) -> Self {
-        Session { email, token, endpoint, user, unsure: false, reads_valid_from: RequestId(0) }
+        Session {
+            email,
+            token,
+            endpoint,
+            user,
+            unsure: false,
+            reads_valid_from: RequestId(0),
+            after_check: AfterCheck::Show,
+        }
     }
 }
 
@@ -67,7 +78,7 @@ impl SavedSession {
 }
 
 /// A token the server accepted (or is being asked about), before the profile is loaded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Authed {
     pub email: String,
     pub token: SecretString,
@@ -92,56 +103,6 @@ pub enum Screen {
     Edit(Box<EditState>),
 }
 
-/// What a running request is for: decides what its answer does and what the status bar says.
-#[derive(Debug)]
-pub enum RequestKind {
-    /// A password log-in (with `tfa` on the second step). The credentials stay here so that a
-    /// 2FA demand can go on to the code step without asking for them again.
-    Login {
-        email: String,
-        password: SecretString,
-        tfa: bool,
-        remember: bool,
-    },
-    Sms,
-    /// Checking a pasted authtoken with `GET /user`.
-    CheckToken {
-        token: SecretString,
-        remember: bool,
-    },
-    /// Checking the stored or environment session at start.
-    Resume {
-        auth: Authed,
-        source: SessionSource,
-    },
-    /// Loading the full profile after a log-in.
-    LoadProfile {
-        auth: Authed,
-        login_user: Box<User>,
-    },
-    Refresh,
-    Logout,
-    /// Logging out the saved session a new log-in replaces, on its own server ("a@b on NA").
-    LogoutSaved {
-        who: String,
-    },
-    /// Step 1 of the reset wizard, for this address.
-    Forgot {
-        email: String,
-    },
-    ResetPassword,
-    Activate,
-    /// Reading the demo mailbox.
-    Outbox,
-    /// `PUT /user` from the edit form.
-    SaveProfile,
-    /// `GET /user` after a save whose outcome is unknown, to learn what the server holds; then
-    /// what the user asked for meanwhile.
-    Check {
-        then: AfterCheck,
-    },
-}
-
 /// What waits for the server's state to be known (see [`Session::unsure`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterCheck {
@@ -153,77 +114,6 @@ pub enum AfterCheck {
     Review,
     /// Save (or "Try again") on the review: save what still differs.
     Save,
-}
-
-impl RequestKind {
-    /// What the status bar says while it runs.
-    pub fn label(&self) -> &'static str {
-        let i = match self {
-            RequestKind::Login { tfa: false, .. } => 0,
-            RequestKind::Login { tfa: true, .. } => 1,
-            RequestKind::Sms => 2,
-            RequestKind::CheckToken { .. } => 3,
-            RequestKind::Resume { source: SessionSource::Env, .. } => 4,
-            RequestKind::Resume { .. } => 5,
-            RequestKind::LoadProfile { .. } => 6,
-            RequestKind::Refresh => 7,
-            RequestKind::Logout => 8,
-            RequestKind::LogoutSaved { .. } => 9,
-            RequestKind::Forgot { .. } => 10,
-            RequestKind::ResetPassword => 11,
-            RequestKind::Activate => 12,
-            RequestKind::Outbox => 13,
-            RequestKind::SaveProfile => 14,
-            RequestKind::Check { .. } => 15,
-        };
-        Self::LABELS[i]
-    }
-
-    /// Every text [`RequestKind::label`] gives (in the order of its cases), so that tests can
-    /// make sure no busy text is left on screen once nothing runs.
-    pub const LABELS: [&'static str; 16] = [
-        "Logging in…",
-        "Checking the code…",
-        "Asking for an SMS code…",
-        "Checking the authtoken…",
-        "Checking CONTENTSTACK_AUTHTOKEN…",
-        "Opening the saved session…",
-        "Loading your profile…",
-        "Refreshing…",
-        "Logging out…",
-        "Logging out the saved session…",
-        "Asking for a reset email…",
-        "Setting the new password…",
-        "Activating the account…",
-        "Reading the mailbox…",
-        "Saving your profile…",
-        "Checking what the server holds…",
-    ];
-
-    /// Requests that read the profile for the profile screen (and the edit form over it): stopped
-    /// when a screen opens that could not take their answer.
-    pub fn reads_profile(&self) -> bool {
-        matches!(self, RequestKind::Refresh | RequestKind::Check { .. })
-    }
-
-    /// Whether the request belongs to the log-in screen (cancelled when it is left).
-    pub fn on_login_screen(&self) -> bool {
-        !matches!(self, RequestKind::Logout | RequestKind::LogoutSaved { .. } | RequestKind::SaveProfile)
-            && !self.reads_profile()
-            && !self.is_account_flow()
-    }
-
-    /// Whether the request belongs to the reset wizard, the activation form or the mailbox
-    /// (cancelled when that screen is left).
-    pub fn is_account_flow(&self) -> bool {
-        matches!(
-            self,
-            RequestKind::Forgot { .. }
-                | RequestKind::ResetPassword
-                | RequestKind::Activate
-                | RequestKind::Outbox
-        )
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,7 +225,8 @@ pub struct App {
     pub toasts: Vec<Toast>,
     pub help: Option<HelpState>,
     pub confirm: Option<Confirm>,
-    pub pending: BTreeMap<RequestId, RequestKind>,
+    /// The running requests: what cancelling them and the status bar need.
+    pub pending: BTreeMap<RequestId, Pending>,
     pub resume: Option<Resume>,
     /// The stored session, while the app is not using it.
     pub saved: Option<SavedSession>,
@@ -411,7 +302,7 @@ impl App {
 
     /// The status text of the newest running request.
     pub fn busy_label(&self) -> Option<&'static str> {
-        self.pending.values().next_back().map(RequestKind::label)
+        self.pending.values().next_back().map(Pending::label)
     }
 
     /// The id the next request will get.
@@ -419,22 +310,28 @@ impl App {
         RequestId(self.next_request)
     }
 
-    /// Registers a request and returns its id.
-    pub fn start_request(&mut self, kind: RequestKind) -> RequestId {
+    /// Registers `request`, which matters for as long as `lives` says, and returns the effect
+    /// that sends it.
+    pub fn request(&mut self, lives: Lives, request: Request) -> Effect {
         let id = RequestId(self.next_request);
         self.next_request += 1;
-        self.pending.insert(id, kind);
-        id
+        self.pending.insert(id, Pending { lives, kind: request.kind() });
+        Effect::Request { id, request }
     }
 
     /// Whether a request matching `pred` is running.
-    pub fn has_pending(&self, pred: impl Fn(&RequestKind) -> bool) -> bool {
+    pub fn has_pending(&self, pred: impl Fn(&Pending) -> bool) -> bool {
         self.pending.values().any(pred)
     }
 
+    /// Whether a request of this kind is running.
+    pub fn has_pending_kind(&self, kind: Kind) -> bool {
+        self.has_pending(|p| p.kind == kind)
+    }
+
     /// Forgets every request matching `pred` and returns the effects that stop them.
-    pub fn cancel_where(&mut self, pred: impl Fn(&RequestKind) -> bool) -> Vec<Effect> {
-        let ids: Vec<RequestId> = self.pending.iter().filter(|(_, k)| pred(k)).map(|(id, _)| *id).collect();
+    pub fn cancel_where(&mut self, pred: impl Fn(&Pending) -> bool) -> Vec<Effect> {
+        let ids: Vec<RequestId> = self.pending.iter().filter(|(_, p)| pred(p)).map(|(id, _)| *id).collect();
         ids.into_iter()
             .map(|id| {
                 self.pending.remove(&id);

@@ -10,8 +10,9 @@ use crossterm::event::KeyEvent;
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::msg::{ApiResult, Msg, StoreResult};
-use crate::app::state::{App, Confirm, HelpState, RequestKind, Screen, ToastLevel};
+use crate::app::msg::{Msg, RequestId, StoreResult};
+use crate::app::request::{OnNotice, OnOutbox, OnSave, OnSms, Pending, Reply};
+use crate::app::state::{App, Confirm, HelpState, Screen, ToastLevel};
 use crate::ui::layout;
 
 pub use crate::app::quit::lost_on_quit;
@@ -44,29 +45,14 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
             // Also the beat of a filter applied in steps on a large profile.
             crate::screens::profile::update::continue_filter(app)
         }
-        Msg::Api { id, result } => match app.pending.remove(&id) {
-            Some(RequestKind::SaveProfile) => match *result {
-                ApiResult::Update(r) => crate::screens::edit::save::on_save_result(app, id, r),
-                _ => {
-                    tracing::error!(request = id.0, "a save answered with the wrong type");
-                    Vec::new()
-                }
-            },
-            Some(kind @ (RequestKind::Forgot { .. } | RequestKind::ResetPassword)) => {
-                crate::screens::reset::update::on_api(app, kind, *result)
-            }
-            Some(RequestKind::Activate) => crate::screens::activate::update::on_api(app, *result),
-            Some(RequestKind::Outbox) => crate::screens::mailbox::update::on_api(app, *result),
-            Some(kind) => {
-                crate::screens::login::update::on_answer(app, &kind);
-                crate::app::session::on_api(app, id, kind, *result)
-            }
+        Msg::Api { id, reply } => {
             // Cancelled, or for a screen that is gone: nothing may change because of it.
-            None => {
+            let Some(pending) = app.pending.remove(&id) else {
                 tracing::debug!(request = id.0, "dropped the answer of a cancelled request");
-                Vec::new()
-            }
-        },
+                return Vec::new();
+            };
+            on_reply(app, id, pending, *reply)
+        }
         Msg::Stored(result) => on_stored(app, result),
         Msg::DemoCode(code) => crate::screens::login::update::on_demo_code(app, code),
         Msg::ResetTick { sent, epoch } => crate::screens::reset::update::on_tick(app, sent, epoch),
@@ -78,6 +64,33 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Quit => quit(app),
         Msg::Suspend => suspend(app),
+    }
+}
+
+/// The answer to a running request goes to what its continuation names.
+fn on_reply(app: &mut App, id: RequestId, pending: Pending, reply: Reply) -> Vec<Effect> {
+    match reply {
+        Reply::Login { then, result } => {
+            crate::screens::login::update::on_answer(app, pending.kind);
+            crate::app::session::on_login(app, then, result)
+        }
+        Reply::Sms { then: OnSms, result } => crate::screens::login::update::on_sms_result(app, result),
+        Reply::User { then, result } => {
+            crate::screens::login::update::on_answer(app, pending.kind);
+            crate::app::session::on_user(app, id, then, result)
+        }
+        Reply::Logout { then, result } => crate::app::session::on_logout(app, then, result),
+        Reply::Save { then: OnSave, result } => crate::screens::edit::save::on_save_result(app, id, result),
+        Reply::Notice { then: OnNotice::Forgot { email }, result } => {
+            crate::screens::reset::update::on_forgot(app, email, result)
+        }
+        Reply::Notice { then: OnNotice::Reset, result } => {
+            crate::screens::reset::update::on_reset(app, result)
+        }
+        Reply::Notice { then: OnNotice::Activate, result } => {
+            crate::screens::activate::update::on_api(app, result)
+        }
+        Reply::Outbox { then: OnOutbox, result } => crate::screens::mailbox::update::on_api(app, result),
     }
 }
 
@@ -227,5 +240,46 @@ fn on_stored(app: &mut App, result: StoreResult) -> Vec<Effect> {
             app.global_toast(ToastLevel::Warning, format!("The stored session could not be deleted: {e}")),
         ],
         StoreResult::Saved(Ok(())) | StoreResult::Deleted(Ok(_)) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+
+    use super::*;
+    use crate::api::User;
+    use crate::app::keymap::Keymap;
+    use crate::app::request::{Lives, OnUser, Request, ScreenTag, Then};
+
+    /// A pasted token's check, as the log-in form starts it; returns its id.
+    fn check_token(app: &mut App, then: &OnUser) -> RequestId {
+        let token = SecretString::from("blt0123456789abcdef");
+        let request = Request::GetUser { endpoint: Default::default(), token, then: then.clone() };
+        let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
+            panic!("a request")
+        };
+        id
+    }
+
+    /// An answer whose request was cancelled changes nothing, though its continuation came
+    /// back with it: `pending` is asked first.
+    #[test]
+    fn the_answer_to_a_cancelled_request_is_dropped() {
+        let mut app = App::new(Default::default(), Keymap::default(), Default::default(), (80, 24));
+        let then = OnUser::CheckToken { token: SecretString::from("blt0123456789abcdef"), remember: false };
+        let user = User { uid: "u".into(), email: "a@b.c".into(), ..Default::default() };
+        let id = check_token(&mut app, &then);
+        assert_eq!(app.busy_label(), Some("Checking the authtoken…"));
+        let cancels = app.cancel_where(|p| p.on_login_screen());
+        assert!(matches!(cancels[..], [Effect::Cancel(c)] if c == id), "{cancels:?}");
+        assert!(!app.is_busy());
+        let reply = Box::new(then.clone().reply(Ok(user.clone())));
+        assert!(update(&mut app, Msg::Api { id, reply }).is_empty());
+        assert!(app.session.is_none() && app.login().is_some(), "still on the log-in form");
+        // The same answer to a request still running opens the profile.
+        let id = check_token(&mut app, &then);
+        update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user))) });
+        assert!(app.session.is_some() && app.profile().is_some());
     }
 }

@@ -11,7 +11,8 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use cs_account::api::{ApiError, Endpoint, LoginSuccess, User};
 use cs_account::app::keymap::Keymap;
-use cs_account::app::msg::{ApiResult, RequestId};
+use cs_account::app::msg::RequestId;
+use cs_account::app::request::{OnLogin, OnLogout, OnNotice, OnOutbox, OnSave, OnSms, OnUser, Request, Then};
 use cs_account::app::state::{DemoEntry, DemoPanel};
 use cs_account::app::{App, Effect, Msg, update};
 use cs_account::ui::theme::Theme;
@@ -116,39 +117,118 @@ pub fn request_id(effects: &[Effect], pick: impl Fn(&Effect) -> Option<RequestId
     ids[0]
 }
 
-pub fn login_id(effects: &[Effect]) -> RequestId {
-    request_id(effects, |e| match e {
-        Effect::Login { id, .. } => Some(*id),
+/// A request the app sent: its id, and the continuation its answer must carry.
+#[derive(Debug, Clone)]
+pub struct Asked<T> {
+    pub id: RequestId,
+    pub then: T,
+}
+
+/// The (only) request among `effects` whose continuation `pick` finds.
+pub fn asked<T: Clone>(effects: &[Effect], pick: impl Fn(&Request) -> Option<&T>) -> Asked<T> {
+    let found: Vec<Asked<T>> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Request { id, request } => {
+                pick(request).map(|then| Asked { id: *id, then: then.clone() })
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(found.len(), 1, "expected one matching request in {effects:#?}");
+    found.into_iter().next().expect("one")
+}
+
+/// The requests among `effects`.
+pub fn requests(effects: &[Effect]) -> impl Iterator<Item = (RequestId, &Request)> {
+    effects.iter().filter_map(|e| match e {
+        Effect::Request { id, request } => Some((*id, request)),
         _ => None,
     })
 }
 
-pub fn get_user_id(effects: &[Effect]) -> RequestId {
-    request_id(effects, |e| match e {
-        Effect::GetUser { id, .. } => Some(*id),
+pub fn login_id(effects: &[Effect]) -> Asked<OnLogin> {
+    asked(effects, |r| match r {
+        Request::Login { then, .. } => Some(then),
         _ => None,
     })
 }
 
-/// An API answer, as the runner sends it.
-pub fn answer(id: RequestId, result: ApiResult) -> Msg {
-    Msg::Api { id, result: Box::new(result) }
+pub fn get_user_id(effects: &[Effect]) -> Asked<OnUser> {
+    asked(effects, |r| match r {
+        Request::GetUser { then, .. } => Some(then),
+        _ => None,
+    })
 }
 
-pub fn login_ok(user: &User) -> ApiResult {
-    ApiResult::Login(Ok(LoginSuccess {
+pub fn logout_id(effects: &[Effect]) -> Asked<OnLogout> {
+    asked(effects, |r| match r {
+        Request::Logout { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+pub fn sms_id(effects: &[Effect]) -> Asked<OnSms> {
+    asked(effects, |r| match r {
+        Request::Sms { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+pub fn save_id(effects: &[Effect]) -> Asked<OnSave> {
+    asked(effects, |r| match r {
+        Request::Update { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+pub fn forgot_id(effects: &[Effect]) -> Asked<OnNotice> {
+    asked(effects, |r| match r {
+        Request::Forgot { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+pub fn reset_id(effects: &[Effect]) -> Asked<OnNotice> {
+    asked(effects, |r| match r {
+        Request::Reset { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+pub fn activate_id(effects: &[Effect]) -> Asked<OnNotice> {
+    asked(effects, |r| match r {
+        Request::Activate { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+pub fn outbox_id(effects: &[Effect]) -> Asked<OnOutbox> {
+    asked(effects, |r| match r {
+        Request::Outbox { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+/// An API answer, as the runner sends it: with the continuation the request carried.
+pub fn answer<T: Then>(asked: Asked<T>, result: Result<T::Output, ApiError>) -> Msg {
+    Msg::Api { id: asked.id, reply: Box::new(asked.then.reply(result)) }
+}
+
+pub fn login_ok(user: &User) -> Result<LoginSuccess, ApiError> {
+    Ok(LoginSuccess {
         notice: "Login Successful.".into(),
         user: user.clone(),
         authtoken: SecretString::from(TOKEN),
-    }))
+    })
 }
 
-pub fn login_err(e: ApiError) -> ApiResult {
-    ApiResult::Login(Err(e))
+pub fn login_err(e: ApiError) -> Result<LoginSuccess, ApiError> {
+    Err(e)
 }
 
 /// Fills the form and submits it; returns the log-in request's id.
-pub fn submit_login(app: &mut App, email: &str, password: &str) -> RequestId {
+pub fn submit_login(app: &mut App, email: &str, password: &str) -> Asked<OnLogin> {
     if let Some(l) = app.login_mut() {
         l.email.set(email);
         l.focus = cs_account::screens::login::Focus::Password;
@@ -164,7 +244,7 @@ pub fn log_in(app: &mut App, user: &User) -> Vec<Effect> {
     let effects = update(app, answer(id, login_ok(user)));
     let id = get_user_id(&effects);
     let mut out = effects;
-    out.extend(update(app, answer(id, ApiResult::User(Ok(user.clone())))));
+    out.extend(update(app, answer(id, Ok(user.clone()))));
     assert!(app.profile().is_some(), "the profile should show after logging in");
     out
 }

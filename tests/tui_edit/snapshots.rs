@@ -24,14 +24,14 @@ fn two_changes(a: &mut App) {
     send(a, [key(KeyCode::Enter)]);
 }
 
-fn saving(a: &mut App) -> RequestId {
+fn saving(a: &mut App) -> common::Asked<cs_account::app::request::OnSave> {
     two_changes(a);
     update_id(&send(a, [key(KeyCode::Enter)]))
 }
 
 fn failing(a: &mut App, e: ApiError) {
     let id = saving(a);
-    let effects = send(a, [answer(id, ApiResult::Update(Err(e)))]);
+    let effects = send(a, [answer(id, Err(e))]);
     settle(a, &effects);
     a.toasts.clear();
 }
@@ -110,7 +110,7 @@ fn the_failures() {
             host: String::new(),
             detail: "timed out".into(),
         };
-        let effects = send(a, [answer(id, ApiResult::Update(Err(timeout)))]);
+        let effects = send(a, [answer(id, Err(timeout))]);
         settle(a, &effects);
     });
     snap("edit_network_error", |a| {

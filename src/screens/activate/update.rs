@@ -6,16 +6,16 @@ use crossterm::event::KeyEvent;
 
 use crate::screens::activate::Focus;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Notice};
 use crate::app::effect::Effect;
 use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::msg::ApiResult;
 use crate::app::nav::{Fill, Nav};
 use crate::app::password_form::{Pasted, server_field};
+use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
-use crate::app::state::{App, RequestKind, Screen};
+use crate::app::state::{App, Screen};
 use crate::screens::activate::name_problem;
 
 fn form(app: &mut App) -> Option<&mut ActivateState> {
@@ -83,7 +83,7 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
 }
 
 fn leave(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(RequestKind::is_account_flow);
+    let mut effects = app.cancel_where(Pending::is_account_flow);
     effects.extend(app.go(Nav::Pop));
     effects
 }
@@ -102,7 +102,7 @@ fn send(app: &mut App) -> Vec<Effect> {
 }
 
 fn submit(app: &mut App) -> Vec<Effect> {
-    if app.has_pending(RequestKind::is_account_flow) {
+    if app.has_pending(Pending::is_account_flow) {
         return Vec::new();
     }
     let enforce = app.rules_enforced();
@@ -126,23 +126,19 @@ fn submit(app: &mut App) -> Vec<Effect> {
     let (password, confirmation) = a.form.new.secrets();
     let (first_name, last_name) =
         (a.first_name.value().trim().to_string(), a.last_name.value().trim().to_string());
-    let id = app.start_request(RequestKind::Activate);
-    vec![Effect::Activate {
-        id,
+    let request = Request::Activate {
         endpoint,
         token: token.into(),
         first_name,
         last_name,
         password,
         confirmation,
-    }]
+        then: OnNotice::Activate,
+    };
+    vec![app.request(Lives::Screen(ScreenTag::Activate), request)]
 }
 
-pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
-    let ApiResult::Notice(result) = result else {
-        tracing::error!("an answer of the wrong type for the activation form");
-        return Vec::new();
-    };
+pub(crate) fn on_api(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
     let retry = app
         .keymap
         .hint(Context::Password, Action::Retry)

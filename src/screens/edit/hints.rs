@@ -3,7 +3,8 @@
 
 use crate::app::keymap::hint::{HelpRows, Hint, ctrl_c, help, one};
 use crate::app::keymap::{Action, Context};
-use crate::app::state::{App, RequestKind};
+use crate::app::request::Kind;
+use crate::app::state::App;
 use crate::screens::edit::{EditState, Step};
 
 /// The form types every printable key; the review does not.
@@ -25,7 +26,7 @@ pub fn hints(app: &App, e: &EditState) -> Vec<Option<Hint>> {
             ctrl_c(),
         ];
     }
-    if app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) {
+    if app.has_pending_kind(Kind::Save) {
         return vec![one(km, C::Review, BackToForm, "cancel", false), help(km, tf), ctrl_c()];
     }
     // During a 429's wait, saving is held back: no key to offer for it.

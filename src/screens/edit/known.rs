@@ -23,11 +23,12 @@ use crate::screens::edit::NoteKind;
 use crate::api::{ApiError, User};
 use crate::app::effect::Effect;
 use crate::app::msg::RequestId;
-use crate::app::state::{AfterCheck, App, RequestKind, Screen, ToastLevel};
+use crate::app::request::{Kind, Lives, OnUser, Pending, Request, ScreenTag};
+use crate::app::state::{AfterCheck, App, Screen, ToastLevel};
 use crate::screens::edit::Step;
 
-fn is_save(k: &RequestKind) -> bool {
-    matches!(k, RequestKind::SaveProfile)
+fn is_save(p: &Pending) -> bool {
+    p.kind == Kind::Save
 }
 
 /// Whether the server's state is not known (see the module's notes).
@@ -58,29 +59,30 @@ pub(crate) fn read_is_sure(app: &App, id: RequestId) -> bool {
 /// Asks the server what it holds, then does `then`. A check already running is not started
 /// again; it does `then` instead of what it was to do (unless `then` is only to show).
 pub(crate) fn check(app: &mut App, then: AfterCheck) -> Vec<Effect> {
-    if let Some(RequestKind::Check { then: waiting }) =
-        app.pending.values_mut().find(|k| matches!(k, RequestKind::Check { .. }))
-    {
+    let running = app.has_pending_kind(Kind::Check);
+    let Some(s) = &mut app.session else { return Vec::new() };
+    if running {
         if then != AfterCheck::Show {
-            *waiting = then;
+            s.after_check = then;
         }
         return Vec::new();
     }
-    let Some(s) = &app.session else { return Vec::new() };
+    s.after_check = then;
     let (endpoint, token) = (s.endpoint.clone(), s.token.clone());
-    let id = app.start_request(RequestKind::Check { then });
-    vec![Effect::GetUser { id, endpoint, token }]
+    // For the profile and the form over it: a screen that could not take the answer stops it.
+    vec![app.request(
+        Lives::Screen(ScreenTag::Profile),
+        Request::GetUser { endpoint, token, then: OnUser::Check },
+    )]
 }
 
 /// The user did something else than wait for the check: `what` no longer waits for it (the form
 /// must not jump to the review, or move its focus, under keys typed since).
 pub(crate) fn forget(app: &mut App, what: AfterCheck) {
-    for kind in app.pending.values_mut() {
-        if let RequestKind::Check { then } = kind
-            && *then == what
-        {
-            *then = AfterCheck::Show;
-        }
+    if let Some(s) = &mut app.session
+        && s.after_check == what
+    {
+        s.after_check = AfterCheck::Show;
     }
 }
 
@@ -101,12 +103,12 @@ pub(crate) fn server_holds(app: &mut App, mut user: User) -> Vec<Effect> {
 }
 
 /// The answer to a check.
-pub(crate) fn on_check(
-    app: &mut App,
-    id: RequestId,
-    then: AfterCheck,
-    result: Result<User, ApiError>,
-) -> Vec<Effect> {
+pub(crate) fn on_check(app: &mut App, id: RequestId, result: Result<User, ApiError>) -> Vec<Effect> {
+    // What waited for this check: it is done with, whatever the answer.
+    let then = app
+        .session
+        .as_mut()
+        .map_or(AfterCheck::Show, |s| std::mem::replace(&mut s.after_check, AfterCheck::Show));
     match result {
         Ok(user) if read_is_sure(app, id) => {
             let before = form_values(app);

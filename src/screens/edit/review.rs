@@ -22,7 +22,8 @@ use crate::screens::edit::view::key;
 use crate::screens::edit::view::note_rows;
 
 use crate::app::keymap::{Action, Context};
-use crate::app::state::{App, RequestKind};
+use crate::app::request::Kind;
+use crate::app::state::App;
 use crate::screens::edit::EditField;
 use crate::screens::edit::EditForm;
 use crate::screens::edit::view::text_rows;
@@ -151,7 +152,7 @@ pub const SAVING: &str = "Saving…";
 fn buttons(app: &App, form: &EditForm, width: u16) -> Row {
     let t = &app.theme;
     let back = key(app, Context::Review, Action::BackToForm);
-    if app.has_pending(|k| matches!(k, RequestKind::SaveProfile)) {
+    if app.has_pending_kind(Kind::Save) {
         let saving = || Span::styled(format!("{} {SAVING}", spinner::frame(app.spinner)), t.accent());
         return first_fitting(
             vec![

@@ -13,7 +13,8 @@ use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::DraftResult;
 use crate::app::nav::{Nav, Route};
-use crate::app::state::{AfterCheck, App, Confirm, RequestKind, Screen, ToastLevel};
+use crate::app::request::{Kind, Lives, OnSave, Pending, Request};
+use crate::app::state::{AfterCheck, App, Confirm, Screen, ToastLevel};
 use crate::screens::edit::DraftOffer;
 use crate::screens::edit::EditField;
 use crate::screens::edit::EditForm;
@@ -23,8 +24,8 @@ use crate::screens::edit::Step;
 use crate::screens::edit::known;
 use crate::store::drafts::DraftKey;
 
-fn is_save(k: &RequestKind) -> bool {
-    matches!(k, RequestKind::SaveProfile)
+fn is_save(p: &Pending) -> bool {
+    p.kind == Kind::Save
 }
 
 pub(crate) fn form_mut(app: &mut App) -> Option<&mut EditForm> {
@@ -279,8 +280,8 @@ pub(crate) fn save(app: &mut App) -> Vec<Effect> {
     form.other_errors.clear();
     let (endpoint, token) = (session.endpoint.clone(), session.token.clone());
     known::save_sent(app);
-    let id = app.start_request(RequestKind::SaveProfile);
-    vec![Effect::UpdateUser { id, endpoint, token, changes }]
+    // A save goes on when the form is left (its answer is for the session); it ends with it.
+    vec![app.request(Lives::Session, Request::Update { endpoint, token, changes, then: OnSave })]
 }
 
 /// The session is about to end (401): keep the draft on disk, and note on the form that its

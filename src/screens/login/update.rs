@@ -13,9 +13,10 @@ use crate::app::field::TextField;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::nav::{Fill, Nav, Route};
+use crate::app::request::{Kind, Lives, OnLogin, OnLogout, OnSms, OnUser, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
 use crate::app::session::retry_hint;
-use crate::app::state::{App, Authed, Confirm, RequestKind, Screen, ToastLevel};
+use crate::app::state::{App, Authed, Confirm, Screen, ToastLevel};
 use crate::screens::login::Attempt;
 use crate::screens::login::Focus;
 use crate::screens::login::LoginState;
@@ -33,7 +34,7 @@ pub(crate) fn form_error(title: &str, message: String, retry: bool) -> FormError
 
 /// Whether a log-in-screen request is running (a second submit is then ignored).
 pub fn busy(app: &App) -> bool {
-    app.has_pending(RequestKind::on_login_screen)
+    app.has_pending(Pending::on_login_screen)
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
@@ -65,14 +66,8 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
 /// Whether a request the user may stop with Esc runs for the log-in screen: the log-in itself,
 /// the code step, an SMS, a pasted token's check, the saved session's check at start. (Once the
 /// log-in is accepted, loading the profile finishes by itself.)
-fn cancellable(k: &RequestKind) -> bool {
-    matches!(
-        k,
-        RequestKind::Login { .. }
-            | RequestKind::Sms
-            | RequestKind::CheckToken { .. }
-            | RequestKind::Resume { .. }
-    )
+fn cancellable(p: &Pending) -> bool {
+    matches!(p.kind, Kind::Login | Kind::Code | Kind::Sms | Kind::CheckToken | Kind::Resume | Kind::ResumeEnv)
 }
 
 /// Whether Esc would stop what the log-in screen is waiting for (the footer offers it then).
@@ -159,11 +154,11 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
 
 /// An answer to what the form sent has come: the secret it kept showing while the request ran
 /// leaves the field (the request, a 2FA step or a retry holds its own copy).
-pub(crate) fn on_answer(app: &mut App, kind: &RequestKind) {
+pub(crate) fn on_answer(app: &mut App, kind: Kind) {
     let Some(l) = app.login_mut() else { return };
     match kind {
-        RequestKind::Login { tfa: false, .. } => l.password.clear(),
-        RequestKind::CheckToken { .. } => l.token.clear(),
+        Kind::Login => l.password.clear(),
+        Kind::CheckToken => l.token.clear(),
         _ => {}
     }
 }
@@ -273,8 +268,10 @@ pub(crate) fn replace_saved(app: &mut App, log_out: bool) -> Vec<Effect> {
     let mut effects = Vec::new();
     if log_out {
         if let Some(saved) = app.saved.take() {
-            let id = app.start_request(RequestKind::LogoutSaved { who: saved.who() });
-            effects.push(Effect::Logout { id, endpoint: saved.endpoint, token: saved.token });
+            // The saved session's server is told whatever the user does next.
+            let then = OnLogout::LogoutSaved { who: saved.who() };
+            let (endpoint, token) = (saved.endpoint, saved.token);
+            effects.push(app.request(Lives::App, Request::Logout { endpoint, token, then }));
             effects.push(Effect::DeleteSession);
         }
     } else if let Some(saved) = &mut app.saved {
@@ -292,20 +289,16 @@ fn start_login(
     remember: bool,
 ) -> Vec<Effect> {
     let endpoint = app.endpoint.clone();
-    let kind = RequestKind::Login {
-        email: email.clone(),
-        password: password.clone(),
-        tfa: tfa_token.is_some(),
-        remember,
-    };
-    let id = app.start_request(kind);
-    vec![Effect::Login { id, endpoint, email, password, tfa_token }]
+    let then =
+        OnLogin { email: email.clone(), password: password.clone(), tfa: tfa_token.is_some(), remember };
+    let request = Request::Login { endpoint, email, password, tfa_token, then };
+    vec![app.request(Lives::Screen(ScreenTag::Login), request)]
 }
 
 fn check_token(app: &mut App, token: SecretString, remember: bool) -> Vec<Effect> {
     let endpoint = app.endpoint.clone();
-    let id = app.start_request(RequestKind::CheckToken { token: token.clone(), remember });
-    vec![Effect::GetUser { id, endpoint, token }]
+    let then = OnUser::CheckToken { token: token.clone(), remember };
+    vec![app.request(Lives::Screen(ScreenTag::Login), Request::GetUser { endpoint, token, then })]
 }
 
 /// Repeats the last attempt, only when its error offered that.
@@ -385,8 +378,9 @@ fn request_sms(app: &mut App) -> Vec<Effect> {
     let Some(tfa) = &l.tfa else { return Vec::new() };
     l.error = None;
     let (email, password) = (tfa.email.clone(), tfa.password.clone());
-    let id = app.start_request(RequestKind::Sms);
-    vec![Effect::RequestSms { id, endpoint, email, password }]
+    vec![
+        app.request(Lives::Screen(ScreenTag::Login), Request::Sms { endpoint, email, password, then: OnSms }),
+    ]
 }
 
 /// The answer to a log-in (first step or code step).
@@ -410,8 +404,10 @@ pub(crate) fn on_login_result(
             l.last_attempt = None;
             let email = if user.email.is_empty() { email } else { user.email.clone() };
             let auth = Authed { email, token: authtoken.clone(), endpoint: endpoint.clone(), remember };
-            let id = app.start_request(RequestKind::LoadProfile { auth, login_user: Box::new(user) });
-            let mut effects = vec![Effect::GetUser { id, endpoint, token: authtoken }];
+            // The log-in screen shows until the profile is loaded.
+            let then = OnUser::LoadProfile { auth, login_user: Box::new(user) };
+            let request = Request::GetUser { endpoint, token: authtoken, then };
+            let mut effects = vec![app.request(Lives::Screen(ScreenTag::Login), request)];
             // Logging in without "remember me" also forgets a session remembered before (the
             // question about a saved session of someone else was asked before sending).
             if !remember && app.can_remember {

@@ -3,7 +3,8 @@
 
 use crate::app::field::TextField;
 use crate::app::keymap::{Action, Context};
-use crate::app::state::{App, RequestKind};
+use crate::app::request::Pending;
+use crate::app::state::App;
 use crate::app::update::can_cancel;
 use crate::screens::login::Focus;
 use crate::screens::login::LoginState;
@@ -140,7 +141,7 @@ fn status_lines(app: &App, l: &LoginState, width: u16) -> u16 {
 }
 
 fn busy_label(app: &App) -> Option<&'static str> {
-    app.pending.values().rev().find(|k| k.on_login_screen()).map(RequestKind::label)
+    app.pending.values().rev().find(|k| k.on_login_screen()).map(Pending::label)
 }
 
 /// Stacks rows top to bottom, skipping spacers when compact.

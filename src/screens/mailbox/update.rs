@@ -1,13 +1,14 @@
 //! The demo mailbox's keys and answers. A token or code goes to the screen it fits (handed down
 //! with the navigation step), or opens its form in the mailbox's place.
 
-use crate::api::outbox::OutboxKind;
+use crate::api::ApiError;
+use crate::api::outbox::{OutboxKind, OutboxMessage};
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::msg::ApiResult;
 use crate::app::nav::{Fill, Nav, Route, Token};
-use crate::app::state::{App, RequestKind, Screen, ToastLevel};
+use crate::app::request::{Kind, Lives, OnOutbox, Request, ScreenTag};
+use crate::app::state::{App, Screen, ToastLevel};
 use crate::screens::mailbox::Under;
 use crate::screens::mailbox::layout::list_rows;
 use crate::screens::mailbox::spent_note;
@@ -18,9 +19,9 @@ use ratatui::layout::Rect;
 /// Reads the outbox (on opening, and on the reload key).
 pub(crate) fn fetch(app: &mut App) -> Vec<Effect> {
     let Some(endpoint) = app.demo_endpoint.clone() else { return Vec::new() };
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
-    let id = app.start_request(RequestKind::Outbox);
-    effects.push(Effect::FetchOutbox { id, endpoint });
+    let mut effects = app.cancel_where(|p| p.kind == Kind::Outbox);
+    effects
+        .push(app.request(Lives::Screen(ScreenTag::Mailbox), Request::Outbox { endpoint, then: OnOutbox }));
     effects
 }
 
@@ -69,16 +70,12 @@ pub(crate) fn fit_to_viewport(app: &mut App) {
 }
 
 fn close(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
+    let mut effects = app.cancel_where(|p| p.lives_on(ScreenTag::Mailbox));
     effects.extend(app.go(Nav::Pop));
     effects
 }
 
-pub(crate) fn on_api(app: &mut App, result: ApiResult) -> Vec<Effect> {
-    let ApiResult::Outbox(result) = result else {
-        tracing::error!("an answer of the wrong type for the mailbox");
-        return Vec::new();
-    };
+pub(crate) fn on_api(app: &mut App, result: Result<Vec<OutboxMessage>, ApiError>) -> Vec<Effect> {
     let rows = rows(app);
     let Screen::Mailbox(m) = &mut app.screen else { return Vec::new() };
     match result {
@@ -117,7 +114,7 @@ fn use_selected(app: &mut App) -> Vec<Effect> {
         }
         _ => false,
     };
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Outbox));
+    let mut effects = app.cancel_where(|p| p.lives_on(ScreenTag::Mailbox));
     let token = Token { to: msg.to.clone(), value, note };
     let nav = if fits {
         Nav::PopWith(Fill::Token(token))

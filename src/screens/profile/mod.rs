@@ -346,8 +346,8 @@ mod tests {
     #[test]
     fn a_filter_typed_on_a_large_profile_streams_in() {
         use crate::app::keymap::Keymap;
-        use crate::app::msg::ApiResult;
-        use crate::app::state::{App, RequestKind};
+        use crate::app::request::{Lives, OnUser, Request, ScreenTag, Then};
+        use crate::app::state::App;
         use crate::app::{Effect, Msg, update};
         use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -360,10 +360,14 @@ mod tests {
         };
         let mut app = App::new(Default::default(), Keymap::default(), Default::default(), (100, 30));
         let token = SecretString::from("blt0123456789abcdef");
-        let id = app.start_request(RequestKind::CheckToken { token, remember: false });
+        let then = OnUser::CheckToken { token: token.clone(), remember: false };
+        let request = Request::GetUser { endpoint: Default::default(), token, then: then.clone() };
+        let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
+            panic!("a request")
+        };
         let mut user = User { uid: "u".into(), email: "a@b.c".into(), ..Default::default() };
         user.roles = crate::screens::profile::tree::fixtures::big(1000, 50);
-        update(&mut app, Msg::Api { id, result: Box::new(ApiResult::User(Ok(user))) });
+        update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user))) });
         update(&mut app, key('/'));
         assert_eq!(beats(&update(&mut app, key('e'))), 1, "a one-letter filter over 1,000 roles takes steps");
         let p = app.profile().expect("profile");

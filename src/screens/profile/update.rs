@@ -8,7 +8,8 @@ use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::Msg;
 use crate::app::nav::{Fill, Nav, Route};
-use crate::app::state::{App, Confirm, RequestKind, Screen, ToastLevel};
+use crate::app::request::{Kind, Lives, OnUser, Request, ScreenTag};
+use crate::app::state::{App, Confirm, Screen, ToastLevel};
 use crate::screens::profile::ProfileState;
 use crate::screens::profile::Tab;
 use crate::screens::profile::layout;
@@ -254,9 +255,9 @@ fn ask_for_steps(app: &mut App, more: bool) -> Vec<Effect> {
 fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(session) = &app.session else { return Vec::new() };
     let (endpoint, token) = (session.endpoint.clone(), session.token.clone());
-    let mut effects = app.cancel_where(|k| matches!(k, RequestKind::Refresh));
-    let id = app.start_request(RequestKind::Refresh);
-    effects.push(Effect::GetUser { id, endpoint, token });
+    let mut effects = app.cancel_where(|p| p.kind == Kind::Refresh);
+    let request = Request::GetUser { endpoint, token, then: OnUser::Refresh };
+    effects.push(app.request(Lives::Screen(ScreenTag::Profile), request));
     effects
 }
 

@@ -13,11 +13,12 @@ use crate::app::effect::Effect;
 use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::msg::{ApiResult, Msg};
+use crate::app::msg::Msg;
 use crate::app::nav::{Fill, Nav};
 use crate::app::password_form::{Pasted, server_field};
+use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
-use crate::app::state::{App, RequestKind, Screen};
+use crate::app::state::{App, Screen};
 use crate::screens::reset::Focus;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Sent;
@@ -103,7 +104,7 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
 /// Leaves the wizard for the screen it was opened from. What was typed goes with it: the
 /// secret fields wipe themselves as the wizard is dropped.
 fn leave(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(RequestKind::is_account_flow);
+    let mut effects = app.cancel_where(Pending::is_account_flow);
     effects.extend(app.go(Nav::Pop));
     effects
 }
@@ -134,7 +135,7 @@ fn send(app: &mut App) -> Vec<Effect> {
 
 /// Sends the current step's request (the retry key sends it again).
 fn submit(app: &mut App) -> Vec<Effect> {
-    if app.has_pending(RequestKind::is_account_flow) {
+    if app.has_pending(Pending::is_account_flow) {
         return Vec::new();
     }
     let enforce = app.rules_enforced();
@@ -157,8 +158,8 @@ fn submit(app: &mut App) -> Vec<Effect> {
                 return Vec::new();
             }
             r.errors.clear();
-            let id = app.start_request(RequestKind::Forgot { email: email.clone() });
-            vec![Effect::ForgotPassword { id, endpoint, email }]
+            let then = OnNotice::Forgot { email: email.clone() };
+            vec![app.request(Lives::Screen(ScreenTag::Reset), Request::Forgot { endpoint, email, then })]
         }
         Step::Token => {
             r.errors.clear();
@@ -171,25 +172,20 @@ fn submit(app: &mut App) -> Vec<Effect> {
             }
             let Some(token) = r.form.token_to_send() else { return Vec::new() };
             let (password, confirmation) = r.form.new.secrets();
-            let id = app.start_request(RequestKind::ResetPassword);
-            vec![Effect::ResetPassword { id, endpoint, token: token.into(), password, confirmation }]
+            let request = Request::Reset {
+                endpoint,
+                token: token.into(),
+                password,
+                confirmation,
+                then: OnNotice::Reset,
+            };
+            vec![app.request(Lives::Screen(ScreenTag::Reset), request)]
         }
     }
 }
 
-/// The answers to step 1 and step 2.
-pub(crate) fn on_api(app: &mut App, kind: RequestKind, result: ApiResult) -> Vec<Effect> {
-    let ApiResult::Notice(result) = result else {
-        tracing::error!(?kind, "an answer of the wrong type for the reset wizard");
-        return Vec::new();
-    };
-    match kind {
-        RequestKind::Forgot { email } => on_forgot(app, email, result),
-        _ => on_reset(app, result),
-    }
-}
-
-fn on_forgot(app: &mut App, email: String, result: Result<Notice, ApiError>) -> Vec<Effect> {
+/// The answer to step 1.
+pub(crate) fn on_forgot(app: &mut App, email: String, result: Result<Notice, ApiError>) -> Vec<Effect> {
     let retry = retry_hint(app);
     let Some(r) = wizard(app) else { return Vec::new() };
     match result {
@@ -210,7 +206,8 @@ fn on_forgot(app: &mut App, email: String, result: Result<Notice, ApiError>) -> 
     }
 }
 
-fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
+/// The answer to step 2.
+pub(crate) fn on_reset(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
     let retry = retry_hint(app);
     let Some(r) = wizard(app) else { return Vec::new() };
     let notice = match result {

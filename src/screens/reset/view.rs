@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::keymap::Action;
-use crate::app::state::{App, RequestKind};
+use crate::app::request::Pending;
+use crate::app::state::App;
 use crate::screens::reset::Focus;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Step;
@@ -93,7 +94,7 @@ fn step_email<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
         }
         rows.push(para(&format!("Have a token already? {k} goes to step 2."), width, t.dim()));
     }
-    if roomy && (r.error.is_some() || app.has_pending(RequestKind::is_account_flow)) {
+    if roomy && (r.error.is_some() || app.has_pending(Pending::is_account_flow)) {
         rows.push(Row::Space);
     }
     status(&mut rows, app, r.error.as_ref(), width);

@@ -14,7 +14,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::password_form::NewPassword;
-use crate::app::state::{App, RequestKind};
+use crate::app::state::App;
 use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::field::{self, FieldView};
@@ -224,7 +224,7 @@ pub fn status(rows: &mut Vec<Row>, app: &App, error: Option<&FormError>, width: 
         rows.push(Row::Lines(vec![Line::from(Span::styled(format!("✗ {}", e.title), t.error()))]));
         rows.push(para(&e.message, width, t.label()));
     } else if let Some(kind) = app.pending.values().rev().find(|k| k.is_account_flow()) {
-        let label = RequestKind::label(kind);
+        let label = kind.label();
         rows.push(Row::Lines(vec![Line::from(Span::styled(
             format!("{} {label}", spinner::frame(app.spinner)),
             t.accent(),

@@ -1,0 +1,442 @@
+//! Requests and their answers, with typed continuations.
+//!
+//! Each API call is one [`Request`] variant holding the call's inputs and what to do with its
+//! answer (`then`), in a continuation type tied to the call's result type: a `GET /user` carries
+//! an [`OnUser`], and its answer comes back as [`Reply::User`] with that same `OnUser` and a
+//! `Result<User, _>`. The runner makes the one from the other (through [`Then::reply`]), so an
+//! answer can never meet a handler of another kind, and there is no "wrong answer" branch.
+//!
+//! Whether a request survives leaving the screen that made it is stated where it is made: the
+//! [`Lives`] argument of [`App::request`](crate::app::App::request), which has no default. The
+//! app keeps per running request only what cancelling and the status bar need ([`Pending`]); the
+//! continuation travels with the request and comes back with its answer.
+//!
+//! A new request: its inputs and `then` as a variant of [`Request`]; its continuation (a new
+//! `On…` type with its [`Then`] impl and [`Reply`] variant, or a case of an existing one for the
+//! same result type) and its [`Kind`] with a label; the call in the runner's `start`; what its
+//! answer does in `update`'s `on_reply`; and, where it is made, `app.request(lives, request)`.
+
+use secrecy::SecretString;
+
+use crate::api::outbox::OutboxMessage;
+use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, UpdateSuccess, User, UserUpdate};
+use crate::app::state::Authed;
+use crate::screens::login::SessionSource;
+
+/// One API call: its inputs and its continuation.
+#[derive(Debug)]
+pub enum Request {
+    /// `POST /v3/user-session`, with the 2FA code on the second step.
+    Login {
+        endpoint: Endpoint,
+        email: String,
+        password: SecretString,
+        tfa_token: Option<String>,
+        then: OnLogin,
+    },
+    /// `POST /v3/user/request_token_sms`.
+    Sms { endpoint: Endpoint, email: String, password: SecretString, then: OnSms },
+    /// `GET /v3/user` with everything the profile shows.
+    GetUser { endpoint: Endpoint, token: SecretString, then: OnUser },
+    /// `DELETE /v3/user-session`.
+    Logout { endpoint: Endpoint, token: SecretString, then: OnLogout },
+    /// `PUT /v3/user` with only the changed fields.
+    Update { endpoint: Endpoint, token: SecretString, changes: UserUpdate, then: OnSave },
+    /// `POST /v3/user/forgot_password`.
+    Forgot { endpoint: Endpoint, email: String, then: OnNotice },
+    /// `POST /v3/user/reset_password`.
+    Reset {
+        endpoint: Endpoint,
+        token: SecretString,
+        password: SecretString,
+        confirmation: SecretString,
+        then: OnNotice,
+    },
+    /// `POST /v3/user/activate/{token}`.
+    Activate {
+        endpoint: Endpoint,
+        token: SecretString,
+        first_name: String,
+        last_name: String,
+        password: SecretString,
+        confirmation: SecretString,
+        then: OnNotice,
+    },
+    /// `GET /demo/outbox` on the demo server (demo mode only).
+    Outbox { endpoint: Endpoint, then: OnOutbox },
+}
+
+/// The answer to one [`Request`], with the continuation it carried.
+#[derive(Debug)]
+pub enum Reply {
+    Login {
+        then: OnLogin,
+        result: Result<LoginSuccess, ApiError>,
+    },
+    Sms {
+        then: OnSms,
+        result: Result<Notice, ApiError>,
+    },
+    User {
+        then: OnUser,
+        result: Result<User, ApiError>,
+    },
+    Logout {
+        then: OnLogout,
+        result: Result<Notice, ApiError>,
+    },
+    Save {
+        then: OnSave,
+        result: Result<UpdateSuccess, ApiError>,
+    },
+    /// Forgot password, reset password, activation: each answers with a notice.
+    Notice {
+        then: OnNotice,
+        result: Result<Notice, ApiError>,
+    },
+    /// The demo mailbox, oldest first.
+    Outbox {
+        then: OnOutbox,
+        result: Result<Vec<OutboxMessage>, ApiError>,
+    },
+}
+
+/// A continuation: what one call's answer is for. Its type fixes the call's result type and the
+/// [`Reply`] variant the answer comes back as.
+pub trait Then: Sized {
+    /// What the call answers with when it succeeds.
+    type Output;
+    /// The answer `result`, with this continuation.
+    fn reply(self, result: Result<Self::Output, ApiError>) -> Reply;
+    /// What the request is, for cancelling and the status bar.
+    fn kind(&self) -> Kind;
+}
+
+/// What a log-in's answer is for. The credentials stay here so that a 2FA demand can go on to
+/// the code step without asking for them again.
+#[derive(Debug, Clone)]
+pub struct OnLogin {
+    pub email: String,
+    pub password: SecretString,
+    /// The second step (a 2FA code was sent).
+    pub tfa: bool,
+    pub remember: bool,
+}
+
+/// An SMS code was asked for on the 2FA step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnSms;
+
+/// What a `GET /user` is for.
+#[derive(Debug, Clone)]
+pub enum OnUser {
+    /// Checking a pasted authtoken.
+    CheckToken { token: SecretString, remember: bool },
+    /// Checking the stored or environment session at start.
+    Resume { auth: Authed, source: SessionSource },
+    /// Loading the full profile after a log-in (showing what the log-in gave if it fails).
+    LoadProfile { auth: Authed, login_user: Box<User> },
+    /// The refresh key on the profile.
+    Refresh,
+    /// After a save whose outcome is unknown, to learn what the server holds. What waits for
+    /// the answer changes while it runs (keys typed meanwhile), so it is kept in the session
+    /// ([`Session::after_check`](crate::app::state::Session::after_check)), not here.
+    Check,
+}
+
+/// What a log-out's answer is for.
+#[derive(Debug, Clone)]
+pub enum OnLogout {
+    /// The user logged out.
+    Logout,
+    /// Logging out the saved session a new log-in replaces, on its own server ("a@b on NA").
+    LogoutSaved { who: String },
+}
+
+/// What a `PUT /user` is for: the edit form's save.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnSave;
+
+/// What a call answering with a notice is for (the account flows).
+#[derive(Debug, Clone)]
+pub enum OnNotice {
+    /// Step 1 of the reset wizard, for this address.
+    Forgot { email: String },
+    /// Step 2 of the reset wizard.
+    Reset,
+    /// The activation form.
+    Activate,
+}
+
+/// The demo mailbox was read for the mailbox screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnOutbox;
+
+impl Then for OnLogin {
+    type Output = LoginSuccess;
+    fn reply(self, result: Result<LoginSuccess, ApiError>) -> Reply {
+        Reply::Login { then: self, result }
+    }
+    fn kind(&self) -> Kind {
+        if self.tfa { Kind::Code } else { Kind::Login }
+    }
+}
+
+impl Then for OnSms {
+    type Output = Notice;
+    fn reply(self, result: Result<Notice, ApiError>) -> Reply {
+        Reply::Sms { then: self, result }
+    }
+    fn kind(&self) -> Kind {
+        Kind::Sms
+    }
+}
+
+impl Then for OnUser {
+    type Output = User;
+    fn reply(self, result: Result<User, ApiError>) -> Reply {
+        Reply::User { then: self, result }
+    }
+    fn kind(&self) -> Kind {
+        match self {
+            OnUser::CheckToken { .. } => Kind::CheckToken,
+            OnUser::Resume { source: SessionSource::Env, .. } => Kind::ResumeEnv,
+            OnUser::Resume { source: SessionSource::Stored, .. } => Kind::Resume,
+            OnUser::LoadProfile { .. } => Kind::LoadProfile,
+            OnUser::Refresh => Kind::Refresh,
+            OnUser::Check => Kind::Check,
+        }
+    }
+}
+
+impl Then for OnLogout {
+    type Output = Notice;
+    fn reply(self, result: Result<Notice, ApiError>) -> Reply {
+        Reply::Logout { then: self, result }
+    }
+    fn kind(&self) -> Kind {
+        match self {
+            OnLogout::Logout => Kind::Logout,
+            OnLogout::LogoutSaved { .. } => Kind::LogoutSaved,
+        }
+    }
+}
+
+impl Then for OnSave {
+    type Output = UpdateSuccess;
+    fn reply(self, result: Result<UpdateSuccess, ApiError>) -> Reply {
+        Reply::Save { then: self, result }
+    }
+    fn kind(&self) -> Kind {
+        Kind::Save
+    }
+}
+
+impl Then for OnNotice {
+    type Output = Notice;
+    fn reply(self, result: Result<Notice, ApiError>) -> Reply {
+        Reply::Notice { then: self, result }
+    }
+    fn kind(&self) -> Kind {
+        match self {
+            OnNotice::Forgot { .. } => Kind::Forgot,
+            OnNotice::Reset => Kind::Reset,
+            OnNotice::Activate => Kind::Activate,
+        }
+    }
+}
+
+impl Then for OnOutbox {
+    type Output = Vec<OutboxMessage>;
+    fn reply(self, result: Result<Vec<OutboxMessage>, ApiError>) -> Reply {
+        Reply::Outbox { then: self, result }
+    }
+    fn kind(&self) -> Kind {
+        Kind::Outbox
+    }
+}
+
+impl Request {
+    /// What the request is for (from its continuation).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Request::Login { then, .. } => then.kind(),
+            Request::Sms { then, .. } => then.kind(),
+            Request::GetUser { then, .. } => then.kind(),
+            Request::Logout { then, .. } => then.kind(),
+            Request::Update { then, .. } => then.kind(),
+            Request::Forgot { then, .. } | Request::Reset { then, .. } | Request::Activate { then, .. } => {
+                then.kind()
+            }
+            Request::Outbox { then, .. } => then.kind(),
+        }
+    }
+}
+
+impl Reply {
+    /// What the answered request was for (from its continuation).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Reply::Login { then, .. } => then.kind(),
+            Reply::Sms { then, .. } => then.kind(),
+            Reply::User { then, .. } => then.kind(),
+            Reply::Logout { then, .. } => then.kind(),
+            Reply::Save { then, .. } => then.kind(),
+            Reply::Notice { then, .. } => then.kind(),
+            Reply::Outbox { then, .. } => then.kind(),
+        }
+    }
+}
+
+/// What a running request is for, as a small tag: what cancelling and the status bar need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Login,
+    /// A log-in with the 2FA code.
+    Code,
+    Sms,
+    CheckToken,
+    /// Checking `CONTENTSTACK_AUTHTOKEN` at start.
+    ResumeEnv,
+    /// Checking the session file at start.
+    Resume,
+    LoadProfile,
+    Refresh,
+    Logout,
+    LogoutSaved,
+    Forgot,
+    Reset,
+    Activate,
+    Outbox,
+    Save,
+    Check,
+}
+
+impl Kind {
+    /// Every kind, in the order of [`Kind::LABELS`].
+    pub const ALL: [Kind; 16] = [
+        Kind::Login,
+        Kind::Code,
+        Kind::Sms,
+        Kind::CheckToken,
+        Kind::ResumeEnv,
+        Kind::Resume,
+        Kind::LoadProfile,
+        Kind::Refresh,
+        Kind::Logout,
+        Kind::LogoutSaved,
+        Kind::Forgot,
+        Kind::Reset,
+        Kind::Activate,
+        Kind::Outbox,
+        Kind::Save,
+        Kind::Check,
+    ];
+
+    /// Every text [`Kind::label`] gives (in the order of the kinds), so that tests can make sure
+    /// no busy text is left on screen once nothing runs.
+    pub const LABELS: [&'static str; 16] = [
+        "Logging in…",
+        "Checking the code…",
+        "Asking for an SMS code…",
+        "Checking the authtoken…",
+        "Checking CONTENTSTACK_AUTHTOKEN…",
+        "Opening the saved session…",
+        "Loading your profile…",
+        "Refreshing…",
+        "Logging out…",
+        "Logging out the saved session…",
+        "Asking for a reset email…",
+        "Setting the new password…",
+        "Activating the account…",
+        "Reading the mailbox…",
+        "Saving your profile…",
+        "Checking what the server holds…",
+    ];
+
+    /// What the status bar says while it runs.
+    pub fn label(self) -> &'static str {
+        Self::LABELS[self as usize]
+    }
+}
+
+/// The screens requests can belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScreenTag {
+    /// The log-in form and its 2FA step.
+    Login,
+    /// The profile and the edit form over it.
+    Profile,
+    /// The password-reset wizard.
+    Reset,
+    /// The activation form.
+    Activate,
+    /// The demo mailbox.
+    Mailbox,
+}
+
+/// How long a request matters: stated where it is made, with no default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lives {
+    /// Only while its screen shows: leaving it (or opening a screen that could not take its
+    /// answer) cancels it.
+    Screen(ScreenTag),
+    /// Until the session ends (log-out, or a 401): a save survives leaving the form.
+    Session,
+    /// Until the app ends: the server is told about a log-out whatever the user does next.
+    App,
+}
+
+/// What the app keeps about a running request: enough to cancel it and to name it in the status
+/// bar. Its continuation is not here: it travels with the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending {
+    pub lives: Lives,
+    pub kind: Kind,
+}
+
+impl Pending {
+    /// What the status bar says while it runs.
+    pub fn label(&self) -> &'static str {
+        self.kind.label()
+    }
+
+    /// Whether it lives only while `screen` shows.
+    pub fn lives_on(&self, screen: ScreenTag) -> bool {
+        self.lives == Lives::Screen(screen)
+    }
+
+    /// Whether it belongs to the log-in screen (cancelled when it is left).
+    pub fn on_login_screen(&self) -> bool {
+        self.lives_on(ScreenTag::Login)
+    }
+
+    /// Whether it reads the profile for the profile screen (and the edit form over it): stopped
+    /// when a screen opens that could not take its answer.
+    pub fn reads_profile(&self) -> bool {
+        self.lives_on(ScreenTag::Profile)
+    }
+
+    /// Whether it belongs to the reset wizard, the activation form or the mailbox (cancelled
+    /// when that screen is left; while one runs, the mailbox does not open over its screen).
+    pub fn is_account_flow(&self) -> bool {
+        matches!(self.lives, Lives::Screen(ScreenTag::Reset | ScreenTag::Activate | ScreenTag::Mailbox))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_has_its_own_label() {
+        for (i, kind) in Kind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, i, "{kind:?} is in its place in Kind::ALL");
+            assert_eq!(kind.label(), Kind::LABELS[i]);
+        }
+        let mut labels = Kind::LABELS.to_vec();
+        labels.sort();
+        labels.dedup();
+        assert_eq!(labels.len(), Kind::LABELS.len(), "no two kinds share a label");
+    }
+}
