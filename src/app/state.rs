@@ -10,14 +10,12 @@ use crate::app::effect::Effect;
 use crate::app::keymap::Keymap;
 use crate::app::msg::{Msg, RequestId, ToastId};
 use crate::app::request::{Kind, Lives, Pending, Request};
-use crate::screens::activate::ActivateState;
 use crate::screens::edit::DraftOffer;
 use crate::screens::edit::EditForm;
 use crate::screens::edit::EditState;
 use crate::screens::login::LoginState;
-use crate::screens::mailbox::MailboxState;
 use crate::screens::profile::ProfileState;
-use crate::screens::reset::ResetState;
+pub use crate::screens::{Screen, View};
 use crate::ui::theme::Theme;
 use secrecy::SecretString;
 
@@ -87,22 +85,6 @@ pub struct Authed {
     pub remember: bool,
 }
 
-/// Which screen is showing.
-#[derive(Debug)]
-pub enum Screen {
-    Login(Box<LoginState>),
-    Profile(Box<ProfileState>),
-    /// The password-reset wizard (from the log-in form or the profile), over the screen it was
-    /// opened from.
-    Reset(Box<ResetState>),
-    /// Account activation (from the log-in form or the demo mailbox).
-    Activate(Box<ActivateState>),
-    /// The demo server's outbox (demo mode only).
-    Mailbox(Box<MailboxState>),
-    /// The edit-profile form, over the profile it was opened from.
-    Edit(Box<EditState>),
-}
-
 /// What waits for the server's state to be known (see [`Session::unsure`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterCheck {
@@ -143,19 +125,6 @@ pub struct Toast {
     /// The screen the toast is about: it goes when that screen is left. `None` for problems
     /// that hold wherever the user goes (settings, files on disk), which stay until they fade.
     pub view: Option<View>,
-}
-
-/// The screens a toast can belong to (the 2FA step apart from the log-in form: a notice about
-/// the form, such as "Logged out", means nothing once the code is asked for).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Login,
-    Tfa,
-    Profile,
-    Edit,
-    Reset,
-    Activate,
-    Mailbox,
 }
 
 /// A question that needs a yes or no before anything else happens.
@@ -242,6 +211,12 @@ pub struct App {
     next_request: u64,
     next_toast: u64,
 }
+
+/// Below this the app shows "terminal too small" instead of a squeezed screen, and keys only
+/// quit. 40 columns hold a form label plus a useful field; 12 rows hold the profile's header,
+/// tabs, a few list lines, and the status bar. (The app's decision, which the view follows.)
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
 
 /// How many toasts show at once; older ones go first.
 const MAX_TOASTS: usize = 3;
@@ -361,15 +336,7 @@ impl App {
 
     /// The screen showing, as toasts know it.
     pub fn view(&self) -> View {
-        match &self.screen {
-            Screen::Login(l) if l.tfa.is_some() => View::Tfa,
-            Screen::Login(_) => View::Login,
-            Screen::Profile(_) => View::Profile,
-            Screen::Edit(_) => View::Edit,
-            Screen::Reset(_) => View::Reset,
-            Screen::Activate(_) => View::Activate,
-            Screen::Mailbox(_) => View::Mailbox,
-        }
+        self.screen.view()
     }
 
     /// Drops the toasts of screens no longer showing (after each message).

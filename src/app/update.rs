@@ -13,7 +13,6 @@ use crate::app::keys::Key;
 use crate::app::msg::{Msg, RequestId, StoreResult};
 use crate::app::request::{OnNotice, OnOutbox, OnSave, OnSms, Pending, Reply};
 use crate::app::state::{App, Confirm, HelpState, Screen, ToastLevel};
-use crate::ui::layout;
 
 pub use crate::app::quit::lost_on_quit;
 pub use crate::app::session::{open_session, startup_notices};
@@ -120,7 +119,7 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
         return suspend(app);
     }
     let (w, h) = app.viewport;
-    if w < layout::MIN_WIDTH || h < layout::MIN_HEIGHT {
+    if w < crate::app::state::MIN_WIDTH || h < crate::app::state::MIN_HEIGHT {
         // Only quitting makes sense on a screen the user cannot see, and only when nothing
         // typed would be lost: the question could not be seen either (ctrl-c still quits).
         return match app.keymap.action(Context::Global, key) {
@@ -145,20 +144,16 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
         return crate::screens::help::update::on_key(app, key);
     }
     let handled = match app.screen {
-        Screen::Login(_) => crate::screens::login::update::on_key(app, ev, key),
         Screen::Profile(_) => {
             // The form waiting for the server's answer opens only if nothing else was asked for
             // meanwhile: keys meant for the profile must not land in a form that pops up.
             if app.keymap.action(Context::Profile, key) != Some(Action::EditProfile) {
                 crate::screens::edit::known::forget(app, crate::app::state::AfterCheck::OpenForm);
             }
-            crate::screens::profile::update::on_key(app, ev, key)
-                .or_else(|| crate::screens::edit::update::on_profile_key(app, key))
+            // The edit key opens the form over the profile (or asks the server first).
+            Screen::on_key(app, ev, key).or_else(|| crate::screens::edit::update::on_profile_key(app, key))
         }
-        Screen::Edit(_) => crate::screens::edit::update::on_key(app, ev, key),
-        Screen::Reset(_) => crate::screens::reset::update::on_key(app, ev, key),
-        Screen::Activate(_) => crate::screens::activate::update::on_key(app, ev, key),
-        Screen::Mailbox(_) => crate::screens::mailbox::update::on_key(app, ev, key),
+        _ => Screen::on_key(app, ev, key),
     };
     if let Some(effects) = handled {
         return effects;
@@ -182,15 +177,7 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     if app.confirm.is_some() || app.help.is_some() || app.draft_offer.as_ref().is_some_and(|o| o.open) {
         return Vec::new();
     }
-    match app.screen {
-        Screen::Login(_) => crate::screens::login::update::on_paste(app, text),
-        Screen::Profile(_) => crate::screens::profile::update::on_paste(app, text),
-        Screen::Edit(_) => crate::screens::edit::update::on_paste(app, text),
-        Screen::Reset(_) => crate::screens::reset::update::on_paste(app, text),
-        Screen::Activate(_) => crate::screens::activate::update::on_paste(app, text),
-        // Nothing to type into.
-        Screen::Mailbox(_) => {}
-    }
+    Screen::on_paste(app, text);
     Vec::new()
 }
 

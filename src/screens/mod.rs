@@ -15,3 +15,136 @@ pub mod login;
 pub mod mailbox;
 pub mod profile;
 pub mod reset;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::app::effect::Effect;
+use crate::app::keymap::hint::{HelpRows, Hint};
+use crate::app::keys::Key;
+use crate::app::state::App;
+
+/// What every screen provides, implemented in its own module. The app reaches a screen only
+/// through this (and through the navigation step the screen returns), so the dispatch below is
+/// written once, for every screen.
+pub trait ScreenState: std::fmt::Debug {
+    /// A key for the screen showing; `None` when it does not handle it (the global bindings
+    /// get it then).
+    fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>>;
+    /// Pasted text (bracketed paste), for the focused field if there is one.
+    fn on_paste(_app: &mut App, _text: &str) {}
+    /// Draws the screen in `area`, recording in its state what `update` pages by.
+    fn render(&self, frame: &mut Frame, area: Rect, app: &App);
+    /// The footer hints, most useful first (the footer cuts from the end).
+    fn hints(&self, app: &App) -> Vec<Option<Hint>>;
+    /// Which keymap tables the help overlay lists for it.
+    fn help_rows(&self) -> HelpRows;
+    /// Whether a text field has the keyboard (printable keys type there).
+    fn text_focus(&self) -> bool {
+        false
+    }
+    /// The one hint the status bar shows when there is no hints line, if not help's.
+    fn status_hint(&self, _app: &App) -> Option<Hint> {
+        None
+    }
+    /// A part of the screen that toasts tell apart from the rest (the log-in form's two-factor
+    /// step), if it shows.
+    fn part(&self) -> Option<View> {
+        None
+    }
+}
+
+/// The screens: one line each. Generates [`Screen`] (the navigation stack's entries), [`View`]
+/// (what toasts belong to: each screen, and the parts listed first) and the dispatch to
+/// [`ScreenState`].
+macro_rules! screens {
+    (parts: [$($(#[$pdoc:meta])* $part:ident),* $(,)?]
+     $($(#[$doc:meta])* $variant:ident($state:ty)),* $(,)?) => {
+        /// A screen on the navigation stack.
+        #[derive(Debug)]
+        pub enum Screen {
+            $($(#[$doc])* $variant(Box<$state>)),*
+        }
+
+        /// The screens (and parts of screens) a toast can belong to: it goes when they are left.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum View {
+            $($(#[$pdoc])* $part,)*
+            $($variant),*
+        }
+
+        impl Screen {
+            /// What toasts given now belong to.
+            pub fn view(&self) -> View {
+                match self {
+                    $(Screen::$variant(s) => s.part().unwrap_or(View::$variant)),*
+                }
+            }
+
+            /// The keys of the screen showing.
+            pub fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
+                match app.screen {
+                    $(Screen::$variant(_) => <$state as ScreenState>::on_key(app, ev, key)),*
+                }
+            }
+
+            /// A paste on the screen showing.
+            pub fn on_paste(app: &mut App, text: &str) {
+                match app.screen {
+                    $(Screen::$variant(_) => <$state as ScreenState>::on_paste(app, text)),*
+                }
+            }
+
+            pub fn render(&self, frame: &mut Frame, area: Rect, app: &App) {
+                match self {
+                    $(Screen::$variant(s) => s.render(frame, area, app)),*
+                }
+            }
+
+            pub fn hints(&self, app: &App) -> Vec<Option<Hint>> {
+                match self {
+                    $(Screen::$variant(s) => s.hints(app)),*
+                }
+            }
+
+            pub fn help_rows(&self) -> HelpRows {
+                match self {
+                    $(Screen::$variant(s) => s.help_rows()),*
+                }
+            }
+
+            pub fn text_focus(&self) -> bool {
+                match self {
+                    $(Screen::$variant(s) => s.text_focus()),*
+                }
+            }
+
+            pub fn status_hint(&self, app: &App) -> Option<Hint> {
+                match self {
+                    $(Screen::$variant(s) => s.status_hint(app)),*
+                }
+            }
+        }
+    };
+}
+
+screens! {
+    parts: [
+        /// The log-in form's two-factor step: a notice about the form, such as "Logged out",
+        /// means nothing once the code is asked for.
+        Tfa,
+    ]
+    /// The log-in form (password or pasted token), its two-factor step and region picker.
+    Login(login::LoginState),
+    /// The profile: identity, organisations, roles and rules, permissions, settings, raw JSON.
+    Profile(profile::ProfileState),
+    /// The edit-profile form, over the profile it was opened from.
+    Edit(edit::EditState),
+    /// The password-reset wizard (from the log-in form or the profile).
+    Reset(reset::ResetState),
+    /// Account activation (from the log-in form or the demo mailbox).
+    Activate(activate::ActivateState),
+    /// The demo server's outbox (demo mode only).
+    Mailbox(mailbox::MailboxState),
+}

@@ -3,11 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-/// Below this the app shows "terminal too small" instead of a squeezed screen. 40 columns hold
-/// a form label plus a useful field; 12 rows hold the profile's header, tabs, a few list lines,
-/// and the status bar.
-pub const MIN_WIDTH: u16 = 40;
-pub const MIN_HEIGHT: u16 = 12;
+pub use crate::app::state::{MIN_HEIGHT, MIN_WIDTH};
 
 /// The footer hints get their own line from this height on; below it the status bar alone
 /// says where help is.

@@ -27,14 +27,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let chrome = layout::chrome(area);
-    match &app.screen {
-        Screen::Login(l) => crate::screens::login::view::render(frame, chrome.main, app, l),
-        Screen::Profile(p) => crate::screens::profile::view::render(frame, chrome.main, app, p),
-        Screen::Edit(e) => crate::screens::edit::view::render(frame, chrome.main, app, e),
-        Screen::Reset(r) => crate::screens::reset::view::render(frame, chrome.main, app, r),
-        Screen::Activate(a) => crate::screens::activate::view::render(frame, chrome.main, app, a),
-        Screen::Mailbox(m) => crate::screens::mailbox::view::render(frame, chrome.main, app, m),
-    }
+    app.screen.render(frame, chrome.main, app);
     let hints = hints::hints(app);
     if let Some(h) = chrome.hints {
         widgets::status::render_hints(frame, h, &hints, &app.theme);
