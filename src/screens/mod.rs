@@ -55,6 +55,63 @@ pub trait ScreenState: std::fmt::Debug {
     }
 }
 
+/// Implements [`ScreenState`] for a screen's state by its folder's conventions: keys in
+/// `update::on_key`, drawing in `view::render`, hints in `hints::{hints, help_rows, text_focus}`;
+/// with `paste`, `update::on_paste`; with `status`, `hints::status_hint`; with `part`, the
+/// state's own `view_part()` (which part of the screen shows, for toasts).
+macro_rules! screen_state {
+    ($state:ty $(, $opt:ident)*) => {
+        impl $crate::screens::ScreenState for $state {
+            fn on_key(
+                app: &mut $crate::app::state::App,
+                ev: &crossterm::event::KeyEvent,
+                key: $crate::app::keys::Key,
+            ) -> Option<Vec<$crate::app::effect::Effect>> {
+                update::on_key(app, ev, key)
+            }
+
+            fn render(
+                &self,
+                frame: &mut ratatui::Frame,
+                area: ratatui::layout::Rect,
+                app: &$crate::app::state::App,
+            ) {
+                view::render(frame, area, app, self)
+            }
+
+            fn hints(&self, app: &$crate::app::state::App) -> Vec<Option<$crate::app::keymap::hint::Hint>> {
+                hints::hints(app, self)
+            }
+
+            fn help_rows(&self) -> $crate::app::keymap::hint::HelpRows {
+                hints::help_rows(self)
+            }
+
+            fn text_focus(&self) -> bool {
+                hints::text_focus(self)
+            }
+
+            $($crate::screens::screen_state!(@$opt);)*
+        }
+    };
+    (@paste) => {
+        fn on_paste(app: &mut $crate::app::state::App, text: &str) {
+            update::on_paste(app, text)
+        }
+    };
+    (@status) => {
+        fn status_hint(&self, app: &$crate::app::state::App) -> Option<$crate::app::keymap::hint::Hint> {
+            hints::status_hint(app, self)
+        }
+    };
+    (@part) => {
+        fn part(&self) -> Option<$crate::screens::View> {
+            Self::view_part(self)
+        }
+    };
+}
+pub(crate) use screen_state;
+
 /// The screens: one line each. Generates [`Screen`] (the navigation stack's entries), [`View`]
 /// (what toasts belong to: each screen, and the parts listed first) and the dispatch to
 /// [`ScreenState`].

@@ -122,35 +122,7 @@ pub fn name_problem(value: &str) -> Option<String> {
     crate::api::rules::check_profile_value("first_name", value).err().map(|p| p.message("first_name"))
 }
 
-impl crate::screens::ScreenState for ActivateState {
-    fn on_key(
-        app: &mut crate::app::state::App,
-        ev: &crossterm::event::KeyEvent,
-        key: crate::app::keys::Key,
-    ) -> Option<Vec<crate::app::effect::Effect>> {
-        update::on_key(app, ev, key)
-    }
-
-    fn on_paste(app: &mut crate::app::state::App, text: &str) {
-        update::on_paste(app, text)
-    }
-
-    fn render(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &crate::app::state::App) {
-        view::render(frame, area, app, self)
-    }
-
-    fn hints(&self, app: &crate::app::state::App) -> Vec<Option<crate::app::keymap::hint::Hint>> {
-        hints::hints(app, self)
-    }
-
-    fn help_rows(&self) -> crate::app::keymap::hint::HelpRows {
-        hints::help_rows(self)
-    }
-
-    fn text_focus(&self) -> bool {
-        hints::text_focus(self)
-    }
-}
+crate::screens::screen_state!(ActivateState, paste);
 
 #[cfg(test)]
 mod tests {

@@ -238,43 +238,14 @@ impl LoginState {
     }
 }
 
-impl crate::screens::ScreenState for LoginState {
-    fn on_key(
-        app: &mut crate::app::state::App,
-        ev: &crossterm::event::KeyEvent,
-        key: crate::app::keys::Key,
-    ) -> Option<Vec<crate::app::effect::Effect>> {
-        update::on_key(app, ev, key)
-    }
-
-    fn on_paste(app: &mut crate::app::state::App, text: &str) {
-        update::on_paste(app, text)
-    }
-
-    fn render(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &crate::app::state::App) {
-        view::render(frame, area, app, self)
-    }
-
-    fn hints(&self, app: &crate::app::state::App) -> Vec<Option<crate::app::keymap::hint::Hint>> {
-        hints::hints(app, self)
-    }
-
-    fn help_rows(&self) -> crate::app::keymap::hint::HelpRows {
-        hints::help_rows(self)
-    }
-
-    fn text_focus(&self) -> bool {
-        hints::text_focus(self)
-    }
-
-    fn status_hint(&self, app: &crate::app::state::App) -> Option<crate::app::keymap::hint::Hint> {
-        hints::status_hint(app, self)
-    }
-
-    fn part(&self) -> Option<crate::screens::View> {
+impl LoginState {
+    /// The two-factor step, while it shows (toasts about the form go when it comes).
+    fn view_part(&self) -> Option<crate::screens::View> {
         self.tfa.is_some().then_some(crate::screens::View::Tfa)
     }
 }
+
+crate::screens::screen_state!(LoginState, paste, status, part);
 
 #[cfg(test)]
 mod tests {

@@ -121,31 +121,7 @@ pub fn spent_note(m: &OutboxMessage) -> Option<String> {
     }
 }
 
-impl crate::screens::ScreenState for MailboxState {
-    fn on_key(
-        app: &mut crate::app::state::App,
-        ev: &crossterm::event::KeyEvent,
-        key: crate::app::keys::Key,
-    ) -> Option<Vec<crate::app::effect::Effect>> {
-        update::on_key(app, ev, key)
-    }
-
-    fn render(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &crate::app::state::App) {
-        view::render(frame, area, app, self)
-    }
-
-    fn hints(&self, app: &crate::app::state::App) -> Vec<Option<crate::app::keymap::hint::Hint>> {
-        hints::hints(app, self)
-    }
-
-    fn help_rows(&self) -> crate::app::keymap::hint::HelpRows {
-        hints::help_rows(self)
-    }
-
-    fn text_focus(&self) -> bool {
-        hints::text_focus(self)
-    }
-}
+crate::screens::screen_state!(MailboxState);
 
 #[cfg(test)]
 mod tests {
