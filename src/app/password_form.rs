@@ -12,7 +12,11 @@ use secrecy::SecretString;
 
 use crate::api::rules::{MIN_PASSWORD_CHARS, password_rules};
 use crate::api::{email_in_link, looks_like_link, token_from_link};
+use crossterm::event::KeyEvent;
+
 use crate::app::field::TextField;
+use crate::app::keymap::Action;
+use crate::app::keys::Key;
 
 /// Field messages, by field (the server's and the form's own).
 pub type FieldErrors<F> = BTreeMap<F, Vec<String>>;
@@ -226,6 +230,93 @@ impl TokenPassword {
         }
         out
     }
+}
+
+/// A form built around the component (the reset wizard, the activation form): what the shared
+/// key and paste handling below needs to reach in it.
+pub trait TokenForm {
+    type Focus: Copy + Ord;
+    /// The token field's place in the form's focus.
+    const TOKEN: Self::Focus;
+    fn focus(&self) -> Self::Focus;
+    fn field_mut(&mut self, focus: Self::Focus) -> &mut TextField;
+    fn errors_mut(&mut self) -> &mut FieldErrors<Self::Focus>;
+    fn component(&mut self) -> &mut TokenPassword;
+    fn move_focus(&mut self, delta: isize);
+    /// Whether the user may change this field (the reset wizard's email is fixed when opened
+    /// for the logged-in account).
+    fn editable(&self, _focus: Self::Focus) -> bool {
+        true
+    }
+}
+
+/// What a key did to a [`TokenForm`], for the screen to carry on with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyDone {
+    /// Handled here (typed, moved, shown/hidden).
+    Done,
+    /// For the screen: its own actions (send, leave, …), else an editing key for the field.
+    NotMine,
+}
+
+/// The keys every token form handles alike: a printable key always types (it never runs a
+/// command), field moves and show/hide; editing keys the field takes. `action` is the key's
+/// action in the forms' keymap context.
+pub fn form_key<F: TokenForm>(f: &mut F, ev: &KeyEvent, key: Key, action: Option<Action>) -> KeyDone {
+    if key.is_text() {
+        edit_key(f, ev);
+        return KeyDone::Done;
+    }
+    match action {
+        Some(Action::NextField) => f.move_focus(1),
+        Some(Action::PrevField) => f.move_focus(-1),
+        Some(Action::ToggleSecret) => {
+            let new = &mut f.component().new;
+            new.reveal = !new.reveal;
+        }
+        // The screen's own actions (send, leave, …) go to it, and then what the field takes
+        // (arrows, Home, Backspace…: [`edit_key`]).
+        _ => return KeyDone::NotMine,
+    }
+    KeyDone::Done
+}
+
+/// An editing key for the focused field; an edited field loses its error (and the token its
+/// note). Whether the field took it.
+pub fn edit_key<F: TokenForm>(f: &mut F, ev: &KeyEvent) -> bool {
+    let focus = f.focus();
+    if !f.editable(focus) {
+        return false;
+    }
+    let handled = f.field_mut(focus).handle_key(ev);
+    if handled {
+        f.errors_mut().remove(&focus);
+        if focus == F::TOKEN {
+            f.component().token_note = None;
+        }
+    }
+    handled
+}
+
+/// Paste into the focused field. In the token field a link is reduced to its token; a link
+/// without one gets its message. Returns what a paste into the token field did (`None`
+/// elsewhere), for the screen to take the address the link carries.
+pub fn form_paste<F: TokenForm>(f: &mut F, text: &str) -> Option<Pasted> {
+    let focus = f.focus();
+    if !f.editable(focus) {
+        return None;
+    }
+    f.errors_mut().remove(&focus);
+    if focus != F::TOKEN {
+        f.field_mut(focus).paste(text);
+        return None;
+    }
+    let pasted = f.component().paste_token(text);
+    if pasted == Pasted::NoToken {
+        let message = f.component().no_token_message();
+        f.errors_mut().insert(F::TOKEN, vec![message]);
+    }
+    Some(pasted)
 }
 
 /// The component's field for a field name in the server's `errors`, and how a message about it

@@ -12,7 +12,7 @@ use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::nav::{Fill, Nav};
-use crate::app::password_form::{Pasted, server_field};
+use crate::app::password_form::{KeyDone, Pasted, edit_key, form_key, form_paste, server_field};
 use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
 use crate::app::state::{App, Screen};
@@ -28,57 +28,27 @@ fn form(app: &mut App) -> Option<&mut ActivateState> {
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let action = app.keymap.action(Context::Password, key);
     let a = form(app)?;
-    if key.is_text() {
-        edit(a, ev);
+    if form_key(a, ev, key, action) == KeyDone::Done {
         return Some(Vec::new());
     }
     match action {
-        Some(Action::Send) => return Some(send(app)),
-        Some(Action::Retry) => return Some(submit(app)),
-        Some(Action::OpenMailbox) => return app.open_mailbox(),
-        Some(Action::NextField) => a.move_focus(1),
-        Some(Action::PrevField) => a.move_focus(-1),
-        Some(Action::ToggleSecret) => a.form.new.reveal = !a.form.new.reveal,
-        Some(Action::GoBack) => return Some(leave(app)),
-        _ => return edit(a, ev).then(Vec::new),
+        Some(Action::Send) => Some(send(app)),
+        Some(Action::Retry) => Some(submit(app)),
+        Some(Action::OpenMailbox) => app.open_mailbox(),
+        Some(Action::GoBack) => Some(leave(app)),
+        _ => edit_key(a, ev).then(Vec::new),
     }
-    Some(Vec::new())
-}
-
-fn edit(a: &mut ActivateState, ev: &KeyEvent) -> bool {
-    let focus = a.focus;
-    let handled = a.field_mut(focus).handle_key(ev);
-    if handled {
-        a.errors.remove(&focus);
-        if focus == Focus::Token {
-            a.form.token_note = None;
-        }
-    }
-    handled
 }
 
 /// Paste goes to the focused field; an invitation link pasted as the token is reduced to its
 /// token, keeping the address when the link carries one.
 pub(crate) fn on_paste(app: &mut App, text: &str) {
     let Some(a) = form(app) else { return };
-    let focus = a.focus;
-    a.errors.remove(&focus);
-    if focus != Focus::Token {
-        a.field_mut(focus).paste(text);
-        return;
-    }
-    match a.form.paste_token(text) {
-        Pasted::Text => {}
-        Pasted::Link { email } => {
-            let token = a.form.token.value().to_string();
-            let note = a.form.token_note.take();
-            a.fill_token(&token, email.as_deref(), note);
-            a.focus = Focus::Token;
-        }
-        Pasted::NoToken => {
-            let message = a.form.no_token_message();
-            a.errors.insert(Focus::Token, vec![message]);
-        }
+    if let Some(Pasted::Link { email }) = form_paste(a, text) {
+        let token = a.form.token.value().to_string();
+        let note = a.form.token_note.take();
+        a.fill_token(&token, email.as_deref(), note);
+        a.focus = Focus::Token;
     }
 }
 

@@ -15,7 +15,7 @@ use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::Msg;
 use crate::app::nav::{Fill, Nav};
-use crate::app::password_form::{Pasted, server_field};
+use crate::app::password_form::{KeyDone, Pasted, edit_key, form_key, form_paste, server_field};
 use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
 use crate::app::state::{App, Screen};
@@ -36,68 +36,34 @@ fn wizard(app: &mut App) -> Option<&mut ResetState> {
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     let action = app.keymap.action(Context::Password, key);
     let r = wizard(app)?;
-    if key.is_text() {
-        edit(r, ev);
+    if form_key(r, ev, key, action) == KeyDone::Done {
         return Some(Vec::new());
     }
     match action {
-        Some(Action::Send) => return Some(send(app)),
-        Some(Action::Retry) => return Some(submit(app)),
-        Some(Action::OpenMailbox) => return app.open_mailbox(),
-        Some(Action::NextField) => r.move_focus(1),
-        Some(Action::PrevField) => r.move_focus(-1),
-        Some(Action::ToggleSecret) => r.form.new.reveal = !r.form.new.reveal,
-        Some(Action::NextStep) if r.step == Step::Email => r.go_to(Step::Token),
-        Some(Action::GoBack) if r.step == Step::Token => r.go_to(Step::Email),
-        Some(Action::GoBack) => return Some(leave(app)),
-        _ => return edit(r, ev).then(Vec::new),
-    }
-    Some(Vec::new())
-}
-
-/// An editing key for the focused field; an edited field loses its error. The account's own
-/// email (opened from the profile) is not edited.
-fn edit(r: &mut ResetState, ev: &KeyEvent) -> bool {
-    let focus = r.focus;
-    if r.email_locked && focus == Focus::Email {
-        return false;
-    }
-    let handled = r.field_mut(focus).handle_key(ev);
-    if handled {
-        r.errors.remove(&focus);
-        if focus == Focus::Token {
-            r.form.token_note = None;
+        Some(Action::Send) => Some(send(app)),
+        Some(Action::Retry) => Some(submit(app)),
+        Some(Action::OpenMailbox) => app.open_mailbox(),
+        Some(Action::NextStep) if r.step == Step::Email => {
+            r.go_to(Step::Token);
+            Some(Vec::new())
         }
+        Some(Action::GoBack) if r.step == Step::Token => {
+            r.go_to(Step::Email);
+            Some(Vec::new())
+        }
+        Some(Action::GoBack) => Some(leave(app)),
+        _ => edit_key(r, ev).then(Vec::new),
     }
-    handled
 }
 
 /// Paste goes to the focused field; a link pasted as the token is reduced to its token at once
 /// (and gives the email too when it carries one), so the field shows what will be sent.
 pub(crate) fn on_paste(app: &mut App, text: &str) {
     let Some(r) = wizard(app) else { return };
-    let focus = r.focus;
-    if r.email_locked && focus == Focus::Email {
-        return;
-    }
-    r.errors.remove(&focus);
-    if focus != Focus::Token {
-        r.field_mut(focus).paste(text);
-        return;
-    }
-    match r.form.paste_token(text) {
-        Pasted::Text => {}
-        Pasted::Link { email } => {
-            if r.email.is_empty()
-                && let Some(email) = email
-            {
-                r.email.set(&email);
-            }
-        }
-        Pasted::NoToken => {
-            let message = r.form.no_token_message();
-            r.errors.insert(Focus::Token, vec![message]);
-        }
+    if let Some(Pasted::Link { email: Some(email) }) = form_paste(r, text)
+        && r.email.is_empty()
+    {
+        r.email.set(&email);
     }
 }
 
