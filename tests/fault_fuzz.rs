@@ -565,7 +565,7 @@ impl Obs {
             Layer::Offer
         } else if let Some(c) = app.confirm {
             Layer::Confirm(c)
-        } else if app.help.is_some() {
+        } else if app.help().is_some() {
             Layer::Help
         } else {
             Layer::Screen
@@ -595,7 +595,7 @@ impl Obs {
             frames: app.frames,
             spinner: app.spinner,
             quit: app.should_quit,
-            help: app.help.is_some(),
+            help: app.help().is_some(),
             toasts: app.toasts.len(),
             disk_draft,
             screen,

@@ -122,7 +122,7 @@ fn keys_move_between_fields_and_letters_type() {
     assert_eq!(a.edit().map(|e| e.form.focus), Some(EditField::CountryCode), "wraps");
     send(&mut a, [key(KeyCode::Up), key(KeyCode::Up)]);
     type_text(&mut a, "q?e");
-    assert!(!a.should_quit && a.help.is_none(), "q and ? type into the field");
+    assert!(!a.should_quit && a.help().is_none(), "q and ? type into the field");
     assert_eq!(value(&a, EditField::Company), "Contentstackq?e");
     send(&mut a, [Msg::Paste(" Ltd\n".into())]);
     assert_eq!(value(&a, EditField::Company), "Contentstackq?eLtd", "paste trims and drops the newline");

@@ -63,7 +63,7 @@ fn a_password_typed_one_tab_too_far_stays_the_password() {
     // q quit, m opened the mailbox, ? opened help: now they are the rest of the password.
     let effects = type_text(&mut a, "qm?1234");
     assert!(effects.is_empty(), "{effects:#?}");
-    assert!(!a.should_quit && a.confirm.is_none() && a.help.is_none());
+    assert!(!a.should_quit && a.confirm.is_none() && a.help().is_none());
     assert_eq!((login(&a).password.value(), login(&a).focus), ("Demo-pass-qm?1234", Focus::Password));
     // From the button too; and from the region row, typing goes to the email.
     send(&mut a, [key(KeyCode::Tab), key(KeyCode::Tab)]);

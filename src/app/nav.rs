@@ -46,6 +46,8 @@ pub enum Route {
     Mailbox,
     /// The edit-profile form over the profile.
     Edit(EditForm),
+    /// The help over the screen showing.
+    Help,
 }
 
 /// A token or code taken from the demo mailbox.
@@ -75,6 +77,11 @@ impl App {
             Nav::Push(route) => {
                 let stops = stops_when_covered(&route);
                 let Some(screen) = build(self, route) else { return Vec::new() };
+                if screen.is_overlay() {
+                    // Over the screen showing, which stays where it is, answers and all.
+                    self.overlay = Some(screen);
+                    return Vec::new();
+                }
                 let mut effects = self.cancel_where(stops);
                 let old = std::mem::replace(&mut self.screen, screen);
                 self.below.push(old);
@@ -137,7 +144,7 @@ fn stops_when_covered(route: &Route) -> fn(&Pending) -> bool {
             |k| k.on_login_screen() || k.reads_profile()
         }
         Route::ResetForAccount { .. } => |p| p.on_login_screen() || p.kind == Kind::Refresh,
-        Route::ResetWithToken(_) | Route::ActivateWithToken(_) | Route::Edit(_) => |_| false,
+        Route::ResetWithToken(_) | Route::ActivateWithToken(_) | Route::Edit(_) | Route::Help => |_| false,
     }
 }
 
@@ -172,6 +179,7 @@ fn build(app: &App, route: Route) -> Option<Screen> {
             Screen::Mailbox(Box::new(MailboxState::new(under)))
         }
         Route::Edit(form) => Screen::Edit(Box::new(EditState { form })),
+        Route::Help => Screen::Help(Box::default()),
     })
 }
 
@@ -184,6 +192,10 @@ fn opened(app: &mut App) -> Vec<Effect> {
 }
 
 fn pop(app: &mut App) -> Vec<Effect> {
+    // An overlay closes first; the screen under it kept showing, nothing of it to restart.
+    if app.overlay.take().is_some() {
+        return Vec::new();
+    }
     let Some(under) = app.below.pop() else {
         tracing::error!("nothing under the screen to go back to");
         return Vec::new();
@@ -215,7 +227,7 @@ fn hand_down(app: &mut App, fill: Fill) -> Vec<Effect> {
         Screen::Reset(_) => crate::screens::reset::update::on_fill(app, fill),
         Screen::Activate(_) => crate::screens::activate::update::on_fill(app, fill),
         Screen::Profile(_) => crate::screens::profile::update::on_fill(app, fill),
-        Screen::Edit(_) | Screen::Mailbox(_) => match fill {
+        Screen::Edit(_) | Screen::Mailbox(_) | Screen::Help(_) => match fill {
             Fill::PasswordReset { notice, .. } => vec![app.toast(ToastLevel::Success, notice)],
             Fill::Activated { email: Some(email), notice } => {
                 vec![app.toast(ToastLevel::Success, format!("{notice} {email} can log in now."))]

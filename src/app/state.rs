@@ -180,6 +180,9 @@ pub struct App {
     /// The screens under it, bottom first: each comes back, as it was, when the one over it
     /// closes (see [`crate::app::nav`]).
     pub below: Vec<Screen>,
+    /// A screen drawn over the one showing, which keeps its place (and its answers) under it:
+    /// the help. It has the keyboard while it shows.
+    pub overlay: Option<Screen>,
     pub session: Option<Session>,
     /// The API to log in to (the session's, once logged in).
     pub endpoint: Endpoint,
@@ -192,7 +195,6 @@ pub struct App {
     pub keymap: Keymap,
     pub theme: Theme,
     pub toasts: Vec<Toast>,
-    pub help: Option<HelpState>,
     pub confirm: Option<Confirm>,
     /// The running requests: what cancelling them and the status bar need.
     pub pending: BTreeMap<RequestId, Pending>,
@@ -226,6 +228,7 @@ impl App {
         App {
             screen: Screen::Login(Box::new(LoginState::new(None))),
             below: Vec::new(),
+            overlay: None,
             session: None,
             endpoint,
             can_remember: true,
@@ -234,7 +237,6 @@ impl App {
             keymap,
             theme,
             toasts: Vec::new(),
-            help: None,
             confirm: None,
             pending: BTreeMap::new(),
             resume: None,
@@ -334,9 +336,17 @@ impl App {
         self.push_toast(level, text.into(), None)
     }
 
-    /// The screen showing, as toasts know it.
+    /// The screen showing, as toasts know it (under an overlay, the screen it covers).
     pub fn view(&self) -> View {
         self.screen.view()
+    }
+
+    /// The help overlay, when it shows.
+    pub fn help(&self) -> Option<&HelpState> {
+        match &self.overlay {
+            Some(Screen::Help(h)) => Some(h),
+            _ => None,
+        }
     }
 
     /// Drops the toasts of screens no longer showing (after each message).

@@ -12,7 +12,7 @@ use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::{Msg, RequestId, StoreResult};
 use crate::app::request::{OnNotice, OnOutbox, OnSave, OnSms, Pending, Reply};
-use crate::app::state::{App, Confirm, HelpState, Screen, ToastLevel};
+use crate::app::state::{App, Confirm, Screen, ToastLevel};
 
 pub use crate::app::quit::lost_on_quit;
 pub use crate::app::session::{open_session, startup_notices};
@@ -140,8 +140,10 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
     if app.confirm.is_some() {
         return on_confirm_key(app, key);
     }
-    if app.help.is_some() {
-        return crate::screens::help::update::on_key(app, key);
+    // An overlay (the help) has the keyboard while it shows.
+    if let Some(overlay) = &app.overlay {
+        let handler = overlay.key_handler();
+        return handler(app, ev, key).unwrap_or_default();
     }
     let handled = match app.screen {
         Screen::Profile(_) => {
@@ -160,10 +162,7 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
     }
     match app.keymap.action(Context::Global, key) {
         Some(Action::Quit) => crate::app::quit::on_quit_key(app),
-        Some(Action::Help) => {
-            app.help = Some(HelpState::default());
-            Vec::new()
-        }
+        Some(Action::Help) => app.go(crate::app::nav::Nav::Push(crate::app::nav::Route::Help)),
         _ if key == Key::plain(crossterm::event::KeyCode::Esc) => {
             // Esc with nothing else to close dismisses the newest message.
             app.toasts.pop();
@@ -174,7 +173,7 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
 }
 
 fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
-    if app.confirm.is_some() || app.help.is_some() || app.draft_offer.as_ref().is_some_and(|o| o.open) {
+    if app.confirm.is_some() || app.overlay.is_some() || app.draft_offer.as_ref().is_some_and(|o| o.open) {
         return Vec::new();
     }
     Screen::on_paste(app, text);

@@ -48,6 +48,11 @@ pub trait ScreenState: std::fmt::Debug {
     fn status_hint(&self, _app: &App) -> Option<Hint> {
         None
     }
+    /// Drawn over the screen showing, which keeps its place, its answers and its toasts (the
+    /// help): opened into the app's overlay slot rather than onto the stack.
+    fn overlay(&self) -> bool {
+        false
+    }
     /// A part of the screen that toasts tell apart from the rest (the log-in form's two-factor
     /// step), if it shows.
     fn part(&self) -> Option<View> {
@@ -146,6 +151,13 @@ macro_rules! screens {
                 }
             }
 
+            /// This screen's key handler (for an overlay, which is not `app.screen`).
+            pub fn key_handler(&self) -> fn(&mut App, &KeyEvent, Key) -> Option<Vec<Effect>> {
+                match self {
+                    $(Screen::$variant(_) => <$state as ScreenState>::on_key),*
+                }
+            }
+
             /// A paste on the screen showing.
             pub fn on_paste(app: &mut App, text: &str) {
                 match app.screen {
@@ -168,6 +180,12 @@ macro_rules! screens {
             pub fn help_rows(&self) -> HelpRows {
                 match self {
                     $(Screen::$variant(s) => s.help_rows()),*
+                }
+            }
+
+            pub fn is_overlay(&self) -> bool {
+                match self {
+                    $(Screen::$variant(s) => s.overlay()),*
                 }
             }
 
@@ -204,4 +222,6 @@ screens! {
     Activate(activate::ActivateState),
     /// The demo server's outbox (demo mode only).
     Mailbox(mailbox::MailboxState),
+    /// The key bindings of the screen under it.
+    Help(help::HelpState),
 }

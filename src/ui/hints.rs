@@ -4,15 +4,12 @@
 use crate::app::keymap::hint::{self, HelpRows, Hint, one};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
-use crate::screens::{edit, help};
+use crate::screens::edit;
 
 /// The one hint the status bar shows when there is no hints line: the key that cancels the
 /// log-in while it runs, else help.
 pub fn status_hint(app: &App) -> Option<Hint> {
-    match app.help {
-        None => app.screen.status_hint(app).or_else(|| help_hint(app)),
-        Some(_) => help_hint(app),
-    }
+    app.screen.status_hint(app).or_else(|| help_hint(app))
 }
 
 /// The help hint alone.
@@ -22,6 +19,7 @@ pub fn help_hint(app: &App) -> Option<Hint> {
 
 /// Whether a text field on the screen has the keyboard (printable keys type there).
 fn text_focus(app: &App) -> bool {
+    // Under the help, the screen it covers: its keys are what the help is about.
     app.screen.text_focus()
 }
 
@@ -33,10 +31,8 @@ pub fn hints(app: &App) -> Vec<Hint> {
             one(&app.keymap, Context::Confirm, Action::Confirm, "yes", false),
             one(&app.keymap, Context::Confirm, Action::Cancel, "no", false),
         ]
-    } else if app.help.is_some() {
-        help::hints::hints(app)
     } else {
-        app.screen.hints(app)
+        app.overlay.as_ref().unwrap_or(&app.screen).hints(app)
     };
     list.into_iter().flatten().collect()
 }

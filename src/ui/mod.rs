@@ -27,6 +27,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     let chrome = layout::chrome(area);
+    // The screen showing; under an overlay (the help), the one it covers, with the overlay
+    // drawn last, over the footer's toasts.
     app.screen.render(frame, chrome.main, app);
     let hints = hints::hints(app);
     if let Some(h) = chrome.hints {
@@ -35,8 +37,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let right = if chrome.hints.is_none() { hints::status_hint(app) } else { None };
     widgets::status::render_status(frame, chrome.status, app, right, &app.theme);
     widgets::toasts::render(frame, chrome.main, &app.toasts, &app.theme);
-    if app.help.is_some() {
-        crate::screens::help::view::render(frame, chrome.main, app, &hints::help_rows(app));
+    if let Some(overlay) = &app.overlay {
+        overlay.render(frame, chrome.main, app);
     }
     if let Some(Confirm::Logout) = app.confirm {
         let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();

@@ -179,7 +179,7 @@ fn carry_on(app: &mut App, then: AfterCheck, before: Option<Vec<String>>) -> Vec
         return Vec::new();
     }
     let on_profile = app.profile().is_some_and(|p| !p.editing_filter)
-        && app.help.is_none()
+        && app.help().is_none()
         && app.confirm.is_none()
         && app.draft_offer.is_none();
     if then == AfterCheck::OpenForm && on_profile {

@@ -223,7 +223,7 @@ fn field_row(
     let here = form.focus == f;
     // The terminal cursor only when nothing covers the form.
     let overlaid =
-        app.confirm.is_some() || app.help.is_some() || app.draft_offer.as_ref().is_some_and(|o| o.open);
+        app.confirm.is_some() || app.help().is_some() || app.draft_offer.as_ref().is_some_and(|o| o.open);
     let marker = if here { Span::styled("▸ ", t.accent()) } else { Span::raw("  ") };
     let style = if here { t.accent() } else { t.label() };
     let label = format!("{}{}", f.label(), if form.is_edited(f) { "*" } else { "" });

@@ -1,4 +1,5 @@
-//! The help overlay: every key binding of the screen under it, from the one keymap table.
+//! The help overlay: every key binding of the screen under it, from the one keymap table. A
+//! screen on the stack like any other, drawn over the one under it.
 
 pub mod hints;
 pub mod update;
@@ -37,5 +38,37 @@ impl HelpState {
     /// frame: the view clamps it then).
     fn bounds(&self) -> (usize, usize) {
         self.drawn.get().map_or((0, usize::MAX), |d| (d.page, d.total.saturating_sub(d.page)))
+    }
+}
+
+impl crate::screens::ScreenState for HelpState {
+    fn on_key(
+        app: &mut crate::app::state::App,
+        _ev: &crossterm::event::KeyEvent,
+        key: crate::app::keys::Key,
+    ) -> Option<Vec<crate::app::effect::Effect>> {
+        Some(update::on_key(app, key))
+    }
+
+    fn render(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &crate::app::state::App) {
+        view::render(frame, area, app, self, &app.screen.help_rows())
+    }
+
+    fn hints(&self, app: &crate::app::state::App) -> Vec<Option<crate::app::keymap::hint::Hint>> {
+        hints::hints(app)
+    }
+
+    /// Never asked: the help lists the rows of the screen under it.
+    fn help_rows(&self) -> crate::app::keymap::hint::HelpRows {
+        use crate::app::keymap::Context;
+        crate::app::keymap::hint::HelpRows {
+            contexts: vec![Context::Help, Context::Nav],
+            text_fields: false,
+            hidden: &[],
+        }
+    }
+
+    fn overlay(&self) -> bool {
+        true
     }
 }

@@ -3,17 +3,18 @@
 use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
-use crate::app::state::App;
+use crate::app::nav::Nav;
+use crate::app::state::{App, Screen};
 
 pub fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     let action = app.keymap.lookup(&[Context::Help, Context::Nav, Context::Global], key);
-    let Some(help) = &mut app.help else { return Vec::new() };
+    let Some(Screen::Help(help)) = &mut app.overlay else { return Vec::new() };
     let (page, max) = help.bounds();
     // A resize since the last key may have left the position past the end: start from where
     // the view shows it.
     help.scroll = help.scroll.min(max);
     match action {
-        Some(Action::Close | Action::Help) => app.help = None,
+        Some(Action::Close | Action::Help) => return app.go(Nav::Pop),
         Some(Action::Quit) => return crate::app::quit::on_quit_key(app),
         Some(Action::Up) => help.scroll = help.scroll.saturating_sub(1),
         Some(Action::Down) => help.scroll = (help.scroll + 1).min(max),

@@ -5,6 +5,7 @@ use crate::app::keymap::hint::HelpRows;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::state::App;
+use crate::screens::help::HelpState;
 use crate::ui::layout::popup;
 use crate::ui::text::wrap;
 use ratatui::Frame;
@@ -142,8 +143,7 @@ pub fn render_lines(app: &App, rows: &HelpRows, width: usize) -> Vec<Line<'stati
 
 /// Draws the help over `main` (the screen's area) for the screen under it, whose [`HelpRows`] are `rows`,
 /// and records what it showed for `update`.
-pub fn render(frame: &mut Frame, main: Rect, app: &App, rows: &HelpRows) {
-    let Some(state) = &app.help else { return };
+pub fn render(frame: &mut Frame, main: Rect, app: &App, state: &HelpState, rows: &HelpRows) {
     let area = popup(main, 72, main.height);
     let theme = &app.theme;
     let all = render_lines(app, rows, area.width.saturating_sub(2) as usize);
