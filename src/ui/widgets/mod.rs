@@ -12,3 +12,25 @@ pub mod tabs;
 pub mod toasts;
 pub mod too_small;
 pub mod tree;
+
+/// A buffer's text, one line per row, wide characters counted once (for the widgets' tests).
+#[cfg(test)]
+pub(crate) fn buffer_text(buf: &ratatui::buffer::Buffer) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let area = buf.area;
+    (area.top()..area.bottom())
+        .map(|y| {
+            let mut line = String::new();
+            let mut skip = 0;
+            for x in area.left()..area.right() {
+                let sym = buf[(x, y)].symbol();
+                if skip == 0 {
+                    line.push_str(sym);
+                    skip = sym.width().max(1);
+                }
+                skip -= 1;
+            }
+            line.trim_end().to_string()
+        })
+        .collect()
+}

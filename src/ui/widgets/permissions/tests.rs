@@ -1,3 +1,4 @@
+use crate::ui::widgets::buffer_text as text;
 use ratatui::style::Modifier;
 
 use crate::api::models::Role;
@@ -10,26 +11,6 @@ fn draw(p: &Permissions, w: u16, h: u16, focused: bool) -> Buffer {
     let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
     render_permissions(p, buf.area, &mut buf, &Theme::default(), focused);
     buf
-}
-
-/// The buffer's text, one line per row, wide characters counted once.
-fn text(buf: &Buffer) -> Vec<String> {
-    let area = buf.area;
-    (area.top()..area.bottom())
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in area.left()..area.right() {
-                let sym = buf[(x, y)].symbol();
-                if skip == 0 {
-                    line.push_str(sym);
-                    skip = sym.width().max(1);
-                }
-                skip -= 1;
-            }
-            line.trim_end().to_string()
-        })
-        .collect()
 }
 
 macro_rules! snapshot {

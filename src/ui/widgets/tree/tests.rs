@@ -1,3 +1,4 @@
+use crate::ui::widgets::buffer_text as text;
 use ratatui::style::{Color, Modifier};
 
 use crate::screens::profile::tree::fixtures::big;
@@ -10,26 +11,6 @@ fn draw(tree: &ProfileTree, w: u16, h: u16, theme: Theme, focused: bool) -> Buff
     let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
     render_tree(tree, buf.area, &mut buf, &theme, focused);
     buf
-}
-
-/// The buffer's text, one line per row, wide characters counted once.
-fn text(buf: &Buffer) -> Vec<String> {
-    let area = buf.area;
-    (area.top()..area.bottom())
-        .map(|y| {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in area.left()..area.right() {
-                let sym = buf[(x, y)].symbol();
-                if skip == 0 {
-                    line.push_str(sym);
-                    skip = sym.width().max(1);
-                }
-                skip -= 1;
-            }
-            line.trim_end().to_string()
-        })
-        .collect()
 }
 
 /// Snapshots go next to the other widgets' ones.
