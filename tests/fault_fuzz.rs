@@ -966,6 +966,15 @@ fn closed(b: &Obs, bf: &FormObs, input: &Input, server: &dyn Fn() -> [String; 5]
     if b.layer == Layer::Screen && bf.step == Step::Form && input.is(KeyCode::Esc) && bf.edits.is_empty() {
         return Some(Closed::Left);
     }
+    // Left while a check was out, whose answer (drained with the key) found every value on the
+    // server: the form had nothing left to lose.
+    if b.layer == Layer::Screen
+        && bf.step == Step::Form
+        && input.is(KeyCode::Esc)
+        && server_holds(&bf.values, &server())
+    {
+        return Some(Closed::Left);
+    }
     // A save succeeded, or the check after one whose answer was lost found it on the server.
     if bf.step == Step::Review && server_holds(&bf.values, &server()) {
         return Some(Closed::Saved);

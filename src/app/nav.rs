@@ -20,8 +20,11 @@ use crate::screens::reset::ResetState;
 pub enum Nav {
     /// Open a screen over the one showing, which comes back when it closes.
     Push(Route),
-    /// Close the screen showing: the one under it shows again, as it was.
+    /// Close the screen showing: the one under it shows again, as it was. (An overlay open over
+    /// it stays: the answer that closed the screen may come while the help is read.)
     Pop,
+    /// Close the overlay (the help); the screen under it kept showing.
+    CloseOverlay,
     /// Close the screen showing and hand the one under it a value (a token from the mailbox,
     /// the outcome of a password reset).
     PopWith(Fill),
@@ -45,7 +48,7 @@ pub enum Route {
     /// The demo mailbox (demo mode only).
     Mailbox,
     /// The edit-profile form over the profile.
-    Edit(EditForm),
+    Edit(Box<EditForm>),
     /// The help over the screen showing.
     Help,
 }
@@ -94,6 +97,10 @@ impl App {
                 opened(self)
             }
             Nav::Pop => pop(self),
+            Nav::CloseOverlay => {
+                self.overlay = None;
+                Vec::new()
+            }
             Nav::PopWith(fill) => {
                 let mut effects = pop(self);
                 effects.extend(hand_down(self, fill));
@@ -178,7 +185,7 @@ fn build(app: &App, route: Route) -> Option<Screen> {
             };
             Screen::Mailbox(Box::new(MailboxState::new(under)))
         }
-        Route::Edit(form) => Screen::Edit(Box::new(EditState { form })),
+        Route::Edit(form) => Screen::Edit(Box::new(EditState { form: *form })),
         Route::Help => Screen::Help(Box::default()),
     })
 }
@@ -192,10 +199,6 @@ fn opened(app: &mut App) -> Vec<Effect> {
 }
 
 fn pop(app: &mut App) -> Vec<Effect> {
-    // An overlay closes first; the screen under it kept showing, nothing of it to restart.
-    if app.overlay.take().is_some() {
-        return Vec::new();
-    }
     let Some(under) = app.below.pop() else {
         tracing::error!("nothing under the screen to go back to");
         return Vec::new();

@@ -297,7 +297,7 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
     app.reset_stack(Screen::Profile(profile));
     crate::screens::profile::update::fit_to_viewport(app);
     if let Some(form) = edit {
-        effects.extend(app.go(Nav::Push(Route::Edit(form))));
+        effects.extend(app.go(Nav::Push(Route::Edit(Box::new(form)))));
     }
     effects.extend(crate::screens::edit::update::sync_draft(app));
     effects.extend(crate::screens::edit::update::after_profile_loaded(app));

@@ -57,6 +57,12 @@ pub struct ActivateState {
     pub error: Option<FormError>,
 }
 
+impl Default for ActivateState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl ActivateState {
     pub fn new() -> Self {
         ActivateState {

@@ -323,6 +323,9 @@ pub struct DraftOffer {
     pub saved_at: String,
     /// Its edits that still differ from the profile.
     pub changes: UserUpdate,
+    /// Whether the file holds more than `changes` (values the server has taken since): restored,
+    /// it is written again with only what still differs, so an old value can't come back later.
+    pub stale: bool,
     /// Whether the question shows; put off ("later"), it waits for the edit key.
     pub open: bool,
 }

@@ -70,7 +70,7 @@ pub(crate) fn open_with(app: &mut App, form: EditForm) -> Vec<Effect> {
     if !matches!(app.screen, Screen::Profile(_)) {
         return Vec::new();
     }
-    app.go(Nav::Push(Route::Edit(form)))
+    app.go(Nav::Push(Route::Edit(Box::new(form))))
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
@@ -333,7 +333,8 @@ pub(crate) fn on_draft(app: &mut App, result: DraftResult) -> Vec<Effect> {
             if changes.is_empty() {
                 return vec![Effect::DeleteDraft(key)];
             }
-            app.draft_offer = Some(DraftOffer { key, saved_at: draft.saved_at, changes, open: true });
+            let stale = changes != draft.changes;
+            app.draft_offer = Some(DraftOffer { key, saved_at: draft.saved_at, changes, stale, open: true });
             Vec::new()
         }
         DraftResult::Loaded(_, Ok(None)) | DraftResult::Saved(Ok(())) | DraftResult::Deleted(Ok(_)) => {
@@ -397,10 +398,13 @@ fn restore(app: &mut App) -> Vec<Effect> {
     let Some(form) = form_mut(app) else { return effects };
     form.apply(&offer.changes);
     form.step = Step::Form;
-    form.drafted = Some(offer.changes);
+    form.drafted = (!offer.stale).then_some(offer.changes);
     form.note = Some(Note::new(NoteKind::Done, format!("Restored your unsaved changes from {when}.")));
     if let Some(first) = EditField::ALL.into_iter().find(|f| form.is_edited(*f)) {
         form.focus = first;
     }
+    let mut effects = effects;
+    // A stale file is written again at once with what the form holds.
+    effects.extend(sync_draft(app));
     effects
 }

@@ -14,7 +14,7 @@ pub fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     // the view shows it.
     help.scroll = help.scroll.min(max);
     match action {
-        Some(Action::Close | Action::Help) => return app.go(Nav::Pop),
+        Some(Action::Close | Action::Help) => return app.go(Nav::CloseOverlay),
         Some(Action::Quit) => return crate::app::quit::on_quit_key(app),
         Some(Action::Up) => help.scroll = help.scroll.saturating_sub(1),
         Some(Action::Down) => help.scroll = (help.scroll + 1).min(max),
