@@ -166,7 +166,7 @@ fn build(app: &App, route: Route) -> Option<Screen> {
             r.fill_token(&t.value, t.note);
             Screen::Reset(Box::new(r))
         }
-        Route::Activate => Screen::Activate(Box::new(ActivateState::new())),
+        Route::Activate => Screen::Activate(Box::default()),
         Route::ActivateWithToken(t) => {
             let mut a = ActivateState::new();
             a.fill_token(&t.value, Some(&t.to), t.note);
