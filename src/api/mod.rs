@@ -20,4 +20,4 @@ pub use models::{LoginSuccess, Notice, Organization, Role, Rule, Stack, UpdateSu
 pub use region::{Endpoint, Region};
 pub use retry::RetryPolicy;
 pub use secret::mask;
-pub use stacks::{StackListing, all_stacks};
+pub use stacks::{StackListing, all_stacks, may_need_organization, per_organization};

@@ -46,17 +46,32 @@ pub fn may_need_organization(e: &ApiError) -> bool {
 }
 
 /// The plain `GET /stacks`; when it is refused as an SSO-enabled organisation refuses it (see
-/// [`may_need_organization`]), `GET /stacks` once per organisation in `organizations` (with
-/// its `organization_uid` header), merged.
-///
-/// Fails with the plain call's error when that error is of another kind or there are no
-/// organisations to ask; with a 401 as soon as one comes (the session is gone); and with the
-/// first organisation's error when no organisation could be listed. Otherwise the
-/// organisations that failed are in [`StackListing::failed`].
+/// [`may_need_organization`]), [`per_organization`] with `organizations`. Fails with the plain
+/// call's error when that error is of another kind or there are no organisations to ask.
 pub async fn all_stacks(
     client: &Client,
     token: &SecretString,
     organizations: &[String],
+) -> Result<StackListing, ApiError> {
+    match client.get_stacks(token, None).await {
+        Ok(stacks) => Ok(StackListing::from_plain(stacks)),
+        Err(e) if may_need_organization(&e) && organizations.iter().any(|o| !o.trim().is_empty()) => {
+            per_organization(client, token, organizations, e).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// After the plain call was `refused`: `GET /stacks` once per organisation in `organizations`
+/// (each once, with its `organization_uid` header), merged. Fails with a 401 as soon as one
+/// comes (the session is gone), and with the first organisation's error when no organisation
+/// could be listed (`refused` when there was none to ask); the organisations that failed
+/// otherwise are in [`StackListing::failed`].
+pub async fn per_organization(
+    client: &Client,
+    token: &SecretString,
+    organizations: &[String],
+    refused: ApiError,
 ) -> Result<StackListing, ApiError> {
     let mut asked: Vec<&str> = Vec::new();
     for org in organizations.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
@@ -64,11 +79,6 @@ pub async fn all_stacks(
             asked.push(org);
         }
     }
-    let refused = match client.get_stacks(token, None).await {
-        Ok(stacks) => return Ok(StackListing { stacks: merged(vec![stacks]), ..StackListing::default() }),
-        Err(e) if may_need_organization(&e) && !asked.is_empty() => e,
-        Err(e) => return Err(e),
-    };
     tracing::info!(
         organizations = asked.len(),
         refused = %refused.user_message(),
@@ -87,6 +97,13 @@ pub async fn all_stacks(
         return Err(failed.into_iter().next().map(|(_, e)| e).unwrap_or(refused));
     }
     Ok(StackListing { stacks: merged(answers), per_organization: true, failed })
+}
+
+impl StackListing {
+    /// The answer of the plain call.
+    pub fn from_plain(stacks: Vec<Stack>) -> StackListing {
+        StackListing { stacks: merged(vec![stacks]), ..StackListing::default() }
+    }
 }
 
 /// The stacks of several answers, each once: by API key, or by uid for one without a key
