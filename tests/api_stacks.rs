@@ -123,9 +123,12 @@ async fn it_is_retried_like_get_user() {
     assert_eq!(requests(&server).await.len(), 2);
 }
 
+/// An answer's status and body, and the check its error must pass.
+type Case = (u16, Value, fn(&ApiError) -> bool);
+
 #[tokio::test]
 async fn refusals_are_classed_like_every_call_and_not_retried() {
-    let cases: [(u16, Value, fn(&ApiError) -> bool); 4] = [
+    let cases: [Case; 4] = [
         (401, json!({"error_message": "Bad token", "error_code": 105}), |e| e.is_unauthorized()),
         (422, json!({"error_message": "SSO", "error_code": 120}), |e| {
             matches!(e, ApiError::Validation { .. })
