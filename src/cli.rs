@@ -96,6 +96,11 @@ pub enum Command {
     /// Show who is logged in, as the server sees it (the token is checked, not just read).
     #[command(after_help = EXIT_CODES)]
     Whoami(JsonArg),
+    /// List the stacks you own or share: name, API key, organisation, owner, created date
+    /// (`--json`: the API's stack objects). Organisations that sign in with SSO are asked one by
+    /// one.
+    #[command(after_help = EXIT_CODES)]
+    Stacks(JsonArg),
     /// Change your profile: only the fields given are sent, once they pass the same checks as the
     /// app's edit form.
     #[command(after_help = EXIT_CODES)]

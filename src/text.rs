@@ -14,6 +14,18 @@ pub fn time(value: Option<&str>) -> String {
     }
 }
 
+/// `2019-07-16T10:35:30.898Z` → `2019-07-16` (the day in UTC). A value that is not a timestamp
+/// is shown as it came.
+pub fn date(value: Option<&str>) -> String {
+    match value {
+        None | Some("") => "—".into(),
+        Some(v) => match DateTime::parse_from_rfc3339(v) {
+            Ok(t) => t.with_timezone(&Utc).format("%Y-%m-%d").to_string(),
+            Err(_) => v.to_string(),
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -24,5 +36,8 @@ mod tests {
         assert_eq!(time(Some("2024-11-07T10:51:49+02:00")), "2024-11-07 08:51 UTC");
         assert_eq!(time(Some("yesterday")), "yesterday");
         assert_eq!(time(None), "—");
+        assert_eq!(date(Some("2019-07-16T23:35:30.898-02:00")), "2019-07-17");
+        assert_eq!(date(Some("soon")), "soon");
+        assert_eq!(date(None), "—");
     }
 }

@@ -150,6 +150,24 @@ fn role() -> BoxedStrategy<Value> {
     )
 }
 
+/// A stack as `GET /stacks` lists it.
+fn stack() -> BoxedStrategy<Value> {
+    object(
+        0,
+        vec![
+            ("uid", or_anything(string())),
+            ("name", or_anything(string())),
+            ("description", or_anything(string())),
+            ("api_key", or_anything(string())),
+            ("org_uid", or_anything(string())),
+            ("owner_uid", or_anything(string())),
+            ("master_locale", or_anything(string())),
+            ("created_at", or_anything(string())),
+            ("master_key", or_anything(string())),
+        ],
+    )
+}
+
 fn organization() -> BoxedStrategy<Value> {
     let org_role = object(
         0,
@@ -208,8 +226,9 @@ fn envelope() -> BoxedStrategy<Value> {
         sometimes(0.2, or_anything(string())),
         sometimes(0.2, any_json().boxed()),
         sometimes(0.1, or_anything(string())),
+        sometimes(0.3, or_anything(vec(stack(), 0..3).prop_map(Value::Array))),
     )
-        .prop_map(|(notice, user, code, message, errors, tfa)| {
+        .prop_map(|(notice, user, code, message, errors, tfa, stacks)| {
             let mut map = Map::new();
             for (k, v) in [
                 ("notice", notice),
@@ -218,6 +237,7 @@ fn envelope() -> BoxedStrategy<Value> {
                 ("error_message", message),
                 ("errors", errors),
                 ("tfa_type", tfa),
+                ("stacks", stacks),
             ] {
                 if let Some(v) = v {
                     map.insert(k.to_string(), v);
@@ -299,13 +319,14 @@ struct Oks {
     user: Cell<u32>,
     update: Cell<u32>,
     notice: Cell<u32>,
+    stacks: Cell<u32>,
 }
 
 fn bump(c: &Cell<u32>) {
     c.set(c.get() + 1);
 }
 
-/// Runs all four decoders on one input and checks every property.
+/// Runs all five decoders on one input and checks every property.
 fn check_all(status: u16, headers: &HeaderMap, body: &[u8], oks: &Oks) -> Result<(), TestCaseError> {
     let success = (200..300).contains(&status);
     match decode::login(status, headers, body) {
@@ -343,6 +364,16 @@ fn check_all(status: u16, headers: &HeaderMap, body: &[u8], oks: &Oks) -> Result
         }
         Err(e) => check_err(&e, status, "notice")?,
     }
+    match decode::stacks(status, headers, body) {
+        Ok(list) => {
+            prop_assert!(success, "stacks Ok on {status}");
+            bump(&oks.stacks);
+            let value = serde_json::to_value(&list).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            check_json(&value, "stacks")?;
+            prop_assert!(!value.to_string().contains("master_key"), "a stack's master key kept");
+        }
+        Err(e) => check_err(&e, status, "stacks")?,
+    }
     Ok(())
 }
 
@@ -361,9 +392,13 @@ fn api_shaped_answers_decode_cleanly_or_fail_typed() {
         check_all(status, &headers, &bytes, &oks)
     });
     // The generator must reach the success paths, or the checks above proved little.
-    for (name, n) in
-        [("login", &oks.login), ("user", &oks.user), ("update", &oks.update), ("notice", &oks.notice)]
-    {
+    for (name, n) in [
+        ("login", &oks.login),
+        ("user", &oks.user),
+        ("update", &oks.update),
+        ("notice", &oks.notice),
+        ("stacks", &oks.stacks),
+    ] {
         assert!(n.get() >= 5, "only {} of {CASES} {name} answers decoded: the generator misses Ok", n.get());
     }
 }

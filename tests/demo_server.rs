@@ -533,7 +533,7 @@ async fn bodies_that_are_not_json_and_unknown_routes() {
         body,
         json!({"error_message": "Bad request: the request body is not valid JSON.", "error_code": 400})
     );
-    let (status, body) = call(&s, Method::GET, "/v3/stacks", None, None).await;
+    let (status, body) = call(&s, Method::GET, "/v3/content_types", None, None).await;
     assert_eq!(status, 404);
     assert!(body["error_message"].is_string());
     let (status, body) = call(&s, Method::GET, "/v3/user-session", None, None).await;

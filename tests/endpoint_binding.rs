@@ -79,7 +79,7 @@ async fn the_stored_token_never_reaches_another_api_url() {
     for ask in [Ask::Flag, Ask::Env, Ask::Config] {
         let cli = Cli::new();
         let token = log_in(&cli, &a);
-        for args in [&["whoami"][..], &["update", "--company", "Elsewhere Inc"], &["logout"]] {
+        for args in [&["whoami"][..], &["stacks"], &["update", "--company", "Elsewhere Inc"], &["logout"]] {
             let out = run_within(asking(&cli, &b, &ask, args), "", LIMIT);
             let stderr = text(&out.stderr);
             assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
@@ -139,6 +139,7 @@ async fn a_region_other_than_the_session_is_refused_before_anything_is_sent() {
     for (args, env) in [
         (&["--region", "eu", "whoami"][..], None),
         (&["--region", "eu", "logout"][..], None),
+        (&["--region", "eu", "stacks"][..], None),
         (&["update", "--company", "X"][..], Some("eu")),
     ] {
         let mut cmd = cli.cmd(args);

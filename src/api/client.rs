@@ -23,7 +23,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::decode;
 use super::error::{self, ApiError};
-use super::models::{LoginSuccess, Notice, UpdateSuccess, User, UserUpdate};
+use super::models::{LoginSuccess, Notice, Stack, UpdateSuccess, User, UserUpdate};
 use super::region::{Endpoint, is_loopback};
 pub use super::retry::RetryPolicy;
 use super::secret::mask;
@@ -130,6 +130,8 @@ struct Call<'a> {
     /// The serialised body, in a buffer wiped when the last reference to it goes (see
     /// [`Wiped`]); each attempt sends a cheap clone of the same buffer.
     body: Option<Bytes>,
+    /// The `organization_uid` header, for calls scoped to one organisation.
+    organization_uid: Option<HeaderValue>,
 }
 
 /// One of the decoders of [`super::decode`]: status, headers and body bytes to a typed answer.
@@ -202,8 +204,14 @@ impl Client {
             .filter(|t: &String| !t.is_empty());
         let body = Login { email: email.trim(), password, tfa_token: tfa.as_deref() };
         let url = self.url(&["user-session"], &[("include_orgs_roles", "true")])?;
-        let call =
-            Call { method: Method::POST, label: "user-session", url, token: None, body: Some(wrap(&body)?) };
+        let call = Call {
+            method: Method::POST,
+            label: "user-session",
+            url,
+            token: None,
+            body: Some(wrap(&body)?),
+            organization_uid: None,
+        };
         self.send(&call, false, decode::login).await
     }
 
@@ -217,16 +225,54 @@ impl Client {
     /// token whatever the answer.
     pub async fn logout(&self, token: &SecretString) -> Result<Notice, ApiError> {
         let url = self.url(&["user-session"], &[])?;
-        let call =
-            Call { method: Method::DELETE, label: "user-session", url, token: Some(token), body: None };
+        let call = Call {
+            method: Method::DELETE,
+            label: "user-session",
+            url,
+            token: Some(token),
+            body: None,
+            organization_uid: None,
+        };
         self.send(&call, false, decode::notice).await
     }
 
     /// `GET /user`, retried on transient failures.
     pub async fn get_user(&self, token: &SecretString, opts: GetUserOptions) -> Result<User, ApiError> {
         let url = self.url(&["user"], &opts.query())?;
-        let call = Call { method: Method::GET, label: "user", url, token: Some(token), body: None };
+        let call = Call {
+            method: Method::GET,
+            label: "user",
+            url,
+            token: Some(token),
+            body: None,
+            organization_uid: None,
+        };
         self.send(&call, true, decode::user).await
+    }
+
+    /// `GET /stacks`: every stack owned by or shared with the user, retried like `GET /user`.
+    /// With `organization_uid`, only that organisation's, sent as the `organization_uid` header
+    /// that SSO-enabled organisations require ("CMA | Stacks", "Get all stacks": "For
+    /// SSO-enabled organizations, it is mandatory to pass the organization UID in the header";
+    /// <https://www.contentstack.com/docs/developers/apis/content-management-api/stacks>).
+    /// See [`super::stacks::all_stacks`] for asking once per organisation when the plain call
+    /// is refused.
+    pub async fn get_stacks(
+        &self,
+        token: &SecretString,
+        organization_uid: Option<&str>,
+    ) -> Result<Vec<Stack>, ApiError> {
+        let organization_uid = organization_uid.map(organization_header).transpose()?;
+        let url = self.url(&["stacks"], &[])?;
+        let call = Call {
+            method: Method::GET,
+            label: "stacks",
+            url,
+            token: Some(token),
+            body: None,
+            organization_uid,
+        };
+        self.send(&call, true, decode::stacks).await
     }
 
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values
@@ -238,8 +284,14 @@ impl Client {
         changes: &UserUpdate,
     ) -> Result<UpdateSuccess, ApiError> {
         let url = self.url(&["user"], &[])?;
-        let call =
-            Call { method: Method::PUT, label: "user", url, token: Some(token), body: Some(wrap(changes)?) };
+        let call = Call {
+            method: Method::PUT,
+            label: "user",
+            url,
+            token: Some(token),
+            body: Some(wrap(changes)?),
+            organization_uid: None,
+        };
         self.send(&call, true, decode::update).await
     }
 
@@ -288,7 +340,14 @@ impl Client {
         body: &T,
     ) -> Result<Notice, ApiError> {
         let url = self.url(segments, &[])?;
-        let call = Call { method: Method::POST, label, url, token: None, body: Some(wrap(body)?) };
+        let call = Call {
+            method: Method::POST,
+            label,
+            url,
+            token: None,
+            body: Some(wrap(body)?),
+            organization_uid: None,
+        };
         self.send(&call, false, decode::notice).await
     }
 
@@ -362,6 +421,9 @@ impl Client {
         if let Some(token) = call.token {
             req = req.header("authtoken", token_header(token)?);
         }
+        if let Some(org) = &call.organization_uid {
+            req = req.header("organization_uid", org.clone());
+        }
         if let Some(body) = &call.body {
             req = req.body(body.clone());
         }
@@ -418,6 +480,20 @@ fn token_header(token: &SecretString) -> Result<HeaderValue, ApiError> {
     let mut value = HeaderValue::from_maybe_shared(bytes).map_err(|_| unsendable())?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// The `organization_uid` header: an organisation uid as the server gave it, trimmed. One that
+/// is empty or holds anything but visible ASCII (uids are `blt` and hex) is refused before
+/// anything is sent.
+fn organization_header(uid: &str) -> Result<HeaderValue, ApiError> {
+    let uid = uid.trim();
+    if uid.is_empty() || !uid.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::Config(format!(
+            "'{}' is not an organisation uid that can be sent.",
+            crate::sanitize::display(uid)
+        )));
+    }
+    HeaderValue::from_str(uid).map_err(|_| ApiError::Config("The organisation uid cannot be sent.".into()))
 }
 
 /// A buffer zeroed (its whole capacity) when dropped. Request bodies (passwords, reset and

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::{self, ApiError, ErrorHeaders};
-use super::models::{LoginSuccess, Notice, UpdateSuccess, User};
+use super::models::{LoginSuccess, Notice, Stack, UpdateSuccess, User};
 
 /// `POST /user-session`: the user and the new session token. A success without a token is
 /// [`ApiError::NoToken`] (SSO accounts get none from a password log-in), checked before the
@@ -63,6 +63,35 @@ pub fn notice(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Notice, A
         return Err(ApiError::Decode { status, detail: "the answer is not a JSON object".into() });
     }
     Ok(Notice { notice: notice_text(&answer.body) })
+}
+
+/// Keys of a stack that hold credentials (the legacy stack master key; the delivery access
+/// token that `include_discrete_variables=true` adds). The listing never needs them, and
+/// `stacks --json` must not print them, so they are dropped where the answer is read.
+const STACK_SECRETS: [&str; 3] = ["master_key", "discrete_variables", "access_token"];
+
+/// `GET /stacks`: `{"stacks": [...]}`, each stack sanitised like every other answer, without
+/// the keys in [`STACK_SECRETS`]. An empty list is an answer (no stacks); a missing `stacks`,
+/// or one that is not a list, is a [`ApiError::Decode`]; an element that is not an object is
+/// left out (see [`super::lenient`]).
+pub fn stacks(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Vec<Stack>, ApiError> {
+    let answer = answer(status, headers, body)?;
+    let decode = |detail: String| ApiError::Decode { status, detail };
+    match answer.body.get("stacks") {
+        None | Some(Value::Null) => return Err(decode("the answer has no `stacks`".into())),
+        Some(Value::Array(_)) => {}
+        Some(other) => return Err(decode(format!("its `stacks` is {}, not a list", kind_of(other)))),
+    }
+    let envelope: StacksEnvelope = serde_json::from_value(answer.body)
+        .map_err(|e| decode(format!("the stacks could not be read ({e})").chars().take(160).collect()))?;
+    Ok(envelope
+        .stacks
+        .into_iter()
+        .map(|mut stack| {
+            stack.extra.retain(|key, _| !STACK_SECRETS.contains(&key.as_str()));
+            stack
+        })
+        .collect())
 }
 
 /// A successful answer: 2xx, JSON, no `error_code`, no `tfa_type`.
@@ -157,6 +186,13 @@ fn notice_text(body: &Value) -> String {
 #[derive(Deserialize)]
 struct UserEnvelope {
     user: User,
+}
+
+/// `{"stacks": [...]}`; `count` (sent with `include_count=true`) is not asked for.
+#[derive(Deserialize)]
+struct StacksEnvelope {
+    #[serde(deserialize_with = "super::lenient::field::stacks")]
+    stacks: Vec<Stack>,
 }
 
 #[cfg(test)]
@@ -283,5 +319,52 @@ mod tests {
             "]".repeat(100)
         );
         assert!(user(200, &HeaderMap::new(), nested.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn stacks_are_read_sanitised_and_without_their_secrets() {
+        // The shape of the Python SDK's mock `tests/resources/mockstack/stacks.json`.
+        let body = bytes(json!({"stacks": [{
+            "created_at": "2014-05-27T09:46:28.488Z", "updated_at": "2014-10-21T12:20:00.453Z",
+            "uid": "uid_9349", "name": "My First Stack\u{1b}[2J", "description": "My new test stack",
+            "org_uid": "org_uid_1234", "api_key": "api_key_1234", "master_locale": "en-us",
+            "is_asset_download_public": true, "owner_uid": "owner_uid_xyz",
+            "user_uids": ["user_uid_11f", "user_uid_1234"], "master_key": "master_1234",
+            "discrete_variables": {"access_token": "cs-secret"},
+            "settings": {"webhook_enabled": true}
+        }, "not a stack", {"name": "No key", "api_key": 5}]}));
+        let list = stacks(200, &HeaderMap::new(), &body).expect("stacks");
+        assert_eq!(list.len(), 2, "the element that is not an object is left out");
+        let s = &list[0];
+        assert_eq!(s.uid.as_deref(), Some("uid_9349"));
+        assert_eq!(s.name.as_deref(), Some("My First Stack^[[2J"));
+        assert_eq!(s.api_key, "api_key_1234");
+        assert_eq!(s.org_uid.as_deref(), Some("org_uid_1234"));
+        assert_eq!(s.owner_uid.as_deref(), Some("owner_uid_xyz"));
+        assert_eq!(s.master_locale.as_deref(), Some("en-us"));
+        assert_eq!(s.created_at.as_deref(), Some("2014-05-27T09:46:28.488Z"));
+        assert_eq!(s.extra.get("user_uids"), Some(&json!(["user_uid_11f", "user_uid_1234"])));
+        for secret in STACK_SECRETS {
+            assert!(!s.extra.contains_key(secret), "{secret}");
+        }
+        let printed = serde_json::to_string(&list).expect("serialises");
+        assert!(!printed.contains("master_1234") && !printed.contains("cs-secret"), "{printed}");
+        assert_eq!((list[1].api_key.as_str(), list[1].display_name()), ("", "No key"));
+    }
+
+    #[test]
+    fn a_stacks_answer_without_a_list_is_named() {
+        assert_eq!(stacks(200, &HeaderMap::new(), &bytes(json!({"stacks": []}))).expect("empty"), vec![]);
+        let cases = [
+            (json!({"user": {}}), "the answer has no `stacks`"),
+            (json!({"stacks": null}), "the answer has no `stacks`"),
+            (json!({"stacks": {"uid": "s"}}), "its `stacks` is an object, not a list"),
+        ];
+        for (body, want) in cases {
+            let err = stacks(200, &HeaderMap::new(), &bytes(body.clone())).expect_err("unreadable");
+            assert!(matches!(&err, ApiError::Decode { detail, .. } if detail == want), "{body}: {err:?}");
+        }
+        let refused = bytes(json!({"error_message": "Nope", "error_code": 105}));
+        assert!(matches!(stacks(401, &HeaderMap::new(), &refused), Err(ApiError::Unauthorized { .. })));
     }
 }

@@ -479,6 +479,9 @@ pub mod field {
         is_owner,
         org_roles,
         admin,
+        owner_uid,
+        master_locale,
+        stacks,
     );
 
     /// A user's `uid`: required.

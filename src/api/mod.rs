@@ -11,11 +11,13 @@ pub mod region;
 pub mod retry;
 pub mod rules;
 pub mod secret;
+pub mod stacks;
 
 pub use client::{Client, ClientConfig, GetUserOptions};
 pub use error::{ApiError, TransportKind};
 pub use links::{email_in_link, looks_like_link, token_from_link};
-pub use models::{LoginSuccess, Notice, Organization, Role, Rule, UpdateSuccess, User, UserUpdate};
+pub use models::{LoginSuccess, Notice, Organization, Role, Rule, Stack, UpdateSuccess, User, UserUpdate};
 pub use region::{Endpoint, Region};
 pub use retry::RetryPolicy;
 pub use secret::mask;
+pub use stacks::{StackListing, all_stacks, may_need_organization, per_organization};

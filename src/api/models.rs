@@ -16,6 +16,7 @@ impl Model for Role {}
 impl Model for Rule {}
 impl Model for Organization {}
 impl Model for OrgRole {}
+impl Model for Stack {}
 
 /// A Contentstack user, as `GET /v3/user` and the log-in call return it.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -253,6 +254,60 @@ pub struct OrgRole {
     pub admin: Option<bool>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A stack the user owns or shares, as `GET /v3/stacks` lists it.
+///
+/// The wire shape is `{"stacks": [{...}, ...]}`, each with `uid`, `name`, `description`,
+/// `api_key`, `org_uid`, `owner_uid`, `master_locale`, `created_at` and `updated_at`, plus
+/// fields this app does not read (`user_uids`, `settings`, `SYS_ACL`, `is_asset_download_public`),
+/// kept in `extra`. Sources: Contentstack's "CMA | Stacks" page
+/// (<https://www.contentstack.com/docs/developers/apis/content-management-api/stacks>, "Get all
+/// stacks"), the Python SDK's mock `tests/resources/mockstack/stacks.json`
+/// (contentstack/contentstack-management-python) and the JS SDK's `StackCollection`, which reads
+/// `data.stacks` (contentstack/contentstack-management-javascript `lib/stack/index.js`).
+///
+/// Lenient like the other models: only `api_key` always has a value (empty when absent or not
+/// text), as it is what ties a stack to the user's roles.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+pub struct Stack {
+    #[serde(default, deserialize_with = "field::uid", skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "field::description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The stack's API key, which roles name it by (`Role::api_key`).
+    #[serde(default, deserialize_with = "field::api_key")]
+    pub api_key: String,
+    /// The organisation the stack belongs to.
+    #[serde(default, deserialize_with = "field::org_uid", skip_serializing_if = "Option::is_none")]
+    pub org_uid: Option<String>,
+    #[serde(default, deserialize_with = "field::owner_uid", skip_serializing_if = "Option::is_none")]
+    pub owner_uid: Option<String>,
+    #[serde(default, deserialize_with = "field::master_locale", skip_serializing_if = "Option::is_none")]
+    pub master_locale: Option<String>,
+    #[serde(default, deserialize_with = "field::created_at", skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, deserialize_with = "field::updated_at", skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Stack {
+    /// The stack's name, or its API key when it has none.
+    pub fn display_name(&self) -> &str {
+        match self.name.as_deref() {
+            Some(name) if !name.trim().is_empty() => name,
+            _ => &self.api_key,
+        }
+    }
+
+    /// Whether `user_uid` owns the stack (as opposed to it being shared with them).
+    pub fn is_owned_by(&self, user_uid: &str) -> bool {
+        !user_uid.is_empty() && self.owner_uid.as_deref() == Some(user_uid)
+    }
 }
 
 /// The fields `PUT /v3/user` may change. Only the `Some` ones are sent.

@@ -8,6 +8,7 @@ pub mod demo;
 mod login;
 mod password;
 mod prompt;
+mod stacks;
 pub(crate) mod tui;
 
 use std::process::ExitCode;
@@ -89,6 +90,7 @@ async fn run_command(global: &GlobalArgs, command: Command) -> Outcome {
         Command::Login(args) => login::login(global, args).await,
         Command::Logout => account::logout(global).await,
         Command::Whoami(out) => account::whoami(global, out.json).await,
+        Command::Stacks(out) => stacks::stacks(global, out.json).await,
         Command::Update(args) => account::update(global, args).await,
         Command::Activate(args) => password::activate(global, args).await,
         Command::ForgotPassword(args) => password::forgot(global, args).await,

@@ -1,5 +1,7 @@
 //! Large, varied role lists (`--roles N --rules M`), to show how the TUI copes with big
-//! profiles: thousands of rules, every module, nested ACLs, long target lists.
+//! profiles: thousands of rules, every module, nested ACLs, long target lists; and the stacks
+//! those roles belong to (about one stack for every five roles, see [`stack_count`]), named
+//! readably and spread over the user's organisations.
 //!
 //! Output depends only on the indexes (no randomness), so two runs serve the same profile and a
 //! test can assert on it. The list is written straight to JSON text rather than built as a
@@ -8,6 +10,7 @@
 //! few milliseconds, and answers then copy the text as is.
 
 use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value};
 
 use super::clock::stamp;
 
@@ -31,8 +34,28 @@ const LOCALES: [&str; 6] = ["en-us", "fr-fr", "de-de", "ja-jp", "pt-br", "hi-in"
 const BRANCHES: [&str; 4] = ["main", "develop", "release", "staging"];
 const RIGHTS: [&str; 5] = ["create", "read", "update", "delete", "publish"];
 
-/// How many distinct stacks the generated roles belong to.
-const STACKS: u64 = 25;
+/// What generated stacks are for, and the market they serve: with a number after the first
+/// round, `12 × 8` names before any repeats ("Help centre (APAC) 2").
+const SITES: [&str; 12] = [
+    "Marketing site",
+    "Product catalogue",
+    "Help centre",
+    "Newsroom",
+    "Careers site",
+    "Mobile app",
+    "Partner portal",
+    "Investor relations",
+    "Recipes",
+    "Store locator",
+    "Design system",
+    "Events",
+];
+const MARKETS: [&str; 8] = ["", " (EU)", " (US)", " (APAC)", " (UK)", " (LATAM)", " (DACH)", " (Nordics)"];
+
+/// How many stacks `roles` generated roles belong to: one for every five roles, at least one.
+pub(crate) fn stack_count(roles: usize) -> u64 {
+    roles.div_ceil(5).max(1) as u64
+}
 
 /// SplitMix64: a tiny, well-mixed hash of an index, for uids and choices.
 fn mix(mut x: u64) -> u64 {
@@ -70,23 +93,28 @@ fn push_json_str(out: &mut String, s: &str) {
 /// `count` roles of `rules` rules each, as the text of a JSON array. `owner_uid` (the demo user)
 /// is among the users of every other role.
 pub(crate) fn roles_json(count: usize, rules: usize, owner_uid: &str) -> String {
-    let base = DateTime::parse_from_rfc3339("2020-01-06T09:00:00.000Z")
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default();
+    let base = base_time();
     // About 150 bytes a rule; reserving avoids re-copying megabytes while growing.
     let mut out = String::with_capacity(64 + count * (400 + rules * 160));
     out.push('[');
+    let stacks = stack_count(count);
     for i in 0..count as u64 {
         if i > 0 {
             out.push(',');
         }
-        role(&mut out, i, rules as u64, owner_uid, base);
+        role(&mut out, i, rules as u64, owner_uid, base, stacks);
     }
     out.push(']');
     out
 }
 
-fn role(out: &mut String, i: u64, rules: u64, owner_uid: &str, base: DateTime<Utc>) {
+fn base_time() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2020-01-06T09:00:00.000Z")
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn role(out: &mut String, i: u64, rules: u64, owner_uid: &str, base: DateTime<Utc>, stacks: u64) {
     let h = mix(i);
     let team = TEAMS[(h % TEAMS.len() as u64) as usize];
     let created = base + Duration::days(i as i64 % 1500);
@@ -112,7 +140,7 @@ fn role(out: &mut String, i: u64, rules: u64, owner_uid: &str, base: DateTime<Ut
         stamp(created),
         stamp(updated)
     ));
-    push_uid(out, 3, i % STACKS);
+    push_uid(out, 3, i % stacks);
     out.push_str(",\"rules\":[");
     for j in 0..rules {
         if j > 0 {
@@ -121,6 +149,43 @@ fn role(out: &mut String, i: u64, rules: u64, owner_uid: &str, base: DateTime<Ut
         rule(out, i, j);
     }
     out.push_str("]}");
+}
+
+/// The stacks the roles of `roles_json(roles, ..)` belong to, as `GET /stacks` lists them: the
+/// API key each role names, a readable name, a description, one of `organizations` (in turn),
+/// the user as owner of every seventh, someone else otherwise.
+pub(crate) fn stacks(roles: usize, owner_uid: &str, organizations: &[String]) -> Vec<Map<String, Value>> {
+    let base = base_time();
+    let unquoted = |kind: u64, index: u64| {
+        let mut s = String::new();
+        push_uid(&mut s, kind, index);
+        s.trim_matches('"').to_string()
+    };
+    (0..stack_count(roles))
+        .map(|k| {
+            let h = mix(k.wrapping_add(0x5eed));
+            let site = SITES[(k % SITES.len() as u64) as usize];
+            let market = MARKETS[((k / SITES.len() as u64) % MARKETS.len() as u64) as usize];
+            let round = k / (SITES.len() * MARKETS.len()) as u64;
+            let name =
+                if round == 0 { format!("{site}{market}") } else { format!("{site}{market} {}", round + 1) };
+            let org = organizations.get((k % organizations.len().max(1) as u64) as usize).cloned();
+            let owner = if k % 7 == 0 { owner_uid.to_string() } else { unquoted(1, 1_000_000 + k) };
+            let created = base - Duration::days((h % 900) as i64);
+            let updated = created + Duration::hours(((h >> 12) % 30_000) as i64);
+            let mut stack = Map::new();
+            stack.insert("uid".into(), unquoted(5, k).into());
+            stack.insert("name".into(), name.clone().into());
+            stack.insert("description".into(), format!("{name}: generated stack {k}.").into());
+            stack.insert("api_key".into(), unquoted(3, k).into());
+            stack.insert("org_uid".into(), org.map_or(Value::Null, Value::String));
+            stack.insert("owner_uid".into(), owner.into());
+            stack.insert("master_locale".into(), LOCALES[(h % LOCALES.len() as u64) as usize].into());
+            stack.insert("created_at".into(), stamp(created).into());
+            stack.insert("updated_at".into(), stamp(updated).into());
+            stack
+        })
+        .collect()
 }
 
 fn rule(out: &mut String, i: u64, j: u64) {
@@ -239,6 +304,37 @@ mod tests {
         let uid = list[0]["uid"].as_str().unwrap_or_default();
         assert!(uid.len() == 19 && uid.starts_with("blt") && uid[3..].chars().all(|c| c.is_ascii_hexdigit()));
         assert!(list[0]["created_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    }
+
+    #[test]
+    fn every_generated_role_names_a_generated_stack() {
+        let orgs = vec!["bltorg1".to_string(), "bltorg2".to_string()];
+        for roles in [1, 7, 40, 1000] {
+            let list = parsed(roles, 1, "bltowner");
+            let stacks = stacks(roles, "bltowner", &orgs);
+            assert_eq!(stacks.len() as u64, stack_count(roles));
+            assert_eq!(stacks.len(), roles.div_ceil(5), "about one stack for five roles");
+            let keys: std::collections::HashSet<&str> =
+                stacks.iter().filter_map(|s| s["api_key"].as_str()).collect();
+            assert_eq!(keys.len(), stacks.len(), "API keys are distinct");
+            let used: std::collections::HashSet<&str> =
+                list.iter().filter_map(|r| r["api_key"].as_str()).collect();
+            assert_eq!(used, keys, "{roles} roles: every role's stack exists, and every stack has a role");
+            let names: std::collections::HashSet<&str> =
+                stacks.iter().filter_map(|s| s["name"].as_str()).collect();
+            assert_eq!(names.len(), stacks.len(), "names are distinct");
+            assert!(stacks.iter().all(|s| orgs.iter().any(|o| s["org_uid"] == o.as_str())));
+        }
+        let s = stacks(1000, "bltowner", &["bltorg1".to_string()]);
+        assert_eq!(s[0]["name"], "Marketing site");
+        assert_eq!(s[13]["name"], "Product catalogue (EU)");
+        assert_eq!(s[96]["name"], "Marketing site 2");
+        assert_eq!(s[0]["owner_uid"], "bltowner");
+        assert_ne!(s[1]["owner_uid"], "bltowner");
+        for key in ["uid", "description", "master_locale", "created_at", "updated_at"] {
+            assert!(s[5][key].as_str().is_some_and(|v| !v.is_empty()), "{key}");
+        }
+        assert_eq!(stacks(3, "x", &[])[0]["org_uid"], Value::Null);
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! - 294 two-factor code required; 295 wrong two-factor code;
 //! - [`CODE_NOT_ACTIVATED`] (107) log-in to an account that is not activated yet;
 //! - [`CODE_VALIDATION`] (119) a request with field errors (`errors` names each field);
+//! - 120 and 121 (with 422) for `GET /stacks` refused for want of an SSO organisation's
+//!   `organization_uid` header, or with one the user is not in (see [`super::stacks`]);
 //! - the HTTP status itself for 400, 404, 405, 413, 429 and 503, as Contentstack's mocks do.
 
 use axum::body::Body;
@@ -100,7 +102,7 @@ impl ApiFailure {
         Self::new(
             StatusCode::NOT_FOUND,
             404,
-            "The requested resource was not found. The demo server serves only the user and user-session API.",
+            "The requested resource was not found. The demo server serves only the user, user-session and stacks API.",
             None,
         )
     }

@@ -8,14 +8,17 @@
 //! email and SMS ([`OutboxMessage`](crate::api::outbox::OutboxMessage)), a clock tests can move, injectable faults, a rate limit,
 //! and generated large profiles.
 //!
-//! Routes: `POST/DELETE /v3/user-session`, `GET/PUT /v3/user`, `POST /v3/user/forgot_password`,
+//! Routes: `POST/DELETE /v3/user-session`, `GET/PUT /v3/user`, `GET /v3/stacks` (with an
+//! optional `organization_uid` header), `POST /v3/user/forgot_password`,
 //! `POST /v3/user/reset_password`, `POST /v3/user/activate/{token}`,
 //! `POST /v3/user/request_token_sms`; demo-only `GET /demo/outbox`, `GET/PUT/DELETE /demo/faults`,
 //! `GET/POST /demo/clock`.
 //!
 //! Error codes: 104 credentials and lockout, 105 token, 294/295 two-factor, 107
-//! ([`CODE_NOT_ACTIVATED`]) account not activated, 119 ([`CODE_VALIDATION`]) field errors, and
-//! the HTTP status for 400/404/405/413/429/503.
+//! ([`CODE_NOT_ACTIVATED`]) account not activated, 119 ([`CODE_VALIDATION`]) field errors, 120
+//! ([`CODE_ORGANIZATION_REQUIRED`]) stacks of an SSO organisation asked for without its
+//! `organization_uid` header, 121 ([`CODE_NOT_IN_ORGANIZATION`]) an `organization_uid` the user
+//! is not in, and the HTTP status for 400/404/405/413/429/503.
 
 mod clock;
 mod control;
@@ -30,6 +33,7 @@ mod rules;
 mod seed;
 mod serve;
 mod session;
+mod stacks;
 mod state;
 mod user;
 
@@ -54,6 +58,7 @@ pub use http::{CODE_NOT_ACTIVATED, CODE_VALIDATION};
 pub use password::RESET_TOKEN_MINUTES;
 pub use requests::DemoRequest;
 pub use session::{LOCK_MINUTES, MAX_FAILED_ATTEMPTS, SMS_CODE_MINUTES};
+pub use stacks::{CODE_NOT_IN_ORGANIZATION, CODE_ORGANIZATION_REQUIRED};
 pub use user::EDITABLE_FIELDS;
 
 use state::{AppState, Shared, lock};
@@ -314,6 +319,7 @@ fn router(state: AppState) -> Router {
     let v3 = Router::new()
         .route("/v3/user-session", post(session::login).delete(session::logout))
         .route("/v3/user", get(user::get_user).put(user::update_user))
+        .route("/v3/stacks", get(stacks::get_stacks))
         .route("/v3/user/forgot_password", post(password::forgot))
         .route("/v3/user/reset_password", post(password::reset))
         .route("/v3/user/activate/{token}", post(password::activate))
@@ -359,6 +365,10 @@ async fn log_request(State(state): State<AppState>, req: Request, next: Next) ->
         method: method.to_string(),
         route: route.clone().unwrap_or_else(|| "(no route)".into()),
         authtoken: req.headers().contains_key("authtoken"),
+        organization_uid: req
+            .headers()
+            .get("organization_uid")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
     });
     let started = Instant::now();
     let resp = next.run(req).await;

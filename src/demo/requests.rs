@@ -16,6 +16,8 @@ pub struct DemoRequest {
     pub route: String,
     /// Whether the request carried an `authtoken` header (of any value, even empty).
     pub authtoken: bool,
+    /// The `organization_uid` header, as sent (an organisation uid is no secret).
+    pub organization_uid: Option<String>,
 }
 
 /// The most recent requests, oldest first.
@@ -45,7 +47,12 @@ mod tests {
     fn bounded_oldest_out() {
         let mut log = RequestLog::default();
         for i in 0..MAX_LOGGED + 5 {
-            log.push(DemoRequest { method: "GET".into(), route: i.to_string(), authtoken: false });
+            log.push(DemoRequest {
+                method: "GET".into(),
+                route: i.to_string(),
+                authtoken: false,
+                organization_uid: None,
+            });
         }
         let all = log.all();
         assert_eq!(all.len(), MAX_LOGGED);

@@ -1,12 +1,14 @@
 //! The demo's starting data, from JSON embedded in the binary (so `cs-account demo` needs no
 //! files next to it): users in `assets/demo/users.json`, organisations in
-//! `assets/demo/organizations.json`.
+//! `assets/demo/organizations.json`, stacks (and which organisations use SSO) in
+//! `assets/demo/stacks.json`. Every seed role's `api_key` names a stack there, in one of the
+//! user's organisations (a test below checks it).
 //!
 //! Each seed user is `{"demo": {...}, "user": {...}}`: `user` is the profile exactly as clients
 //! get it; `demo` holds what the server keeps to itself (password, whether log-in needs a second
 //! factor, the user's roles in each organisation, whether an activation email waits).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -20,6 +22,7 @@ use crate::api::outbox::OutboxKind;
 
 const USERS_JSON: &str = include_str!("../../assets/demo/users.json");
 const ORGANIZATIONS_JSON: &str = include_str!("../../assets/demo/organizations.json");
+const STACKS_JSON: &str = include_str!("../../assets/demo/stacks.json");
 
 /// Where the demo's activation links point (the real app's URL shape; the demo serves no page).
 pub(crate) const APP_URL: &str = "https://app.contentstack.com/#!";
@@ -57,6 +60,13 @@ struct OrganizationsFile {
     organizations: Vec<Map<String, Value>>,
 }
 
+#[derive(Deserialize)]
+struct StacksFile {
+    /// Organisations that sign in with SSO (see [`Store::sso_organizations`]).
+    sso_organizations: Vec<String>,
+    stacks: Vec<Map<String, Value>>,
+}
+
 /// Generated roles to put in place of the first user's: `(roles, rules per role)`.
 pub(crate) type Generated = Option<(usize, usize)>;
 
@@ -67,7 +77,13 @@ pub(crate) fn load(now: DateTime<Utc>, generated: Generated) -> Result<Store, St
         serde_json::from_str(USERS_JSON).map_err(|e| format!("assets/demo/users.json: {e}"))?;
     let orgs: OrganizationsFile = serde_json::from_str(ORGANIZATIONS_JSON)
         .map_err(|e| format!("assets/demo/organizations.json: {e}"))?;
-    let mut store = Store::default();
+    let stacks: StacksFile =
+        serde_json::from_str(STACKS_JSON).map_err(|e| format!("assets/demo/stacks.json: {e}"))?;
+    let mut store = Store {
+        stacks: stacks.stacks,
+        sso_organizations: stacks.sso_organizations.into_iter().collect(),
+        ..Store::default()
+    };
     for (index, seed) in users.users.into_iter().enumerate() {
         let send_activation = seed.demo.send_activation;
         let user = build_user(seed, &orgs.organizations)?;
@@ -80,6 +96,14 @@ pub(crate) fn load(now: DateTime<Utc>, generated: Generated) -> Result<Store, St
         let first = store.users.first_mut().ok_or("assets/demo/users.json has no users")?;
         let uid = first.profile.get("uid").and_then(Value::as_str).unwrap_or_default().to_string();
         first.roles = Arc::from(generate::roles_json(roles, rules, &uid));
+        let orgs: Vec<String> = first
+            .organizations
+            .iter()
+            .filter_map(|o| o.get("uid").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        let generated = generate::stacks(roles, &uid, &orgs);
+        first.stack_keys = api_keys(generated.iter());
+        store.stacks.extend(generated);
     }
     Ok(store)
 }
@@ -105,6 +129,7 @@ fn build_user(seed: SeedUser, all_orgs: &[Map<String, Value>]) -> Result<StoredU
         org.insert("org_roles".into(), org_roles);
         organizations.push(org);
     }
+    let stack_keys = api_keys(roles.as_array().into_iter().flatten().filter_map(Value::as_object));
     let roles = serde_json::to_string(&roles).map_err(|e| format!("{email}: roles: {e}"))?;
     let tfa =
         seed.demo.tfa_enabled.then(|| seed.demo.tfa_type.unwrap_or_else(|| "totp_authenticator".into()));
@@ -115,7 +140,13 @@ fn build_user(seed: SeedUser, all_orgs: &[Map<String, Value>]) -> Result<StoredU
         password: seed.demo.password,
         tfa,
         organizations,
+        stack_keys,
     })
+}
+
+/// The `api_key`s of these roles or stacks.
+fn api_keys<'a>(items: impl Iterator<Item = &'a Map<String, Value>>) -> HashSet<String> {
+    items.filter_map(|r| r.get("api_key").and_then(Value::as_str).map(str::to_string)).collect()
 }
 
 fn uid_list(profile: &Map<String, Value>, key: &str) -> Vec<String> {
@@ -178,6 +209,40 @@ mod tests {
         assert_eq!(mail[0].to, "new.user@example.com");
         let token = mail[0].token.clone().unwrap_or_default();
         assert_eq!(store.activation_tokens.get(&token).map(|t| t.user), Some(2));
+    }
+
+    #[test]
+    fn every_role_names_a_stack_in_one_of_its_users_organisations() {
+        for generated in [None, Some((40, 1))] {
+            let store = load(Utc::now(), generated).unwrap_or_default();
+            for (i, user) in store.users.iter().enumerate() {
+                let orgs = store.organization_uids(i);
+                let visible = store.visible_stacks(i);
+                for key in &user.stack_keys {
+                    let stack = visible.iter().find(|s| s["api_key"] == key.as_str());
+                    assert!(stack.is_some(), "{}: no stack for {key}", user.email());
+                }
+                for stack in &visible {
+                    let org = stack["org_uid"].as_str().unwrap_or_default();
+                    assert!(orgs.contains(&org), "{}: {} is in {org}", user.email(), stack["name"]);
+                    for key in ["uid", "name", "description", "owner_uid", "master_locale", "created_at"] {
+                        assert!(stack[key].is_string(), "{}: {key}", stack["name"]);
+                    }
+                }
+            }
+            let john = store.visible_stacks(0);
+            let owned = john.iter().filter(|s| s["owner_uid"] == "blt22e22222d22d2f22222a2b2f").count();
+            assert!(owned >= 2, "john owns some of his stacks");
+            assert!(owned < john.len(), "and is only shared others");
+        }
+        let store = load(Utc::now(), None).unwrap_or_default();
+        let names: Vec<&str> = store.visible_stacks(1).iter().filter_map(|s| s["name"].as_str()).collect();
+        assert_eq!(names, ["Product catalogue (EU)", "Newsroom"]);
+        assert!(store.visible_stacks(2).is_empty(), "the new user has no stacks");
+        assert!(store.organization_uids(1).iter().any(|o| store.sso_organizations.contains(*o)));
+        assert!(!store.organization_uids(0).iter().any(|o| store.sso_organizations.contains(*o)));
+        let generated = load(Utc::now(), Some((1000, 1))).unwrap_or_default();
+        assert_eq!(generated.visible_stacks(0).len(), 200 + 2, "200 generated and the 2 john owns");
     }
 
     #[test]

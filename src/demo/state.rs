@@ -4,7 +4,7 @@
 //! `.await`, so a single lock is simpler than finer ones and no slower at demo traffic. Large
 //! values (a generated 1000-role profile) sit behind `Arc` so answering does not copy them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -62,6 +62,9 @@ pub(crate) struct StoredUser {
     pub tfa: Option<String>,
     /// Full organisation objects, `org_roles` included.
     pub organizations: Vec<Map<String, Value>>,
+    /// The API keys of the stacks the user's roles belong to (what `GET /stacks` lists, with
+    /// the stacks the user owns), read once from the roles.
+    pub stack_keys: HashSet<String>,
 }
 
 /// How much about organisations an answer carries.
@@ -223,6 +226,11 @@ pub(crate) struct Store {
     pub activation_tokens: HashMap<String, OneTimeToken>,
     pub sms_codes: HashMap<usize, SmsCode>,
     pub outbox: Outbox,
+    /// Every stack, as `GET /stacks` lists it.
+    pub stacks: Vec<Map<String, Value>>,
+    /// Organisations that sign in with SSO: `GET /stacks` without their `organization_uid`
+    /// header is refused to their members.
+    pub sso_organizations: HashSet<String>,
 }
 
 /// Most sessions kept at once; the oldest go first. Bounds memory under a login flood.
@@ -236,6 +244,28 @@ pub(crate) fn email_key(email: &str) -> String {
 }
 
 impl Store {
+    /// The uids of the user's organisations, in the order `GET /user` lists them.
+    pub fn organization_uids(&self, user: usize) -> Vec<&str> {
+        self.users
+            .get(user)
+            .map(|u| u.organizations.iter().filter_map(|o| o.get("uid").and_then(Value::as_str)).collect())
+            .unwrap_or_default()
+    }
+
+    /// The stacks the user sees: those their roles belong to and those they own.
+    pub fn visible_stacks(&self, user: usize) -> Vec<&Map<String, Value>> {
+        let Some(u) = self.users.get(user) else { return Vec::new() };
+        let uid = u.profile.get("uid").and_then(Value::as_str).unwrap_or_default();
+        let text = |s: &Map<String, Value>, key: &str| s.get(key).and_then(Value::as_str).map(str::to_string);
+        self.stacks
+            .iter()
+            .filter(|s| {
+                text(s, "api_key").is_some_and(|k| u.stack_keys.contains(&k))
+                    || (!uid.is_empty() && text(s, "owner_uid").as_deref() == Some(uid))
+            })
+            .collect()
+    }
+
     pub fn user_index(&self, email: &str) -> Option<usize> {
         let key = email_key(email);
         self.users.iter().position(|u| u.key == key)
@@ -358,6 +388,7 @@ mod tests {
             password: "secret".into(),
             tfa: None,
             organizations: vec![org(true)],
+            stack_keys: HashSet::new(),
         };
         let text = |v: UserView| {
             let mut out = Vec::new();
