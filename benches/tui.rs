@@ -90,7 +90,7 @@ fn key(code: KeyCode) -> Msg {
 
 /// An app showing `user`'s profile, reached through `update` as after a real log-in.
 fn profile_app(user: cs_account::api::User, token: &SecretString, size: (u16, u16)) -> App {
-    let mut app = App::new(Endpoint::default(), Keymap::default(), Theme::default(), size);
+    let mut app = App::new(Endpoint::default(), Keymap::default(), size);
     let then = OnUser::CheckToken { token: token.clone(), remember: false };
     let request =
         Request::GetUser { endpoint: Endpoint::default(), token: token.clone(), then: then.clone() };
@@ -115,7 +115,7 @@ where
         // Change something each frame (the selection), as a user's key press would.
         let _ = update(app, key(if i % 2 == 0 { KeyCode::Down } else { KeyCode::Up }));
         let t = Instant::now();
-        terminal.draw(|f| cs_account::ui::draw(f, app)).expect("draw");
+        terminal.draw(|f| cs_account::ui::draw(f, app, &Theme::default())).expect("draw");
         samples.push(t.elapsed());
     }
     samples
@@ -331,7 +331,7 @@ fn raw_and_details(user: &cs_account::api::User, token: &SecretString) {
     let mut samples = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
-        terminal.draw(|f| cs_account::ui::draw(f, &app)).expect("draw");
+        terminal.draw(|f| cs_account::ui::draw(f, &app, &Theme::default())).expect("draw");
         samples.push(t.elapsed());
     }
     report("frame with the details popup, 1,000 grantors, 80×24", samples);
@@ -341,7 +341,7 @@ fn raw_and_details(user: &cs_account::api::User, token: &SecretString) {
     let mut samples = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
-        terminal.draw(|f| cs_account::ui::draw(f, &app)).expect("draw");
+        terminal.draw(|f| cs_account::ui::draw(f, &app, &Theme::default())).expect("draw");
         samples.push(t.elapsed());
     }
     report("frame with the details popup of a role of 50 rules, 80×24", samples);

@@ -29,6 +29,12 @@ const RULES: &[Rule] = &[
         why: "the demo server is a program of its own: only the commands that start it import it",
     },
     Rule {
+        from: &["app"],
+        to: &["ui"],
+        except: &["app::run"],
+        why: "update never asks the view for layout: views record what they drew in the screens' state; only the loop draws (and owns the theme)",
+    },
+    Rule {
         from: &["api"],
         to: &["demo", "app", "ui", "store", "screens", "commands"],
         except: &[],

@@ -805,8 +805,16 @@ impl Rig {
         });
         let looped = tokio::spawn(async move {
             let input = futures::stream::poll_fn(move |cx| in_rx.poll_recv(cx));
-            let result =
-                run_loop(&mut terminal, &mut app, input, &mut runner, seg_rx, CancellationToken::new()).await;
+            let result = run_loop(
+                &mut terminal,
+                &mut app,
+                &cs_account::ui::theme::Theme::default(),
+                input,
+                &mut runner,
+                seg_rx,
+                CancellationToken::new(),
+            )
+            .await;
             (app, runner, terminal, result.map_err(|e| format!("{e:#}")))
         });
         if !hold.is_zero() {

@@ -444,10 +444,9 @@ fn a_draft_the_profile_already_holds_is_deleted_without_asking() {
 #[test]
 fn without_colour_every_state_still_reads() {
     let mut a = logged_in();
-    a.theme = cs_account::ui::theme::Theme { no_color: true };
     send(&mut a, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
     type_text(&mut a, "12a");
-    let t = draw(&a, 80, 24);
+    let t = draw_with(&a, 80, 24, &cs_account::ui::theme::Theme { no_color: true });
     for cell in t.backend().buffer().content() {
         let plain = (ratatui::style::Color::Reset, ratatui::style::Color::Reset);
         assert_eq!((cell.fg, cell.bg), plain, "{cell:?}");

@@ -13,7 +13,6 @@ use cs_account::app::request::Request;
 use cs_account::app::state::{Confirm, Screen};
 use cs_account::app::{App, Effect};
 use cs_account::screens::login::Focus;
-use cs_account::ui::theme::Theme;
 use secrecy::ExposeSecret;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
@@ -46,7 +45,7 @@ fn login(a: &App) -> &cs_account::screens::login::LoginState {
 fn app_with_keys(config: &str) -> (App, Vec<String>) {
     let table: toml::Table = toml::from_str(config).expect("valid toml");
     let (keymap, problems) = Keymap::with_overrides(&table);
-    (App::new(Endpoint::default(), keymap, Theme { no_color: false }, (80, 24)), problems)
+    (App::new(Endpoint::default(), keymap, (80, 24)), problems)
 }
 
 // ---- letters on the checkbox and the button ----

@@ -13,13 +13,12 @@ use cs_account::app::request::Request;
 use cs_account::app::state::{Screen, ToastLevel};
 use cs_account::app::{App, Effect};
 use cs_account::screens::reset::Step;
-use cs_account::ui::theme::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 
 fn custom_app(url: &str) -> App {
     let endpoint = Endpoint::custom(url).expect("a valid URL");
-    App::new(endpoint, Keymap::default(), Theme { no_color: false }, (80, 24))
+    App::new(endpoint, Keymap::default(), (80, 24))
 }
 
 fn custom_field(a: &App) -> Option<String> {

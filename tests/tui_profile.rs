@@ -249,9 +249,8 @@ fn raw_view_scrolls_within_bounds() {
 #[test]
 fn without_colour_the_selection_is_still_visible() {
     let mut a = logged_in(80, 24);
-    a.theme = cs_account::ui::theme::Theme { no_color: true };
     send(&mut a, [ch('l'), ch('j')]);
-    let t = draw(&a, 80, 24);
+    let t = draw_with(&a, 80, 24, &cs_account::ui::theme::Theme { no_color: true });
     let buf = t.backend().buffer();
     for cell in buf.content() {
         assert_eq!(

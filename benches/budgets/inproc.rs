@@ -63,7 +63,7 @@ impl Big {
     /// it, whose allocator arena it lives in), and the figures that follow wait until the
     /// answer's models, which the tree frees on a thread of its own, are gone.
     pub fn app(&self, size: (u16, u16)) -> (App, Term, Duration) {
-        let mut app = App::new(Endpoint::default(), Keymap::default(), Theme::default(), size);
+        let mut app = App::new(Endpoint::default(), Keymap::default(), size);
         let then = OnUser::CheckToken { token: self.token.clone(), remember: false };
         let request =
             Request::GetUser { endpoint: Endpoint::default(), token: self.token.clone(), then: then.clone() };
@@ -91,7 +91,7 @@ fn terminal((w, h): (u16, u16)) -> Term {
 }
 
 fn draw(term: &mut Term, app: &App) {
-    term.draw(|f| cs_account::ui::draw(f, app)).expect("draw");
+    term.draw(|f| cs_account::ui::draw(f, app, &Theme::default())).expect("draw");
 }
 
 pub fn key(code: KeyCode) -> Msg {

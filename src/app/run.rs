@@ -61,6 +61,7 @@ pub struct DemoInfo {
 pub async fn run_loop<B, S>(
     terminal: &mut Terminal<B>,
     app: &mut App,
+    theme: &Theme,
     mut input: S,
     runner: &mut EffectRunner,
     mut rx: UnboundedReceiver<Msg>,
@@ -76,7 +77,7 @@ where
     let mut dirty = true;
     while !app.should_quit {
         if dirty && rx.is_empty() {
-            terminal.draw(|f| crate::ui::draw(f, app))?;
+            terminal.draw(|f| crate::ui::draw(f, app, theme))?;
             app.frames += 1;
             dirty = false;
         }
@@ -120,7 +121,7 @@ where
 /// returns the config's problems, for [`start`] to show.
 pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>) {
     let (keymap, problems) = Keymap::with_overrides(&opts.config.keys);
-    let mut app = App::new(opts.endpoint.clone(), keymap, Theme::from_env(), viewport);
+    let mut app = App::new(opts.endpoint.clone(), keymap, viewport);
     app.can_remember = opts.store.is_some();
     // In demo mode the endpoint at start is the demo server: the mailbox reads it from there.
     app.demo_endpoint = opts.demo.as_ref().map(|_| opts.endpoint.clone());
@@ -242,7 +243,8 @@ async fn run_on_terminal(
     }
     tracing::info!(endpoint = %opts.endpoint, setup_ms = started.elapsed().as_millis() as u64, "TUI started");
     let input = with_debug_panic(EventStream::new());
-    let result = run_loop(terminal, &mut app, input, &mut runner, rx, cancel.clone()).await;
+    let result =
+        run_loop(terminal, &mut app, &Theme::from_env(), input, &mut runner, rx, cancel.clone()).await;
     cancel.cancel();
     tracing::info!(frames = app.frames, "TUI stopped");
     runner.shutdown(Duration::from_secs(2)).await;

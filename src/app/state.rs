@@ -16,7 +16,6 @@ use crate::screens::edit::EditState;
 use crate::screens::login::LoginState;
 use crate::screens::profile::ProfileState;
 pub use crate::screens::{Screen, View};
-use crate::ui::theme::Theme;
 use secrecy::SecretString;
 
 /// A logged-in session whose profile is loaded.
@@ -193,7 +192,6 @@ pub struct App {
     /// are enforced rather than shown as guidance.
     pub demo_endpoint: Option<Endpoint>,
     pub keymap: Keymap,
-    pub theme: Theme,
     pub toasts: Vec<Toast>,
     pub confirm: Option<Confirm>,
     /// The running requests: what cancelling them and the status bar need.
@@ -224,7 +222,7 @@ pub const MIN_HEIGHT: u16 = 12;
 const MAX_TOASTS: usize = 3;
 
 impl App {
-    pub fn new(endpoint: Endpoint, keymap: Keymap, theme: Theme, viewport: (u16, u16)) -> Self {
+    pub fn new(endpoint: Endpoint, keymap: Keymap, viewport: (u16, u16)) -> Self {
         App {
             screen: Screen::Login(Box::new(LoginState::new(None))),
             below: Vec::new(),
@@ -235,7 +233,6 @@ impl App {
             demo: None,
             demo_endpoint: None,
             keymap,
-            theme,
             toasts: Vec::new(),
             confirm: None,
             pending: BTreeMap::new(),

@@ -252,7 +252,7 @@ mod tests {
     /// back with it: `pending` is asked first.
     #[test]
     fn the_answer_to_a_cancelled_request_is_dropped() {
-        let mut app = App::new(Default::default(), Keymap::default(), Default::default(), (80, 24));
+        let mut app = App::new(Default::default(), Keymap::default(), (80, 24));
         let then = OnUser::CheckToken { token: SecretString::from("blt0123456789abcdef"), remember: false };
         let user = User { uid: "u".into(), email: "a@b.c".into(), ..Default::default() };
         let id = check_token(&mut app, &then);

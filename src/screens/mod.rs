@@ -24,6 +24,7 @@ use crate::app::effect::Effect;
 use crate::app::keymap::hint::{HelpRows, Hint};
 use crate::app::keys::Key;
 use crate::app::state::App;
+use crate::ui::theme::Theme;
 
 /// What every screen provides, implemented in its own module. The app reaches a screen only
 /// through this (and through the navigation step the screen returns), so the dispatch below is
@@ -35,7 +36,7 @@ pub trait ScreenState: std::fmt::Debug {
     /// Pasted text (bracketed paste), for the focused field if there is one.
     fn on_paste(_app: &mut App, _text: &str) {}
     /// Draws the screen in `area`, recording in its state what `update` pages by.
-    fn render(&self, frame: &mut Frame, area: Rect, app: &App);
+    fn render(&self, frame: &mut Frame, area: Rect, app: &App, theme: &Theme);
     /// The footer hints, most useful first (the footer cuts from the end).
     fn hints(&self, app: &App) -> Vec<Option<Hint>>;
     /// Which keymap tables the help overlay lists for it.
@@ -80,8 +81,9 @@ macro_rules! screen_state {
                 frame: &mut ratatui::Frame,
                 area: ratatui::layout::Rect,
                 app: &$crate::app::state::App,
+                theme: &$crate::ui::theme::Theme,
             ) {
-                view::render(frame, area, app, self)
+                view::render(frame, area, app, theme, self)
             }
 
             fn hints(&self, app: &$crate::app::state::App) -> Vec<Option<$crate::app::keymap::hint::Hint>> {
@@ -165,9 +167,9 @@ macro_rules! screens {
                 }
             }
 
-            pub fn render(&self, frame: &mut Frame, area: Rect, app: &App) {
+            pub fn render(&self, frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 match self {
-                    $(Screen::$variant(s) => s.render(frame, area, app)),*
+                    $(Screen::$variant(s) => s.render(frame, area, app, theme)),*
                 }
             }
 

@@ -15,7 +15,7 @@ use crate::app::state::{App, Confirm, Screen};
 use widgets::confirm::ConfirmView;
 
 /// Draws the whole screen for the current state.
-pub fn draw(frame: &mut Frame, app: &App) {
+pub fn draw(frame: &mut Frame, app: &App, theme: &theme::Theme) {
     let area = frame.area();
     if layout::too_small(area) {
         let quit = match crate::app::update::lost_on_quit(app).is_empty() {
@@ -23,22 +23,22 @@ pub fn draw(frame: &mut Frame, app: &App) {
             // q would ask a question that could not be seen; ctrl-c quits at once.
             false => None,
         };
-        widgets::too_small::render(frame, area, quit.as_deref().unwrap_or("ctrl-c"), &app.theme);
+        widgets::too_small::render(frame, area, quit.as_deref().unwrap_or("ctrl-c"), theme);
         return;
     }
     let chrome = layout::chrome(area);
     // The screen showing; under an overlay (the help), the one it covers, with the overlay
     // drawn last, over the footer's toasts.
-    app.screen.render(frame, chrome.main, app);
+    app.screen.render(frame, chrome.main, app, theme);
     let hints = hints::hints(app);
     if let Some(h) = chrome.hints {
-        widgets::status::render_hints(frame, h, &hints, &app.theme);
+        widgets::status::render_hints(frame, h, &hints, theme);
     }
     let right = if chrome.hints.is_none() { hints::status_hint(app) } else { None };
-    widgets::status::render_status(frame, chrome.status, app, right, &app.theme);
-    widgets::toasts::render(frame, chrome.main, &app.toasts, &app.theme);
+    widgets::status::render_status(frame, chrome.status, app, right, theme);
+    widgets::toasts::render(frame, chrome.main, &app.toasts, theme);
     if let Some(overlay) = &app.overlay {
-        overlay.render(frame, chrome.main, app);
+        overlay.render(frame, chrome.main, app, theme);
     }
     if let Some(Confirm::Logout) = app.confirm {
         let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             yes: (key(Action::Confirm), "Log out"),
             no: (key(Action::Cancel), "Stay"),
         };
-        widgets::confirm::render(frame, chrome.main, &view, &app.theme);
+        widgets::confirm::render(frame, chrome.main, &view, theme);
     }
     if let Some(Confirm::Quit) = app.confirm {
         let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             yes: (key(Action::Confirm), "Quit"),
             no: (key(Action::Cancel), "Stay"),
         };
-        widgets::confirm::render(frame, chrome.main, &view, &app.theme);
+        widgets::confirm::render(frame, chrome.main, &view, theme);
     }
     if let (Some(Confirm::ReplaceSession), Some(saved)) = (app.confirm, &app.saved) {
         let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
@@ -73,12 +73,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
             yes: (key(Action::Confirm), "Log it out"),
             no: (key(Action::Cancel), "Keep it valid"),
         };
-        widgets::confirm::render(frame, chrome.main, &view, &app.theme);
+        widgets::confirm::render(frame, chrome.main, &view, theme);
     }
     if let (Some(Confirm::DiscardEdits), Screen::Edit(e)) = (app.confirm, &app.screen) {
-        crate::screens::edit::view::render_discard(frame, chrome.main, app, e);
+        crate::screens::edit::view::render_discard(frame, chrome.main, app, theme, e);
     }
     if let Some(offer) = app.draft_offer.as_ref().filter(|o| o.open) {
-        crate::screens::edit::view::render_offer(frame, chrome.main, app, offer);
+        crate::screens::edit::view::render_offer(frame, chrome.main, app, theme, offer);
     }
 }

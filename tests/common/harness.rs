@@ -153,7 +153,16 @@ impl Harness {
         let task = tokio::spawn(async move {
             let mut terminal = Terminal::new(backend).expect("terminal");
             let stream = futures::stream::poll_fn(move |cx| input_rx.poll_recv(cx));
-            let result = run_loop(&mut terminal, &mut app, stream, &mut runner, rx, loop_cancel).await;
+            let result = run_loop(
+                &mut terminal,
+                &mut app,
+                &cs_account::ui::theme::Theme::default(),
+                stream,
+                &mut runner,
+                rx,
+                loop_cancel,
+            )
+            .await;
             runner.shutdown(Duration::from_secs(2)).await;
             result.expect("the loop ends cleanly");
             app

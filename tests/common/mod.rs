@@ -63,7 +63,7 @@ pub fn full_user() -> User {
 
 /// A fresh app on the log-in screen, colours on, for a `w`×`h` terminal.
 pub fn app(w: u16, h: u16) -> App {
-    App::new(Endpoint::default(), Keymap::default(), Theme { no_color: false }, (w, h))
+    App::new(Endpoint::default(), Keymap::default(), (w, h))
 }
 
 /// The demo panel as demo mode fills it, with a fixed code.
@@ -249,10 +249,15 @@ pub fn log_in(app: &mut App, user: &User) -> Vec<Effect> {
     out
 }
 
-/// Draws the app into a fresh `w`×`h` test terminal.
+/// Draws the app into a fresh `w`×`h` test terminal, in colour.
 pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_with(app, w, h, &Theme::default())
+}
+
+/// Draws the app into a fresh `w`×`h` test terminal with `theme` (e.g. NO_COLOR's).
+pub fn draw_with(app: &App, w: u16, h: u16, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| cs_account::ui::draw(f, app)).expect("draws");
+    terminal.draw(|f| cs_account::ui::draw(f, app, theme)).expect("draws");
     terminal
 }
 

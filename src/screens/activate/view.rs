@@ -1,6 +1,7 @@
 //! The activation form: the token or the invitation link, the names, and the password with its
 //! live checks, in the same card as the reset wizard.
 
+use crate::ui::theme::Theme;
 use crate::ui::widgets::card::Density;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,14 +19,13 @@ use crate::ui::widgets::card::send_button;
 use crate::ui::widgets::card::status;
 use crate::ui::widgets::field::FieldView;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, a: &ActivateState) {
-    render_card(frame, area, "Activate your account", &app.theme, |density, width| {
-        rows(app, a, density, width)
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, a: &ActivateState) {
+    render_card(frame, area, "Activate your account", theme, |density, width| {
+        rows(app, theme, a, density, width)
     });
 }
 
-fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Vec<Row<'a>> {
-    let t = &app.theme;
+fn rows<'a>(app: &App, t: &Theme, a: &'a ActivateState, density: Density, width: u16) -> Vec<Row<'a>> {
     let roomy = density == Density::Roomy;
     let mut rows = Vec::new();
     let token = crate::api::token_from_link(a.form.token.value()).unwrap_or_default();
@@ -62,14 +62,14 @@ fn rows<'a>(app: &App, a: &'a ActivateState, density: Density, width: u16) -> Ve
     }
     let focus = (a.focus == Focus::Password, a.focus == Focus::Confirm);
     let errors = (a.errors.get(&Focus::Password), a.errors.get(&Focus::Confirm));
-    password_rows(&mut rows, app, &a.form.new, focus, errors, (density, width));
+    password_rows(&mut rows, app, t, &a.form.new, focus, errors, (density, width));
     if roomy {
         rows.push(Row::Space);
     }
     rows.push(send_button(app, "Activate"));
     if a.form.token.is_empty() {
-        mailbox_note(&mut rows, app, "invitations", width);
+        mailbox_note(&mut rows, app, t, "invitations", width);
     }
-    status(&mut rows, app, a.error.as_ref(), width);
+    status(&mut rows, app, t, a.error.as_ref(), width);
     rows
 }

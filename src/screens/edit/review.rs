@@ -5,6 +5,7 @@
 //! line each, then the last ones fold into "… N more".
 
 use crate::screens::edit::view::Density;
+use crate::ui::theme::Theme;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
@@ -36,8 +37,14 @@ fn shown(value: &str) -> (String, bool) {
     if value.is_empty() { ("(empty)".to_string(), true) } else { (value.to_string(), false) }
 }
 
-pub(crate) fn rows(app: &App, form: &EditForm, width: u16, density: Density, max_lines: usize) -> Vec<Row> {
-    let t = &app.theme;
+pub(crate) fn rows(
+    app: &App,
+    t: &Theme,
+    form: &EditForm,
+    width: u16,
+    density: Density,
+    max_lines: usize,
+) -> Vec<Row> {
     let Some(session) = &app.session else { return Vec::new() };
     let changes = form.changes(&session.user);
     let list: Vec<EditField> =
@@ -57,14 +64,14 @@ pub(crate) fn rows(app: &App, form: &EditForm, width: u16, density: Density, max
         .map(|f| {
             let old = f.current(&session.user);
             let new = f.in_update(&changes).unwrap_or_default();
-            entry(app, f.label(), old, new, width, density)
+            entry(t, f.label(), old, new, width, density)
         })
         .collect();
     let mut tail = Vec::new();
     if density == Density::Roomy {
         tail.push(blank());
     }
-    tail.push(buttons(app, form, width));
+    tail.push(buttons(app, t, form, width));
     let mut status = Vec::new();
     if let Some(failure) = &form.failure {
         let again =
@@ -106,8 +113,7 @@ pub(crate) fn rows(app: &App, form: &EditForm, width: u16, density: Density, max
 
 /// One change: `Company        Contentstack → Acme Ltd` on one line when it fits; else the old
 /// value on the label's line and `→ new` under it (wrapped, or cut when space is tiny).
-fn entry(app: &App, label: &str, old: &str, new: &str, width: u16, density: Density) -> Vec<Row> {
-    let t = &app.theme;
+fn entry(t: &Theme, label: &str, old: &str, new: &str, width: u16, density: Density) -> Vec<Row> {
     let label_width = LABEL as usize - 2;
     let value_width = (width as usize).saturating_sub(label_width);
     let (old, old_empty) = shown(old);
@@ -149,8 +155,7 @@ fn entry(app: &App, label: &str, old: &str, new: &str, width: u16, density: Dens
 pub const SAVING: &str = "Saving…";
 
 /// Save and back; while saving, the spinner and how to cancel.
-fn buttons(app: &App, form: &EditForm, width: u16) -> Row {
-    let t = &app.theme;
+fn buttons(app: &App, t: &Theme, form: &EditForm, width: u16) -> Row {
     let back = key(app, Context::Review, Action::BackToForm);
     if app.has_pending_kind(Kind::Save) {
         let saving = || Span::styled(format!("{} {SAVING}", spinner::frame(app.spinner)), t.accent());

@@ -97,14 +97,14 @@ pub(crate) fn note_rows(kind: NoteKind, text: &str, width: u16, t: &Theme) -> Ve
     text_rows(&format!("{mark}{text}"), width, style, Density::Roomy)
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, e: &EditState) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, e: &EditState) {
     let form = &e.form;
     let width = CARD_MAX_WIDTH.min(area.width);
     let inner_width = width.saturating_sub(4);
     let max_lines = area.height.saturating_sub(2) as usize;
     let build = |d| match form.step {
-        Step::Form => form_rows(app, form, inner_width, d),
-        Step::Review => crate::screens::edit::review::rows(app, form, inner_width, d, max_lines),
+        Step::Form => form_rows(app, theme, form, inner_width, d),
+        Step::Review => crate::screens::edit::review::rows(app, theme, form, inner_width, d, max_lines),
     };
     let mut rows = Vec::new();
     for d in Density::ALL {
@@ -120,15 +120,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, e: &EditState) {
     };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(app.theme.accent())
-        .title(Span::styled(title, app.theme.title()));
+        .border_style(theme.accent())
+        .title(Span::styled(title, theme.title()));
     let inner = block.inner(card).inner(Margin::new(1, 0));
     frame.render_widget(block, card);
     for (y, row) in (inner.y..inner.bottom()).zip(rows) {
         let r = Rect::new(inner.x, y, inner.width, 1);
         match row {
             Row::Text(line) => frame.render_widget(Paragraph::new(line), r),
-            Row::Field(f, beside) => field_row(frame, r, app, form, f, beside),
+            Row::Field(f, beside) => field_row(frame, r, app, theme, form, f, beside),
         }
     }
 }
@@ -138,20 +138,18 @@ fn value_width(inner_width: u16) -> u16 {
 }
 
 /// Who is being edited, where: `john.doe@example.com · NA`.
-pub(crate) fn heading(app: &App, width: u16) -> Row {
-    let t = &app.theme;
+pub(crate) fn heading(app: &App, t: &Theme, width: u16) -> Row {
     let Some(s) = &app.session else { return blank() };
     let region = crate::ui::format::short_endpoint(&s.endpoint);
     let email = cut(&s.email, (width as usize).saturating_sub(region.width() + 3)).into_owned();
     Row::Text(Line::from(vec![Span::styled(email, t.title()), Span::styled(format!(" · {region}"), t.dim())]))
 }
 
-fn form_rows(app: &App, form: &EditForm, width: u16, density: Density) -> Vec<Row> {
-    let t = &app.theme;
+fn form_rows(app: &App, t: &Theme, form: &EditForm, width: u16, density: Density) -> Vec<Row> {
     let roomy = density == Density::Roomy;
     let mut rows = Vec::new();
     if roomy {
-        rows.push(heading(app, width));
+        rows.push(heading(app, t, width));
         rows.push(blank());
     }
     let beside_width = width.saturating_sub(LABEL + value_width(width) + 1) as usize;
@@ -215,11 +213,11 @@ fn field_row(
     frame: &mut Frame,
     row: Rect,
     app: &App,
+    t: &Theme,
     form: &EditForm,
     f: EditField,
     beside: Option<Line<'static>>,
 ) {
-    let t = &app.theme;
     let here = form.focus == f;
     // The terminal cursor only when nothing covers the form.
     let overlaid =
@@ -250,7 +248,7 @@ fn field_row(
 }
 
 /// "Discard your changes?" over the form.
-pub fn render_discard(frame: &mut Frame, area: Rect, app: &App, e: &EditState) {
+pub fn render_discard(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, e: &EditState) {
     let list = field_list(&e.form.edits());
     let body = format!("You changed: {list}. Leaving now throws these changes away.");
     let k = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
@@ -260,11 +258,11 @@ pub fn render_discard(frame: &mut Frame, area: Rect, app: &App, e: &EditState) {
         yes: (k(Action::Confirm), "Discard"),
         no: (k(Action::Cancel), "Keep editing"),
     };
-    confirm::render(frame, area, &view, &app.theme);
+    confirm::render(frame, area, &view, theme);
 }
 
 /// "You have unsaved changes from …": restore, discard, or later.
-pub fn render_offer(frame: &mut Frame, area: Rect, app: &App, offer: &DraftOffer) {
+pub fn render_offer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, offer: &DraftOffer) {
     let when = crate::text::time(Some(&offer.saved_at));
     let later = key(app, Context::Draft, Action::Later);
     let body = format!(
@@ -278,5 +276,5 @@ pub fn render_offer(frame: &mut Frame, area: Rect, app: &App, offer: &DraftOffer
         yes: (k(Action::Restore), "Restore"),
         no: (k(Action::Discard), "Discard"),
     };
-    confirm::render(frame, area, &view, &app.theme);
+    confirm::render(frame, area, &view, theme);
 }

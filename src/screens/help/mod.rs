@@ -50,8 +50,14 @@ impl crate::screens::ScreenState for HelpState {
         Some(update::on_key(app, key))
     }
 
-    fn render(&self, frame: &mut ratatui::Frame, area: ratatui::layout::Rect, app: &crate::app::state::App) {
-        view::render(frame, area, app, self, &app.screen.help_rows())
+    fn render(
+        &self,
+        frame: &mut ratatui::Frame,
+        area: ratatui::layout::Rect,
+        app: &crate::app::state::App,
+        theme: &crate::ui::theme::Theme,
+    ) {
+        view::render(frame, area, app, theme, self, &app.screen.help_rows())
     }
 
     fn hints(&self, app: &crate::app::state::App) -> Vec<Option<crate::app::keymap::hint::Hint>> {

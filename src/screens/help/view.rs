@@ -8,6 +8,7 @@ use crate::app::state::App;
 use crate::screens::help::HelpState;
 use crate::ui::layout::popup;
 use crate::ui::text::wrap;
+use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -93,8 +94,7 @@ const MIN_DESCRIPTION: usize = 24;
 /// The help as drawn in a box `width` columns wide inside: keys, the action's config name, and
 /// the description, which wraps with continuation lines indented under it. When three columns
 /// do not fit, the name heads the description column instead.
-pub fn render_lines(app: &App, rows: &HelpRows, width: usize) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+pub fn render_lines(app: &App, theme: &Theme, rows: &HelpRows, width: usize) -> Vec<Line<'static>> {
     let all = lines(app, rows);
     let key_width = all
         .iter()
@@ -143,10 +143,9 @@ pub fn render_lines(app: &App, rows: &HelpRows, width: usize) -> Vec<Line<'stati
 
 /// Draws the help over `main` (the screen's area) for the screen under it, whose [`HelpRows`] are `rows`,
 /// and records what it showed for `update`.
-pub fn render(frame: &mut Frame, main: Rect, app: &App, state: &HelpState, rows: &HelpRows) {
+pub fn render(frame: &mut Frame, main: Rect, app: &App, theme: &Theme, state: &HelpState, rows: &HelpRows) {
     let area = popup(main, 72, main.height);
-    let theme = &app.theme;
-    let all = render_lines(app, rows, area.width.saturating_sub(2) as usize);
+    let all = render_lines(app, theme, rows, area.width.saturating_sub(2) as usize);
     let page = area.height.saturating_sub(2) as usize;
     state.drawn(page, all.len());
     let scroll = state.top(page, all.len());

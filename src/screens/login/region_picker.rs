@@ -17,11 +17,11 @@ use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::field::{self, FieldView};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, picker: &RegionPicker) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, picker: &RegionPicker) {
     let width = 64.min(area.width);
     match &picker.custom {
-        Some(input) => render_custom(frame, area, width, app, input, picker.error.as_deref()),
-        None => render_list(frame, area, width, app, picker),
+        Some(input) => render_custom(frame, area, width, theme, input, picker.error.as_deref()),
+        None => render_list(frame, area, width, app, theme, picker),
     }
 }
 
@@ -36,8 +36,7 @@ fn boxed(frame: &mut Frame, rect: Rect, title: &str, t: &Theme) -> Rect {
     inner
 }
 
-fn render_list(frame: &mut Frame, area: Rect, width: u16, app: &App, picker: &RegionPicker) {
-    let t = &app.theme;
+fn render_list(frame: &mut Frame, area: Rect, width: u16, app: &App, t: &Theme, picker: &RegionPicker) {
     let rect = popup(area, width, RegionPicker::rows() as u16 + 2);
     let inner = boxed(frame, rect, "Region", t);
     let show_host = inner.width >= 56;
@@ -69,11 +68,10 @@ fn render_custom(
     frame: &mut Frame,
     area: Rect,
     width: u16,
-    app: &App,
+    t: &Theme,
     input: &TextField,
     error: Option<&str>,
 ) {
-    let t = &app.theme;
     let text_width = width.saturating_sub(4) as usize;
     let note = "https://host[:port], or http:// for this machine only.";
     let error_lines = error.map(|e| wrap(e, text_width)).unwrap_or_default();

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::ui::text::wrap;
+use crate::ui::theme::Theme;
 
 /// The panel goes beside the form from this width on.
 const SIDE_FROM_WIDTH: u16 = 78;
@@ -35,9 +36,8 @@ fn fill_key(app: &App) -> Option<String> {
 }
 
 /// The panel.
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let Some(demo) = &app.demo else { return };
-    let t = &app.theme;
     let width = area.width.saturating_sub(2) as usize;
     let indented = |text: &str, style| -> Vec<Line<'static>> {
         wrap(text, width.saturating_sub(2))
@@ -75,9 +75,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 /// The one-line version, inside the form.
-pub fn render_inline(frame: &mut Frame, area: Rect, app: &App) {
+pub fn render_inline(frame: &mut Frame, area: Rect, app: &App, t: &Theme) {
     let Some(demo) = &app.demo else { return };
-    let t = &app.theme;
     let mut spans = vec![Span::styled("Demo: ", t.label())];
     if let Some(k) = fill_key(app) {
         spans.push(Span::styled(k, t.key()));

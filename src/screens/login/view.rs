@@ -23,40 +23,40 @@ const LABEL: u16 = 12;
 /// The card's widest, so the form does not sprawl on wide terminals.
 const CARD_MAX_WIDTH: u16 = 62;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, l: &LoginState) {
     let (form_area, side) = crate::screens::login::side::split(area, app);
     let card_width = CARD_MAX_WIDTH.min(form_area.width);
     // Inside the border and the one-column margin on each side.
     let inner_width = card_width.saturating_sub(4);
-    let lines_needed = content_height(app, l, inner_width, true, true);
+    let lines_needed = content_height(app, theme, l, inner_width, true, true);
     let roomy = lines_needed + 2 <= form_area.height;
     // The ways to the other flows go before the spacing, and before an error's last lines.
-    let ways = roomy || content_height(app, l, inner_width, false, true) + 2 <= form_area.height;
-    let needed = if roomy { lines_needed } else { content_height(app, l, inner_width, false, ways) };
+    let ways = roomy || content_height(app, theme, l, inner_width, false, true) + 2 <= form_area.height;
+    let needed = if roomy { lines_needed } else { content_height(app, theme, l, inner_width, false, ways) };
     let card = form_area
         .centered(Constraint::Length(card_width), Constraint::Length((needed + 2).min(form_area.height)));
     let title = if l.tfa.is_some() { " Two-factor authentication " } else { " Log in to Contentstack " };
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
-        .border_style(app.theme.accent())
-        .title(Span::styled(title, app.theme.title()));
+        .border_style(theme.accent())
+        .title(Span::styled(title, theme.title()));
     let inner = block.inner(card).inner(ratatui::layout::Margin::new(1, 0));
     frame.render_widget(block, card);
     if l.tfa.is_some() {
-        render_tfa(frame, inner, app, l, roomy);
+        render_tfa(frame, inner, app, theme, l, roomy);
     } else {
-        render_form(frame, inner, app, l, roomy, ways);
+        render_form(frame, inner, app, theme, l, roomy, ways);
     }
     if let Some(side) = side {
-        crate::screens::login::side::render(frame, side, app);
+        crate::screens::login::side::render(frame, side, app, theme);
     }
     if let Some(picker) = &l.picker {
-        crate::screens::login::region_picker::render(frame, area, app, picker);
+        crate::screens::login::region_picker::render(frame, area, app, theme, picker);
     }
 }
 
 /// Lines the card's content needs at `width`, roomy (with spacing) or compact.
-fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool, ways: bool) -> u16 {
+fn content_height(app: &App, theme: &Theme, l: &LoginState, width: u16, roomy: bool, ways: bool) -> u16 {
     let status = status_lines(app, l, width);
     let status = status + u16::from(roomy && status > 0);
     let base = match (&l.tfa, l.method) {
@@ -77,7 +77,7 @@ fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool, ways: bool
             }
         }
     };
-    let ways = if ways && l.tfa.is_none() { ways_out(app, width).len() as u16 } else { 0 };
+    let ways = if ways && l.tfa.is_none() { ways_out(app, theme, width).len() as u16 } else { 0 };
     base + status
         + u16::from(app.demo.is_some() && !crate::screens::login::side::has_room(app))
         + ways
@@ -86,8 +86,7 @@ fn content_height(app: &App, l: &LoginState, width: u16, roomy: bool, ways: bool
 
 /// The ways to the other flows, under the button: "Forgot password?", "Activate account" and,
 /// in demo mode, the mailbox, each with its key, flowed over as many lines as `width` needs.
-fn ways_out(app: &App, width: u16) -> Vec<Line<'static>> {
-    let t = &app.theme;
+fn ways_out(app: &App, t: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut items = Vec::new();
     for (action, label) in
         [(Action::ForgotPassword, "Forgot password?"), (Action::ActivateAccount, "Activate account")]
@@ -212,8 +211,7 @@ fn key(app: &App, ctx: Context, action: Action) -> Option<String> {
     app.keymap.keys(ctx, action).iter().find(|k| !k.is_text()).map(|k| k.pretty())
 }
 
-fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: bool, ways: bool) {
-    let t = &app.theme;
+fn render_form(frame: &mut Frame, area: Rect, app: &App, t: &Theme, l: &LoginState, roomy: bool, ways: bool) {
     let mut rows = Rows { area, y: area.y, roomy };
     if let Some(r) = rows.next(1) {
         let mut spans = label("Region", l.focus == Focus::Region, t);
@@ -322,9 +320,9 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
         && !crate::screens::login::side::has_room(app)
         && let Some(r) = rows.next(1)
     {
-        crate::screens::login::side::render_inline(frame, r, app);
+        crate::screens::login::side::render_inline(frame, r, app, t);
     }
-    let ways = if ways { ways_out(app, area.width) } else { Vec::new() };
+    let ways = if ways { ways_out(app, t, area.width) } else { Vec::new() };
     if !ways.is_empty() {
         rows.space();
         if let Some(r) = rows.next(ways.len() as u16) {
@@ -332,11 +330,10 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: 
         }
     }
     rows.space();
-    render_status(frame, rows.rest(), app, l);
+    render_status(frame, rows.rest(), app, t, l);
 }
 
-fn render_tfa(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: bool) {
-    let t = &app.theme;
+fn render_tfa(frame: &mut Frame, area: Rect, app: &App, t: &Theme, l: &LoginState, roomy: bool) {
     let Some(tfa) = &l.tfa else { return };
     let mut rows = Rows { area, y: area.y, roomy };
     if let Some(r) = rows.next(1) {
@@ -392,7 +389,7 @@ fn render_tfa(frame: &mut Frame, area: Rect, app: &App, l: &LoginState, roomy: b
         frame.render_widget(Paragraph::new(line), r);
     }
     rows.space();
-    render_status(frame, rows.rest(), app, l);
+    render_status(frame, rows.rest(), app, t, l);
 }
 
 /// The key that stops what the screen waits for, when it can be stopped.
@@ -404,11 +401,10 @@ fn cancel_key(app: &App, l: &LoginState) -> Option<String> {
 
 /// The error (title and sentence) or what is running, under the fields (on the form, the
 /// button shows what is running instead).
-fn render_status(frame: &mut Frame, area: Rect, app: &App, l: &LoginState) {
+fn render_status(frame: &mut Frame, area: Rect, app: &App, t: &Theme, l: &LoginState) {
     if area.height == 0 {
         return;
     }
-    let t = &app.theme;
     let lines = if let Some(e) = &l.error {
         let mut lines = vec![Line::from(Span::styled(format!("✗ {}", e.title), t.error()))];
         lines.extend(wrap(&e.message, area.width as usize).into_iter().map(Line::from));

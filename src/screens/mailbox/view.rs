@@ -41,9 +41,8 @@ fn key(app: &App, action: Action) -> String {
     app.keymap.hint(Context::Mailbox, action).unwrap_or_default()
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, m: &MailboxState) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme, m: &MailboxState) {
     m.area.set(area);
-    let t = &app.theme;
     let (list_area, body_area) = split(area, m.messages.len());
     let count = match m.messages.len() {
         1 => " · 1 message".to_string(),
@@ -85,7 +84,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, m: &MailboxState) {
         l.push(Line::from(Span::styled(format!("{} tries again.", key(app, Action::Reload)), t.dim())));
         l
     } else if let Some(msg) = m.selected() {
-        content(app, m, msg, width)
+        content(app, t, m, msg, width)
     } else if m.loaded {
         wrap(
             "Password-reset emails, invitations and SMS codes the demo server sends land here. Ask for one (forgot password, or an SMS code at the two-factor step), then reload.",
@@ -148,8 +147,7 @@ fn cut(s: &str, width: usize) -> String {
 
 /// The selected message: subject, who and when, the token or code with what Enter does, the
 /// body.
-fn content(app: &App, m: &MailboxState, msg: &OutboxMessage, width: usize) -> Vec<Line<'static>> {
-    let t = &app.theme;
+fn content(app: &App, t: &Theme, m: &MailboxState, msg: &OutboxMessage, width: usize) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> =
         wrap(&msg.subject, width).into_iter().map(|l| Line::from(Span::styled(l, t.title()))).collect();
     let mut meta = format!("to {} · {} UTC", msg.to, clock(&msg.created_at));

@@ -360,7 +360,7 @@ mod tests {
                 .filter(|e| matches!(e, Effect::Timer { msg, .. } if matches!(**msg, Msg::Tick)))
                 .count()
         };
-        let mut app = App::new(Default::default(), Keymap::default(), Default::default(), (100, 30));
+        let mut app = App::new(Default::default(), Keymap::default(), (100, 30));
         let token = SecretString::from("blt0123456789abcdef");
         let then = OnUser::CheckToken { token: token.clone(), remember: false };
         let request = Request::GetUser { endpoint: Default::default(), token, then: then.clone() };

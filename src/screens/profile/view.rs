@@ -16,14 +16,14 @@ use crate::app::state::App;
 use crate::screens::profile::ProfileState;
 use crate::screens::profile::Tab;
 use crate::screens::profile::layout;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::details;
 use crate::ui::widgets::field::{self, FieldView};
 use crate::ui::widgets::permissions::render_permissions;
 use crate::ui::widgets::tabs;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, p: &ProfileState) {
     let Some(session) = &app.session else { return };
-    let theme = &app.theme;
     p.area.set(area);
     let parts = layout::profile(area, crate::app::update::filter_line(p));
     crate::screens::profile::view::header::render(frame, parts.header, &session.user, theme);
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
         Tab::Raw => raw_tab::render(frame, parts.body, p, theme),
     }
     if let Some(filter) = parts.filter {
-        render_filter(frame, filter, app, p);
+        render_filter(frame, filter, theme, p);
     }
     if let Some(state) = &p.details {
         let close = app.keymap.hint(Context::Details, Action::Close).unwrap_or_default();
@@ -78,8 +78,7 @@ fn match_text(p: &ProfileState) -> String {
 }
 
 /// `/ dev▏  3 matches` under the current tab.
-fn render_filter(frame: &mut Frame, area: Rect, app: &App, p: &ProfileState) {
-    let theme = &app.theme;
+fn render_filter(frame: &mut Frame, area: Rect, theme: &Theme, p: &ProfileState) {
     let count = match_text(p);
     let count_width = count.width() as u16 + 2;
     let label = Rect { width: 2.min(area.width), ..area };

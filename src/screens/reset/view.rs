@@ -13,19 +13,20 @@ use crate::app::state::App;
 use crate::screens::reset::Focus;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Step;
+use crate::ui::theme::Theme;
 use crate::ui::widgets::card::{
     Density, Row, field_errors, key, mailbox_note, para, password_rows, render_card, send_button, status,
 };
 use crate::ui::widgets::field::FieldView;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, r: &ResetState) {
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, r: &ResetState) {
     let title = match r.step {
         Step::Email => "Reset password · step 1 of 2",
         Step::Token => "Reset password · step 2 of 2",
     };
-    render_card(frame, area, title, &app.theme, |density, width| match r.step {
-        Step::Email => step_email(app, r, density, width),
-        Step::Token => step_token(app, r, density, width),
+    render_card(frame, area, title, theme, |density, width| match r.step {
+        Step::Email => step_email(app, theme, r, density, width),
+        Step::Token => step_token(app, theme, r, density, width),
     });
 }
 
@@ -42,8 +43,7 @@ fn countdown(r: &ResetState, density: Density) -> Option<String> {
     })
 }
 
-fn step_email<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) -> Vec<Row<'a>> {
-    let t = &app.theme;
+fn step_email<'a>(app: &App, t: &Theme, r: &'a ResetState, density: Density, width: u16) -> Vec<Row<'a>> {
     let roomy = density == Density::Roomy;
     let mut rows = Vec::new();
     if roomy {
@@ -87,7 +87,7 @@ fn step_email<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
         {
             rows.push(para(&format!("No email? {k} sends it again."), width, t.dim()));
         }
-        mailbox_note(&mut rows, app, "reset emails", width);
+        mailbox_note(&mut rows, app, t, "reset emails", width);
     } else if let Some(k) = key(app, Action::NextStep) {
         if roomy {
             rows.push(Row::Space);
@@ -97,12 +97,11 @@ fn step_email<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
     if roomy && (r.error.is_some() || app.has_pending(Pending::is_account_flow)) {
         rows.push(Row::Space);
     }
-    status(&mut rows, app, r.error.as_ref(), width);
+    status(&mut rows, app, t, r.error.as_ref(), width);
     rows
 }
 
-fn step_token<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) -> Vec<Row<'a>> {
-    let t = &app.theme;
+fn step_token<'a>(app: &App, t: &Theme, r: &'a ResetState, density: Density, width: u16) -> Vec<Row<'a>> {
     let roomy = density == Density::Roomy;
     let mut rows = Vec::new();
     let email = r.email.value().trim();
@@ -140,7 +139,7 @@ fn step_token<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
     field_errors(&mut rows, r.errors.get(&Focus::Token), t);
     let focus = (r.focus == Focus::Password, r.focus == Focus::Confirm);
     let errors = (r.errors.get(&Focus::Password), r.errors.get(&Focus::Confirm));
-    password_rows(&mut rows, app, &r.form.new, focus, errors, (density, width));
+    password_rows(&mut rows, app, t, &r.form.new, focus, errors, (density, width));
     if roomy {
         rows.push(Row::Space);
     }
@@ -150,8 +149,8 @@ fn step_token<'a>(app: &App, r: &'a ResetState, density: Density, width: u16) ->
         rows.push(para(&format!("{k} goes back to step 1 to ask for a new token."), width, t.warn()));
     }
     if r.form.token.is_empty() {
-        mailbox_note(&mut rows, app, "reset emails", width);
+        mailbox_note(&mut rows, app, t, "reset emails", width);
     }
-    status(&mut rows, app, r.error.as_ref(), width);
+    status(&mut rows, app, t, r.error.as_ref(), width);
     rows
 }

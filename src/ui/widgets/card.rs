@@ -187,12 +187,12 @@ pub fn key(app: &App, action: Action) -> Option<String> {
 pub fn password_rows<'a>(
     rows: &mut Vec<Row<'a>>,
     app: &App,
+    t: &Theme,
     new: &'a NewPassword,
     focused: (bool, bool),
     errors: (Option<&Vec<String>>, Option<&Vec<String>>),
     (density, width): (Density, u16),
 ) {
-    let t = &app.theme;
     let hint =
         key(app, Action::ToggleSecret).map(|k| format!("{k} {}", if new.reveal { "hide" } else { "show" }));
     let view = |field, focused| FieldView { field, focused, reveal: new.reveal, placeholder: "" };
@@ -218,8 +218,7 @@ pub fn send_button<'a>(app: &App, label: &'static str) -> Row<'a> {
 }
 
 /// The error that belongs to no field, or what is running.
-pub fn status(rows: &mut Vec<Row>, app: &App, error: Option<&FormError>, width: u16) {
-    let t = &app.theme;
+pub fn status(rows: &mut Vec<Row>, app: &App, t: &Theme, error: Option<&FormError>, width: u16) {
     if let Some(e) = error {
         rows.push(Row::Lines(vec![Line::from(Span::styled(format!("✗ {}", e.title), t.error()))]));
         rows.push(para(&e.message, width, t.label()));
@@ -233,11 +232,11 @@ pub fn status(rows: &mut Vec<Row>, app: &App, error: Option<&FormError>, width: 
 }
 
 /// "Demo: reset emails land in the mailbox (ctrl-o)." when the mailbox can help.
-pub fn mailbox_note(rows: &mut Vec<Row>, app: &App, what: &str, width: u16) {
+pub fn mailbox_note(rows: &mut Vec<Row>, app: &App, theme: &Theme, what: &str, width: u16) {
     if app.demo_endpoint.is_none() {
         return;
     }
     if let Some(k) = key(app, Action::OpenMailbox) {
-        rows.push(para(&format!("Demo: {what} land in the mailbox ({k})."), width, app.theme.dim()));
+        rows.push(para(&format!("Demo: {what} land in the mailbox ({k})."), width, theme.dim()));
     }
 }
