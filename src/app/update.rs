@@ -12,7 +12,7 @@ use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::{Msg, RequestId, StoreResult};
 use crate::app::request::{OnNotice, OnOutbox, OnSave, OnSms, Pending, Reply};
-use crate::app::state::{App, Confirm, Screen, ToastLevel};
+use crate::app::state::{App, Screen, ToastLevel};
 
 pub use crate::app::quit::lost_on_quit;
 pub use crate::app::session::{open_session, startup_notices};
@@ -138,7 +138,7 @@ fn on_key(app: &mut App, ev: &KeyEvent) -> Vec<Effect> {
         };
     }
     if app.confirm.is_some() {
-        return on_confirm_key(app, key);
+        return crate::app::confirm::on_key(app, key);
     }
     // An overlay (the help) has the keyboard while it shows.
     if let Some(overlay) = &app.overlay {
@@ -178,32 +178,6 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
     }
     Screen::on_paste(app, text);
     Vec::new()
-}
-
-fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
-    if app.confirm == Some(Confirm::ReplaceSession) && key == Key::plain(crossterm::event::KeyCode::Esc) {
-        // Esc is "not now": back to the form, nothing sent, nothing decided.
-        app.confirm = None;
-        return Vec::new();
-    }
-    match app.keymap.action(Context::Confirm, key) {
-        Some(Action::Confirm) => match app.confirm.take() {
-            Some(Confirm::Logout) => crate::app::session::logout(app),
-            Some(Confirm::DiscardEdits) => crate::screens::edit::update::discard(app),
-            Some(Confirm::Quit) => quit(app),
-            Some(Confirm::ReplaceSession) => crate::screens::login::update::replace_saved(app, true),
-            None => Vec::new(),
-        },
-        Some(Action::Cancel) if app.confirm == Some(Confirm::ReplaceSession) => {
-            app.confirm = None;
-            crate::screens::login::update::replace_saved(app, false)
-        }
-        Some(Action::Cancel) => {
-            app.confirm = None;
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
 }
 
 fn on_stored(app: &mut App, result: StoreResult) -> Vec<Effect> {

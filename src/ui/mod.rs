@@ -1,6 +1,7 @@
 //! Drawing: one file per screen, shared widgets in [`widgets`]. Nothing here changes state:
 //! [`draw`] reads the [`App`] and fills a frame.
 
+pub mod confirm;
 pub mod format;
 pub mod hints;
 pub mod layout;
@@ -12,7 +13,6 @@ use ratatui::Frame;
 
 use crate::app::keymap::{Action, Context};
 use crate::app::state::{App, Confirm, Screen};
-use widgets::confirm::ConfirmView;
 
 /// Draws the whole screen for the current state.
 pub fn draw(frame: &mut Frame, app: &App, theme: &theme::Theme) {
@@ -40,41 +40,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &theme::Theme) {
     if let Some(overlay) = &app.overlay {
         overlay.render(frame, chrome.main, app, theme);
     }
-    if let Some(Confirm::Logout) = app.confirm {
-        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
-        let view = ConfirmView {
-            title: "Log out?",
-            body: "This ends the session on Contentstack and forgets the saved token on this computer.",
-            yes: (key(Action::Confirm), "Log out"),
-            no: (key(Action::Cancel), "Stay"),
-        };
-        widgets::confirm::render(frame, chrome.main, &view, theme);
-    }
-    if let Some(Confirm::Quit) = app.confirm {
-        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
-        let body = crate::app::update::lost_on_quit(app).join(" ");
-        let view = ConfirmView {
-            title: "Quit?",
-            body: &body,
-            yes: (key(Action::Confirm), "Quit"),
-            no: (key(Action::Cancel), "Stay"),
-        };
-        widgets::confirm::render(frame, chrome.main, &view, theme);
-    }
-    if let (Some(Confirm::ReplaceSession), Some(saved)) = (app.confirm, &app.saved) {
-        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
-        let body = format!(
-            "This log-in replaces the saved session of {}, which stays valid there unless logged out. Log it out first? (Esc: back)",
-            saved.who()
-        );
-        let view = ConfirmView {
-            title: "Replace the saved session?",
-            body: &body,
-            yes: (key(Action::Confirm), "Log it out"),
-            no: (key(Action::Cancel), "Keep it valid"),
-        };
-        widgets::confirm::render(frame, chrome.main, &view, theme);
-    }
+    crate::ui::confirm::render(frame, chrome.main, app, theme);
     if let (Some(Confirm::DiscardEdits), Screen::Edit(e)) = (app.confirm, &app.screen) {
         crate::screens::edit::view::render_discard(frame, chrome.main, app, theme, e);
     }
