@@ -5,6 +5,7 @@ pub mod hints;
 pub mod region;
 pub mod region_picker;
 pub mod side;
+pub mod tfa;
 pub mod update;
 pub mod view;
 

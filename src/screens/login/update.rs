@@ -13,7 +13,7 @@ use crate::app::field::TextField;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::nav::{Fill, Nav, Route};
-use crate::app::request::{Kind, Lives, OnLogin, OnLogout, OnSms, OnUser, Pending, Request, ScreenTag};
+use crate::app::request::{Kind, Lives, OnLogin, OnLogout, OnUser, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
 use crate::app::session::retry_hint;
 use crate::app::state::{App, Authed, Confirm, Screen, ToastLevel};
@@ -25,7 +25,7 @@ use crate::screens::login::RegionPicker;
 use crate::screens::login::TfaStep;
 
 /// Shortest and longest 2FA code accepted (authenticator apps use 6 digits; Authy can send 7 or 8).
-const CODE_MIN: usize = 6;
+pub(crate) const CODE_MIN: usize = 6;
 const CODE_MAX: usize = 8;
 
 pub(crate) fn form_error(title: &str, message: String, retry: bool) -> FormError {
@@ -43,7 +43,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         return crate::screens::login::region::on_key(app, ev, key);
     }
     if l.tfa.is_some() {
-        return on_tfa_key(app, ev, key);
+        return crate::screens::login::tfa::on_key(app, ev, key);
     }
     on_form_key(app, ev, key)
 }
@@ -88,7 +88,7 @@ fn cancel(app: &mut App) -> Vec<Effect> {
 
 /// Keys while the log-in screen waits for the server: Esc cancels, keys that do not touch the
 /// form (help) still work, and everything else waits, so the values being sent stay as shown.
-fn while_busy(app: &mut App, action: Option<Action>, key: Key) -> Option<Vec<Effect>> {
+pub(crate) fn while_busy(app: &mut App, action: Option<Action>, key: Key) -> Option<Vec<Effect>> {
     if matches!(action, Some(Action::Dismiss | Action::Back)) && can_cancel(app) {
         return Some(cancel(app));
     }
@@ -281,7 +281,7 @@ pub(crate) fn replace_saved(app: &mut App, log_out: bool) -> Vec<Effect> {
     effects
 }
 
-fn start_login(
+pub(crate) fn start_login(
     app: &mut App,
     email: String,
     password: SecretString,
@@ -321,66 +321,6 @@ fn retry(app: &mut App) -> Vec<Effect> {
             crate::app::update::open_session(app, email, token, source)
         }
     }
-}
-
-fn on_tfa_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
-    let action = app.keymap.action(Context::Tfa, key);
-    if busy(app) {
-        return while_busy(app, action, key);
-    }
-    let Screen::Login(l) = &mut app.screen else { return None };
-    let tfa = l.tfa.as_mut()?;
-    if key.is_text() {
-        tfa.code.handle_key(ev);
-        return Some(Vec::new());
-    }
-    match action {
-        Some(Action::Submit) => Some(submit_code(app)),
-        Some(Action::RequestSms) => Some(request_sms(app)),
-        Some(Action::OpenMailbox) => app.open_mailbox(),
-        Some(Action::Back) => {
-            l.tfa = None;
-            l.focus = Focus::Password;
-            l.error = None;
-            Some(Vec::new())
-        }
-        _ => tfa.code.handle_key(ev).then(Vec::new),
-    }
-}
-
-fn submit_code(app: &mut App) -> Vec<Effect> {
-    if busy(app) {
-        return Vec::new();
-    }
-    let can_remember = app.can_remember;
-    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
-    let Some(tfa) = &l.tfa else { return Vec::new() };
-    let code = tfa.code.value().to_string();
-    if code.len() < CODE_MIN {
-        l.error = Some(form_error(
-            "Code incomplete",
-            "Enter the 6-digit code from your authenticator app or the SMS.".into(),
-            false,
-        ));
-        return Vec::new();
-    }
-    l.error = None;
-    let (email, password, remember) = (tfa.email.clone(), tfa.password.clone(), l.remember && can_remember);
-    start_login(app, email, password, Some(code), remember)
-}
-
-fn request_sms(app: &mut App) -> Vec<Effect> {
-    if busy(app) {
-        return Vec::new();
-    }
-    let endpoint = app.endpoint.clone();
-    let Screen::Login(l) = &mut app.screen else { return Vec::new() };
-    let Some(tfa) = &l.tfa else { return Vec::new() };
-    l.error = None;
-    let (email, password) = (tfa.email.clone(), tfa.password.clone());
-    vec![
-        app.request(Lives::Screen(ScreenTag::Login), Request::Sms { endpoint, email, password, then: OnSms }),
-    ]
 }
 
 /// The answer to a log-in (first step or code step).

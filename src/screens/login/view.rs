@@ -19,7 +19,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
 /// Width of the label column (`▸ Password  `).
-const LABEL: u16 = 12;
+pub(crate) const LABEL: u16 = 12;
 /// The card's widest, so the form does not sprawl on wide terminals.
 const CARD_MAX_WIDTH: u16 = 62;
 
@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, l: &Login
     let inner = block.inner(card).inner(ratatui::layout::Margin::new(1, 0));
     frame.render_widget(block, card);
     if l.tfa.is_some() {
-        render_tfa(frame, inner, app, theme, l, roomy);
+        crate::screens::login::tfa::render(frame, inner, app, theme, l, roomy);
     } else {
         render_form(frame, inner, app, theme, l, roomy, ways);
     }
@@ -144,14 +144,14 @@ fn busy_label(app: &App) -> Option<&'static str> {
 }
 
 /// Stacks rows top to bottom, skipping spacers when compact.
-struct Rows {
-    area: Rect,
-    y: u16,
-    roomy: bool,
+pub(crate) struct Rows {
+    pub(crate) area: Rect,
+    pub(crate) y: u16,
+    pub(crate) roomy: bool,
 }
 
 impl Rows {
-    fn next(&mut self, height: u16) -> Option<Rect> {
+    pub(crate) fn next(&mut self, height: u16) -> Option<Rect> {
         if self.y + height > self.area.bottom() {
             return None;
         }
@@ -160,13 +160,13 @@ impl Rows {
         Some(r)
     }
 
-    fn space(&mut self) {
+    pub(crate) fn space(&mut self) {
         if self.roomy && self.y < self.area.bottom() {
             self.y += 1;
         }
     }
 
-    fn rest(&self) -> Rect {
+    pub(crate) fn rest(&self) -> Rect {
         Rect::new(self.area.x, self.y, self.area.width, self.area.bottom().saturating_sub(self.y))
     }
 }
@@ -178,7 +178,7 @@ fn label<'a>(text: &'a str, focused: bool, theme: &Theme) -> Vec<Span<'a>> {
 }
 
 /// A label, then a text field, then an optional key hint at the right.
-fn field_row(
+pub(crate) fn field_row(
     frame: &mut Frame,
     row: Rect,
     text: &str,
@@ -206,7 +206,7 @@ fn push_if_fits<'a>(spans: &mut Vec<Span<'a>>, hint: Span<'a>, width: u16) {
     }
 }
 
-fn key(app: &App, ctx: Context, action: Action) -> Option<String> {
+pub(crate) fn key(app: &App, ctx: Context, action: Action) -> Option<String> {
     // On the form a text field usually has focus, so prefer a key that does not type.
     app.keymap.keys(ctx, action).iter().find(|k| !k.is_text()).map(|k| k.pretty())
 }
@@ -333,65 +333,6 @@ fn render_form(frame: &mut Frame, area: Rect, app: &App, t: &Theme, l: &LoginSta
     render_status(frame, rows.rest(), app, t, l);
 }
 
-fn render_tfa(frame: &mut Frame, area: Rect, app: &App, t: &Theme, l: &LoginState, roomy: bool) {
-    let Some(tfa) = &l.tfa else { return };
-    let mut rows = Rows { area, y: area.y, roomy };
-    if let Some(r) = rows.next(1) {
-        let region =
-            if tfa.email.chars().count() + app.endpoint.label().chars().count() + 3 <= r.width as usize {
-                app.endpoint.label()
-            } else {
-                crate::ui::format::short_endpoint(&app.endpoint)
-            };
-        let spans =
-            vec![Span::styled(tfa.email.clone(), t.title()), Span::styled(format!(" · {region}"), t.dim())];
-        frame.render_widget(Paragraph::new(Line::from(spans)), r);
-    }
-    rows.space();
-    let msg_lines = wrapped_len(&tfa.server_message, area.width as usize) as u16;
-    let msg_lines = if roomy { msg_lines } else { msg_lines.min(2) };
-    if let Some(r) = rows.next(msg_lines.max(1)) {
-        let text = if tfa.server_message.is_empty() {
-            "Enter the code from your authenticator app.".to_string()
-        } else {
-            tfa.server_message.clone()
-        };
-        let lines: Vec<Line> = wrap(&text, r.width as usize)
-            .into_iter()
-            .map(|l| Line::from(Span::styled(l, t.label())))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), r);
-    }
-    rows.space();
-    if let Some(r) = rows.next(1) {
-        let view = FieldView { field: &tfa.code, focused: true, reveal: true, placeholder: "6 digits" };
-        let [row, _] = Layout::horizontal([Constraint::Length(LABEL + 10), Constraint::Min(0)]).areas(r);
-        field_row(frame, row, "Code", &view, None, t);
-    }
-    rows.space();
-    if let Some(r) = rows.next(1) {
-        let line = if tfa.sms_sent {
-            // In the demo the SMS lands in the mailbox, where Enter puts the code in.
-            let mailbox =
-                app.demo_endpoint.as_ref().and_then(|_| key(app, Context::Tfa, Action::OpenMailbox));
-            let text = match mailbox {
-                Some(k) => format!("✓ SMS sent: in the mailbox ({k})."),
-                None => "✓ A code was sent by SMS: enter it above.".to_string(),
-            };
-            Line::from(Span::styled(text, t.ok()))
-        } else {
-            let k = key(app, Context::Tfa, Action::RequestSms).unwrap_or_default();
-            Line::from(vec![
-                Span::styled(k, t.key()),
-                Span::styled(" sends the code by SMS instead", t.dim()),
-            ])
-        };
-        frame.render_widget(Paragraph::new(line), r);
-    }
-    rows.space();
-    render_status(frame, rows.rest(), app, t, l);
-}
-
 /// The key that stops what the screen waits for, when it can be stopped.
 fn cancel_key(app: &App, l: &LoginState) -> Option<String> {
     let (ctx, action) =
@@ -401,7 +342,7 @@ fn cancel_key(app: &App, l: &LoginState) -> Option<String> {
 
 /// The error (title and sentence) or what is running, under the fields (on the form, the
 /// button shows what is running instead).
-fn render_status(frame: &mut Frame, area: Rect, app: &App, t: &Theme, l: &LoginState) {
+pub(crate) fn render_status(frame: &mut Frame, area: Rect, app: &App, t: &Theme, l: &LoginState) {
     if area.height == 0 {
         return;
     }
