@@ -256,6 +256,23 @@ pub fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     terminal
 }
 
+/// The app `start` makes at each of `sizes`, drawn once `build` ran on it; each with its size
+/// as a snapshot name's suffix, `<w>x<h>`.
+pub fn screens_at(
+    sizes: &[(u16, u16)],
+    start: impl Fn(u16, u16) -> App,
+    build: impl Fn(&mut App),
+) -> Vec<(String, Terminal<TestBackend>)> {
+    sizes
+        .iter()
+        .map(|&(w, h)| {
+            let mut a = start(w, h);
+            build(&mut a);
+            (format!("{w}x{h}"), draw(&a, w, h))
+        })
+        .collect()
+}
+
 /// The screen as text, one line per row.
 pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buf = terminal.backend().buffer();
