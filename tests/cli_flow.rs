@@ -1,16 +1,17 @@
 //! The scripting commands, run as the real binary against a demo server over loopback, with a
 //! private config directory so no real session is touched.
 
-use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod cli_support;
+
+use cli_support::{Cli, LIMIT, run_within, text};
 use cs_account::api::outbox::OutboxMessage;
 use cs_account::demo::{DemoOptions, DemoServer};
 
 struct Env {
     server: DemoServer,
-    config: tempfile::TempDir,
-    state: tempfile::TempDir,
+    cli: Cli,
 }
 
 impl Env {
@@ -18,32 +19,19 @@ impl Env {
         let server = DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() })
             .await
             .expect("demo server starts");
-        Env {
-            server,
-            config: tempfile::tempdir().expect("tempdir"),
-            state: tempfile::tempdir().expect("tempdir"),
-        }
+        Env { server, cli: Cli::new() }
+    }
+
+    /// `cs-account --api-url <demo> ARGS`, with the private directories and a clean environment.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = self.cli.cmd(&["--api-url", &self.server.base_url()]);
+        cmd.args(args);
+        cmd
     }
 
     /// Runs `cs-account --api-url <demo> ARGS` with `stdin` fed in.
     fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cs-account"))
-            .arg("--api-url")
-            .arg(self.server.base_url())
-            .args(args)
-            .env("CS_ACCOUNT_CONFIG_DIR", self.config.path())
-            .env("CS_ACCOUNT_STATE_DIR", self.state.path())
-            .env_remove("CONTENTSTACK_AUTHTOKEN")
-            .env_remove("CONTENTSTACK_MFA_SECRET")
-            .env_remove("CS_ACCOUNT_REGION")
-            .env_remove("CS_ACCOUNT_API_URL")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("binary runs");
-        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-        child.wait_with_output().expect("binary ends")
+        run_within(self.cmd(args), stdin, LIMIT)
     }
 
     fn outbox_token(&self, kind: &str, to: &str) -> String {
@@ -54,10 +42,6 @@ impl Env {
     }
 }
 
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn login_whoami_update_logout() {
     let env = Env::start().await;
@@ -66,13 +50,13 @@ async fn login_whoami_update_logout() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("Logged in as John Doe"), "{stderr}");
     assert!(!stderr.contains("Demo-pass-1234"));
-    let session = std::fs::read_to_string(env.config.path().join("session.json")).expect("session stored");
+    let session = std::fs::read_to_string(env.cli.config_dir().join("session.json")).expect("session stored");
     assert!(session.contains("john.doe@example.com"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode =
-            std::fs::metadata(env.config.path().join("session.json")).expect("meta").permissions().mode();
+            std::fs::metadata(env.cli.config_dir().join("session.json")).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 
@@ -103,7 +87,7 @@ async fn login_whoami_update_logout() {
 
     let out = env.run(&["logout"], "");
     assert!(out.status.success(), "logout: {}", text(&out.stderr));
-    assert!(!env.config.path().join("session.json").exists(), "session forgotten");
+    assert!(!env.cli.config_dir().join("session.json").exists(), "session forgotten");
 
     let out = env.run(&["whoami"], "");
     assert_eq!(out.status.code(), Some(3), "not logged in exits 3");
@@ -203,15 +187,8 @@ async fn a_reader_that_stops_early_is_not_an_error() {
     let env = Env::start().await;
     let out = env.run(&["login", "--email", "john.doe@example.com", "--password-stdin"], "Demo-pass-1234\n");
     assert!(out.status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cs-account"))
-        .args(["--api-url", &env.server.base_url(), "whoami", "--json"])
-        .env("CS_ACCOUNT_CONFIG_DIR", env.config.path())
-        .env("CS_ACCOUNT_STATE_DIR", env.state.path())
-        .env_remove("CONTENTSTACK_AUTHTOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
+    let mut child =
+        env.cmd(&["whoami", "--json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("runs");
     // Close the read end before the answer arrives, as `| head -c0` would.
     drop(child.stdout.take());
     let out = child.wait_with_output().expect("ends");

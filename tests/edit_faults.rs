@@ -11,7 +11,6 @@
 
 mod common;
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -19,8 +18,8 @@ use std::time::Duration;
 use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, UpdateSuccess, User, UserUpdate};
-use cs_account::app::Effect;
 use cs_account::app::msg::{DraftResult, Msg};
+use cs_account::app::{App, Effect};
 use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault};
 use cs_account::screens::edit::EditField;
 use cs_account::screens::edit::check;
@@ -34,23 +33,25 @@ const PASSWORD: &str = "Demo-pass-1234";
 /// This binary's state directory, emptied the first time it is asked for.
 fn state_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("edit-faults-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("state dir");
-        dir
-    })
+    DIR.get_or_init(|| common::fresh_dir("edit-faults"))
 }
 
-/// Runs a test body on a runtime like the app's.
-fn run(test: impl Future<Output = ()>) {
+/// Runs `test` against a fresh demo server, on a runtime like the app's, then stops the server.
+fn with_server(test: impl AsyncFnOnce(&DemoServer)) {
     let rt =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    rt.block_on(test);
+    rt.block_on(async {
+        let server = DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() })
+            .await
+            .expect("demo server");
+        test(&server).await;
+        server.shutdown().await;
+    });
 }
 
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
+/// The server answers the routes' requests with these faults (and every other as usual).
+fn set_routes(server: &DemoServer, routes: Vec<RouteFault>) {
+    server.set_faults(Faults { routes, ..Faults::default() });
 }
 
 fn fault(answer: FaultAnswer, times: u32) -> RouteFault {
@@ -81,6 +82,11 @@ fn draft_key(server: &DemoServer) -> DraftKey {
     DraftKey { uid: uid.expect("john.doe has a uid"), endpoint }
 }
 
+/// Asserts john.doe has no draft on disk for `server`: it is gone once saved.
+fn assert_no_draft(server: &DemoServer) {
+    assert_eq!(drafts().load(&draft_key(server)).expect("readable"), None, "the draft is gone once saved");
+}
+
 /// The editable fields as the server holds them.
 fn stored(server: &DemoServer) -> Vec<(String, Value)> {
     let user = server.user_snapshot(EMAIL).expect("john.doe");
@@ -103,14 +109,31 @@ async fn log_in(h: &Harness) {
     h.type_text(EMAIL);
     h.key(KeyCode::Tab);
     h.type_text(PASSWORD);
-    h.key(KeyCode::Enter);
-    h.wait_for("1 Roles").await;
+    h.press_and_wait_for(KeyCode::Enter, "1 Roles").await;
+}
+
+/// The app started on `server` and logged in as john.doe: on the profile.
+async fn logged_in(server: &DemoServer) -> Harness {
+    let h = Harness::start(setup(server));
+    log_in(&h).await;
+    h
+}
+
+/// Enter on the review: the save goes through.
+async fn save_succeeds(h: &Harness) {
+    h.press_and_wait_for(KeyCode::Enter, "Profile updated successfully").await;
+}
+
+/// Quits, then asserts the server holds what it held `before` with exactly [`CHANGES`] made.
+async fn quit_with_changes_saved(h: Harness, server: &DemoServer, before: &[(String, Value)]) -> App {
+    let app = h.quit().await;
+    assert_eq!(stored(server), with(before, &CHANGES), "exactly the user's values");
+    app
 }
 
 /// From the profile: the company and the mobile number changed, and the review showing.
 async fn edit_and_review(h: &Harness) {
-    h.ch('e');
-    h.wait_for("Edit profile").await;
+    h.press_and_wait_for('e', "Edit profile").await;
     for _ in 0..2 {
         h.key(KeyCode::Down);
     }
@@ -119,139 +142,108 @@ async fn edit_and_review(h: &Harness) {
     h.key(KeyCode::Down);
     h.ctrl('u');
     h.type_text("7700900123");
-    h.key(KeyCode::Enter);
-    h.wait_for("2 changes to save").await;
+    h.press_and_wait_for(KeyCode::Enter, "2 changes to save").await;
+}
+
+/// The app on `server`, logged in, the company and the mobile number changed, the review showing.
+async fn reviewing_changes(server: &DemoServer) -> Harness {
+    let h = logged_in(server).await;
+    edit_and_review(&h).await;
+    h
+}
+
+/// [`reviewing_changes`], then a save sent that the server never answers: "Saving…" shows.
+async fn saving_forever(server: &DemoServer) -> Harness {
+    set_routes(server, vec![fault(FaultAnswer::Hang, 1)]);
+    let h = reviewing_changes(server).await;
+    h.press_and_wait_for(KeyCode::Enter, "Saving…").await;
+    h
 }
 
 const CHANGES: [(&str, &str); 2] = [("company", "Acme Ltd"), ("mobile_number", "7700900123")];
 
 #[test]
 fn a_save_that_fails_twice_then_succeeds_keeps_every_value() {
-    run(async {
-        let server = server().await;
-        let before = stored(&server);
+    with_server(async |server| {
+        let before = stored(server);
         // Three 503s: the client's own retries of the first save all fail. Then one request
         // that never answers: the second save times out.
-        server.set_faults(Faults {
-            routes: vec![fault(status(503, None), 3), fault(FaultAnswer::Hang, 1)],
-            ..Faults::default()
-        });
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
-        edit_and_review(&h).await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Server error").await;
+        set_routes(server, vec![fault(status(503, None), 3), fault(FaultAnswer::Hang, 1)]);
+        let h = reviewing_changes(server).await;
+        h.press_and_wait_for(KeyCode::Enter, "Server error").await;
         h.wait_for("Your changes are kept").await;
         h.wait_for("Contentstack → Acme Ltd").await;
-        let draft = drafts().load(&draft_key(&server)).expect("readable").expect("kept on disk meanwhile");
+        let draft = drafts().load(&draft_key(server)).expect("readable").expect("kept on disk meanwhile");
         assert_eq!(draft.changes.company.as_deref(), Some("Acme Ltd"));
-        h.key(KeyCode::Enter);
-        h.wait_for("Saving…").await;
+        h.press_and_wait_for(KeyCode::Enter, "Saving…").await;
         // The loop stays responsive while the request hangs: help opens and closes.
-        h.ch('?');
-        h.wait_for("Review before saving").await;
+        h.press_and_wait_for('?', "Review before saving").await;
         h.key(KeyCode::Esc);
         h.wait_gone("Review before saving").await;
         h.wait_for("did not answer in time").await;
         h.wait_for("9898989898 → 7700900123").await;
-        assert_eq!(stored(&server), before, "nothing reached the profile yet");
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile updated successfully").await;
+        assert_eq!(stored(server), before, "nothing reached the profile yet");
+        save_succeeds(&h).await;
         h.wait_for("Company Acme Ltd").await;
-        let app = h.quit().await;
-        assert_eq!(stored(&server), with(&before, &CHANGES), "exactly the user's values");
+        let app = quit_with_changes_saved(h, server, &before).await;
         assert!(app.profile().is_some());
-        assert_eq!(
-            drafts().load(&draft_key(&server)).expect("readable"),
-            None,
-            "the draft is gone once saved"
-        );
-        server.shutdown().await;
+        assert_no_draft(server);
     });
 }
 
 #[test]
 fn a_hung_save_is_cancelled_at_once_and_saved_again() {
-    run(async {
-        let server = server().await;
-        let before = stored(&server);
-        server.set_faults(Faults { routes: vec![fault(FaultAnswer::Hang, 1)], ..Faults::default() });
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
-        edit_and_review(&h).await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Saving…").await;
-        h.key(KeyCode::Esc);
-        h.wait_for("Save cancelled").await;
+    with_server(async |server| {
+        let before = stored(server);
+        let h = saving_forever(server).await;
+        h.press_and_wait_for(KeyCode::Esc, "Save cancelled").await;
         h.wait_gone("Saving…").await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile updated successfully").await;
-        h.quit().await;
-        assert_eq!(stored(&server), with(&before, &CHANGES));
-        server.shutdown().await;
+        save_succeeds(&h).await;
+        quit_with_changes_saved(h, server, &before).await;
     });
 }
 
 #[test]
 fn the_servers_422_stands_on_its_field() {
-    run(async {
-        let server = server().await;
+    with_server(async |server| {
         let body = json!({
             "error_message": "Profile update failed.", "error_code": 121,
             "errors": {"company": ["is reserved for another account."], "plan": ["is read-only."]}
         });
-        server.set_faults(Faults { routes: vec![fault(status(422, Some(body)), 1)], ..Faults::default() });
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
-        edit_and_review(&h).await;
-        h.key(KeyCode::Enter);
-        h.wait_for("is reserved for another account.").await;
+        set_routes(server, vec![fault(status(422, Some(body)), 1)]);
+        let h = reviewing_changes(server).await;
+        h.press_and_wait_for(KeyCode::Enter, "is reserved for another account.").await;
         h.wait_for("Plan: is read-only.").await;
         h.wait_for("▸ Company*").await;
         h.quit().await;
-        server.shutdown().await;
     });
 }
 
 #[test]
 fn a_session_that_dies_mid_save_logs_in_again_and_saves() {
-    run(async {
-        let server = server().await;
-        let before = stored(&server);
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
-        edit_and_review(&h).await;
+    with_server(async |server| {
+        let before = stored(server);
+        let h = reviewing_changes(server).await;
         // The session outlives its lifetime on the server's clock: the save gets a 401.
         server.advance_clock(Duration::from_secs(13 * 3600));
-        h.key(KeyCode::Enter);
-        h.wait_for("Session expired").await;
+        h.press_and_wait_for(KeyCode::Enter, "Session expired").await;
         h.wait_for("Your profile changes").await;
         h.type_text(PASSWORD);
-        h.key(KeyCode::Enter);
-        h.wait_for("changes were kept").await;
+        h.press_and_wait_for(KeyCode::Enter, "changes were kept").await;
         h.wait_for("Contentstack → Acme Ltd").await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile updated successfully").await;
-        h.quit().await;
-        assert_eq!(stored(&server), with(&before, &CHANGES));
-        server.shutdown().await;
+        save_succeeds(&h).await;
+        quit_with_changes_saved(h, server, &before).await;
     });
 }
 
 #[test]
 fn a_quit_mid_save_leaves_a_draft_that_the_next_start_offers() {
-    run(async {
-        let server = server().await;
-        let before = stored(&server);
-        server.set_faults(Faults { routes: vec![fault(FaultAnswer::Hang, 1)], ..Faults::default() });
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
-        edit_and_review(&h).await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Saving…").await;
+    with_server(async |server| {
+        let before = stored(server);
+        let h = saving_forever(server).await;
         h.ctrl('c');
         h.finish().await;
-        let key = draft_key(&server);
+        let key = draft_key(server);
         let path = drafts().path(&key);
         let text = std::fs::read_to_string(&path).expect("a draft file");
         let doc: Value = serde_json::from_str(&text).expect("JSON");
@@ -271,20 +263,14 @@ fn a_quit_mid_save_leaves_a_draft_that_the_next_start_offers() {
             assert_eq!(mode, 0o600);
         }
         // The next start: the offer, then the form with the values, then a save.
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
+        let h = logged_in(server).await;
         h.wait_for("You have unsaved changes from").await;
-        h.ch('r');
-        h.wait_for("Restored your unsaved changes").await;
+        h.press_and_wait_for('r', "Restored your unsaved changes").await;
         h.wait_for("Acme Ltd").await;
-        h.key(KeyCode::Enter);
-        h.wait_for("9898989898 → 7700900123").await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile updated successfully").await;
-        h.quit().await;
-        assert_eq!(stored(&server), with(&before, &CHANGES));
-        assert_eq!(drafts().load(&key).expect("readable"), None);
-        server.shutdown().await;
+        h.press_and_wait_for(KeyCode::Enter, "9898989898 → 7700900123").await;
+        save_succeeds(&h).await;
+        quit_with_changes_saved(h, server, &before).await;
+        assert_no_draft(server);
     });
 }
 
@@ -292,8 +278,7 @@ fn a_quit_mid_save_leaves_a_draft_that_the_next_start_offers() {
 /// a 422 the form could have told about.
 #[test]
 fn the_forms_checks_match_the_servers_rules() {
-    run(async {
-        let server = server().await;
+    with_server(async |server| {
         let client = Client::new(ClientConfig::new(Endpoint::custom(&server.base_url()).expect("url")))
             .expect("client");
         let session = client.login(EMAIL, &SecretString::from(PASSWORD), None).await.expect("log in");
@@ -325,7 +310,6 @@ fn the_forms_checks_match_the_servers_rules() {
             let form_says = check(field, value.trim()).is_none();
             assert_eq!(form_says, server_says, "{field:?} = {value:?}");
         }
-        server.shutdown().await;
     });
 }
 
@@ -336,14 +320,12 @@ fn server_field(server: &DemoServer, name: &str) -> String {
 
 /// From the profile: the company set to `company`, and the review showing.
 async fn review_company(h: &Harness, company: &str) {
-    h.ch('e');
-    h.wait_for("Edit profile").await;
+    h.press_and_wait_for('e', "Edit profile").await;
     h.key(KeyCode::Down);
     h.key(KeyCode::Down);
     h.ctrl('u');
     h.type_text(company);
-    h.key(KeyCode::Enter);
-    h.wait_for(&format!("Contentstack → {company}")).await;
+    h.press_and_wait_for(KeyCode::Enter, &format!("Contentstack → {company}")).await;
 }
 
 /// The server takes the save but its answer is cut in half (every try of it, should the client
@@ -357,29 +339,29 @@ fn cut_save_and_failing_check() -> Faults {
     Faults { routes: vec![cut_saves(), get_fault(status(503, None), 3)], ..Faults::default() }
 }
 
+/// Enter on the review: the server takes the save, but neither its answer nor the check after
+/// it comes back, so the app cannot tell what the server holds. The faults are lifted after.
+async fn save_with_unknown_outcome(h: &Harness, server: &DemoServer) {
+    server.set_faults(cut_save_and_failing_check());
+    h.press_and_wait_for(KeyCode::Enter, "could not be checked").await;
+    server.set_faults(Faults::default());
+}
+
 /// A save goes through but its answer is cut: the app asks the server what it holds, finds the
 /// save there, and says it is saved.
 #[test]
 fn a_save_whose_answer_was_cut_is_found_on_the_server() {
-    run(async {
-        let server = server().await;
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
+    with_server(async |server| {
+        let h = logged_in(server).await;
         review_company(&h, "Acme Ltd").await;
-        server.set_faults(Faults { routes: vec![cut_saves()], ..Faults::default() });
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile saved.").await;
+        set_routes(server, vec![cut_saves()]);
+        h.press_and_wait_for(KeyCode::Enter, "Profile saved.").await;
         server.set_faults(Faults::default());
         h.wait_for("Company Acme Ltd").await;
         let app = h.quit().await;
         assert!(app.profile().is_some(), "back on the profile");
-        assert_eq!(server_field(&server, "company"), "Acme Ltd");
-        assert_eq!(
-            drafts().load(&draft_key(&server)).expect("readable"),
-            None,
-            "the draft is gone once saved"
-        );
-        server.shutdown().await;
+        assert_eq!(server_field(server, "company"), "Acme Ltd");
+        assert_no_draft(server);
     });
 }
 
@@ -389,27 +371,19 @@ fn a_save_whose_answer_was_cut_is_found_on_the_server() {
 /// only once the server said what it holds, and shows it.
 #[test]
 fn a_form_reopened_after_a_save_whose_outcome_is_unknown_shows_what_the_server_holds() {
-    run(async {
-        let server = server().await;
-        let before = stored(&server);
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
+    with_server(async |server| {
+        let before = stored(server);
+        let h = logged_in(server).await;
         review_company(&h, "Acme Ltd").await;
-        server.set_faults(cut_save_and_failing_check());
-        h.key(KeyCode::Enter);
-        h.wait_for("could not be checked").await;
-        server.set_faults(Faults::default());
-        assert_eq!(server_field(&server, "company"), "Acme Ltd", "the server took the save");
+        save_with_unknown_outcome(&h, server).await;
+        assert_eq!(server_field(server, "company"), "Acme Ltd", "the server took the save");
         // Discarded: back to the form, leave, yes.
-        h.key(KeyCode::Esc);
-        h.wait_for("Edit profile").await;
-        h.key(KeyCode::Esc);
-        h.wait_for("Discard").await;
+        h.press_and_wait_for(KeyCode::Esc, "Edit profile").await;
+        h.press_and_wait_for(KeyCode::Esc, "Discard").await;
         h.ch('y');
         h.wait_gone("Edit profile").await;
         // Opened again: with what the server holds.
-        h.ch('e');
-        h.wait_for("Edit profile").await;
+        h.press_and_wait_for('e', "Edit profile").await;
         h.wait_for("Acme Ltd").await;
         // Another field changed and saved: the server holds exactly what the form showed.
         for _ in 0..3 {
@@ -417,13 +391,9 @@ fn a_form_reopened_after_a_save_whose_outcome_is_unknown_shows_what_the_server_h
         }
         h.ctrl('u');
         h.type_text("7700900123");
-        h.key(KeyCode::Enter);
-        h.wait_for("9898989898 → 7700900123").await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile updated successfully").await;
-        h.quit().await;
-        assert_eq!(stored(&server), with(&before, &CHANGES));
-        server.shutdown().await;
+        h.press_and_wait_for(KeyCode::Enter, "9898989898 → 7700900123").await;
+        save_succeeds(&h).await;
+        quit_with_changes_saved(h, server, &before).await;
     });
 }
 
@@ -432,27 +402,26 @@ fn a_form_reopened_after_a_save_whose_outcome_is_unknown_shows_what_the_server_h
 /// against the server's), though it equals what the form was opened with.
 #[test]
 fn a_value_typed_back_after_a_save_whose_outcome_is_unknown_is_sent() {
-    run(async {
-        let server = server().await;
-        let h = Harness::start(setup(&server));
-        log_in(&h).await;
+    with_server(async |server| {
+        let h = logged_in(server).await;
         review_company(&h, "Acme Ltd").await;
-        server.set_faults(cut_save_and_failing_check());
-        h.key(KeyCode::Enter);
-        h.wait_for("could not be checked").await;
-        server.set_faults(Faults::default());
-        h.key(KeyCode::Esc);
-        h.wait_for("Edit profile").await;
+        save_with_unknown_outcome(&h, server).await;
+        h.press_and_wait_for(KeyCode::Esc, "Edit profile").await;
         h.ctrl('u');
         h.type_text("Contentstack");
-        h.key(KeyCode::Enter);
-        h.wait_for("Acme Ltd → Contentstack").await;
-        h.key(KeyCode::Enter);
-        h.wait_for("Profile updated successfully").await;
+        h.press_and_wait_for(KeyCode::Enter, "Acme Ltd → Contentstack").await;
+        save_succeeds(&h).await;
         h.quit().await;
-        assert_eq!(server_field(&server, "company"), "Contentstack", "the user's last value");
-        server.shutdown().await;
+        assert_eq!(server_field(server, "company"), "Contentstack", "the user's last value");
     });
+}
+
+/// From the profile: the edit form open with the company changed to "Acme Ltd", still focused.
+fn type_company(app: &mut App) -> Vec<Effect> {
+    use common::{ch, ctrl, key, send, type_text};
+    let mut effects = send(app, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
+    effects.extend(type_text(app, "Acme Ltd"));
+    effects
 }
 
 /// A reload sent before a save and answered after it shows the profile from before the save:
@@ -460,13 +429,12 @@ fn a_value_typed_back_after_a_save_whose_outcome_is_unknown_is_sent() {
 /// save had changed came back in the next form with their old values).
 #[test]
 fn a_reload_answered_after_a_save_does_not_undo_it() {
-    use common::{answer, ch, ctrl, get_user_id, key, log_in, send, type_text};
+    use common::{answer, ch, get_user_id, key, log_in, send};
     let mut app = common::app(80, 24);
     let user = common::full_user();
     log_in(&mut app, &user);
     let reload = get_user_id(&send(&mut app, [ch('r')]));
-    send(&mut app, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
-    type_text(&mut app, "Acme Ltd");
+    type_company(&mut app);
     let effects = send(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
     let save = common::save_id(&effects);
     let saved = User { company: Some("Acme Ltd".into()), ..user.clone() };
@@ -487,14 +455,13 @@ fn a_reload_answered_after_a_save_does_not_undo_it() {
 /// landed in another field, which the review had focused for its problem).
 #[test]
 fn keys_typed_while_the_check_runs_keep_the_form_where_the_user_is() {
-    use common::{answer, ch, ctrl, get_user_id, key, log_in, send, type_text};
+    use common::{answer, ctrl, get_user_id, key, log_in, send, type_text};
     use cs_account::api::error::TransportKind;
     use cs_account::screens::edit::Step;
     let mut app = common::app(80, 24);
     let user = common::full_user();
     log_in(&mut app, &user);
-    send(&mut app, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
-    type_text(&mut app, "Acme Ltd");
+    type_company(&mut app);
     let effects = send(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
     let save = common::save_id(&effects);
     // The save's connection breaks: whether the server took it is not known, so it is asked.
@@ -524,7 +491,7 @@ fn keys_typed_while_the_check_runs_keep_the_form_where_the_user_is() {
 /// had written it, and quitting lost what the user typed).
 #[test]
 fn a_late_draft_read_keeps_the_open_forms_draft() {
-    use common::{ch, ctrl, key, log_in, send, type_text};
+    use common::{key, log_in, send};
     let mut app = common::app(80, 24);
     let user = common::full_user();
     let effects = log_in(&mut app, &user);
@@ -534,8 +501,7 @@ fn a_late_draft_read_keeps_the_open_forms_draft() {
     });
     let draft_key = load.expect("the profile loaded: the draft file is read");
     // Before the read comes back: the form opens, the company is changed and left.
-    let mut disk_ops = send(&mut app, [ch('e'), key(KeyCode::Down), key(KeyCode::Down), ctrl('u')]);
-    disk_ops.extend(type_text(&mut app, "Acme Ltd"));
+    let mut disk_ops = type_company(&mut app);
     let left = send(&mut app, [key(KeyCode::Tab)]);
     assert!(
         left.iter().any(|e| matches!(e, Effect::SaveDraft { .. })),

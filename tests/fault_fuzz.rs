@@ -191,12 +191,7 @@ fn env_u64(name: &str) -> Option<u64> {
 /// asked for. Each run's demo server has its own port, so each run's draft has its own key.
 fn state_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fault-fuzz-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("state dir");
-        dir
-    })
+    DIR.get_or_init(|| common::fresh_dir("fault-fuzz"))
 }
 
 /// Runs `test` on the runtime that makes a run repeat itself: one thread, the clock paused.

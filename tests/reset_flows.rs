@@ -46,8 +46,7 @@ async fn ask_for_a_token(h: &Harness) {
     h.type_text(JOHN);
     h.ctrl('p');
     h.wait_for("step 1 of 2").await;
-    h.key(KeyCode::Enter);
-    h.wait_for("min left").await;
+    h.press_and_wait_for(KeyCode::Enter, "min left").await;
 }
 
 /// On step 2 with the token in: both passwords typed, then sent.
@@ -63,15 +62,13 @@ fn type_passwords(h: &Harness, password: &str, confirm: &str) {
 async fn token_from_the_mailbox(h: &Harness) {
     h.ctrl('o');
     h.wait_for("Reset your Contentstack password").await;
-    h.key(KeyCode::Enter);
-    h.wait_for("Filled in from the mailbox").await;
+    h.press_and_wait_for(KeyCode::Enter, "Filled in from the mailbox").await;
 }
 
 /// On the log-in form after a reset (email filled, password focused): logs in.
 async fn log_in_with(h: &Harness, password: &str) {
     h.type_text(password);
-    h.key(KeyCode::Enter);
-    h.wait_for("1 Roles").await;
+    h.press_and_wait_for(KeyCode::Enter, "1 Roles").await;
 }
 
 #[tokio::test]
@@ -84,8 +81,7 @@ async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_pass
     h.type_text(NEW_PASSWORD);
     h.key(KeyCode::Tab);
     h.type_text(NEW_PASSWORD);
-    h.key(KeyCode::Enter);
-    h.wait_for("Log in with the new password").await;
+    h.press_and_wait_for(KeyCode::Enter, "Log in with the new password").await;
     let used = reset_token(&server, JOHN);
     // The same token again, pasted on step 2.
     h.ctrl('p');
@@ -95,8 +91,7 @@ async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_pass
     h.wait_for("The token is invalid or has already been").await;
     h.wait_for("Esc goes back to step 1").await;
     h.key(KeyCode::Esc);
-    h.key(KeyCode::Esc);
-    h.wait_for("Log in to Contentstack").await;
+    h.press_and_wait_for(KeyCode::Esc, "Log in to Contentstack").await;
     log_in_with(&h, NEW_PASSWORD).await;
     let app = h.quit().await;
     assert_eq!(app.session.map(|s| s.email).as_deref(), Some(JOHN));
@@ -112,10 +107,8 @@ async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
     // The mailbox says the token ran out, and does not fill it in.
     h.ctrl('o');
     h.wait_for("expired").await;
-    h.key(KeyCode::Enter);
-    h.wait_for("This reset token has expired").await;
-    h.key(KeyCode::Esc);
-    h.wait_for("step 1 of 2").await;
+    h.press_and_wait_for(KeyCode::Enter, "This reset token has expired").await;
+    h.press_and_wait_for(KeyCode::Esc, "step 1 of 2").await;
     // Pasted by hand on step 2 all the same, the server refuses it.
     h.ctrl('n');
     h.wait_for("step 2 of 2").await;
@@ -123,8 +116,7 @@ async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
     type_passwords(&h, NEW_PASSWORD, NEW_PASSWORD);
     h.wait_for("The token has expired. Request a new one.").await;
     // Back to step 1, which sends a new email; its token goes in; the passwords stayed.
-    h.key(KeyCode::Esc);
-    h.wait_for("step 1 of 2").await;
+    h.press_and_wait_for(KeyCode::Esc, "step 1 of 2").await;
     h.wait_for("Send the email").await;
     let old = reset_token(&server, JOHN);
     h.key(KeyCode::Enter);
@@ -133,8 +125,7 @@ async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
         "a second email"
     );
     token_from_the_mailbox(&h).await;
-    h.key(KeyCode::Enter);
-    h.wait_for("Log in with the new password").await;
+    h.press_and_wait_for(KeyCode::Enter, "Log in with the new password").await;
     log_in_with(&h, NEW_PASSWORD).await;
     h.quit().await;
     server.shutdown().await;
@@ -149,15 +140,12 @@ async fn passwords_that_do_not_match_never_reach_the_server() {
     h.type_text(NEW_PASSWORD);
     h.key(KeyCode::Tab);
     h.type_text("Fresh-pass-2469");
-    h.key(KeyCode::Enter);
-    h.wait_for("Does not match the new password.").await;
+    h.press_and_wait_for(KeyCode::Enter, "Does not match the new password.").await;
     h.wait_for("✗ Both passwords match").await;
     // The token is still good: nothing was sent. Fixing the confirmation finishes the reset.
     h.key(KeyCode::Backspace);
-    h.ch('8');
-    h.wait_for("✓ Both passwords match").await;
-    h.key(KeyCode::Enter);
-    h.wait_for("Log in with the new password").await;
+    h.press_and_wait_for('8', "✓ Both passwords match").await;
+    h.press_and_wait_for(KeyCode::Enter, "Log in with the new password").await;
     log_in_with(&h, NEW_PASSWORD).await;
     h.quit().await;
     server.shutdown().await;
@@ -170,8 +158,7 @@ async fn a_rule_the_server_enforces_stands_on_the_password_field() {
     let server = server().await;
     let h = Harness::start(Setup::new(&server.base_url()));
     ask_for_a_token(&h).await;
-    h.key(KeyCode::Enter);
-    h.wait_for("step 2 of 2").await;
+    h.press_and_wait_for(KeyCode::Enter, "step 2 of 2").await;
     h.paste(&format!("https://app.contentstack.com/#!/reset-password?token={}", reset_token(&server, JOHN)));
     h.wait_for("Taken from the pasted link").await;
     type_passwords(&h, "weakpass", "weakpass");
@@ -189,14 +176,12 @@ async fn new_user_activates_from_the_mailbox_and_logs_in() {
     h.wait_for("Log in to Contentstack").await;
     h.ctrl('o');
     h.wait_for("Activate your Contentstack account").await;
-    h.key(KeyCode::Enter);
-    h.wait_for("Invited as new.user@example.com").await;
+    h.press_and_wait_for(KeyCode::Enter, "Invited as new.user@example.com").await;
     for value in ["Nova", "User", NEW_PASSWORD, NEW_PASSWORD] {
         h.type_text(value);
         h.key(KeyCode::Tab);
     }
-    h.key(KeyCode::Enter);
-    h.wait_for("Your account has been activated.").await;
+    h.press_and_wait_for(KeyCode::Enter, "Your account has been activated.").await;
     h.wait_for("Email     new.user@example.com").await;
     h.type_text(NEW_PASSWORD);
     h.key(KeyCode::Enter);
@@ -243,14 +228,12 @@ async fn logging_in_without_remember_me_forgets_the_stored_session() {
     // The email is filled from the stored session; the focus is on the password.
     h.type_text("Demo-pass-1234");
     h.key(KeyCode::Tab);
-    h.ch(' ');
-    h.wait_for("[ ] Remember me").await;
+    h.press_and_wait_for(' ', "[ ] Remember me").await;
     h.key(KeyCode::Tab);
     h.key(KeyCode::Enter);
     // Someone's session elsewhere would be dropped: asked first; `n` keeps it valid there.
     h.wait_for("Replace the saved session?").await;
-    h.ch('n');
-    h.wait_for("1 Roles").await;
+    h.press_and_wait_for('n', "1 Roles").await;
     h.quit().await;
     assert!(store.load().expect("readable").is_none(), "the old session is gone");
     server.shutdown().await;

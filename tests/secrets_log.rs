@@ -1,42 +1,29 @@
 //! No secret reaches a log or the terminal: login, update and logout run with trace-level
 //! logging, and the log file, stdout and stderr are searched for the whole token and the password.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+mod cli_support;
+
+use cli_support::{Cli, LIMIT, run_within};
 use cs_account::demo::{DemoOptions, DemoServer};
 
 const PASSWORD: &str = "Demo-pass-1234";
 
-fn run(
-    server: &DemoServer,
-    dirs: &(tempfile::TempDir, tempfile::TempDir),
-    args: &[&str],
-    stdin: &str,
-) -> Output {
-    let log = dirs.1.path().join("trace.log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cs-account"))
-        .arg("--api-url")
-        .arg(server.base_url())
-        .args(args)
-        .env("CS_ACCOUNT_CONFIG_DIR", dirs.0.path())
-        .env("CS_ACCOUNT_STATE_DIR", dirs.1.path())
+/// Runs `cs-account --api-url <demo> ARGS` in `cli`'s directories with `stdin` fed in, logging
+/// at trace level to `trace.log` in the state directory.
+fn run(server: &DemoServer, cli: &Cli, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = cli.cmd(&["--api-url", &server.base_url()]);
+    cmd.args(args)
         .env("CS_ACCOUNT_LOG", "trace")
-        .env("CS_ACCOUNT_LOG_FILE", &log)
-        .env_remove("CONTENTSTACK_AUTHTOKEN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
-    child.wait_with_output().expect("binary ends")
+        .env("CS_ACCOUNT_LOG_FILE", cli.state.path().join("trace.log"));
+    run_within(cmd, stdin, LIMIT)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn trace_logs_hold_no_token_and_no_password() {
     let server = DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo");
-    let dirs = (tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp"));
+    let cli = Cli::new();
     let mut seen = String::new();
     let mut record = |o: &Output| {
         seen.push_str(&String::from_utf8_lossy(&o.stdout));
@@ -45,24 +32,25 @@ async fn trace_logs_hold_no_token_and_no_password() {
 
     let login = run(
         &server,
-        &dirs,
+        &cli,
         &["login", "--email", "john.doe@example.com", "--password-stdin"],
         &format!("{PASSWORD}\n"),
     );
     assert!(login.status.success(), "{}", String::from_utf8_lossy(&login.stderr));
     record(&login);
-    let session: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dirs.0.path().join("session.json")).expect("session"))
-            .expect("json");
+    let session: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cli.config_dir().join("session.json")).expect("session"),
+    )
+    .expect("json");
     let token = session["authtoken"].as_str().expect("token").to_string();
     assert!(token.len() > 10);
 
     for args in [&["whoami", "--json"][..], &["update", "--company", "Trace Co"][..], &["logout"][..]] {
-        let out = run(&server, &dirs, args, "");
+        let out = run(&server, &cli, args, "");
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         record(&out);
     }
-    let log = std::fs::read_to_string(dirs.1.path().join("trace.log")).expect("log file written");
+    let log = std::fs::read_to_string(cli.state.path().join("trace.log")).expect("log file written");
     assert!(log.lines().count() > 5, "trace logging produced output:\n{log}");
     assert!(log.contains("user-session"), "the log names the calls:\n{log}");
     for (name, text) in [("log file", &log), ("terminal output", &seen)] {

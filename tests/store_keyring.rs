@@ -6,42 +6,33 @@
 //! a desktop with a running keyring (and never writes to it).
 #![cfg(all(unix, feature = "keyring"))]
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+mod cli_support;
+
+use cli_support::{Cli, LIMIT, run_within};
 use cs_account::demo::{DemoOptions, DemoServer};
 
-fn run(server: &DemoServer, config: &Path, state: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cs-account"))
-        .arg("--api-url")
-        .arg(server.base_url())
-        .args(args)
-        .env("CS_ACCOUNT_CONFIG_DIR", config)
-        .env("CS_ACCOUNT_STATE_DIR", state)
+/// Runs `cs-account --api-url <demo> ARGS` in `cli`'s directories with `stdin` fed in, logging at
+/// debug level, with a session bus that does not exist.
+fn run(server: &DemoServer, cli: &Cli, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = cli.cmd(&["--api-url", &server.base_url()]);
+    cmd.args(args)
         .env("CS_ACCOUNT_LOG", "debug")
-        .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", state.join("no-bus").display()))
-        .env_remove("CONTENTSTACK_AUTHTOKEN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin");
-    child.wait_with_output().expect("binary ends")
+        .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", cli.state.path().join("no-bus").display()));
+    run_within(cmd, stdin, LIMIT)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_keyring_service_falls_back_to_the_private_file() {
     let server = DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo");
-    let (config, state) = (tempfile::tempdir().expect("tmp"), tempfile::tempdir().expect("tmp"));
-    let (config, state) = (config.path(), state.path());
+    let cli = Cli::new();
+    let (config, state) = (cli.config_dir(), cli.state.path());
 
     let login = run(
         &server,
-        config,
-        state,
+        &cli,
         &["login", "--email", "john.doe@example.com", "--password-stdin"],
         "Demo-pass-1234\n",
     );
@@ -60,12 +51,12 @@ async fn no_keyring_service_falls_back_to_the_private_file() {
     let log = std::fs::read_to_string(state.join("cs-account.log")).expect("log file");
     assert!(log.contains("no usable OS keyring"), "the log says why:\n{log}");
 
-    let whoami = run(&server, config, state, &["whoami", "--json"], "");
+    let whoami = run(&server, &cli, &["whoami", "--json"], "");
     assert!(whoami.status.success(), "{}", String::from_utf8_lossy(&whoami.stderr));
     let user: serde_json::Value = serde_json::from_slice(&whoami.stdout).expect("json");
     assert_eq!(user["email"], "john.doe@example.com");
 
-    let logout = run(&server, config, state, &["logout"], "");
+    let logout = run(&server, &cli, &["logout"], "");
     assert!(logout.status.success(), "{}", String::from_utf8_lossy(&logout.stderr));
     assert!(!file.exists());
 }

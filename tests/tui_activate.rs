@@ -21,10 +21,8 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 const LINK: &str = "https://app.contentstack.com/#!/activate?token=blt9cba6196";
 
 fn snap(name: &str, build: impl Fn(&mut App)) {
-    for (w, h) in SIZES {
-        let mut a = app(w, h);
-        build(&mut a);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&a, w, h).backend());
+    for (size, screen) in screens_at(&SIZES, app, build) {
+        insta::assert_snapshot!(format!("{name}_{size}"), screen.backend());
     }
 }
 

@@ -31,8 +31,7 @@ async fn john_doe_logs_in_explores_and_logs_out() {
     h.wait_for("John Doe").await;
     h.wait_for("▸ Developer").await;
     // Expand the role: its rules appear.
-    h.ch('l');
-    h.wait_for("▾ Developer").await;
+    h.press_and_wait_for('l', "▾ Developer").await;
     h.wait_for("asset").await;
     // Filter: only what matches, with its ancestors.
     h.ch('/');
@@ -44,13 +43,10 @@ async fn john_doe_logs_in_explores_and_logs_out() {
     h.wait_gone("/ publish").await;
     h.wait_for("locale").await;
     // The permissions tab.
-    h.ch('2');
-    h.wait_for("Permissions").await;
+    h.press_and_wait_for('2', "Permissions").await;
     // Log out, confirmed.
-    h.ch('L');
-    h.wait_for("Log out?").await;
-    h.ch('y');
-    h.wait_for("Log in to Contentstack").await;
+    h.press_and_wait_for('L', "Log out?").await;
+    h.press_and_wait_for('y', "Log in to Contentstack").await;
     h.wait_for("Logged out of Contentstack").await;
     let app = h.quit().await;
     assert!(app.session.is_none());
@@ -64,8 +60,7 @@ async fn two_factor_login_with_a_totp_code() {
     log_in(&h, "tfa.user@example.com", "Demo-pass-1234").await;
     h.wait_for("Two-factor authentication").await;
     h.type_text(&cs_account::demo::totp_now());
-    h.key(KeyCode::Enter);
-    h.wait_for("1 Roles").await;
+    h.press_and_wait_for(KeyCode::Enter, "1 Roles").await;
     let app = h.quit().await;
     assert_eq!(app.session.map(|s| s.email).as_deref(), Some("tfa.user@example.com"));
     server.shutdown().await;
@@ -89,20 +84,16 @@ async fn a_401_mid_session_returns_to_login_and_back() {
     let h = Harness::start(Setup::new(&server.base_url()));
     log_in(&h, "john.doe@example.com", "Demo-pass-1234").await;
     h.wait_for("▸ Developer").await;
-    h.ch('l');
-    h.wait_for("▾ Developer").await;
-    h.ch('4');
-    h.wait_for("Favourite stacks").await;
+    h.press_and_wait_for('l', "▾ Developer").await;
+    h.press_and_wait_for('4', "Favourite stacks").await;
     // The session outlives its lifetime on the server's clock: the next call gets a 401.
     server.advance_clock(Duration::from_secs(13 * 3600));
-    h.ch('r');
-    h.wait_for("Session expired").await;
+    h.press_and_wait_for('r', "Session expired").await;
     h.type_text("Demo-pass-1234");
     h.key(KeyCode::Enter);
     // Back on the same tab, with the tree as it was.
     h.wait_for("Favourite stacks").await;
-    h.ch('1');
-    h.wait_for("▾ Developer").await;
+    h.press_and_wait_for('1', "▾ Developer").await;
     h.quit().await;
     server.shutdown().await;
 }
@@ -117,8 +108,7 @@ async fn the_loop_draws_nothing_while_idle() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(h.draws(), before, "no frame without a change");
     // One key, one frame (or a few at most: never a stream).
-    h.ch('x');
-    h.wait_for("x").await;
+    h.press_and_wait_for('x', "x").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let after = h.draws();
     assert!((before + 1..=before + 2).contains(&after), "{before} → {after}");
@@ -152,8 +142,7 @@ async fn remember_me_stores_the_session_and_the_next_start_opens_it() {
     h.wait_for("1 Roles").await;
     // Logging out forgets it.
     h.ch('L');
-    h.ch('y');
-    h.wait_for("Log in to Contentstack").await;
+    h.press_and_wait_for('y', "Log in to Contentstack").await;
     h.quit().await;
     assert!(store.load().expect("readable").is_none(), "the stored session is gone");
     server.shutdown().await;
@@ -166,8 +155,7 @@ async fn paste_fills_the_token_field_and_resize_redraws() {
     h.wait_for("Log in to Contentstack").await;
     h.ctrl('t');
     h.paste("not-a-real-token-12345\n");
-    h.key(KeyCode::Enter);
-    h.wait_for("Authtoken refused").await;
+    h.press_and_wait_for(KeyCode::Enter, "Authtoken refused").await;
     let before = h.draws();
     h.resize(100, 30);
     common::wait_until(Duration::from_secs(5), || h.draws() > before).await;

@@ -18,10 +18,8 @@ use cs_account::screens::reset::Step;
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 
 fn snap(name: &str, build: impl Fn(&mut App)) {
-    for (w, h) in SIZES {
-        let mut a = demo_app(w, h);
-        build(&mut a);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&a, w, h).backend());
+    for (size, screen) in screens_at(&SIZES, demo_app, build) {
+        insta::assert_snapshot!(format!("{name}_{size}"), screen.backend());
     }
 }
 

@@ -21,10 +21,8 @@ fn logged_in(w: u16, h: u16) -> App {
 
 /// Snapshots the state `build` makes from a logged-in app, at both reference sizes.
 fn snap(name: &str, build: impl Fn(&mut App)) {
-    for (w, h) in SIZES {
-        let mut a = logged_in(w, h);
-        build(&mut a);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&a, w, h).backend());
+    for (size, screen) in screens_at(&SIZES, logged_in, build) {
+        insta::assert_snapshot!(format!("{name}_{size}"), screen.backend());
     }
 }
 

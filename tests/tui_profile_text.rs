@@ -40,10 +40,8 @@ fn to_description(a: &mut App) {
 }
 
 fn snap(name: &str, sizes: &[(u16, u16)], build: impl Fn(&mut App)) {
-    for &(w, h) in sizes {
-        let mut a = logged_in(w, h);
-        build(&mut a);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), draw(&a, w, h).backend());
+    for (size, screen) in screens_at(sizes, logged_in, build) {
+        insta::assert_snapshot!(format!("{name}_{size}"), screen.backend());
     }
 }
 

@@ -6,10 +6,10 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::{ApiError, Endpoint, Region, TransportKind};
-use cs_account::app::request::Request;
+use cs_account::app::request::{OnUser, Request};
 use cs_account::app::run::{TuiOptions, initial_app, start};
 use cs_account::app::state::Confirm;
-use cs_account::app::{App, Effect};
+use cs_account::app::{App, Effect, Msg};
 use cs_account::config::Config;
 use cs_account::store::{SessionStore, StoredSession};
 use secrecy::{ExposeSecret, SecretString};
@@ -44,6 +44,32 @@ fn store_with(endpoint: Endpoint) -> (tempfile::TempDir, SessionStore) {
     (dir, store)
 }
 
+/// Options on EU with a session stored for `endpoint`; the store's directory lives while the
+/// first half is kept.
+fn stored_for(endpoint: Endpoint) -> (tempfile::TempDir, TuiOptions) {
+    let (dir, store) = store_with(endpoint);
+    let mut opts = options();
+    opts.store = Some(store);
+    (dir, opts)
+}
+
+/// The answer to the user check `asked` when the server cannot be reached.
+fn unreachable(asked: Asked<OnUser>) -> Msg {
+    answer(
+        asked,
+        Err(ApiError::Transport { kind: TransportKind::Connect, host: String::new(), detail: "x".into() }),
+    )
+}
+
+/// An app on EU whose session saved for EU could not be checked (no network): on the form.
+fn saved_session_unchecked() -> (tempfile::TempDir, App) {
+    let (dir, opts) = stored_for(Endpoint::Region(Region::Eu));
+    let (mut app, effects) = open(&opts);
+    let id = get_user_id(&effects);
+    send(&mut app, [unreachable(id)]);
+    (dir, app)
+}
+
 #[test]
 fn no_session_opens_the_form() {
     let (app, effects) = open(&options());
@@ -55,10 +81,8 @@ fn no_session_opens_the_form() {
 
 #[test]
 fn the_environment_token_is_checked_and_never_stored() {
-    let mut opts = options();
+    let (dir, mut opts) = stored_for(Endpoint::Region(Region::Eu));
     opts.env_token = Some(SecretString::from("bltenv0123456789"));
-    let (dir, store) = store_with(Endpoint::Region(Region::Eu));
-    opts.store = Some(store);
     let (mut app, effects) = open(&opts);
     let [Effect::Request { id, request: Request::GetUser { token, endpoint, then } }] = &effects[..] else {
         panic!("{effects:#?}")
@@ -73,9 +97,7 @@ fn the_environment_token_is_checked_and_never_stored() {
 
 #[test]
 fn a_stored_session_opens_and_an_expired_one_is_forgotten() {
-    let (_dir, store) = store_with(Endpoint::Region(Region::Eu));
-    let mut opts = options();
-    opts.store = Some(store);
+    let (_dir, opts) = stored_for(Endpoint::Region(Region::Eu));
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
     assert_eq!(app.busy_label(), Some("Opening the saved session…"));
@@ -91,22 +113,7 @@ fn a_stored_session_opens_and_an_expired_one_is_forgotten() {
 
 #[test]
 fn a_network_error_at_start_can_be_retried() {
-    let (_dir, store) = store_with(Endpoint::Region(Region::Eu));
-    let mut opts = options();
-    opts.store = Some(store);
-    let (mut app, effects) = open(&opts);
-    let id = get_user_id(&effects);
-    send(
-        &mut app,
-        [answer(
-            id,
-            Err(ApiError::Transport {
-                kind: TransportKind::Connect,
-                host: String::new(),
-                detail: "x".into(),
-            }),
-        )],
-    );
+    let (_dir, mut app) = saved_session_unchecked();
     assert!(
         app.login().and_then(|l| l.error.as_ref()).is_some_and(|e| e.retry && e.message.contains("ctrl-r"))
     );
@@ -118,9 +125,7 @@ fn a_network_error_at_start_can_be_retried() {
 
 #[test]
 fn a_session_stored_for_another_endpoint_is_not_used() {
-    let (_dir, store) = store_with(Endpoint::Region(Region::Na));
-    let mut opts = options();
-    opts.store = Some(store);
+    let (_dir, opts) = stored_for(Endpoint::Region(Region::Na));
     let (app, effects) = open(&opts);
     assert!(effects.is_empty(), "nothing is sent anywhere: {effects:#?}");
     let l = app.login().expect("the form");
@@ -142,17 +147,7 @@ fn the_environment_token_is_named_when_it_cannot_be_checked() {
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
     assert_eq!(app.busy_label(), Some("Checking CONTENTSTACK_AUTHTOKEN…"));
-    send(
-        &mut app,
-        [answer(
-            id,
-            Err(ApiError::Transport {
-                kind: TransportKind::Connect,
-                detail: "x".into(),
-                host: String::new(),
-            }),
-        )],
-    );
+    send(&mut app, [unreachable(id)]);
     let e = app.login().and_then(|l| l.error.clone()).expect("an error");
     assert!(
         e.message.starts_with("The token in CONTENTSTACK_AUTHTOKEN could not be checked."),
@@ -164,9 +159,7 @@ fn the_environment_token_is_named_when_it_cannot_be_checked() {
 
 /// An app on EU with a session stored for NA, the form filled in for `email`.
 fn replacing(email: &str) -> (tempfile::TempDir, App) {
-    let (dir, store) = store_with(Endpoint::Region(Region::Na));
-    let mut opts = options();
-    opts.store = Some(store);
+    let (dir, opts) = stored_for(Endpoint::Region(Region::Na));
     let (mut app, _) = open(&opts);
     if let Some(l) = app.login_mut() {
         l.email.set(email);
@@ -248,23 +241,8 @@ fn keeping_the_saved_session_valid_is_asked_once() {
 
 #[test]
 fn a_pasted_token_counts_as_someone_else() {
-    let (_dir, store) = store_with(Endpoint::Region(Region::Eu));
-    let mut opts = options();
-    opts.store = Some(store);
-    let (mut app, effects) = open(&opts);
     // The stored session could not be checked (network): the user pastes a token instead.
-    let id = get_user_id(&effects);
-    send(
-        &mut app,
-        [answer(
-            id,
-            Err(ApiError::Transport {
-                kind: TransportKind::Connect,
-                detail: "x".into(),
-                host: String::new(),
-            }),
-        )],
-    );
+    let (_dir, mut app) = saved_session_unchecked();
     send(&mut app, [ctrl('t')]);
     if let Some(l) = app.login_mut() {
         l.token.set("bltpasted0123456789");
@@ -275,22 +253,7 @@ fn a_pasted_token_counts_as_someone_else() {
 
 #[test]
 fn the_same_account_on_the_same_endpoint_is_not_asked_about() {
-    let (_dir, store) = store_with(Endpoint::Region(Region::Eu));
-    let mut opts = options();
-    opts.store = Some(store);
-    let (mut app, effects) = open(&opts);
-    let id = get_user_id(&effects);
-    send(
-        &mut app,
-        [answer(
-            id,
-            Err(ApiError::Transport {
-                kind: TransportKind::Connect,
-                detail: "x".into(),
-                host: String::new(),
-            }),
-        )],
-    );
+    let (_dir, mut app) = saved_session_unchecked();
     type_text(&mut app, "Demo-pass-1234");
     let effects = send(&mut app, [key(KeyCode::Enter)]);
     assert_eq!(app.confirm, None);
@@ -299,9 +262,7 @@ fn the_same_account_on_the_same_endpoint_is_not_asked_about() {
 
 #[test]
 fn logging_out_of_the_environment_session_keeps_the_saved_one() {
-    let (_dir, store) = store_with(Endpoint::Region(Region::Na));
-    let mut opts = options();
-    opts.store = Some(store);
+    let (_dir, mut opts) = stored_for(Endpoint::Region(Region::Na));
     opts.env_token = Some(SecretString::from("bltenv0123456789"));
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
@@ -384,9 +345,7 @@ fn a_signal_quits_like_the_quit_key() {
 #[test]
 fn snapshots_of_a_session_saved_elsewhere_and_the_question() {
     for (w, h) in [(80, 24), (40, 15)] {
-        let (_dir, store) = store_with(Endpoint::Region(Region::Na));
-        let mut opts = options();
-        opts.store = Some(store);
+        let (_dir, opts) = stored_for(Endpoint::Region(Region::Na));
         let (mut app, problems) = initial_app(&opts, (w, h));
         start(&mut app, &opts, problems);
         insta::assert_snapshot!(format!("saved_elsewhere_{w}x{h}"), draw(&app, w, h).backend());

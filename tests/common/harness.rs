@@ -216,6 +216,12 @@ impl Harness {
         assert!(found, "the screen never showed {text:?}; it shows:\n{}", self.screen());
     }
 
+    /// Presses `key` (a key code or a character), then waits until the screen shows `text`.
+    pub async fn press_and_wait_for(&self, key: impl Press, text: &str) {
+        key.press(self);
+        self.wait_for(text).await;
+    }
+
     /// Waits until the screen no longer shows `text`.
     pub async fn wait_gone(&self, text: &str) {
         let gone = super::wait_until(Duration::from_secs(10), || !self.screen().contains(text)).await;
@@ -237,5 +243,23 @@ impl Harness {
             .expect("the loop task does not panic");
         self.cancel.cancel();
         app
+    }
+}
+
+/// A key [`Harness::press_and_wait_for`] can press: a key code, or a character typed as
+/// [`Harness::ch`] types it.
+pub trait Press {
+    fn press(self, h: &Harness);
+}
+
+impl Press for KeyCode {
+    fn press(self, h: &Harness) {
+        h.key(self);
+    }
+}
+
+impl Press for char {
+    fn press(self, h: &Harness) {
+        h.ch(self);
     }
 }

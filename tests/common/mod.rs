@@ -261,6 +261,23 @@ pub fn draw_with(app: &App, w: u16, h: u16, theme: &Theme) -> Terminal<TestBacke
     terminal
 }
 
+/// The app `start` makes at each of `sizes`, drawn once `build` ran on it; each with its size
+/// as a snapshot name's suffix, `<w>x<h>`.
+pub fn screens_at(
+    sizes: &[(u16, u16)],
+    start: impl Fn(u16, u16) -> App,
+    build: impl Fn(&mut App),
+) -> Vec<(String, Terminal<TestBackend>)> {
+    sizes
+        .iter()
+        .map(|&(w, h)| {
+            let mut a = start(w, h);
+            build(&mut a);
+            (format!("{w}x{h}"), draw(&a, w, h))
+        })
+        .collect()
+}
+
 /// The screen as text, one line per row.
 pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     let buf = terminal.backend().buffer();
@@ -284,4 +301,14 @@ pub async fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bo
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     cond()
+}
+
+/// An empty directory `<name>-<pid>` under the target's temporary directory, for a test binary's
+/// files: whatever an earlier run left there is removed first.
+pub fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("state dir");
+    dir
 }
