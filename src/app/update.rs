@@ -181,23 +181,13 @@ fn on_paste(app: &mut App, text: &str) -> Vec<Effect> {
 }
 
 fn on_confirm_key(app: &mut App, key: Key) -> Vec<Effect> {
-    if app.confirm == Some(Confirm::ReplaceSession) && key == Key::plain(crossterm::event::KeyCode::Esc) {
-        // Esc is "not now": back to the form, nothing sent, nothing decided.
-        app.confirm = None;
-        return Vec::new();
-    }
     match app.keymap.action(Context::Confirm, key) {
         Some(Action::Confirm) => match app.confirm.take() {
             Some(Confirm::Logout) => crate::app::session::logout(app),
             Some(Confirm::DiscardEdits) => crate::screens::edit::update::discard(app),
             Some(Confirm::Quit) => quit(app),
-            Some(Confirm::ReplaceSession) => crate::screens::login::update::replace_saved(app, true),
             None => Vec::new(),
         },
-        Some(Action::Cancel) if app.confirm == Some(Confirm::ReplaceSession) => {
-            app.confirm = None;
-            crate::screens::login::update::replace_saved(app, false)
-        }
         Some(Action::Cancel) => {
             app.confirm = None;
             Vec::new()

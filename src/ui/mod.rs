@@ -61,20 +61,6 @@ pub fn draw(frame: &mut Frame, app: &App) {
         };
         widgets::confirm::render(frame, chrome.main, &view, &app.theme);
     }
-    if let (Some(Confirm::ReplaceSession), Some(saved)) = (app.confirm, &app.saved) {
-        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
-        let body = format!(
-            "This log-in replaces the saved session of {}, which stays valid there unless logged out. Log it out first? (Esc: back)",
-            saved.who()
-        );
-        let view = ConfirmView {
-            title: "Replace the saved session?",
-            body: &body,
-            yes: (key(Action::Confirm), "Log it out"),
-            no: (key(Action::Cancel), "Keep it valid"),
-        };
-        widgets::confirm::render(frame, chrome.main, &view, &app.theme);
-    }
     if let (Some(Confirm::DiscardEdits), Screen::Edit(e)) = (app.confirm, &app.screen) {
         crate::screens::edit::view::render_discard(frame, chrome.main, app, e);
     }
