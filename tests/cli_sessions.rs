@@ -175,8 +175,8 @@ async fn logging_out_the_active_session_makes_the_other_one_of_its_server_active
     assert_eq!(json(&out)["email"], JOHN, "john's session is the active one again");
 }
 
-#[test]
-fn todays_session_file_works_with_the_new_commands() {
+/// A config directory holding a session file in the format of earlier versions.
+fn with_todays_file() -> Cli {
     use std::os::unix::fs::PermissionsExt;
     let cli = Cli::new();
     let path = cli.config_dir().join("session.json");
@@ -186,6 +186,12 @@ fn todays_session_file_works_with_the_new_commands() {
     )
     .expect("write");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    cli
+}
+
+#[test]
+fn todays_session_file_works_with_the_new_commands() {
+    let cli = with_todays_file();
     let out = cli.run(&["status"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let plain = text(&out.stdout);
@@ -194,4 +200,18 @@ fn todays_session_file_works_with_the_new_commands() {
     assert!(plain.contains("saved by an earlier cs-account · created 2026-11-30 08:15 UTC"), "{plain}");
     let out = cli.run(&["token"], "");
     assert_eq!(text(&out.stdout), "blt_from_before_0001\n");
+}
+
+#[test]
+fn token_on_a_terminal_warns_on_stderr() {
+    use expectrl::Expect;
+    let cli = with_todays_file();
+    let mut session = expectrl::Session::spawn(cli.cmd(&["token"])).expect("spawn in a pty");
+    // The warning (stderr) comes before the token (stdout), both on the terminal.
+    let seen = session
+        .expect(expectrl::Regex(
+            "warning: this is the session token of john.doe@example.com on EU[^\n]*\n(.|\n)*blt_from_before_0001",
+        ))
+        .expect("the warning, then the token");
+    assert!(!seen.is_empty());
 }

@@ -54,7 +54,7 @@ async fn trace_logs_hold_no_token_and_no_password() {
     let session: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dirs.0.path().join("session.json")).expect("session"))
             .expect("json");
-    let token = session["authtoken"].as_str().expect("token").to_string();
+    let token = session["sessions"][0]["authtoken"].as_str().expect("token").to_string();
     assert!(token.len() > 10);
 
     for args in [&["whoami", "--json"][..], &["update", "--company", "Trace Co"][..], &["logout"][..]] {

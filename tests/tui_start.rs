@@ -117,6 +117,36 @@ fn a_network_error_at_start_can_be_retried() {
 }
 
 #[test]
+fn with_several_sessions_the_active_one_of_the_chosen_endpoint_opens() {
+    let (_dir, store) = store_with(Endpoint::Region(Region::Eu));
+    let other = |email: &str, endpoint, token: &str| StoredSession {
+        email: email.into(),
+        endpoint,
+        authtoken: SecretString::from(token.to_string()),
+    };
+    // Used after the EU one: the active session used last is NA's, but the app runs on EU.
+    store.save(&other("jane@example.com", Endpoint::Region(Region::Na), "bltjane_na_000")).expect("saved");
+    store.save(&other("ana@example.com", Endpoint::Region(Region::Eu), "bltana_eu_0000")).expect("saved");
+    store.activate(&Endpoint::Region(Region::Na), "jane@example.com").expect("switched");
+    let mut opts = options();
+    opts.store = Some(store.clone());
+    let (_app, effects) = open(&opts);
+    let [Effect::Request { request: Request::GetUser { token, endpoint, .. }, .. }] = &effects[..] else {
+        panic!("{effects:#?}")
+    };
+    assert_eq!((token.expose_secret(), endpoint), ("bltana_eu_0000", &Endpoint::Region(Region::Eu)));
+    // An expired one is forgotten alone: the runner's effect names it.
+    let (mut app, effects) = open(&opts);
+    let id = get_user_id(&effects);
+    let effects = send(
+        &mut app,
+        [answer(id, Err(ApiError::Unauthorized { status: 401, code: None, message: String::new() }))],
+    );
+    let [Effect::DeleteSession { endpoint, email }] = &effects[..] else { panic!("{effects:#?}") };
+    assert_eq!((endpoint, email.as_str()), (&Endpoint::Region(Region::Eu), "ana@example.com"));
+}
+
+#[test]
 fn a_session_stored_for_another_endpoint_is_not_used() {
     let (_dir, store) = store_with(Endpoint::Region(Region::Na));
     let mut opts = options();
