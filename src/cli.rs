@@ -31,8 +31,10 @@ Environment variables:
   NO_COLOR                 Turns colour off in the full-screen app
   HTTPS_PROXY, NO_PROXY    Proxy settings (never used for loopback)
 
-A stored session is used only with the region or URL it was made on: another --region, --api-url
-(or their variables, or config.toml) needs its own `login`.
+Several sessions can be stored, one active per region or URL (`status`, `switch`, `logout EMAIL`).
+A session is used only with the region or URL it was made on: another --region, --api-url (or
+their variables, or config.toml) uses that one's own session, or needs its own `login`. Without
+them, commands use the active session used last.
 
 Exit codes: 0 ok, 1 API or network error, 2 usage (bad flags or values, nothing sent), 3 not logged
 in or the session expired (or is for another region or URL).";
@@ -90,9 +92,24 @@ pub enum Command {
     /// Log in with email and password (and a 2FA code when the account needs one).
     #[command(after_help = EXIT_CODES)]
     Login(LoginArgs),
-    /// Log out: end the session on the server and forget it here.
+    /// Log out: end the session of the chosen region or URL (or the one named, or all of them) on
+    /// its server and forget it here.
     #[command(after_help = EXIT_CODES)]
-    Logout,
+    Logout(LogoutArgs),
+    /// List every stored session (email, region or URL, active or not, when created and last
+    /// used, how obtained), read offline; `--check` asks each server whether its token is valid.
+    /// Exits 0 when the active session of the chosen region or URL is there (and valid, with
+    /// `--check`), 3 when not.
+    #[command(after_help = EXIT_CODES)]
+    Status(StatusArgs),
+    /// Make another stored session the active one of its region or URL (and the one commands
+    /// use without --region/--api-url). Without EMAIL: the other session, or a numbered choice.
+    #[command(after_help = EXIT_CODES)]
+    Switch(SwitchArgs),
+    /// Print the active session's token for the chosen region or URL on stdout, e.g.
+    /// `export CONTENTSTACK_AUTHTOKEN=$(cs-account token)`.
+    #[command(after_help = EXIT_CODES)]
+    Token,
     /// Show who is logged in, as the server sees it (the token is checked, not just read).
     #[command(after_help = EXIT_CODES)]
     Whoami(JsonArg),
@@ -183,6 +200,34 @@ pub struct LoginArgs {
     /// Have the 2FA code sent by SMS instead of using an authenticator app.
     #[arg(long)]
     pub sms: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Log out this account's session (of the chosen region or URL when it has several).
+    #[arg(value_name = "EMAIL", conflicts_with = "all")]
+    pub email: Option<String>,
+    /// Log out every stored session (only those of --region/--api-url when given), each on its
+    /// own server.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args, Clone, Copy)]
+pub struct StatusArgs {
+    /// Ask each session's server whether its token is still valid (all at once, a short timeout
+    /// each).
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub out: JsonArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SwitchArgs {
+    /// The account to switch to (with --region/--api-url when it has sessions on several).
+    #[arg(value_name = "EMAIL")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Args, Clone, Copy)]

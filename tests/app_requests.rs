@@ -82,11 +82,6 @@ async fn each_request_comes_back_as_its_own_reply() {
         get_user(OnUser::LoadProfile { auth: auth(), login_user: Box::new(User::default()) }),
         get_user(OnUser::Refresh),
         Request::Logout { endpoint: endpoint.clone(), token: token(), then: OnLogout::Logout },
-        Request::Logout {
-            endpoint: endpoint.clone(),
-            token: token(),
-            then: OnLogout::LogoutSaved { who: "x".into() },
-        },
         Request::Forgot {
             endpoint: endpoint.clone(),
             email: email.clone(),

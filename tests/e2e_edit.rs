@@ -70,7 +70,7 @@ fn the_trace_log_of_an_edit_holds_no_token_and_no_password() {
     let session: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(config.join("session.json")).expect("session"))
             .expect("json");
-    let token = session["authtoken"].as_str().expect("a token").to_string();
+    let token = session["sessions"][0]["authtoken"].as_str().expect("a token").to_string();
     assert!(token.len() > 10);
     let log = std::fs::read_to_string(state.join("cs-account.log")).expect("the log file");
     assert!(log.contains("update user"), "the save is logged:\n{log}");

@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use cli_support::{Cli, LIMIT, run_within, text};
-use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
+use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions};
 use cs_account::demo::{DemoOptions, DemoServer};
 use cs_account::store::SessionStore;
 use secrecy::{ExposeSecret, SecretString};
@@ -79,10 +79,13 @@ async fn the_stored_token_never_reaches_another_api_url() {
     for ask in [Ask::Flag, Ask::Env, Ask::Config] {
         let cli = Cli::new();
         let token = log_in(&cli, &a);
-        for args in [&["whoami"][..], &["stacks"], &["update", "--company", "Elsewhere Inc"], &["logout"]] {
+        for args in
+            [&["whoami"][..], &["stacks"], &["update", "--company", "Elsewhere Inc"], &["logout"], &["token"]]
+        {
             let out = run_within(asking(&cli, &b, &ask, args), "", LIMIT);
             let stderr = text(&out.stderr);
             assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?} printed {:?}", text(&out.stdout));
             assert!(
                 stderr.contains(&format!(
                     "Not logged in to {} (your session is for {}",
@@ -182,33 +185,57 @@ async fn the_environment_token_goes_to_the_endpoint_named() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn logging_in_elsewhere_logs_the_replaced_session_out_on_its_own_server() {
+async fn logging_in_elsewhere_adds_a_session_and_leaves_the_first_one_alone() {
     let (a, b) = (server().await, server().await);
     let cli = Cli::new();
     let old = log_in(&cli, &a);
-    let before_b = authtokens_received(&b);
+    let (before_a, before_b) = (a.requests().len(), authtokens_received(&b));
     let out = cli.run(
         &["--api-url", &b.base_url(), "login", "--email", EMAIL, "--password-stdin"],
         &format!("{PASSWORD}\n"),
     );
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains(&format!("This replaces the saved session of {EMAIL} on {}", a.base_url())),
-        "{stderr}"
-    );
-    assert!(stderr.contains(&format!("Logged out {EMAIL} on {}", a.base_url())), "{stderr}");
-    assert!(
-        a.requests().iter().any(|r| r.method == "DELETE" && r.route == "/v3/user-session" && r.authtoken),
-        "A was told: {:?}",
-        a.requests()
-    );
+    assert!(stderr.contains("Stored sessions: 2"), "{stderr}");
+    assert_eq!(a.requests().len(), before_a, "A was not asked anything: {:?}", a.requests());
     assert_eq!(authtokens_received(&b), before_b, "A's token went nowhere near B");
     let client =
         Client::new(ClientConfig::new(Endpoint::custom(&a.base_url()).expect("url"))).expect("client");
-    let err = client.get_user(&old, GetUserOptions::default()).await.expect_err("the old token is dead");
-    assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
-    assert_eq!(stored(&cli).endpoint, Endpoint::custom(&b.base_url()).expect("url"));
+    client.get_user(&old, GetUserOptions::default()).await.expect("A's session is still valid");
+    let store = SessionStore::new(cli.config_dir().to_path_buf());
+    let on_a =
+        store.load_active(&Endpoint::custom(&a.base_url()).expect("url")).expect("read").expect("kept");
+    assert_eq!(on_a.authtoken.expose_secret(), old.expose_secret());
+    assert_eq!(stored(&cli).endpoint, Endpoint::custom(&b.base_url()).expect("url"), "B is used last");
+}
+
+/// Choosing an account (`switch`, `logout EMAIL`, `status --check`, `token`) never sends a
+/// token to a server other than its own.
+#[tokio::test(flavor = "multi_thread")]
+async fn choosing_an_account_sends_each_token_only_to_its_own_server() {
+    let (a, b) = (server().await, server().await);
+    let cli = Cli::new();
+    log_in(&cli, &a);
+    let b_url = b.base_url();
+    for args in [
+        &["--api-url", b_url.as_str(), "switch", EMAIL][..],
+        &["--api-url", b_url.as_str(), "logout", EMAIL],
+        &["--api-url", b_url.as_str(), "status", "--check"],
+        &["--api-url", b_url.as_str(), "token"],
+    ] {
+        let out = cli.run(args, "");
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", text(&out.stderr));
+        assert!(out.stdout.is_empty() || args.contains(&"status"), "{args:?}");
+    }
+    assert_eq!(authtokens_received(&b), 0, "B received an authtoken: {:?}", b.requests());
+    let out = cli.run(&["--api-url", b_url.as_str(), "status", "--check"], "");
+    assert!(text(&out.stdout).contains("valid"), "A's session was checked on A: {}", text(&out.stdout));
+    // Both `status --check` runs asked A about A's session (the log-in sends no authtoken).
+    assert_eq!(authtokens_received(&a), 2, "{:?}", a.requests());
+    // Logging out everything sends each token home.
+    let out = cli.run(&["logout", "--all"], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(authtokens_received(&b), 0, "B received an authtoken: {:?}", b.requests());
 }
 
 #[tokio::test(flavor = "multi_thread")]

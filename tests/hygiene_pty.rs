@@ -290,7 +290,7 @@ fn saved_token(dir: &Path) -> String {
     while Instant::now() < deadline {
         if let Ok(text) = std::fs::read_to_string(&path)
             && let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text)
-            && let Some(token) = doc["authtoken"].as_str()
+            && let Some(token) = doc["sessions"][0]["authtoken"].as_str()
         {
             return token.to_string();
         }

@@ -42,7 +42,7 @@ async fn trace_logs_hold_no_token_and_no_password() {
         &std::fs::read_to_string(cli.config_dir().join("session.json")).expect("session"),
     )
     .expect("json");
-    let token = session["authtoken"].as_str().expect("token").to_string();
+    let token = session["sessions"][0]["authtoken"].as_str().expect("token").to_string();
     assert!(token.len() > 10);
 
     for args in [&["whoami", "--json"][..], &["update", "--company", "Trace Co"][..], &["logout"][..]] {

@@ -82,3 +82,29 @@ fn a_session_file_owned_by_another_user_is_refused() {
     // Ownership is checked before the mode: the message must not suggest `chmod`.
     assert!(!err.to_string().contains("chmod"), "{err}");
 }
+
+/// Switching or forgetting one session reads the whole file first: a link or a file others can
+/// read is refused, not followed or rewritten, so its sessions are not spread further.
+#[test]
+fn changing_one_session_of_an_untrusted_file_is_refused() {
+    let real = tempfile::tempdir().expect("tempdir");
+    let linked = tempfile::tempdir().expect("tempdir");
+    let target = SessionStore::new(real.path().into());
+    target.save(&session("blt_real_file_token")).expect("save");
+    let before = std::fs::read(target.path()).expect("read");
+    symlink(target.path(), linked.path().join(SESSION_FILE)).expect("symlink");
+    let store = SessionStore::new(linked.path().into());
+    let eu = Endpoint::Region(Region::Eu);
+    assert!(matches!(store.activate(&eu, "john.doe@example.com"), Err(StoreError::NotYours { .. })));
+    assert!(matches!(store.remove(&eu, "john.doe@example.com"), Err(StoreError::NotYours { .. })));
+    assert!(matches!(store.list(), Err(StoreError::NotYours { .. })));
+    store.touch(&eu, "john.doe@example.com");
+    assert_eq!(std::fs::read(target.path()).expect("read"), before, "the linked file is untouched");
+
+    std::fs::set_permissions(target.path(), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert!(matches!(target.activate(&eu, "john.doe@example.com"), Err(StoreError::TooOpen { .. })));
+    assert!(matches!(target.remove(&eu, "john.doe@example.com"), Err(StoreError::TooOpen { .. })));
+    let meta = std::fs::metadata(target.path()).expect("meta");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o644, "not rewritten");
+    assert_eq!(std::fs::read(target.path()).expect("read"), before);
+}

@@ -284,7 +284,7 @@ fn a_401_while_saving_goes_through_log_in_and_back_to_save() {
     let id = update_id(&send(&mut a, [key(KeyCode::Enter)]));
     let expired = ApiError::Unauthorized { status: 401, code: Some(105), message: "expired".into() };
     let effects = send(&mut a, [answer(id, Err(expired))]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)));
+    assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession { .. })));
     let l = a.login().expect("the log-in screen");
     assert_eq!(l.email.value(), "john.doe@contentstack.com");
     assert_eq!(l.error.as_ref().map(|e| e.title.as_str()), Some("Session expired"));

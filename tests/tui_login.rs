@@ -307,7 +307,9 @@ fn token_login_checks_the_token_with_get_user() {
     let effects = send(&mut a, [answer(common::Asked { id: *id, then: then.clone() }, Ok(user))]);
     assert!(a.profile().is_some());
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::SaveSession(s) if s.email == "john.doe@contentstack.com"))
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveSession(s, _) if s.email == "john.doe@contentstack.com"))
     );
 }
 

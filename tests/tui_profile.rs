@@ -169,7 +169,7 @@ fn a_401_returns_to_login_and_back_to_the_same_place() {
         &mut a,
         [answer(id, Err(ApiError::Unauthorized { status: 401, code: Some(105), message: "bad".into() }))],
     );
-    assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)), "the dead token is forgotten");
+    assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession { .. })), "the dead token is forgotten");
     let l = a.login().expect("back on the log-in screen");
     assert_eq!(l.email.value(), "john.doe@contentstack.com");
     assert_eq!(l.error.as_ref().map(|e| e.title.as_str()), Some("Session expired"));
@@ -190,7 +190,7 @@ fn logout_asks_first_and_forgets_the_session_at_once() {
     assert!(a.confirm.is_none() && a.profile().is_some(), "n keeps the session");
     let effects = send(&mut a, [ch('L'), ch('y')]);
     let logout = common::logout_id(&effects);
-    assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)));
+    assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession { .. })));
     assert!(a.session.is_none());
     assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("john.doe@contentstack.com"));
     // The server could not be told: still logged out here, and the user is told so.

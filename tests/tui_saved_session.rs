@@ -1,15 +1,15 @@
 //! The full-screen app in its real loop with two demo servers: a session stored for A is not sent
-//! to B when the app runs on B, and logging in on B asks whether to log A's session out, which
-//! then happens on A, with A's token.
+//! to B when the app runs on B, and logging in on B adds B's session next to A's, which stays
+//! stored and valid (nothing is sent to A).
 
 mod common;
 
 use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
-use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
+use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions};
 use cs_account::demo::{DemoOptions, DemoServer};
 use cs_account::store::{SessionStore, StoredSession};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 async fn server() -> DemoServer {
     DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
@@ -38,34 +38,28 @@ async fn stored_on(server: &DemoServer) -> (tempfile::TempDir, SessionStore, Sec
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_session_for_a_is_not_sent_to_b_and_is_logged_out_on_a_when_replaced() {
+async fn a_session_for_a_is_not_sent_to_b_and_stays_when_b_is_added() {
     let (a, b) = (server().await, server().await);
     let (_dir, store, old) = stored_on(&a).await;
+    let a_before = a.requests().len();
     let mut setup = Setup::new(&b.base_url());
     setup.store = Some(store.clone());
     let h = Harness::start(setup);
     h.wait_for("Not logged in to").await;
     assert!(b.requests().iter().all(|r| !r.authtoken), "B got a token: {:?}", b.requests());
 
-    // The email is filled in; the password goes in and Enter asks about A's session first.
+    // The email is filled in; the password goes in and Enter logs in on B, without a question.
     h.type_text("Demo-pass-1234");
     h.key(KeyCode::Enter);
-    h.wait_for("Replace the saved session?").await;
-    assert!(b.requests().is_empty(), "nothing sent before the answer: {:?}", b.requests());
-    h.ch('y');
     h.wait_for("John Doe").await;
-    h.wait_for("Logged out the saved session").await;
     let app = h.quit().await;
     assert!(app.session.is_some());
 
-    assert!(
-        a.requests().iter().any(|r| r.method == "DELETE" && r.route == "/v3/user-session" && r.authtoken),
-        "A was told: {:?}",
-        a.requests()
-    );
-    let err = client(&a).get_user(&old, GetUserOptions::default()).await.expect_err("A's old token is dead");
-    assert!(matches!(err, ApiError::Unauthorized { .. }), "{err:?}");
-    // Remember me was on: the file now holds B's session.
+    assert_eq!(a.requests().len(), a_before, "A was not asked anything: {:?}", a.requests());
+    client(&a).get_user(&old, GetUserOptions::default()).await.expect("A's token still works");
+    // Remember me was on: B's session is added and is the one used last; A's stays.
     let now = store.load().expect("readable").expect("a session");
     assert_eq!(now.endpoint, Endpoint::custom(&b.base_url()).expect("url"));
+    let on_a = store.load_active(&Endpoint::custom(&a.base_url()).expect("url")).expect("readable");
+    assert_eq!(on_a.expect("kept").authtoken.expose_secret(), old.expose_secret());
 }

@@ -11,7 +11,7 @@ use cs_account::app::run::{TuiOptions, initial_app, start};
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect, Msg};
 use cs_account::config::Config;
-use cs_account::store::{SessionStore, StoredSession};
+use cs_account::store::{Obtained, SessionStore, StoredSession};
 use secrecy::{ExposeSecret, SecretString};
 
 fn options() -> TuiOptions {
@@ -91,7 +91,7 @@ fn the_environment_token_is_checked_and_never_stored() {
     assert_eq!(*endpoint, Endpoint::Region(Region::Eu));
     let effects = send(&mut app, [answer(common::Asked { id: *id, then: then.clone() }, Ok(full_user()))]);
     assert!(app.profile().is_some());
-    assert!(!effects.iter().any(|e| matches!(e, Effect::SaveSession(_))), "{effects:#?}");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::SaveSession(..))), "{effects:#?}");
     drop(dir);
 }
 
@@ -105,7 +105,7 @@ fn a_stored_session_opens_and_an_expired_one_is_forgotten() {
         &mut app,
         [answer(id, Err(ApiError::Unauthorized { status: 401, code: None, message: String::new() }))],
     );
-    assert!(matches!(effects[..], [Effect::DeleteSession]), "{effects:#?}");
+    assert!(matches!(effects[..], [Effect::DeleteSession { .. }]), "{effects:#?}");
     let l = app.login().expect("the form");
     assert_eq!(l.email.value(), "john.doe@contentstack.com");
     assert_eq!(l.error.as_ref().map(|e| e.title.as_str()), Some("Saved session expired"));
@@ -124,6 +124,36 @@ fn a_network_error_at_start_can_be_retried() {
 }
 
 #[test]
+fn with_several_sessions_the_active_one_of_the_chosen_endpoint_opens() {
+    let (_dir, store) = store_with(Endpoint::Region(Region::Eu));
+    let other = |email: &str, endpoint, token: &str| StoredSession {
+        email: email.into(),
+        endpoint,
+        authtoken: SecretString::from(token.to_string()),
+    };
+    // Used after the EU one: the active session used last is NA's, but the app runs on EU.
+    store.save(&other("jane@example.com", Endpoint::Region(Region::Na), "bltjane_na_000")).expect("saved");
+    store.save(&other("ana@example.com", Endpoint::Region(Region::Eu), "bltana_eu_0000")).expect("saved");
+    store.activate(&Endpoint::Region(Region::Na), "jane@example.com").expect("switched");
+    let mut opts = options();
+    opts.store = Some(store.clone());
+    let (_app, effects) = open(&opts);
+    let [Effect::Request { request: Request::GetUser { token, endpoint, .. }, .. }] = &effects[..] else {
+        panic!("{effects:#?}")
+    };
+    assert_eq!((token.expose_secret(), endpoint), ("bltana_eu_0000", &Endpoint::Region(Region::Eu)));
+    // An expired one is forgotten alone: the runner's effect names it.
+    let (mut app, effects) = open(&opts);
+    let id = get_user_id(&effects);
+    let effects = send(
+        &mut app,
+        [answer(id, Err(ApiError::Unauthorized { status: 401, code: None, message: String::new() }))],
+    );
+    let [Effect::DeleteSession { endpoint, email }] = &effects[..] else { panic!("{effects:#?}") };
+    assert_eq!((endpoint, email.as_str()), (&Endpoint::Region(Region::Eu), "ana@example.com"));
+}
+
+#[test]
 fn a_session_stored_for_another_endpoint_is_not_used() {
     let (_dir, opts) = stored_for(Endpoint::Region(Region::Na));
     let (app, effects) = open(&opts);
@@ -137,7 +167,6 @@ fn a_session_stored_for_another_endpoint_is_not_used() {
         "{}",
         e.message
     );
-    assert!(app.saved.is_some(), "kept, for the question when a log-in replaces it");
 }
 
 #[test]
@@ -170,77 +199,31 @@ fn replacing(email: &str) -> (tempfile::TempDir, App) {
 }
 
 #[test]
-fn logging_in_elsewhere_asks_before_replacing_the_saved_session() {
+fn logging_in_elsewhere_adds_a_session_without_asking() {
     let (_dir, mut app) = replacing("john.doe@contentstack.com");
     let effects = send(&mut app, [key(KeyCode::Enter)]);
-    assert!(effects.is_empty(), "nothing sent before the answer: {effects:#?}");
-    assert_eq!(app.confirm, Some(Confirm::ReplaceSession));
-    let screen = screen_text(&draw(&app, 80, 24));
-    assert!(screen.contains("Replace the saved session?") && screen.contains("on NA"), "{screen}");
-
-    // Esc: back to the form, nothing sent, the password still there.
-    assert!(send(&mut app, [key(KeyCode::Esc)]).is_empty());
-    assert_eq!(app.confirm, None);
-    assert!(!app.login().expect("form").password.is_empty());
-
-    // y: the saved session is logged out on NA with its own token, forgotten, and the log-in
-    // goes to EU.
-    send(&mut app, [key(KeyCode::Enter)]);
-    let effects = send(&mut app, [ch('y')]);
-    let logout = effects.iter().find_map(|e| match e {
-        Effect::Request { request: Request::Logout { endpoint, token, .. }, .. } => {
-            Some((endpoint.clone(), token.expose_secret().to_string()))
-        }
-        _ => None,
-    });
-    assert_eq!(logout, Some((Endpoint::Region(Region::Na), "bltstored0123456789".to_string())));
-    assert!(effects.iter().any(|e| matches!(e, Effect::DeleteSession)), "{effects:#?}");
-    assert!(
-        effects.iter().any(|e| matches!(
-            e,
-            Effect::Request { request: Request::Login { endpoint: Endpoint::Region(Region::Eu), .. }, .. }
-        )),
-        "{effects:#?}"
-    );
-    assert!(app.saved.is_none());
-}
-
-#[test]
-fn keeping_the_saved_session_valid_is_asked_once() {
-    let (_dir, mut app) = replacing("someone.else@example.com");
-    send(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(app.confirm, Some(Confirm::ReplaceSession));
-    let effects = send(&mut app, [ch('n')]);
+    assert_eq!(app.confirm, None, "no question: the NA session stays stored and valid");
     assert!(
         !effects.iter().any(|e| matches!(
             e,
-            Effect::Request { request: Request::Logout { .. }, .. } | Effect::DeleteSession
+            Effect::Request { request: Request::Logout { .. }, .. } | Effect::DeleteSession { .. }
         )),
         "{effects:#?}"
     );
     let id = login_id(&effects);
-    // A wrong password, then a second try: not asked again.
-    send(
-        &mut app,
-        [answer(
-            id,
-            login_err(ApiError::InvalidCredentials { message: "Wrong.".into(), attempts_left: None }),
-        )],
-    );
-    type_text(&mut app, "Demo-pass-1234");
-    let effects = send(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(app.confirm, None);
-    let id = login_id(&effects);
-    // Logged in with remember me: the new session replaces the saved one on disk.
     let effects = send(&mut app, [answer(id, login_ok(&full_user()))]);
     let id = get_user_id(&effects);
     let effects = send(&mut app, [answer(id, Ok(full_user()))]);
-    assert!(effects.iter().any(|e| matches!(e, Effect::SaveSession(_))), "{effects:#?}");
-    assert!(app.saved.is_none());
+    let saved = effects.iter().find_map(|e| match e {
+        Effect::SaveSession(s, how) => Some((s.endpoint.clone(), *how)),
+        _ => None,
+    });
+    assert_eq!(saved, Some((Endpoint::Region(Region::Eu), Obtained::Password)), "{effects:#?}");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::DeleteSession { .. })), "{effects:#?}");
 }
 
 #[test]
-fn a_pasted_token_counts_as_someone_else() {
+fn a_pasted_token_is_checked_at_once_and_stored_as_a_token() {
     // The stored session could not be checked (network): the user pastes a token instead.
     let (_dir, mut app) = saved_session_unchecked();
     send(&mut app, [ctrl('t')]);
@@ -248,7 +231,13 @@ fn a_pasted_token_counts_as_someone_else() {
         l.token.set("bltpasted0123456789");
     }
     let effects = send(&mut app, [key(KeyCode::Enter)]);
-    assert!(effects.is_empty() && app.confirm == Some(Confirm::ReplaceSession), "{effects:#?}");
+    assert_eq!(app.confirm, None);
+    let id = get_user_id(&effects);
+    let effects = send(&mut app, [answer(id, Ok(full_user()))]);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::SaveSession(s, Obtained::Token) if s.endpoint == Endpoint::Region(Region::Eu))),
+        "{effects:#?}"
+    );
 }
 
 #[test]
@@ -274,7 +263,9 @@ fn logging_out_of_the_environment_session_keeps_the_saved_one() {
         "{effects:#?}"
     );
     assert!(
-        !effects.iter().any(|e| matches!(e, Effect::DeleteSession)),
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::DeleteSession { endpoint: Endpoint::Region(Region::Na), .. })),
         "the NA session is not this one: {effects:#?}"
     );
 }
@@ -343,16 +334,12 @@ fn a_signal_quits_like_the_quit_key() {
 }
 
 #[test]
-fn snapshots_of_a_session_saved_elsewhere_and_the_question() {
+fn snapshots_of_a_session_saved_elsewhere() {
     for (w, h) in [(80, 24), (40, 15)] {
         let (_dir, opts) = stored_for(Endpoint::Region(Region::Na));
         let (mut app, problems) = initial_app(&opts, (w, h));
         start(&mut app, &opts, problems);
         insta::assert_snapshot!(format!("saved_elsewhere_{w}x{h}"), draw(&app, w, h).backend());
-        type_text(&mut app, "Demo-pass-1234");
-        send(&mut app, [key(KeyCode::Enter)]);
-        assert_eq!(app.confirm, Some(Confirm::ReplaceSession));
-        insta::assert_snapshot!(format!("replace_session_{w}x{h}"), draw(&app, w, h).backend());
     }
 }
 

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use super::msg::{Msg, RequestId};
 use super::request::Request;
+use crate::api::Endpoint;
 use crate::api::UserUpdate;
-use crate::store::StoredSession;
 use crate::store::drafts::DraftKey;
+use crate::store::{Obtained, StoredSession};
 
 #[derive(Debug)]
 pub enum Effect {
@@ -26,10 +27,14 @@ pub enum Effect {
     LoadDraft(DraftKey),
     /// Deletes the profile draft.
     DeleteDraft(DraftKey),
-    /// Writes the session file (remember me).
-    SaveSession(StoredSession),
-    /// Deletes the session file.
-    DeleteSession,
+    /// Adds the session to the sessions file, or refreshes the same account's (remember me);
+    /// the other stored sessions stay.
+    SaveSession(StoredSession, Obtained),
+    /// Forgets `email`'s stored session on `endpoint` (only that one), if there is one.
+    DeleteSession {
+        endpoint: Endpoint,
+        email: String,
+    },
     /// Stops a request; its answer, if one still comes, is dropped.
     Cancel(RequestId),
     /// Sends `msg` back after `after`.

@@ -149,8 +149,6 @@ pub enum OnUser {
 pub enum OnLogout {
     /// The user logged out.
     Logout,
-    /// Logging out the saved session a new log-in replaces, on its own server ("a@b on NA").
-    LogoutSaved { who: String },
 }
 
 /// What a `PUT /user` is for: the edit form's save.
@@ -217,7 +215,6 @@ impl Then for OnLogout {
     fn kind(&self) -> Kind {
         match self {
             OnLogout::Logout => Kind::Logout,
-            OnLogout::LogoutSaved { .. } => Kind::LogoutSaved,
         }
     }
 }
@@ -303,7 +300,6 @@ pub enum Kind {
     LoadProfile,
     Refresh,
     Logout,
-    LogoutSaved,
     Forgot,
     Reset,
     Activate,
@@ -314,7 +310,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in the order of [`Kind::LABELS`].
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Login,
         Kind::Code,
         Kind::Sms,
@@ -324,7 +320,6 @@ impl Kind {
         Kind::LoadProfile,
         Kind::Refresh,
         Kind::Logout,
-        Kind::LogoutSaved,
         Kind::Forgot,
         Kind::Reset,
         Kind::Activate,
@@ -335,7 +330,7 @@ impl Kind {
 
     /// Every text [`Kind::label`] gives (in the order of the kinds), so that tests can make sure
     /// no busy text is left on screen once nothing runs.
-    pub const LABELS: [&'static str; 16] = [
+    pub const LABELS: [&'static str; 15] = [
         "Logging in…",
         "Checking the code…",
         "Asking for an SMS code…",
@@ -345,7 +340,6 @@ impl Kind {
         "Loading your profile…",
         "Refreshing…",
         "Logging out…",
-        "Logging out the saved session…",
         "Asking for a reset email…",
         "Setting the new password…",
         "Activating the account…",

@@ -24,7 +24,7 @@ use crate::api::{ClientConfig, Endpoint};
 use crate::app::keymap::Keymap;
 use crate::app::msg::Msg;
 use crate::app::runner::EffectRunner;
-use crate::app::state::{App, DemoEntry, DemoPanel, SavedSession};
+use crate::app::state::{App, DemoEntry, DemoPanel};
 use crate::app::update::{open_session, startup_notices, update};
 use crate::config::Config;
 use crate::screens::login::SessionSource;
@@ -139,8 +139,8 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
 ///
 /// The stored session's token goes only to the endpoint that issued it: when the app runs on
 /// another one (flags, environment or config asked for it), the log-in form opens for that
-/// endpoint and says so, and the token is not sent anywhere. The session stays stored (see
-/// [`App::saved`](super::state::App)) until a log-in replaces it, which asks first.
+/// endpoint and says so, and the token is not sent anywhere. The session stays stored: a log-in
+/// here adds another session.
 pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec<crate::app::Effect> {
     let mut effects = Vec::new();
     if app.demo.is_some() {
@@ -149,7 +149,14 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
         }
         effects.push(crate::app::Effect::DemoCode { wait: false });
     }
-    let stored = match opts.store.as_ref().map(SessionStore::load) {
+    // The active session of this endpoint; without one, the active session used last, to say
+    // where the user does have one.
+    let stored = match opts.store.as_ref().map(|s| {
+        s.load_active(&opts.endpoint).and_then(|here| match here {
+            Some(here) => Ok(Some(here)),
+            None => s.load(),
+        })
+    }) {
         Some(Ok(s)) => s,
         Some(Err(e)) => {
             problems.push(e.to_string());
@@ -161,14 +168,6 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
         opts.store.as_ref().and_then(|s| s.path().parent()).and_then(crate::config::dir_warning)
     {
         problems.push(warning);
-    }
-    if let Some(s) = &stored {
-        app.saved = Some(SavedSession {
-            email: s.email.clone(),
-            endpoint: s.endpoint.clone(),
-            token: s.authtoken.clone(),
-            keep: false,
-        });
     }
     if let Some(token) = &opts.env_token {
         effects.extend(open_session(app, String::new(), token.clone(), SessionSource::Env));

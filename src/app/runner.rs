@@ -139,15 +139,19 @@ impl EffectRunner {
             Effect::DeleteDraft(key) => {
                 self.spawn_draft(move |store| DraftResult::Deleted(store.delete(&key)));
             }
-            Effect::SaveSession(session) => {
+            Effect::SaveSession(session, how) => {
                 let Some(store) = self.store.clone() else { return };
                 tracing::info!(path = %store.path().display(), "saving the session");
-                self.spawn_store(move || StoreResult::Saved(store.save(&session).map_err(|e| e.to_string())));
+                self.spawn_store(move || {
+                    StoreResult::Saved(store.save_as(&session, how).map_err(|e| e.to_string()))
+                });
             }
-            Effect::DeleteSession => {
+            Effect::DeleteSession { endpoint, email } => {
                 let Some(store) = self.store.clone() else { return };
-                tracing::info!(path = %store.path().display(), "deleting the stored session");
-                self.spawn_store(move || StoreResult::Deleted(store.delete().map_err(|e| e.to_string())));
+                tracing::info!(path = %store.path().display(), "forgetting a stored session");
+                self.spawn_store(move || {
+                    StoreResult::Deleted(store.remove(&endpoint, &email).map_err(|e| e.to_string()))
+                });
             }
             Effect::Cancel(id) => {
                 if let Some((token, _)) = self.requests.remove(&id) {

@@ -16,7 +16,7 @@ use crate::screens::login::SessionSource;
 use crate::screens::login::update::form_error;
 use crate::screens::login::update::on_login_result;
 use crate::screens::profile::ProfileState;
-use crate::store::StoredSession;
+use crate::store::{Obtained, StoredSession};
 use secrecy::SecretString;
 
 /// Starts checking a session found at start (`CONTENTSTACK_AUTHTOKEN` or the session file).
@@ -65,11 +65,17 @@ pub(crate) fn on_user(
             Ok(user) => {
                 let endpoint = app.endpoint.clone();
                 let auth = Authed { email: user.email.clone(), token, endpoint, remember };
+                let forget =
+                    Effect::DeleteSession { endpoint: auth.endpoint.clone(), email: user.email.clone() };
                 let mut effects = enter_profile(app, auth, user);
+                for effect in &mut effects {
+                    if let Effect::SaveSession(_, how) = effect {
+                        *how = Obtained::Token;
+                    }
+                }
                 if !remember && app.can_remember {
-                    // The question about a saved session of someone else was asked before.
-                    app.saved = None;
-                    effects.push(Effect::DeleteSession);
+                    // Not remembered: an earlier stored session of this account goes too.
+                    effects.push(forget);
                 }
                 effects
             }
@@ -98,8 +104,7 @@ pub(crate) fn on_user(
                 };
                 set_error(app, title, message.to_string(), false);
                 if source == SessionSource::Stored {
-                    app.saved = None;
-                    vec![Effect::DeleteSession]
+                    vec![Effect::DeleteSession { endpoint: auth.endpoint, email: auth.email }]
                 } else {
                     Vec::new()
                 }
@@ -180,19 +185,6 @@ pub(crate) fn on_logout(app: &mut App, then: OnLogout, result: Result<Notice, Ap
                 ToastLevel::Warning,
                 format!(
                     "Logged out on this computer, but Contentstack could not be told: {} The token stays valid until it expires.",
-                    e.user_message()
-                ),
-            )],
-        },
-        OnLogout::LogoutSaved { who } => match result {
-            Ok(_) | Err(ApiError::Unauthorized { .. }) => {
-                // Global: the answer usually comes once the new profile shows.
-                vec![app.global_toast(ToastLevel::Success, format!("Logged out the saved session of {who}."))]
-            }
-            Err(e) => vec![app.global_toast(
-                ToastLevel::Warning,
-                format!(
-                    "The saved session of {who} could not be logged out: {} It stays valid there until it expires.",
                     e.user_message()
                 ),
             )],
@@ -278,19 +270,13 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
         None => Box::new(ProfileState::new(&user, roles)),
     };
     if auth.remember && app.can_remember {
-        effects.push(Effect::SaveSession(StoredSession {
+        // Added to the stored sessions (or refreshing this account's): the others stay.
+        let session = StoredSession {
             email: email.clone(),
             endpoint: auth.endpoint.clone(),
             authtoken: auth.token.clone(),
-        }));
-        app.saved = None;
-    } else if app
-        .saved
-        .as_ref()
-        .is_some_and(|s| s.endpoint == auth.endpoint && s.email.eq_ignore_ascii_case(&email))
-    {
-        // The saved session is the one now open (or the same account's, at the same place).
-        app.saved = None;
+        };
+        effects.push(Effect::SaveSession(session, Obtained::Password));
     }
     app.endpoint = auth.endpoint.clone();
     app.session = Some(Session::new(email, auth.token, auth.endpoint, user));
@@ -368,10 +354,8 @@ pub(crate) fn session_expired(app: &mut App) -> Vec<Effect> {
         }
         l.error = Some(FormError { title: "Session expired".into(), message, retry: false });
     }
-    // The file holds this session, unless it holds another one the app is not using.
-    if app.saved.is_none() {
-        effects.push(Effect::DeleteSession);
-    }
+    // Only this session is forgotten; other stored sessions stay.
+    effects.push(Effect::DeleteSession { endpoint: session.endpoint.clone(), email: session.email.clone() });
     effects
 }
 
@@ -382,11 +366,9 @@ pub(crate) fn logout(app: &mut App) -> Vec<Effect> {
     app.resume = None;
     let mut effects = to_login(app, &session.email);
     // The server is told whatever the user does next.
+    // Only this session is forgotten; other stored sessions stay.
+    effects.push(Effect::DeleteSession { endpoint: session.endpoint.clone(), email: session.email.clone() });
     let (endpoint, token) = (session.endpoint, session.token);
     effects.push(app.request(Lives::App, Request::Logout { endpoint, token, then: OnLogout::Logout }));
-    // The file holds this session, unless it holds another one the app is not using.
-    if app.saved.is_none() {
-        effects.push(Effect::DeleteSession);
-    }
     effects
 }

@@ -54,26 +54,6 @@ impl Session {
     }
 }
 
-/// The stored session while the app is not using it: it is for another endpoint, or the app runs
-/// on `CONTENTSTACK_AUTHTOKEN`, or it could not be checked yet. Logging in as someone else or
-/// elsewhere would replace it (or, without "remember me", delete it) while its token stays valid
-/// on its own server, so the user is asked first whether to log it out there.
-#[derive(Debug)]
-pub struct SavedSession {
-    pub email: String,
-    pub endpoint: Endpoint,
-    pub token: SecretString,
-    /// The user chose to keep it valid on its server: not asked again.
-    pub keep: bool,
-}
-
-impl SavedSession {
-    /// "john.doe@example.com on NA".
-    pub fn who(&self) -> String {
-        format!("{} on {}", self.email, self.endpoint.name())
-    }
-}
-
 /// A token the server accepted (or is being asked about), before the profile is loaded.
 #[derive(Debug, Clone)]
 pub struct Authed {
@@ -134,9 +114,6 @@ pub enum Confirm {
     DiscardEdits,
     /// Quitting with the quit key while typed values would be lost.
     Quit,
-    /// A log-in would replace the saved session of someone else or elsewhere: log it out on its
-    /// server first, or keep it valid there?
-    ReplaceSession,
 }
 
 /// The demo logins shown beside the form in demo mode (copied from the demo module, so the app
@@ -197,8 +174,6 @@ pub struct App {
     /// The running requests: what cancelling them and the status bar need.
     pub pending: BTreeMap<RequestId, Pending>,
     pub resume: Option<Resume>,
-    /// The stored session, while the app is not using it.
-    pub saved: Option<SavedSession>,
     /// Unsaved profile changes from an earlier run, found after the profile loaded.
     pub draft_offer: Option<DraftOffer>,
     /// Terminal size in cells.
@@ -237,7 +212,6 @@ impl App {
             confirm: None,
             pending: BTreeMap::new(),
             resume: None,
-            saved: None,
             draft_offer: None,
             viewport,
             spinner: 0,

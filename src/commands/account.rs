@@ -1,6 +1,6 @@
-//! `whoami`, `update` and `logout`: calls on the logged-in session.
+//! `whoami` and `update`: calls on the logged-in session.
 
-use super::{Failure, Outcome, authed, out, print_json, store};
+use super::{Failure, Outcome, authed, out, print_json};
 use crate::api::error::field_label;
 use crate::api::rules::{check_profile_value, field_sentence};
 use crate::api::{GetUserOptions, User, UserUpdate, mask};
@@ -100,28 +100,5 @@ fn checked_update(wanted: UserUpdate) -> Result<UserUpdate, Failure> {
         Ok(checked)
     } else {
         Err(Failure::usage(format!("{} Nothing was sent.", problems.join(" "))))
-    }
-}
-
-/// Ends the session on the server, then forgets it here, also when the server call failed.
-pub async fn logout(global: &GlobalArgs) -> Outcome {
-    let ctx = authed(global)?;
-    let server = ctx.client.logout(&ctx.token).await;
-    let from_env = ctx.email.is_none();
-    let forgotten = if from_env { Ok(false) } else { store()?.delete() };
-    match (server, forgotten) {
-        (Ok(notice), Ok(_)) => {
-            eprintln!("{}", if notice.notice.is_empty() { "Logged out." } else { &notice.notice });
-            if from_env {
-                eprintln!("The token came from CONTENTSTACK_AUTHTOKEN; unset it too.");
-            }
-            Ok(())
-        }
-        (Err(e), Ok(deleted)) => Err(Failure::other(format!(
-            "The server could not end the session: {}{}",
-            e.user_message(),
-            if deleted { " The stored session was deleted here anyway." } else { "" }
-        ))),
-        (_, Err(e)) => Err(Failure::other(format!("Could not forget the stored session: {e}"))),
     }
 }

@@ -14,9 +14,11 @@ use crate::store::StoredSession;
 pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
     let config = load_config()?;
     let store = store()?;
-    // The session this log-in replaces (unreadable counts as none: it is replaced either way).
-    let old = store.load().ok().flatten();
-    let endpoint = resolve_endpoint(global, old.as_ref(), &config)?;
+    // The active session used last decides the endpoint when none is asked for (unreadable
+    // counts as none: a log-in replaces a file it cannot trust).
+    let latest = store.load().ok().flatten();
+    let endpoint = resolve_endpoint(global, latest.as_ref(), &config)?;
+    let before = store.list().unwrap_or_default();
     let client = client_for(global, endpoint.clone())?;
     let email = match args.email {
         Some(e) => e,
@@ -67,40 +69,25 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         store.path().display(),
         if cfg!(feature = "keyring") { " (the token itself in the OS keyring when one runs)" } else { "" }
     );
-    if let Some(old) = old.filter(|o| o.endpoint != new.endpoint || !o.email.eq_ignore_ascii_case(&new.email))
+    // The others stay stored and valid; the one this log-in took the place of is named.
+    if let Some(prev) = before
+        .iter()
+        .find(|s| s.active && s.endpoint == new.endpoint && !s.email.eq_ignore_ascii_case(&new.email))
     {
-        let interactive = stdin.is_none() && prompt::interactive();
-        end_replaced(global, old, interactive).await;
+        eprintln!(
+            "{} stays stored: `cs-account switch {}` makes it active again.",
+            prev.who(),
+            super::shell_word(&prev.email)
+        );
+    }
+    let others = before
+        .iter()
+        .filter(|s| !(s.endpoint == new.endpoint && s.email.eq_ignore_ascii_case(&new.email)))
+        .count();
+    if others > 0 {
+        eprintln!("Stored sessions: {} (`cs-account status` lists them).", others + 1);
     }
     Ok(())
-}
-
-/// The session a log-in replaced (another account, or another endpoint) is logged out on its
-/// own server, so it does not stay valid there unseen; on a terminal the user is asked first.
-async fn end_replaced(global: &GlobalArgs, old: StoredSession, interactive: bool) {
-    let who = format!("{} on {}", old.email, old.endpoint.name());
-    eprintln!("This replaces the saved session of {who}.");
-    if interactive {
-        let answer = prompt::ask(&format!("Log out {who} on its server too? [Y/n]")).unwrap_or_default();
-        if answer.trim().to_lowercase().starts_with('n') {
-            eprintln!("It stays valid on {} until it expires.", old.endpoint.name());
-            return;
-        }
-    }
-    // Its own server, with its own token: never the new endpoint.
-    let result = match client_for(global, old.endpoint.clone()) {
-        Ok(client) => client.logout(&old.authtoken).await.map(|_| ()),
-        Err(f) => {
-            eprintln!("Could not log it out: {} It stays valid until it expires.", f.message);
-            return;
-        }
-    };
-    match result {
-        Ok(()) | Err(ApiError::Unauthorized { .. }) => eprintln!("Logged out {who}."),
-        Err(e) => {
-            eprintln!("Could not log out {who}: {} It stays valid there until it expires.", e.user_message())
-        }
-    }
 }
 
 /// Gets the 2FA code: from `CONTENTSTACK_MFA_SECRET` (as csdx does), stdin, or a prompt; with

@@ -8,6 +8,7 @@ pub mod demo;
 mod login;
 mod password;
 mod prompt;
+mod sessions;
 mod stacks;
 pub(crate) mod tui;
 
@@ -88,7 +89,10 @@ async fn run_command(global: &GlobalArgs, command: Command) -> Outcome {
         Command::Demo(args) => demo::run_demo(global, args).await,
         Command::ServeDemo(args) => demo::serve_demo(args).await,
         Command::Login(args) => login::login(global, args).await,
-        Command::Logout => account::logout(global).await,
+        Command::Logout(args) => sessions::logout(global, args).await,
+        Command::Status(args) => sessions::status(global, args).await,
+        Command::Switch(args) => sessions::switch(global, args),
+        Command::Token => sessions::token(global),
         Command::Whoami(out) => account::whoami(global, out.json).await,
         Command::Stacks(out) => stacks::stacks(global, out.json).await,
         Command::Update(args) => account::update(global, args).await,
@@ -244,9 +248,9 @@ pub struct Authed {
     pub email: Option<String>,
 }
 
-/// Builds the authenticated context, or exits 3 with what to do. The stored session's token
-/// goes only to the endpoint that issued it: when another endpoint is asked for (flags,
-/// environment, `config.toml`), it is not used at all. `CONTENTSTACK_AUTHTOKEN` is the user's
+/// Builds the authenticated context, or exits 3 with what to do. A stored session's token
+/// goes only to the endpoint that issued it: when an endpoint is asked for (flags, environment,
+/// `config.toml`), only its own active session is used. `CONTENTSTACK_AUTHTOKEN` is the user's
 /// explicit choice and goes where they say.
 pub fn authed(global: &GlobalArgs) -> Result<Authed, Failure> {
     let config = load_config()?;
@@ -255,25 +259,50 @@ pub fn authed(global: &GlobalArgs) -> Result<Authed, Failure> {
         let endpoint = requested.unwrap_or_default();
         return Ok(Authed { client: client_for(global, endpoint)?, token, email: None });
     }
-    let stored = store()?.load().map_err(|e| Failure::not_logged_in(e.to_string()))?;
-    let Some(stored) = stored else {
-        return Err(Failure::not_logged_in(
-            "Not logged in. Run `cs-account login`, or set CONTENTSTACK_AUTHTOKEN.",
-        ));
-    };
-    if let Some(requested) = requested.filter(|r| *r != stored.endpoint) {
-        return Err(Failure::not_logged_in(elsewhere(&requested, &stored.endpoint)));
-    }
+    let (store, stored) = stored_session(requested.as_ref())?;
+    store.touch(&stored.endpoint, &stored.email);
     let endpoint = stored.endpoint.clone();
     Ok(Authed { client: client_for(global, endpoint)?, token: stored.authtoken, email: Some(stored.email) })
 }
 
+/// The session of the chosen endpoint: the active one of the endpoint asked for, or without
+/// one, the active session used last (with a single session: that one). Exits 3 with what to
+/// do when there is none.
+pub fn stored_session(requested: Option<&Endpoint>) -> Result<(SessionStore, StoredSession), Failure> {
+    let store = store()?;
+    let stored = match requested {
+        Some(endpoint) => store.load_active(endpoint),
+        None => store.load(),
+    }
+    .map_err(|e| Failure::not_logged_in(e.to_string()))?;
+    if let Some(stored) = stored {
+        return Ok((store, stored));
+    }
+    let elsewhere_too = match requested {
+        Some(requested) => {
+            let mut others: Vec<Endpoint> = Vec::new();
+            for s in store.list().unwrap_or_default() {
+                if !others.contains(&s.endpoint) {
+                    others.push(s.endpoint);
+                }
+            }
+            (!others.is_empty()).then(|| elsewhere(requested, &others))
+        }
+        None => None,
+    };
+    Err(Failure::not_logged_in(elsewhere_too.unwrap_or_else(|| {
+        "Not logged in. Run `cs-account login`, or set CONTENTSTACK_AUTHTOKEN.".to_string()
+    })))
+}
+
 /// "Not logged in to EU (your session is for NA: run `cs-account --region eu login`)."
-pub fn elsewhere(requested: &Endpoint, stored: &Endpoint) -> String {
+pub fn elsewhere(requested: &Endpoint, stored: &[Endpoint]) -> String {
+    let names: Vec<String> = stored.iter().map(Endpoint::name).collect();
+    let whose = if names.len() == 1 { "your session is" } else { "your sessions are" };
     format!(
-        "Not logged in to {} (your session is for {}: run `cs-account {} login`).",
+        "Not logged in to {} ({whose} for {}: run `cs-account {} login`).",
         requested.name(),
-        stored.name(),
+        names.join(", "),
         requested.flag()
     )
 }

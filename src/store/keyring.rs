@@ -139,8 +139,11 @@ pub(crate) mod tests {
         }
     }
 
+    /// The first session in the file, as written.
     fn file_json(store: &SessionStore) -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(store.path()).expect("file")).expect("json")
+        let file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(store.path()).expect("file")).expect("json");
+        file["sessions"][0].clone()
     }
 
     #[test]
@@ -180,15 +183,37 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn a_replaced_session_leaves_no_token_behind() {
+    fn each_session_has_its_own_entry_and_a_removed_one_leaves_no_token_behind() {
         let dir = tempfile::tempdir().expect("tempdir");
         let vault = MemoryVault::up();
         let store = SessionStore::new(dir.path().into()).with_vault(vault.clone());
         store.save(&session("a@b.c", Region::Eu, "blt_first")).expect("save");
         store.save(&session("a@b.c", Region::Eu, "blt_again")).expect("same account");
-        assert_eq!(vault.snapshot().len(), 1);
+        assert_eq!(vault.snapshot().len(), 1, "a refresh replaces the entry");
+        assert_eq!(vault.snapshot()["a@b.c (eu)"], "blt_again");
         store.save(&session("x@y.z", Region::Au, "blt_other")).expect("other account");
+        assert_eq!(vault.snapshot().keys().collect::<Vec<_>>(), ["a@b.c (eu)", "x@y.z (au)"]);
+        let eu = store.load_active(&Endpoint::Region(Region::Eu)).expect("load").expect("eu");
+        assert_eq!(eu.authtoken.expose_secret(), "blt_again");
+        assert!(store.remove(&Endpoint::Region(Region::Eu), "A@B.C").expect("remove"));
         assert_eq!(vault.snapshot().keys().collect::<Vec<_>>(), ["x@y.z (au)"]);
+        assert!(store.delete().expect("delete all"));
+        assert!(vault.snapshot().is_empty());
+    }
+
+    #[test]
+    fn a_refresh_the_keyring_refuses_moves_the_token_to_the_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let vault = MemoryVault::up();
+        SessionStore::new(dir.path().into())
+            .with_vault(vault.clone())
+            .save(&session("a@b.c", Region::Eu, "blt_in_keyring"))
+            .expect("save");
+        let vault_down = Arc::new(MemoryVault { working: false, entries: Mutex::new(vault.snapshot()) });
+        let store = SessionStore::new(dir.path().into()).with_vault(vault_down.clone());
+        store.save(&session("a@b.c", Region::Eu, "blt_in_file")).expect("refresh");
+        assert_eq!(file_json(&store)["authtoken"], "blt_in_file");
+        assert_eq!(store.load().expect("load").expect("some").authtoken.expose_secret(), "blt_in_file");
     }
 
     #[test]

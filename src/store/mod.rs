@@ -1,6 +1,11 @@
-//! Every file cs-account keeps: the stored session (here: who is logged in, where, with which
+//! Every file cs-account keeps: the stored sessions (here: who is logged in, where, with which
 //! token) and unsaved profile edits ([`drafts`]), both written and read through one private-file
 //! writer (`private`: mode 0600, atomic replacement, no link followed).
+//!
+//! Several sessions, each keyed by endpoint (region or API URL) and email, one of them active per
+//! endpoint; a log-in adds a session or refreshes the same account's, and leaves the others as
+//! they are. The file's format and the reading of the older single-session file are in
+//! [`sessions`].
 //!
 //! One small JSON file, `session.json` in the config directory, mode 0600, replaced atomically
 //! (written to a temporary file in the same directory, synced, then renamed over the old one), so
@@ -16,29 +21,33 @@
 pub mod drafts;
 pub mod keyring;
 mod private;
+mod sessions;
 
 pub use private::FileError;
+pub use sessions::Obtained;
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 
 use self::keyring::Vault;
 use self::private::{Distrust, create_dir, is_symlink, open_no_follow, write_atomic};
+use self::sessions::{Entry, IN_KEYRING, Sessions};
 use crate::api::Endpoint;
 
 /// The file name inside the config directory.
 pub const SESSION_FILE: &str = "session.json";
 
-/// The `token_in` marker of a file whose token is in the OS keyring.
-const IN_KEYRING: &str = "keyring";
-
-/// A session file is a few hundred bytes; anything much larger is not one.
+/// A session is a few hundred bytes; a file much larger than [`MAX_SESSIONS`] of them is not one.
 const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+/// How many sessions the file keeps at most: far more than anyone has accounts, few enough
+/// that the file stays under [`MAX_FILE_BYTES`].
+pub const MAX_SESSIONS: usize = 64;
 
 /// A logged-in session, as stored.
 #[derive(Debug, Clone)]
@@ -48,31 +57,28 @@ pub struct StoredSession {
     pub authtoken: SecretString,
 }
 
-#[derive(Serialize, Deserialize)]
-struct OnDisk {
-    email: String,
-    /// A region id or an API URL.
-    endpoint: String,
-    /// The token, unless it is in the keyring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    authtoken: Option<String>,
-    /// `"keyring"` when the token is in the OS keyring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    token_in: Option<String>,
-    saved_at: String,
+/// What is known of a stored session without its token (for `status`, `switch`, `logout`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub email: String,
+    pub endpoint: Endpoint,
+    /// The session used for its endpoint.
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_used: DateTime<Utc>,
+    pub obtained: Obtained,
+    /// The token is in the OS keyring rather than the file.
+    pub in_keyring: bool,
 }
 
-impl OnDisk {
-    fn in_keyring(&self) -> bool {
-        self.authtoken.is_none() && self.token_in.as_deref() == Some(IN_KEYRING)
-    }
-
-    fn account(&self) -> String {
-        keyring::account(&self.email, &self.endpoint)
+impl SessionInfo {
+    /// "john.doe@example.com on EU".
+    pub fn who(&self) -> String {
+        format!("{} on {}", self.email, self.endpoint.name())
     }
 }
 
-/// Why the session could not be read or written. Each says what to do.
+/// Why the sessions could not be read or written. Each says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
@@ -85,26 +91,30 @@ pub enum StoreError {
     Corrupt { path: String, detail: String },
     #[error("The session token is kept in the OS keyring, which {detail}. Log in again.")]
     Keyring { detail: String },
+    #[error(
+        "{path} already holds {count} sessions, the most cs-account keeps. Log out of some first (`cs-account status` lists them, `cs-account logout EMAIL` ends one)."
+    )]
+    Full { path: String, count: usize },
     #[error(transparent)]
     Io(#[from] FileError),
 }
 
-/// Reads and writes the stored session.
+/// Reads and writes the stored sessions.
 #[derive(Debug, Clone)]
 pub struct SessionStore {
     path: PathBuf,
-    /// Where the token goes instead of the file, when set. The file is the fallback.
+    /// Where tokens go instead of the file, when set. The file is the fallback.
     vault: Option<Arc<dyn Vault>>,
 }
 
 impl SessionStore {
-    /// A store whose file is `dir/session.json`, token included (no keyring).
+    /// A store whose file is `dir/session.json`, tokens included (no keyring).
     pub fn new(dir: PathBuf) -> Self {
         SessionStore { path: dir.join(SESSION_FILE), vault: None }
     }
 
     /// The store in the user's config directory, if the platform has one. Built with the
-    /// `keyring` feature, it keeps the token in the OS keyring when one is running.
+    /// `keyring` feature, it keeps tokens in the OS keyring when one is running.
     pub fn default_location() -> Option<Self> {
         let store = SessionStore::new(crate::config::config_dir()?);
         #[cfg(feature = "keyring")]
@@ -112,13 +122,13 @@ impl SessionStore {
         Some(store)
     }
 
-    /// The same store, with the token in the OS keyring when one answers.
+    /// The same store, with tokens in the OS keyring when one answers.
     #[cfg(feature = "keyring")]
     pub fn with_os_keyring(self) -> Self {
         self.with_vault(Arc::new(keyring::OsKeyring))
     }
 
-    /// The same store, with the token in `vault` when it accepts it.
+    /// The same store, with tokens in `vault` when it accepts them.
     #[cfg(any(test, feature = "keyring"))]
     pub(crate) fn with_vault(mut self, vault: Arc<dyn Vault>) -> Self {
         self.vault = Some(vault);
@@ -133,21 +143,44 @@ impl SessionStore {
         self.path.display().to_string()
     }
 
-    /// The stored session, `None` when there is none.
+    /// Every stored session, without tokens, in the file's order (oldest log-in first).
+    pub fn list(&self) -> Result<Vec<SessionInfo>, StoreError> {
+        let Some(file) = self.read(true)? else { return Ok(Vec::new()) };
+        Ok(file.sessions.iter().map(info).collect())
+    }
+
+    /// The active session used last, on any endpoint (with one session: that one); `None`
+    /// when there is none.
     pub fn load(&self) -> Result<Option<StoredSession>, StoreError> {
-        let Some(on_disk) = self.read(true)? else { return Ok(None) };
-        let endpoint = Endpoint::parse(&on_disk.endpoint)
+        let Some(file) = self.read(true)? else { return Ok(None) };
+        file.latest_active().map(|i| self.with_token(&file.sessions[i])).transpose()
+    }
+
+    /// The active session of `endpoint`, `None` when it has none.
+    pub fn load_active(&self, endpoint: &Endpoint) -> Result<Option<StoredSession>, StoreError> {
+        let Some(file) = self.read(true)? else { return Ok(None) };
+        file.active_on(endpoint).map(|i| self.with_token(&file.sessions[i])).transpose()
+    }
+
+    /// `email`'s session on `endpoint`, active or not.
+    pub fn load_one(&self, endpoint: &Endpoint, email: &str) -> Result<Option<StoredSession>, StoreError> {
+        let Some(file) = self.read(true)? else { return Ok(None) };
+        file.find(endpoint, email).map(|i| self.with_token(&file.sessions[i])).transpose()
+    }
+
+    fn with_token(&self, entry: &Entry) -> Result<StoredSession, StoreError> {
+        let endpoint = Endpoint::parse(&entry.endpoint)
             .map_err(|detail| StoreError::Corrupt { path: self.shown(), detail })?;
-        let token = if on_disk.in_keyring() {
-            self.token_from_vault(&on_disk.account())?
+        let token = if entry.in_keyring() {
+            self.token_from_vault(&entry.account())?
         } else {
-            let Some(token) = on_disk.authtoken else {
-                let detail = "it holds no session token".to_string();
+            let Some(token) = &entry.authtoken else {
+                let detail = format!("the session of {} holds no token", entry.email);
                 return Err(StoreError::Corrupt { path: self.shown(), detail });
             };
-            SecretString::from(token)
+            SecretString::from(token.clone())
         };
-        Ok(Some(StoredSession { email: on_disk.email, endpoint, authtoken: token }))
+        Ok(StoredSession { email: entry.email.clone(), endpoint, authtoken: token })
     }
 
     fn token_from_vault(&self, account: &str) -> Result<SecretString, StoreError> {
@@ -166,13 +199,30 @@ impl SessionStore {
         }
     }
 
-    /// Writes the session atomically with mode 0600, creating the directory (0700) if needed.
-    /// With a keyring, the token goes there and the file gets a marker; when the keyring
-    /// refuses, the token goes to the file and the log says why.
+    /// [`save_as`](Self::save_as) for a log-in with a password.
     pub fn save(&self, session: &StoredSession) -> Result<(), StoreError> {
+        self.save_as(session, Obtained::Password)
+    }
+
+    /// Adds the session, or refreshes the same account's on the same endpoint, and makes it the
+    /// active one of its endpoint; other sessions stay as they are. Written atomically with
+    /// mode 0600, creating the directory (0700) if needed. A file that cannot be trusted (see
+    /// [`load`](Self::load)) is replaced, its sessions dropped. With a keyring, the token goes
+    /// there and the file gets a marker; when the keyring refuses, the token goes to the file
+    /// and the log says why.
+    pub fn save_as(&self, session: &StoredSession, how: Obtained) -> Result<(), StoreError> {
         let account = keyring::account(&session.email, &session.endpoint.id());
-        // The session this one replaces, to forget its keyring entry once the new one is in place.
-        let previous = self.read(false).ok().flatten();
+        let mut file = match self.read(true) {
+            Ok(file) => file.unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the sessions file is replaced by a new one");
+                Sessions::default()
+            }
+        };
+        let existing = file.find(&session.endpoint, &session.email);
+        if existing.is_none() && file.sessions.len() >= MAX_SESSIONS {
+            return Err(StoreError::Full { path: self.shown(), count: file.sessions.len() });
+        }
         let in_vault = self.vault.as_ref().is_some_and(|vault| {
             match vault.put(&account, session.authtoken.expose_secret()) {
                 Ok(()) => true,
@@ -182,48 +232,104 @@ impl SessionStore {
                 }
             }
         });
-        let on_disk = OnDisk {
+        let now = Utc::now();
+        let entry = Entry {
             email: session.email.clone(),
             endpoint: session.endpoint.id(),
             authtoken: (!in_vault).then(|| session.authtoken.expose_secret().to_string()),
             token_in: in_vault.then(|| IN_KEYRING.to_string()),
-            saved_at: chrono::Utc::now().to_rfc3339(),
+            created_at: now,
+            last_used: now,
+            obtained: how,
+            active: true,
         };
-        let written = self.write(&on_disk);
-        if let Some(mut token) = on_disk.authtoken {
-            zeroize::Zeroize::zeroize(&mut token);
-        }
+        let (i, replaced) = match existing {
+            Some(i) => (i, Some(std::mem::replace(&mut file.sessions[i], entry))),
+            None => {
+                file.sessions.push(entry);
+                (file.sessions.len() - 1, None)
+            }
+        };
+        file.activate(i);
+        let written = self.write(&file);
         match (&written, &self.vault) {
-            // The file still names the old session: the new token must not linger in the keyring.
-            (Err(_), Some(vault)) if in_vault => self.forget(vault.as_ref(), &account),
-            (Ok(()), Some(vault)) => {
-                if let Some(old) =
-                    previous.filter(|p| p.in_keyring() && (p.account() != account || !in_vault))
-                {
-                    self.forget(vault.as_ref(), &old.account());
-                }
+            // The file still holds what it held: the new token must not linger in the keyring.
+            (Err(_), Some(vault)) if in_vault && !replaced.as_ref().is_some_and(Entry::in_keyring) => {
+                self.forget(vault.as_ref(), &account)
+            }
+            // The refreshed session's token moved from the keyring to the file.
+            (Ok(()), Some(vault)) if !in_vault && replaced.as_ref().is_some_and(Entry::in_keyring) => {
+                self.forget(vault.as_ref(), &account)
             }
             _ => {}
         }
         if written.is_ok() {
-            tracing::debug!(keyring = in_vault, "session saved");
+            tracing::debug!(keyring = in_vault, sessions = file.sessions.len(), "session saved");
         }
         written
     }
 
-    /// Deletes the stored session, and its keyring entry if it has one. `Ok(false)` when there
-    /// was none.
+    /// Makes `email`'s session on `endpoint` the active one of its endpoint (and the one used
+    /// last). `Ok(false)` when there is no such session.
+    pub fn activate(&self, endpoint: &Endpoint, email: &str) -> Result<bool, StoreError> {
+        let Some(mut file) = self.read(true)? else { return Ok(false) };
+        let Some(i) = file.find(endpoint, email) else { return Ok(false) };
+        file.activate(i);
+        self.write(&file).map(|()| true)
+    }
+
+    /// Notes that `email`'s session on `endpoint` was used now. A failure only leaves the time
+    /// older, so it is logged.
+    pub fn touch(&self, endpoint: &Endpoint, email: &str) {
+        let touched = self.read(true).and_then(|file| {
+            let Some(mut file) = file else { return Ok(()) };
+            let Some(i) = file.find(endpoint, email) else { return Ok(()) };
+            file.sessions[i].last_used = Utc::now();
+            self.write(&file)
+        });
+        if let Err(e) = touched {
+            tracing::warn!(error = %e, "could not note when the session was used");
+        }
+    }
+
+    /// Forgets `email`'s session on `endpoint` (and its keyring entry); when it was the active
+    /// one, the session of that endpoint used last becomes active. The file goes when no
+    /// session is left. `Ok(false)` when there was no such session.
+    pub fn remove(&self, endpoint: &Endpoint, email: &str) -> Result<bool, StoreError> {
+        let Some(mut file) = self.read(true)? else { return Ok(false) };
+        let Some(i) = file.find(endpoint, email) else { return Ok(false) };
+        let gone = file.remove(i);
+        if file.sessions.is_empty() {
+            self.delete_file()?;
+        } else {
+            self.write(&file)?;
+        }
+        if let (true, Some(vault)) = (gone.in_keyring(), &self.vault) {
+            self.forget(vault.as_ref(), &gone.account());
+        }
+        Ok(true)
+    }
+
+    /// Deletes every stored session, and their keyring entries. `Ok(false)` when there was no
+    /// file.
     pub fn delete(&self) -> Result<bool, StoreError> {
+        // Read without the privacy check: only to find keyring entries to clean up.
         let previous = self.read(false).ok().flatten();
-        let deleted = match fs::remove_file(&self.path) {
-            Ok(()) => true,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(e) => return Err(FileError::of("delete", &self.path)(e).into()),
-        };
-        if let (Some(old), Some(vault)) = (previous.filter(OnDisk::in_keyring), &self.vault) {
-            self.forget(vault.as_ref(), &old.account());
+        let deleted = self.delete_file()?;
+        if let (Some(old), Some(vault)) = (previous, &self.vault) {
+            for entry in old.sessions.iter().filter(|e| e.in_keyring()) {
+                self.forget(vault.as_ref(), &entry.account());
+            }
         }
         Ok(deleted)
+    }
+
+    fn delete_file(&self) -> Result<bool, StoreError> {
+        match fs::remove_file(&self.path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(FileError::of("delete", &self.path)(e).into()),
+        }
     }
 
     /// Removes a keyring entry; a failure only leaves a token nobody points to, so it is logged.
@@ -234,9 +340,9 @@ impl SessionStore {
     }
 
     /// The file's contents, `None` when there is none. `checked` refuses files that are not
-    /// private; [`save`](Self::save) and [`delete`](Self::delete) read without that check, only
-    /// to find a keyring entry to clean up.
-    fn read(&self, checked: bool) -> Result<Option<OnDisk>, StoreError> {
+    /// private; [`delete`](Self::delete) reads without that check, only to find keyring
+    /// entries to clean up.
+    fn read(&self, checked: bool) -> Result<Option<Sessions>, StoreError> {
         let file = match open_no_follow(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -256,21 +362,42 @@ impl SessionStore {
             check_private(&file, &self.path)?;
         }
         let mut text = Vec::new();
-        file.take(MAX_FILE_BYTES).read_to_end(&mut text).map_err(FileError::of("read", &self.path))?;
-        let parsed = serde_json::from_slice(&text)
-            .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() });
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut text).map_err(FileError::of("read", &self.path))?;
+        let parsed = if text.len() as u64 > MAX_FILE_BYTES {
+            Err(format!("larger than {} KiB", MAX_FILE_BYTES / 1024))
+        } else {
+            Sessions::parse(&text)
+        };
         zeroize::Zeroize::zeroize(&mut text);
-        parsed.map(Some)
+        parsed.map(Some).map_err(|detail| StoreError::Corrupt { path: self.shown(), detail })
     }
 
-    fn write(&self, on_disk: &OnDisk) -> Result<(), StoreError> {
+    fn write(&self, sessions: &Sessions) -> Result<(), StoreError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         create_dir(dir).map_err(FileError::of("create", dir))?;
-        let mut body = serde_json::to_vec_pretty(on_disk)
+        let mut body = sessions
+            .to_json()
             .map_err(|e| StoreError::Corrupt { path: self.shown(), detail: e.to_string() })?;
+        if body.len() as u64 > MAX_FILE_BYTES {
+            zeroize::Zeroize::zeroize(&mut body);
+            return Err(StoreError::Full { path: self.shown(), count: sessions.sessions.len() });
+        }
         let result = write_atomic(&self.path, &body);
         zeroize::Zeroize::zeroize(&mut body);
         Ok(result.map_err(FileError::of("write", &self.path))?)
+    }
+}
+
+/// A session's description, without its token.
+fn info(entry: &Entry) -> SessionInfo {
+    SessionInfo {
+        email: entry.email.clone(),
+        endpoint: Endpoint::parse(&entry.endpoint).unwrap_or_default(),
+        active: entry.active,
+        created_at: entry.created_at,
+        last_used: entry.last_used,
+        obtained: entry.obtained,
+        in_keyring: entry.in_keyring(),
     }
 }
 

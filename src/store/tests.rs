@@ -115,3 +115,153 @@ fn a_fifo_at_the_session_path_is_refused_without_blocking() {
     store.save(&session("blt_over_the_fifo_0")).expect("save");
     assert!(fs::symlink_metadata(store.path()).expect("meta").is_file());
 }
+
+fn on(email: &str, endpoint: Endpoint, token: &str) -> StoredSession {
+    StoredSession { email: email.into(), endpoint, authtoken: SecretString::from(token.to_string()) }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::write(path, body).expect("write");
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).expect("chmod");
+}
+
+#[test]
+fn logging_in_adds_a_session_and_one_is_active_per_endpoint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let (na, eu) = (Endpoint::Region(Region::Na), Endpoint::Region(Region::Eu));
+    store.save(&on("a@x.io", na.clone(), "blt_a_na")).expect("save");
+    store.save_as(&on("b@x.io", na.clone(), "blt_b_na"), Obtained::Token).expect("save");
+    store.save(&on("a@x.io", eu.clone(), "blt_a_eu")).expect("save");
+    let all = store.list().expect("list");
+    assert_eq!(all.len(), 3, "{all:?}");
+    let active: Vec<_> = all.iter().filter(|s| s.active).map(SessionInfo::who).collect();
+    assert_eq!(active, ["b@x.io on NA", "a@x.io on EU"]);
+    assert_eq!(all[1].obtained, Obtained::Token);
+    assert_eq!(store.load_active(&na).expect("load").expect("na").authtoken.expose_secret(), "blt_b_na");
+    assert_eq!(store.load_active(&eu).expect("load").expect("eu").authtoken.expose_secret(), "blt_a_eu");
+    assert_eq!(store.load().expect("load").expect("latest").endpoint, eu, "the active one used last");
+    // A refresh of the same account replaces its token, keeps the others.
+    store.save(&on("A@x.io", na.clone(), "blt_a_na_2")).expect("refresh");
+    assert_eq!(store.list().expect("list").len(), 3);
+    assert_eq!(store.load_active(&na).expect("load").expect("na").authtoken.expose_secret(), "blt_a_na_2");
+    // Switching back, then removing the active one makes the other of its endpoint active.
+    assert!(store.activate(&na, "b@x.io").expect("activate"));
+    assert!(!store.activate(&na, "nobody@x.io").expect("activate"));
+    assert_eq!(store.load().expect("load").expect("latest").email, "b@x.io", "switching counts as use");
+    assert!(store.remove(&na, "b@x.io").expect("remove"));
+    assert!(store.load_active(&na).expect("load").expect("na").email.eq_ignore_ascii_case("a@x.io"));
+    assert!(!store.remove(&na, "b@x.io").expect("gone already"));
+    assert!(store.remove(&na, "a@x.io").expect("remove"));
+    assert!(store.load_active(&na).expect("load").is_none());
+    assert!(store.remove(&eu, "a@x.io").expect("remove the last"));
+    assert!(!store.path().exists(), "no session left, no file");
+}
+
+#[test]
+fn touch_moves_last_used_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let na = Endpoint::Region(Region::Na);
+    store.save(&on("a@x.io", na.clone(), "blt_a")).expect("save");
+    let before = store.list().expect("list").remove(0);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    store.touch(&na, "a@x.io");
+    let after = store.list().expect("list").remove(0);
+    assert_eq!(after.created_at, before.created_at);
+    assert!(after.last_used > before.last_used);
+}
+
+#[cfg(unix)]
+#[test]
+fn todays_single_session_file_is_read_as_one_account() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    // Exactly what cs-account wrote before several sessions.
+    write_private(
+        store.path(),
+        r#"{
+  "email": "john.doe@example.com",
+  "endpoint": "http://127.0.0.1:4010",
+  "authtoken": "blt_from_the_old_file",
+  "saved_at": "2026-11-30T08:15:00.123456789+00:00"
+}"#,
+    );
+    let endpoint = Endpoint::custom("http://127.0.0.1:4010").expect("url");
+    let session = store.load().expect("read").expect("one session");
+    assert_eq!(session.email, "john.doe@example.com");
+    assert_eq!(session.endpoint, endpoint);
+    assert_eq!(session.authtoken.expose_secret(), "blt_from_the_old_file");
+    let all = store.list().expect("list");
+    assert_eq!(all.len(), 1);
+    assert!(all[0].active);
+    assert_eq!(all[0].obtained, Obtained::Unknown);
+    assert_eq!(all[0].created_at.to_rfc3339(), "2026-11-30T08:15:00.123456789+00:00");
+    // A log-in elsewhere keeps it, and the file is version 2 from then on.
+    store.save(&on("jane@example.com", Endpoint::Region(Region::Eu), "blt_new")).expect("save");
+    let file: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(store.path()).expect("read")).expect("json");
+    assert_eq!(file["version"], 2);
+    assert_eq!(file["sessions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        store.load_active(&endpoint).expect("load").expect("kept").authtoken.expose_secret(),
+        "blt_from_the_old_file"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_old_file_with_its_token_in_the_keyring_keeps_pointing_there() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    write_private(
+        store.path(),
+        r#"{"email":"a@b.c","endpoint":"eu","token_in":"keyring","saved_at":"2026-11-30T08:15:00Z"}"#,
+    );
+    let info = store.list().expect("list");
+    assert!(info[0].in_keyring && info[0].active, "{info:?}");
+    assert!(matches!(store.load(), Err(StoreError::Keyring { .. })), "no keyring in this store");
+}
+
+#[cfg(unix)]
+#[test]
+fn damaged_or_oversized_files_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    write_private(
+        store.path(),
+        r#"{"version":2,"sessions":[{"email":"a@b.c","endpoint":"nowhere","authtoken":"x","created_at":"2026-11-30T08:15:00Z","last_used":"2026-11-30T08:15:00Z","obtained":"password","active":true}]}"#,
+    );
+    assert!(matches!(store.list(), Err(StoreError::Corrupt { .. })), "an endpoint that is none");
+    write_private(
+        store.path(),
+        &format!("{{\"version\":2,\"sessions\":[],\"pad\":\"{}\"}}", "x".repeat(70 * 1024)),
+    );
+    let err = store.list().expect_err("too large");
+    assert!(err.to_string().contains("larger than 64 KiB"), "{err}");
+    // A newer build's way of obtaining a token reads as unknown.
+    write_private(
+        store.path(),
+        r#"{"version":3,"sessions":[{"email":"a@b.c","endpoint":"eu","authtoken":"x","created_at":"2026-11-30T08:15:00Z","last_used":"2026-11-30T08:15:00Z","obtained":"sso","active":true}]}"#,
+    );
+    assert_eq!(store.list().expect("list")[0].obtained, Obtained::Unknown);
+}
+
+#[test]
+fn the_number_of_sessions_is_capped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let na = Endpoint::Region(Region::Na);
+    for n in 0..MAX_SESSIONS {
+        store
+            .save(&on(&format!("user{n}@example.com"), na.clone(), "blt_0123456789abcdef0123"))
+            .expect("save");
+    }
+    let err = store.save(&on("one.more@example.com", na.clone(), "blt_x")).expect_err("full");
+    assert!(matches!(err, StoreError::Full { count: MAX_SESSIONS, .. }), "{err:?}");
+    assert!(err.to_string().contains("cs-account logout EMAIL"), "{err}");
+    store.save(&on("user3@example.com", na.clone(), "blt_refresh")).expect("a refresh still fits");
+    assert_eq!(store.list().expect("list").len(), MAX_SESSIONS);
+}

@@ -33,18 +33,4 @@ pub fn render(frame: &mut Frame, main: Rect, app: &App, theme: &Theme) {
         };
         widgets::confirm::render(frame, main, &view, theme);
     }
-    if let (Some(Confirm::ReplaceSession), Some(saved)) = (app.confirm, &app.saved) {
-        let key = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
-        let body = format!(
-            "This log-in replaces the saved session of {}, which stays valid there unless logged out. Log it out first? (Esc: back)",
-            saved.who()
-        );
-        let view = ConfirmView {
-            title: "Replace the saved session?",
-            body: &body,
-            yes: (key(Action::Confirm), "Log it out"),
-            no: (key(Action::Cancel), "Keep it valid"),
-        };
-        widgets::confirm::render(frame, main, &view, theme);
-    }
 }

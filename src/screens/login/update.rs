@@ -13,10 +13,10 @@ use crate::app::field::TextField;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::nav::{Fill, Nav, Route};
-use crate::app::request::{Kind, Lives, OnLogin, OnLogout, OnUser, Pending, Request, ScreenTag};
+use crate::app::request::{Kind, Lives, OnLogin, OnUser, Pending, Request, ScreenTag};
 use crate::app::session::error_title;
 use crate::app::session::retry_hint;
-use crate::app::state::{App, Authed, Confirm, Screen, ToastLevel};
+use crate::app::state::{App, Authed, Screen, ToastLevel};
 use crate::screens::login::Attempt;
 use crate::screens::login::Focus;
 use crate::screens::login::LoginState;
@@ -197,9 +197,6 @@ fn submit(app: &mut App) -> Vec<Effect> {
     if busy(app) {
         return Vec::new();
     }
-    if ask_before_replacing(app) {
-        return Vec::new();
-    }
     let switch_key = app.keymap.hint(Context::Login, Action::SwitchMethod).unwrap_or_default();
     let can_remember = app.can_remember;
     let Screen::Login(l) = &mut app.screen else { return Vec::new() };
@@ -236,49 +233,6 @@ fn submit(app: &mut App) -> Vec<Effect> {
             check_token(app, token, remember)
         }
     }
-}
-
-/// Opens the question about the saved session when this log-in (a complete form) would replace
-/// the saved session of someone else or of another endpoint, and the user has not answered it
-/// yet. Nothing is sent until they do. A pasted token's account is unknown until it is checked,
-/// so it counts as someone else.
-fn ask_before_replacing(app: &mut App) -> bool {
-    let (Some(saved), Screen::Login(l)) = (app.saved.as_ref(), &app.screen) else { return false };
-    if saved.keep || l.tfa.is_some() {
-        return false;
-    }
-    let email = l.email.value().trim();
-    let (complete, someone_else) = match l.method {
-        Method::Password => {
-            (email.contains('@') && !l.password.is_empty(), !saved.email.eq_ignore_ascii_case(email))
-        }
-        Method::Token => (!l.token.is_empty(), true),
-    };
-    let ask = complete && (someone_else || saved.endpoint != app.endpoint);
-    if ask {
-        app.confirm = Some(Confirm::ReplaceSession);
-    }
-    ask
-}
-
-/// The answer to the question about the saved session, then the log-in itself: `log_out` ends the
-/// saved session on its own server (with its own token) and forgets it here; otherwise it is
-/// kept valid there, and replaced here only if the new session is remembered.
-pub(crate) fn replace_saved(app: &mut App, log_out: bool) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    if log_out {
-        if let Some(saved) = app.saved.take() {
-            // The saved session's server is told whatever the user does next.
-            let then = OnLogout::LogoutSaved { who: saved.who() };
-            let (endpoint, token) = (saved.endpoint, saved.token);
-            effects.push(app.request(Lives::App, Request::Logout { endpoint, token, then }));
-            effects.push(Effect::DeleteSession);
-        }
-    } else if let Some(saved) = &mut app.saved {
-        saved.keep = true;
-    }
-    effects.extend(submit(app));
-    effects
 }
 
 pub(crate) fn start_login(
@@ -343,16 +297,16 @@ pub(crate) fn on_login_result(
             l.error = None;
             l.last_attempt = None;
             let email = if user.email.is_empty() { email } else { user.email.clone() };
+            let forget = Effect::DeleteSession { endpoint: endpoint.clone(), email: email.clone() };
             let auth = Authed { email, token: authtoken.clone(), endpoint: endpoint.clone(), remember };
             // The log-in screen shows until the profile is loaded.
             let then = OnUser::LoadProfile { auth, login_user: Box::new(user) };
             let request = Request::GetUser { endpoint, token: authtoken, then };
             let mut effects = vec![app.request(Lives::Screen(ScreenTag::Login), request)];
-            // Logging in without "remember me" also forgets a session remembered before (the
-            // question about a saved session of someone else was asked before sending).
+            // Logging in without "remember me" also forgets this account's session remembered
+            // before (other stored sessions stay).
             if !remember && app.can_remember {
-                app.saved = None;
-                effects.push(Effect::DeleteSession);
+                effects.push(forget);
             }
             return effects;
         }
