@@ -454,13 +454,13 @@ async fn read_capped(
     host: &str,
 ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
     if resp.content_length().is_some_and(|n| n > cap) {
-        return Err(ApiError::TooLarge { limit: cap });
+        return Err(ApiError::TooLarge { limit: cap, of: error::Limit::Bytes });
     }
     let hint = resp.content_length().unwrap_or(0).min(1 << 20);
     let mut buf = Zeroizing::new(Vec::with_capacity(usize::try_from(hint).unwrap_or(0)));
     while let Some(chunk) = resp.chunk().await.map_err(|e| error::from_reqwest_body(e, host))? {
         if (buf.len() as u64).saturating_add(chunk.len() as u64) > cap {
-            return Err(ApiError::TooLarge { limit: cap });
+            return Err(ApiError::TooLarge { limit: cap, of: error::Limit::Bytes });
         }
         let needed = buf.len() + chunk.len();
         if needed > buf.capacity() {

@@ -322,6 +322,15 @@ pub struct LoginSuccess {
     pub authtoken: SecretString,
 }
 
+/// The profile `GET /user` answers: the user (its `roles` empty) and the roles, rules
+/// included, in the flat store the profile screen shows them from (see
+/// [`crate::api::profile_store`]).
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub user: User,
+    pub roles: crate::api::profile_store::RuleStore,
+}
+
 /// What a successful profile update gives.
 #[derive(Debug, Clone)]
 pub struct UpdateSuccess {

@@ -28,7 +28,6 @@ mod label;
 mod layout;
 mod outline;
 mod search;
-pub(crate) mod store;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -39,8 +38,8 @@ pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 pub(crate) use search::{find_all, push_lower};
 
 use crate::api::models::{Role, Rule};
+use crate::api::profile_store::{self as store, RuleStore};
 use search::SearchIndex;
-use store::RuleStore;
 
 /// Rules from which the models are freed on a thread of their own.
 const FREE_ELSEWHERE_FROM: usize = 5_000;

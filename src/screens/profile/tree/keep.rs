@@ -16,6 +16,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use crate::screens::profile::tree::outline::LocalKind;
 
 use crate::api::models::Role;
+use crate::api::profile_store::RoleRef;
+use crate::api::profile_store::RuleRef;
 use crate::screens::profile::tree::Cursor;
 use crate::screens::profile::tree::FILTERED;
 use crate::screens::profile::tree::NORMAL;
@@ -23,8 +25,6 @@ use crate::screens::profile::tree::Node;
 use crate::screens::profile::tree::ProfileTree;
 use crate::screens::profile::tree::layout::mode_bit;
 use crate::screens::profile::tree::outline::NONE;
-use crate::screens::profile::tree::store::RoleRef;
-use crate::screens::profile::tree::store::RuleRef;
 
 /// A node by stable identity: old role index (see `Saved::role_keys`), rule index, path hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
