@@ -23,7 +23,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::decode;
 use super::error::{self, ApiError};
-use super::models::{LoginSuccess, Notice, UpdateSuccess, User, UserUpdate};
+use super::models::{LoginSuccess, Notice, Profile, UpdateSuccess, User, UserUpdate};
 use super::region::{Endpoint, is_loopback};
 pub use super::retry::RetryPolicy;
 use super::secret::mask;
@@ -227,6 +227,14 @@ impl Client {
         let url = self.url(&["user"], &opts.query())?;
         let call = Call { method: Method::GET, label: "user", url, token: Some(token), body: None };
         self.send(&call, true, decode::user).await
+    }
+
+    /// `GET /user`, retried on transient failures, read in one pass into the profile's store
+    /// (see [`decode::profile`]).
+    pub async fn get_profile(&self, token: &SecretString, opts: GetUserOptions) -> Result<Profile, ApiError> {
+        let url = self.url(&["user"], &opts.query())?;
+        let call = Call { method: Method::GET, label: "user", url, token: Some(token), body: None };
+        self.send(&call, true, decode::profile).await
     }
 
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values
