@@ -65,7 +65,8 @@ fn the_environment_token_is_checked_and_never_stored() {
     };
     assert_eq!(token.expose_secret(), "bltenv0123456789", "the environment wins over the file");
     assert_eq!(*endpoint, Endpoint::Region(Region::Eu));
-    let effects = send(&mut app, [answer(common::Asked { id: *id, then: then.clone() }, Ok(full_user()))]);
+    let effects =
+        send(&mut app, [answer(common::Asked { id: *id, then: then.clone() }, Ok(full_user().into()))]);
     assert!(app.profile().is_some());
     assert!(!effects.iter().any(|e| matches!(e, Effect::SaveSession(_))), "{effects:#?}");
     drop(dir);
@@ -112,7 +113,7 @@ fn a_network_error_at_start_can_be_retried() {
     );
     let effects = send(&mut app, [ctrl('r')]);
     let id = get_user_id(&effects);
-    send(&mut app, [answer(id, Ok(full_user()))]);
+    send(&mut app, [answer(id, Ok(full_user().into()))]);
     assert!(app.profile().is_some(), "the retried check opened the profile");
 }
 
@@ -241,7 +242,7 @@ fn keeping_the_saved_session_valid_is_asked_once() {
     // Logged in with remember me: the new session replaces the saved one on disk.
     let effects = send(&mut app, [answer(id, login_ok(&full_user()))]);
     let id = get_user_id(&effects);
-    let effects = send(&mut app, [answer(id, Ok(full_user()))]);
+    let effects = send(&mut app, [answer(id, Ok(full_user().into()))]);
     assert!(effects.iter().any(|e| matches!(e, Effect::SaveSession(_))), "{effects:#?}");
     assert!(app.saved.is_none());
 }
@@ -305,7 +306,7 @@ fn logging_out_of_the_environment_session_keeps_the_saved_one() {
     opts.env_token = Some(SecretString::from("bltenv0123456789"));
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
-    send(&mut app, [answer(id, Ok(full_user()))]);
+    send(&mut app, [answer(id, Ok(full_user().into()))]);
     send(&mut app, [ch('L')]);
     let effects = send(&mut app, [ch('y')]);
     assert!(

@@ -331,6 +331,14 @@ pub struct Profile {
     pub roles: crate::api::profile_store::RuleStore,
 }
 
+/// A user's models as a profile: its roles moved into a store.
+impl From<User> for Profile {
+    fn from(mut user: User) -> Profile {
+        let roles = std::mem::take(&mut user.roles).into();
+        Profile { user, roles }
+    }
+}
+
 /// What a successful profile update gives.
 #[derive(Debug, Clone)]
 pub struct UpdateSuccess {

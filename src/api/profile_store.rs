@@ -255,6 +255,17 @@ impl Builder {
     }
 }
 
+/// The store of role models (the answer to `PUT /user`, tests): each role copied in, in order.
+impl From<Vec<Role>> for RuleStore {
+    fn from(roles: Vec<Role>) -> RuleStore {
+        let mut b = Builder::default();
+        roles.iter().for_each(|role| {
+            b.push_role(role);
+        });
+        b.finish()
+    }
+}
+
 impl RuleStore {
     /// The store of `rules`, consumed in order.
     #[cfg(test)]
