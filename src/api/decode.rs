@@ -94,11 +94,11 @@ fn streamed(status: u16, headers: &HeaderMap, bytes: &[u8], roles: bool) -> Resu
     Ok(parsed)
 }
 
+/// The user, its raw token and its roles, from the streaming pass.
+type KeptUser = (User, Option<SecretString>, Option<Box<RuleStore>>);
+
 /// The user model from what the pass kept, failing as [`model`] does.
-fn streamed_user(
-    status: u16,
-    slot: UserSlot,
-) -> Result<(User, Option<SecretString>, Option<RuleStore>), ApiError> {
+fn streamed_user(status: u16, slot: UserSlot) -> Result<KeptUser, ApiError> {
     let decode = |detail: String| ApiError::Decode { status, detail };
     match slot {
         UserSlot::Absent => Err(decode("the answer has no `user`".into())),

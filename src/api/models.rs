@@ -328,13 +328,14 @@ pub struct LoginSuccess {
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
     pub user: User,
-    pub roles: crate::api::profile_store::RuleStore,
+    /// Boxed: a profile travels in the app's replies, which stay small.
+    pub roles: Box<crate::api::profile_store::RuleStore>,
 }
 
 /// A user's models as a profile: its roles moved into a store.
 impl From<User> for Profile {
     fn from(mut user: User) -> Profile {
-        let roles = std::mem::take(&mut user.roles).into();
+        let roles = Box::new(std::mem::take(&mut user.roles).into());
         Profile { user, roles }
     }
 }

@@ -293,6 +293,11 @@ impl RuleStore {
         self.rules.len()
     }
 
+    /// No rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
     /// Number of roles.
     pub fn role_count(&self) -> usize {
         self.roles.len()

@@ -257,6 +257,7 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, profile: Profile) -> Ve
     let mut effects = app.cancel_where(Pending::on_login_screen);
     // The tree owns the roles (read straight into its store); the session keeps the user.
     let Profile { user, roles } = profile;
+    let roles = *roles;
     let email = if user.email.is_empty() { auth.email.clone() } else { user.email.clone() };
     let user = Arc::new(user);
     let resume =

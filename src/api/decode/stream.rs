@@ -39,7 +39,7 @@ pub(super) enum UserSlot {
         /// `authtoken`, exactly as sent, when it was non-empty text.
         token: Option<SecretString>,
         /// The roles, when they were read.
-        roles: Option<RuleStore>,
+        roles: Option<Box<RuleStore>>,
     },
 }
 
@@ -174,7 +174,7 @@ impl<'de> Visitor<'de> for UserSeed<'_> {
             } else if key == "roles" && ctx.roles {
                 let mut builder = Builder::default();
                 map.next_value_seed(RolesSeed { builder: &mut builder, hit: ctx.hit })?;
-                roles = Some(builder.finish());
+                roles = Some(Box::new(builder.finish()));
             } else if key == "roles" {
                 map.next_value::<IgnoredAny>()?;
             } else {

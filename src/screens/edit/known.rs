@@ -92,6 +92,7 @@ pub(crate) fn forget(app: &mut App, what: AfterCheck) {
 pub(crate) fn server_holds(app: &mut App, profile: Profile) -> Vec<Effect> {
     let Some(session) = &mut app.session else { return Vec::new() };
     let Profile { user, roles } = profile;
+    let roles = *roles;
     session.user = Arc::new(user);
     session.unsure = false;
     let user = session.user.clone();
