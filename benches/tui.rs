@@ -97,7 +97,7 @@ fn profile_app(user: cs_account::api::User, token: &SecretString, size: (u16, u1
     let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
         panic!("a request")
     };
-    let effects = update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user))) });
+    let effects = update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user.into()))) });
     assert!(effects.iter().all(|e| !matches!(e, Effect::Quit)) && app.profile().is_some(), "profile shown");
     app
 }

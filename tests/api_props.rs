@@ -13,6 +13,7 @@ use std::cell::Cell;
 use std::time::Duration;
 
 use cs_account::api::decode;
+use cs_account::api::profile_store::RolesJson;
 use cs_account::api::{ApiError, RetryPolicy};
 use cs_account::sanitize::{display, is_clean};
 use proptest::collection::vec;
@@ -20,6 +21,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestRunner};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use secrecy::ExposeSecret;
 use serde_json::{Map, Value, json};
 
 const CASES: u32 = 256;
@@ -347,6 +349,16 @@ fn check_all(status: u16, headers: &HeaderMap, body: &[u8], oks: &Oks) -> Result
         }
         Err(e) => check_err(&e, status, "user")?,
     }
+    match decode::profile(status, headers, body) {
+        Ok(p) => {
+            prop_assert!(success, "profile Ok on {status}");
+            check_user(&p.user, "profile")?;
+            let roles =
+                serde_json::to_value(RolesJson(&p.roles)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            check_json(&roles, "profile roles")?;
+        }
+        Err(e) => check_err(&e, status, "profile")?,
+    }
     match decode::update(status, headers, body) {
         Ok(ok) => {
             prop_assert!(success, "update Ok on {status}");
@@ -401,6 +413,52 @@ fn api_shaped_answers_decode_cleanly_or_fail_typed() {
     ] {
         assert!(n.get() >= 5, "only {} of {CASES} {name} answers decoded: the generator misses Ok", n.get());
     }
+}
+
+/// The streaming decoder ([`decode::profile`]) and the one that builds the whole document first
+/// ([`decode::user`]) agree on every answer: the same user, token and roles (printed, so the
+/// order of every key counts), or the same error.
+fn agree(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<bool, TestCaseError> {
+    let fail = |e: serde_json::Error| TestCaseError::fail(e.to_string());
+    match (decode::user(status, headers, body), decode::profile(status, headers, body)) {
+        (Ok(mut old), Ok(new)) => {
+            let roles = std::mem::take(&mut old.roles);
+            prop_assert_eq!(
+                serde_json::to_string(&old).map_err(fail)?,
+                serde_json::to_string(&new.user).map_err(fail)?
+            );
+            prop_assert_eq!(
+                serde_json::to_string(&roles).map_err(fail)?,
+                serde_json::to_string(&RolesJson(&new.roles)).map_err(fail)?
+            );
+            let token =
+                |u: &cs_account::api::User| u.authtoken.as_ref().map(|t| t.expose_secret().to_string());
+            prop_assert_eq!(token(&old), token(&new.user));
+            prop_assert!(new.user.roles.is_empty());
+            Ok(true)
+        }
+        (Err(old), Err(new)) => {
+            prop_assert_eq!(format!("{old:?}"), format!("{new:?}"));
+            Ok(false)
+        }
+        (old, new) => Err(TestCaseError::fail(format!("the decoders disagree: {old:?} / {new:?}"))),
+    }
+}
+
+#[test]
+fn the_streaming_decoder_agrees_with_the_document_decoder() {
+    let oks = Cell::new(0u32);
+    run((status(), headers(), envelope()), |(status, headers, body)| {
+        let bytes = serde_json::to_vec(&body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if agree(status, &headers, &bytes)? {
+            bump(&oks);
+        }
+        // Cut short, the answer is no longer JSON: both say so, in the same words.
+        let cut = &bytes[..bytes.len() / 2];
+        agree(status, &headers, cut)?;
+        Ok(())
+    });
+    assert!(oks.get() >= 20, "only {} answers decoded: the generator misses Ok", oks.get());
 }
 
 #[test]

@@ -441,7 +441,7 @@ fn a_reload_answered_after_a_save_does_not_undo_it() {
     let done = UpdateSuccess { notice: "Profile updated successfully.".into(), user: saved };
     send(&mut app, [answer(save, Ok(done))]);
     // The reload's answer: the server as it was when it read it, before the save.
-    send(&mut app, [answer(reload, Ok(user.clone()))]);
+    send(&mut app, [answer(reload, Ok(user.clone().into()))]);
     let company = |app: &cs_account::app::App| app.session.as_ref().and_then(|s| s.user.company.clone());
     assert_eq!(company(&app).as_deref(), Some("Acme Ltd"), "what the save's answer said stands");
     send(&mut app, [ch('e')]);
@@ -475,7 +475,7 @@ fn keys_typed_while_the_check_runs_keep_the_form_where_the_user_is() {
     // The user goes on typing in the first name.
     send(&mut app, [key(KeyCode::Tab), key(KeyCode::Tab)]);
     type_text(&mut app, "Z");
-    send(&mut app, [answer(check_id, Ok(user.clone()))]);
+    send(&mut app, [answer(check_id, Ok(user.clone().into()))]);
     type_text(&mut app, "ed");
     let form = &app.edit().expect("the form stays").form;
     assert_eq!(form.step, Step::Form);

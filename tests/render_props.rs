@@ -195,7 +195,7 @@ fn logged_in(p: &mut Pool, size: (u16, u16)) -> App {
     let login = decode::login(200, &HeaderMap::new(), &bytes(&login_body)).expect("a log-in answer");
     let effects = send(&mut a, [answer(id, Ok(login))]);
     let id = get_user_id(&effects);
-    let profile = decode::user(200, &HeaderMap::new(), &bytes(&body));
+    let profile = decode::profile(200, &HeaderMap::new(), &bytes(&body));
     send(&mut a, [answer(id, profile)]);
     assert!(a.profile().is_some(), "the profile shows");
     a
@@ -256,7 +256,7 @@ proptest! {
         // A refresh that fails shows the server's message in a toast.
         let effects = send(&mut a, [key(KeyCode::Esc), ch('r')]);
         let id = get_user_id(&effects);
-        let failed = decode::user(error.0, &HeaderMap::new(), &bytes(&error_body(&mut p, error.1)));
+        let failed = decode::profile(error.0, &HeaderMap::new(), &bytes(&error_body(&mut p, error.1)));
         send(&mut a, [answer(id, failed)]);
         assert_clean(&draw(&a, w, h), "profile after a failed refresh")?;
     }

@@ -266,7 +266,7 @@ fn a_token_log_in_without_remember_me_deletes_the_stored_session() {
     assert!(a.login().is_some_and(|l| !l.remember));
     let effects = send(&mut a, [key(KeyCode::Tab), key(KeyCode::Enter)]);
     let id = get_user_id(&effects);
-    let effects = send(&mut a, [answer(id, Ok(full_user()))]);
+    let effects = send(&mut a, [answer(id, Ok(full_user().into()))]);
     assert!(a.profile().is_some());
     assert!(deletes_session(&effects), "{effects:?}");
 }

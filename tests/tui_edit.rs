@@ -31,7 +31,7 @@ fn log_in_again(a: &mut App, user: &User) -> Vec<Effect> {
     let id = submit_login(a, &user.email, "Demo-pass-1234");
     let effects = send(a, [answer(id, login_ok(user))]);
     let id = get_user_id(&effects);
-    send(a, [answer(id, Ok(user.clone()))])
+    send(a, [answer(id, Ok(user.clone().into()))])
 }
 
 fn step(a: &App) -> Step {
@@ -92,7 +92,7 @@ fn settle(a: &mut App, effects: &[Effect]) -> Vec<Effect> {
             _ => None,
         })
         .collect();
-    checks.into_iter().flat_map(|c| send(a, [answer(c, Ok(full_user()))])).collect()
+    checks.into_iter().flat_map(|c| send(a, [answer(c, Ok(full_user().into()))])).collect()
 }
 
 fn company_company() -> UserUpdate {

@@ -304,7 +304,7 @@ fn token_login_checks_the_token_with_get_user() {
     };
     assert_eq!(token.expose_secret(), "blt0123456789abcdef");
     let user = full_user();
-    let effects = send(&mut a, [answer(common::Asked { id: *id, then: then.clone() }, Ok(user))]);
+    let effects = send(&mut a, [answer(common::Asked { id: *id, then: then.clone() }, Ok(user.into()))]);
     assert!(a.profile().is_some());
     assert!(
         effects

@@ -103,7 +103,7 @@ fn a_profile_notice_goes_when_the_edit_form_opens() {
     let mut a = app(80, 24);
     log_in(&mut a, &full_user());
     let id = get_user_id(&send(&mut a, [ch('r')]));
-    send(&mut a, [answer(id, Ok(full_user()))]);
+    send(&mut a, [answer(id, Ok(full_user().into()))]);
     assert!(a.toasts.iter().any(|t| t.text == "Profile refreshed."));
     send(&mut a, [ch('e')]);
     assert!(matches!(a.screen, Screen::Edit(_)));

@@ -151,8 +151,8 @@ fn refresh_replaces_a_running_refresh_and_keeps_the_tree() {
     assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(id) if *id == first.id)), "{effects:#?}");
     let second = get_user_id(&effects);
     // The first answer arrives late: dropped.
-    assert!(send(&mut a, [answer(first, Ok(full_user()))]).is_empty());
-    let effects = send(&mut a, [answer(second, Ok(full_user()))]);
+    assert!(send(&mut a, [answer(first, Ok(full_user().into()))]).is_empty());
+    let effects = send(&mut a, [answer(second, Ok(full_user().into()))]);
     assert!(matches!(effects[..], [Effect::Timer { .. }]), "a fading notice");
     let p = a.profile().expect("profile");
     assert_eq!((p.tree.len(), p.tree.selected()), (4, 1), "expansion and selection kept");
@@ -225,7 +225,7 @@ fn logout_answer_ok_says_logged_out_and_esc_dismisses_it() {
 fn toasts_fade_by_their_own_timer() {
     let mut a = logged_in(80, 24);
     let id = get_user_id(&send(&mut a, [ch('r')]));
-    let mut effects = send(&mut a, [answer(id, Ok(full_user()))]);
+    let mut effects = send(&mut a, [answer(id, Ok(full_user().into()))]);
     assert_eq!(effects.len(), 1, "{effects:#?}");
     let Some(Effect::Timer { msg, .. }) = effects.pop() else { panic!("a timer") };
     assert_eq!(a.toasts.len(), 1);

@@ -407,7 +407,7 @@ fn a_reload_keeps_the_details_open_on_the_same_row() {
     let id = get_user_id(&send(&mut a, [ch('r')]));
     send(&mut a, [ch('i'), ch('j')]);
     let before = a.profile().and_then(|p| p.details.clone()).expect("open");
-    send(&mut a, [answer(id, Ok(full_user()))]);
+    send(&mut a, [answer(id, Ok(full_user().into()))]);
     let after = a.profile().and_then(|p| p.details.clone()).expect("still open");
     assert_eq!(after, before);
 }

@@ -89,7 +89,8 @@ fn the_environment_token_is_checked_and_never_stored() {
     };
     assert_eq!(token.expose_secret(), "bltenv0123456789", "the environment wins over the file");
     assert_eq!(*endpoint, Endpoint::Region(Region::Eu));
-    let effects = send(&mut app, [answer(common::Asked { id: *id, then: then.clone() }, Ok(full_user()))]);
+    let effects =
+        send(&mut app, [answer(common::Asked { id: *id, then: then.clone() }, Ok(full_user().into()))]);
     assert!(app.profile().is_some());
     assert!(!effects.iter().any(|e| matches!(e, Effect::SaveSession(..))), "{effects:#?}");
     drop(dir);
@@ -119,7 +120,7 @@ fn a_network_error_at_start_can_be_retried() {
     );
     let effects = send(&mut app, [ctrl('r')]);
     let id = get_user_id(&effects);
-    send(&mut app, [answer(id, Ok(full_user()))]);
+    send(&mut app, [answer(id, Ok(full_user().into()))]);
     assert!(app.profile().is_some(), "the retried check opened the profile");
 }
 
@@ -213,7 +214,7 @@ fn logging_in_elsewhere_adds_a_session_without_asking() {
     let id = login_id(&effects);
     let effects = send(&mut app, [answer(id, login_ok(&full_user()))]);
     let id = get_user_id(&effects);
-    let effects = send(&mut app, [answer(id, Ok(full_user()))]);
+    let effects = send(&mut app, [answer(id, Ok(full_user().into()))]);
     let saved = effects.iter().find_map(|e| match e {
         Effect::SaveSession(s, how) => Some((s.endpoint.clone(), *how)),
         _ => None,
@@ -233,7 +234,7 @@ fn a_pasted_token_is_checked_at_once_and_stored_as_a_token() {
     let effects = send(&mut app, [key(KeyCode::Enter)]);
     assert_eq!(app.confirm, None);
     let id = get_user_id(&effects);
-    let effects = send(&mut app, [answer(id, Ok(full_user()))]);
+    let effects = send(&mut app, [answer(id, Ok(full_user().into()))]);
     assert!(
         effects.iter().any(|e| matches!(e, Effect::SaveSession(s, Obtained::Token) if s.endpoint == Endpoint::Region(Region::Eu))),
         "{effects:#?}"
@@ -255,7 +256,7 @@ fn logging_out_of_the_environment_session_keeps_the_saved_one() {
     opts.env_token = Some(SecretString::from("bltenv0123456789"));
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
-    send(&mut app, [answer(id, Ok(full_user()))]);
+    send(&mut app, [answer(id, Ok(full_user().into()))]);
     send(&mut app, [ch('L')]);
     let effects = send(&mut app, [ch('y')]);
     assert!(

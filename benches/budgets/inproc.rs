@@ -71,7 +71,7 @@ impl Big {
             panic!("a request")
         };
         let user = std::thread::scope(|s| s.spawn(|| self.user.clone()).join()).expect("a copy of the user");
-        let answer = Msg::Api { id, reply: Box::new(then.reply(Ok(user))) };
+        let answer = Msg::Api { id, reply: Box::new(then.reply(Ok(user.into()))) };
         let mut term = terminal(size);
         let t = Instant::now();
         let _ = update(&mut app, answer);

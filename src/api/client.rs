@@ -23,7 +23,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::decode;
 use super::error::{self, ApiError};
-use super::models::{LoginSuccess, Notice, Stack, UpdateSuccess, User, UserUpdate};
+use super::models::{LoginSuccess, Notice, Profile, Stack, UpdateSuccess, User, UserUpdate};
 use super::region::{Endpoint, is_loopback};
 pub use super::retry::RetryPolicy;
 use super::secret::mask;
@@ -273,6 +273,21 @@ impl Client {
             organization_uid,
         };
         self.send(&call, true, decode::stacks).await
+    }
+
+    /// `GET /user`, retried on transient failures, read in one pass into the profile's store
+    /// (see [`decode::profile`]).
+    pub async fn get_profile(&self, token: &SecretString, opts: GetUserOptions) -> Result<Profile, ApiError> {
+        let url = self.url(&["user"], &opts.query())?;
+        let call = Call {
+            method: Method::GET,
+            label: "user",
+            url,
+            token: Some(token),
+            body: None,
+            organization_uid: None,
+        };
+        self.send(&call, true, decode::profile).await
     }
 
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values
@@ -530,13 +545,13 @@ async fn read_capped(
     host: &str,
 ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
     if resp.content_length().is_some_and(|n| n > cap) {
-        return Err(ApiError::TooLarge { limit: cap });
+        return Err(ApiError::TooLarge { limit: cap, of: error::Limit::Bytes });
     }
     let hint = resp.content_length().unwrap_or(0).min(1 << 20);
     let mut buf = Zeroizing::new(Vec::with_capacity(usize::try_from(hint).unwrap_or(0)));
     while let Some(chunk) = resp.chunk().await.map_err(|e| error::from_reqwest_body(e, host))? {
         if (buf.len() as u64).saturating_add(chunk.len() as u64) > cap {
-            return Err(ApiError::TooLarge { limit: cap });
+            return Err(ApiError::TooLarge { limit: cap, of: error::Limit::Bytes });
         }
         let needed = buf.len() + chunk.len();
         if needed > buf.capacity() {

@@ -1,9 +1,16 @@
 //! Decoding the API's answers: status, headers and body bytes in, a typed answer or an
-//! [`ApiError`] out. One pure function per kind of answer ([`login`], [`user`], [`update`],
-//! [`notice`]), which the client calls on every response and the property tests call on
-//! arbitrary input, so the code that meets hostile bytes is exactly the code that is tested.
+//! [`ApiError`] out. One pure function per kind of answer ([`login`], [`profile`], [`user`],
+//! [`update`], [`notice`]), which the client calls on every response and the property tests call
+//! on arbitrary input, so the code that meets hostile bytes is exactly the code that is tested.
 //!
-//! Every answer goes through the same steps ([`answer`]):
+//! The profile (`GET /user`) and the log-in's answer are read in one streaming pass (see
+//! [`stream`]): no document is built, strings are sanitised as they are read, and the roles go
+//! straight into the profile's store (the log-in's roles are skipped: the profile that follows
+//! brings them). [`user`] and [`update`] read the whole document first, then the models; the
+//! property tests check that [`profile`] gives what [`user`] gives, for any valid answer.
+//!
+//! Those two go through these steps ([`answer`]), which the streaming pass takes in the same
+//! order as it reads:
 //!
 //! 1. JSON, parsed from bytes the client has already capped in size (serde_json's recursion limit
 //!    of 128 turns deeply nested input into an error, never a stack overflow);
@@ -22,23 +29,89 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::{self, ApiError, ErrorHeaders};
-use super::models::{LoginSuccess, Notice, Stack, UpdateSuccess, User};
+use super::models::{LoginSuccess, Notice, Profile, Stack, UpdateSuccess, User};
+use super::profile_store::RuleStore;
 
-/// `POST /user-session`: the user and the new session token. A success without a token is
-/// [`ApiError::NoToken`] (SSO accounts get none from a password log-in), checked before the
-/// user's shape so that the more useful error wins.
+mod stream;
+
+pub use stream::MAX_OTHER_VALUES;
+use stream::{Failure, Parsed, UserSlot};
+
+/// `POST /user-session`: the user (without its roles, which the full profile read next brings)
+/// and the new session token. A success without a token is [`ApiError::NoToken`] (SSO accounts
+/// get none from a password log-in), checked before the user's shape so that the more useful
+/// error wins.
 pub fn login(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<LoginSuccess, ApiError> {
-    let answer = answer(status, headers, body)?;
-    let notice = notice_text(&answer.body);
-    let Some(token) = answer.token else {
+    let mut parsed = streamed(status, headers, body, false)?;
+    let notice = notice_text(parsed.top.get("notice"));
+    let token = match &mut parsed.user {
+        UserSlot::Object { token, .. } => token.take(),
+        _ => None,
+    };
+    let Some(token) = token else {
         return Err(ApiError::NoToken { notice });
     };
-    let mut user = model::<UserEnvelope>(status, answer.body)?.user;
+    let (mut user, _, _) = streamed_user(status, parsed.user)?;
     user.authtoken = Some(token.clone());
     Ok(LoginSuccess { notice, user, authtoken: token })
 }
 
-/// `GET /user`: the user, with the token when the server echoes it.
+/// `GET /user`, read in one pass: the user without its roles, and the roles in the profile's
+/// store. The same answers fail, with the same errors, as with [`user`].
+pub fn profile(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Profile, ApiError> {
+    let parsed = streamed(status, headers, body, true)?;
+    let (mut user, token, roles) = streamed_user(status, parsed.user)?;
+    user.authtoken = token;
+    Ok(Profile { user, roles: roles.unwrap_or_default() })
+}
+
+/// The streaming pass and the checks every answer gets, in [`answer`]'s order: an empty 2xx
+/// body is `{}`; a body that is not JSON is a `Decode` on a 2xx and classified by its status
+/// otherwise; a non-2xx, an `error_code` or a `tfa_type` is classified. A limit passed is
+/// [`ApiError::TooLarge`].
+fn streamed(status: u16, headers: &HeaderMap, bytes: &[u8], roles: bool) -> Result<Parsed, ApiError> {
+    let success = (200..300).contains(&status);
+    let parsed = if success && bytes.iter().all(u8::is_ascii_whitespace) {
+        Ok(Parsed { top: Default::default(), user: UserSlot::Absent })
+    } else {
+        stream::parse(bytes, success, roles)
+    };
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(Failure::Limit(of)) => return Err(ApiError::TooLarge { limit: of.max(), of }),
+        Err(Failure::Json(e)) if success => {
+            return Err(ApiError::Decode { status, detail: format!("the answer is not JSON ({e})") });
+        }
+        Err(Failure::Json(_)) => {
+            return Err(error::classify(status, &ErrorHeaders::from_headers(headers), None));
+        }
+    };
+    let present = |key: &str| parsed.top.get(key).is_some_and(|v| !v.is_null());
+    if !success || present("error_code") || present("tfa_type") {
+        let body = Value::Object(parsed.top);
+        return Err(error::classify(status, &ErrorHeaders::from_headers(headers), Some(&body)));
+    }
+    Ok(parsed)
+}
+
+/// The user, its raw token and its roles, from the streaming pass.
+type KeptUser = (User, Option<SecretString>, Option<Box<RuleStore>>);
+
+/// The user model from what the pass kept, failing as [`model`] does.
+fn streamed_user(status: u16, slot: UserSlot) -> Result<KeptUser, ApiError> {
+    let decode = |detail: String| ApiError::Decode { status, detail };
+    match slot {
+        UserSlot::Absent => Err(decode("the answer has no `user`".into())),
+        UserSlot::Not(kind) => Err(decode(format!("its `user` is {kind}, not an object"))),
+        UserSlot::Object { fields, token, roles } => {
+            let user = serde_json::from_value(Value::Object(fields)).map_err(|e| model_error(status, e))?;
+            Ok((user, token, roles))
+        }
+    }
+}
+
+/// `GET /user`, the whole document first, then the models, roles included: the decoder the
+/// streaming [`profile`] is checked against, and what callers that want the models use.
 pub fn user(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<User, ApiError> {
     let answer = answer(status, headers, body)?;
     let mut user = model::<UserEnvelope>(status, answer.body)?.user;
@@ -49,7 +122,7 @@ pub fn user(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<User, ApiEr
 /// `PUT /user`: the server's notice and the updated user.
 pub fn update(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<UpdateSuccess, ApiError> {
     let answer = answer(status, headers, body)?;
-    let notice = notice_text(&answer.body);
+    let notice = notice_text(answer.body.get("notice"));
     let mut user = model::<UserEnvelope>(status, answer.body)?.user;
     user.authtoken = answer.token;
     Ok(UpdateSuccess { notice, user })
@@ -62,7 +135,7 @@ pub fn notice(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Notice, A
     if !answer.body.is_object() {
         return Err(ApiError::Decode { status, detail: "the answer is not a JSON object".into() });
     }
-    Ok(Notice { notice: notice_text(&answer.body) })
+    Ok(Notice { notice: notice_text(answer.body.get("notice")) })
 }
 
 /// Keys of a stack that hold credentials (the legacy stack master key; the delivery access
@@ -153,15 +226,18 @@ fn model<T: DeserializeOwned>(status: u16, body: Value) -> Result<T, ApiError> {
         Some(Value::Object(_)) => {}
         Some(other) => return Err(decode(format!("its `user` is {}, not an object", kind_of(other)))),
     }
-    serde_json::from_value(body).map_err(|e| {
-        let message = e.to_string();
-        let detail = match message.strip_prefix("missing field ") {
-            Some(field) => format!("the user's {field} is missing"),
-            None if message.starts_with('`') => format!("the user's {message}"),
-            None => format!("the user could not be read ({message})"),
-        };
-        decode(detail.chars().take(160).collect())
-    })
+    serde_json::from_value(body).map_err(|e| model_error(status, e))
+}
+
+/// Which required field is missing or of the wrong type, in words.
+fn model_error(status: u16, e: serde_json::Error) -> ApiError {
+    let message = e.to_string();
+    let detail = match message.strip_prefix("missing field ") {
+        Some(field) => format!("the user's {field} is missing"),
+        None if message.starts_with('`') => format!("the user's {message}"),
+        None => format!("the user could not be read ({message})"),
+    };
+    ApiError::Decode { status, detail: detail.chars().take(160).collect() }
 }
 
 /// What a JSON value is, in words.
@@ -178,8 +254,8 @@ fn kind_of(v: &Value) -> &'static str {
 
 /// The free-text `notice`, or nothing when it is absent or not a string: a notice is never
 /// worth failing an answer that otherwise worked.
-fn notice_text(body: &Value) -> String {
-    body.get("notice").and_then(Value::as_str).unwrap_or_default().to_string()
+fn notice_text(notice: Option<&Value>) -> String {
+    notice.and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
 /// `{"user": {...}}`; other keys (`notice`) are read by [`notice_text`].

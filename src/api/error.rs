@@ -80,9 +80,10 @@ pub enum ApiError {
     /// An answer that is not what the API sends.
     #[error("{detail}")]
     Decode { status: u16, detail: String },
-    /// An answer larger than the client accepts.
-    #[error("response larger than {limit} bytes")]
-    TooLarge { limit: u64 },
+    /// An answer larger than the client accepts: more bytes than the cap, or more roles,
+    /// rules or other values than the decoder keeps (see [`Limit`]).
+    #[error("answer over the limit of {limit} {}", of.noun())]
+    TooLarge { limit: u64, of: Limit },
     /// The API address is not usable (bad URL, plain HTTP to a remote host).
     #[error("{0}")]
     Config(String),
@@ -177,9 +178,14 @@ impl ApiError {
                     "The server sent an answer cs-account cannot read (HTTP {status}{what}). Check the API URL points at Contentstack's API."
                 )
             }
-            ApiError::TooLarge { limit } => format!(
+            ApiError::TooLarge { limit, of: Limit::Bytes } => format!(
                 "The server's answer is larger than {}, so it was refused. Check the API URL.",
                 human_bytes(*limit)
+            ),
+            ApiError::TooLarge { limit, of } => format!(
+                "The server's answer lists more than {} {}, more than cs-account reads, so it was refused (reading it could run out of memory). Check the API URL.",
+                thousands(*limit),
+                of.noun()
             ),
             ApiError::Config(msg) => msg.clone(),
         }
@@ -291,6 +297,53 @@ fn minutes_in(text: &str) -> Option<u64> {
 }
 
 /// `20000000` → `20 MB`, `4096` → `4 kB`, `512` → `512 bytes`.
+/// What an answer had too much of: bytes (the client's cap), or what the decoder counts as it
+/// reads (roles, rules, and values elsewhere in the answer), each with its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Bytes,
+    Roles,
+    Rules,
+    /// Values outside the roles (the user's other fields, organisations, settings, an error's
+    /// fields), which are kept as JSON values.
+    Values,
+}
+
+impl Limit {
+    /// The most the decoder keeps (bytes are capped by the client's setting instead).
+    pub fn max(self) -> u64 {
+        match self {
+            Limit::Bytes => u64::MAX,
+            Limit::Roles => crate::api::profile_store::stream::MAX_ROLES as u64,
+            Limit::Rules => crate::api::profile_store::stream::MAX_RULES as u64,
+            Limit::Values => crate::api::decode::MAX_OTHER_VALUES as u64,
+        }
+    }
+
+    /// What is counted, in the plural.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Limit::Bytes => "bytes",
+            Limit::Roles => "roles",
+            Limit::Rules => "permission rules",
+            Limit::Values => "values outside the roles",
+        }
+    }
+}
+
+/// `100000` → `100,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn human_bytes(n: u64) -> String {
     match n {
         n if n >= 1_000_000 => format!("{} MB", n / 1_000_000),
@@ -715,9 +768,11 @@ mod tests {
 
     #[test]
     fn too_large_names_the_cap() {
-        assert!(ApiError::TooLarge { limit: 20_000_000 }.user_message().contains("20 MB"));
-        assert!(ApiError::TooLarge { limit: 4096 }.user_message().contains("4 kB"));
-        assert!(ApiError::TooLarge { limit: 100 }.user_message().contains("100 bytes"));
+        assert!(ApiError::TooLarge { limit: 20_000_000, of: Limit::Bytes }.user_message().contains("20 MB"));
+        assert!(ApiError::TooLarge { limit: 4096, of: Limit::Bytes }.user_message().contains("4 kB"));
+        assert!(ApiError::TooLarge { limit: 100, of: Limit::Bytes }.user_message().contains("100 bytes"));
+        let roles = ApiError::TooLarge { limit: 100_000, of: Limit::Roles }.user_message();
+        assert!(roles.contains("more than 100,000 roles"), "{roles}");
     }
 
     #[test]

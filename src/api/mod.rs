@@ -7,6 +7,7 @@ pub mod lenient;
 pub mod links;
 pub mod models;
 pub mod outbox;
+pub mod profile_store;
 pub mod region;
 pub mod retry;
 pub mod rules;
@@ -16,7 +17,9 @@ pub mod stacks;
 pub use client::{Client, ClientConfig, GetUserOptions};
 pub use error::{ApiError, TransportKind};
 pub use links::{email_in_link, looks_like_link, token_from_link};
-pub use models::{LoginSuccess, Notice, Organization, Role, Rule, Stack, UpdateSuccess, User, UserUpdate};
+pub use models::{
+    LoginSuccess, Notice, Organization, Profile, Role, Rule, Stack, UpdateSuccess, User, UserUpdate,
+};
 pub use region::{Endpoint, Region};
 pub use retry::RetryPolicy;
 pub use secret::mask;

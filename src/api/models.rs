@@ -377,6 +377,24 @@ pub struct LoginSuccess {
     pub authtoken: SecretString,
 }
 
+/// The profile `GET /user` answers: the user (its `roles` empty) and the roles, rules
+/// included, in the flat store the profile screen shows them from (see
+/// [`crate::api::profile_store`]).
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub user: User,
+    /// Boxed: a profile travels in the app's replies, which stay small.
+    pub roles: Box<crate::api::profile_store::RuleStore>,
+}
+
+/// A user's models as a profile: its roles moved into a store.
+impl From<User> for Profile {
+    fn from(mut user: User) -> Profile {
+        let roles = Box::new(std::mem::take(&mut user.roles).into());
+        Profile { user, roles }
+    }
+}
+
 /// What a successful profile update gives.
 #[derive(Debug, Clone)]
 pub struct UpdateSuccess {

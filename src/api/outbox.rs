@@ -135,7 +135,10 @@ pub async fn fetch_outbox(
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| from_reqwest_body(e, &host))? {
         if body.len() + chunk.len() > MAX_OUTBOX_BYTES {
-            return Err(ApiError::TooLarge { limit: MAX_OUTBOX_BYTES as u64 });
+            return Err(ApiError::TooLarge {
+                limit: MAX_OUTBOX_BYTES as u64,
+                of: crate::api::error::Limit::Bytes,
+            });
         }
         body.extend_from_slice(&chunk);
     }

@@ -141,7 +141,7 @@ mod tests {
                 errors: Default::default(),
             },
             ApiError::Decode { status: 200, detail: String::new() },
-            ApiError::TooLarge { limit: 1 },
+            ApiError::TooLarge { limit: 1, of: crate::api::error::Limit::Bytes },
         ];
         for e in never {
             assert_eq!(p.delay_after(1, &e, Duration::ZERO, 0.5), None, "{e:?}");

@@ -19,7 +19,7 @@
 use secrecy::SecretString;
 
 use crate::api::outbox::OutboxMessage;
-use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, UpdateSuccess, User, UserUpdate};
+use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, Profile, UpdateSuccess, User, UserUpdate};
 use crate::app::state::Authed;
 use crate::screens::login::SessionSource;
 
@@ -79,7 +79,7 @@ pub enum Reply {
     },
     User {
         then: OnUser,
-        result: Result<User, ApiError>,
+        result: Result<Profile, ApiError>,
     },
     Logout {
         then: OnLogout,
@@ -134,7 +134,10 @@ pub enum OnUser {
     CheckToken { token: SecretString, remember: bool },
     /// Checking the stored or environment session at start.
     Resume { auth: Authed, source: SessionSource },
-    /// Loading the full profile after a log-in (showing what the log-in gave if it fails).
+    /// Loading the full profile after a log-in (showing what the log-in gave if it fails). The
+    /// log-in's user has no roles (its answer's roles are skipped unread: see
+    /// [`crate::api::decode::login`]), so the fallback holds a few fields, not a second copy
+    /// of a large profile.
     LoadProfile { auth: Authed, login_user: Box<User> },
     /// The refresh key on the profile.
     Refresh,
@@ -191,8 +194,8 @@ impl Then for OnSms {
 }
 
 impl Then for OnUser {
-    type Output = User;
-    fn reply(self, result: Result<User, ApiError>) -> Reply {
+    type Output = Profile;
+    fn reply(self, result: Result<Profile, ApiError>) -> Reply {
         Reply::User { then: self, result }
     }
     fn kind(&self) -> Kind {

@@ -233,7 +233,7 @@ impl EffectRunner {
                 let client = self.client(&endpoint);
                 self.spawn_request(id, async move {
                     then.reply(match client {
-                        Ok(c) => c.get_user(&token, GetUserOptions::full()).await,
+                        Ok(c) => c.get_profile(&token, GetUserOptions::full()).await,
                         Err(e) => Err(e),
                     })
                 });

@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use crate::api::{ApiError, LoginSuccess, Notice, User};
+use crate::api::profile_store::RuleStore;
+use crate::api::{ApiError, LoginSuccess, Notice, Profile};
 use crate::app::effect::Effect;
 use crate::app::field::FormError;
 use crate::app::msg::RequestId;
@@ -58,16 +59,18 @@ pub(crate) fn on_user(
     app: &mut App,
     id: RequestId,
     then: OnUser,
-    result: Result<User, ApiError>,
+    result: Result<Profile, ApiError>,
 ) -> Vec<Effect> {
     match then {
         OnUser::CheckToken { token, remember } => match result {
-            Ok(user) => {
+            Ok(profile) => {
                 let endpoint = app.endpoint.clone();
-                let auth = Authed { email: user.email.clone(), token, endpoint, remember };
-                let forget =
-                    Effect::DeleteSession { endpoint: auth.endpoint.clone(), email: user.email.clone() };
-                let mut effects = enter_profile(app, auth, user);
+                let auth = Authed { email: profile.user.email.clone(), token, endpoint, remember };
+                let forget = Effect::DeleteSession {
+                    endpoint: auth.endpoint.clone(),
+                    email: profile.user.email.clone(),
+                };
+                let mut effects = enter_profile(app, auth, profile);
                 for effect in &mut effects {
                     if let Effect::SaveSession(_, how) = effect {
                         *how = Obtained::Token;
@@ -90,7 +93,7 @@ pub(crate) fn on_user(
             }
         },
         OnUser::Resume { auth, source } => match result {
-            Ok(user) => enter_profile(app, auth, user),
+            Ok(profile) => enter_profile(app, auth, profile),
             Err(e) if e.is_unauthorized() => {
                 let (title, message) = match source {
                     SessionSource::Stored => (
@@ -128,14 +131,15 @@ pub(crate) fn on_user(
             }
         },
         OnUser::LoadProfile { auth, login_user } => match result {
-            Ok(user) => enter_profile(app, auth, user),
+            Ok(profile) => enter_profile(app, auth, profile),
             Err(e) if e.is_unauthorized() => {
                 set_error(app, "Session refused", e.user_message(), false);
                 Vec::new()
             }
             Err(e) => {
                 // Logged in, but the full profile did not come: show what the log-in gave.
-                let mut effects = enter_profile(app, auth, *login_user);
+                let mut effects =
+                    enter_profile(app, auth, Profile { user: *login_user, ..Profile::default() });
                 let refresh = app
                     .keymap
                     .hint(crate::app::keymap::Context::Profile, crate::app::keymap::Action::Refresh);
@@ -151,9 +155,9 @@ pub(crate) fn on_user(
             }
         },
         OnUser::Refresh => match result {
-            Ok(user) => {
+            Ok(profile) => {
                 let mut effects = if crate::screens::edit::known::read_is_sure(app, id) {
-                    crate::screens::edit::known::server_holds(app, user)
+                    crate::screens::edit::known::server_holds(app, profile)
                 } else if crate::screens::edit::known::unsure(app) && !app.has_pending_kind(Kind::Save) {
                     // A save ended while this was out: its answer may be from before the save
                     // landed, so the server is asked again.
@@ -243,11 +247,12 @@ fn set_attempt(app: &mut App, attempt: Attempt) {
 
 /// The profile is loaded: open it (where the user was, after a 401) and remember the session
 /// if asked to.
-pub(crate) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<Effect> {
+pub(crate) fn enter_profile(app: &mut App, auth: Authed, profile: Profile) -> Vec<Effect> {
     let mut effects = app.cancel_where(Pending::on_login_screen);
+    // The tree owns the roles (read straight into its store); the session keeps the user.
+    let Profile { user, roles } = profile;
+    let roles = *roles;
     let email = if user.email.is_empty() { auth.email.clone() } else { user.email.clone() };
-    // The tree owns the roles from here on; the session keeps the rest of the user.
-    let roles = std::mem::take(&mut user.roles);
     let user = Arc::new(user);
     let resume =
         app.resume.take().filter(|r| r.email.eq_ignore_ascii_case(&email) && r.endpoint == auth.endpoint);
@@ -293,11 +298,11 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, mut user: User) -> Vec<
 /// The session's user changed (a save, or a check of what the server holds): the profile
 /// takes it wherever it is on the stack, like a refresh (the tab, the tree's expansion,
 /// selection and filter stay). `roles: None` keeps the roles it shows.
-pub(crate) fn reload_profile(app: &mut App, roles: Option<Vec<crate::api::Role>>) {
+pub(crate) fn reload_profile(app: &mut App, roles: Option<RuleStore>) {
     let Some(session) = &app.session else { return };
     let (user, token) = (session.user.clone(), session.token.clone());
     if let Some(p) = app.profile_anywhere_mut() {
-        let roles = roles.unwrap_or_else(|| p.tree.roles());
+        let roles = roles.unwrap_or_else(|| p.tree.rule_store().clone());
         p.load(&user, roles);
         if p.tab == crate::screens::profile::Tab::Raw {
             p.ensure_raw(&user, &token);

@@ -234,12 +234,12 @@ mod tests {
         let cancels = app.cancel_where(|p| p.on_login_screen());
         assert!(matches!(cancels[..], [Effect::Cancel(c)] if c == id), "{cancels:?}");
         assert!(!app.is_busy());
-        let reply = Box::new(then.clone().reply(Ok(user.clone())));
+        let reply = Box::new(then.clone().reply(Ok(user.clone().into())));
         assert!(update(&mut app, Msg::Api { id, reply }).is_empty());
         assert!(app.session.is_none() && app.login().is_some(), "still on the log-in form");
         // The same answer to a request still running opens the profile.
         let id = check_token(&mut app, &then);
-        update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user))) });
+        update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user.into()))) });
         assert!(app.session.is_some() && app.profile().is_some());
     }
 }

@@ -2,24 +2,99 @@
 
 use super::{Failure, Outcome, authed, out, print_json};
 use crate::api::error::field_label;
+use crate::api::profile_store::{RolesJson, RuleStore};
 use crate::api::rules::{check_profile_value, field_sentence};
-use crate::api::{GetUserOptions, User, UserUpdate, mask};
+use crate::api::{GetUserOptions, Profile, User, UserUpdate, mask};
 use crate::cli::{GlobalArgs, UpdateArgs};
 
 /// Asks the server who the token belongs to (unlike csdx's whoami, which reads a file).
+///
+/// The profile is read in one pass into what is printed from (see
+/// [`crate::api::decode::profile`]), and printed straight into a locked, buffered stdout: the
+/// JSON of a 1,000-role profile (20 MB) is never held as text.
 pub async fn whoami(global: &GlobalArgs, json: bool) -> Outcome {
     let ctx = authed(global)?;
-    let user = ctx.client.get_user(&ctx.token, GetUserOptions::full()).await?;
-    if json {
-        return print_json(&user);
+    let profile = ctx.client.get_profile(&ctx.token, GetUserOptions::full()).await?;
+    let endpoint = ctx.client.endpoint().label();
+    write_out(|w| {
+        if json {
+            serde_json::to_writer_pretty(&mut *w, &ProfileJson(&profile)).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")
+        } else {
+            let mut text = summary(&profile.user, &profile.roles, endpoint);
+            text.push_str(&format!("{:<16}{}\n", "Session token", mask(&ctx.token)));
+            w.write_all(text.as_bytes())
+        }
+    })
+}
+
+/// Writes to a locked, buffered stdout. A reader that stops early (`whoami --json | head`) is
+/// not an error, as with [`out`].
+fn write_out(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> Outcome {
+    use std::io::Write;
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::other(format!("Could not write the output: {e}"))),
     }
-    let mut text = summary(&user, ctx.client.endpoint().label());
-    text.push_str(&format!("{:<16}{}\n", "Session token", mask(&ctx.token)));
-    out(&text)
+}
+
+/// The user's fields that the model prints before `roles`; the roles go before the first other.
+const BEFORE_ROLES: [&str; 20] = [
+    "uid",
+    "email",
+    "username",
+    "first_name",
+    "last_name",
+    "company",
+    "mobile_number",
+    "country_code",
+    "tfa_status",
+    "authy_id",
+    "active",
+    "failed_attempts",
+    "profile_type",
+    "created_at",
+    "updated_at",
+    "last_login_at",
+    "password_updated_at",
+    "password_reset_required",
+    "org_uid",
+    "shared_org_uid",
+];
+
+/// A profile printed as the `User` model prints with its roles: the user's fields with the
+/// roles from the store in their place (the user's own fields, a few dozen values, go through a
+/// map to find that place).
+struct ProfileJson<'a>(&'a Profile);
+
+impl serde::Serialize for ProfileJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let fields = match serde_json::to_value(&self.0.user).map_err(S::Error::custom)? {
+            serde_json::Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        let roles = &self.0.roles;
+        let mut map = ser.serialize_map(None)?;
+        let mut placed = roles.role_count() == 0;
+        for (k, v) in &fields {
+            if !placed && !BEFORE_ROLES.contains(&k.as_str()) {
+                map.serialize_entry("roles", &RolesJson(roles))?;
+                placed = true;
+            }
+            map.serialize_entry(k, v)?;
+        }
+        if !placed {
+            map.serialize_entry("roles", &RolesJson(roles))?;
+        }
+        map.end()
+    }
 }
 
 /// A readable profile summary, one `label  value` line each.
-fn summary(user: &User, endpoint: String) -> String {
+fn summary(user: &User, roles: &RuleStore, endpoint: String) -> String {
     let mut out = String::new();
     let mut line = |label: &str, value: &str| {
         if !value.is_empty() {
@@ -37,7 +112,7 @@ fn summary(user: &User, endpoint: String) -> String {
     let orgs =
         user.organizations.as_ref().map(Vec::len).unwrap_or(user.org_uid.len() + user.shared_org_uid.len());
     line("Organisations", &orgs.to_string());
-    line("Stack roles", &user.roles.len().to_string());
+    line("Stack roles", &roles.role_count().to_string());
     out
 }
 

@@ -244,7 +244,7 @@ pub fn log_in(app: &mut App, user: &User) -> Vec<Effect> {
     let effects = update(app, answer(id, login_ok(user)));
     let id = get_user_id(&effects);
     let mut out = effects;
-    out.extend(update(app, answer(id, Ok(user.clone()))));
+    out.extend(update(app, answer(id, Ok(user.clone().into()))));
     assert!(app.profile().is_some(), "the profile should show after logging in");
     out
 }

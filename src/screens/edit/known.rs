@@ -20,7 +20,7 @@ use crate::screens::edit::Note;
 
 use crate::screens::edit::NoteKind;
 
-use crate::api::{ApiError, User};
+use crate::api::{ApiError, Profile};
 use crate::app::effect::Effect;
 use crate::app::msg::RequestId;
 use crate::app::request::{Kind, Lives, OnUser, Pending, Request, ScreenTag};
@@ -89,9 +89,10 @@ pub(crate) fn forget(app: &mut App, what: AfterCheck) {
 /// `user` is what the server holds: the session takes it, and so do the profile (on screen or
 /// under the form) and the form's untouched fields. Returns the draft's update when the form's
 /// edits changed.
-pub(crate) fn server_holds(app: &mut App, mut user: User) -> Vec<Effect> {
+pub(crate) fn server_holds(app: &mut App, profile: Profile) -> Vec<Effect> {
     let Some(session) = &mut app.session else { return Vec::new() };
-    let roles = std::mem::take(&mut user.roles);
+    let Profile { user, roles } = profile;
+    let roles = *roles;
     session.user = Arc::new(user);
     session.unsure = false;
     let user = session.user.clone();
@@ -103,16 +104,16 @@ pub(crate) fn server_holds(app: &mut App, mut user: User) -> Vec<Effect> {
 }
 
 /// The answer to a check.
-pub(crate) fn on_check(app: &mut App, id: RequestId, result: Result<User, ApiError>) -> Vec<Effect> {
+pub(crate) fn on_check(app: &mut App, id: RequestId, result: Result<Profile, ApiError>) -> Vec<Effect> {
     // What waited for this check: it is done with, whatever the answer.
     let then = app
         .session
         .as_mut()
         .map_or(AfterCheck::Show, |s| std::mem::replace(&mut s.after_check, AfterCheck::Show));
     match result {
-        Ok(user) if read_is_sure(app, id) => {
+        Ok(profile) if read_is_sure(app, id) => {
             let before = form_values(app);
-            let mut effects = server_holds(app, user);
+            let mut effects = server_holds(app, profile);
             effects.extend(carry_on(app, then, before));
             effects
         }

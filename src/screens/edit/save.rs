@@ -63,7 +63,7 @@ fn saved(app: &mut App, done: UpdateSuccess) -> Vec<Effect> {
     session.unsure = false;
     effects.extend(app.go(Nav::Pop));
     // `PUT /user` may answer without roles: the profile keeps the ones it shows.
-    crate::app::session::reload_profile(app, (!roles.is_empty()).then_some(roles));
+    crate::app::session::reload_profile(app, (!roles.is_empty()).then(|| roles.into()));
     let text = if notice.trim().is_empty() { "Profile saved.".to_string() } else { notice };
     effects.push(app.toast(ToastLevel::Success, text));
     effects

@@ -14,7 +14,8 @@ use std::cell::Cell;
 
 use ratatui::layout::Rect;
 
-use crate::api::{Role, User};
+use crate::api::User;
+use crate::api::profile_store::RuleStore;
 use crate::app::field::TextField;
 use crate::screens::profile::details::Details;
 use crate::screens::profile::permissions::Permissions;
@@ -169,7 +170,7 @@ impl Eq for DetailsState {}
 
 impl ProfileState {
     /// The profile of `user`, whose roles have been moved out into `roles`.
-    pub fn new(user: &User, roles: Vec<Role>) -> Self {
+    pub fn new(user: &User, roles: impl Into<RuleStore>) -> Self {
         let tree = ProfileTree::new(roles);
         let perms = Permissions::from_tree(&tree);
         let (orgs, settings) = (org_rows(user), settings_lines(user));
@@ -271,7 +272,7 @@ impl ProfileState {
 
     /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
     /// position: the tree keeps what was expanded and selected, and its filter.
-    pub fn load(&mut self, user: &User, roles: Vec<Role>) {
+    pub fn load(&mut self, user: &User, roles: impl Into<RuleStore>) {
         let selected = self.perms.selected();
         self.tree.rebuild(roles);
         self.perms = Permissions::from_tree(&self.tree);
@@ -369,7 +370,7 @@ mod tests {
         };
         let mut user = User { uid: "u".into(), email: "a@b.c".into(), ..Default::default() };
         user.roles = crate::screens::profile::tree::fixtures::big(1000, 50);
-        update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user))) });
+        update(&mut app, Msg::Api { id, reply: Box::new(then.reply(Ok(user.into()))) });
         update(&mut app, key('/'));
         assert_eq!(beats(&update(&mut app, key('e'))), 1, "a one-letter filter over 1,000 roles takes steps");
         let p = app.profile().expect("profile");

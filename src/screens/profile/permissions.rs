@@ -14,11 +14,11 @@
 use std::collections::HashMap;
 
 use crate::api::models::Role;
+use crate::api::profile_store::FxBuild;
+use crate::api::profile_store::Obj;
+use crate::api::profile_store::RuleRef;
 use crate::screens::profile::tree::Cursor;
 use crate::screens::profile::tree::ProfileTree;
-use crate::screens::profile::tree::store::FxBuild;
-use crate::screens::profile::tree::store::Obj;
-use crate::screens::profile::tree::store::RuleRef;
 
 /// Strings back to back in one buffer, by index; identical ones stored once.
 #[derive(Debug, Default)]

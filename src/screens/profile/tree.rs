@@ -28,7 +28,6 @@ mod label;
 mod layout;
 mod outline;
 mod search;
-pub(crate) mod store;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -39,32 +38,8 @@ pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 pub(crate) use search::{find_all, push_lower};
 
 use crate::api::models::{Role, Rule};
+use crate::api::profile_store::RuleStore;
 use search::SearchIndex;
-use store::RuleStore;
-
-/// Rules from which the models are freed on a thread of their own.
-const FREE_ELSEWHERE_FROM: usize = 5_000;
-
-/// Frees `roles`, on a thread of its own when they hold many rules.
-///
-/// A 1,000 × 50 profile's models are four million small allocations, and freeing them takes
-/// about 70 ms: most of what building the tree cost the loop thread, so most of the pause
-/// between the profile's answer and its first frame. The tree no longer needs them once it has
-/// copied them, so another thread frees them (then gives the memory back to the system, as the
-/// loop does after an answer, since it may finish after the loop's turn). Should no thread be
-/// available, they are freed here.
-fn free_elsewhere(roles: Vec<Role>, rules: usize) {
-    if rules < FREE_ELSEWHERE_FROM {
-        return;
-    }
-    let spawned = std::thread::Builder::new().name("free-profile".into()).spawn(move || {
-        drop(roles);
-        crate::sys::release_freed_memory();
-    });
-    if let Err(e) = spawned {
-        tracing::debug!("freeing the profile's models here: no thread ({e})");
-    }
-}
 
 /// Index of the expansion state used without a filter.
 const NORMAL: usize = 0;
@@ -161,20 +136,18 @@ pub struct ProfileTree {
 }
 
 impl ProfileTree {
-    /// A tree of `roles` with every role collapsed and the first one selected. The roles are
-    /// copied into the tree's store, then freed (see [`free_elsewhere`]).
-    pub fn new(roles: Vec<Role>) -> Self {
-        let mut rule_start = Vec::with_capacity(roles.len() + 1);
-        let mut builder = store::Builder::default();
+    /// A tree of `roles` with every role collapsed and the first one selected. The profile's
+    /// answer comes as a store already (see [`crate::api::decode::profile`]); models are
+    /// copied into one.
+    pub fn new(roles: impl Into<RuleStore>) -> Self {
+        let store: RuleStore = roles.into();
+        let mut rule_start = Vec::with_capacity(store.role_count() + 1);
         let mut total = 0u32;
-        for role in &roles {
+        for r in 0..store.role_count() {
             rule_start.push(total);
-            let rules = builder.push_role(role);
-            total = total.saturating_add(u32::try_from(rules).unwrap_or(u32::MAX));
+            total = total.saturating_add(u32::try_from(store.rule_count(r)).unwrap_or(u32::MAX));
         }
         rule_start.push(total);
-        free_elsewhere(roles, total as usize);
-        let store = builder.finish();
         let (roles, rules) = (store.role_count(), store.len());
         let mut depth = Vec::new();
         let index = SearchIndex::build(&store, &rule_start, &mut depth);

@@ -3,6 +3,8 @@
 //! of a nested right). Made for the one selected node, on demand.
 use crate::screens::profile::tree::label::role_display_name;
 
+use crate::api::profile_store::RuleRef;
+use crate::api::profile_store::Val;
 use crate::screens::profile::details::Details;
 use crate::screens::profile::tree::Node;
 use crate::screens::profile::tree::ProfileTree;
@@ -11,8 +13,6 @@ use crate::screens::profile::tree::outline;
 use crate::screens::profile::tree::outline::Local;
 use crate::screens::profile::tree::outline::LocalKind;
 use crate::screens::profile::tree::outline::NONE;
-use crate::screens::profile::tree::store::RuleRef;
-use crate::screens::profile::tree::store::Val;
 
 impl ProfileTree {
     /// The details of the selected row (`None` when there is none).

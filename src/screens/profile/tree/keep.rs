@@ -15,7 +15,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::screens::profile::tree::outline::LocalKind;
 
-use crate::api::models::Role;
+use crate::api::profile_store::RoleRef;
+use crate::api::profile_store::RuleRef;
 use crate::screens::profile::tree::Cursor;
 use crate::screens::profile::tree::FILTERED;
 use crate::screens::profile::tree::NORMAL;
@@ -23,8 +24,6 @@ use crate::screens::profile::tree::Node;
 use crate::screens::profile::tree::ProfileTree;
 use crate::screens::profile::tree::layout::mode_bit;
 use crate::screens::profile::tree::outline::NONE;
-use crate::screens::profile::tree::store::RoleRef;
-use crate::screens::profile::tree::store::RuleRef;
 
 /// A node by stable identity: old role index (see `Saved::role_keys`), rule index, path hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -75,7 +74,7 @@ fn path_hashes(rule: RuleRef<'_>) -> Vec<u64> {
 impl ProfileTree {
     /// Replaces the data after a refresh, keeping what was expanded, the selection (or its
     /// nearest surviving ancestor), the scroll offset and the filter.
-    pub fn rebuild(&mut self, roles: Vec<Role>) {
+    pub fn rebuild(&mut self, roles: impl Into<crate::api::profile_store::RuleStore>) {
         self.finish_filter();
         let saved = self.save();
         *self = ProfileTree::new(roles);

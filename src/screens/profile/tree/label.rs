@@ -5,10 +5,10 @@
 use crate::screens::profile::tree::outline;
 use std::borrow::Cow;
 
+use crate::api::profile_store::RuleRef;
 use crate::screens::profile::tree::Node;
 use crate::screens::profile::tree::ProfileTree;
 use crate::screens::profile::tree::outline::LocalKind;
-use crate::screens::profile::tree::store::RuleRef;
 
 /// What kind of node a row shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +171,7 @@ impl ProfileTree {
 mod tests {
     use super::*;
     use crate::api::models::Rule;
-    use crate::screens::profile::tree::store::RuleStore;
+    use crate::api::profile_store::RuleStore;
 
     #[test]
     fn summaries_say_what_a_rule_grants() {

@@ -5,11 +5,11 @@
 //! out, finding a node's parents) and thrown away after: a dozen small records, quicker to make
 //! than to keep for 50,000 rules. Its records are indices that point back into the rule instead
 //! of copying strings; what the user did to a node lives in the tree's per-node state.
-use crate::screens::profile::tree::store::Obj;
+use crate::api::profile_store::Obj;
 
-use crate::screens::profile::tree::store::RuleRef;
+use crate::api::profile_store::RuleRef;
 
-use crate::screens::profile::tree::store::Val;
+use crate::api::profile_store::Val;
 
 /// "No node": the parent of a rule's top-level nodes.
 pub(super) const NONE: u32 = u32::MAX;
@@ -157,7 +157,7 @@ fn acl_map<'a>(rule: RuleRef<'a>, locals: &[Local], group: u32) -> Option<Obj<'a
 mod tests {
     use super::*;
     use crate::api::models::Rule;
-    use crate::screens::profile::tree::store::RuleStore;
+    use crate::api::profile_store::RuleStore;
 
     fn store(rules: &[serde_json::Value]) -> RuleStore {
         let rules: Vec<Rule> =

@@ -6,8 +6,8 @@
 //! index. A role's whole block (its own text and its rules') is tested first, so a keystroke skips
 //! the roles that cannot match with one vectorised `contains` each.
 
+use crate::api::profile_store::RuleStore;
 use crate::screens::profile::tree::outline;
-use crate::screens::profile::tree::store::RuleStore;
 use std::ops::Range;
 
 /// Lower-cased search text of a profile.
@@ -220,7 +220,7 @@ mod tests {
         ]))
         .expect("valid roles");
         let starts = [0, 2, 2];
-        let mut b = crate::screens::profile::tree::store::Builder::default();
+        let mut b = crate::api::profile_store::Builder::default();
         roles.iter().for_each(|r| {
             b.push_role(r);
         });

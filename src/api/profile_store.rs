@@ -29,6 +29,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::api::models::{Role, Rule};
 
+pub mod stream;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -51,6 +52,11 @@ const OBJ: u32 = 7;
 /// times; longer ones (uids) are nearly all distinct, and looking them up would only cost time.
 const INTERN_MAX: usize = 16;
 
+/// Most strings (and numbers) interned: past it, new ones are stored as they come. An answer of
+/// millions of distinct short strings would otherwise cost a map entry (some 50 bytes) for each
+/// of its few bytes of JSON.
+const INTERNED_MAX: usize = 1 << 16;
+
 fn tok(tag: u32, payload: usize) -> u32 {
     (tag << TAG_SHIFT) | u32::try_from(payload).unwrap_or(PAYLOAD).min(PAYLOAD)
 }
@@ -61,7 +67,7 @@ fn tok(tag: u32, payload: usize) -> u32 {
 pub(crate) type FxBuild = rustc_hash::FxBuildHasher;
 
 /// Every role of a profile and every rule, by global index (role by role, in order).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RuleStore {
     tape: Vec<u32>,
     /// Per role: where its object token is in `tape`.
@@ -79,6 +85,10 @@ pub struct RuleStore {
 pub struct Builder {
     store: RuleStore,
     interned: HashMap<Box<str>, u32, FxBuild>,
+    /// Numbers already stored, by kind and bits: `0`, `1`, `true`-like flags repeat a lot.
+    numbers: HashMap<(u8, u64), u32, FxBuild>,
+    /// Rules read so far (see [`stream::MAX_RULES`]).
+    rules_read: usize,
 }
 
 impl Builder {
@@ -176,8 +186,29 @@ impl Builder {
         self.string(KEY, k);
     }
 
+    /// A number token, the number stored once when it was seen before.
+    fn number(&mut self, n: Number) {
+        let key = match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => (0, u),
+            (None, Some(i), _) => (1, i as u64),
+            (_, _, f) => (2, f.unwrap_or_default().to_bits()),
+        };
+        let id = match self.numbers.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(self.store.numbers.len()).unwrap_or(PAYLOAD);
+                self.store.numbers.push(n);
+                if self.numbers.len() < INTERNED_MAX {
+                    self.numbers.insert(key, id);
+                }
+                id
+            }
+        };
+        self.store.tape.push(tok(NUM, id as usize));
+    }
+
     fn string(&mut self, tag: u32, s: &str) {
-        let id = if s.len() <= INTERN_MAX {
+        let id = if s.len() <= INTERN_MAX && self.interned.len() < INTERNED_MAX {
             match self.interned.get(s) {
                 Some(&id) => id,
                 None => {
@@ -186,6 +217,8 @@ impl Builder {
                     id
                 }
             }
+        } else if let Some(&id) = self.interned.get(s).filter(|_| s.len() <= INTERN_MAX) {
+            id
         } else {
             self.store.add_string(s)
         };
@@ -207,10 +240,7 @@ impl Builder {
             Value::Null => self.store.tape.push(tok(NULL, 0)),
             Value::Bool(false) => self.store.tape.push(tok(FALSE, 0)),
             Value::Bool(true) => self.store.tape.push(tok(TRUE, 0)),
-            Value::Number(n) => {
-                self.store.tape.push(tok(NUM, self.store.numbers.len()));
-                self.store.numbers.push(n.clone());
-            }
+            Value::Number(n) => self.number(n.clone()),
             Value::String(s) => self.string(STR, s),
             Value::Array(items) => {
                 let at = self.store.tape.len();
@@ -222,6 +252,17 @@ impl Builder {
             }
             Value::Object(map) => self.object(map),
         }
+    }
+}
+
+/// The store of role models (the answer to `PUT /user`, tests): each role copied in, in order.
+impl From<Vec<Role>> for RuleStore {
+    fn from(roles: Vec<Role>) -> RuleStore {
+        let mut b = Builder::default();
+        roles.iter().for_each(|role| {
+            b.push_role(role);
+        });
+        b.finish()
     }
 }
 
@@ -252,9 +293,25 @@ impl RuleStore {
         self.rules.len()
     }
 
+    /// No rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
     /// Number of roles.
     pub fn role_count(&self) -> usize {
         self.roles.len()
+    }
+
+    /// Every role, in order.
+    pub fn roles(&self) -> impl Iterator<Item = RoleRef<'_>> + '_ {
+        (0..self.role_count()).filter_map(|r| self.role(r))
+    }
+
+    /// How many rules role `r` has.
+    pub fn rule_count(&self, r: usize) -> usize {
+        let rules = self.role(r).and_then(|role| role.as_val().as_object()?.get("rules"));
+        rules.and_then(Val::as_array).map_or(0, |a| a.iter().count())
     }
 
     /// Role `r`.
@@ -283,5 +340,15 @@ impl RuleStore {
             ARR | OBJ => at + 1 + self.payload(at) as usize,
             _ => at + 1,
         }
+    }
+}
+
+/// The roles as a JSON list, written as they are serialised (for `whoami --json`): what the
+/// `Role` models would print.
+pub struct RolesJson<'a>(pub &'a RuleStore);
+
+impl serde::Serialize for RolesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.roles().map(RoleRef::as_val))
     }
 }

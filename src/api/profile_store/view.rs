@@ -1,23 +1,23 @@
 //! Borrowed views of a [`RuleStore`]'s tokens, shaped like `serde_json`'s values, and their
 //! serialisation back to JSON.
 
-use crate::screens::profile::tree::store::ARR;
+use crate::api::profile_store::ARR;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use crate::screens::profile::tree::store::FALSE;
+use crate::api::profile_store::FALSE;
 
-use crate::screens::profile::tree::store::KEY;
+use crate::api::profile_store::KEY;
 
-use crate::screens::profile::tree::store::NUM;
+use crate::api::profile_store::NUM;
 
-use crate::screens::profile::tree::store::OBJ;
+use crate::api::profile_store::OBJ;
 
-use crate::screens::profile::tree::store::RuleStore;
+use crate::api::profile_store::RuleStore;
 
-use crate::screens::profile::tree::store::STR;
+use crate::api::profile_store::STR;
 
 use crate::api::models::{Role, Rule};
-use crate::screens::profile::tree::store::TRUE;
+use crate::api::profile_store::TRUE;
 
 /// A JSON value in a [`RuleStore`].
 #[derive(Clone, Copy)]
@@ -104,7 +104,6 @@ impl<'a> Obj<'a> {
     }
 
     /// The value of `key`.
-    #[cfg(test)]
     pub fn get(self, key: &str) -> Option<Val<'a>> {
         self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }

@@ -1,4 +1,4 @@
-use crate::screens::profile::tree::store::*;
+use crate::api::profile_store::*;
 use serde_json::json;
 
 fn rules() -> Vec<Rule> {
