@@ -660,3 +660,49 @@ async fn whoami_says_which_field_was_wrong() {
     assert!(stderr.contains("`email` is a number, not text"), "{stderr}");
     assert!(log.contains("`email` is a number, not text"), "{log}");
 }
+
+/// The amplifying answers of issue 11, each under the 20 MB byte cap: millions of empty roles,
+/// a role with millions of empty rules, and ten million zeros in a field nobody reads. Each is
+/// refused by count (roles, rules) or skipped without being built (the unknown field), never
+/// decoded into gigabytes.
+#[tokio::test]
+async fn answers_that_would_amplify_are_refused_by_count_or_skipped() {
+    let token = secret("blt-token");
+    let head = r#"{"user":{"uid":"u1","email":"a@b.c","authtoken":"blt-token","#;
+    let shapes: [(&str, String, Option<cs_account::api::error::Limit>); 4] = [
+        (
+            "empty roles",
+            format!("{head}\"roles\":[{}{{}}]}}}}", "{},".repeat(6_000_000)),
+            Some(cs_account::api::error::Limit::Roles),
+        ),
+        (
+            "empty rules",
+            format!("{head}\"roles\":[{{\"uid\":\"r\",\"rules\":[{}{{}}]}}]}}}}", "{},".repeat(6_000_000)),
+            Some(cs_account::api::error::Limit::Rules),
+        ),
+        // The user's own fields are kept (the Raw JSON tab shows them): counted, and refused.
+        (
+            "zeros in a field of the user",
+            format!("{head}\"junk\":[{}0]}}}}", "0,".repeat(9_000_000)),
+            Some(cs_account::api::error::Limit::Values),
+        ),
+        // Anything beside the user is skipped unread.
+        (
+            "zeros beside the user",
+            format!("{{\"junk\":[{}0],{}\"roles\":[]}}}}", "0,".repeat(9_000_000), &head[1..]),
+            None,
+        ),
+    ];
+    for (what, body, limit) in shapes {
+        assert!(body.len() < 20_000_000, "{what}: {} bytes", body.len());
+        let server = MockServer::start().await;
+        mount(&server, Mock::given(method("GET")).and(path("/v3/user")).respond_with(text(200, &body))).await;
+        let got = client(&server).get_profile(&token, Default::default()).await;
+        match limit {
+            Some(of) => {
+                assert!(matches!(&got, Err(ApiError::TooLarge { of: o, .. }) if *o == of), "{what}: {got:?}")
+            }
+            None => assert!(got.as_ref().is_ok_and(|p| p.user.email == "a@b.c"), "{what}: {got:?}"),
+        }
+    }
+}
