@@ -45,8 +45,9 @@ async fn no_keyring_service_falls_back_to_the_private_file() {
     assert_eq!(mode, 0o600);
     let on_disk: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
-    assert!(on_disk["authtoken"].as_str().is_some_and(|t| t.len() > 10), "{on_disk}");
-    assert!(on_disk.get("token_in").is_none(), "{on_disk}");
+    let session = &on_disk["sessions"][0];
+    assert!(session["authtoken"].as_str().is_some_and(|t| t.len() > 10), "{on_disk}");
+    assert!(session.get("token_in").is_none(), "{on_disk}");
 
     let log = std::fs::read_to_string(state.join("cs-account.log")).expect("log file");
     assert!(log.contains("no usable OS keyring"), "the log says why:\n{log}");

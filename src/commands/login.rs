@@ -59,6 +59,15 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         };
         return Err(Failure::other(format!("Logged in, but the session could not be saved: {e} {ended}")));
     }
+    // Where the token went: the keyring is named only when it holds it (a machine without one
+    // falls back to the file, which is not the user's concern).
+    let in_keyring = store
+        .list()
+        .ok()
+        .and_then(|all| {
+            all.into_iter().find(|s| s.endpoint == new.endpoint && s.email.eq_ignore_ascii_case(&new.email))
+        })
+        .is_some_and(|s| s.in_keyring);
     eprintln!(
         "{} Logged in as {} ({}) on {}. Session token {} saved: {}{}.",
         success.notice,
@@ -67,7 +76,7 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         endpoint.label(),
         mask(&success.authtoken),
         store.path().display(),
-        if cfg!(feature = "keyring") { " (the token itself in the OS keyring when one runs)" } else { "" }
+        if in_keyring { " (the token itself in the OS keyring)" } else { "" }
     );
     // The others stay stored and valid; the one this log-in took the place of is named.
     if let Some(prev) = before
