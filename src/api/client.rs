@@ -134,6 +134,13 @@ struct Call<'a> {
     organization_uid: Option<HeaderValue>,
 }
 
+impl<'a> Call<'a> {
+    /// A call without a body or an organisation header (add them with struct update).
+    fn new(method: Method, label: &'static str, url: Url, token: Option<&'a SecretString>) -> Self {
+        Call { method, label, url, token, body: None, organization_uid: None }
+    }
+}
+
 /// One of the decoders of [`super::decode`]: status, headers and body bytes to a typed answer.
 type Decoder<T> = fn(u16, &HeaderMap, &[u8]) -> Result<T, ApiError>;
 
@@ -204,14 +211,7 @@ impl Client {
             .filter(|t: &String| !t.is_empty());
         let body = Login { email: email.trim(), password, tfa_token: tfa.as_deref() };
         let url = self.url(&["user-session"], &[("include_orgs_roles", "true")])?;
-        let call = Call {
-            method: Method::POST,
-            label: "user-session",
-            url,
-            token: None,
-            body: Some(wrap(&body)?),
-            organization_uid: None,
-        };
+        let call = Call { body: Some(wrap(&body)?), ..Call::new(Method::POST, "user-session", url, None) };
         self.send(&call, false, decode::login).await
     }
 
@@ -225,28 +225,14 @@ impl Client {
     /// token whatever the answer.
     pub async fn logout(&self, token: &SecretString) -> Result<Notice, ApiError> {
         let url = self.url(&["user-session"], &[])?;
-        let call = Call {
-            method: Method::DELETE,
-            label: "user-session",
-            url,
-            token: Some(token),
-            body: None,
-            organization_uid: None,
-        };
+        let call = Call::new(Method::DELETE, "user-session", url, Some(token));
         self.send(&call, false, decode::notice).await
     }
 
     /// `GET /user`, retried on transient failures.
     pub async fn get_user(&self, token: &SecretString, opts: GetUserOptions) -> Result<User, ApiError> {
         let url = self.url(&["user"], &opts.query())?;
-        let call = Call {
-            method: Method::GET,
-            label: "user",
-            url,
-            token: Some(token),
-            body: None,
-            organization_uid: None,
-        };
+        let call = Call::new(Method::GET, "user", url, Some(token));
         self.send(&call, true, decode::user).await
     }
 
@@ -264,14 +250,7 @@ impl Client {
     ) -> Result<Vec<Stack>, ApiError> {
         let organization_uid = organization_uid.map(organization_header).transpose()?;
         let url = self.url(&["stacks"], &[])?;
-        let call = Call {
-            method: Method::GET,
-            label: "stacks",
-            url,
-            token: Some(token),
-            body: None,
-            organization_uid,
-        };
+        let call = Call { organization_uid, ..Call::new(Method::GET, "stacks", url, Some(token)) };
         self.send(&call, true, decode::stacks).await
     }
 
@@ -279,14 +258,7 @@ impl Client {
     /// (see [`decode::profile`]).
     pub async fn get_profile(&self, token: &SecretString, opts: GetUserOptions) -> Result<Profile, ApiError> {
         let url = self.url(&["user"], &opts.query())?;
-        let call = Call {
-            method: Method::GET,
-            label: "user",
-            url,
-            token: Some(token),
-            body: None,
-            organization_uid: None,
-        };
+        let call = Call::new(Method::GET, "user", url, Some(token));
         self.send(&call, true, decode::profile).await
     }
 
@@ -299,14 +271,7 @@ impl Client {
         changes: &UserUpdate,
     ) -> Result<UpdateSuccess, ApiError> {
         let url = self.url(&["user"], &[])?;
-        let call = Call {
-            method: Method::PUT,
-            label: "user",
-            url,
-            token: Some(token),
-            body: Some(wrap(changes)?),
-            organization_uid: None,
-        };
+        let call = Call { body: Some(wrap(changes)?), ..Call::new(Method::PUT, "user", url, Some(token)) };
         self.send(&call, true, decode::update).await
     }
 
@@ -355,14 +320,7 @@ impl Client {
         body: &T,
     ) -> Result<Notice, ApiError> {
         let url = self.url(segments, &[])?;
-        let call = Call {
-            method: Method::POST,
-            label,
-            url,
-            token: None,
-            body: Some(wrap(body)?),
-            organization_uid: None,
-        };
+        let call = Call { body: Some(wrap(body)?), ..Call::new(Method::POST, label, url, None) };
         self.send(&call, false, decode::notice).await
     }
 
