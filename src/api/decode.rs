@@ -33,6 +33,7 @@ use super::models::{LoginSuccess, Notice, Profile, Stack, UpdateSuccess, User};
 use super::profile_store::RuleStore;
 
 mod stream;
+mod validate;
 
 pub use stream::MAX_OTHER_VALUES;
 use stream::{Failure, Parsed, UserSlot};
