@@ -135,7 +135,7 @@ impl<'de> Visitor<'de> for Shape<'_> {
             return Ok(None);
         }
         let at = self.b.store.tape.len();
-        self.b.string(STR, &crate::sanitize::display(v));
+        self.b.string(STR, v);
         Ok(Some(at))
     }
     fn visit_bool<E>(self, _: bool) -> Result<Option<usize>, E> {
@@ -427,7 +427,7 @@ impl<'de> Visitor<'de> for AnyValue<'_> {
         Ok(())
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        self.0.string(STR, &crate::sanitize::display(v));
+        self.0.string(STR, v);
         Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
@@ -453,7 +453,7 @@ impl<'de> Visitor<'de> for AnyValue<'_> {
         let at = b.store.tape.len();
         b.store.tape.push(tok(OBJ, 0));
         while let Some(key) = map.next_key_seed(KeyText)? {
-            b.string(KEY, &crate::sanitize::display(&key));
+            b.string(KEY, &key);
             map.next_value_seed(AnyValue(&mut *b))?;
         }
         b.close(at);
