@@ -3,7 +3,7 @@
 //! Only glibc needs them (see each function); on every other target they do nothing.
 
 /// Hands back to the system the memory freed since a server's answer arrived. The loop calls it
-/// once `update` has handled an answer.
+/// once the frame after an answer is drawn.
 ///
 /// A large profile's answer (7 MB for 1,000 roles × 50 rules) and the decoder's working memory
 /// are freed once the profile store holds the roles. glibc keeps freed blocks for reuse and

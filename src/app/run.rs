@@ -75,11 +75,19 @@ where
     let mut spinner = tokio::time::interval(SPINNER_PERIOD);
     spinner.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
+    // An answer was handled since the last frame: its memory goes back once that frame is out.
+    let mut freed = false;
     while !app.should_quit {
         if dirty && rx.is_empty() {
             terminal.draw(|f| crate::ui::draw(f, app, theme))?;
             app.frames += 1;
             dirty = false;
+            if std::mem::take(&mut freed) {
+                // Decoding the answer freed what it took (a large profile: tens of megabytes);
+                // now that `update` has dropped the rest and the frame is on screen, give it
+                // back to the system (a few milliseconds the user no longer waits for).
+                crate::sys::release_freed_memory();
+            }
         }
         let msg = tokio::select! {
             biased;
@@ -103,14 +111,9 @@ where
             // without asking anything.
             terminal.resize(ratatui::layout::Rect::new(0, 0, w, h))?;
         }
-        let answer = matches!(msg, Msg::Api { .. });
+        freed |= matches!(msg, Msg::Api { .. });
         for effect in update(app, msg) {
             runner.run(effect);
-        }
-        if answer {
-            // Decoding the answer freed what it took (a large profile: hundreds of megabytes);
-            // now that `update` has dropped the rest, give it back to the system.
-            crate::sys::release_freed_memory();
         }
         dirty = true;
     }
