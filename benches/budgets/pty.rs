@@ -11,7 +11,12 @@ pub use harness::{Pty, Spawn};
 
 /// Spawns `cs-account <args>` in a pty; returns it with the instant just before the spawn.
 pub fn spawn(args: &[&str]) -> (Pty, Instant) {
-    let spawn = Spawn::app(args);
+    spawn_with(Spawn::app(args))
+}
+
+/// Spawns what `spawn` describes (arguments, environment) in a pty; returns it with the instant
+/// just before the spawn.
+pub fn spawn_with(spawn: Spawn) -> (Pty, Instant) {
     let started = Instant::now();
     (spawn.start(), started)
 }
