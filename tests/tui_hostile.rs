@@ -97,7 +97,7 @@ fn details_and_raw_views_stay_clean() {
             send(&mut a, [ch(tab), ch('g')]);
             let rows = match tab {
                 '1' => a.profile().map_or(0, |p| p.tree.len()),
-                '2' => a.profile().map_or(0, |p| p.perms.len()),
+                '2' => a.profile().map_or(0, |p| p.perms().len()),
                 '3' => a.profile().map_or(0, |p| p.orgs_list.len()),
                 _ => a.profile().map_or(0, |p| p.settings_list.len()),
             };

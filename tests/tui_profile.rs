@@ -95,12 +95,12 @@ fn permissions_tab_moves_and_filters() {
     send(&mut a, [ch('2'), ch('j'), ch('j'), ch('G')]);
     let p = a.profile().expect("profile");
     assert_eq!(p.tab, Tab::Permissions);
-    assert_eq!(p.perms.selected(), p.perms.len() - 1, "G goes to the last row");
+    assert_eq!(p.perms().selected(), p.perms().len() - 1, "G goes to the last row");
     send(&mut a, [ch('g'), ch('/')]);
     assert_eq!(tab(&a), Tab::Permissions, "/ filters the tab it is on");
     type_text(&mut a, "publish");
     let p = a.profile().expect("profile");
-    assert!(p.perms.match_count() >= 1 && p.perms.len() < 10, "{} rows", p.perms.len());
+    assert!(p.perms().match_count() >= 1 && p.perms().len() < 10, "{} rows", p.perms().len());
     assert_eq!(p.tree.filter(), "publish", "one filter for both views");
 }
 

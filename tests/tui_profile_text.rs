@@ -238,7 +238,7 @@ fn n_and_shift_n_move_between_matches_of_the_tree_and_the_permissions() {
     send(&mut a, [ch('2')]);
     let right = |a: &App| {
         a.profile()
-            .and_then(|p| match p.perms.row(p.perms.selected()) {
+            .and_then(|p| match p.perms().row(p.perms().selected()) {
                 Some(cs_account::screens::profile::permissions::PermRow::Right { module, right, .. }) => {
                     Some(format!("{}.{}", module.module, right.right))
                 }

@@ -10,7 +10,7 @@ pub mod tree;
 pub mod update;
 pub mod view;
 
-use std::cell::Cell;
+use std::cell::{Cell, OnceCell};
 
 use ratatui::layout::Rect;
 
@@ -110,8 +110,11 @@ pub struct ProfileState {
     /// The roles tree (expansion, selection, filter live in it). It owns the roles: the
     /// session's user is kept without them, so a large profile is held once.
     pub tree: ProfileTree,
-    /// Each module's rights, united over the roles.
-    pub perms: Permissions,
+    /// Each module's rights, united over the roles: built the first time the Permissions tab
+    /// (or anything else) asks for it, with the filter as it is then. Built with the tree, it
+    /// was two fifths of the time between a 1,000-role profile's answer and its first frame,
+    /// for a tab most visits never open. See [`ProfileState::perms`].
+    perms: OnceCell<Permissions>,
     /// The filter as typed: one for the whole profile, applied to every tab on every change
     /// (the lists narrow to it, the Raw tab searches for it).
     pub filter: TextField,
@@ -172,12 +175,11 @@ impl ProfileState {
     /// The profile of `user`, whose roles have been moved out into `roles`.
     pub fn new(user: &User, roles: impl Into<RuleStore>) -> Self {
         let tree = ProfileTree::new(roles);
-        let perms = Permissions::from_tree(&tree);
         let (orgs, settings) = (org_rows(user), settings_lines(user));
         ProfileState {
             tab: Tab::Roles,
             tree,
-            perms,
+            perms: OnceCell::new(),
             filter: TextField::plain(),
             editing_filter: false,
             orgs_list: RowList::all(orgs.len()),
@@ -194,6 +196,24 @@ impl ProfileState {
             area: Cell::new(Rect::default()),
             fitted: Rect::default(),
         }
+    }
+
+    /// The permissions view, built now if it was not yet.
+    pub fn perms(&self) -> &Permissions {
+        self.perms.get_or_init(|| built_perms(&self.tree, self.filter.value()))
+    }
+
+    /// The permissions view to change, built now if it was not yet.
+    pub fn perms_mut(&mut self) -> &mut Permissions {
+        if self.perms.get().is_none() {
+            self.perms = OnceCell::from(built_perms(&self.tree, self.filter.value()));
+        }
+        self.perms.get_mut().expect("built just above")
+    }
+
+    /// The permissions view if it was built (nothing to keep in view or select otherwise).
+    pub fn perms_if_built(&mut self) -> Option<&mut Permissions> {
+        self.perms.get_mut()
     }
 
     /// Whether the filter field has the keyboard.
@@ -220,7 +240,9 @@ impl ProfileState {
     /// message, the app drawing in between.
     pub fn apply_filter_in_steps(&mut self) -> bool {
         let query = self.filter.value().to_string();
-        self.perms.set_filter(&query);
+        if let Some(perms) = self.perms.get_mut() {
+            perms.set_filter(&query);
+        }
         self.orgs_list.filter_orgs(&self.orgs, &query);
         self.settings_list.filter_settings(&self.settings, &query);
         let tree = self.tree.start_filter(&query);
@@ -263,7 +285,7 @@ impl ProfileState {
     pub fn selected_details(&self) -> Option<Details> {
         match self.tab {
             Tab::Roles => self.tree.selected_details(),
-            Tab::Permissions => self.perms.selected_details(),
+            Tab::Permissions => self.perms().selected_details(),
             Tab::Orgs => self.orgs.get(self.orgs_list.selected_item()?).map(OrgRow::details),
             Tab::Settings => lists::settings_details(&self.settings, self.settings_list.selected_item()?),
             Tab::Raw => None,
@@ -273,11 +295,12 @@ impl ProfileState {
     /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
     /// position: the tree keeps what was expanded and selected, and its filter.
     pub fn load(&mut self, user: &User, roles: impl Into<RuleStore>) {
-        let selected = self.perms.selected();
+        // Rebuilt at once only when it was shown before, to keep its selection.
+        let selected = self.perms.take().map(|p| p.selected());
         self.tree.rebuild(roles);
-        self.perms = Permissions::from_tree(&self.tree);
-        self.perms.set_filter(self.filter.value());
-        self.perms.select(selected);
+        if let Some(selected) = selected {
+            self.perms_mut().select(selected);
+        }
         self.orgs = org_rows(user);
         self.orgs_list.filter_orgs(&self.orgs, self.filter.value());
         self.settings = settings_lines(user);
@@ -399,4 +422,11 @@ mod tests {
         assert_eq!(Tab::Roles.step(-1), Tab::Raw);
         assert_eq!(Tab::Raw.step(1), Tab::Roles);
     }
+}
+
+/// The permissions of `tree`, filtered by `filter`.
+fn built_perms(tree: &ProfileTree, filter: &str) -> Permissions {
+    let mut perms = Permissions::from_tree(tree);
+    perms.set_filter(filter);
+    perms
 }

@@ -45,7 +45,11 @@ pub(crate) fn fit_to_viewport(app: &mut App) {
         let h = body_height(area, p);
         match t {
             Tab::Roles => p.tree.scroll_into_view(h),
-            Tab::Permissions => p.perms.scroll_into_view(h),
+            Tab::Permissions => {
+                if let Some(perms) = p.perms_if_built() {
+                    perms.scroll_into_view(h);
+                }
+            }
             Tab::Orgs => p.orgs_list.scroll_into_view(h),
             Tab::Settings => p.settings_list.scroll_into_view(h),
             Tab::Raw => raw::clamp(p, area),
@@ -165,12 +169,13 @@ fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
             p.tree.scroll_into_view(page);
         }
         Tab::Permissions => {
+            let perms = p.perms_mut();
             if forward {
-                p.perms.next_match()
+                perms.next_match()
             } else {
-                p.perms.prev_match()
+                perms.prev_match()
             }
-            p.perms.scroll_into_view(page);
+            perms.scroll_into_view(page);
         }
         Tab::Orgs => {
             p.orgs_list.step_match(forward);
@@ -340,7 +345,7 @@ fn navigate(app: &mut App, action: Action) {
             t.scroll_into_view(page);
         }
         Tab::Permissions => {
-            let v = &mut p.perms;
+            let v = p.perms_mut();
             match action {
                 Action::Top => v.select_first(),
                 Action::Bottom => v.select_last(),

@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, p: &Profi
     let focused = !p.editing_filter && p.details.is_none();
     match p.tab {
         Tab::Roles => roles_tab::render(frame, parts.body, p, theme, focused),
-        Tab::Permissions => render_permissions(&p.perms, parts.body, frame.buffer_mut(), theme, focused),
+        Tab::Permissions => render_permissions(p.perms(), parts.body, frame.buffer_mut(), theme, focused),
         Tab::Orgs => crate::screens::profile::view::pages::render_orgs(frame, parts.body, p, theme, focused),
         Tab::Settings => {
             crate::screens::profile::view::pages::render_settings(frame, parts.body, p, theme, focused)
@@ -56,7 +56,7 @@ fn match_text(p: &ProfileState) -> String {
     }
     let (matches, partial, noun) = match p.tab {
         Tab::Roles => (p.tree.match_count(), p.tree.filtering(), "match"),
-        Tab::Permissions => (p.perms.match_count(), false, "match"),
+        Tab::Permissions => (p.perms().match_count(), false, "match"),
         Tab::Orgs => (p.orgs_list.match_count(), false, "match"),
         Tab::Settings => (p.settings_list.match_count(), false, "match"),
         Tab::Raw => (p.raw_search.match_count(), p.raw_search.scanning(), "line"),
