@@ -349,6 +349,13 @@ impl ProfileState {
 
 crate::screens::screen_state!(ProfileState, paste);
 
+/// The permissions of `tree`, filtered by `filter`.
+fn built_perms(tree: &ProfileTree, filter: &str) -> Permissions {
+    let mut perms = Permissions::from_tree(tree);
+    perms.set_filter(filter);
+    perms
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,11 +429,4 @@ mod tests {
         assert_eq!(Tab::Roles.step(-1), Tab::Raw);
         assert_eq!(Tab::Raw.step(1), Tab::Roles);
     }
-}
-
-/// The permissions of `tree`, filtered by `filter`.
-fn built_perms(tree: &ProfileTree, filter: &str) -> Permissions {
-    let mut perms = Permissions::from_tree(tree);
-    perms.set_filter(filter);
-    perms
 }
