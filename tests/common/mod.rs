@@ -147,67 +147,29 @@ pub fn requests(effects: &[Effect]) -> impl Iterator<Item = (RequestId, &Request
     })
 }
 
-pub fn login_id(effects: &[Effect]) -> Asked<OnLogin> {
-    asked(effects, |r| match r {
-        Request::Login { then, .. } => Some(then),
-        _ => None,
-    })
+/// `fn name(effects) -> Asked<Then>`: the request of `variant` among `effects`, with its id and
+/// continuation (panics when there is none, as a test expects one).
+macro_rules! request_pickers {
+    ($($name:ident: $variant:ident -> $then:ty;)*) => {$(
+        pub fn $name(effects: &[Effect]) -> Asked<$then> {
+            asked(effects, |r| match r {
+                Request::$variant { then, .. } => Some(then),
+                _ => None,
+            })
+        }
+    )*};
 }
 
-pub fn get_user_id(effects: &[Effect]) -> Asked<OnUser> {
-    asked(effects, |r| match r {
-        Request::GetUser { then, .. } => Some(then),
-        _ => None,
-    })
-}
-
-pub fn logout_id(effects: &[Effect]) -> Asked<OnLogout> {
-    asked(effects, |r| match r {
-        Request::Logout { then, .. } => Some(then),
-        _ => None,
-    })
-}
-
-pub fn sms_id(effects: &[Effect]) -> Asked<OnSms> {
-    asked(effects, |r| match r {
-        Request::Sms { then, .. } => Some(then),
-        _ => None,
-    })
-}
-
-pub fn save_id(effects: &[Effect]) -> Asked<OnSave> {
-    asked(effects, |r| match r {
-        Request::Update { then, .. } => Some(then),
-        _ => None,
-    })
-}
-
-pub fn forgot_id(effects: &[Effect]) -> Asked<OnNotice> {
-    asked(effects, |r| match r {
-        Request::Forgot { then, .. } => Some(then),
-        _ => None,
-    })
-}
-
-pub fn reset_id(effects: &[Effect]) -> Asked<OnNotice> {
-    asked(effects, |r| match r {
-        Request::Reset { then, .. } => Some(then),
-        _ => None,
-    })
-}
-
-pub fn activate_id(effects: &[Effect]) -> Asked<OnNotice> {
-    asked(effects, |r| match r {
-        Request::Activate { then, .. } => Some(then),
-        _ => None,
-    })
-}
-
-pub fn outbox_id(effects: &[Effect]) -> Asked<OnOutbox> {
-    asked(effects, |r| match r {
-        Request::Outbox { then, .. } => Some(then),
-        _ => None,
-    })
+request_pickers! {
+    login_id: Login -> OnLogin;
+    get_user_id: GetUser -> OnUser;
+    logout_id: Logout -> OnLogout;
+    sms_id: Sms -> OnSms;
+    save_id: Update -> OnSave;
+    forgot_id: Forgot -> OnNotice;
+    reset_id: Reset -> OnNotice;
+    activate_id: Activate -> OnNotice;
+    outbox_id: Outbox -> OnOutbox;
 }
 
 /// An API answer, as the runner sends it: with the continuation the request carried.
