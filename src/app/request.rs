@@ -66,41 +66,6 @@ pub enum Request {
     Outbox { endpoint: Endpoint, then: OnOutbox },
 }
 
-/// The answer to one [`Request`], with the continuation it carried.
-#[derive(Debug)]
-pub enum Reply {
-    Login {
-        then: OnLogin,
-        result: Result<LoginSuccess, ApiError>,
-    },
-    Sms {
-        then: OnSms,
-        result: Result<Notice, ApiError>,
-    },
-    User {
-        then: OnUser,
-        result: Result<Profile, ApiError>,
-    },
-    Logout {
-        then: OnLogout,
-        result: Result<Notice, ApiError>,
-    },
-    Save {
-        then: OnSave,
-        result: Result<UpdateSuccess, ApiError>,
-    },
-    /// Forgot password, reset password, activation: each answers with a notice.
-    Notice {
-        then: OnNotice,
-        result: Result<Notice, ApiError>,
-    },
-    /// The demo mailbox, oldest first.
-    Outbox {
-        then: OnOutbox,
-        result: Result<Vec<OutboxMessage>, ApiError>,
-    },
-}
-
 /// A continuation: what one call's answer is for. Its type fixes the call's result type and the
 /// [`Reply`] variant the answer comes back as.
 pub trait Then: Sized {
@@ -173,33 +138,43 @@ pub enum OnNotice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OnOutbox;
 
-impl Then for OnLogin {
-    type Output = LoginSuccess;
-    fn reply(self, result: Result<LoginSuccess, ApiError>) -> Reply {
-        Reply::Login { then: self, result }
-    }
-    fn kind(&self) -> Kind {
-        if self.tfa { Kind::Code } else { Kind::Login }
-    }
+/// The [`Reply`] enum, a variant per continuation type, and each continuation's [`Then`]: the
+/// answer it pairs with and what it is for (`kind`, from the continuation bound to `$t`).
+macro_rules! replies {
+    ($($(#[$doc:meta])* $variant:ident($then:ty) -> $out:ty, kind($t:ident) $kind:block)*) => {
+        /// The answer to one [`Request`], with the continuation it carried.
+        #[derive(Debug)]
+        pub enum Reply {
+            $($(#[$doc])* $variant { then: $then, result: Result<$out, ApiError> },)*
+        }
+
+        $(impl Then for $then {
+            type Output = $out;
+            fn reply(self, result: Result<$out, ApiError>) -> Reply {
+                Reply::$variant { then: self, result }
+            }
+            fn kind(&self) -> Kind {
+                let $t = self;
+                $kind
+            }
+        })*
+
+        impl Reply {
+            /// What the answered request was for (from its continuation).
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $(Reply::$variant { then, .. } => then.kind(),)*
+                }
+            }
+        }
+    };
 }
 
-impl Then for OnSms {
-    type Output = Notice;
-    fn reply(self, result: Result<Notice, ApiError>) -> Reply {
-        Reply::Sms { then: self, result }
-    }
-    fn kind(&self) -> Kind {
-        Kind::Sms
-    }
-}
-
-impl Then for OnUser {
-    type Output = Profile;
-    fn reply(self, result: Result<Profile, ApiError>) -> Reply {
-        Reply::User { then: self, result }
-    }
-    fn kind(&self) -> Kind {
-        match self {
+replies! {
+    Login(OnLogin) -> LoginSuccess, kind(t) { if t.tfa { Kind::Code } else { Kind::Login } }
+    Sms(OnSms) -> Notice, kind(_t) { Kind::Sms }
+    User(OnUser) -> Profile, kind(t) {
+        match t {
             OnUser::CheckToken { .. } => Kind::CheckToken,
             OnUser::Resume { source: SessionSource::Env, .. } => Kind::ResumeEnv,
             OnUser::Resume { source: SessionSource::Stored, .. } => Kind::Resume,
@@ -208,52 +183,22 @@ impl Then for OnUser {
             OnUser::Check => Kind::Check,
         }
     }
-}
-
-impl Then for OnLogout {
-    type Output = Notice;
-    fn reply(self, result: Result<Notice, ApiError>) -> Reply {
-        Reply::Logout { then: self, result }
-    }
-    fn kind(&self) -> Kind {
-        match self {
+    Logout(OnLogout) -> Notice, kind(t) {
+        match t {
             OnLogout::Logout => Kind::Logout,
         }
     }
-}
-
-impl Then for OnSave {
-    type Output = UpdateSuccess;
-    fn reply(self, result: Result<UpdateSuccess, ApiError>) -> Reply {
-        Reply::Save { then: self, result }
-    }
-    fn kind(&self) -> Kind {
-        Kind::Save
-    }
-}
-
-impl Then for OnNotice {
-    type Output = Notice;
-    fn reply(self, result: Result<Notice, ApiError>) -> Reply {
-        Reply::Notice { then: self, result }
-    }
-    fn kind(&self) -> Kind {
-        match self {
+    Save(OnSave) -> UpdateSuccess, kind(_t) { Kind::Save }
+    /// Forgot password, reset password, activation: each answers with a notice.
+    Notice(OnNotice) -> Notice, kind(t) {
+        match t {
             OnNotice::Forgot { .. } => Kind::Forgot,
             OnNotice::Reset => Kind::Reset,
             OnNotice::Activate => Kind::Activate,
         }
     }
-}
-
-impl Then for OnOutbox {
-    type Output = Vec<OutboxMessage>;
-    fn reply(self, result: Result<Vec<OutboxMessage>, ApiError>) -> Reply {
-        Reply::Outbox { then: self, result }
-    }
-    fn kind(&self) -> Kind {
-        Kind::Outbox
-    }
+    /// The demo mailbox, oldest first.
+    Outbox(OnOutbox) -> Vec<OutboxMessage>, kind(_t) { Kind::Outbox }
 }
 
 impl Request {
@@ -269,21 +214,6 @@ impl Request {
                 then.kind()
             }
             Request::Outbox { then, .. } => then.kind(),
-        }
-    }
-}
-
-impl Reply {
-    /// What the answered request was for (from its continuation).
-    pub fn kind(&self) -> Kind {
-        match self {
-            Reply::Login { then, .. } => then.kind(),
-            Reply::Sms { then, .. } => then.kind(),
-            Reply::User { then, .. } => then.kind(),
-            Reply::Logout { then, .. } => then.kind(),
-            Reply::Save { then, .. } => then.kind(),
-            Reply::Notice { then, .. } => then.kind(),
-            Reply::Outbox { then, .. } => then.kind(),
         }
     }
 }
