@@ -16,6 +16,7 @@ use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
 use cs_account::screens::edit::EditField;
 use cs_account::screens::edit::Step;
+use cs_account::screens::profile::tree::Rows;
 use cs_account::store::FileError;
 use cs_account::store::drafts::{Draft, DraftError, DraftKey};
 

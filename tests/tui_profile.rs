@@ -9,6 +9,7 @@ use cs_account::api::{ApiError, Notice};
 use cs_account::app::state::Confirm;
 use cs_account::app::{App, Effect};
 use cs_account::screens::profile::Tab;
+use cs_account::screens::profile::tree::Rows;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
 

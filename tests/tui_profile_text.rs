@@ -10,6 +10,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::app::{App, Effect, Msg};
 use cs_account::screens::profile::Tab;
+use cs_account::screens::profile::tree::Rows;
 use unicode_width::UnicodeWidthStr;
 
 fn logged_in(w: u16, h: u16) -> App {

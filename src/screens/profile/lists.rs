@@ -4,7 +4,7 @@
 
 use crate::api::User;
 use crate::screens::profile::details::Details;
-use crate::screens::profile::tree::Cursor;
+use crate::screens::profile::tree::{Cursor, Rows, rows_in_fields};
 
 /// How the user relates to an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,30 +311,6 @@ impl RowList {
         self.matches
     }
 
-    pub fn cursor(&self) -> Cursor {
-        self.cursor
-    }
-
-    pub fn selected(&self) -> usize {
-        self.cursor.selected()
-    }
-
-    pub fn move_by(&mut self, delta: isize) {
-        self.cursor.move_by(delta, self.rows.len());
-    }
-
-    pub fn select_first(&mut self) {
-        self.cursor.select(0, self.rows.len());
-    }
-
-    pub fn select_last(&mut self) {
-        self.cursor.select(self.rows.len().saturating_sub(1), self.rows.len());
-    }
-
-    pub fn scroll_into_view(&mut self, height: usize) {
-        self.cursor.scroll_into_view(height, self.rows.len());
-    }
-
     /// Selects the next (`forward`) or previous matching row, wrapping around.
     pub fn step_match(&mut self, forward: bool) {
         let (len, sel) = (self.rows.len(), self.selected());
@@ -344,6 +320,8 @@ impl RowList {
         }
     }
 }
+
+rows_in_fields!(RowList);
 
 #[cfg(test)]
 mod tests {

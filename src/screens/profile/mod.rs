@@ -22,6 +22,7 @@ use crate::screens::profile::permissions::Permissions;
 use crate::screens::profile::raw::RawJson;
 use crate::screens::profile::raw::RawSearch;
 use crate::screens::profile::tree::ProfileTree;
+use crate::screens::profile::tree::Rows;
 use secrecy::SecretString;
 
 mod lists;

@@ -17,8 +17,8 @@ use crate::api::models::Role;
 use crate::api::profile_store::FxBuild;
 use crate::api::profile_store::Obj;
 use crate::api::profile_store::RuleRef;
-use crate::screens::profile::tree::Cursor;
 use crate::screens::profile::tree::ProfileTree;
+use crate::screens::profile::tree::{Cursor, Rows, rows_in_fields};
 
 /// Strings back to back in one buffer, by index; identical ones stored once.
 #[derive(Debug, Default)]
@@ -330,39 +330,8 @@ impl Permissions {
         }
     }
 
-    pub fn selected(&self) -> usize {
-        self.cursor.selected()
-    }
-
     pub fn offset(&self) -> usize {
         self.cursor.offset()
-    }
-
-    /// The selection and offset, for widgets.
-    pub fn cursor(&self) -> Cursor {
-        self.cursor
-    }
-
-    pub fn select(&mut self, i: usize) {
-        self.cursor.select(i, self.rows.len());
-    }
-
-    /// ±1 for ↓/↑, ±viewport height for page down/up.
-    pub fn move_by(&mut self, delta: isize) {
-        self.cursor.move_by(delta, self.rows.len());
-    }
-
-    pub fn select_first(&mut self) {
-        self.select(0);
-    }
-
-    pub fn select_last(&mut self) {
-        self.select(self.rows.len().saturating_sub(1));
-    }
-
-    /// Keeps the selection inside a viewport of `height` rows (called with the last drawn height).
-    pub fn scroll_into_view(&mut self, height: usize) {
-        self.cursor.scroll_into_view(height, self.rows.len());
     }
 
     /// Shows only modules whose name contains `query` (case-insensitive), and rights whose name
@@ -454,5 +423,7 @@ fn identity(row: Row) -> (u32, Option<u32>) {
 }
 
 mod details;
+rows_in_fields!(Permissions);
+
 #[cfg(test)]
 mod tests;

@@ -33,7 +33,8 @@ mod tests;
 #[cfg(test)]
 mod tests_big;
 
-pub use cursor::Cursor;
+pub(crate) use cursor::rows_in_fields;
+pub use cursor::{Cursor, Rows};
 pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 pub(crate) use search::{find_all, push_lower};
 
@@ -234,30 +235,6 @@ impl ProfileTree {
         self.rows.get(i).map(|r| r.depth as usize)
     }
 
-    /// The selected row's index (0 when empty).
-    pub fn selected(&self) -> usize {
-        self.cursor.selected()
-    }
-
-    /// Selects row `i`, clamped to the rows.
-    pub fn select(&mut self, i: usize) {
-        self.cursor.select(i, self.rows.len());
-    }
-
-    /// Moves the selection by `delta` rows: ±1 for ↓/↑, ±viewport height for page down/up.
-    pub fn move_by(&mut self, delta: isize) {
-        self.cursor.move_by(delta, self.rows.len());
-    }
-
-    pub fn select_first(&mut self) {
-        self.select(0);
-    }
-
-    pub fn select_last(&mut self) {
-        self.finish_filter();
-        self.select(self.rows.len().saturating_sub(1));
-    }
-
     /// Selects the selected row's parent (stays on a role).
     pub fn select_parent(&mut self) {
         let Some(node) = self.selected_node() else { return };
@@ -339,17 +316,6 @@ impl ProfileTree {
         self.cursor.offset()
     }
 
-    /// Scrolls so the selection is inside a viewport of `height` rows. The app calls it from its
-    /// update code with the last drawn height, so drawing can take `&self`.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        self.cursor.scroll_into_view(height, self.rows.len());
-    }
-
-    /// The selection and offset, for widgets.
-    pub fn cursor(&self) -> Cursor {
-        self.cursor
-    }
-
     /// A breadcrumb of the selected row for a status line: `Developer › asset › ✓ create`.
     pub fn selected_path_text(&self) -> String {
         let Some(node) = self.selected_node() else { return String::new() };
@@ -373,3 +339,13 @@ impl ProfileTree {
         self.rows.get(self.selected()).map(|r| r.node)
     }
 }
+
+// Scrolled by the update code with the last drawn height, so drawing can take `&self`.
+cursor::rows_in_fields!(
+    ProfileTree,
+    /// The last row once the filter has been applied in full (its last steps may add rows).
+    fn select_last(&mut self) {
+        self.finish_filter();
+        self.select(self.rows.len().saturating_sub(1));
+    }
+);

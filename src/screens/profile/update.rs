@@ -13,6 +13,7 @@ use crate::app::state::{App, Confirm, Screen, ToastLevel};
 use crate::screens::profile::ProfileState;
 use crate::screens::profile::Tab;
 use crate::screens::profile::layout;
+use crate::screens::profile::tree::Rows;
 use ratatui::layout::Rect;
 
 mod raw;

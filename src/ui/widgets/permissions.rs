@@ -22,6 +22,7 @@ use crate::screens::profile::permissions::ModuleRights;
 use crate::screens::profile::permissions::PermRow;
 use crate::screens::profile::permissions::Permissions;
 use crate::screens::profile::permissions::RightEntry;
+use crate::screens::profile::tree::Rows;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::{
     Piece, draw_empty, draw_pieces, highlight, no_match_message, position_indicator,

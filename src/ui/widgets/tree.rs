@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::screens::profile::tree::ProfileTree;
+use crate::screens::profile::tree::Rows;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -2,6 +2,7 @@
 //! line is full; this lists every role that grants it (with its targets) and every role that
 //! refuses it.
 use crate::screens::profile::permissions::Permissions;
+use crate::screens::profile::tree::Rows;
 
 use crate::screens::profile::details::Details;
 use crate::screens::profile::permissions::Row;

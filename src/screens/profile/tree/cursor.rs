@@ -58,6 +58,69 @@ impl Cursor {
     }
 }
 
+/// A list of rows moved through with a [`Cursor`]: the tree, the permissions view and the small
+/// lists select, move and scroll alike, so they say only where their cursor is and how many rows
+/// they have.
+pub trait Rows {
+    /// The list's cursor.
+    fn cursor(&self) -> Cursor;
+    /// The list's cursor, to move.
+    fn cursor_mut(&mut self) -> &mut Cursor;
+    /// How many rows the list shows now.
+    fn row_count(&self) -> usize;
+
+    /// The selected row (0 when empty).
+    fn selected(&self) -> usize {
+        self.cursor().selected()
+    }
+
+    /// Selects row `i`, clamped to the rows.
+    fn select(&mut self, i: usize) {
+        let len = self.row_count();
+        self.cursor_mut().select(i, len);
+    }
+
+    /// Moves the selection by `delta` rows: ±1 for ↓/↑, ±viewport height for page down/up.
+    fn move_by(&mut self, delta: isize) {
+        let len = self.row_count();
+        self.cursor_mut().move_by(delta, len);
+    }
+
+    fn select_first(&mut self) {
+        self.select(0);
+    }
+
+    fn select_last(&mut self) {
+        self.select(self.row_count().saturating_sub(1));
+    }
+
+    /// Scrolls so that the selection is within a viewport of `height` rows.
+    fn scroll_into_view(&mut self, height: usize) {
+        let len = self.row_count();
+        self.cursor_mut().scroll_into_view(height, len);
+    }
+}
+
+/// `impl Rows` for a list whose cursor is its `cursor` field and whose rows are its `rows`
+/// vector, with any methods it does differently after the type.
+macro_rules! rows_in_fields {
+    ($t:ty $(, $($item:item)*)?) => {
+        impl $crate::screens::profile::tree::Rows for $t {
+            fn cursor(&self) -> $crate::screens::profile::tree::Cursor {
+                self.cursor
+            }
+            fn cursor_mut(&mut self) -> &mut $crate::screens::profile::tree::Cursor {
+                &mut self.cursor
+            }
+            fn row_count(&self) -> usize {
+                self.rows.len()
+            }
+            $($($item)*)?
+        }
+    };
+}
+pub(crate) use rows_in_fields;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,19 +141,16 @@ mod tests {
     #[test]
     fn scrolling_follows_the_selection() {
         let mut c = Cursor::default();
-        c.select(12, 100);
-        c.scroll_into_view(5, 100);
-        assert_eq!(c.offset(), 8);
-        c.select(3, 100);
-        c.scroll_into_view(5, 100);
-        assert_eq!(c.offset(), 3);
-        c.select(10, 100);
-        c.scroll_into_view(5, 100);
-        assert_eq!(c.offset(), 6);
-        // The list shrank to 8 rows: the viewport shows the last 5 instead of 2 rows and blanks.
-        c.select(7, 8);
-        c.scroll_into_view(5, 8);
-        assert_eq!(c.offset(), 3);
+        // (select, of rows, viewport height, offset after): down past the view, back up above
+        // it, down again; then the list shrank to 8 rows and the viewport shows the last 5
+        // instead of 2 rows and blanks.
+        for (i, (select, len, height, offset)) in
+            [(12, 100, 5, 8), (3, 100, 5, 3), (10, 100, 5, 6), (7, 8, 5, 3)].into_iter().enumerate()
+        {
+            c.select(select, len);
+            c.scroll_into_view(height, len);
+            assert_eq!(c.offset(), offset, "step {i}: row {select} of {len}, {height} high");
+        }
         c.scroll_into_view(0, 8);
         assert_eq!(c.offset(), 0);
     }

@@ -130,6 +130,7 @@ fn target_list<'a>(rule: RuleRef<'a>, list: Local) -> Option<(&'a str, Vec<&'a s
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screens::profile::tree::Rows;
     use crate::screens::profile::tree::fixtures::developer;
     use crate::screens::profile::tree::fixtures::hostile;
 

@@ -8,6 +8,7 @@
 //! keystroke shows its first results at once and the rest stream in below them. Rows are in role
 //! order, so each step only appends. Anything else that changes the rows finishes a pending
 //! filter first. [`ProfileTree::set_filter`] does it all at once.
+use crate::screens::profile::tree::Rows;
 use crate::screens::profile::tree::search;
 
 use crate::screens::profile::tree::DESC_HIT;

@@ -9,6 +9,7 @@
 //! Keys are integers apart from one string per role, so keeping an expand-all of 50,000 rules
 //! does not allocate a string per node.
 
+use crate::screens::profile::tree::Rows;
 use crate::screens::profile::tree::outline;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use crate::api::models::Rule;
 use crate::screens::profile::tree::ProfileTree;
+use crate::screens::profile::tree::Rows;
 use crate::screens::profile::tree::fixtures::big;
 use serde_json::{Map, Value};
 

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::screens::profile::OrgRow;
+use crate::screens::profile::tree::Rows;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
