@@ -215,6 +215,31 @@ fn keep_other(others: &mut Vec<(String, Span)>, key: String, span: Span) {
     }
 }
 
+/// A known field's span, when something was read into it; otherwise taken back off the tape.
+fn keep_read<T>(b: &mut Builder, read: Option<T>, s0: usize) -> Option<Span> {
+    let span = read.map(|_| (s0, b.store.tape.len()));
+    if span.is_none() {
+        b.store.tape.truncate(s0);
+    }
+    span
+}
+
+/// A field the model does not name: written as it comes, under its sanitised key, and kept
+/// (the last of the same key wins, as in a JSON object).
+fn read_other<'de, A: MapAccess<'de>>(
+    b: &mut Builder,
+    map: &mut A,
+    key: String,
+    others: &mut Vec<(String, Span)>,
+    s0: usize,
+) -> Result<(), A::Error> {
+    let key = crate::sanitize::owned(key);
+    b.key(&key);
+    map.next_value_seed(AnyValue(&mut *b))?;
+    keep_other(others, key, (s0, b.store.tape.len()));
+    Ok(())
+}
+
 /// Reads a role's object: written as it comes, then its fields moved into the model's order.
 fn role<'de, A: MapAccess<'de>>(b: &mut Builder, hit: &LimitHit, mut map: A) -> Result<usize, A::Error> {
     let start = b.store.tape.len();
@@ -245,17 +270,9 @@ fn role<'de, A: MapAccess<'de>>(b: &mut Builder, hit: &LimitHit, mut map: A) -> 
             Some(i) => {
                 b.key(ROLE_FIELDS[i]);
                 let text = map.next_value_seed(Shape { b: &mut *b, hit, what: Part::Text })?;
-                known[i] = text.map(|_| (s0, b.store.tape.len()));
-                if known[i].is_none() {
-                    b.store.tape.truncate(s0);
-                }
+                known[i] = keep_read(b, text, s0);
             }
-            None => {
-                let key = crate::sanitize::owned(key.into_owned());
-                b.key(&key);
-                map.next_value_seed(AnyValue(&mut *b))?;
-                keep_other(&mut others, key, (s0, b.store.tape.len()));
-            }
+            None => read_other(b, &mut map, key.into_owned(), &mut others, s0)?,
         }
     }
     let written = b.store.tape.split_off(start);
@@ -303,17 +320,9 @@ fn rule<'de, A: MapAccess<'de>>(b: &mut Builder, mut map: A) -> Result<usize, A:
                 b.key(RULE_FIELDS[i]);
                 let what = if i == 0 { Part::Text } else { Part::Acl };
                 let read = map.next_value_seed(Shape { b: &mut *b, hit: &no_hit, what })?;
-                known[i] = read.map(|_| (s0, b.store.tape.len()));
-                if known[i].is_none() {
-                    b.store.tape.truncate(s0);
-                }
+                known[i] = keep_read(b, read, s0);
             }
-            None => {
-                let key = crate::sanitize::owned(key.into_owned());
-                b.key(&key);
-                map.next_value_seed(AnyValue(&mut *b))?;
-                keep_other(&mut others, key, (s0, b.store.tape.len()));
-            }
+            None => read_other(b, &mut map, key.into_owned(), &mut others, s0)?,
         }
     }
     let written = b.store.tape.split_off(start);
