@@ -250,6 +250,48 @@ pub trait TokenForm {
     }
 }
 
+/// `impl TokenForm` for a form state with the usual fields: `focus` (a `Focus` enum with
+/// `Token`, `Password` and `Confirm` variants), `errors`, `form` (the [`TokenPassword`]) and its
+/// own `field_mut` and `move_focus`; methods it does differently follow the type. Also
+/// `Focus::of`, the focus of each of the component's parts.
+macro_rules! token_form {
+    ($t:ident $(, $($item:item)*)?) => {
+        impl Focus {
+            /// The field of the shared token and password component.
+            pub fn of(part: $crate::app::password_form::Part) -> Focus {
+                use $crate::app::password_form::Part;
+                match part {
+                    Part::Token => Focus::Token,
+                    Part::Password => Focus::Password,
+                    Part::Confirm => Focus::Confirm,
+                }
+            }
+        }
+
+        impl $crate::app::password_form::TokenForm for $t {
+            type Focus = Focus;
+            const TOKEN: Focus = Focus::Token;
+            fn focus(&self) -> Focus {
+                self.focus
+            }
+            fn field_mut(&mut self, focus: Focus) -> &mut $crate::app::field::TextField {
+                $t::field_mut(self, focus)
+            }
+            fn errors_mut(&mut self) -> &mut $crate::app::password_form::FieldErrors<Focus> {
+                &mut self.errors
+            }
+            fn component(&mut self) -> &mut $crate::app::password_form::TokenPassword {
+                &mut self.form
+            }
+            fn move_focus(&mut self, delta: isize) {
+                $t::move_focus(self, delta)
+            }
+            $($($item)*)?
+        }
+    };
+}
+pub(crate) use token_form;
+
 /// What a key did to a [`TokenForm`], for the screen to carry on with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyDone {

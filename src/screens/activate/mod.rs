@@ -11,7 +11,7 @@ pub mod view;
 
 use crate::app::field::FormError;
 use crate::app::field::TextField;
-use crate::app::password_form::{FieldErrors, Part, Source, TokenForm, TokenPassword};
+use crate::app::password_form::{FieldErrors, Part, Source, TokenPassword};
 
 /// What has the keyboard, in form order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,15 +24,6 @@ pub enum Focus {
 }
 
 impl Focus {
-    /// The field of the shared token and password component.
-    pub fn of(part: Part) -> Focus {
-        match part {
-            Part::Token => Focus::Token,
-            Part::Password => Focus::Password,
-            Part::Confirm => Focus::Confirm,
-        }
-    }
-
     pub const ORDER: [Focus; 5] =
         [Focus::Token, Focus::FirstName, Focus::LastName, Focus::Password, Focus::Confirm];
 }
@@ -128,25 +119,7 @@ pub fn name_problem(value: &str) -> Option<String> {
     crate::api::rules::check_profile_value("first_name", value).err().map(|p| p.message("first_name"))
 }
 
-impl TokenForm for ActivateState {
-    type Focus = Focus;
-    const TOKEN: Focus = Focus::Token;
-    fn focus(&self) -> Focus {
-        self.focus
-    }
-    fn field_mut(&mut self, focus: Focus) -> &mut TextField {
-        ActivateState::field_mut(self, focus)
-    }
-    fn errors_mut(&mut self) -> &mut FieldErrors<Focus> {
-        &mut self.errors
-    }
-    fn component(&mut self) -> &mut TokenPassword {
-        &mut self.form
-    }
-    fn move_focus(&mut self, delta: isize) {
-        ActivateState::move_focus(self, delta)
-    }
-}
+crate::app::password_form::token_form!(ActivateState);
 
 crate::screens::screen_state!(ActivateState, paste);
 

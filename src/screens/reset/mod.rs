@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::app::field::FormError;
 use crate::app::field::TextField;
-use crate::app::password_form::{FieldErrors, Part, Source, TokenForm, TokenPassword};
+use crate::app::password_form::{FieldErrors, Part, Source, TokenPassword};
 
 /// How long a reset token works after the email is sent (Contentstack documents 60 minutes).
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(60 * 60);
@@ -37,17 +37,6 @@ pub enum Focus {
     Token,
     Password,
     Confirm,
-}
-
-impl Focus {
-    /// The field of the shared token and password component.
-    pub fn of(part: Part) -> Focus {
-        match part {
-            Part::Token => Focus::Token,
-            Part::Password => Focus::Password,
-            Part::Confirm => Focus::Confirm,
-        }
-    }
 }
 
 /// The server's answer to step 1, and when it came.
@@ -188,29 +177,13 @@ impl ResetState {
     }
 }
 
-impl TokenForm for ResetState {
-    type Focus = Focus;
-    const TOKEN: Focus = Focus::Token;
-    fn focus(&self) -> Focus {
-        self.focus
-    }
-    fn field_mut(&mut self, focus: Focus) -> &mut TextField {
-        ResetState::field_mut(self, focus)
-    }
-    fn errors_mut(&mut self) -> &mut FieldErrors<Focus> {
-        &mut self.errors
-    }
-    fn component(&mut self) -> &mut TokenPassword {
-        &mut self.form
-    }
-    fn move_focus(&mut self, delta: isize) {
-        ResetState::move_focus(self, delta)
-    }
+crate::app::password_form::token_form!(
+    ResetState,
     /// The account's own email (opened from the profile) is not edited.
     fn editable(&self, focus: Focus) -> bool {
         !(self.email_locked && focus == Focus::Email)
     }
-}
+);
 
 crate::screens::screen_state!(ResetState, paste);
 
