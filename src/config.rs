@@ -29,6 +29,10 @@ pub struct Config {
     /// Key bindings per screen, interpreted by the keymap.
     #[serde(default)]
     pub keys: toml::Table,
+    /// `false`: `y` does not write to the terminal's clipboard (OSC 52), for terminals that
+    /// show the sequence or where the clipboard must not be touched.
+    #[serde(default)]
+    pub osc52: Option<bool>,
 }
 
 /// The file name of the config inside the config directory.

@@ -50,5 +50,8 @@ pub enum Effect {
     /// Hands the terminal back to the shell and stops the process until it is continued
     /// (`fg`), then takes the terminal again and reports its size, so the loop redraws it all.
     Suspend,
+    /// Puts `text` on the clipboard through the terminal (OSC 52): written on the loop's own
+    /// thread, between frames, so it never lands inside a frame's escape sequences.
+    Copy(String),
     Quit,
 }

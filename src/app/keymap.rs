@@ -172,6 +172,8 @@ actions! {
     NextMatch => "next_match", "Next match of the filter or search";
     PrevMatch => "prev_match", "Previous match of the filter or search";
     Details => "details", "Details of the selected row: its whole text, wrapped";
+    Copy => "copy", "Copy the selected value (UID, API key, targets; on Raw JSON the line) to the clipboard";
+    CopyAll => "copy_all", "Copy the whole profile as JSON to the clipboard (the token masked)";
     ScrollRight => "scroll_right", "Scroll the lines right (where they are cut, a … shows)";
     ScrollLeft => "scroll_left", "Scroll the lines back left";
     Wrap => "wrap", "Wrap long lines, or cut them again";
@@ -264,6 +266,8 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (NextMatch, vec![c('n')]),
             (PrevMatch, vec![c('N')]),
             (Details, vec![c('i')]),
+            (Copy, vec![c('y')]),
+            (CopyAll, vec![c('Y')]),
             (EditProfile, vec![c('e')]),
             (Refresh, vec![c('r')]),
             (Logout, vec![c('L')]),

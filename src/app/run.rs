@@ -120,12 +120,25 @@ where
     Ok(())
 }
 
+/// Puts `text` on the terminal's clipboard with OSC 52 (`ESC ] 52 ; c ; <base64> BEL`), which
+/// terminals that allow it take from the program they run, over SSH too (tmux: `set -g
+/// set-clipboard on`).
+fn osc52(text: &str) -> io::Result<()> {
+    use base64::Engine;
+    use io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = io::stdout().lock();
+    write!(out, "\x1b]52;c;{encoded}\x07")?;
+    out.flush()
+}
+
 /// The app's state at start: keymap (with the config's overrides), theme, demo panel. Also
 /// returns the config's problems, for [`start`] to show.
 pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>) {
     let (keymap, problems) = Keymap::with_overrides(&opts.config.keys);
     let mut app = App::new(opts.endpoint.clone(), keymap, viewport);
     app.can_remember = opts.store.is_some();
+    app.copy_enabled = opts.config.osc52 != Some(false);
     // In demo mode the endpoint at start is the demo server: the mailbox reads it from there.
     app.demo_endpoint = opts.demo.as_ref().map(|_| opts.endpoint.clone());
     app.demo = opts.demo.as_ref().map(|d| DemoPanel {
@@ -239,6 +252,9 @@ async fn run_on_terminal(
     #[cfg(unix)]
     {
         runner = runner.with_suspend(suspend_terminal);
+    }
+    if app.copy_enabled {
+        runner = runner.with_clipboard(osc52);
     }
     for effect in start(&mut app, &opts, problems) {
         runner.run(effect);

@@ -25,6 +25,9 @@ use crate::store::drafts::DraftStore;
 /// and returns its size.
 pub type Suspender = fn() -> std::io::Result<(u16, u16)>;
 
+/// Writes text to the clipboard of the terminal the app runs in (see [`Effect::Copy`]).
+pub type Clipboard = fn(&str) -> std::io::Result<()>;
+
 /// Owns what effects need: the API client (one per endpoint, rebuilt when the region changes),
 /// the session store, and the channel back to the loop.
 pub struct EffectRunner {
@@ -47,6 +50,8 @@ pub struct EffectRunner {
     drafts: Option<DraftStore>,
     /// Suspends the process on the real terminal (not set in tests, which have none).
     suspend: Option<Suspender>,
+    /// Copies to the real terminal's clipboard (not set in tests, nor when `osc52 = false`).
+    clipboard: Option<Clipboard>,
     /// The last draft operation; each waits for the one before, so they reach the disk in order.
     draft_tail: Option<JoinHandle<()>>,
     /// Draft files are read and written on the runtime's own thread (see
@@ -75,6 +80,7 @@ impl EffectRunner {
             outbox_http: None,
             drafts: None,
             suspend: None,
+            clipboard: None,
             draft_tail: None,
             drafts_inline: false,
         }
@@ -106,6 +112,12 @@ impl EffectRunner {
     /// process and takes the terminal again.
     pub fn with_suspend(mut self, suspend: Suspender) -> Self {
         self.suspend = Some(suspend);
+        self
+    }
+
+    /// Enables [`Effect::Copy`] with the function that writes to the terminal's clipboard.
+    pub fn with_clipboard(mut self, clipboard: Clipboard) -> Self {
+        self.clipboard = Some(clipboard);
         self
     }
 
@@ -193,6 +205,14 @@ impl EffectRunner {
                 // A resize repaints the whole screen, at the size it has now.
                 if let Some((w, h)) = size {
                     let _ = self.tx.send(Msg::Resize(w, h));
+                }
+            }
+            // On the loop's thread too: the sequence goes out between two frames, whole.
+            Effect::Copy(text) => {
+                if let Some(copy) = self.clipboard
+                    && let Err(e) = copy(&text)
+                {
+                    tracing::warn!("could not write to the terminal's clipboard: {e}");
                 }
             }
             // Stop what no longer matters at once; essential work is waited for by `shutdown`.

@@ -164,6 +164,8 @@ pub struct App {
     pub endpoint: Endpoint,
     /// False when there is nowhere to store a session: the "remember me" box is not offered.
     pub can_remember: bool,
+    /// False when `config.toml` says `osc52 = false`: `y` says copying is off.
+    pub copy_enabled: bool,
     pub demo: Option<DemoPanel>,
     /// The demo server (in demo mode): where the mailbox is read, and where the password rules
     /// are enforced rather than shown as guidance.
@@ -205,6 +207,7 @@ impl App {
             session: None,
             endpoint,
             can_remember: true,
+            copy_enabled: true,
             demo: None,
             demo_endpoint: None,
             keymap,

@@ -1,6 +1,7 @@
 //! The profile screen's state: the tab shown, each tab's position, and the data derived from
 //! the user once per load (so a frame never re-serialises a large profile).
 
+pub mod copy;
 pub mod details;
 pub mod hints;
 pub mod layout;

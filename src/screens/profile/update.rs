@@ -115,6 +115,8 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         Action::NextMatch => step_match(app, true),
         Action::PrevMatch => step_match(app, false),
         Action::Details => open_details(app),
+        Action::Copy => super::copy::selected(app),
+        Action::CopyAll => super::copy::all(app),
         Action::ScrollRight | Action::ScrollLeft | Action::Wrap => {
             raw::sideways(app, action);
             Vec::new()

@@ -1,0 +1,92 @@
+//! `y` and `Y` on the profile: a value out of the app, to the clipboard, through the terminal
+//! (OSC 52, see [`Effect::Copy`]), with a toast saying what was copied.
+//!
+//! `y` copies the selected row's main value, as its details show it: a role's or an
+//! organisation's UID, a rule's targets, a target's uid, a favourite stack's API key; on the Raw
+//! JSON tab, the current search match's line or else the first line shown. `Y` copies the whole
+//! profile as JSON, as the Raw JSON tab shows it (the token masked). A token is never copied:
+//! nothing here holds one, and text that contains the session's token is refused all the same.
+
+use secrecy::ExposeSecret;
+
+use crate::app::effect::Effect;
+use crate::app::state::{App, ToastLevel};
+use crate::screens::profile::details::Details;
+use crate::screens::profile::raw::RawJson;
+use crate::screens::profile::{ProfileState, Tab};
+
+/// Terminals take a few hundred kilobytes through OSC 52 at most (some far less); past this
+/// the copy is refused with a sentence instead of silently cut.
+pub const MAX_COPY_BYTES: usize = 512 * 1024;
+
+/// The details fields a row is copied by, first found first.
+const COPIED_FIELDS: [&str; 8] =
+    ["UID", "Item", "Items", "Targets", "Stack API key", "Stack", "Setting", "Note"];
+
+/// `y`: the selected row's value.
+pub fn selected(app: &mut App) -> Vec<Effect> {
+    let Some(p) = app.profile() else { return Vec::new() };
+    let found = match p.tab {
+        Tab::Raw => raw_line(p).map(|line| ("Raw JSON line", line)),
+        _ => p.selected_details().as_ref().and_then(main_value),
+    };
+    match found {
+        Some((what, text)) => copy(app, what, text),
+        None => vec![app.toast(ToastLevel::Info, "Nothing to copy on this row.")],
+    }
+}
+
+/// `Y`: the whole profile as JSON.
+pub fn all(app: &mut App) -> Vec<Effect> {
+    let (Some(session), Some(p)) = (app.session.as_ref(), app.profile()) else { return Vec::new() };
+    let raw = RawJson::build(&session.user, &p.tree, &session.token);
+    let text = raw.lines(&p.tree, 0, raw.len()).join("\n");
+    copy(app, "profile JSON", text)
+}
+
+/// The field a row is copied by, and its text (lines joined by newlines).
+fn main_value(details: &Details) -> Option<(&'static str, String)> {
+    COPIED_FIELDS.iter().find_map(|&label| {
+        let field = details.fields.iter().find(|f| f.label == label)?;
+        let text = field.lines.join("\n");
+        (!text.is_empty() && text != "—").then_some((field.label, text))
+    })
+}
+
+/// The Raw JSON line the user is on: the current search match, else the top line shown.
+fn raw_line(p: &ProfileState) -> Option<String> {
+    let raw = p.raw.as_ref()?;
+    let line = p.raw_search.current().unwrap_or(p.raw_scroll.offset);
+    raw.lines(&p.tree, line, 1).pop().map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
+}
+
+/// The copy itself, or why not, as a toast.
+fn copy(app: &mut App, what: &str, text: String) -> Vec<Effect> {
+    if !app.copy_enabled {
+        let off = "Copying is off (osc52 = false in config.toml); remove that line to copy with y.";
+        return vec![app.toast(ToastLevel::Warning, off)];
+    }
+    let token = app.session.as_ref().map(|s| s.token.expose_secret().to_string());
+    if token.is_some_and(|t| !t.is_empty() && text.contains(t.as_str())) {
+        return vec![app.toast(ToastLevel::Warning, "Not copied: it holds your session token.")];
+    }
+    if text.len() > MAX_COPY_BYTES {
+        let size = format!("{:.1} MB", text.len() as f64 / 1e6);
+        let said = format!(
+            "Not copied: the {what} is {size}, more than a terminal's clipboard takes. \
+             `cs-account whoami --json` prints it for a pipe or a file."
+        );
+        return vec![app.toast(ToastLevel::Warning, said)];
+    }
+    let shown = preview(&text);
+    let toast = app.toast(ToastLevel::Success, format!("Copied {what}: {shown}"));
+    vec![Effect::Copy(text), toast]
+}
+
+/// The start of a copied text for the toast: its first line, cut at 24 characters (a toast is one line).
+fn preview(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let cut: String = first.chars().take(24).collect();
+    let more = cut.len() < first.len() || text.lines().nth(1).is_some();
+    if more { format!("{cut}…") } else { cut }
+}
