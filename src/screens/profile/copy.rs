@@ -2,7 +2,8 @@
 //! (OSC 52, see [`Effect::Copy`]), with a toast saying what was copied.
 //!
 //! `y` copies the selected row's main value, as its details show it: a role's or an
-//! organisation's UID, a rule's targets, a target's uid, a favourite stack's API key; on the Raw
+//! organisation's UID, a rule's targets, a target's uid, a right's granting roles and their
+//! targets, a module's name, a favourite stack's API key; on the Raw
 //! JSON tab, the current search match's line or else the first line shown. `Y` copies the whole
 //! profile as JSON, as the Raw JSON tab shows it (the token masked). A token is never copied:
 //! nothing here holds one, and text that contains the session's token is refused all the same.
@@ -20,8 +21,8 @@ use crate::screens::profile::{ProfileState, Tab};
 pub const MAX_COPY_BYTES: usize = 512 * 1024;
 
 /// The details fields a row is copied by, first found first.
-const COPIED_FIELDS: [&str; 8] =
-    ["UID", "Item", "Items", "Targets", "Stack API key", "Stack", "Setting", "Note"];
+const COPIED_FIELDS: [&str; 10] =
+    ["UID", "Item", "Items", "Targets", "Granted by", "Stack API key", "Stack", "Setting", "Note", "Module"];
 
 /// `y`: the selected row's value.
 pub fn selected(app: &mut App) -> Vec<Effect> {
