@@ -71,6 +71,28 @@ fn capital_y_copies_the_whole_profile_with_the_token_masked() {
 }
 
 #[test]
+fn a_profile_too_large_for_a_terminals_clipboard_is_refused_with_what_to_do() {
+    let mut user = full_user();
+    let role = user.roles.first().cloned().expect("a role");
+    user.roles = (0..300)
+        .map(|i| {
+            let mut r = role.clone();
+            r.uid = Some(format!("blt{i:016x}"));
+            r.description = Some("d".repeat(2_000));
+            r
+        })
+        .collect();
+    let mut a = logged_in(&user);
+    let effects = send(&mut a, [ch('Y')]);
+    assert!(copied(&effects).is_empty(), "600 KB is not sent through the terminal");
+    assert!(
+        toast_text(&a).contains("over 512 KB") && toast_text(&a).contains("whoami --json"),
+        "{}",
+        toast_text(&a)
+    );
+}
+
+#[test]
 fn a_value_holding_the_session_token_is_not_copied() {
     // A hostile server names a role by the user's own token.
     let mut user = full_user();

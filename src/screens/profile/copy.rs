@@ -41,9 +41,23 @@ pub fn selected(app: &mut App) -> Vec<Effect> {
 pub fn all(app: &mut App) -> Vec<Effect> {
     let (Some(session), Some(p)) = (app.session.as_ref(), app.profile()) else { return Vec::new() };
     let raw = RawJson::build(&session.user, &p.tree, &session.token);
-    let text = raw.lines(&p.tree, 0, raw.len()).join("\n");
+    // Printed a page at a time, stopping past the cap: a 1,000-role profile is 650,000 lines
+    // (15 MB) that would be printed only to be refused.
+    let mut text = String::new();
+    let mut from = 0;
+    while from < raw.len() && text.len() <= MAX_COPY_BYTES {
+        for line in raw.lines(&p.tree, from, PAGE) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        from += PAGE;
+    }
+    text.pop();
     copy(app, "profile JSON", text)
 }
+
+/// Lines printed at a time for `Y`.
+const PAGE: usize = 2_000;
 
 /// The field a row is copied by, and its text (lines joined by newlines).
 fn main_value(details: &Details) -> Option<(&'static str, String)> {
@@ -72,10 +86,10 @@ fn copy(app: &mut App, what: &str, text: String) -> Vec<Effect> {
         return vec![app.toast(ToastLevel::Warning, "Not copied: it holds your session token.")];
     }
     if text.len() > MAX_COPY_BYTES {
-        let size = format!("{:.1} MB", text.len() as f64 / 1e6);
         let said = format!(
-            "Not copied: the {what} is {size}, more than a terminal's clipboard takes. \
-             `cs-account whoami --json` prints it for a pipe or a file."
+            "Not copied: the {what} is over {} KB, more than a terminal's clipboard takes. \
+             `cs-account whoami --json` prints it for a pipe or a file.",
+            MAX_COPY_BYTES / 1024
         );
         return vec![app.toast(ToastLevel::Warning, said)];
     }
