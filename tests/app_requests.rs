@@ -7,7 +7,7 @@ use std::time::Duration;
 use cs_account::api::{ClientConfig, Endpoint, User, UserUpdate};
 use cs_account::app::msg::{Msg, RequestId};
 use cs_account::app::request::{
-    Kind, OnLogin, OnLogout, OnNotice, OnOutbox, OnSave, OnSms, OnUser, Reply, Request,
+    Kind, OnLogin, OnLogout, OnNotice, OnOutbox, OnSave, OnSms, OnStacks, OnUser, Reply, Request,
 };
 use cs_account::app::state::Authed;
 use cs_account::app::{Effect, EffectRunner};
@@ -26,6 +26,7 @@ fn call(r: &Request) -> &'static str {
         Request::Update { .. } => "update",
         Request::Forgot { .. } | Request::Reset { .. } | Request::Activate { .. } => "notice",
         Request::Outbox { .. } => "outbox",
+        Request::Stacks { .. } => "stacks",
     }
 }
 
@@ -38,6 +39,7 @@ fn answered(r: &Reply) -> &'static str {
         Reply::Save { .. } => "update",
         Reply::Notice { .. } => "notice",
         Reply::Outbox { .. } => "outbox",
+        Reply::Stacks { .. } => "stacks",
     }
 }
 
@@ -111,6 +113,12 @@ async fn each_request_comes_back_as_its_own_reply() {
             then: OnSave,
         },
         get_user(OnUser::Check),
+        Request::Stacks {
+            endpoint: endpoint.clone(),
+            token: token(),
+            organizations: Vec::new(),
+            then: OnStacks,
+        },
     ];
     let mut sent = BTreeMap::new();
     for (i, request) in requests.into_iter().enumerate() {

@@ -176,6 +176,8 @@ async fn the_spinner_turns_only_while_a_request_runs() {
     assert!(h.draws() >= during + 2, "the spinner redraws while the log-in runs ({during} → {})", h.draws());
     h.wait_for("1 Roles").await;
     h.wait_gone("Loading your profile").await;
+    // The stack names follow the profile in a call of their own.
+    h.wait_gone("Loading stack names").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let idle = h.draws();
     tokio::time::sleep(Duration::from_millis(800)).await;

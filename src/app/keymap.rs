@@ -174,6 +174,7 @@ actions! {
     Details => "details", "Details of the selected row: its whole text, wrapped";
     Copy => "copy", "Copy the selected value (UID, API key, targets; on Raw JSON the line) to the clipboard";
     CopyAll => "copy_all", "Copy the whole profile as JSON to the clipboard (the token masked)";
+    StackNames => "stack_names", "Load the stacks' names again (when loading them failed)";
     ScrollRight => "scroll_right", "Scroll the lines right (where they are cut, a … shows)";
     ScrollLeft => "scroll_left", "Scroll the lines back left";
     Wrap => "wrap", "Wrap long lines, or cut them again";
@@ -268,6 +269,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Details, vec![c('i')]),
             (Copy, vec![c('y')]),
             (CopyAll, vec![c('Y')]),
+            (StackNames, vec![c('S')]),
             (EditProfile, vec![c('e')]),
             (Refresh, vec![c('r')]),
             (Logout, vec![c('L')]),

@@ -19,6 +19,7 @@
 use secrecy::SecretString;
 
 use crate::api::outbox::OutboxMessage;
+use crate::api::stacks::StackListing;
 use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, Profile, UpdateSuccess, User, UserUpdate};
 use crate::app::state::Authed;
 use crate::screens::login::SessionSource;
@@ -64,6 +65,9 @@ pub enum Request {
     },
     /// `GET /demo/outbox` on the demo server (demo mode only).
     Outbox { endpoint: Endpoint, then: OnOutbox },
+    /// `GET /stacks` (each organisation on its own when the plain call is refused, as for an
+    /// SSO-enabled one): the names the roles tree shows for its stacks' API keys.
+    Stacks { endpoint: Endpoint, token: SecretString, organizations: Vec<String>, then: OnStacks },
 }
 
 /// A continuation: what one call's answer is for. Its type fixes the call's result type and the
@@ -138,6 +142,10 @@ pub enum OnNotice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OnOutbox;
 
+/// The stacks were listed to name the profile's stacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnStacks;
+
 /// The [`Reply`] enum, a variant per continuation type, and each continuation's [`Then`]: the
 /// answer it pairs with and what it is for (`kind`, from the continuation bound to `$t`).
 macro_rules! replies {
@@ -199,6 +207,8 @@ replies! {
     }
     /// The demo mailbox, oldest first.
     Outbox(OnOutbox) -> Vec<OutboxMessage>, kind(_t) { Kind::Outbox }
+    /// The user's stacks, for their names.
+    Stacks(OnStacks) -> StackListing, kind(_t) { Kind::Stacks }
 }
 
 impl Request {
@@ -214,6 +224,7 @@ impl Request {
                 then.kind()
             }
             Request::Outbox { then, .. } => then.kind(),
+            Request::Stacks { then, .. } => then.kind(),
         }
     }
 }
@@ -239,11 +250,12 @@ pub enum Kind {
     Outbox,
     Save,
     Check,
+    Stacks,
 }
 
 impl Kind {
     /// Every kind, in the order of [`Kind::LABELS`].
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Login,
         Kind::Code,
         Kind::Sms,
@@ -259,11 +271,12 @@ impl Kind {
         Kind::Outbox,
         Kind::Save,
         Kind::Check,
+        Kind::Stacks,
     ];
 
     /// Every text [`Kind::label`] gives (in the order of the kinds), so that tests can make sure
     /// no busy text is left on screen once nothing runs.
-    pub const LABELS: [&'static str; 15] = [
+    pub const LABELS: [&'static str; 16] = [
         "Logging in…",
         "Checking the code…",
         "Asking for an SMS code…",
@@ -279,6 +292,7 @@ impl Kind {
         "Reading the mailbox…",
         "Saving your profile…",
         "Checking what the server holds…",
+        "Loading stack names…",
     ];
 
     /// What the status bar says while it runs.

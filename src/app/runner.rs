@@ -323,6 +323,16 @@ impl EffectRunner {
                     })
                 });
             }
+            Request::Stacks { endpoint, token, organizations, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "stacks");
+                let client = self.client(&endpoint);
+                self.spawn_request(id, async move {
+                    then.reply(match client {
+                        Ok(c) => crate::api::stacks::all_stacks(&c, &token, &organizations).await,
+                        Err(e) => Err(e),
+                    })
+                });
+            }
             Request::Outbox { endpoint, then } => {
                 tracing::debug!(request = id.0, endpoint = %endpoint, "demo outbox");
                 let http = self.outbox_http();

@@ -292,6 +292,7 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, profile: Profile) -> Ve
     }
     effects.extend(crate::screens::edit::update::sync_draft(app));
     effects.extend(crate::screens::edit::update::after_profile_loaded(app));
+    effects.extend(crate::screens::profile::stacks::request(app));
     effects
 }
 

@@ -11,7 +11,7 @@ use crate::app::effect::Effect;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::{Msg, RequestId, StoreResult};
-use crate::app::request::{OnNotice, OnOutbox, OnSave, OnSms, Pending, Reply};
+use crate::app::request::{OnNotice, OnOutbox, OnSave, OnSms, OnStacks, Pending, Reply};
 use crate::app::state::{App, Screen, ToastLevel};
 
 pub use crate::app::quit::lost_on_quit;
@@ -90,6 +90,7 @@ fn on_reply(app: &mut App, id: RequestId, pending: Pending, reply: Reply) -> Vec
             crate::screens::activate::update::on_api(app, result)
         }
         Reply::Outbox { then: OnOutbox, result } => crate::screens::mailbox::update::on_api(app, result),
+        Reply::Stacks { then: OnStacks, result } => crate::screens::profile::stacks::on_answer(app, result),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod hints;
 pub mod layout;
 pub mod permissions;
 pub mod raw;
+pub mod stacks;
 pub mod tree;
 pub mod update;
 pub mod view;

@@ -40,6 +40,7 @@ pub(crate) use search::{find_all, push_lower};
 
 use crate::api::models::{Role, Rule};
 use crate::api::profile_store::RuleStore;
+use rustc_hash::FxHashMap;
 use search::SearchIndex;
 
 /// Index of the expansion state used without a filter.
@@ -134,6 +135,9 @@ pub struct ProfileTree {
     matches: usize,
     rows: Vec<Row>,
     cursor: Cursor,
+    /// Stack names by API key, from the stacks call that follows the profile (empty until it
+    /// answers, or when it failed: roles then show their stack's API key alone).
+    stack_names: FxHashMap<String, String>,
 }
 
 impl ProfileTree {
@@ -177,9 +181,21 @@ impl ProfileTree {
             matches: 0,
             rows: Vec::new(),
             cursor: Cursor::default(),
+            stack_names: FxHashMap::default(),
         };
         tree.relayout(None);
         tree
+    }
+
+    /// Names the roles' stacks. Rows are labelled when drawn, so nothing moves: the selection,
+    /// the expansion and the filter stay as they are.
+    pub fn set_stack_names(&mut self, names: FxHashMap<String, String>) {
+        self.stack_names = names;
+    }
+
+    /// The name of the stack with API key `key`, once known.
+    pub fn stack_name(&self, key: &str) -> Option<&str> {
+        self.stack_names.get(key).map(String::as_str)
     }
 
     /// How many roles the tree shows.

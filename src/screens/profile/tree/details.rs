@@ -34,7 +34,8 @@ impl ProfileTree {
                 Details::new("Role")
                     .field("Name", role_name)
                     .maybe("Description", role.description())
-                    .maybe("Stack", role.api_key())
+                    .maybe("Stack", role.api_key().and_then(|k| self.stack_name(k)))
+                    .maybe("Stack API key", role.api_key())
                     .field("Users", format!("{users} user{}", if users == 1 { "" } else { "s" }))
                     .maybe("UID", role.uid())
                     .list("Rules", rules),

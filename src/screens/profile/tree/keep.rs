@@ -78,7 +78,9 @@ impl ProfileTree {
     pub fn rebuild(&mut self, roles: impl Into<crate::api::profile_store::RuleStore>) {
         self.finish_filter();
         let saved = self.save();
+        let names = std::mem::take(&mut self.stack_names);
         *self = ProfileTree::new(roles);
+        self.stack_names = names;
         self.restore(saved);
     }
 

@@ -117,7 +117,14 @@ impl ProfileTree {
         let Some(j) = node.rule_index() else {
             let mut parts = vec![part(role_display_name(role.name()), Tone::Heading)];
             if let Some(key) = role.api_key().filter(|k| !k.is_empty()) {
-                parts.push(part(format!(" · {key}"), Tone::Detail));
+                match self.stack_name(key) {
+                    Some(name) => {
+                        parts.push(part(" · ", Tone::Detail));
+                        parts.push(part(name, Tone::Plain));
+                        parts.push(part(format!(" {key}"), Tone::Detail));
+                    }
+                    None => parts.push(part(format!(" · {key}"), Tone::Detail)),
+                }
             }
             let n = role.users();
             parts.push(part(format!(" · {n} user{}", if n == 1 { "" } else { "s" }), Tone::Detail));

@@ -1,0 +1,64 @@
+//! The stacks' names for the roles tree: asked for once the profile shows (it shows at once with
+//! API keys), filled in when the answer comes without moving anything, and asked again with
+//! `S` when that failed.
+
+use rustc_hash::FxHashMap;
+
+use crate::api::ApiError;
+use crate::api::stacks::StackListing;
+use crate::app::effect::Effect;
+use crate::app::request::{Lives, OnStacks, Request};
+use crate::app::state::{App, ToastLevel};
+
+/// The stacks request for the session's own endpoint and token, with the organisations to ask
+/// one by one if the plain call is refused. `None` without a session.
+pub fn request(app: &mut App) -> Option<Effect> {
+    let session = app.session.as_ref()?;
+    let user = &session.user;
+    let mut organizations: Vec<String> = match &user.organizations {
+        Some(orgs) => orgs.iter().map(|o| o.uid.clone()).collect(),
+        None => user.org_uid.iter().chain(&user.shared_org_uid).cloned().collect(),
+    };
+    organizations.retain(|o| !o.trim().is_empty());
+    organizations.dedup();
+    let request = Request::Stacks {
+        endpoint: session.endpoint.clone(),
+        token: session.token.clone(),
+        organizations,
+        then: OnStacks,
+    };
+    Some(app.request(Lives::Session, request))
+}
+
+/// The answer: names into the tree; a failure said once, with the key that asks again.
+pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<Effect> {
+    match result {
+        Ok(listing) => {
+            // Wherever the profile is on the stack (the edit form may be over it).
+            let Some(p) = app.profile_anywhere_mut() else { return Vec::new() };
+            let names: FxHashMap<String, String> = listing
+                .stacks
+                .iter()
+                .filter_map(|s| Some((s.api_key.clone(), s.name.clone().filter(|n| !n.trim().is_empty())?)))
+                .collect();
+            p.tree.set_stack_names(names);
+            match listing.failed.len() {
+                0 => Vec::new(),
+                n => {
+                    let said = format!(
+                        "The stacks of {n} organisation{} could not be listed ({}); their roles show API keys.",
+                        if n == 1 { "" } else { "s" },
+                        listing.failed.first().map(|(_, e)| e.user_message()).unwrap_or_default()
+                    );
+                    vec![app.toast(ToastLevel::Warning, said)]
+                }
+            }
+        }
+        // The session's end is handled where every 401 is: by the next call the user makes.
+        Err(e) => {
+            let said =
+                format!("Stack names not loaded (S tries again; roles show API keys): {}", e.user_message());
+            vec![app.toast(ToastLevel::Warning, said)]
+        }
+    }
+}

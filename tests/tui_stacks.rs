@@ -1,0 +1,136 @@
+//! The roles tree names each role's stack: the profile shows at once with API keys, the stacks
+//! call that follows fills names in without moving anything, a failure is said once with the
+//! key that asks again. Key sequences through `update`, snapshots, and the loop against the
+//! demo server over HTTP.
+
+mod common;
+
+use common::harness::{Harness, Setup};
+use common::*;
+use crossterm::event::KeyCode;
+use cs_account::api::error::TransportKind;
+use cs_account::api::stacks::StackListing;
+use cs_account::api::{ApiError, Stack};
+use cs_account::app::request::{OnStacks, Request};
+use cs_account::app::{App, Effect};
+use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::screens::profile::tree::Rows;
+use secrecy::ExposeSecret;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
+const DEVELOPER_STACK: &str = "blt444ad44e4d44aa4a";
+
+/// The stacks request among `effects`.
+fn stacks_id(effects: &[Effect]) -> Asked<OnStacks> {
+    asked(effects, |r| match r {
+        Request::Stacks { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+fn named(name: &str) -> Result<StackListing, ApiError> {
+    let stack = Stack { api_key: DEVELOPER_STACK.into(), name: Some(name.into()), ..Default::default() };
+    Ok(StackListing { stacks: vec![stack], ..Default::default() })
+}
+
+fn refused() -> Result<StackListing, ApiError> {
+    Err(ApiError::Transport {
+        kind: TransportKind::Connect,
+        host: "eu-api.contentstack.com".into(),
+        detail: "connection refused".into(),
+    })
+}
+
+/// Logged in; returns the app and the stacks request it sent.
+fn logged_in(w: u16, h: u16) -> (App, Asked<OnStacks>) {
+    let mut a = app(w, h);
+    let effects = log_in_with_stacks_pending(&mut a, &full_user());
+    a.toasts.clear();
+    (a, stacks_id(&effects))
+}
+
+fn rows(a: &App) -> Vec<String> {
+    let p = a.profile().expect("profile");
+    (0..p.tree.len()).filter_map(|i| p.tree.row(i).map(|r| r.text())).collect()
+}
+
+#[test]
+fn the_stacks_request_goes_to_the_sessions_endpoint_with_its_token() {
+    let mut a = app(80, 24);
+    let effects = log_in_with_stacks_pending(&mut a, &full_user());
+    let session = a.session.as_ref().expect("a session");
+    let (endpoint, token, orgs) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Request { request: Request::Stacks { endpoint, token, organizations, .. }, .. } => {
+                Some((endpoint.clone(), token.expose_secret().to_string(), organizations.clone()))
+            }
+            _ => None,
+        })
+        .expect("the profile asks for the stacks");
+    assert_eq!(&endpoint, &session.endpoint);
+    assert_eq!(token, session.token.expose_secret());
+    assert!(!orgs.is_empty(), "the organisations to ask one by one if the plain call is refused");
+}
+
+#[test]
+fn names_fill_in_without_moving_the_selection() {
+    let (mut a, asked) = logged_in(80, 24);
+    send(&mut a, [ch('l'), ch('j'), ch('j')]);
+    let before = (a.profile().map(|p| p.tree.selected()), rows(&a).len());
+    assert!(rows(&a)[0].contains(DEVELOPER_STACK) && !rows(&a)[0].contains("Website"), "{}", rows(&a)[0]);
+    update_with(&mut a, answer(asked, named("Website")));
+    assert_eq!((a.profile().map(|p| p.tree.selected()), rows(&a).len()), before, "nothing moved");
+    assert!(rows(&a)[0].contains("Website") && rows(&a)[0].contains(DEVELOPER_STACK), "{}", rows(&a)[0]);
+    assert!(a.toasts.is_empty(), "nothing to say when it worked");
+}
+
+#[test]
+fn a_failure_is_said_once_with_the_key_that_asks_again() {
+    let (mut a, asked) = logged_in(80, 24);
+    update_with(&mut a, answer(asked, refused()));
+    let said: Vec<String> = a.toasts.iter().map(|t| t.text.clone()).collect();
+    assert_eq!(said.len(), 1, "{said:?}");
+    assert!(said[0].contains("S tries again") && said[0].contains("eu-api.contentstack.com"), "{}", said[0]);
+    assert!(rows(&a)[0].contains(DEVELOPER_STACK), "the API key stays");
+    let again = send(&mut a, [ch('S')]);
+    update_with(&mut a, answer(stacks_id(&again), named("Website")));
+    assert!(rows(&a)[0].contains("Website"));
+}
+
+/// `update`, for an answer (its effects are not needed here).
+fn update_with(a: &mut App, msg: cs_account::app::Msg) {
+    let _ = cs_account::app::update(a, msg);
+}
+
+#[test]
+fn snapshots_with_and_without_stack_names() {
+    for (name, stacks) in [("named", named as fn(&str) -> _), ("failed", |_: &str| refused())] {
+        let start = |w, h| {
+            let (mut a, asked) = logged_in(w, h);
+            update_with(&mut a, answer(asked, stacks("Website")));
+            a
+        };
+        for (size, screen) in screens_at(&SIZES, start, |_| {}) {
+            insta::assert_snapshot!(format!("stacks_{name}_{size}"), screen.backend());
+        }
+    }
+}
+
+/// Over HTTP: the demo server's stacks name the demo user's roles.
+#[tokio::test]
+async fn the_demo_servers_stack_names_reach_the_tree() {
+    let server =
+        DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server");
+    let h = Harness::start(Setup::new(&server.base_url()));
+    h.wait_for("Log in to Contentstack").await;
+    h.type_text("john.doe@example.com");
+    h.key(KeyCode::Tab);
+    h.type_text("Demo-pass-1234");
+    h.key(KeyCode::Enter);
+    h.wait_for("Marketing site").await;
+    h.quit().await;
+    let asked = server.requests().iter().filter(|r| r.route.ends_with("/stacks")).count();
+    assert!(asked >= 1, "the stacks call went to the session's server");
+    server.shutdown().await;
+}
