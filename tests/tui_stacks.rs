@@ -98,6 +98,21 @@ fn a_failure_is_said_once_with_the_key_that_asks_again() {
     assert!(rows(&a)[0].contains("Website"));
 }
 
+#[test]
+fn s_twice_asks_once_and_the_first_answer_is_dropped() {
+    let (mut a, first) = logged_in(80, 24);
+    let again = send(&mut a, [ch('S')]);
+    assert!(
+        again.iter().any(|e| matches!(e, Effect::Cancel(id) if *id == first.id)),
+        "the running call is cancelled"
+    );
+    let second = stacks_id(&again);
+    update_with(&mut a, answer(first, named("Stale")));
+    assert!(!rows(&a)[0].contains("Stale"), "the cancelled call's late answer is dropped");
+    update_with(&mut a, answer(second, named("Website")));
+    assert!(rows(&a)[0].contains("Website"));
+}
+
 /// `update`, for an answer (its effects are not needed here).
 fn update_with(a: &mut App, msg: cs_account::app::Msg) {
     let _ = cs_account::app::update(a, msg);

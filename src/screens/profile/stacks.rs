@@ -7,13 +7,15 @@ use rustc_hash::FxHashMap;
 use crate::api::ApiError;
 use crate::api::stacks::StackListing;
 use crate::app::effect::Effect;
-use crate::app::request::{Lives, OnStacks, Request};
+use crate::app::request::{Kind, Lives, OnStacks, Request};
 use crate::app::state::{App, ToastLevel};
 
 /// The stacks request for the session's own endpoint and token, with the organisations to ask
-/// one by one if the plain call is refused. `None` without a session.
-pub fn request(app: &mut App) -> Option<Effect> {
-    let session = app.session.as_ref()?;
+/// one by one if the plain call is refused; one still running is cancelled first (`S` pressed
+/// twice asks once). Nothing without a session.
+pub fn request(app: &mut App) -> Vec<Effect> {
+    let mut effects = app.cancel_where(|p| p.kind == Kind::Stacks);
+    let Some(session) = app.session.as_ref() else { return effects };
     let user = &session.user;
     let mut organizations: Vec<String> = match &user.organizations {
         Some(orgs) => orgs.iter().map(|o| o.uid.clone()).collect(),
@@ -27,7 +29,8 @@ pub fn request(app: &mut App) -> Option<Effect> {
         organizations,
         then: OnStacks,
     };
-    Some(app.request(Lives::Session, request))
+    effects.push(app.request(Lives::Session, request));
+    effects
 }
 
 /// The answer: names into the tree; a failure said once, with the key that asks again.

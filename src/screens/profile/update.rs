@@ -117,7 +117,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         Action::Details => open_details(app),
         Action::Copy => super::copy::selected(app),
         Action::CopyAll => super::copy::all(app),
-        Action::StackNames => super::stacks::request(app).into_iter().collect(),
+        Action::StackNames => super::stacks::request(app),
         Action::ScrollRight | Action::ScrollLeft | Action::Wrap => {
             raw::sideways(app, action);
             Vec::new()
