@@ -17,6 +17,7 @@ use std::cell::{Cell, OnceCell};
 use ratatui::layout::Rect;
 
 use crate::api::User;
+use crate::api::models::Stack;
 use crate::api::profile_store::RuleStore;
 use crate::app::field::TextField;
 use crate::screens::profile::details::Details;
@@ -145,11 +146,27 @@ pub struct ProfileState {
     /// A filter is being applied in steps and the app has asked for the next one (see
     /// [`ProfileState::apply_filter_in_steps`]), so another request would only duplicate it.
     pub filter_stepping: bool,
+    /// The stacks the user can reach, from the stacks call that follows the profile (empty until
+    /// it answers), and how that call went.
+    pub stacks: Vec<Stack>,
+    pub stacks_status: StacksStatus,
     /// The area the view last drew the profile in: what `update` measures pages by.
     pub area: Cell<Rect>,
     /// The area every position was last kept inside (see `update::fit_to_viewport`): when the
     /// view draws at another size, the next key fits them first.
     pub fitted: Rect,
+}
+
+/// How the stacks call that follows the profile went (its answer is in
+/// [`ProfileState::stacks`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StacksStatus {
+    /// Asked, not answered yet.
+    Loading,
+    /// Answered: every stack listed (organisations that refused are said in a toast).
+    Loaded,
+    /// Failed, with why in the user's words; `S` asks again.
+    Failed(String),
 }
 
 /// The details popup: what it shows, made when it opened (a right granted by a thousand roles
@@ -196,6 +213,8 @@ impl ProfileState {
             raw_search: RawSearch::default(),
             details: None,
             filter_stepping: false,
+            stacks: Vec::new(),
+            stacks_status: StacksStatus::Loading,
             area: Cell::new(Rect::default()),
             fitted: Rect::default(),
         }

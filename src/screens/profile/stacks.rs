@@ -9,12 +9,16 @@ use crate::api::stacks::StackListing;
 use crate::app::effect::Effect;
 use crate::app::request::{Kind, Lives, OnStacks, Request};
 use crate::app::state::{App, ToastLevel};
+use crate::screens::profile::StacksStatus;
 
 /// The stacks request for the session's own endpoint and token, with the organisations to ask
 /// one by one if the plain call is refused; one still running is cancelled first (`S` pressed
 /// twice asks once). Nothing without a session.
 pub fn request(app: &mut App) -> Vec<Effect> {
     let mut effects = app.cancel_where(|p| p.kind == Kind::Stacks);
+    if let Some(p) = app.profile_anywhere_mut() {
+        p.stacks_status = StacksStatus::Loading;
+    }
     let Some(session) = app.session.as_ref() else { return effects };
     let user = &session.user;
     let mut organizations: Vec<String> = match &user.organizations {
@@ -45,6 +49,8 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
                 .filter_map(|s| Some((s.api_key.clone(), s.name.clone().filter(|n| !n.trim().is_empty())?)))
                 .collect();
             p.tree.set_stack_names(names);
+            p.stacks = listing.stacks;
+            p.stacks_status = StacksStatus::Loaded;
             match listing.failed.len() {
                 0 => Vec::new(),
                 n => {
@@ -59,6 +65,9 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
         }
         // The session's end is handled where every 401 is: by the next call the user makes.
         Err(e) => {
+            if let Some(p) = app.profile_anywhere_mut() {
+                p.stacks_status = StacksStatus::Failed(e.user_message());
+            }
             let said =
                 format!("Stack names not loaded (S tries again; roles show API keys): {}", e.user_message());
             vec![app.toast(ToastLevel::Warning, said)]
