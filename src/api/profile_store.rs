@@ -98,6 +98,9 @@ pub struct RuleStore {
     /// Per string id: where it ends in `text` (it starts where the previous one ends).
     ends: Vec<u32>,
     numbers: Vec<Number>,
+    /// After [`RuleStore::reorder`]: the index of each role in the order the server sent them
+    /// (empty while that is the order). The raw view prints roles in the server's order.
+    served: Vec<u32>,
 }
 
 /// Fills a [`RuleStore`], interning short strings.
@@ -334,6 +337,49 @@ impl RuleStore {
         (0..self.role_count()).filter_map(|r| self.role(r))
     }
 
+    /// Puts the roles in the order `order` names (`order[i]` is the index of the role to be
+    /// `i`th; a permutation of `0..role_count()`, anything else is ignored), their rules with them.
+    /// Only the two index vectors move: the tokens stay as the server's order wrote them, which
+    /// [`RuleStore::served_role`] reads back.
+    pub fn reorder(&mut self, order: &[u32]) {
+        let n = self.role_count();
+        let mut seen = vec![false; n];
+        let valid = order.len() == n
+            && order.iter().all(|&r| seen.get_mut(r as usize).is_some_and(|s| !std::mem::replace(s, true)));
+        if !valid {
+            return;
+        }
+        let mut first = Vec::with_capacity(n + 1);
+        let mut total = 0;
+        for r in 0..n {
+            first.push(total);
+            total += self.rule_count(r);
+        }
+        first.push(total);
+        let mut rules = Vec::with_capacity(self.rules.len());
+        for &r in order {
+            let (a, b) = (first[r as usize], first[r as usize + 1]);
+            rules.extend_from_slice(self.rules.get(a..b).unwrap_or_default());
+        }
+        self.roles = order.iter().map(|&r| self.roles[r as usize]).collect();
+        self.rules = rules;
+        // The server's order is the order of the roles' tokens.
+        let mut served: Vec<u32> = (0..n as u32).collect();
+        served.sort_unstable_by_key(|&r| self.roles[r as usize]);
+        let identity = served.iter().enumerate().all(|(i, &r)| i == r as usize);
+        self.served = if identity { Vec::new() } else { served };
+    }
+
+    /// The `i`th role in the order the server sent them (the same as [`RuleStore::role`] unless
+    /// [`RuleStore::reorder`] moved them).
+    pub fn served_role(&self, i: usize) -> Option<RoleRef<'_>> {
+        match self.served.get(i) {
+            Some(&r) => self.role(r as usize),
+            None if self.served.is_empty() => self.role(i),
+            None => None,
+        }
+    }
+
     /// How many rules role `r` has.
     pub fn rule_count(&self, r: usize) -> usize {
         let rules = self.role(r).and_then(|role| role.as_val().as_object()?.get("rules"));
@@ -375,6 +421,7 @@ pub struct RolesJson<'a>(pub &'a RuleStore);
 
 impl serde::Serialize for RolesJson<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        ser.collect_seq(self.0.roles().map(RoleRef::as_val))
+        let store = self.0;
+        ser.collect_seq((0..store.role_count()).filter_map(|i| store.served_role(i)).map(RoleRef::as_val))
     }
 }

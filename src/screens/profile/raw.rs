@@ -70,7 +70,7 @@ impl RawJson {
         let mut total = 0;
         for r in 0..roles {
             role_start.push(total);
-            total += tree.rule_store().role(r).map_or(0, |role| role.as_val().pretty_lines());
+            total += tree.rule_store().served_role(r).map_or(0, |role| role.as_val().pretty_lines());
         }
         role_start.push(total);
         RawJson { head, tail, role_start }
@@ -198,7 +198,7 @@ pub fn wrapped_rows(line: &str, width: usize) -> Vec<std::ops::Range<usize>> {
 
 /// Role `r` as it sits in the document: indented by four, with a comma unless it is the last.
 fn role_text(tree: &ProfileTree, r: usize, last: bool) -> String {
-    let Some(role) = tree.rule_store().role(r) else { return String::new() };
+    let Some(role) = tree.rule_store().served_role(r) else { return String::new() };
     let pretty =
         serde_json::to_string_pretty(&role.as_val()).unwrap_or_else(|e| format!("\"(role {r}: {e})\""));
     let mut out = String::with_capacity(pretty.len() + pretty.len() / 8);

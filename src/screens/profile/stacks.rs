@@ -10,6 +10,7 @@ use crate::app::effect::Effect;
 use crate::app::request::{Kind, Lives, OnStacks, Request};
 use crate::app::state::{App, ToastLevel};
 use crate::screens::profile::StacksStatus;
+use crate::screens::profile::tree::{Directory, StackEntry};
 
 /// The stacks request for the session's own endpoint and token, with the organisations to ask
 /// one by one if the plain call is refused; one still running is cancelled first (`S` pressed
@@ -37,18 +38,32 @@ pub fn request(app: &mut App) -> Vec<Effect> {
     effects
 }
 
+/// A text the server sent, unless it is blank.
+fn known(text: Option<&String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty()).cloned()
+}
+
 /// The answer: names into the tree; a failure said once, with the key that asks again.
 pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<Effect> {
     match result {
         Ok(listing) => {
-            // Wherever the profile is on the stack (the edit form may be over it).
-            let Some(p) = app.profile_anywhere_mut() else { return Vec::new() };
-            let names: FxHashMap<String, String> = listing
+            let orgs = app.session.as_ref().and_then(|s| s.user.organizations.as_ref());
+            let orgs: FxHashMap<String, String> = orgs
+                .into_iter()
+                .flatten()
+                .filter_map(|o| Some((o.uid.clone(), known(o.name.as_ref())?)))
+                .collect();
+            let stacks = listing
                 .stacks
                 .iter()
-                .filter_map(|s| Some((s.api_key.clone(), s.name.clone().filter(|n| !n.trim().is_empty())?)))
+                .map(|s| {
+                    let entry = StackEntry { name: known(s.name.as_ref()), org: known(s.org_uid.as_ref()) };
+                    (s.api_key.clone(), entry)
+                })
                 .collect();
-            p.tree.set_stack_names(names);
+            // Wherever the profile is on the stack (the edit form may be over it).
+            let Some(p) = app.profile_anywhere_mut() else { return Vec::new() };
+            p.tree.set_directory(Directory { stacks, orgs });
             p.stacks = listing.stacks;
             p.stacks_status = StacksStatus::Loaded;
             match listing.failed.len() {

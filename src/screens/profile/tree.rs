@@ -23,6 +23,8 @@ mod details;
 mod filter;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod groups;
+mod headers;
 mod keep;
 mod label;
 mod layout;
@@ -32,15 +34,17 @@ mod search;
 mod tests;
 #[cfg(test)]
 mod tests_big;
+#[cfg(test)]
+mod tests_groups;
 
 pub(crate) use cursor::rows_in_fields;
 pub use cursor::{Cursor, Rows};
+pub use groups::{Directory, StackEntry};
 pub use label::{RowKind, RowView, TextPart, Tone, role_display_name};
 pub(crate) use search::{find_all, push_lower};
 
 use crate::api::models::{Role, Rule};
 use crate::api::profile_store::RuleStore;
-use rustc_hash::FxHashMap;
 use search::SearchIndex;
 
 /// Index of the expansion state used without a filter.
@@ -62,25 +66,42 @@ const MATCHED: u8 = 4;
 /// The row's children are listed unfiltered: no filter, or this row or an ancestor matches.
 const CONTEXT: u8 = 8;
 
-/// A node's id in the current data: role index, then rule and node index plus one (0: none).
-/// Ordered like the rows (a role before its rules, a rule before its nodes, nodes depth first),
+/// `Node::head` of an organisation's header.
+const ORG_HEAD: u8 = 0;
+/// `Node::head` of a stack's header.
+const STACK_HEAD: u8 = 1;
+/// `Node::head` of a role and everything under it.
+const IN_ROLE: u8 = 2;
+
+/// A node's id in the current data: role index, whether it is a group's header (see
+/// [`groups`]: a header's role is its group's first), then rule and node index plus one (0:
+/// none). Ordered like the rows (an organisation's header before its first stack's, a stack's
+/// before its first role, a role before its rules, a rule before its nodes, nodes depth first),
 /// which is what lets [`ProfileTree::find_row`] binary-search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Node {
     role: u32,
+    head: u8,
     rule: u32,
     local: u32,
 }
 
 impl Node {
     fn role(r: u32) -> Self {
-        Node { role: r, rule: 0, local: 0 }
+        Node { role: r, head: IN_ROLE, rule: 0, local: 0 }
     }
     fn rule(r: u32, j: u32) -> Self {
-        Node { role: r, rule: j + 1, local: 0 }
+        Node { role: r, head: IN_ROLE, rule: j + 1, local: 0 }
     }
     fn local(r: u32, j: u32, i: u32) -> Self {
-        Node { role: r, rule: j + 1, local: i + 1 }
+        Node { role: r, head: IN_ROLE, rule: j + 1, local: i + 1 }
+    }
+    fn header(first_role: u32, head: u8) -> Self {
+        Node { role: first_role, head, rule: 0, local: 0 }
+    }
+    /// A group's header (organisation or stack), not a role or anything in one.
+    fn is_header(self) -> bool {
+        self.head != IN_ROLE
     }
     fn rule_index(self) -> Option<u32> {
         self.rule.checked_sub(1)
@@ -135,9 +156,17 @@ pub struct ProfileTree {
     matches: usize,
     rows: Vec<Row>,
     cursor: Cursor,
-    /// Stack names by API key, from the stacks call that follows the profile (empty until it
-    /// answers, or when it failed: roles then show their stack's API key alone).
-    stack_names: FxHashMap<String, String>,
+    /// The stacks' names and organisations, from the stacks call that follows the profile
+    /// (empty until it answers, or when it failed: stacks then show their API key alone).
+    directory: Directory,
+    /// The roles' organisation and stack groups (the roles are in their order).
+    groups: groups::Groups,
+    /// Per organisation and per stack group, closed in each mode (groups start open).
+    org_closed: [Vec<bool>; 2],
+    stack_closed: [Vec<bool>; 2],
+    /// Per organisation and stack group: filter hits (its name, or a role in it).
+    org_hit: Vec<u8>,
+    stack_hit: Vec<u8>,
 }
 
 impl ProfileTree {
@@ -145,7 +174,14 @@ impl ProfileTree {
     /// answer comes as a store already (see [`crate::api::decode::profile`]); models are
     /// copied into one.
     pub fn new(roles: impl Into<RuleStore>) -> Self {
-        let store: RuleStore = roles.into();
+        ProfileTree::grouped(roles, Directory::default())
+    }
+
+    /// [`ProfileTree::new`], the roles grouped with what `directory` knows of their stacks.
+    pub fn grouped(roles: impl Into<RuleStore>, directory: Directory) -> Self {
+        let mut store: RuleStore = roles.into();
+        let groups = groups::Groups::arrange(&mut store, &directory);
+        let (orgs, stacks) = (groups.orgs.len(), groups.stacks.len());
         let mut rule_start = Vec::with_capacity(store.role_count() + 1);
         let mut total = 0u32;
         for r in 0..store.role_count() {
@@ -181,21 +217,34 @@ impl ProfileTree {
             matches: 0,
             rows: Vec::new(),
             cursor: Cursor::default(),
-            stack_names: FxHashMap::default(),
+            directory,
+            groups,
+            org_closed: [vec![false; orgs], vec![false; orgs]],
+            stack_closed: [vec![false; stacks], vec![false; stacks]],
+            org_hit: vec![0; orgs],
+            stack_hit: vec![0; stacks],
         };
         tree.relayout(None);
         tree
     }
 
-    /// Names the roles' stacks. Rows are labelled when drawn, so nothing moves: the selection,
-    /// the expansion and the filter stay as they are.
-    pub fn set_stack_names(&mut self, names: FxHashMap<String, String>) {
-        self.stack_names = names;
+    /// Names the roles' stacks and tells their organisations: the roles are grouped again
+    /// (Organisation → Stack → Role), keeping what was expanded, the selected node and the filter
+    /// (see [`keep`]).
+    pub fn set_directory(&mut self, directory: Directory) {
+        if directory != self.directory {
+            self.regroup(None, directory);
+        }
+    }
+
+    /// What is known of the roles' stacks.
+    pub fn directory(&self) -> &Directory {
+        &self.directory
     }
 
     /// The name of the stack with API key `key`, once known.
     pub fn stack_name(&self, key: &str) -> Option<&str> {
-        self.stack_names.get(key).map(String::as_str)
+        self.directory.stack_name(key)
     }
 
     /// How many roles the tree shows.
@@ -207,7 +256,7 @@ impl ProfileTree {
     /// the server did not send again. Rebuilt from the store, so it costs about as much as the
     /// tree did to build; nothing on a key's path calls it.
     pub fn roles(&self) -> Vec<Role> {
-        (0..self.role_count()).filter_map(|r| self.rules.role(r)?.to_role()).collect()
+        (0..self.role_count()).filter_map(|r| self.rules.served_role(r)?.to_role()).collect()
     }
 
     /// Every role, and every rule by global index: role `r`'s are `rule_range(r)`.
@@ -340,14 +389,16 @@ impl ProfileTree {
         path.join(" › ")
     }
 
-    /// A copy of the role the selected row belongs to (for a details pane).
+    /// A copy of the role the selected row belongs to (for a details pane; `None` on a group's
+    /// header).
     pub fn selected_role(&self) -> Option<Role> {
-        self.rules.role(self.selected_node()?.role as usize)?.to_role()
+        let node = self.selected_node().filter(|n| !n.is_header())?;
+        self.rules.role(node.role as usize)?.to_role()
     }
 
     /// A copy of the rule the selected row belongs to, when it is a rule or inside one.
     pub fn selected_rule(&self) -> Option<Rule> {
-        let node = self.selected_node()?;
+        let node = self.selected_node().filter(|n| !n.is_header())?;
         self.rules.rule(self.global(node.role, node.rule_index()?))?.to_rule()
     }
 

@@ -21,6 +21,9 @@ impl ProfileTree {
     }
 
     fn details(&self, node: Node) -> Option<Details> {
+        if node.is_header() {
+            return self.header_details(node);
+        }
         let role = self.rules.role(node.role as usize)?;
         let role_name = role_display_name(role.name());
         let Some(j) = node.rule_index() else {
@@ -143,7 +146,12 @@ mod tests {
 
     #[test]
     fn a_role_shows_its_whole_description_and_every_rule() {
-        let t = ProfileTree::new(vec![developer()]);
+        let mut t = ProfileTree::new(vec![developer()]);
+        // Its stack's header, then the role.
+        let d = t.selected_details().expect("details");
+        assert_eq!((d.title, d.value("Stack API key").as_deref()), ("Stack", Some("blt444ad44e4d44aa4a")));
+        assert_eq!(d.value("Your roles").as_deref(), Some("Developer"));
+        t.select(1);
         let d = t.selected_details().expect("details");
         assert_eq!(d.title, "Role");
         assert_eq!(d.value("Name").as_deref(), Some("Developer"));
@@ -180,7 +188,7 @@ mod tests {
             (d.value("List").as_deref(), d.value("Item").as_deref()),
             (Some("content_types"), Some("plain"))
         );
-        t.select(1);
+        t.select(2);
         let d = t.selected_details().expect("details");
         assert_eq!(d.title, "Rule");
         assert_eq!(d.value("Allowed").as_deref(), Some("read\nsub_acl.削除"));

@@ -19,6 +19,7 @@ use crate::screens::profile::tree::NORMAL;
 use crate::screens::profile::tree::Node;
 use crate::screens::profile::tree::ProfileTree;
 use crate::screens::profile::tree::SELF_HIT;
+use crate::screens::profile::tree::headers::From;
 use crate::screens::profile::tree::layout::mode_bit;
 use crate::screens::profile::tree::search::Hit;
 
@@ -62,6 +63,7 @@ impl ProfileTree {
             return false;
         }
         self.clear_hits();
+        self.matches = self.mark_group_hits();
         self.rows.clear();
         self.filtering = Some(Pending { next_role: 0, keep, settled: false });
         self.step(keep.map_or(0, |n| n.role as usize))
@@ -126,9 +128,7 @@ impl ProfileTree {
         let mut rows = std::mem::take(&mut self.rows);
         let first_new = rows.len();
         for r in from..to {
-            if self.role_hit[r] != 0 {
-                self.push_role(r as u32, &mut rows);
-            }
+            self.push_grouped(r as u32, From::Top, &mut rows);
         }
         self.rows = rows;
         if !pending.settled {
@@ -165,6 +165,7 @@ impl ProfileTree {
     pub(super) fn apply_filter(&mut self) {
         self.filtering = None;
         self.clear_hits();
+        self.matches = self.mark_group_hits();
         self.apply_hits(0..self.role_count());
     }
 

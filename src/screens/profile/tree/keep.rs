@@ -19,6 +19,7 @@ use crate::screens::profile::tree::outline::LocalKind;
 use crate::api::profile_store::RoleRef;
 use crate::api::profile_store::RuleRef;
 use crate::screens::profile::tree::Cursor;
+use crate::screens::profile::tree::Directory;
 use crate::screens::profile::tree::FILTERED;
 use crate::screens::profile::tree::NORMAL;
 use crate::screens::profile::tree::Node;
@@ -37,6 +38,10 @@ struct Key {
 struct Saved {
     /// The stable key of each old role, by old index.
     role_keys: Vec<String>,
+    /// Closed groups, per mode, by head and key (see [`ProfileTree::group_key`]).
+    closed: [Vec<(u8, String)>; 2],
+    /// The selected row, when it is a group's header.
+    selected_header: Option<(u8, String)>,
     /// Open nodes, per mode.
     open: [Vec<Key>; 2],
     /// The selected node, then its ancestors: the first that still exists is selected.
@@ -76,18 +81,34 @@ impl ProfileTree {
     /// Replaces the data after a refresh, keeping what was expanded, the selection (or its
     /// nearest surviving ancestor), the scroll offset and the filter.
     pub fn rebuild(&mut self, roles: impl Into<crate::api::profile_store::RuleStore>) {
+        let directory = self.directory.clone();
+        self.regroup(Some(roles.into()), directory);
+    }
+
+    /// Builds the tree again from `store` (or its own roles), grouped with `directory`, keeping
+    /// what [`ProfileTree::rebuild`] keeps.
+    pub(super) fn regroup(
+        &mut self,
+        store: Option<crate::api::profile_store::RuleStore>,
+        directory: Directory,
+    ) {
         self.finish_filter();
         let saved = self.save();
-        let names = std::mem::take(&mut self.stack_names);
-        *self = ProfileTree::new(roles);
-        self.stack_names = names;
+        let store = store.unwrap_or_else(|| std::mem::take(&mut self.rules));
+        *self = ProfileTree::grouped(store, directory);
         self.restore(saved);
     }
 
     fn save(&self) -> Saved {
         let mut open: [Vec<Key>; 2] = [Vec::new(), Vec::new()];
         let mut selected = Vec::new();
-        let sel_chain = self.selected_node().map(|n| self.ancestors(n)).unwrap_or_default();
+        let mut sel_chain = self.selected_node().map(|n| self.ancestors(n)).unwrap_or_default();
+        sel_chain.retain(|n| !n.is_header());
+        let selected_header = self.selected_node().filter(|n| n.is_header()).map(|n| self.group_key(n));
+        let mut closed: [Vec<(u8, String)>; 2] = [Vec::new(), Vec::new()];
+        for (m, keys) in closed.iter_mut().enumerate() {
+            keys.extend(self.closed_headers(m).map(|n| self.group_key(n)));
+        }
         for r in 0..self.role_count() {
             let r32 = r as u32;
             let role_key = Key { role: r32, rule: None, path: None };
@@ -137,6 +158,8 @@ impl ProfileTree {
         }));
         Saved {
             role_keys: (0..self.role_count()).map(|r| role_key(self.rules.role(r), r)).collect(),
+            closed,
+            selected_header,
             open,
             selected,
             cursor: self.cursor,
@@ -155,6 +178,11 @@ impl ProfileTree {
         for keys in saved.open.iter_mut().chain([&mut saved.selected]) {
             for key in keys.iter_mut() {
                 key.role = remap.get(key.role as usize).copied().flatten().unwrap_or(NONE);
+            }
+        }
+        for (m, keys) in saved.closed.iter().enumerate() {
+            for key in keys {
+                self.close_group(m, key);
             }
         }
         let open_normal = self.resolve(&mut saved.open[NORMAL]);
@@ -176,7 +204,10 @@ impl ProfileTree {
         chain.sort_by_key(|n| std::cmp::Reverse(*n));
         self.relayout(None);
         self.cursor = saved.cursor;
-        if let Some(i) = chain.into_iter().find_map(|n| self.find_row(n)) {
+        let header = saved.selected_header.as_ref().and_then(|key| self.find_header(key));
+        // The deepest node kept, then its ancestors, headers included (its stack may be closed).
+        let path = chain.first().map(|&n| self.ancestors(n)).unwrap_or_default();
+        if let Some(i) = header.into_iter().chain(path).find_map(|n| self.find_row(n)) {
             self.select(i);
         }
         self.cursor.clamp(self.rows.len());

@@ -13,7 +13,11 @@ use crate::screens::profile::tree::outline::LocalKind;
 /// What kind of node a row shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
-    /// A role: name, stack api key, number of users, description.
+    /// An organisation's header: its name and how many of the user's stacks it holds.
+    Organisation,
+    /// A stack's header: its name and API key, and how many of the user's roles it holds.
+    Stack,
+    /// A role: name, number of users, description (its stack is the header above it).
     Role,
     /// A rule of a role: module and a one-line summary.
     Rule,
@@ -113,19 +117,13 @@ impl ProfileTree {
     /// The pieces of `node`'s label, and its kind. `None` if the node is not in the data (never
     /// for a visible row: rows are only made from nodes that exist).
     pub(super) fn describe(&self, node: Node) -> Option<(RowKind, Vec<TextPart<'_>>)> {
+        if node.is_header() {
+            return self.describe_header(node);
+        }
         let role = self.rules.role(node.role as usize)?;
         let Some(j) = node.rule_index() else {
+            // Its stack is the header above it (see `headers`).
             let mut parts = vec![part(role_display_name(role.name()), Tone::Heading)];
-            if let Some(key) = role.api_key().filter(|k| !k.is_empty()) {
-                match self.stack_name(key) {
-                    Some(name) => {
-                        parts.push(part(" · ", Tone::Detail));
-                        parts.push(part(name, Tone::Plain));
-                        parts.push(part(format!(" {key}"), Tone::Detail));
-                    }
-                    None => parts.push(part(format!(" · {key}"), Tone::Detail)),
-                }
-            }
             let n = role.users();
             parts.push(part(format!(" · {n} user{}", if n == 1 { "" } else { "s" }), Tone::Detail));
             if let Some(desc) = role.description().filter(|d| !d.trim().is_empty()) {
@@ -166,6 +164,7 @@ impl ProfileTree {
     pub(super) fn short_label(&self, node: Node) -> String {
         let Some((kind, parts)) = self.describe(node) else { return String::new() };
         match kind {
+            RowKind::Organisation | RowKind::Stack => self.header_short_label(node),
             RowKind::Role | RowKind::Rule => {
                 parts.into_iter().next().map(|p| p.text.into_owned()).unwrap_or_default()
             }

@@ -30,6 +30,7 @@ use crate::screens::profile::tree::ProfileTree;
 use crate::screens::profile::tree::Row;
 
 use crate::screens::profile::tree::SELF_HIT;
+use crate::screens::profile::tree::headers::From;
 
 impl ProfileTree {
     /// The mode whose expansion state applies: a filter has its own.
@@ -71,9 +72,7 @@ impl ProfileTree {
         let mut rows = std::mem::take(&mut self.rows);
         rows.clear();
         for r in 0..self.role_count() as u32 {
-            if self.mode() == NORMAL || self.role_hit[r as usize] != 0 {
-                self.push_role(r, &mut rows);
-            }
+            self.push_grouped(r, From::Top, &mut rows);
         }
         self.rows = rows;
         let found = keep.and_then(|node| self.ancestors(node).into_iter().find_map(|n| self.find_row(n)));
@@ -89,20 +88,23 @@ impl ProfileTree {
         self.rows.binary_search_by(|row| row.node.cmp(&node)).ok()
     }
 
-    /// `node`, then its parent, and so on up to its role.
+    /// `node`, then its parent, and so on up to its role, then its stack's and organisation's
+    /// headers.
     pub(super) fn ancestors(&self, node: Node) -> Vec<Node> {
         let mut out = vec![node];
-        let Some(j) = node.rule_index() else { return out };
-        if let Some(i) = node.local_index() {
-            let g = self.global(node.role, j);
-            let mut p = self.node_parent(g, i as usize);
-            while let Some(k) = p {
-                out.push(Node::local(node.role, j, k as u32));
-                p = self.node_parent(g, k);
+        if let Some(j) = node.rule_index().filter(|_| !node.is_header()) {
+            if let Some(i) = node.local_index() {
+                let g = self.global(node.role, j);
+                let mut p = self.node_parent(g, i as usize);
+                while let Some(k) = p {
+                    out.push(Node::local(node.role, j, k as u32));
+                    p = self.node_parent(g, k);
+                }
+                out.push(Node::rule(node.role, j));
             }
-            out.push(Node::rule(node.role, j));
+            out.push(Node::role(node.role));
         }
-        out.push(Node::role(node.role));
+        out.extend(self.header_ancestors(node));
         out
     }
 
@@ -114,6 +116,10 @@ impl ProfileTree {
     /// Sets whether `node` is expanded in the current mode.
     pub(super) fn set_open(&mut self, node: Node, open: bool) {
         let m = self.mode();
+        if node.is_header() {
+            self.set_group_open(m, node, open);
+            return;
+        }
         match (node.rule_index(), node.local_index()) {
             (None, _) => {
                 if let Some(o) = self.role_open[m].get_mut(node.role as usize) {
@@ -137,6 +143,10 @@ impl ProfileTree {
 
     /// Appends the visible children of the row `row` (with their own visible subtrees) to `out`.
     pub(super) fn push_children(&self, row: Row, out: &mut Vec<Row>) {
+        if row.node.is_header() {
+            self.push_header_children(row, out);
+            return;
+        }
         let ctx = row.bits & CONTEXT != 0;
         let depth = row.depth + 1;
         match (row.node.rule_index(), row.node.local_index()) {
@@ -145,14 +155,17 @@ impl ProfileTree {
         }
     }
 
-    pub(super) fn push_role(&self, r: u32, out: &mut Vec<Row>) {
+    /// Lays out role `r` (under its headers: see `push_grouped`); `ctx` when its group matches
+    /// the filter itself, which shows the role whole.
+    pub(super) fn push_role(&self, r: u32, ctx: bool, out: &mut Vec<Row>) {
         let m = self.mode();
         let hit = if m == FILTERED { self.role_hit[r as usize] } else { 0 };
-        let ctx = m == NORMAL || hit & SELF_HIT != 0;
+        let ctx = ctx || m == NORMAL || hit & SELF_HIT != 0;
         let rules = self.rule_range(r as usize).len();
         let expandable = if ctx { rules > 0 } else { hit & DESC_HIT != 0 };
         let expanded = expandable && self.role_open[m][r as usize];
-        let row = Row::new(Node::role(r), 0, bits(expandable, expanded, hit, ctx));
+        let depth = self.groups.role_depth();
+        let row = Row::new(Node::role(r), depth, bits(expandable, expanded, hit, ctx));
         out.push(row);
         if expanded {
             self.push_rules(r, ctx, out);
@@ -160,6 +173,7 @@ impl ProfileTree {
     }
 
     fn push_rules(&self, r: u32, ctx: bool, out: &mut Vec<Row>) {
+        let base = self.groups.role_depth();
         let m = self.mode();
         let count = self.rule_range(r as usize).len() as u32;
         for j in 0..count {
@@ -171,10 +185,10 @@ impl ProfileTree {
             let ctx = ctx || hit & SELF_HIT != 0;
             let expandable = if ctx { self.index.nodes(g) > 0 } else { hit & DESC_HIT != 0 };
             let expanded = expandable && self.rule_open[m][g];
-            let row = Row::new(Node::rule(r, j), 1, bits(expandable, expanded, hit, ctx));
+            let row = Row::new(Node::rule(r, j), base + 1, bits(expandable, expanded, hit, ctx));
             out.push(row);
             if expanded {
-                self.push_nodes(r, j, None, 2, ctx, out);
+                self.push_nodes(r, j, None, base + 2, ctx, out);
             }
         }
     }

@@ -44,77 +44,95 @@ fn select_text(t: &mut ProfileTree, text: &str) {
 #[test]
 fn starts_with_roles_collapsed() {
     let t = ProfileTree::new(two_roles());
+    // Each role under its stack's header (no names known: the stacks call has not answered).
     assert_eq!(
         dump(&t),
         [
-            "▸ Developer · blt444ad44e4d44aa4a · 3 users · Developer can perform all Content Manager's actions, view audit logs, create roles, invite users, manage content types, languages, and environments.",
-            "▸ Editor · k2 · 2 users",
+            "▾ Stack blt444ad44e4d44aa4a · 1 role",
+            "  ▸ Developer · 3 users · Developer can perform all Content Manager's actions, view audit logs, create roles, invite users, manage content types, languages, and environments.",
+            "▾ Stack k2 · 1 role",
+            "  ▸ Editor · 2 users",
         ]
     );
     assert_eq!((t.selected(), t.offset()), (0, 0));
-    assert_eq!(t.row(0).map(|r| r.kind), Some(RowKind::Role));
+    assert_eq!(t.row(0).map(|r| r.kind), Some(RowKind::Stack));
+    assert_eq!(t.row(1).map(|r| r.kind), Some(RowKind::Role));
 }
 
 #[test]
 fn expand_collapse_and_toggle() {
     let mut t = ProfileTree::new(two_roles());
-    t.expand_selected();
-    assert_eq!(t.len(), 5);
-    assert_eq!(
-        t.row(3).map(|r| r.text()).as_deref(),
-        Some("asset · create read update delete publish · assets: $all")
-    );
-    t.select(3);
-    t.toggle_selected();
-    assert_eq!(
-        dump(&t)[3..10],
-        [
-            "  ▾ asset · create read update delete publish · assets: $all",
-            "    ✓ create",
-            "    ✓ read",
-            "    ✓ update",
-            "    ✓ delete",
-            "    ✓ publish",
-            "    assets: $all",
-        ]
-    );
-    assert_eq!(t.selected(), 3, "toggling never moves the selection");
-    // Collapsing a leaf goes to its parent; collapsing the parent closes it.
-    t.select(5);
-    t.collapse_selected();
-    assert_eq!(t.selected(), 3);
-    t.collapse_selected();
-    assert_eq!(t.len(), 5);
-    assert!(!t.row(3).expect("row").expanded);
-    // Collapsing a collapsed rule goes to its role; expanding an open role goes to its first child.
-    t.collapse_selected();
-    assert_eq!(t.selected(), 0);
+    // Enter on an open stack's header goes to its first role.
     t.expand_selected();
     assert_eq!(t.selected(), 1);
-    // A leaf does not expand.
-    t.select(3);
     t.expand_selected();
+    assert_eq!(t.len(), 7);
+    assert_eq!(
+        t.row(4).map(|r| r.text()).as_deref(),
+        Some("asset · create read update delete publish · assets: $all")
+    );
     t.select(4);
+    t.toggle_selected();
+    assert_eq!(
+        dump(&t)[4..11],
+        [
+            "    ▾ asset · create read update delete publish · assets: $all",
+            "      ✓ create",
+            "      ✓ read",
+            "      ✓ update",
+            "      ✓ delete",
+            "      ✓ publish",
+            "      assets: $all",
+        ]
+    );
+    assert_eq!(t.selected(), 4, "toggling never moves the selection");
+    // Collapsing a leaf goes to its parent; collapsing the parent closes it.
+    t.select(6);
+    t.collapse_selected();
+    assert_eq!(t.selected(), 4);
+    t.collapse_selected();
+    assert_eq!(t.len(), 7);
+    assert!(!t.row(4).expect("row").expanded);
+    // Collapsing a collapsed rule goes to its role; expanding an open role goes to its first child.
+    t.collapse_selected();
+    assert_eq!(t.selected(), 1);
+    t.expand_selected();
+    assert_eq!(t.selected(), 2);
+    // A leaf does not expand.
+    t.select(4);
+    t.expand_selected();
+    t.select(5);
     let before = t.len();
     t.expand_selected();
     t.toggle_selected();
-    assert_eq!((t.len(), t.selected()), (before, 4));
+    assert_eq!((t.len(), t.selected()), (before, 5));
     // Space on an open node closes it where it is.
-    t.select(0);
+    t.select(1);
     t.toggle_selected();
-    assert_eq!((t.len(), t.selected()), (2, 0));
+    assert_eq!((t.len(), t.selected()), (4, 1));
+    // A role's parent is its stack's header, which closes over its roles and opens again.
+    t.collapse_selected();
+    assert_eq!(t.selected(), 0);
+    t.collapse_selected();
+    assert_eq!(
+        dump(&t),
+        ["▸ Stack blt444ad44e4d44aa4a · 1 role", "▾ Stack k2 · 1 role", "  ▸ Editor · 2 users"]
+    );
+    t.toggle_selected();
+    assert_eq!((t.len(), t.selected()), (4, 0));
 }
 
 #[test]
 fn reopening_a_parent_restores_its_open_children() {
     let mut t = ProfileTree::new(two_roles());
+    t.select(1);
     t.expand_selected();
     select_text(&mut t, "asset · create read update delete publish · assets: $all");
     t.expand_selected();
     t.select(0);
     t.collapse_selected();
     t.expand_selected();
-    assert_eq!(t.len(), 1 + 3 + 6 + 1);
+    assert_eq!(t.len(), 1 + 1 + 3 + 6 + 2);
 }
 
 #[test]
@@ -124,31 +142,33 @@ fn expand_all_and_collapse_all() {
     let rows = dump(&t);
     // Developer: 1 + 3 rules + (1 + 1) + (1 + 1) + (5 + 1); Editor: 1 + 1 rule + read + sub_acl
     // (2 flags) + content_types (3 uids).
-    assert_eq!(rows.len(), 14 + 1 + 1 + 1 + 3 + 4);
+    assert_eq!(rows.len(), 2 + 14 + 1 + 1 + 1 + 3 + 4);
     assert_eq!(
-        rows[14..],
+        rows[15..],
         [
-            "▾ Editor · k2 · 2 users",
-            "  ▾ entry · read sub_acl.read · content_types (3)",
-            "    ✓ read",
-            "    ▾ sub_acl",
-            "      ✗ publish",
+            "▾ Stack k2 · 1 role",
+            "  ▾ Editor · 2 users",
+            "    ▾ entry · read sub_acl.read · content_types (3)",
             "      ✓ read",
-            "    ▾ content_types (3)",
-            "      blog",
-            "      page",
-            "      news",
+            "      ▾ sub_acl",
+            "        ✗ publish",
+            "        ✓ read",
+            "      ▾ content_types (3)",
+            "        blog",
+            "        page",
+            "        news",
         ]
     );
-    t.select(18);
+    t.select(20);
     t.collapse_all();
-    assert_eq!(t.len(), 2);
-    assert_eq!(t.selected(), 1, "the selection moves to the role it was in");
+    assert_eq!(t.len(), 4);
+    assert_eq!(t.selected(), 3, "the selection moves to the role it was in");
 }
 
 #[test]
 fn filter_keeps_ancestors_and_restores_expansion_when_cleared() {
     let mut t = ProfileTree::new(two_roles());
+    t.select(1);
     t.expand_selected();
     select_text(&mut t, "locale · read · locales: $all");
     t.expand_selected();
@@ -159,26 +179,28 @@ fn filter_keeps_ancestors_and_restores_expansion_when_cleared() {
     assert_eq!(
         dump(&t),
         [
-            "▾ Developer · blt444ad44e4d44aa4a · 3 users · Developer can perform all Content Manager's actions, view audit logs, create roles, invite users, manage content types, languages, and environments.",
-            "  ▾ asset · create read update delete publish · assets: $all",
-            "    ✓ publish *",
-            "▾ Editor · k2 · 2 users",
-            "  ▾ entry · read sub_acl.read · content_types (3)",
-            "    ▾ sub_acl",
-            "      ✗ publish *",
+            "▾ Stack blt444ad44e4d44aa4a · 1 role",
+            "  ▾ Developer · 3 users · Developer can perform all Content Manager's actions, view audit logs, create roles, invite users, manage content types, languages, and environments.",
+            "    ▾ asset · create read update delete publish · assets: $all",
+            "      ✓ publish *",
+            "▾ Stack k2 · 1 role",
+            "  ▾ Editor · 2 users",
+            "    ▾ entry · read sub_acl.read · content_types (3)",
+            "      ▾ sub_acl",
+            "        ✗ publish *",
         ]
     );
     assert_eq!(t.match_count(), 2);
     assert_eq!(t.filter(), "PUBLISH");
-    assert_eq!(t.selected(), 2, "the selection goes to the first match");
+    assert_eq!(t.selected(), 3, "the selection goes to the first match");
     // Changes made while filtering stay in the filter.
-    t.select(0);
+    t.select(1);
     t.collapse_selected();
-    assert_eq!(t.len(), 5);
+    assert_eq!(t.len(), 7);
 
     t.set_filter("");
     assert_eq!(dump(&t), before);
-    assert_eq!(t.selected(), 0, "the filtered selection (Developer) is kept");
+    assert_eq!(t.selected(), 1, "the filtered selection (Developer) is kept");
     t.select(selected);
     t.set_filter("read");
     t.set_filter("");
@@ -190,11 +212,11 @@ fn filter_keeps_ancestors_and_restores_expansion_when_cleared() {
 fn a_matching_node_shows_all_its_children_when_opened() {
     let mut t = ProfileTree::new(two_roles());
     t.set_filter("editor");
-    assert_eq!(dump(&t), ["▸ Editor · k2 · 2 users *"]);
+    assert_eq!(dump(&t), ["▾ Stack k2 · 1 role", "  ▸ Editor · 2 users *"]);
     t.expand_selected();
-    t.select(1);
+    t.select(2);
     t.expand_selected();
-    assert_eq!(t.len(), 2 + 3, "the rule shows read, sub_acl and content_types");
+    assert_eq!(t.len(), 3 + 3, "the rule shows read, sub_acl and content_types");
     t.set_filter("nothing like this");
     assert!(t.is_empty());
     assert_eq!((t.selected(), t.match_count()), (0, 0));
@@ -207,15 +229,23 @@ fn filter_searches_uids_api_keys_and_descriptions() {
     assert_eq!(
         dump(&t),
         [
-            "▾ Editor · k2 · 2 users",
-            "  ▾ entry · read sub_acl.read · content_types (3)",
-            "    ▾ content_types (3)",
-            "      page *",
+            "▾ Stack k2 · 1 role",
+            "  ▾ Editor · 2 users",
+            "    ▾ entry · read sub_acl.read · content_types (3)",
+            "      ▾ content_types (3)",
+            "        page *",
         ]
     );
+    // An API key matches its stack's header, which shows its roles whole.
     t.set_filter("blt444");
-    assert_eq!(t.len(), 1);
-    assert!(t.row(0).expect("row").matched);
+    assert_eq!(
+        dump(&t),
+        [
+            "▾ Stack blt444ad44e4d44aa4a · 1 role *",
+            "  ▸ Developer · 3 users · Developer can perform all Content Manager's actions, view audit logs, create roles, invite users, manage content types, languages, and environments."
+        ]
+    );
+    assert_eq!(t.match_count(), 1);
     t.set_filter("audit logs");
     assert_eq!(t.match_count(), 1);
     t.set_filter("$all");
@@ -226,23 +256,23 @@ fn filter_searches_uids_api_keys_and_descriptions() {
 fn next_and_previous_match_wrap_around() {
     let mut t = ProfileTree::new(two_roles());
     t.set_filter("publish");
-    assert_eq!(t.selected(), 0, "the selected role is still visible, so it stays selected");
+    assert_eq!(t.selected(), 0, "the selected row is still visible, so it stays selected");
     t.next_match();
-    assert_eq!(t.selected(), 2);
+    assert_eq!(t.selected(), 3);
     t.next_match();
-    assert_eq!(t.selected(), 6);
+    assert_eq!(t.selected(), 8);
     t.next_match();
-    assert_eq!(t.selected(), 2);
+    assert_eq!(t.selected(), 3);
     t.prev_match();
-    assert_eq!(t.selected(), 6);
+    assert_eq!(t.selected(), 8);
 }
 
 #[test]
 fn rebuild_keeps_expansion_selection_and_filter() {
     let mut t = ProfileTree::new(two_roles());
-    t.select(1);
+    t.select(3);
     t.expand_selected();
-    t.select(2);
+    t.select(4);
     t.expand_selected();
     select_text(&mut t, "content_types (3)");
     t.expand_selected();
@@ -256,10 +286,10 @@ fn rebuild_keeps_expansion_selection_and_filter() {
     roles.reverse();
     roles.insert(0, role(serde_json::json!({"uid": "new", "name": "Newcomer"})));
     t.rebuild(roles);
-    let mut expected = vec!["Newcomer · 0 users".to_string()];
-    expected.extend_from_slice(&before[1..]);
-    expected.push(before[0].clone());
-    assert_eq!(dump(&t), expected, "Editor's rows as they were, then Developer");
+    let mut expected = before[2..].to_vec();
+    expected.extend_from_slice(&before[..2]);
+    expected.extend(["▾ Roles without a stack · 1 role".to_string(), "  Newcomer · 0 users".to_string()]);
+    assert_eq!(dump(&t), expected, "Editor's stack as it was, then Developer's, then the new role's");
     assert_eq!(t.row(t.selected()).map(|r| r.text()).as_deref(), Some("news"));
 
     // A filter survives too, with its rows.
@@ -296,10 +326,13 @@ fn selection_clamps_and_pages() {
     t.select_first();
     assert_eq!(t.selected(), 0);
     t.select_parent();
-    assert_eq!(t.selected(), 0, "a role has no parent");
-    t.select(8);
+    assert_eq!(t.selected(), 0, "a stack's header has no parent");
+    t.select(9);
     t.select_parent();
-    assert_eq!(t.selected(), 7);
+    assert_eq!(t.selected(), 8);
+    t.select(1);
+    t.select_parent();
+    assert_eq!(t.selected(), 0, "a role's parent is its stack's header");
 }
 
 #[test]
@@ -322,9 +355,9 @@ fn breadcrumb_of_the_selection() {
     let mut t = ProfileTree::new(two_roles());
     t.expand_all();
     select_text(&mut t, "✓ create");
-    assert_eq!(t.selected_path_text(), "Developer › asset › ✓ create");
+    assert_eq!(t.selected_path_text(), "Stack blt444ad44e4d44aa4a › Developer › asset › ✓ create");
     select_text(&mut t, "✗ publish");
-    assert_eq!(t.selected_path_text(), "Editor › entry › sub_acl › ✗ publish");
+    assert_eq!(t.selected_path_text(), "Stack k2 › Editor › entry › sub_acl › ✗ publish");
     assert_eq!(t.selected_role().and_then(|r| r.name).as_deref(), Some("Editor"));
     assert_eq!(t.selected_rule().and_then(|r| r.module).as_deref(), Some("entry"));
     t.select(0);
@@ -339,7 +372,7 @@ fn flags_carry_their_symbol_and_kind() {
     let row = t.row(t.selected()).expect("row");
     assert_eq!(row.kind, RowKind::Flag { allowed: false });
     assert_eq!(row.parts[0], TextPart { text: "✗".into(), tone: Tone::Denied });
-    assert_eq!(row.depth, 3);
+    assert_eq!(row.depth, 4);
 }
 
 #[test]
@@ -368,7 +401,7 @@ fn hostile_text_arrives_sanitised_and_is_shown_as_is() {
     for row in dump(&t) {
         assert!(crate::sanitize::is_clean(&row), "{row:?}");
     }
-    assert!(t.row(0).expect("row").text().starts_with("Ｒｏｌｅ 管理者^[[31mRED⟨U+202E⟩gnp.exe"));
+    assert!(t.row(1).expect("row").text().starts_with("Ｒｏｌｅ 管理者^[[31mRED⟨U+202E⟩gnp.exe"));
     t.set_filter("削除");
     assert_eq!(t.match_count(), 1);
     t.set_filter("pwned");
@@ -383,14 +416,15 @@ fn a_new_filter_forgets_the_previous_ones_hits_and_expansion() {
     t.expand_all();
     t.set_filter("blog");
     let only_blog = [
-        "▾ Editor · k2 · 2 users",
-        "  ▾ entry · read sub_acl.read · content_types (3)",
-        "    ▾ content_types (3)",
-        "      blog *",
+        "▾ Stack k2 · 1 role",
+        "  ▾ Editor · 2 users",
+        "    ▾ entry · read sub_acl.read · content_types (3)",
+        "      ▾ content_types (3)",
+        "        blog *",
     ];
     assert_eq!(dump(&t), only_blog);
     t.set_filter("publish");
-    t.select(5);
+    t.select(7);
     t.collapse_selected();
     t.set_filter("blog");
     assert_eq!(dump(&t), only_blog);

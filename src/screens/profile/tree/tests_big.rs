@@ -32,41 +32,46 @@ fn nodes_under(rule: &Rule) -> usize {
         + rule.targets().map(|(_, items)| 1 + if items.len() > 1 { items.len() } else { 0 }).sum::<usize>()
 }
 
+/// The fixture's stacks: role `r` is in `key{r % 7}`.
+const STACKS: usize = 7;
+
 #[test]
 fn a_thousand_roles_of_fifty_rules() {
     let roles = big(ROLES, RULES);
+    // Seven stacks (`key0` to `key6`), each a header over its roles.
     let all_rows: usize =
-        ROLES + roles.iter().flat_map(|r| &r.rules).map(|rule| 1 + nodes_under(rule)).sum::<usize>();
+        STACKS + ROLES + roles.iter().flat_map(|r| &r.rules).map(|rule| 1 + nodes_under(rule)).sum::<usize>();
     let mut t = ProfileTree::new(roles);
-    assert_eq!(t.len(), ROLES);
+    assert_eq!(t.len(), STACKS + ROLES);
 
     t.expand_all();
     assert_eq!(t.len(), all_rows);
     t.select_last();
-    assert_eq!(t.selected_path_text(), "Role 999 › environment › environments: $all");
+    // The last stack's last role.
+    assert_eq!(t.selected_path_text(), "Stack key6 › Role 993 › environment › environments: $all");
 
     // "publish": the flag in every rule, and sub_acl.publish in rules 0, 4, ..., 48 (13 of 50),
     // each shown with its sub_acl group; every role and rule is an ancestor of a match.
     t.set_filter("publish");
     let with_sub = (0..RULES).filter(|j| j % 4 == 0).count();
     assert_eq!(t.match_count(), ROLES * (RULES + with_sub));
-    assert_eq!(t.len(), ROLES * (1 + RULES + RULES + 2 * with_sub));
+    assert_eq!(t.len(), STACKS + ROLES * (1 + RULES + RULES + 2 * with_sub));
 
     // One uid: its role, rule, target list and itself.
     t.set_filter("BLT7x3x1");
     assert_eq!(t.match_count(), 1);
-    assert_eq!(t.len(), 4);
-    assert_eq!(t.selected_path_text(), "Role 7 › locale › locales (3) › blt7x3x1");
+    assert_eq!(t.len(), 5);
+    assert_eq!(t.selected_path_text(), "Stack key0 › Role 7 › locale › locales (3) › blt7x3x1");
 
     t.set_filter("");
     assert_eq!(t.len(), all_rows, "clearing the filter restores expand all");
     let selected = t.selected();
     t.rebuild(big(ROLES, RULES));
     assert_eq!((t.len(), t.selected()), (all_rows, selected), "a refresh keeps expand all and the selection");
-    assert_eq!(t.selected_path_text(), "Role 7 › locale › locales (3) › blt7x3x1");
+    assert_eq!(t.selected_path_text(), "Stack key0 › Role 7 › locale › locales (3) › blt7x3x1");
     t.collapse_all();
-    assert_eq!(t.len(), ROLES);
-    assert_eq!(t.selected_path_text(), "Role 7");
+    assert_eq!(t.len(), STACKS + ROLES);
+    assert_eq!(t.selected_path_text(), "Stack key0 › Role 7");
 }
 
 #[test]
