@@ -225,6 +225,10 @@ impl ProfileTree {
             stack_hit: vec![0; stacks],
         };
         tree.relayout(None);
+        // On the first role, below its headers: what the user came for.
+        if let Some(i) = tree.rows.iter().position(|r| !r.node.is_header()) {
+            tree.select(i);
+        }
         tree
     }
 

@@ -148,6 +148,7 @@ mod tests {
     fn a_role_shows_its_whole_description_and_every_rule() {
         let mut t = ProfileTree::new(vec![developer()]);
         // Its stack's header, then the role.
+        t.select(0);
         let d = t.selected_details().expect("details");
         assert_eq!((d.title, d.value("Stack API key").as_deref()), ("Stack", Some("blt444ad44e4d44aa4a")));
         assert_eq!(d.value("Your roles").as_deref(), Some("Developer"));

@@ -54,7 +54,7 @@ fn starts_with_roles_collapsed() {
             "  ▸ Editor · 2 users",
         ]
     );
-    assert_eq!((t.selected(), t.offset()), (0, 0));
+    assert_eq!((t.selected(), t.offset()), (1, 0), "the first role is selected");
     assert_eq!(t.row(0).map(|r| r.kind), Some(RowKind::Stack));
     assert_eq!(t.row(1).map(|r| r.kind), Some(RowKind::Role));
 }
@@ -63,6 +63,7 @@ fn starts_with_roles_collapsed() {
 fn expand_collapse_and_toggle() {
     let mut t = ProfileTree::new(two_roles());
     // Enter on an open stack's header goes to its first role.
+    t.select(0);
     t.expand_selected();
     assert_eq!(t.selected(), 1);
     t.expand_selected();
@@ -256,7 +257,7 @@ fn filter_searches_uids_api_keys_and_descriptions() {
 fn next_and_previous_match_wrap_around() {
     let mut t = ProfileTree::new(two_roles());
     t.set_filter("publish");
-    assert_eq!(t.selected(), 0, "the selected row is still visible, so it stays selected");
+    assert_eq!(t.selected(), 1, "the selected role is still visible, so it stays selected");
     t.next_match();
     assert_eq!(t.selected(), 3);
     t.next_match();

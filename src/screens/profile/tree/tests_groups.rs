@@ -110,6 +110,8 @@ fn the_filter_matches_stack_and_organisation_names() {
 #[test]
 fn headers_close_open_and_tell_what_they_hold() {
     let mut t = ProfileTree::grouped(roles(), directory());
+    assert_eq!(t.selected_path_text(), "Acme › Catalogue › Editor", "the first role is selected");
+    t.select(0);
     t.collapse_selected();
     assert_eq!(
         rows(&t),

@@ -26,7 +26,7 @@ macro_rules! snapshot {
 fn developer_expanded() -> ProfileTree {
     let mut t = ProfileTree::new(vec![developer(), hostile()]);
     t.expand_selected();
-    for rule in [3, 2, 1] {
+    for rule in [4, 3, 2] {
         t.select(rule);
         t.expand_selected();
     }
@@ -39,7 +39,8 @@ fn developer_expanded() -> ProfileTree {
 fn developer_expanded_80x24() {
     let t = developer_expanded();
     let buf = draw(&t, 80, 24, Theme::default(), true);
-    assert_eq!(text(&buf)[12], "›   ├ ✓ publish");
+    assert_eq!(text(&buf)[0], "  ▾ Stack blt444ad44e4d44aa4a · 1 role", "the role under its stack");
+    assert_eq!(text(&buf)[13], "›     ├ ✓ publish");
     snapshot!("tree_developer_80x24", format!("{buf:?}"));
 }
 
@@ -50,13 +51,11 @@ fn developer_expanded_40x15() {
     let buf = draw(&t, 40, 15, Theme::default(), true);
     let lines = text(&buf);
     assert!(lines.iter().all(|l| l.width() <= 40));
-    assert!(lines[14].contains("… 13/15"), "{:?}", lines[14]);
-    // All 15 rows fit, and the position shows all the same (from the first frame); the
-    // bottom row makes room for it.
-    assert!(lines[14].ends_with(" 13/15"), "{:?}", lines[14]);
+    // The position shows on the bottom row (from the first frame), which makes room for it.
+    assert!(lines[14].ends_with(" 14/17"), "{:?}", lines[14]);
     t.scroll_into_view(10);
     let short = text(&draw(&t, 40, 10, Theme::default(), true));
-    assert!(short[9].ends_with(" 13/15"), "{:?}", short[9]);
+    assert!(short[9].ends_with(" 14/17"), "{:?}", short[9]);
     assert!(short[9].width() <= 40);
     snapshot!("tree_developer_40x15", format!("{buf:?}"));
 }
@@ -71,7 +70,7 @@ fn filtered_80x24_and_40x15() {
     let narrow = draw(&t, 40, 15, Theme::default(), true);
     snapshot!("tree_filtered_40x15", format!("{narrow:?}"));
     // The match is underlined: the highlight does not rest on colour.
-    let (y, x) = (2, text(&narrow)[2].find("publish").map(|b| text(&narrow)[2][..b].width()).expect("match"));
+    let (y, x) = (3, text(&narrow)[3].find("publish").map(|b| text(&narrow)[3][..b].width()).expect("match"));
     assert!(narrow[(x as u16, y)].modifier.contains(Modifier::UNDERLINED));
 }
 
@@ -84,7 +83,7 @@ fn hostile_text_is_cut_cleanly_40x15() {
         assert!(line.width() <= 40, "{line:?}");
         assert!(crate::sanitize::is_clean(&line), "{line:?}");
     }
-    assert!(text(&buf)[0].ends_with('…'));
+    assert!(text(&buf)[1].ends_with('…'));
     snapshot!("tree_hostile_40x15", format!("{buf:?}"));
 }
 
@@ -118,10 +117,11 @@ fn selection_survives_no_color_and_unfocused_is_marked_only() {
 fn the_last_child_gets_a_corner() {
     let t = developer_expanded();
     let lines = text(&draw(&t, 80, 24, Theme::default(), false));
-    assert!(lines[1].starts_with("  ├ ▾ locale"), "{:?}", lines[1]);
-    assert!(lines[3].starts_with("  │ └ locales: $all"), "{:?}", lines[3]);
-    assert!(lines[7].starts_with("  └ ▾ asset"), "{:?}", lines[7]);
-    assert!(lines[13].starts_with("    └ assets: $all"), "{:?}", lines[13]);
+    assert!(lines[1].starts_with("  └ ▾ Developer"), "{:?}", lines[1]);
+    assert!(lines[2].starts_with("    ├ ▾ locale"), "{:?}", lines[2]);
+    assert!(lines[4].starts_with("    │ └ locales: $all"), "{:?}", lines[4]);
+    assert!(lines[8].starts_with("    └ ▾ asset"), "{:?}", lines[8]);
+    assert!(lines[14].starts_with("      └ assets: $all"), "{:?}", lines[14]);
 }
 
 #[test]
