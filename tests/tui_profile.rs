@@ -109,19 +109,27 @@ fn permissions_tab_moves_and_filters() {
 fn tree_keys_expand_collapse_and_move() {
     let mut a = logged_in(80, 24);
     let rows = |a: &App| a.profile().expect("profile").tree.len();
-    assert_eq!(rows(&a), 1, "one role, collapsed");
+    assert_eq!(rows(&a), 2, "its stack and one role, collapsed");
+    assert_eq!(a.profile().map(|p| p.tree.selected()), Some(1), "the role selected");
     send(&mut a, [ch('l')]);
-    assert_eq!(rows(&a), 4, "the role and its three rules");
+    assert_eq!(rows(&a), 5, "the stack, the role and its three rules");
     send(&mut a, [ch('j'), ch('j')]);
-    assert_eq!(a.profile().map(|p| p.tree.selected_path_text()).as_deref(), Some("Developer › environment"));
+    assert_eq!(
+        a.profile().map(|p| p.tree.selected_path_text()).as_deref(),
+        Some("Stack blt444ad44e4d44aa4a › Developer › environment")
+    );
     send(&mut a, [ch('h'), ch('h')]);
-    assert_eq!(a.profile().map(|p| p.tree.selected()), Some(0), "← on a collapsed rule goes to its role");
+    assert_eq!(a.profile().map(|p| p.tree.selected()), Some(1), "← on a collapsed rule goes to its role");
     send(&mut a, [ch('h')]);
-    assert_eq!(rows(&a), 1);
+    assert_eq!(rows(&a), 2);
+    send(&mut a, [ch('h')]);
+    assert_eq!(a.profile().map(|p| p.tree.selected()), Some(0), "← on a collapsed role goes to its stack");
+    send(&mut a, [ch('h')]);
+    assert_eq!(rows(&a), 1, "the stack closed");
     send(&mut a, [ch('E')]);
     assert!(rows(&a) > 10, "everything expanded");
     send(&mut a, [ch('C')]);
-    assert_eq!(rows(&a), 1);
+    assert_eq!(rows(&a), 2, "roles collapse; their stacks stay open");
 }
 
 #[test]
@@ -156,7 +164,7 @@ fn refresh_replaces_a_running_refresh_and_keeps_the_tree() {
     let effects = send(&mut a, [answer(second, Ok(full_user().into()))]);
     assert!(matches!(effects[..], [Effect::Timer { .. }]), "a fading notice");
     let p = a.profile().expect("profile");
-    assert_eq!((p.tree.len(), p.tree.selected()), (4, 1), "expansion and selection kept");
+    assert_eq!((p.tree.len(), p.tree.selected()), (5, 2), "expansion and selection kept");
     assert!(!a.is_busy());
 }
 
@@ -178,7 +186,7 @@ fn a_401_returns_to_login_and_back_to_the_same_place() {
     log_in(&mut a, &full_user());
     let p = a.profile().expect("profile again");
     assert_eq!(p.tab, Tab::Settings, "same tab");
-    assert_eq!((p.tree.len(), p.tree.selected()), (4, 2), "same tree");
+    assert_eq!((p.tree.len(), p.tree.selected()), (5, 3), "same tree");
     assert_eq!(p.raw_scroll.offset, 2, "same scroll position");
 }
 
@@ -258,9 +266,9 @@ fn without_colour_the_selection_is_still_visible() {
             "{cell:?}"
         );
     }
-    // The selected row (the second tree row, under header and tabs) is reversed.
+    // The selected row (the third tree row, under header and tabs) is reversed.
     let body_top = 6;
-    let row: Vec<_> = (0..80).map(|x| &buf[(x, body_top + 1)]).collect();
+    let row: Vec<_> = (0..80).map(|x| &buf[(x, body_top + 2)]).collect();
     assert!(row.iter().any(|c| c.symbol() == "›"), "the › marker");
     assert!(row.iter().all(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)), "reversed video");
     let other: Vec<_> = (0..80).map(|x| &buf[(x, body_top)]).collect();

@@ -81,7 +81,11 @@ fn enter_still_toggles_the_tree_and_i_opens_details_on_every_list() {
     let mut a = logged_in(80, 24);
     send(&mut a, [key(KeyCode::Enter)]);
     let p = a.profile().expect("profile");
-    assert_eq!((p.tree.len(), p.details.is_none()), (4, true), "Enter opens the role, as before");
+    assert_eq!(
+        (p.tree.len(), p.details.is_none()),
+        (5, true),
+        "Enter opens the role (under its stack), as before"
+    );
     // A rule: its targets and rights, whole.
     send(&mut a, [ch('G'), ch('i')]);
     let text = screen(&a);
@@ -219,7 +223,8 @@ fn n_and_shift_n_move_between_matches_of_the_tree_and_the_permissions() {
     send(&mut a, [key(KeyCode::Enter)]);
     let row = |a: &App| a.profile().map(|p| p.tree.selected_path_text()).unwrap_or_default();
     // The selection stayed on the role (an ancestor of the matches); n goes through them.
-    assert_eq!(row(&a), "Developer");
+    let stack = "Stack blt444ad44e4d44aa4a";
+    assert_eq!(row(&a), format!("{stack} › Developer"));
     let mut seen = Vec::new();
     for _ in 0..4 {
         send(&mut a, [ch('n')]);
@@ -233,9 +238,10 @@ fn n_and_shift_n_move_between_matches_of_the_tree_and_the_permissions() {
             "Developer › asset › ✓ read",
             "Developer › locale › ✓ read",
         ]
+        .map(|path| format!("{stack} › {path}"))
     );
     send(&mut a, [ch('N')]);
-    assert_eq!(row(&a), "Developer › asset › ✓ read");
+    assert_eq!(row(&a), format!("{stack} › Developer › asset › ✓ read"));
     send(&mut a, [ch('2')]);
     let right = |a: &App| {
         a.profile()
@@ -326,7 +332,7 @@ fn at_50x15_nothing_is_cut_silently_or_dropped() {
 #[test]
 fn the_position_shows_from_the_first_frame() {
     let mut a = logged_in(80, 24);
-    assert!(lines(&a).iter().any(|l| l.ends_with("1/1")), "{:#?}", lines(&a));
+    assert!(lines(&a).iter().any(|l| l.ends_with("2/2")), "the role under its stack: {:#?}", lines(&a));
     send(&mut a, [ch('2')]);
     assert!(lines(&a).iter().any(|l| l.ends_with("1/10")), "{:#?}", lines(&a));
     send(&mut a, [ch('3')]);

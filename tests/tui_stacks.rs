@@ -132,6 +132,75 @@ fn snapshots_with_and_without_stack_names() {
     }
 }
 
+/// The demo user with roles in three stacks: Developer (Website, Doe Industries), Editor and
+/// Translator (Catalogue, Contentstack Partners, sent between Developer's), Auditor (a stack the
+/// stacks call does not list).
+fn user_in_three_stacks() -> cs_account::api::User {
+    let mut user = full_user();
+    let mut role = |name: &str, key: &str| {
+        let mut r = user.roles[0].clone();
+        r.uid = Some(format!("uid_{name}"));
+        r.name = Some(name.into());
+        r.api_key = Some(key.into());
+        r
+    };
+    let roles = vec![
+        role("Editor", "blt922222441b906ce"),
+        role("Auditor", "bltgone"),
+        role("Translator", "blt922222441b906ce"),
+    ];
+    user.roles.extend(roles);
+    user
+}
+
+fn three_stacks() -> Result<StackListing, ApiError> {
+    let stack = |key: &str, name: &str, org: &str| Stack {
+        api_key: key.into(),
+        name: Some(name.into()),
+        org_uid: Some(org.into()),
+        ..Default::default()
+    };
+    let stacks = vec![
+        stack(DEVELOPER_STACK, "Website", "blt44444c44ea4ddf222"),
+        stack("blt922222441b906ce", "Catalogue", "bltcde1e1cdf1f11e5f"),
+    ];
+    Ok(StackListing { stacks, ..Default::default() })
+}
+
+#[test]
+fn roles_group_by_organisation_and_stack_once_the_stacks_are_known() {
+    let start = |w, h, listing: Result<StackListing, ApiError>| {
+        let mut a = app(w, h);
+        let asked = stacks_id(&log_in_with_stacks_pending(&mut a, &user_in_three_stacks()));
+        a.toasts.clear();
+        update_with(&mut a, answer(asked, listing));
+        a
+    };
+    let a = start(80, 24, three_stacks());
+    assert_eq!(
+        rows(&a)[..4],
+        [
+            "Contentstack Partners · 1 stack",
+            "Catalogue blt922222441b906ce · 2 roles",
+            "Editor · 3 users · Developer can perform all Content Manager's actions, view audit logs, create roles, invite users, manage content types, languages, and environments.",
+            "Translator · 3 users · Developer can perform all Content Manager's actions, view audit logs, create roles, invite users, manage content types, languages, and environments.",
+        ]
+    );
+    assert_eq!(rows(&a)[4..6], ["Doe Industries · 1 stack", "Website blt444ad44e4d44aa4a · 1 role"]);
+    assert_eq!(rows(&a)[7..9], ["Organisation not known · 1 stack", "Stack bltgone · 1 role"]);
+    let p = a.profile().expect("profile");
+    assert_eq!(
+        p.tree.selected_path_text(),
+        "Doe Industries › Website › Developer",
+        "still on the first role"
+    );
+    for (name, listing) in [("named", three_stacks as fn() -> _), ("failed", refused)] {
+        for (size, screen) in screens_at(&SIZES, |w, h| start(w, h, listing()), |_| {}) {
+            insta::assert_snapshot!(format!("grouped_{name}_{size}"), screen.backend());
+        }
+    }
+}
+
 /// Over HTTP: the demo server's stacks name the demo user's roles.
 #[tokio::test]
 async fn the_demo_servers_stack_names_reach_the_tree() {

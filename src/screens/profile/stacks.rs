@@ -70,7 +70,7 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
                 0 => Vec::new(),
                 n => {
                     let said = format!(
-                        "The stacks of {n} organisation{} could not be listed ({}); their roles show API keys.",
+                        "The stacks of {n} organisation{} could not be listed ({}); their stacks show API keys.",
                         if n == 1 { "" } else { "s" },
                         listing.failed.first().map(|(_, e)| e.user_message()).unwrap_or_default()
                     );
@@ -83,8 +83,10 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
             if let Some(p) = app.profile_anywhere_mut() {
                 p.stacks_status = StacksStatus::Failed(e.user_message());
             }
-            let said =
-                format!("Stack names not loaded (S tries again; roles show API keys): {}", e.user_message());
+            let said = format!(
+                "Stack names not loaded (S tries again; stacks show their API keys): {}",
+                e.user_message()
+            );
             vec![app.toast(ToastLevel::Warning, said)]
         }
     }

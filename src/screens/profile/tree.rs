@@ -364,13 +364,16 @@ impl ProfileTree {
     pub fn expand_all(&mut self) {
         self.finish_filter();
         let m = self.mode();
+        self.org_closed[m].fill(false);
+        self.stack_closed[m].fill(false);
         self.role_open[m].fill(true);
         self.rule_open[m].fill(true);
         self.state.iter_mut().for_each(|s| *s |= layout::mode_bit(m));
         self.relayout(self.selected_node());
     }
 
-    /// Collapses every node; the selection moves to the role it was in.
+    /// Collapses every role and what is in it, leaving the organisations and stacks open (a list
+    /// of roles under their stacks); the selection moves to the role it was in.
     pub fn collapse_all(&mut self) {
         self.finish_filter();
         let m = self.mode();
