@@ -137,7 +137,7 @@ fn snapshots_with_and_without_stack_names() {
 /// stacks call does not list).
 fn user_in_three_stacks() -> cs_account::api::User {
     let mut user = full_user();
-    let mut role = |name: &str, key: &str| {
+    let role = |name: &str, key: &str| {
         let mut r = user.roles[0].clone();
         r.uid = Some(format!("uid_{name}"));
         r.name = Some(name.into());

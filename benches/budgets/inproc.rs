@@ -39,6 +39,8 @@ impl std::io::Write for Sink {
 pub struct Big {
     pub user: User,
     pub token: SecretString,
+    /// The user's 200 stacks (names and organisations), which the app asks for after the profile.
+    pub stacks: Vec<cs_account::api::Stack>,
 }
 
 impl Big {
@@ -51,8 +53,11 @@ impl Big {
             let password = SecretString::from("Demo-pass-1234");
             let login = client.login("john.doe@example.com", &password, None).await.expect("log-in");
             let user = client.get_user(&login.authtoken, GetUserOptions::full()).await.expect("profile");
+            let listing = cs_account::api::stacks::all_stacks(&client, &login.authtoken, &[]).await;
+            let stacks = listing.expect("stacks").stacks;
+            assert_eq!(stacks.len(), 200, "a 1,000-role demo profile has 200 stacks");
             server.shutdown().await;
-            Big { user, token: login.authtoken }
+            Big { user, token: login.authtoken, stacks }
         })
     }
 
@@ -62,7 +67,31 @@ impl Big {
     /// As in the app, the answer is made on another thread (the runtime's worker that decodes
     /// it, whose allocator arena it lives in), and the figures that follow wait until the
     /// answer's models, which the tree frees on a thread of its own, are gone.
+    ///
+    /// Then the stacks call's answer arrives (not timed here: see [`Big::stack_names`]), so every
+    /// figure after it is taken on the tree grouped Organisation → Stack → Role.
     pub fn app(&self, size: (u16, u16)) -> (App, Term, Duration) {
+        let (mut app, mut term, took, stacks) = self.profile(size);
+        let _ = update(&mut app, stacks);
+        draw(&mut term, &app);
+        (app, term, took)
+    }
+
+    /// The time from the stacks call's answer to the grouped tree on screen: `update` (names and
+    /// organisations in, the tree regrouped keeping its state) and the frame.
+    pub fn stack_names(&self, size: (u16, u16)) -> Duration {
+        let (mut app, mut term, _, stacks) = self.profile(size);
+        let t = Instant::now();
+        let _ = update(&mut app, stacks);
+        draw(&mut term, &app);
+        let took = t.elapsed();
+        let p = app.profile().expect("profile");
+        assert!(p.tree.selected_path_text().contains(" › "), "grouped: {}", p.tree.selected_path_text());
+        took
+    }
+
+    /// The app with the profile on screen, the time that took, and the stacks answer to give it.
+    fn profile(&self, size: (u16, u16)) -> (App, Term, Duration, Msg) {
         let mut app = App::new(Endpoint::default(), Keymap::default(), size);
         let then = OnUser::CheckToken { token: self.token.clone(), remember: false };
         let request =
@@ -74,12 +103,25 @@ impl Big {
         let answer = Msg::Api { id, reply: Box::new(then.reply(Ok(user.into()))) };
         let mut term = terminal(size);
         let t = Instant::now();
-        let _ = update(&mut app, answer);
+        let effects = update(&mut app, answer);
         draw(&mut term, &app);
         let took = t.elapsed();
         assert!(app.profile().is_some(), "the profile shows");
         std::thread::sleep(Duration::from_millis(400));
-        (app, term, took)
+        let stacks = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::Request { id, request: Request::Stacks { then, .. }, .. } => {
+                    let listing = cs_account::api::stacks::StackListing {
+                        stacks: self.stacks.clone(),
+                        ..Default::default()
+                    };
+                    Some(Msg::Api { id: *id, reply: Box::new(then.reply(Ok(listing))) })
+                }
+                _ => None,
+            })
+            .expect("the app asks for the stacks after the profile");
+        (app, term, took, stacks)
     }
 }
 

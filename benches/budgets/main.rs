@@ -76,6 +76,15 @@ fn in_process(big: &Big) {
         "ms",
         "`update` with the decoded 1,000×50 answer, then the first frame; median of 3",
     );
+    let mut names: Vec<Duration> = (0..3).map(|_| big.stack_names((100, 30))).collect();
+    budget(
+        "stack names → grouped tree on screen",
+        ms(quantile(&mut names, 0.5)),
+        50.0,
+        "ms",
+        "`update` with the 200 stacks' names and organisations (the tree regrouped Organisation → Stack → \
+         Role, keeping its state), then the frame; median of 3",
+    );
     use KeyCode::*;
     let views: [(&str, &[KeyCode]); 4] = [
         ("roles", &[]),
