@@ -93,10 +93,19 @@ impl ProfileTree {
         directory: Directory,
     ) {
         self.finish_filter();
+        // Untouched since it was built (on the first role, at the top, nothing open, no filter):
+        // a regrouped tree starts the same way rather than keeping that role wherever it went.
+        let pristine = self.offset() == 0
+            && self.filter.is_empty()
+            && self.selected_node() == self.rows.iter().map(|r| r.node).find(|n| !n.is_header())
+            && self.role_open[NORMAL].iter().all(|open| !open)
+            && self.org_closed[NORMAL].iter().chain(&self.stack_closed[NORMAL]).all(|closed| !closed);
         let saved = self.save();
         let store = store.unwrap_or_else(|| std::mem::take(&mut self.rules));
         *self = ProfileTree::grouped(store, directory);
-        self.restore(saved);
+        if !pristine {
+            self.restore(saved);
+        }
     }
 
     fn save(&self) -> Saved {
