@@ -233,6 +233,18 @@ impl ProfileState {
         self.perms.get_mut().expect("built just above")
     }
 
+    /// Builds the permissions view again from the tree (its roles or their stacks changed), if
+    /// it was built: at once, to keep its selection on what it showed.
+    pub fn rebuild_perms(&mut self) {
+        let Some(old) = self.perms.take() else { return };
+        let key = old.selected_key();
+        drop(old);
+        let perms = self.perms_mut();
+        if let Some(key) = key {
+            perms.select_key(&key);
+        }
+    }
+
     /// The permissions view if it was built (nothing to keep in view or select otherwise).
     pub fn perms_if_built(&mut self) -> Option<&mut Permissions> {
         self.perms.get_mut()
@@ -317,12 +329,8 @@ impl ProfileState {
     /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
     /// position: the tree keeps what was expanded and selected, and its filter.
     pub fn load(&mut self, user: &User, roles: impl Into<RuleStore>) {
-        // Rebuilt at once only when it was shown before, to keep its selection.
-        let selected = self.perms.take().map(|p| p.selected());
         self.tree.rebuild(roles);
-        if let Some(selected) = selected {
-            self.perms_mut().select(selected);
-        }
+        self.rebuild_perms();
         self.orgs = org_rows(user);
         self.orgs_list.filter_orgs(&self.orgs, self.filter.value());
         self.settings = settings_lines(user);

@@ -1,9 +1,11 @@
-//! The permissions view: for each module, the union of what all the user's roles allow, and
-//! which role grants each right, on which targets.
+//! The permissions view: for each stack, each module's rights as the user's roles in that stack
+//! allow them, and which role grants each right, on which targets.
 //!
 //! Contentstack shows rules role by role; the question users have is the other way round ("can
-//! I publish assets, and why?"). This answers it: a right is granted when any role's rule for the
-//! module sets it `true`, and every grant names its role and targets. Built once from the tree's
+//! I publish assets, and why?"). This answers it, stack by stack, as Contentstack decides it: a
+//! role belongs to one stack (its `api_key`), so a right is granted in a stack when a role *of
+//! that stack* has a rule for the module that sets it `true` (a publisher in one stack may
+//! publish nothing in another), and every grant names its role and targets. Built once from the tree's
 //! store (one pass over the rules), then browsed and filtered like the tree, with the same
 //! [`Cursor`].
 //!
@@ -12,6 +14,7 @@
 //! instead of as a small allocation per role and per rule.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use crate::api::models::Role;
 use crate::api::profile_store::FxBuild;
@@ -19,52 +22,7 @@ use crate::api::profile_store::Obj;
 use crate::api::profile_store::RuleRef;
 use crate::screens::profile::tree::ProfileTree;
 use crate::screens::profile::tree::{Cursor, Rows, rows_in_fields};
-
-/// Strings back to back in one buffer, by index; identical ones stored once.
-#[derive(Debug, Default)]
-struct Texts {
-    text: String,
-    ends: Vec<u32>,
-    /// Only while building: the index of each string added so far.
-    seen: HashMap<String, u32, FxBuild>,
-}
-
-impl Texts {
-    /// Appends `s`; returns its index.
-    fn push(&mut self, s: &str) -> u32 {
-        self.text.push_str(s);
-        self.ends.push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
-    }
-
-    /// The index of `s`, appended if it is not there yet.
-    fn add(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.seen.get(s) {
-            return i;
-        }
-        let i = self.push(s);
-        self.seen.insert(s.to_string(), i);
-        i
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).map_or(0, |&e| e as usize) };
-        let end = self.ends.get(i).map_or(0, |&e| e as usize);
-        self.text.get(start..end).unwrap_or("")
-    }
-
-    /// Drops the lookup table and spare capacity once building is done.
-    fn finish(&mut self) {
-        self.seen = HashMap::default();
-        self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
-    }
-}
+use texts::Texts;
 
 /// One role granting a right, on the targets of the rule that grants it: indices into the
 /// [`Permissions`]' names and summaries (see [`Permissions::grant`]).
@@ -97,6 +55,8 @@ impl RightEntry {
 /// The rights of one module, in the order they first appear in the roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModuleRights {
+    /// The stack whose roles these rights are from (an index into [`Permissions::stacks`]).
+    pub stack: u32,
     pub module: String,
     pub rights: Vec<RightEntry>,
 }
@@ -118,13 +78,38 @@ impl ModuleRights {
     }
 }
 
+/// A stack of the view: its modules, and the roles of the user's in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackRights {
+    /// The API key ("" for roles that name no stack).
+    pub key: String,
+    /// Its name, when the stacks call told it.
+    pub name: Option<String>,
+    /// Its modules, as a range of [`Permissions::modules`].
+    pub modules: Range<u32>,
+    /// The user's roles in the stack, by role index.
+    pub roles: Vec<u32>,
+}
+
+impl StackRights {
+    /// What the stack is called: its name, or its API key.
+    pub fn title(&self) -> String {
+        match (&self.name, self.key.as_str()) {
+            (Some(name), _) => name.clone(),
+            (None, "") => "Roles without a stack".into(),
+            (None, key) => format!("Stack {key}"),
+        }
+    }
+}
+
 /// The widest right name the grantor column makes room for; a longer name pushes its own row's
 /// grantors right rather than every row's.
 pub const NAME_WIDTH_CAP: usize = 24;
 
-/// A visible row: a module header, or one right of a module.
+/// A visible row: a stack's header, a module's, or one right of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Row {
+    Stack { s: u32, matched: bool },
     Module { m: u32, matched: bool },
     Right { m: u32, k: u32, matched: bool },
 }
@@ -132,6 +117,7 @@ enum Row {
 /// What a visible row shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PermRow<'a> {
+    Stack { stack: &'a StackRights, matched: bool },
     Module { module: &'a ModuleRights, matched: bool },
     Right { module: &'a ModuleRights, right: &'a RightEntry, matched: bool },
 }
@@ -139,6 +125,8 @@ pub enum PermRow<'a> {
 /// The union of a profile's rights, with its visible rows, selection and filter.
 #[derive(Debug, Default)]
 pub struct Permissions {
+    stacks: Vec<StackRights>,
+    /// Every stack's modules, a stack's side by side, each stack's sorted by name.
     modules: Vec<ModuleRights>,
     /// Role display names, by role index.
     names: Texts,
@@ -240,39 +228,64 @@ impl Permissions {
         Permissions::from_tree(&ProfileTree::new(roles.to_vec()))
     }
 
-    /// Builds the union of the rights of `tree`'s roles, modules sorted by name, every row
-    /// visible.
+    /// Builds the rights of `tree`'s roles stack by stack (stacks in the tree's order, each
+    /// named as the tree knows it), modules sorted by name, every row visible.
     pub fn from_tree(tree: &ProfileTree) -> Self {
         let store = tree.rule_store();
-        let mut builders: HashMap<&str, ModuleBuilder, FxBuild> = HashMap::default();
+        let mut stack_of: HashMap<&str, usize, FxBuild> = HashMap::default();
+        let mut stacks: Vec<(&str, Vec<u32>)> = Vec::new();
+        let mut builders: HashMap<(usize, &str), ModuleBuilder, FxBuild> = HashMap::default();
         let (mut path, mut summary) = (String::new(), String::new());
         let mut p = Permissions::default();
         for r in 0..tree.role_count() {
+            let role = store.role(r);
+            let key = role.and_then(|role| role.api_key()).unwrap_or("");
+            let s = *stack_of.entry(key).or_insert_with(|| {
+                stacks.push((key, Vec::new()));
+                stacks.len() - 1
+            });
+            stacks[s].1.push(r as u32);
             // By role index: two roles of the same name stay two roles.
-            let name =
-                crate::screens::profile::tree::role_display_name(store.role(r).and_then(|role| role.name()));
+            let name = crate::screens::profile::tree::role_display_name(role.and_then(|role| role.name()));
             p.names.push(name);
             p.names_lower.push(&name.to_lowercase());
             for rule in tree.rule_range(r).filter_map(|g| store.rule(g)) {
                 let Some(acl) = rule.acl() else {
-                    builders.entry(rule.module_name()).or_default();
+                    builders.entry((s, rule.module_name())).or_default();
                     continue;
                 };
                 targets_summary(rule, &mut summary);
                 let targets = p.targets.add(&summary);
-                builders.entry(rule.module_name()).or_default().record(acl, &mut path, r as u32, targets);
+                builders
+                    .entry((s, rule.module_name()))
+                    .or_default()
+                    .record(acl, &mut path, r as u32, targets);
             }
         }
         let mut modules: Vec<ModuleRights> = builders
             .into_iter()
-            .map(|(module, b)| ModuleRights { module: module.to_string(), rights: b.rights })
+            .map(|((s, module), b)| ModuleRights {
+                stack: s as u32,
+                module: module.to_string(),
+                rights: b.rights,
+            })
             .collect();
-        modules.sort_by(|a, b| a.module.cmp(&b.module));
+        modules.sort_by(|a, b| (a.stack, &a.module).cmp(&(b.stack, &b.module)));
         for right in modules.iter_mut().flat_map(|m| m.rights.iter_mut()) {
             right.granted_by.shrink_to_fit();
             right.denied_by.shrink_to_fit();
             right.roles.shrink_to_fit();
         }
+        p.stacks = stacks
+            .into_iter()
+            .enumerate()
+            .map(|(s, (key, roles))| {
+                let first = modules.partition_point(|m| (m.stack as usize) < s) as u32;
+                let end = modules.partition_point(|m| (m.stack as usize) <= s) as u32;
+                let name = tree.stack_name(key).map(str::to_string);
+                StackRights { key: key.to_string(), name, modules: first..end, roles }
+            })
+            .collect();
         p.name_width = modules.iter().map(ModuleRights::name_width).max().unwrap_or(0);
         p.modules = modules;
         p.names.finish();
@@ -280,6 +293,23 @@ impl Permissions {
         p.targets.finish();
         p.layout();
         p
+    }
+
+    /// Every stack, in the tree's order.
+    pub fn stacks(&self) -> &[StackRights] {
+        &self.stacks
+    }
+
+    /// The rights of `module` in the stack with API key `key`, if a role there has a rule for it.
+    pub fn module_in(&self, key: &str, module: &str) -> Option<&ModuleRights> {
+        let stack = self.stacks.iter().find(|s| s.key == key)?;
+        let modules = self.modules.get(stack.modules.start as usize..stack.modules.end as usize)?;
+        modules.iter().find(|m| m.module == module)
+    }
+
+    /// The stack of `module`.
+    pub fn stack_of(&self, module: &ModuleRights) -> Option<&StackRights> {
+        self.stacks.get(module.stack as usize)
     }
 
     /// The name of the role of `grant`, and the targets it is granted on ("" for none).
@@ -298,12 +328,13 @@ impl Permissions {
         self.name_width
     }
 
-    /// Every module, sorted by name.
+    /// Every module of every stack, stack by stack, sorted by name within each.
     pub fn modules(&self) -> &[ModuleRights] {
         &self.modules
     }
 
-    /// The rights of `module`, if any role has a rule for it.
+    /// The rights of `module` in the first stack where a role has a rule for it (for a profile
+    /// of one stack; see [`Permissions::module_in`]).
     pub fn module(&self, module: &str) -> Option<&ModuleRights> {
         self.modules.iter().find(|m| m.module == module)
     }
@@ -320,6 +351,9 @@ impl Permissions {
     /// Visible row `i`.
     pub fn row(&self, i: usize) -> Option<PermRow<'_>> {
         match *self.rows.get(i)? {
+            Row::Stack { s, matched } => {
+                Some(PermRow::Stack { stack: self.stacks.get(s as usize)?, matched })
+            }
             Row::Module { m, matched } => {
                 Some(PermRow::Module { module: self.modules.get(m as usize)?, matched })
             }
@@ -386,43 +420,114 @@ impl Permissions {
             .collect();
         self.rows.clear();
         self.matches = 0;
-        for (m, module) in self.modules.iter().enumerate() {
-            let m = m as u32;
-            let module_hit = !q.is_empty() && module.module.to_lowercase().contains(q);
-            let header = self.rows.len();
-            self.rows.push(Row::Module { m, matched: module_hit });
-            for (k, right) in module.rights.iter().enumerate() {
-                let hit = !q.is_empty()
-                    && (right.right.to_lowercase().contains(q)
-                        || right.roles.iter().any(|&r| role_hit[r as usize]));
-                if q.is_empty() || module_hit || hit {
-                    self.rows.push(Row::Right { m, k: k as u32, matched: hit });
-                    self.matches += usize::from(hit);
+        for (s, stack) in self.stacks.iter().enumerate() {
+            let stack_hit = !q.is_empty()
+                && (stack.name.as_deref().is_some_and(|n| n.to_lowercase().contains(q))
+                    || (!stack.key.is_empty() && stack.key.to_lowercase().contains(q)));
+            let stack_header = self.rows.len();
+            self.rows.push(Row::Stack { s: s as u32, matched: stack_hit });
+            self.matches += usize::from(stack_hit);
+            for m in stack.modules.clone() {
+                let Some(module) = self.modules.get(m as usize) else { continue };
+                let module_hit = !q.is_empty() && module.module.to_lowercase().contains(q);
+                let shown = q.is_empty() || stack_hit || module_hit;
+                let header = self.rows.len();
+                self.rows.push(Row::Module { m, matched: module_hit });
+                for (k, right) in module.rights.iter().enumerate() {
+                    let hit = !q.is_empty()
+                        && (right.right.to_lowercase().contains(q)
+                            || right.roles.iter().any(|&r| role_hit[r as usize]));
+                    if shown || hit {
+                        self.rows.push(Row::Right { m, k: k as u32, matched: hit });
+                        self.matches += usize::from(hit);
+                    }
+                }
+                self.matches += usize::from(module_hit);
+                if !shown && self.rows.len() == header + 1 {
+                    self.rows.pop();
                 }
             }
-            self.matches += usize::from(module_hit);
-            if !q.is_empty() && !module_hit && self.rows.len() == header + 1 {
+            if !q.is_empty() && !stack_hit && self.rows.len() == stack_header + 1 {
                 self.rows.pop();
             }
         }
         self.cursor.clamp(self.rows.len());
     }
+
+    /// The selected row by what it shows (stack, module, right), to select it again in a view
+    /// built anew (names arrived, the profile reloaded).
+    pub fn selected_key(&self) -> Option<PermKey> {
+        let (s, m, k) = match *self.rows.get(self.selected())? {
+            Row::Stack { s, .. } => (s, None, None),
+            Row::Module { m, .. } => (self.modules.get(m as usize)?.stack, Some(m), None),
+            Row::Right { m, k, .. } => (self.modules.get(m as usize)?.stack, Some(m), Some(k)),
+        };
+        let module = m.and_then(|m| self.modules.get(m as usize));
+        Some(PermKey {
+            stack: self.stacks.get(s as usize)?.key.clone(),
+            module: module.map(|m| m.module.clone()),
+            right: k.and_then(|k| module?.rights.get(k as usize)).map(|r| r.right.clone()),
+        })
+    }
+
+    /// Selects the row `key` names, or failing that its module's or its stack's.
+    pub fn select_key(&mut self, key: &PermKey) {
+        let found = self.rows.iter().enumerate().filter_map(|(i, row)| {
+            let (m, k) = match *row {
+                Row::Stack { s, .. } => {
+                    return (self.stacks.get(s as usize)?.key == key.stack).then_some((i, 0));
+                }
+                Row::Module { m, .. } => (m, None),
+                Row::Right { m, k, .. } => (m, Some(k)),
+            };
+            let module = self.modules.get(m as usize)?;
+            if self.stacks.get(module.stack as usize)?.key != key.stack
+                || Some(&module.module) != key.module.as_ref()
+            {
+                return None;
+            }
+            let right = k.and_then(|k| module.rights.get(k as usize)).map(|r| &r.right);
+            match (right, key.right.as_ref()) {
+                (None, _) => Some((i, 1)),
+                (Some(a), Some(b)) if a == b => Some((i, 2)),
+                _ => None,
+            }
+        });
+        if let Some((i, _)) = found.max_by_key(|&(i, depth)| (depth, std::cmp::Reverse(i))) {
+            self.select(i);
+        }
+    }
+}
+
+/// A permissions row by what it shows (see [`Permissions::selected_key`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermKey {
+    pub stack: String,
+    pub module: Option<String>,
+    pub right: Option<String>,
 }
 
 /// Whether a row's own text matches the filter.
 fn row_matched(row: Row) -> bool {
-    matches!(row, Row::Module { matched: true, .. } | Row::Right { matched: true, .. })
+    matches!(
+        row,
+        Row::Stack { matched: true, .. }
+            | Row::Module { matched: true, .. }
+            | Row::Right { matched: true, .. }
+    )
 }
 
 /// A row without its match bit, to find it again after the filter changed.
-fn identity(row: Row) -> (u32, Option<u32>) {
+fn identity(row: Row) -> (u8, u32, u32) {
     match row {
-        Row::Module { m, .. } => (m, None),
-        Row::Right { m, k, .. } => (m, Some(k)),
+        Row::Stack { s, .. } => (0, s, 0),
+        Row::Module { m, .. } => (1, m, 0),
+        Row::Right { m, k, .. } => (2, m, k),
     }
 }
 
 mod details;
+mod texts;
 rows_in_fields!(Permissions);
 
 #[cfg(test)]

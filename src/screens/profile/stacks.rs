@@ -64,6 +64,8 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
             // Wherever the profile is on the stack (the edit form may be over it).
             let Some(p) = app.profile_anywhere_mut() else { return Vec::new() };
             p.tree.set_directory(Directory { stacks, orgs });
+            // Its stacks are named now, and its roles in the tree's new order.
+            p.rebuild_perms();
             p.stacks = listing.stacks;
             p.stacks_status = StacksStatus::Loaded;
             match listing.failed.len() {

@@ -1,10 +1,11 @@
-//! Draws the permissions view ([`Permissions`]): per module, every right with ✓ or ✗ and the
-//! roles that grant it, with their targets.
+//! Draws the permissions view ([`Permissions`]): per stack and module, every right with ✓ or ✗
+//! and the roles of that stack that grant it, with their targets.
 //!
 //! ```text
-//!   asset · 5 of 6 rights granted
-//!     ✓ publish   Developer (assets: $all), Admin (assets: 3 uids)
-//!     ✗ purge     not granted by any role · false in Viewer
+//!   Website blt444ad44e4d44aa4a · 2 roles
+//!     asset · 5 of 6 rights granted
+//!       ✓ publish   Developer (assets: $all), Admin (assets: 3 uids)
+//!       ✗ purge     not granted by any role · false in Viewer
 //! ```
 //!
 //! A right may have thousands of grantors on a large profile; only as many as fit the width are
@@ -22,6 +23,7 @@ use crate::screens::profile::permissions::ModuleRights;
 use crate::screens::profile::permissions::PermRow;
 use crate::screens::profile::permissions::Permissions;
 use crate::screens::profile::permissions::RightEntry;
+use crate::screens::profile::permissions::StackRights;
 use crate::screens::profile::tree::Rows;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::{
@@ -59,6 +61,7 @@ pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: 
         let mut pieces: Vec<Piece> =
             vec![(Cow::Borrowed(if selected { "› " } else { "  " }), theme.accent())];
         match row {
+            PermRow::Stack { stack, matched } => stack_pieces(stack, matched, &query, theme, &mut pieces),
             PermRow::Module { module, matched } => module_pieces(module, matched, &query, theme, &mut pieces),
             PermRow::Right { right, matched, .. } => {
                 let q = if matched { query.as_str() } else { "" };
@@ -72,7 +75,31 @@ pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: 
     }
 }
 
-/// `asset · 5 of 6 rights granted`.
+/// `Website blt444ad44e4d44aa4a · 2 roles`: the stack's name (its API key dimmed), or `Stack
+/// blt…` when its name is not known.
+fn stack_pieces<'a>(
+    stack: &'a StackRights,
+    matched: bool,
+    query: &str,
+    theme: &Theme,
+    out: &mut Vec<Piece<'a>>,
+) {
+    let q = if matched { query } else { "" };
+    let title = match &stack.name {
+        Some(name) => Cow::Borrowed(name.as_str()),
+        None if stack.key.is_empty() => Cow::Borrowed("Roles without a stack"),
+        None => Cow::Borrowed("Stack"),
+    };
+    highlight(title, theme.title(), q, theme.highlight(), out);
+    if !stack.key.is_empty() {
+        out.push((Cow::Borrowed(" "), Style::new()));
+        highlight(Cow::Borrowed(stack.key.as_str()), theme.dim(), q, theme.highlight(), out);
+    }
+    let n = stack.roles.len();
+    out.push((Cow::Owned(format!(" · {n} role{}", if n == 1 { "" } else { "s" })), theme.dim()));
+}
+
+/// `  asset · 5 of 6 rights granted`.
 fn module_pieces<'a>(
     module: &'a ModuleRights,
     matched: bool,
@@ -80,6 +107,7 @@ fn module_pieces<'a>(
     theme: &Theme,
     out: &mut Vec<Piece<'a>>,
 ) {
+    out.push((Cow::Borrowed("  "), Style::new()));
     let name = Cow::Borrowed(module.module.as_str());
     if matched {
         highlight(name, theme.title(), query, theme.highlight(), out);
@@ -108,7 +136,7 @@ fn right_pieces<'a>(
     } else {
         (Cow::Borrowed("✗"), theme.error())
     };
-    out.push((Cow::Borrowed("  "), Style::new()));
+    out.push((Cow::Borrowed("    "), Style::new()));
     out.push(mark);
     out.push((Cow::Borrowed(" "), Style::new()));
     highlight(Cow::Borrowed(right.right.as_str()), Style::new(), query, theme.highlight(), out);

@@ -7,15 +7,15 @@ fn roles(v: serde_json::Value) -> Vec<Role> {
 }
 
 /// Developer (seed), plus an Admin granting asset publish on three uids, denying delete and
-/// nesting a sub_acl, and a Viewer denying asset publish.
+/// nesting a sub_acl, and a Viewer denying asset publish: all three in Developer's stack.
 fn profile() -> Vec<Role> {
     let mut all = vec![developer()];
     all.extend(roles(serde_json::json!([
-        {"name": "Admin", "rules": [
+        {"name": "Admin", "api_key": "blt444ad44e4d44aa4a", "rules": [
             {"module": "asset", "assets": ["a1", "a2", "a3"], "acl": {"publish": true, "delete": false}},
             {"module": "entry", "content_types": ["$all"], "acl": {"read": true, "sub_acl": {"publish": false}}}
         ]},
-        {"name": "Viewer", "rules": [
+        {"name": "Viewer", "api_key": "blt444ad44e4d44aa4a", "rules": [
             {"module": "asset", "assets": ["$all"], "acl": {"read": true, "publish": false, "purge": false}},
             {"module": "asset", "assets": ["x"], "acl": {"purge": false}}
         ]}
@@ -39,12 +39,15 @@ fn denials<'a>(p: &'a Permissions, e: &RightEntry) -> Vec<&'a str> {
 fn dump(p: &Permissions) -> Vec<String> {
     (0..p.len())
         .map(|i| match p.row(i).expect("row") {
+            PermRow::Stack { stack, matched } => {
+                format!("{}{}", stack.title(), if matched { " *" } else { "" })
+            }
             PermRow::Module { module, matched } => {
-                format!("{}{}", module.module, if matched { " *" } else { "" })
+                format!("  {}{}", module.module, if matched { " *" } else { "" })
             }
             PermRow::Right { right, matched, .. } => {
                 let mark = if right.granted() { "✓" } else { "✗" };
-                format!("  {mark} {}{}", right.right, if matched { " *" } else { "" })
+                format!("    {mark} {}{}", right.right, if matched { " *" } else { "" })
             }
         })
         .collect()
@@ -90,20 +93,21 @@ fn modules_are_sorted_and_rows_list_every_right() {
     assert_eq!(
         dump(&p),
         [
-            "asset",
-            "  ✓ create",
-            "  ✓ read",
-            "  ✓ update",
-            "  ✓ delete",
-            "  ✓ publish",
-            "  ✗ purge",
-            "entry",
-            "  ✓ read",
-            "  ✗ sub_acl.publish",
-            "environment",
-            "  ✓ read",
-            "locale",
-            "  ✓ read",
+            "Stack blt444ad44e4d44aa4a",
+            "  asset",
+            "    ✓ create",
+            "    ✓ read",
+            "    ✓ update",
+            "    ✓ delete",
+            "    ✓ publish",
+            "    ✗ purge",
+            "  entry",
+            "    ✓ read",
+            "    ✗ sub_acl.publish",
+            "  environment",
+            "    ✓ read",
+            "  locale",
+            "    ✓ read",
         ]
     );
     assert_eq!(p.module("asset").map(ModuleRights::name_width), Some(7));
@@ -112,31 +116,32 @@ fn modules_are_sorted_and_rows_list_every_right() {
 #[test]
 fn the_filter_matches_modules_rights_and_role_names() {
     let mut p = Permissions::new(&profile());
-    p.select(3);
+    p.select(4);
     p.set_filter("PUB");
-    assert_eq!(dump(&p), ["asset", "  ✓ publish *", "entry", "  ✗ sub_acl.publish *"]);
-    assert_eq!((p.match_count(), p.selected()), (2, 1));
+    let stack = "Stack blt444ad44e4d44aa4a";
+    assert_eq!(dump(&p), [stack, "  asset", "    ✓ publish *", "  entry", "    ✗ sub_acl.publish *"]);
+    assert_eq!((p.match_count(), p.selected()), (2, 2));
     p.set_filter("viewer");
-    assert_eq!(dump(&p), ["asset", "  ✓ read *", "  ✓ publish *", "  ✗ purge *"]);
+    assert_eq!(dump(&p), [stack, "  asset", "    ✓ read *", "    ✓ publish *", "    ✗ purge *"]);
     p.set_filter("loc");
-    assert_eq!(dump(&p), ["locale *", "  ✓ read"]);
+    assert_eq!(dump(&p), [stack, "  locale *", "    ✓ read"]);
     p.set_filter("nothing");
     assert!(p.is_empty());
     p.set_filter("");
-    assert_eq!(p.len(), 14);
+    assert_eq!(p.len(), 15);
     assert_eq!(p.filter(), "");
 }
 
 #[test]
 fn the_selection_stays_on_its_row_through_a_filter() {
     let mut p = Permissions::new(&profile());
-    p.select(5); // asset publish
+    p.select(6); // asset publish
     p.set_filter("admin");
     let on_publish = |p: &Permissions| matches!(p.row(p.selected()), Some(PermRow::Right { right, .. }) if right.right == "publish");
     assert!(on_publish(&p));
-    assert_eq!(p.len(), 6, "asset: delete, publish; entry: read, sub_acl.publish; with headers");
+    assert_eq!(p.len(), 7, "asset: delete, publish; entry: read, sub_acl.publish; with headers");
     p.set_filter("");
-    assert_eq!(p.selected(), 5);
+    assert_eq!(p.selected(), 6);
     assert!(on_publish(&p));
 }
 
@@ -144,9 +149,9 @@ fn the_selection_stays_on_its_row_through_a_filter() {
 fn moves_and_scrolling() {
     let mut p = Permissions::new(&profile());
     p.move_by(100);
-    assert_eq!(p.selected(), 13);
+    assert_eq!(p.selected(), 14);
     p.scroll_into_view(4);
-    assert_eq!(p.offset(), 10);
+    assert_eq!(p.offset(), 11);
     p.select_first();
     p.scroll_into_view(4);
     assert_eq!((p.selected(), p.offset()), (0, 0));
@@ -154,7 +159,7 @@ fn moves_and_scrolling() {
     p.move_by(-2);
     assert_eq!(p.selected(), 4);
     p.select_last();
-    assert_eq!(p.selected(), 13);
+    assert_eq!(p.selected(), 14);
 }
 
 #[test]
@@ -170,16 +175,18 @@ fn no_roles_no_rows() {
 fn a_thousand_roles_of_fifty_rules() {
     let all = big(1000, 50);
     let p = Permissions::new(&all);
-    assert_eq!(p.modules().len(), 5);
-    let asset = p.module("asset").expect("asset");
+    // Seven stacks (role `r` is in `key{r % 7}`), five modules each.
+    assert_eq!((p.stacks().len(), p.modules().len()), (7, 35));
+    let asset = p.module_in("key0", "asset").expect("asset");
     // Rules 0, 5, ..., 45 are the asset rules, and publish is true in all of them (j % 5 == 0).
-    // Their targets are `$all` or three uids (j % 3 == 0): two summaries, so two grants per role.
+    // Their targets are `$all` or three uids (j % 3 == 0): two summaries, so two grants per role
+    // of the stack (143 of the 1,000 roles are in key0).
     let publish = asset.rights.iter().find(|r| r.right == "publish").expect("publish");
-    assert_eq!(publish.granted_by.len(), 1000 * 2);
+    assert_eq!(publish.granted_by.len(), 143 * 2);
     assert!(publish.denied_by.is_empty());
     // sub_acl.publish is in asset rules with j % 4 == 0 (j = 0, 20, 40), true when j % 8 == 0.
     let sub = asset.rights.iter().find(|r| r.right == "sub_acl.publish").expect("sub_acl.publish");
-    assert_eq!((sub.granted_by.len(), sub.denied_by.len()), (2000, 1000));
+    assert_eq!((sub.granted_by.len(), sub.denied_by.len()), (286, 143));
 }
 
 /// The profile screen builds its permissions view only when asked, and then with the filter
@@ -198,4 +205,56 @@ fn the_profile_builds_permissions_when_asked_with_the_filter_typed_meanwhile() {
     let lazy = state.perms();
     assert_eq!((lazy.len(), lazy.match_count()), (eager.len(), eager.match_count()));
     assert!(lazy.match_count() > 0, "the filter matched something");
+}
+
+/// A role belongs to one stack: the right one stack's role grants is not granted in another.
+#[test]
+fn a_right_granted_in_one_stack_is_not_granted_in_another() {
+    let two = roles(serde_json::json!([
+        {"name": "Publisher", "api_key": "blt_web", "rules": [
+            {"module": "asset", "assets": ["$all"], "acl": {"read": true, "publish": true}}]},
+        {"name": "Reader", "api_key": "blt_shop", "rules": [
+            {"module": "asset", "assets": ["$all"], "acl": {"read": true, "publish": false}}]}
+    ]));
+    let p = Permissions::new(&two);
+    let publish = |key| {
+        let module = p.module_in(key, "asset").expect("asset");
+        module.rights.iter().find(|r| r.right == "publish").expect("publish").clone()
+    };
+    assert!(publish("blt_web").granted());
+    assert_eq!(grants(&p, &publish("blt_web")), ["Publisher (assets: $all)"]);
+    assert!(!publish("blt_shop").granted(), "Publisher is a role of another stack");
+    assert_eq!(denials(&p, &publish("blt_shop")), ["Reader"]);
+    assert_eq!(
+        dump(&p),
+        [
+            "Stack blt_web",
+            "  asset",
+            "    ✓ read",
+            "    ✓ publish",
+            "Stack blt_shop",
+            "  asset",
+            "    ✓ read",
+            "    ✗ publish",
+        ]
+    );
+    // The filter finds a stack by its API key, showing it whole.
+    let mut p = p;
+    p.set_filter("shop");
+    assert_eq!(dump(&p)[0], "Stack blt_shop *");
+    assert_eq!(p.len(), 4);
+}
+
+#[test]
+fn the_selection_is_found_again_by_what_it_shows() {
+    let mut p = Permissions::new(&profile());
+    p.select(6);
+    let key = p.selected_key().expect("a row");
+    assert_eq!(key.right.as_deref(), Some("publish"));
+    let mut again = Permissions::new(&profile());
+    again.set_filter("a");
+    again.select_key(&key);
+    assert!(
+        matches!(again.row(again.selected()), Some(PermRow::Right { right, .. }) if right.right == "publish")
+    );
 }

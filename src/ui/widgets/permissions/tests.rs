@@ -21,16 +21,16 @@ macro_rules! snapshot {
     };
 }
 
-/// The seed Developer, an Admin granting asset publish on three uids, a Viewer refusing purge,
-/// and the hostile role.
+/// The seed Developer, an Admin granting asset publish on three uids, a Viewer refusing purge
+/// (the three in Developer's stack), and the hostile role (in a stack of its own).
 fn profile() -> Vec<Role> {
     let mut all = vec![developer()];
     all.extend(
         serde_json::from_value::<Vec<Role>>(serde_json::json!([
-            {"name": "Admin", "rules": [
+            {"name": "Admin", "api_key": "blt444ad44e4d44aa4a", "rules": [
                 {"module": "asset", "assets": ["a1", "a2", "a3"], "acl": {"publish": true, "delete": false}}
             ]},
-            {"name": "Viewer", "rules": [
+            {"name": "Viewer", "api_key": "blt444ad44e4d44aa4a", "rules": [
                 {"module": "asset", "assets": ["$all"], "acl": {"read": true, "purge": false}}
             ]}
         ]))
@@ -43,13 +43,14 @@ fn profile() -> Vec<Role> {
 #[test]
 fn permissions_80x24() {
     let mut p = Permissions::new(&profile());
-    p.select(5);
+    p.select(6);
     let buf = draw(&p, 80, 24, true);
     let lines = text(&buf);
+    assert_eq!(lines[0], "  Stack blt444ad44e4d44aa4a · 3 roles");
     // The grantors start in one column for the whole list: after the widest right name of any
     // module (the hostile role's `sub_acl.publish`), not each module's own.
-    assert_eq!(lines[5], "›   ✓ publish           Developer (assets: $all), Admin (assets: 3 uids)");
-    assert_eq!(lines[6], "    ✗ purge             not granted by any role · false in Viewer");
+    assert_eq!(lines[6], "›     ✓ publish           Developer (assets: $all), Admin (assets: 3 uids)");
+    assert_eq!(lines[7], "      ✗ purge             not granted by any role · false in Viewer");
     // The cell where each right's grantors start (after the name and its padding).
     let column = |line: &str| {
         let name_end = line.find(['✓', '✗']).map(|i| i + '✓'.len_utf8() + 1)?;
@@ -60,7 +61,7 @@ fn permissions_80x24() {
     let starts: Vec<_> =
         lines.iter().filter(|l| l.contains('✓') || l.contains('✗')).map(|l| column(l)).collect();
     assert!(starts.len() > 5 && starts.windows(2).all(|w| w[0] == w[1]), "{lines:#?}");
-    assert!(buf[(10, 5)].modifier.contains(Modifier::REVERSED));
+    assert!(buf[(10, 6)].modifier.contains(Modifier::REVERSED));
     snapshot!("permissions_80x24", format!("{buf:?}"));
 }
 
@@ -72,13 +73,17 @@ fn permissions_40x15() {
     let buf = draw(&p, 40, 15, false);
     let lines = text(&buf);
     assert!(lines.iter().all(|l| l.width() <= 40));
-    assert_eq!(p.len(), 15, "all rows fit, and the position shows from the start");
-    assert!(lines[14].ends_with(" 15/15"), "{:?}", lines[14]);
+    assert_eq!(p.len(), 17, "two stacks' headers, their modules and rights");
+    assert!(lines[14].ends_with(" 17/17"), "{:?}", lines[14]);
+    assert!(
+        lines.iter().any(|l| l.starts_with("  Stack blt^Gbell · 1 role")),
+        "its stack's header: {lines:#?}"
+    );
     snapshot!("permissions_40x15", format!("{buf:?}"));
     p.scroll_into_view(12);
     let short = text(&draw(&p, 40, 12, false));
-    assert!(short[11].ends_with(" 15/15"), "{:?}", short[11]);
-    assert!(short[11].starts_with("›   ✓ read"), "{:?}", short[11]);
+    assert!(short[11].ends_with(" 17/17"), "{:?}", short[11]);
+    assert!(short[11].starts_with("›     ✓ sub_acl.削除"), "{:?}", short[11]);
 }
 
 #[test]
@@ -89,10 +94,10 @@ fn permissions_filtered() {
     assert_eq!(
         text(&buf)[..4],
         [
-            "› asset · 5 of 6 rights granted",
-            "    ✓ delete            Developer (assets: $all)",
-            "    ✓ publish           Developer (assets: $all), Admin (assets: 3 uids)",
-            ""
+            "› Stack blt444ad44e4d44aa4a · 3 roles",
+            "    asset · 5 of 6 rights granted",
+            "      ✓ delete            Developer (assets: $all)",
+            "      ✓ publish           Developer (assets: $all), Admin (assets: 3 uids)",
         ]
     );
     snapshot!("permissions_filtered_80x24", format!("{buf:?}"));
@@ -117,6 +122,6 @@ fn thousands_of_grantors_fill_one_row() {
     p.scroll_into_view(10);
     let lines = text(&draw(&p, 80, 10, true));
     let row = &lines[p.selected() - p.offset()];
-    assert!(row.starts_with("›   ✓ publish"), "{row:?}");
+    assert!(row.starts_with("›     ✓ publish"), "{row:?}");
     assert!(row.ends_with('…') && row.width() == 80, "{row:?}");
 }
