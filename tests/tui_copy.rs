@@ -51,10 +51,15 @@ fn y_on_a_rule_copies_its_targets_and_on_raw_json_the_line() {
 }
 
 #[test]
-fn y_on_the_permissions_tab_copies_a_rights_granting_roles_or_a_module() {
+fn y_on_the_permissions_tab_copies_a_stacks_key_a_rights_granting_roles_or_a_module() {
     let mut a = logged_in(&full_user());
-    let module = copied(&send(&mut a, [ch('2'), ch('y')])).pop().expect("a module row copies");
-    assert!(!module.is_empty() && !module.contains('\n'), "the module's name: {module}");
+    let key = copied(&send(&mut a, [ch('2'), ch('y')])).pop().expect("a stack row copies");
+    assert_eq!(key, "blt444ad44e4d44aa4a", "a stack's header copies its API key");
+    let module = copied(&send(&mut a, [ch('j'), ch('y')])).pop().expect("a module row copies");
+    assert!(
+        !module.is_empty() && !module.contains('\n') && !module.starts_with("Stack"),
+        "the module's name: {module}"
+    );
     let grants = copied(&send(&mut a, [ch('j'), ch('y')])).pop().expect("a right row copies");
     assert!(grants.contains('('), "a granting role and its targets: {grants}");
 }

@@ -93,8 +93,10 @@ fn enter_still_toggles_the_tree_and_i_opens_details_on_every_list() {
     assert!(text.contains("assets: $all"), "{text}");
     send(&mut a, [ch('i')]);
     assert!(a.profile().is_some_and(|p| p.details.is_none()), "i closes too");
-    for (tab, want) in [('2', "Granted by"), ('3', "Your roles"), ('4', "Favourite stacks")] {
-        send(&mut a, [ch(tab), ch('j'), ch('i')]);
+    for (tab, moves, want) in [('2', 2, "Granted by"), ('3', 1, "Your roles"), ('4', 1, "Favourite stacks")] {
+        send(&mut a, [ch(tab)]);
+        send(&mut a, (0..moves).map(|_| ch('j')));
+        send(&mut a, [ch('i')]);
         assert!(screen(&a).contains(want), "tab {tab}: {}", screen(&a));
         send(&mut a, [key(KeyCode::Esc)]);
     }
@@ -334,7 +336,11 @@ fn the_position_shows_from_the_first_frame() {
     let mut a = logged_in(80, 24);
     assert!(lines(&a).iter().any(|l| l.ends_with("2/2")), "the role under its stack: {:#?}", lines(&a));
     send(&mut a, [ch('2')]);
-    assert!(lines(&a).iter().any(|l| l.ends_with("1/10")), "{:#?}", lines(&a));
+    assert!(
+        lines(&a).iter().any(|l| l.ends_with("1/11")),
+        "the stack, its modules and rights: {:#?}",
+        lines(&a)
+    );
     send(&mut a, [ch('3')]);
     assert!(lines(&a).iter().any(|l| l.ends_with("1/4")), "{:#?}", lines(&a));
     send(&mut a, [ch('5')]);

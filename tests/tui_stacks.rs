@@ -133,8 +133,8 @@ fn snapshots_with_and_without_stack_names() {
 }
 
 /// The demo user with roles in three stacks: Developer (Website, Doe Industries), Editor and
-/// Translator (Catalogue, Contentstack Partners, sent between Developer's), Auditor (a stack the
-/// stacks call does not list).
+/// Translator (Catalogue, Contentstack Partners, sent between Developer's; neither may publish
+/// assets), Auditor (a stack the stacks call does not list).
 fn user_in_three_stacks() -> cs_account::api::User {
     let mut user = full_user();
     let role = |name: &str, key: &str| {
@@ -142,6 +142,12 @@ fn user_in_three_stacks() -> cs_account::api::User {
         r.uid = Some(format!("uid_{name}"));
         r.name = Some(name.into());
         r.api_key = Some(key.into());
+        if key != "bltgone" {
+            r.rules = serde_json::from_value(serde_json::json!([
+                {"module": "asset", "assets": ["$all"], "acl": {"read": true, "create": true, "publish": false}}
+            ]))
+            .expect("rules");
+        }
         r
     };
     let roles = vec![
@@ -198,7 +204,40 @@ fn roles_group_by_organisation_and_stack_once_the_stacks_are_known() {
         for (size, screen) in screens_at(&SIZES, |w, h| start(w, h, listing()), |_| {}) {
             insta::assert_snapshot!(format!("grouped_{name}_{size}"), screen.backend());
         }
+        let perms = |a: &mut App| {
+            send(a, [ch('2')]);
+        };
+        for (size, screen) in screens_at(&SIZES, |w, h| start(w, h, listing()), perms) {
+            insta::assert_snapshot!(format!("permissions_by_stack_{name}_{size}"), screen.backend());
+        }
     }
+}
+
+/// Publishing assets is granted in Website (Developer may) and not in Catalogue (its two roles
+/// may not), though the union of every role would say yes: keys through `update`, then the view.
+#[test]
+fn publish_is_granted_in_one_stack_and_not_in_the_other() {
+    let mut a = app(80, 24);
+    let asked = stacks_id(&log_in_with_stacks_pending(&mut a, &user_in_three_stacks()));
+    update_with(&mut a, answer(asked, three_stacks()));
+    send(&mut a, [ch('2'), ch('/')]);
+    type_text(&mut a, "publish");
+    send(&mut a, [key(KeyCode::Enter)]);
+    let p = a.profile().expect("profile");
+    let perms = p.perms();
+    let verdict = |key: &str| {
+        let module = perms.module_in(key, "asset").expect("asset rights");
+        module.rights.iter().find(|r| r.right == "publish").map(|r| r.granted())
+    };
+    assert_eq!(verdict(DEVELOPER_STACK), Some(true), "Developer publishes in Website");
+    assert_eq!(verdict("blt922222441b906ce"), Some(false), "nobody publishes in Catalogue");
+    let shown = screen_text(&draw(&a, 80, 24));
+    assert!(shown.contains("Catalogue blt922222441b906ce"), "{shown}");
+    let catalogue = shown.split("Catalogue").nth(1).expect("Catalogue's rows");
+    let catalogue = catalogue.split("Website").next().unwrap_or(catalogue);
+    assert!(catalogue.contains("✗ publish") && !catalogue.contains("✓ publish"), "{shown}");
+    let website = shown.split("Website").nth(1).expect("Website's rows");
+    assert!(website.contains("✓ publish"), "{shown}");
 }
 
 /// Over HTTP: the demo server's stacks name the demo user's roles.

@@ -25,7 +25,6 @@ use crate::screens::profile::permissions::Permissions;
 use crate::screens::profile::raw::RawJson;
 use crate::screens::profile::raw::RawSearch;
 use crate::screens::profile::tree::ProfileTree;
-use crate::screens::profile::tree::Rows;
 use secrecy::SecretString;
 
 mod lists;
@@ -389,6 +388,7 @@ fn built_perms(tree: &ProfileTree, filter: &str) -> Permissions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::screens::profile::tree::Rows;
 
     #[test]
     fn scroll_stays_in_range() {

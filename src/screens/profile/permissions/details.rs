@@ -38,7 +38,7 @@ impl Permissions {
                 let n = module.rights.len();
                 Some(
                     Details::new("Module")
-                        .field("Stack", stack)
+                        .field("In stack", stack)
                         .field("Module", module.module.as_str())
                         .field(
                             "Granted",
@@ -71,7 +71,7 @@ impl Permissions {
                 };
                 Some(
                     Details::new("Right")
-                        .field("Stack", stack)
+                        .field("In stack", stack)
                         .field("Module", module.module.as_str())
                         .field("Right", right.right.as_str())
                         .field("Verdict", verdict)
