@@ -85,7 +85,11 @@ fn tabs_move_with_tab_numbers_and_wrap() {
     send(&mut a, [key(KeyCode::Tab)]);
     assert_eq!(tab(&a), Tab::Permissions);
     send(&mut a, [key(KeyCode::BackTab), key(KeyCode::BackTab)]);
+    assert_eq!(tab(&a), Tab::Stacks, "wraps to the last tab");
+    send(&mut a, [key(KeyCode::BackTab)]);
     assert_eq!(tab(&a), Tab::Raw);
+    send(&mut a, [ch('6')]);
+    assert_eq!(tab(&a), Tab::Stacks);
     send(&mut a, [ch('3')]);
     assert_eq!(tab(&a), Tab::Orgs);
 }

@@ -164,6 +164,8 @@ fn three_stacks() -> Result<StackListing, ApiError> {
         api_key: key.into(),
         name: Some(name.into()),
         org_uid: Some(org.into()),
+        owner_uid: Some("blt22e22222d22d2f22222a2b2f".into()),
+        created_at: Some("2021-03-04T05:06:07.000Z".into()),
         ..Default::default()
     };
     let stacks = vec![
@@ -209,6 +211,13 @@ fn roles_group_by_organisation_and_stack_once_the_stacks_are_known() {
         };
         for (size, screen) in screens_at(&SIZES, |w, h| start(w, h, listing()), perms) {
             insta::assert_snapshot!(format!("permissions_by_stack_{name}_{size}"), screen.backend());
+        }
+        let stacks_tab = |a: &mut App| {
+            a.toasts.clear();
+            send(a, [ch('6')]);
+        };
+        for (size, screen) in screens_at(&SIZES, |w, h| start(w, h, listing()), stacks_tab) {
+            insta::assert_snapshot!(format!("stacks_tab_{name}_{size}"), screen.backend());
         }
     }
 }
@@ -256,4 +265,44 @@ async fn the_demo_servers_stack_names_reach_the_tree() {
     let asked = server.requests().iter().filter(|r| r.route.ends_with("/stacks")).count();
     assert!(asked >= 1, "the stacks call went to the session's server");
     server.shutdown().await;
+}
+
+/// The Stacks tab lists the stacks the call returned by name, then the ones only a role names;
+/// the filter narrows it by name, key or organisation; `i` tells everything of one.
+#[test]
+fn the_stacks_tab_lists_filters_and_details_the_stacks() {
+    let mut a = app(80, 24);
+    let asked = stacks_id(&log_in_with_stacks_pending(&mut a, &user_in_three_stacks()));
+    send(&mut a, [ch('6')]);
+    assert!(screen_text(&draw(&a, 80, 24)).contains("Loading stacks…"));
+    update_with(&mut a, answer(asked, three_stacks()));
+    let names = |a: &App| {
+        let p = a.profile().expect("profile");
+        (0..p.stacks_list.len())
+            .filter_map(|i| p.stacks_list.row(i))
+            .map(|(item, _)| p.stack_rows[item].shown_name().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&a), ["Catalogue", "Website", "(not listed)"]);
+    let p = a.profile().expect("profile");
+    let roles: Vec<_> = p.stack_rows.iter().map(|r| r.roles.len()).collect();
+    assert_eq!(roles, [2, 1, 1], "Editor and Translator, Developer, Auditor");
+    send(&mut a, [ch('/')]);
+    type_text(&mut a, "doe ind");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert_eq!(names(&a), ["Website"], "by organisation");
+    send(&mut a, [ch('i')]);
+    let shown = screen_text(&draw(&a, 80, 24));
+    assert!(
+        shown.contains("Stack API key") && shown.contains(DEVELOPER_STACK) && shown.contains("Developer"),
+        "{shown}"
+    );
+    // A failed call says so on the tab, with the key that asks again.
+    let mut b = app(80, 24);
+    let asked = stacks_id(&log_in_with_stacks_pending(&mut b, &user_in_three_stacks()));
+    update_with(&mut b, answer(asked, refused()));
+    send(&mut b, [ch('6')]);
+    b.toasts.clear();
+    let shown = screen_text(&draw(&b, 80, 24));
+    assert!(shown.contains("Stacks not loaded") && shown.contains("S tries again"), "{shown}");
 }

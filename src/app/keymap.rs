@@ -166,6 +166,7 @@ actions! {
     TabOrgs => "tab_orgs", "Organisations tab";
     TabSettings => "tab_settings", "Settings tab";
     TabRaw => "tab_raw", "Raw JSON tab";
+    TabStacks => "tab_stacks", "Stacks tab";
     Refresh => "refresh", "Reload the profile";
     Logout => "logout", "Log out";
     Filter => "filter", "Filter the tab (on Raw JSON: search it)";
@@ -263,6 +264,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (TabOrgs, vec![c('3')]),
             (TabSettings, vec![c('4')]),
             (TabRaw, vec![c('5')]),
+            (TabStacks, vec![c('6')]),
             (Filter, vec![c('/')]),
             (NextMatch, vec![c('n')]),
             (PrevMatch, vec![c('N')]),

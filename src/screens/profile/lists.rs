@@ -3,6 +3,7 @@
 //! tab of the profile moves, filters, counts and shows details alike).
 
 use crate::api::User;
+use crate::api::models::Stack;
 use crate::screens::profile::details::Details;
 use crate::screens::profile::tree::{Cursor, Rows, rows_in_fields};
 
@@ -79,7 +80,11 @@ pub enum SettingsLine {
         uid: String,
         name: Option<String>,
     },
-    Stack(String),
+    /// A favourite stack: its API key, and its name once the stacks call told it.
+    Stack {
+        key: String,
+        name: Option<String>,
+    },
     Note(String),
 }
 
@@ -89,7 +94,9 @@ impl SettingsLine {
             SettingsLine::Org { uid, name } => {
                 contains(uid, query) || name.as_deref().is_some_and(|n| contains(n, query))
             }
-            SettingsLine::Stack(key) => contains(key, query),
+            SettingsLine::Stack { key, name } => {
+                contains(key, query) || name.as_deref().is_some_and(|n| contains(n, query))
+            }
             SettingsLine::Heading(_) | SettingsLine::Note(_) => false,
         }
     }
@@ -142,8 +149,9 @@ pub fn org_rows(user: &User) -> Vec<OrgRow> {
     rows
 }
 
-/// The favourite stacks, grouped by organisation.
-pub fn settings_lines(user: &User) -> Vec<SettingsLine> {
+/// The favourite stacks, grouped by organisation, named by `stacks` (the stacks call's answer,
+/// empty until it came).
+pub fn settings_lines(user: &User, stacks: &[Stack]) -> Vec<SettingsLine> {
     let favs = user.favorite_stacks();
     let mut out = vec![SettingsLine::Heading("Favourite stacks".into())];
     if favs.is_empty() {
@@ -157,7 +165,10 @@ pub fn settings_lines(user: &User) -> Vec<SettingsLine> {
         if f.api_keys.is_empty() {
             out.push(SettingsLine::Note("no stacks".into()));
         }
-        out.extend(f.api_keys.iter().cloned().map(SettingsLine::Stack));
+        out.extend(f.api_keys.iter().map(|key| {
+            let name = stacks.iter().find(|s| &s.api_key == key).and_then(|s| s.name.clone());
+            SettingsLine::Stack { key: key.clone(), name: name.filter(|n| !n.trim().is_empty()) }
+        }));
     }
     out
 }
@@ -178,7 +189,7 @@ pub fn settings_details(lines: &[SettingsLine], i: usize) -> Option<Details> {
     };
     Some(match lines.get(i)? {
         SettingsLine::Heading(title) => {
-            let stacks = lines.iter().filter(|l| matches!(l, SettingsLine::Stack(_))).count();
+            let stacks = lines.iter().filter(|l| matches!(l, SettingsLine::Stack { .. })).count();
             let orgs = lines.iter().filter(|l| matches!(l, SettingsLine::Org { .. })).count();
             Details::new("Settings")
                 .field("Setting", title.as_str())
@@ -189,7 +200,8 @@ pub fn settings_details(lines: &[SettingsLine], i: usize) -> Option<Details> {
                 .iter()
                 .take_while(|l| !matches!(l, SettingsLine::Org { .. }))
                 .filter_map(|l| match l {
-                    SettingsLine::Stack(key) => Some(key.clone()),
+                    SettingsLine::Stack { key, name: Some(name) } => Some(format!("{name} ({key})")),
+                    SettingsLine::Stack { key, name: None } => Some(key.clone()),
                     _ => None,
                 })
                 .collect();
@@ -198,7 +210,8 @@ pub fn settings_details(lines: &[SettingsLine], i: usize) -> Option<Details> {
                 .field("UID", uid.as_str())
                 .list("Favourite stacks", stacks)
         }
-        SettingsLine::Stack(key) => Details::new("Favourite stack")
+        SettingsLine::Stack { key, name } => Details::new("Favourite stack")
+            .maybe("Name", name.as_deref())
             .field("Stack API key", key.as_str())
             .maybe("Organisation", org(i).map(org_name).as_deref()),
         SettingsLine::Note(text) => Details::new("Note").field("Note", text.as_str()),
@@ -237,11 +250,16 @@ impl RowList {
 
     /// Narrows to the organisations matching `query` ("" shows all).
     pub fn filter_orgs(&mut self, orgs: &[OrgRow], query: &str) {
+        self.filter_items(orgs, query, OrgRow::matches);
+    }
+
+    /// Narrows to the `items` that `hit` says contain `query` (given lower-cased; "" shows all).
+    pub fn filter_items<T>(&mut self, items: &[T], query: &str, hit: impl Fn(&T, &str) -> bool) {
         let q = query.to_lowercase();
-        let rows = orgs
+        let rows = items
             .iter()
             .enumerate()
-            .filter_map(|(i, o)| match (q.is_empty(), o.matches(&q)) {
+            .filter_map(|(i, item)| match (q.is_empty(), hit(item, &q)) {
                 (true, _) => Some((i as u32, false)),
                 (false, hit) => hit.then_some((i as u32, true)),
             })
@@ -363,22 +381,39 @@ mod tests {
 
     #[test]
     fn settings_group_stacks_by_org() {
-        let lines = settings_lines(&user());
+        let lines = settings_lines(&user(), &[]);
         assert_eq!(
             lines,
             vec![
                 SettingsLine::Heading("Favourite stacks".into()),
                 SettingsLine::Org { uid: "o2".into(), name: Some("Shared Co".into()) },
-                SettingsLine::Stack("k1".into()),
+                SettingsLine::Stack { key: "k1".into(), name: None },
                 SettingsLine::Org { uid: "o3".into(), name: Some("Third".into()) },
-                SettingsLine::Stack("k2".into()),
-                SettingsLine::Stack("blt9".into()),
+                SettingsLine::Stack { key: "k2".into(), name: None },
+                SettingsLine::Stack { key: "blt9".into(), name: None },
             ]
         );
         let d = settings_details(&lines, 5).expect("details");
         assert_eq!(d.value("Organisation").as_deref(), Some("Third (o3)"));
         let d = settings_details(&lines, 3).expect("details");
         assert_eq!(d.value("Favourite stacks").as_deref(), Some("k2\nblt9"));
+    }
+
+    #[test]
+    fn favourite_stacks_are_named_once_the_stacks_are_known() {
+        let stacks: Vec<Stack> =
+            serde_json::from_value(json!([{"api_key": "k2", "name": "Website"}])).expect("stacks");
+        let lines = settings_lines(&user(), &stacks);
+        assert_eq!(lines[4], SettingsLine::Stack { key: "k2".into(), name: Some("Website".into()) });
+        assert_eq!(lines[5], SettingsLine::Stack { key: "blt9".into(), name: None }, "not listed: its key");
+        let d = settings_details(&lines, 4).expect("details");
+        assert_eq!(
+            (d.value("Name").as_deref(), d.value("Organisation").as_deref()),
+            (Some("Website"), Some("Third (o3)"))
+        );
+        let mut list = RowList::all(lines.len());
+        list.filter_settings(&lines, "websi");
+        assert_eq!(list.match_count(), 1, "the filter finds a favourite by its name");
     }
 
     #[test]
@@ -399,7 +434,7 @@ mod tests {
         list.filter_orgs(&orgs, "");
         assert_eq!((list.len(), list.match_count(), list.selected_item()), (3, 0, Some(1)));
 
-        let lines = settings_lines(&user());
+        let lines = settings_lines(&user(), &[]);
         let mut list = RowList::all(lines.len());
         list.filter_settings(&lines, "k");
         let shown: Vec<_> = (0..list.len()).filter_map(|i| list.row(i)).collect();

@@ -8,6 +8,7 @@ pub mod layout;
 pub mod permissions;
 pub mod raw;
 pub mod stacks;
+pub mod stacks_tab;
 pub mod tree;
 pub mod update;
 pub mod view;
@@ -24,6 +25,7 @@ use crate::screens::profile::details::Details;
 use crate::screens::profile::permissions::Permissions;
 use crate::screens::profile::raw::RawJson;
 use crate::screens::profile::raw::RawSearch;
+use crate::screens::profile::stacks_tab::StackRow;
 use crate::screens::profile::tree::ProfileTree;
 use secrecy::SecretString;
 
@@ -39,10 +41,11 @@ pub enum Tab {
     Orgs,
     Settings,
     Raw,
+    Stacks,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [Tab::Roles, Tab::Permissions, Tab::Orgs, Tab::Settings, Tab::Raw];
+    pub const ALL: [Tab; 6] = [Tab::Roles, Tab::Permissions, Tab::Orgs, Tab::Settings, Tab::Raw, Tab::Stacks];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -51,6 +54,7 @@ impl Tab {
             Tab::Orgs => "Organisations",
             Tab::Settings => "Settings",
             Tab::Raw => "Raw",
+            Tab::Stacks => "Stacks",
         }
     }
 
@@ -62,6 +66,7 @@ impl Tab {
             Tab::Orgs => "Orgs",
             Tab::Settings => "Settings",
             Tab::Raw => "Raw",
+            Tab::Stacks => "Stacks",
         }
     }
 
@@ -149,6 +154,10 @@ pub struct ProfileState {
     /// it answers), and how that call went.
     pub stacks: Vec<Stack>,
     pub stacks_status: StacksStatus,
+    /// The Stacks tab's rows (made from `stacks` and the roles), the ones the filter shows and
+    /// the selected one.
+    pub stack_rows: Vec<StackRow>,
+    pub stacks_list: RowList,
     /// The area the view last drew the profile in: what `update` measures pages by.
     pub area: Cell<Rect>,
     /// The area every position was last kept inside (see `update::fit_to_viewport`): when the
@@ -194,7 +203,7 @@ impl ProfileState {
     /// The profile of `user`, whose roles have been moved out into `roles`.
     pub fn new(user: &User, roles: impl Into<RuleStore>) -> Self {
         let tree = ProfileTree::new(roles);
-        let (orgs, settings) = (org_rows(user), settings_lines(user));
+        let (orgs, settings) = (org_rows(user), settings_lines(user, &[]));
         ProfileState {
             tab: Tab::Roles,
             tree,
@@ -214,6 +223,8 @@ impl ProfileState {
             filter_stepping: false,
             stacks: Vec::new(),
             stacks_status: StacksStatus::Loading,
+            stack_rows: Vec::new(),
+            stacks_list: RowList::default(),
             area: Cell::new(Rect::default()),
             fitted: Rect::default(),
         }
@@ -278,6 +289,7 @@ impl ProfileState {
         }
         self.orgs_list.filter_orgs(&self.orgs, &query);
         self.settings_list.filter_settings(&self.settings, &query);
+        self.stacks_list.filter_items(&self.stack_rows, &query, StackRow::matches);
         let tree = self.tree.start_filter(&query);
         let raw = self.sync_raw_search();
         tree || raw
@@ -321,8 +333,21 @@ impl ProfileState {
             Tab::Permissions => self.perms().selected_details(),
             Tab::Orgs => self.orgs.get(self.orgs_list.selected_item()?).map(OrgRow::details),
             Tab::Settings => lists::settings_details(&self.settings, self.settings_list.selected_item()?),
+            Tab::Stacks => self.stack_rows.get(self.stacks_list.selected_item()?).map(StackRow::details),
             Tab::Raw => None,
         }
+    }
+
+    /// Makes the Stacks tab's rows again (the stacks call answered, or the roles changed),
+    /// keeping its selection and filter. None until the call answered: the tab says why.
+    pub fn refresh_stack_rows(&mut self, user: &User) {
+        self.settings = settings_lines(user, &self.stacks);
+        self.settings_list.filter_settings(&self.settings, self.filter.value());
+        self.stack_rows = match self.stacks_status {
+            StacksStatus::Loaded => stacks_tab::stack_rows(user, &self.stacks, &self.tree),
+            _ => Vec::new(),
+        };
+        self.stacks_list.filter_items(&self.stack_rows, self.filter.value(), StackRow::matches);
     }
 
     /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
@@ -332,8 +357,9 @@ impl ProfileState {
         self.rebuild_perms();
         self.orgs = org_rows(user);
         self.orgs_list.filter_orgs(&self.orgs, self.filter.value());
-        self.settings = settings_lines(user);
+        self.settings = settings_lines(user, &self.stacks);
         self.settings_list.filter_settings(&self.settings, self.filter.value());
+        self.refresh_stack_rows(user);
         self.raw = None;
         self.raw_search = RawSearch::default();
         // An open popup shows the reloaded row (or closes if it is gone).
@@ -456,7 +482,7 @@ mod tests {
 
     #[test]
     fn tabs_wrap() {
-        assert_eq!(Tab::Roles.step(-1), Tab::Raw);
-        assert_eq!(Tab::Raw.step(1), Tab::Roles);
+        assert_eq!(Tab::Roles.step(-1), Tab::Stacks);
+        assert_eq!(Tab::Stacks.step(1), Tab::Roles);
     }
 }

@@ -61,6 +61,7 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
                     (s.api_key.clone(), entry)
                 })
                 .collect();
+            let user = app.session.as_ref().map(|s| s.user.clone()).unwrap_or_default();
             // Wherever the profile is on the stack (the edit form may be over it).
             let Some(p) = app.profile_anywhere_mut() else { return Vec::new() };
             p.tree.set_directory(Directory { stacks, orgs });
@@ -68,6 +69,7 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
             p.rebuild_perms();
             p.stacks = listing.stacks;
             p.stacks_status = StacksStatus::Loaded;
+            p.refresh_stack_rows(&user);
             match listing.failed.len() {
                 0 => Vec::new(),
                 n => {

@@ -53,6 +53,7 @@ pub(crate) fn fit_to_viewport(app: &mut App) {
             }
             Tab::Orgs => p.orgs_list.scroll_into_view(h),
             Tab::Settings => p.settings_list.scroll_into_view(h),
+            Tab::Stacks => p.stacks_list.scroll_into_view(h),
             Tab::Raw => raw::clamp(p, area),
         }
     }
@@ -95,6 +96,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         Action::TabOrgs => set_tab(app, |_| Tab::Orgs),
         Action::TabSettings => set_tab(app, |_| Tab::Settings),
         Action::TabRaw => set_tab(app, |_| Tab::Raw),
+        Action::TabStacks => set_tab(app, |_| Tab::Stacks),
         Action::Refresh => refresh(app),
         Action::Logout => {
             app.confirm = Some(Confirm::Logout);
@@ -188,6 +190,10 @@ fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
         Tab::Settings => {
             p.settings_list.step_match(forward);
             p.settings_list.scroll_into_view(page);
+        }
+        Tab::Stacks => {
+            p.stacks_list.step_match(forward);
+            p.stacks_list.scroll_into_view(page);
         }
         Tab::Raw => raw::step_match(p, area, forward),
     }
@@ -357,8 +363,12 @@ fn navigate(app: &mut App, action: Action) {
             }
             v.scroll_into_view(page);
         }
-        Tab::Orgs | Tab::Settings => {
-            let list = if p.tab == Tab::Orgs { &mut p.orgs_list } else { &mut p.settings_list };
+        Tab::Orgs | Tab::Settings | Tab::Stacks => {
+            let list = match p.tab {
+                Tab::Orgs => &mut p.orgs_list,
+                Tab::Settings => &mut p.settings_list,
+                _ => &mut p.stacks_list,
+            };
             match action {
                 Action::Top => list.select_first(),
                 Action::Bottom => list.select_last(),

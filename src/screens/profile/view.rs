@@ -37,6 +37,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, p: &Profi
             crate::screens::profile::view::pages::render_settings(frame, parts.body, p, theme, focused)
         }
         Tab::Raw => raw_tab::render(frame, parts.body, p, theme),
+        Tab::Stacks => {
+            crate::screens::profile::view::pages::render_stacks(frame, parts.body, p, theme, focused)
+        }
     }
     if let Some(filter) = parts.filter {
         render_filter(frame, filter, theme, p);
@@ -59,6 +62,7 @@ fn match_text(p: &ProfileState) -> String {
         Tab::Permissions => (p.perms().match_count(), false, "match"),
         Tab::Orgs => (p.orgs_list.match_count(), false, "match"),
         Tab::Settings => (p.settings_list.match_count(), false, "match"),
+        Tab::Stacks => (p.stacks_list.match_count(), false, "match"),
         Tab::Raw => (p.raw_search.match_count(), p.raw_search.scanning(), "line"),
     };
     let plural = |n: usize| match (noun, n) {

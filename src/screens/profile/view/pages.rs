@@ -16,6 +16,7 @@ use crate::screens::profile::ProfileState;
 use crate::screens::profile::RowList;
 
 use crate::screens::profile::SettingsLine;
+use crate::screens::profile::StacksStatus;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::tree::{
     Piece, draw_empty, draw_pieces, highlight, no_match_message, position_indicator,
@@ -166,9 +167,13 @@ pub fn render_settings(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &
                     add(Cow::Borrowed(uid), theme.dim(), &mut pieces);
                 }
             }
-            SettingsLine::Stack(key) => {
+            SettingsLine::Stack { key, name } => {
                 pieces.push((Cow::Borrowed("  ★ stack "), theme.label()));
-                add(Cow::Borrowed(key), Style::new(), &mut pieces);
+                add(Cow::Borrowed(name.as_deref().unwrap_or(key)), Style::new(), &mut pieces);
+                if name.is_some() {
+                    pieces.push((Cow::Borrowed("  "), theme.dim()));
+                    add(Cow::Borrowed(key), theme.dim(), &mut pieces);
+                }
             }
             SettingsLine::Note(t) => add(Cow::Owned(format!("  {t}")), theme.dim(), &mut pieces),
         }
@@ -176,6 +181,90 @@ pub fn render_settings(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &
         draw_pieces(buf, area.x, y, width, &pieces);
         if selected && focused {
             buf.set_style(Rect::new(area.x, y, area.width, 1), theme.selected());
+        }
+    }
+}
+
+/// The Stacks tab's column widths after the marker: name, API key, organisation, owner,
+/// roles, created, with a space between each. Under 64 columns the creation date (in the
+/// details, `i`) gives its room to the names.
+fn stack_columns(width: usize) -> Vec<usize> {
+    const OWNER: usize = 3;
+    const ROLES: usize = 5;
+    let created = if width >= 64 { 10 } else { 0 };
+    let fixed = 2 + OWNER + ROLES + 4 + if created > 0 { created + 1 } else { 0 };
+    let rest = width.saturating_sub(fixed);
+    let key = if rest >= 3 * UID { UID } else { (rest / 3).max(4) };
+    let name = rest.saturating_sub(key) / 2;
+    let mut widths = vec![name, key, rest.saturating_sub(key + name), OWNER, ROLES];
+    if created > 0 {
+        widths.push(created);
+    }
+    widths
+}
+
+pub fn render_stacks(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
+    let buf = frame.buffer_mut();
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if p.stack_rows.is_empty() {
+        let said = match &p.stacks_status {
+            StacksStatus::Loading => "Loading stacks…".to_string(),
+            StacksStatus::Failed(why) => format!("Stacks not loaded (S tries again): {why}"),
+            StacksStatus::Loaded => "No stacks: the server listed none and no role names one.".to_string(),
+        };
+        draw_empty(buf, area, &said, theme);
+        return;
+    }
+    let query = p.filter.value().to_lowercase();
+    let widths = stack_columns(area.width as usize);
+    let mut all = vec![1];
+    all.extend(&widths);
+    let head = |t: &'static str| vec![(Cow::Borrowed(t), theme.title())];
+    let header = [
+        head(""),
+        head("Stack"),
+        head("API key"),
+        head(title("Organisation", "Org", widths[2])),
+        head("You"),
+        head("Roles"),
+        head("Created"),
+    ];
+    let header = &header[..all.len()];
+    draw_cells(buf, area, area.y, &all, header);
+    let rows = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    if p.stacks_list.is_empty() {
+        draw_empty(buf, rows, &no_match_message(p.filter.value()), theme);
+        return;
+    }
+    let indicator = position_indicator(buf, rows, p.stacks_list.selected(), p.stacks_list.len(), theme);
+    for (item, matched, selected, y) in visible(&p.stacks_list, rows) {
+        let Some(s) = p.stack_rows.get(item) else { continue };
+        let q = if matched { query.as_str() } else { "" };
+        let cell = |text: Cow<'_, str>, style: Style| {
+            let mut out = Vec::new();
+            highlight(Cow::Owned(text.into_owned()), style, q, theme.highlight(), &mut out);
+            out
+        };
+        let name_style = if s.name.is_some() { Style::new() } else { theme.dim() };
+        let mut cells = vec![
+            vec![(Cow::Borrowed(if selected { "›" } else { " " }), theme.accent())],
+            cell(Cow::Borrowed(s.shown_name()), name_style),
+            cell(Cow::Borrowed(s.key.as_str()), theme.dim()),
+            cell(Cow::Borrowed(s.org.as_deref().unwrap_or("—")), Style::new()),
+            vec![(Cow::Borrowed(if s.owned { "you" } else { "" }), theme.label())],
+            vec![(Cow::Owned(s.roles.len().to_string()), Style::new())],
+            vec![(Cow::Owned(crate::text::date(s.created_at.as_deref())), theme.dim())],
+        ];
+        cells.truncate(all.len());
+        let width = if y + 1 == rows.bottom() { rows.width.saturating_sub(indicator) } else { rows.width };
+        let mut widths = all.clone();
+        fit_last(&mut widths, width as usize);
+        draw_cells(buf, Rect { width, ..rows }, y, &widths, &cells);
+        if selected && focused {
+            buf.set_style(Rect::new(rows.x, y, rows.width, 1), theme.selected());
         }
     }
 }
