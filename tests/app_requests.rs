@@ -7,7 +7,8 @@ use std::time::Duration;
 use cs_account::api::{ClientConfig, Endpoint, User, UserUpdate};
 use cs_account::app::msg::{Msg, RequestId};
 use cs_account::app::request::{
-    Kind, OnLogin, OnLogout, OnNotice, OnOutbox, OnSave, OnSms, OnStacks, OnUser, Reply, Request,
+    Kind, OnAccountCheck, OnAccountLogout, OnAccounts, OnLogin, OnLogout, OnNotice, OnOutbox, OnSave, OnSms,
+    OnStacks, OnSwitch, OnUser, Reply, Request,
 };
 use cs_account::app::state::Authed;
 use cs_account::app::{Effect, EffectRunner};
@@ -27,6 +28,10 @@ fn call(r: &Request) -> &'static str {
         Request::Forgot { .. } | Request::Reset { .. } | Request::Activate { .. } => "notice",
         Request::Outbox { .. } => "outbox",
         Request::Stacks { .. } => "stacks",
+        Request::Accounts { .. } => "accounts",
+        Request::CheckAccount { .. } => "check account",
+        Request::SwitchAccount { .. } => "switch",
+        Request::LogoutAccount { .. } => "log out account",
     }
 }
 
@@ -40,6 +45,10 @@ fn answered(r: &Reply) -> &'static str {
         Reply::Notice { .. } => "notice",
         Reply::Outbox { .. } => "outbox",
         Reply::Stacks { .. } => "stacks",
+        Reply::Accounts { .. } => "accounts",
+        Reply::AccountCheck { .. } => "check account",
+        Reply::Switch { .. } => "switch",
+        Reply::AccountLogout { .. } => "log out account",
     }
 }
 
@@ -118,6 +127,23 @@ async fn each_request_comes_back_as_its_own_reply() {
             token: token(),
             organizations: Vec::new(),
             then: OnStacks,
+        },
+        // No session store here: the list is empty and the others say why.
+        Request::Accounts { then: OnAccounts },
+        Request::CheckAccount {
+            endpoint: endpoint.clone(),
+            email: email.clone(),
+            then: OnAccountCheck { endpoint: endpoint.clone(), email: email.clone() },
+        },
+        Request::SwitchAccount {
+            endpoint: endpoint.clone(),
+            email: email.clone(),
+            then: OnSwitch { endpoint: endpoint.clone(), email: email.clone() },
+        },
+        Request::LogoutAccount {
+            endpoint: endpoint.clone(),
+            email: email.clone(),
+            then: OnAccountLogout { endpoint: endpoint.clone(), email: email.clone() },
         },
     ];
     let mut sent = BTreeMap::new();

@@ -1,5 +1,6 @@
 //! Contentstack's user API: a typed async client, its models, errors and regions. No UI here.
 
+pub mod check;
 pub mod client;
 pub mod decode;
 pub mod error;

@@ -31,6 +31,11 @@ pub enum Effect {
     /// the other stored sessions stay.
     SaveSession(StoredSession, Obtained),
     /// Forgets `email`'s stored session on `endpoint` (only that one), if there is one.
+    /// Makes a stored session the active one of its endpoint (after switching to it).
+    ActivateSession {
+        endpoint: Endpoint,
+        email: String,
+    },
     DeleteSession {
         endpoint: Endpoint,
         email: String,

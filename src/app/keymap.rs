@@ -34,10 +34,12 @@ pub enum Context {
     Raw,
     /// The details of the selected row, over the profile.
     Details,
+    /// The account switcher.
+    Accounts,
 }
 
 impl Context {
-    pub const ALL: [Context; 17] = [
+    pub const ALL: [Context; 18] = [
         Context::Global,
         Context::Login,
         Context::Tfa,
@@ -55,6 +57,7 @@ impl Context {
         Context::Mailbox,
         Context::Raw,
         Context::Details,
+        Context::Accounts,
     ];
 
     /// The config table name.
@@ -77,6 +80,7 @@ impl Context {
             Context::Draft => "draft",
             Context::Raw => "raw",
             Context::Details => "details",
+            Context::Accounts => "accounts",
         }
     }
 
@@ -100,6 +104,7 @@ impl Context {
             Context::Draft => "Unsaved changes from an earlier run",
             Context::Raw => "Raw JSON tab",
             Context::Details => "Details of the selected row",
+            Context::Accounts => "Accounts",
         }
     }
 
@@ -202,7 +207,11 @@ actions! {
     NextStep => "next_step", "Go to step 2, to enter a token you already have";
     GoBack => "go_back", "Back one step (what you typed is kept), or leave the form";
     UseMessage => "use_message", "Use this message: open its form with the token, or fill the 2FA code";
-    Reload => "reload", "Reload the mailbox";
+    Reload => "reload", "Read the list again";
+    OpenAccounts => "accounts", "Switch to another stored account, add one, log one out";
+    SwitchAccount => "switch", "Switch to the selected account (its profile loads on its own server)";
+    AddAccount => "add", "Add an account: the log-in form (Esc comes back)";
+    LogoutAccount => "logout_account", "Log the selected account out, on its server and here";
     EditProfile => "edit", "Edit your name, company and phone number";
     Review => "review", "Review the changes before saving";
     Leave => "leave", "Leave the form (asks first if something changed)";
@@ -246,6 +255,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (ForgotPassword, vec![Key::ctrl('p')]),
             (ActivateAccount, vec![Key::ctrl('x')]),
             (OpenMailbox, vec![Key::ctrl('o')]),
+            (OpenAccounts, vec![Key::ctrl('l')]),
         ],
         Context::Tfa => vec![
             (Submit, vec![k(KeyCode::Enter)]),
@@ -272,6 +282,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Copy, vec![c('y')]),
             (CopyAll, vec![c('Y')]),
             (StackNames, vec![c('S')]),
+            (OpenAccounts, vec![c('A')]),
             (EditProfile, vec![c('e')]),
             (Refresh, vec![c('r')]),
             (Logout, vec![c('L')]),
@@ -332,6 +343,13 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Wrap, vec![c('w')]),
         ],
         Context::Details => vec![(Close, vec![k(KeyCode::Esc), c('i')])],
+        Context::Accounts => vec![
+            (SwitchAccount, vec![k(KeyCode::Enter)]),
+            (AddAccount, vec![c('a')]),
+            (LogoutAccount, vec![c('d')]),
+            (Reload, vec![c('r')]),
+            (Close, vec![k(KeyCode::Esc)]),
+        ],
     }
 }
 

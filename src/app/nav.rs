@@ -10,8 +10,10 @@
 use crate::app::effect::Effect;
 use crate::app::request::{Kind, Pending};
 use crate::app::state::{App, Screen, ToastLevel};
+use crate::screens::accounts::AccountsState;
 use crate::screens::activate::ActivateState;
 use crate::screens::edit::{EditForm, EditState};
+use crate::screens::login::LoginState;
 use crate::screens::mailbox::{MailboxState, Under};
 use crate::screens::reset::ResetState;
 
@@ -51,6 +53,10 @@ pub enum Route {
     Edit(Box<EditForm>),
     /// The help over the screen showing.
     Help,
+    /// The account switcher (over the profile or the log-in form).
+    Accounts,
+    /// The log-in form over the account switcher, to add an account (Esc comes back).
+    AddAccount,
 }
 
 /// A token or code taken from the demo mailbox.
@@ -152,6 +158,9 @@ fn stops_when_covered(route: &Route) -> fn(&Pending) -> bool {
         }
         Route::ResetForAccount { .. } => |p| p.on_login_screen() || p.kind == Kind::Refresh,
         Route::ResetWithToken(_) | Route::ActivateWithToken(_) | Route::Edit(_) | Route::Help => |_| false,
+        // Over the switcher: its checks may go on. The switcher itself stops nothing: the
+        // account in use keeps going until another one is chosen.
+        Route::Accounts | Route::AddAccount => |_| false,
     }
 }
 
@@ -187,6 +196,11 @@ fn build(app: &App, route: Route) -> Option<Screen> {
         }
         Route::Edit(form) => Screen::Edit(Box::new(EditState { form: *form })),
         Route::Help => Screen::Help(Box::default()),
+        Route::Accounts => {
+            let current = app.session.as_ref().map(|s| (s.endpoint.clone(), s.email.clone()));
+            Screen::Accounts(Box::new(AccountsState::new(current)))
+        }
+        Route::AddAccount => Screen::Login(Box::new(LoginState::new(None))),
     })
 }
 
@@ -194,6 +208,7 @@ fn build(app: &App, route: Route) -> Option<Screen> {
 fn opened(app: &mut App) -> Vec<Effect> {
     match &app.screen {
         Screen::Mailbox(_) => crate::screens::mailbox::update::fetch(app),
+        Screen::Accounts(_) => crate::screens::accounts::update::fetch(app),
         _ => shown(app),
     }
 }
@@ -230,7 +245,7 @@ fn hand_down(app: &mut App, fill: Fill) -> Vec<Effect> {
         Screen::Reset(_) => crate::screens::reset::update::on_fill(app, fill),
         Screen::Activate(_) => crate::screens::activate::update::on_fill(app, fill),
         Screen::Profile(_) => crate::screens::profile::update::on_fill(app, fill),
-        Screen::Edit(_) | Screen::Mailbox(_) | Screen::Help(_) => match fill {
+        Screen::Edit(_) | Screen::Mailbox(_) | Screen::Help(_) | Screen::Accounts(_) => match fill {
             Fill::PasswordReset { notice, .. } => vec![app.toast(ToastLevel::Success, notice)],
             Fill::Activated { email: Some(email), notice } => {
                 vec![app.toast(ToastLevel::Success, format!("{notice} {email} can log in now."))]

@@ -18,11 +18,13 @@
 
 use secrecy::SecretString;
 
+use crate::api::check::TokenCheck;
 use crate::api::outbox::OutboxMessage;
 use crate::api::stacks::StackListing;
 use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, Profile, UpdateSuccess, User, UserUpdate};
 use crate::app::state::Authed;
 use crate::screens::login::SessionSource;
+use crate::store::SessionInfo;
 
 /// One API call: its inputs and its continuation.
 #[derive(Debug)]
@@ -68,6 +70,22 @@ pub enum Request {
     /// `GET /stacks` (each organisation on its own when the plain call is refused, as for an
     /// SSO-enabled one): the names the roles tree shows for its stacks' API keys.
     Stacks { endpoint: Endpoint, token: SecretString, organizations: Vec<String>, then: OnStacks },
+    /// The stored sessions, read from the session store (no call), for the account switcher.
+    Accounts { then: OnAccounts },
+    /// A quick `GET /user` with one stored session's token, to its own endpoint only. The token
+    /// is read from the store by the runner: other accounts' tokens never enter the app.
+    CheckAccount { endpoint: Endpoint, email: String, then: OnAccountCheck },
+    /// `GET /v3/user` (the whole profile) with a stored session's token, to switch to it.
+    SwitchAccount { endpoint: Endpoint, email: String, then: OnSwitch },
+    /// `DELETE /v3/user-session` with a stored session's token, then forgetting it here.
+    LogoutAccount { endpoint: Endpoint, email: String, then: OnAccountLogout },
+}
+
+/// What switching accounts brings: the account's token (from the store) and its profile.
+#[derive(Debug)]
+pub struct Switched {
+    pub token: SecretString,
+    pub profile: Profile,
 }
 
 /// A continuation: what one call's answer is for. Its type fixes the call's result type and the
@@ -146,6 +164,31 @@ pub struct OnOutbox;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OnStacks;
 
+/// The stored sessions were read for the account switcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnAccounts;
+
+/// One stored session was checked for the account switcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnAccountCheck {
+    pub endpoint: Endpoint,
+    pub email: String,
+}
+
+/// The account switcher asked for another account's profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnSwitch {
+    pub endpoint: Endpoint,
+    pub email: String,
+}
+
+/// The account switcher logged a stored session out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnAccountLogout {
+    pub endpoint: Endpoint,
+    pub email: String,
+}
+
 /// The [`Reply`] enum, a variant per continuation type, and each continuation's [`Then`]: the
 /// answer it pairs with and what it is for (`kind`, from the continuation bound to `$t`).
 macro_rules! replies {
@@ -209,6 +252,14 @@ replies! {
     Outbox(OnOutbox) -> Vec<OutboxMessage>, kind(_t) { Kind::Outbox }
     /// The user's stacks, for their names.
     Stacks(OnStacks) -> StackListing, kind(_t) { Kind::Stacks }
+    /// The stored sessions.
+    Accounts(OnAccounts) -> Vec<SessionInfo>, kind(_t) { Kind::Accounts }
+    /// What one stored session's server said of its token.
+    AccountCheck(OnAccountCheck) -> TokenCheck, kind(_t) { Kind::CheckAccount }
+    /// Another account's profile, with its token.
+    Switch(OnSwitch) -> Switched, kind(_t) { Kind::Switch }
+    /// A stored session ended: `Some(why)` when its server could not be told.
+    AccountLogout(OnAccountLogout) -> Option<String>, kind(_t) { Kind::LogoutAccount }
 }
 
 impl Request {
@@ -225,6 +276,10 @@ impl Request {
             }
             Request::Outbox { then, .. } => then.kind(),
             Request::Stacks { then, .. } => then.kind(),
+            Request::Accounts { then } => then.kind(),
+            Request::CheckAccount { then, .. } => then.kind(),
+            Request::SwitchAccount { then, .. } => then.kind(),
+            Request::LogoutAccount { then, .. } => then.kind(),
         }
     }
 }
@@ -251,11 +306,15 @@ pub enum Kind {
     Save,
     Check,
     Stacks,
+    Accounts,
+    CheckAccount,
+    Switch,
+    LogoutAccount,
 }
 
 impl Kind {
     /// Every kind, in the order of [`Kind::LABELS`].
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Login,
         Kind::Code,
         Kind::Sms,
@@ -272,11 +331,15 @@ impl Kind {
         Kind::Save,
         Kind::Check,
         Kind::Stacks,
+        Kind::Accounts,
+        Kind::CheckAccount,
+        Kind::Switch,
+        Kind::LogoutAccount,
     ];
 
     /// Every text [`Kind::label`] gives (in the order of the kinds), so that tests can make sure
     /// no busy text is left on screen once nothing runs.
-    pub const LABELS: [&'static str; 16] = [
+    pub const LABELS: [&'static str; 20] = [
         "Logging in…",
         "Checking the code…",
         "Asking for an SMS code…",
@@ -293,6 +356,10 @@ impl Kind {
         "Saving your profile…",
         "Checking what the server holds…",
         "Loading stack names…",
+        "Reading the stored sessions…",
+        "Checking the stored sessions…",
+        "Switching accounts…",
+        "Logging the account out…",
     ];
 
     /// What the status bar says while it runs.
@@ -314,6 +381,8 @@ pub enum ScreenTag {
     Activate,
     /// The demo mailbox.
     Mailbox,
+    /// The account switcher.
+    Accounts,
 }
 
 /// How long a request matters: stated where it is made, with no default.

@@ -158,6 +158,15 @@ impl EffectRunner {
                     StoreResult::Saved(store.save_as(&session, how).map_err(|e| e.to_string()))
                 });
             }
+            Effect::ActivateSession { endpoint, email } => {
+                let Some(store) = self.store.clone() else { return };
+                tracing::info!(path = %store.path().display(), "making a stored session the active one");
+                self.spawn_store(move || {
+                    let activated = store.activate(&endpoint, &email).map(|_| ());
+                    store.touch(&endpoint, &email);
+                    StoreResult::Saved(activated.map_err(|e| e.to_string()))
+                });
+            }
             Effect::DeleteSession { endpoint, email } => {
                 let Some(store) = self.store.clone() else { return };
                 tracing::info!(path = %store.path().display(), "forgetting a stored session");
@@ -333,6 +342,67 @@ impl EffectRunner {
                     })
                 });
             }
+            Request::Accounts { then } => {
+                tracing::debug!(request = id.0, "stored sessions");
+                let store = self.store.clone();
+                self.spawn_request(id, async move {
+                    let Some(store) = store else { return then.reply(Ok(Vec::new())) };
+                    then.reply(blocking(move || store.list()).await)
+                });
+            }
+            Request::CheckAccount { endpoint, email, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "check a stored session");
+                let (store, cfg) = (self.store.clone(), crate::api::check::quick(self.config_for(&endpoint)));
+                self.spawn_request(id, async move {
+                    let token = match stored_token(store, endpoint, email).await {
+                        Ok(token) => token,
+                        Err(e) => {
+                            return then.reply(Ok(crate::api::check::TokenCheck::Unknown(e.user_message())));
+                        }
+                    };
+                    then.reply(match Client::new(cfg) {
+                        Ok(client) => Ok(crate::api::check::check_token(&client, &token).await),
+                        Err(e) => Err(e),
+                    })
+                });
+            }
+            Request::SwitchAccount { endpoint, email, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "switch to a stored session");
+                let (store, client) = (self.store.clone(), self.client(&endpoint));
+                self.spawn_request(id, async move {
+                    let result = async {
+                        let token = stored_token(store, endpoint, email).await?;
+                        let profile = client?.get_profile(&token, GetUserOptions::full()).await?;
+                        Ok(crate::app::request::Switched { token, profile })
+                    };
+                    then.reply(result.await)
+                });
+            }
+            Request::LogoutAccount { endpoint, email, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "log a stored session out");
+                let (store, client) = (self.store.clone(), self.client(&endpoint));
+                let tx = self.tx.clone();
+                // Not cancellable, as a log-out: the server is told whatever the user does next.
+                self.essential.push(tokio::spawn(async move {
+                    let result = async {
+                        let token = stored_token(store.clone(), endpoint.clone(), email.clone()).await?;
+                        // Told first, with its own token; forgotten here whatever it said.
+                        let told = match client {
+                            Ok(c) => c.logout(&token).await.map(|_| ()),
+                            Err(e) => Err(e),
+                        };
+                        let Some(store) = store else { return Ok(None) };
+                        blocking(move || store.remove(&endpoint, &email)).await?;
+                        Ok(match told {
+                            Ok(()) => None,
+                            Err(e) if e.is_unauthorized() => None,
+                            Err(e) => Some(e.user_message()),
+                        })
+                    };
+                    let reply = then.reply(result.await);
+                    let _ = tx.send(Msg::Api { id, reply: Box::new(reply) });
+                }));
+            }
             Request::Outbox { endpoint, then } => {
                 tracing::debug!(request = id.0, endpoint = %endpoint, "demo outbox");
                 let http = self.outbox_http();
@@ -344,6 +414,13 @@ impl EffectRunner {
                 });
             }
         }
+    }
+
+    /// The client settings for `endpoint` (the app's timeouts and limits).
+    fn config_for(&self, endpoint: &Endpoint) -> ClientConfig {
+        let mut cfg = self.config.clone();
+        cfg.endpoint = endpoint.clone();
+        cfg
     }
 
     /// The HTTP client for the demo mailbox, reusing its connection.
@@ -426,6 +503,33 @@ fn until_next_totp_step() -> Duration {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let into_step = now.as_millis() % 30_000;
     Duration::from_millis((30_000 - into_step) as u64 + 150)
+}
+
+/// Runs file work off the runtime's threads; a failure to read or write the store is said as
+/// the store says it.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
+) -> Result<T, ApiError> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(|e| ApiError::Config(e.to_string())),
+        Err(e) => Err(ApiError::Config(format!("Could not read the stored sessions: {e}"))),
+    }
+}
+
+/// The stored token of the session of `email` on `endpoint` (for that endpoint only).
+async fn stored_token(
+    store: Option<SessionStore>,
+    endpoint: Endpoint,
+    email: String,
+) -> Result<secrecy::SecretString, ApiError> {
+    let Some(store) = store else {
+        return Err(ApiError::Config("Sessions are not stored in this mode.".into()));
+    };
+    let found = blocking(move || store.load_one(&endpoint, &email)).await?;
+    match found {
+        Some(session) => Ok(session.authtoken),
+        None => Err(ApiError::Config("That session is no longer stored (logged out meanwhile?).".into())),
+    }
 }
 
 #[cfg(test)]

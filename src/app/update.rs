@@ -91,6 +91,12 @@ fn on_reply(app: &mut App, id: RequestId, pending: Pending, reply: Reply) -> Vec
         }
         Reply::Outbox { then: OnOutbox, result } => crate::screens::mailbox::update::on_api(app, result),
         Reply::Stacks { then: OnStacks, result } => crate::screens::profile::stacks::on_answer(app, result),
+        Reply::Accounts { then: _, result } => crate::screens::accounts::update::on_accounts(app, result),
+        Reply::AccountCheck { then, result } => crate::screens::accounts::update::on_check(app, then, result),
+        Reply::Switch { then, result } => crate::screens::accounts::update::on_switch(app, then, result),
+        Reply::AccountLogout { then, result } => {
+            crate::screens::accounts::update::on_logout(app, then, result)
+        }
     }
 }
 

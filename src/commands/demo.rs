@@ -48,10 +48,15 @@ pub async fn run_demo(global: &GlobalArgs, args: DemoArgs) -> Outcome {
         .map_err(|e| Failure::other(format!("Could not start the demo server: {e}")))?;
     let endpoint = Endpoint::custom(&server.base_url()).map_err(Failure::other)?;
     tracing::info!(url = %server.base_url(), "demo server started");
+    // The demo's sessions live in a private directory that goes with it: "Remember me" and the
+    // account switcher can be tried, and a real stored session is never touched.
+    let sessions = tempfile::Builder::new()
+        .prefix("cs-account-demo-")
+        .tempdir()
+        .map_err(|e| Failure::other(format!("Could not make a directory for the demo's sessions: {e}")))?;
     let result = run_tui(TuiOptions {
         endpoint,
-        // The demo's sessions die with it: never let them replace a real stored session.
-        store: None,
+        store: Some(crate::store::SessionStore::new(sessions.path().to_path_buf())),
         drafts: crate::store::drafts::DraftStore::default_location(),
         config,
         env_token: None,
@@ -59,6 +64,7 @@ pub async fn run_demo(global: &GlobalArgs, args: DemoArgs) -> Outcome {
     })
     .await;
     server.shutdown().await;
+    drop(sessions);
     result.map_err(|e| Failure::other(format!("{e:#}")))
 }
 

@@ -11,23 +11,12 @@ use super::{
     Failure, Outcome, authed, client_for, env_token, load_config, out, print_json, prompt,
     requested_endpoint, store, stored_session,
 };
-use crate::api::{ApiError, Endpoint, GetUserOptions};
+use crate::api::{ApiError, Endpoint};
 use crate::cli::{GlobalArgs, LogoutArgs, StatusArgs, SwitchArgs};
 use crate::store::{SessionInfo, SessionStore, StoredSession};
 
-/// The most a `status --check` waits for one server: the check is a quick look, not a retry loop.
-const CHECK_TIMEOUT: f64 = 8.0;
-const CHECK_CONNECT_TIMEOUT: f64 = 3.0;
-
-/// What `--check` found out about one session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Validity {
-    Valid,
-    /// The server refused the token: expired, or logged out elsewhere.
-    Expired,
-    /// The server could not be asked (network, keyring); the sentence says why.
-    Unknown(String),
-}
+/// What `--check` found out about one session (the same check as the app's account switcher).
+use crate::api::check::TokenCheck as Validity;
 
 /// `cs-account status`: every stored session, read offline; `--check` asks each server.
 pub async fn status(global: &GlobalArgs, args: StatusArgs) -> Outcome {
@@ -74,8 +63,8 @@ pub async fn status(global: &GlobalArgs, args: StatusArgs) -> Outcome {
 /// Asks every session's server about its token, all at once, each with a short timeout.
 async fn check_all(global: &GlobalArgs, store: &SessionStore, sessions: &[SessionInfo]) -> Vec<Validity> {
     let quick = GlobalArgs {
-        timeout: global.timeout.min(CHECK_TIMEOUT),
-        connect_timeout: global.connect_timeout.min(CHECK_CONNECT_TIMEOUT),
+        timeout: global.timeout.min(crate::api::check::CHECK_TIMEOUT.as_secs_f64()),
+        connect_timeout: global.connect_timeout.min(crate::api::check::CHECK_CONNECT_TIMEOUT.as_secs_f64()),
         ..global.clone()
     };
     let checks = sessions.iter().map(|s| {
@@ -92,11 +81,7 @@ async fn check_all(global: &GlobalArgs, store: &SessionStore, sessions: &[Sessio
                 Ok(client) => client,
                 Err(f) => return Validity::Unknown(f.message),
             };
-            match client.get_user(&stored.authtoken, GetUserOptions::default()).await {
-                Ok(_) => Validity::Valid,
-                Err(e) if e.is_unauthorized() => Validity::Expired,
-                Err(e) => Validity::Unknown(e.user_message()),
-            }
+            crate::api::check::check_token(&client, &stored.authtoken).await
         }
     });
     futures::future::join_all(checks).await

@@ -8,6 +8,7 @@
 //! the dispatch, and its rows in the keymap table (`crate::app::keymap`: a `Context` if its
 //! keys are its own, and their default bindings).
 
+pub mod accounts;
 pub mod activate;
 pub mod edit;
 pub mod help;
@@ -226,4 +227,6 @@ screens! {
     Mailbox(mailbox::MailboxState),
     /// The key bindings of the screen under it.
     Help(help::HelpState),
+    /// The stored accounts, to switch between, add or log out.
+    Accounts(accounts::AccountsState),
 }

@@ -23,6 +23,7 @@ pub(super) const GROUPS: &[&[Context]] = {
         &[Draft, Global],
         &[Password, Global],
         &[Mailbox, Nav, Global],
+        &[Accounts, Nav, Global],
     ]
 };
 

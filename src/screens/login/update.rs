@@ -141,6 +141,9 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
         Action::Retry => return Some(retry(app)),
         Action::FillDemo if app.demo.is_some() => fill_demo(app),
         Action::Dismiss if l.error.is_some() => l.error = None,
+        // Opened over the account switcher to add an account: Esc goes back to it.
+        Action::Dismiss if !app.below.is_empty() => return Some(app.go(Nav::Pop)),
+        Action::OpenAccounts => return Some(app.go(Nav::Push(Route::Accounts))),
         Action::ForgotPassword => {
             let email = Some(l.email.value().to_string());
             return Some(app.go(Nav::Push(Route::Reset { email })));

@@ -56,6 +56,7 @@ pub fn hints(app: &App, p: &ProfileState) -> Vec<Option<Hint>> {
         one(km, C::Profile, Refresh, "refresh", false),
         one(km, C::Profile, Logout, "log out", false),
         one(km, C::Profile, EditProfile, "edit", false),
+        one(km, C::Profile, OpenAccounts, "accounts", false),
         one(km, C::Global, Quit, "quit", false),
         one(km, C::Profile, ChangePassword, "reset password", false),
         app.demo_endpoint.as_ref().and_then(|_| one(km, C::Profile, OpenMailbox, "mailbox", false)),

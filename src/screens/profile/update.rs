@@ -120,6 +120,7 @@ pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effec
         Action::Copy => super::copy::selected(app),
         Action::CopyAll => super::copy::all(app),
         Action::StackNames => super::stacks::request(app),
+        Action::OpenAccounts => app.go(Nav::Push(Route::Accounts)),
         Action::ScrollRight | Action::ScrollLeft | Action::Wrap => {
             raw::sideways(app, action);
             Vec::new()

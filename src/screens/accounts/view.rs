@@ -1,0 +1,174 @@
+//! The account switcher: a box listing the stored sessions, one line each —
+//!
+//! ```text
+//! › ● john.doe@example.com     NA · AWS North America   valid     in use   last used 12-05 04:16 · password
+//! ```
+//!
+//! Whether a token is good is said in words (`checking…`, `valid`, `expired`, `not checked`),
+//! never by colour alone; the account in use is marked `●` and "in use"; the selection is `›`
+//! and reversed.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use crate::api::check::TokenCheck;
+use crate::app::keymap::{Action, Context};
+use crate::app::state::App;
+use crate::screens::accounts::{AccountRow, AccountsState, Validity};
+use crate::ui::text::wrap;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::confirm::ConfirmView;
+
+fn key(app: &App, ctx: Context, action: Action) -> String {
+    app.keymap.hint(ctx, action).unwrap_or_default()
+}
+
+/// The words for a row's token, and how they look.
+fn validity(row: &AccountRow, t: &Theme) -> (String, Style) {
+    match &row.validity {
+        Validity::Checking => ("checking…".into(), t.dim()),
+        Validity::Checked(TokenCheck::Valid) => ("valid".into(), t.ok()),
+        Validity::Checked(TokenCheck::Expired) => ("expired".into(), t.error()),
+        Validity::Checked(TokenCheck::Unknown(_)) => ("not checked".into(), t.warn()),
+    }
+}
+
+/// Cuts `text` to `width` cells, marking the cut with `…`.
+fn fit(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return format!("{text:<width$}");
+    }
+    let mut out = String::new();
+    for c in text.chars() {
+        if out.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) + 1 > width {
+            break;
+        }
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    format!("{out:<width$}")
+}
+
+fn row_line<'a>(s: &AccountsState, row: &'a AccountRow, selected: bool, width: usize, t: &Theme) -> Line<'a> {
+    let current = s.is_current(row);
+    let (valid, valid_style) = validity(row, t);
+    // Email and endpoint share what the fixed columns leave.
+    let fixed = 2 + 2 + 12 + 7;
+    let rest = width.saturating_sub(fixed);
+    let email_w = (rest * 3 / 5).max(8);
+    let endpoint_w = rest.saturating_sub(email_w + 1);
+    let mut spans = vec![
+        Span::styled(if selected { "› " } else { "  " }, t.accent()),
+        Span::styled(if current { "● " } else { "  " }, t.accent()),
+        Span::styled(fit(&row.info.email, email_w), if current { t.title() } else { Style::new() }),
+        Span::raw(" "),
+        Span::styled(fit(&row.info.endpoint.name(), endpoint_w), t.dim()),
+        Span::styled(fit(&valid, 12), valid_style),
+        Span::styled(fit(if current { "in use" } else { "" }, 7), t.label()),
+    ];
+    let used = row.info.last_used.format("%Y-%m-%d %H:%M").to_string();
+    let how = match row.info.obtained {
+        crate::store::Obtained::Password => "password",
+        crate::store::Obtained::Token => "pasted token",
+        crate::store::Obtained::Unknown => "earlier cs-account",
+    };
+    spans.push(Span::styled(format!(" last used {used} UTC · {how}"), t.dim()));
+    Line::from(spans)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme, s: &AccountsState) {
+    let count = match s.rows.len() {
+        1 => " · 1 stored".to_string(),
+        n if s.loaded => format!(" · {n} stored"),
+        _ => String::new(),
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.accent())
+        .title(Span::styled(format!(" Accounts{count} "), t.title()))
+        .title_bottom(
+            Line::from(Span::styled(
+                format!(
+                    " {} switch · {} add · {} log out ",
+                    key(app, Context::Accounts, Action::SwitchAccount),
+                    key(app, Context::Accounts, Action::AddAccount),
+                    key(app, Context::Accounts, Action::LogoutAccount)
+                ),
+                t.dim(),
+            ))
+            .right_aligned(),
+        );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(why) = &s.error {
+        for l in wrap(&format!("The stored sessions could not be read: {why}"), width) {
+            lines.push(Line::from(Span::styled(l, t.error())));
+        }
+    } else if !s.loaded {
+        lines.push(Line::from(Span::styled("Reading the stored sessions…", t.dim())));
+    } else if s.rows.is_empty() {
+        let add = key(app, Context::Accounts, Action::AddAccount);
+        let text = if app.can_remember {
+            format!("No stored sessions. {add} adds one (tick \"Remember me\" to keep it).")
+        } else {
+            format!("Sessions are not stored here. {add} logs in to another account.")
+        };
+        for l in wrap(&text, width) {
+            lines.push(Line::from(Span::styled(l, t.dim())));
+        }
+    }
+    // The status lines below the list: switching, or why a token could not be checked.
+    let mut status: Vec<Line> = Vec::new();
+    if let Some((endpoint, email)) = &s.switching {
+        status.push(Line::from(Span::styled(format!("Loading {email} on {}…", endpoint.name()), t.dim())));
+    } else if let Some(row) = s.selected_row()
+        && let Validity::Checked(TokenCheck::Unknown(why)) = &row.validity
+    {
+        for l in wrap(&format!("Not checked: {why}"), width) {
+            status.push(Line::from(Span::styled(l, t.warn())));
+        }
+    }
+    let list_rows = (inner.height as usize).saturating_sub(lines.len() + status.len() + 1).max(1);
+    s.page.set(list_rows);
+    let offset = s.selected.saturating_sub(list_rows - 1);
+    let before = lines.len() as u16;
+    for (i, row) in s.rows.iter().enumerate().skip(offset).take(list_rows) {
+        lines.push(row_line(s, row, i == s.selected, width, t));
+    }
+    if !status.is_empty() {
+        lines.push(Line::raw(""));
+        lines.extend(status);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(sel) = s.selected.checked_sub(offset).filter(|&n| n < list_rows && !s.rows.is_empty()) {
+        let y = inner.y + before + sel as u16;
+        if y < inner.bottom() && s.confirm_logout.is_none() {
+            frame.buffer_mut().set_style(Rect::new(inner.x, y, inner.width, 1), t.selected());
+        }
+    }
+    if let Some(row) = s.confirm_logout.and_then(|i| s.rows.get(i)) {
+        let body = if s.is_current(row) {
+            format!(
+                "{} is the account in use: this ends its session on Contentstack and forgets it here.",
+                row.info.who()
+            )
+        } else {
+            format!("This ends the session of {} on its server and forgets it here.", row.info.who())
+        };
+        let view = ConfirmView {
+            title: "Log out?",
+            body: &body,
+            yes: (key(app, Context::Confirm, Action::Confirm), "Log out"),
+            no: (key(app, Context::Confirm, Action::Cancel), "Keep it"),
+        };
+        crate::ui::widgets::confirm::render(frame, area, &view, t);
+    }
+}
