@@ -361,10 +361,13 @@ async fn method_not_allowed() -> Response {
 async fn log_request(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let token = req.headers().get("authtoken").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let foreign_token = token.as_ref().is_some_and(|t| !lock(&state.store).issued.contains(t));
     lock(&state.requests).push(DemoRequest {
         method: method.to_string(),
         route: route.clone().unwrap_or_else(|| "(no route)".into()),
-        authtoken: req.headers().contains_key("authtoken"),
+        authtoken: token.is_some(),
+        foreign_token,
         organization_uid: req
             .headers()
             .get("organization_uid")

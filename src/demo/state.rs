@@ -231,6 +231,9 @@ pub(crate) struct Store {
     /// Organisations that sign in with SSO: `GET /stacks` without their `organization_uid`
     /// header is refused to their members.
     pub sso_organizations: HashSet<String>,
+    /// Every authtoken this server issued, expired or not: the request log says when one
+    /// came that it never issued (a token sent to the wrong server).
+    pub issued: HashSet<String>,
 }
 
 /// Most sessions kept at once; the oldest go first. Bounds memory under a login flood.
@@ -287,6 +290,7 @@ impl Store {
         let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::days(365 * 100));
         let expires_at = now.checked_add_signed(ttl).unwrap_or(DateTime::<Utc>::MAX_UTC);
         self.sessions.insert(token.clone(), Session { user, created_at: now, expires_at });
+        self.issued.insert(token.clone());
         token
     }
 

@@ -1,7 +1,9 @@
 //! The account switcher: a box listing the stored sessions, one line each —
 //!
 //! ```text
-//! › ● john.doe@example.com     NA · AWS North America   valid     in use   last used 12-05 04:16 · password
+//! › ● john.doe@example.com     NA · AWS North America   valid       in use
+//!
+//! john.doe@example.com on NA: last used 2026-12-05 04:16 UTC, stored …, logged in with a password.
 //! ```
 //!
 //! Whether a token is good is said in words (`checking…`, `valid`, `expired`, `not checked`),
@@ -58,28 +60,47 @@ fn fit(text: &str, width: usize) -> String {
 fn row_line<'a>(s: &AccountsState, row: &'a AccountRow, selected: bool, width: usize, t: &Theme) -> Line<'a> {
     let current = s.is_current(row);
     let (valid, valid_style) = validity(row, t);
-    // Email and endpoint share what the fixed columns leave.
-    let fixed = 2 + 2 + 12 + 7;
-    let rest = width.saturating_sub(fixed);
+    // Email and endpoint share what the fixed columns leave; the rest is under the list.
+    let rest = width.saturating_sub(2 + 2 + 12 + 6 + 1);
     let email_w = (rest * 3 / 5).max(8);
     let endpoint_w = rest.saturating_sub(email_w + 1);
-    let mut spans = vec![
+    Line::from(vec![
         Span::styled(if selected { "› " } else { "  " }, t.accent()),
         Span::styled(if current { "● " } else { "  " }, t.accent()),
         Span::styled(fit(&row.info.email, email_w), if current { t.title() } else { Style::new() }),
         Span::raw(" "),
         Span::styled(fit(&row.info.endpoint.name(), endpoint_w), t.dim()),
         Span::styled(fit(&valid, 12), valid_style),
-        Span::styled(fit(if current { "in use" } else { "" }, 7), t.label()),
-    ];
-    let used = row.info.last_used.format("%Y-%m-%d %H:%M").to_string();
+        Span::styled(if current { "in use" } else { "" }, t.label()),
+    ])
+}
+
+/// What the list has no room for, of the selected session: where, since when, how obtained,
+/// and why its token could not be checked.
+fn selected_lines(row: &AccountRow, width: usize, t: &Theme) -> Vec<Line<'static>> {
     let how = match row.info.obtained {
-        crate::store::Obtained::Password => "password",
-        crate::store::Obtained::Token => "pasted token",
-        crate::store::Obtained::Unknown => "earlier cs-account",
+        crate::store::Obtained::Password => "logged in with a password",
+        crate::store::Obtained::Token => "a pasted authtoken",
+        crate::store::Obtained::Unknown => "saved by an earlier cs-account",
     };
-    spans.push(Span::styled(format!(" last used {used} UTC · {how}"), t.dim()));
-    Line::from(spans)
+    let when = |at: &chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let text = format!(
+        "{}: last used {}, stored {}, {how}{}.",
+        row.info.who(),
+        when(&row.info.last_used),
+        when(&row.info.created_at),
+        if row.info.in_keyring { ", its token in the OS keyring" } else { "" }
+    );
+    let mut out: Vec<Line> =
+        wrap(&text, width).into_iter().map(|l| Line::from(Span::styled(l, t.dim()))).collect();
+    if let Validity::Checked(TokenCheck::Unknown(why)) = &row.validity {
+        out.extend(
+            wrap(&format!("Not checked: {why}"), width)
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, t.warn()))),
+        );
+    }
+    out
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme, s: &AccountsState) {
@@ -125,17 +146,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme, s: &AccountsS
             lines.push(Line::from(Span::styled(l, t.dim())));
         }
     }
-    // The status lines below the list: switching, or why a token could not be checked.
-    let mut status: Vec<Line> = Vec::new();
-    if let Some((endpoint, email)) = &s.switching {
-        status.push(Line::from(Span::styled(format!("Loading {email} on {}…", endpoint.name()), t.dim())));
-    } else if let Some(row) = s.selected_row()
-        && let Validity::Checked(TokenCheck::Unknown(why)) = &row.validity
-    {
-        for l in wrap(&format!("Not checked: {why}"), width) {
-            status.push(Line::from(Span::styled(l, t.warn())));
+    // Below the list: the switch under way, else more of the selected session.
+    let status: Vec<Line> = match (&s.switching, s.selected_row()) {
+        (Some((endpoint, email)), _) => {
+            vec![Line::from(Span::styled(format!("Loading {email} on {}…", endpoint.name()), t.dim()))]
         }
-    }
+        (None, Some(row)) => selected_lines(row, width, t),
+        (None, None) => Vec::new(),
+    };
     let list_rows = (inner.height as usize).saturating_sub(lines.len() + status.len() + 1).max(1);
     s.page.set(list_rows);
     let offset = s.selected.saturating_sub(list_rows - 1);
