@@ -61,7 +61,7 @@ fn row_line<'a>(s: &AccountsState, row: &'a AccountRow, selected: bool, width: u
     let current = s.is_current(row);
     let (valid, valid_style) = validity(row, t);
     // Email and endpoint share what the fixed columns leave; the rest is under the list.
-    let rest = width.saturating_sub(2 + 2 + 12 + 6 + 1);
+    let rest = width.saturating_sub(2 + 2 + 12 + 6 + 2);
     let email_w = (rest * 3 / 5).max(8);
     let endpoint_w = rest.saturating_sub(email_w + 1);
     Line::from(vec![
@@ -70,6 +70,7 @@ fn row_line<'a>(s: &AccountsState, row: &'a AccountRow, selected: bool, width: u
         Span::styled(fit(&row.info.email, email_w), if current { t.title() } else { Style::new() }),
         Span::raw(" "),
         Span::styled(fit(&row.info.endpoint.name(), endpoint_w), t.dim()),
+        Span::raw(" "),
         Span::styled(fit(&valid, 12), valid_style),
         Span::styled(if current { "in use" } else { "" }, t.label()),
     ])
