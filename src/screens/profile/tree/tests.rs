@@ -3,7 +3,7 @@ use crate::screens::profile::tree::fixtures::hostile;
 use crate::screens::profile::tree::*;
 
 /// The visible rows as text: indentation, expand marker, label, `*` on a match.
-fn dump(t: &ProfileTree) -> Vec<String> {
+pub(super) fn dump(t: &ProfileTree) -> Vec<String> {
     (0..t.len())
         .map(|i| {
             let row = t.row(i).expect("visible row");

@@ -1,21 +1,7 @@
 //! The tree grouped Organisation → Stack → Role once the stacks are known.
 
+use crate::screens::profile::tree::tests::dump as rows;
 use crate::screens::profile::tree::*;
-
-fn rows(t: &ProfileTree) -> Vec<String> {
-    (0..t.len())
-        .map(|i| {
-            let row = t.row(i).expect("visible row");
-            let marker = match (row.expandable, row.expanded) {
-                (true, true) => "▾ ",
-                (true, false) => "▸ ",
-                _ => "",
-            };
-            let star = if row.matched { " *" } else { "" };
-            format!("{}{marker}{}{star}", "  ".repeat(row.depth), row.text())
-        })
-        .collect()
-}
 
 /// Four roles in three stacks, as the server sends them: interleaved.
 fn roles() -> Vec<Role> {

@@ -81,7 +81,6 @@ pub fn render_orgs(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Them
         draw_empty(buf, area, "No organisations in this profile.", theme);
         return;
     }
-    let query = p.filter.value().to_lowercase();
     let widths = columns(area.width as usize);
     let mut all = vec![1];
     all.extend(widths);
@@ -93,19 +92,48 @@ pub fn render_orgs(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Them
         head("UID"),
         head(title("Your roles", "Roles", widths[3])),
     ];
-    draw_cells(buf, area, area.y, &all, &header);
+    draw_table(
+        buf,
+        area,
+        &all,
+        &header,
+        &p.orgs_list,
+        p.filter.value(),
+        theme,
+        focused,
+        |item, q, selected| p.orgs.get(item).map(|o| org_cells(o, selected, q, theme)),
+    );
+}
+
+/// A list tab's table: the header row in `area`'s first line, then the rows of `list` that fit,
+/// each made by `cells` (item, the filter when the row matches it, selected), with the position
+/// in the bottom-right corner and the selection reversed when `focused`.
+#[allow(clippy::too_many_arguments)]
+fn draw_table<'a>(
+    buf: &mut ratatui::buffer::Buffer,
+    area: Rect,
+    all: &[usize],
+    header: &[Vec<Piece>],
+    list: &RowList,
+    filter: &str,
+    theme: &Theme,
+    focused: bool,
+    cells: impl Fn(usize, &str, bool) -> Option<Vec<Vec<Piece<'a>>>>,
+) {
+    draw_cells(buf, area, area.y, all, header);
     let rows = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
-    if p.orgs_list.is_empty() {
-        draw_empty(buf, rows, &no_match_message(p.filter.value()), theme);
+    if list.is_empty() {
+        draw_empty(buf, rows, &no_match_message(filter), theme);
         return;
     }
-    let indicator = position_indicator(buf, rows, p.orgs_list.selected(), p.orgs_list.len(), theme);
-    for (item, matched, selected, y) in visible(&p.orgs_list, rows) {
-        let Some(o) = p.orgs.get(item) else { continue };
+    let query = filter.to_lowercase();
+    let indicator = position_indicator(buf, rows, list.selected(), list.len(), theme);
+    for (item, matched, selected, y) in visible(list, rows) {
         let q = if matched { query.as_str() } else { "" };
-        let cells = org_cells(o, selected, q, theme);
+        let Some(mut cells) = cells(item, q, selected) else { continue };
+        cells.truncate(all.len());
         let width = if y + 1 == rows.bottom() { rows.width.saturating_sub(indicator) } else { rows.width };
-        let mut widths = all.clone();
+        let mut widths = all.to_vec();
         fit_last(&mut widths, width as usize);
         draw_cells(buf, Rect { width, ..rows }, y, &widths, &cells);
         if selected && focused {
@@ -218,7 +246,6 @@ pub fn render_stacks(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Th
         draw_empty(buf, area, &said, theme);
         return;
     }
-    let query = p.filter.value().to_lowercase();
     let widths = stack_columns(area.width as usize);
     let mut all = vec![1];
     all.extend(&widths);
@@ -233,40 +260,34 @@ pub fn render_stacks(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Th
         head("Created"),
     ];
     let header = &header[..all.len()];
-    draw_cells(buf, area, area.y, &all, header);
-    let rows = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
-    if p.stacks_list.is_empty() {
-        draw_empty(buf, rows, &no_match_message(p.filter.value()), theme);
-        return;
-    }
-    let indicator = position_indicator(buf, rows, p.stacks_list.selected(), p.stacks_list.len(), theme);
-    for (item, matched, selected, y) in visible(&p.stacks_list, rows) {
-        let Some(s) = p.stack_rows.get(item) else { continue };
-        let q = if matched { query.as_str() } else { "" };
-        let cell = |text: Cow<'_, str>, style: Style| {
-            let mut out = Vec::new();
-            highlight(Cow::Owned(text.into_owned()), style, q, theme.highlight(), &mut out);
-            out
-        };
-        let name_style = if s.name.is_some() { Style::new() } else { theme.dim() };
-        let mut cells = vec![
-            vec![(Cow::Borrowed(if selected { "›" } else { " " }), theme.accent())],
-            cell(Cow::Borrowed(s.shown_name()), name_style),
-            cell(Cow::Borrowed(s.key.as_str()), theme.dim()),
-            cell(Cow::Borrowed(s.org.as_deref().unwrap_or("—")), Style::new()),
-            vec![(Cow::Borrowed(if s.owned { "you" } else { "" }), theme.label())],
-            vec![(Cow::Owned(s.roles.len().to_string()), Style::new())],
-            vec![(Cow::Owned(crate::text::date(s.created_at.as_deref())), theme.dim())],
-        ];
-        cells.truncate(all.len());
-        let width = if y + 1 == rows.bottom() { rows.width.saturating_sub(indicator) } else { rows.width };
-        let mut widths = all.clone();
-        fit_last(&mut widths, width as usize);
-        draw_cells(buf, Rect { width, ..rows }, y, &widths, &cells);
-        if selected && focused {
-            buf.set_style(Rect::new(rows.x, y, rows.width, 1), theme.selected());
-        }
-    }
+    draw_table(
+        buf,
+        area,
+        &all,
+        header,
+        &p.stacks_list,
+        p.filter.value(),
+        theme,
+        focused,
+        |item, q, selected| {
+            let s = p.stack_rows.get(item)?;
+            let cell = |text: &str, style: Style| {
+                let mut out = Vec::new();
+                highlight(Cow::Owned(text.to_string()), style, q, theme.highlight(), &mut out);
+                out
+            };
+            let name_style = if s.name.is_some() { Style::new() } else { theme.dim() };
+            Some(vec![
+                vec![(Cow::Borrowed(if selected { "›" } else { " " }), theme.accent())],
+                cell(s.shown_name(), name_style),
+                cell(&s.key, theme.dim()),
+                cell(s.org.as_deref().unwrap_or("—"), Style::new()),
+                vec![(Cow::Borrowed(if s.owned { "you" } else { "" }), theme.label())],
+                vec![(Cow::Owned(s.roles.len().to_string()), Style::new())],
+                vec![(Cow::Owned(crate::text::date(s.created_at.as_deref())), theme.dim())],
+            ])
+        },
+    );
 }
 
 #[cfg(test)]
