@@ -243,6 +243,8 @@ pub trait TokenForm {
     fn errors_mut(&mut self) -> &mut FieldErrors<Self::Focus>;
     fn component(&mut self) -> &mut TokenPassword;
     fn move_focus(&mut self, delta: isize);
+    /// The form's field for a part of the component.
+    fn of(part: Part) -> Self::Focus;
     /// Whether the user may change this field (the reset wizard's email is fixed when opened
     /// for the logged-in account).
     fn editable(&self, _focus: Self::Focus) -> bool {
@@ -285,6 +287,9 @@ macro_rules! token_form {
             }
             fn move_focus(&mut self, delta: isize) {
                 $t::move_focus(self, delta)
+            }
+            fn of(part: $crate::app::password_form::Part) -> Focus {
+                Focus::of(part)
             }
             $($($item)*)?
         }
@@ -359,6 +364,46 @@ pub fn form_paste<F: TokenForm>(f: &mut F, text: &str) -> Option<Pasted> {
         f.errors_mut().insert(F::TOKEN, vec![message]);
     }
     Some(pasted)
+}
+
+/// " Press ctrl-r to send it again.", for a message about a failure trying again may mend.
+pub fn retry_hint(app: &crate::app::state::App) -> String {
+    app.keymap
+        .hint(crate::app::keymap::Context::Password, Action::Retry)
+        .map(|k| format!(" Press {k} to send it again."))
+        .unwrap_or_default()
+}
+
+/// The field after `focus` in `order`, when it is still empty: where Enter goes before sending.
+pub fn next_empty<F: Copy + PartialEq>(order: &[F], focus: F, is_empty: impl Fn(F) -> bool) -> Option<F> {
+    let pos = order.iter().position(|f| *f == focus).unwrap_or(0);
+    order.get(pos + 1).copied().filter(|next| is_empty(*next))
+}
+
+/// The component's problems (`enforce`: Contentstack's password rules too) on the form's
+/// fields.
+pub fn check_component<F: TokenForm>(f: &mut F, enforce: bool) {
+    let problems = f.component().problems(enforce);
+    for (part, problem) in problems {
+        f.errors_mut().entry(F::of(part)).or_default().push(problem);
+    }
+}
+
+/// The error shown above the button for a refusal: the server's messages that belong to no
+/// field (`rest`) if any, else its sentence, with the retry key when trying again can help.
+pub fn form_error(e: &crate::api::ApiError, rest: &[String], retry: &str) -> crate::app::field::FormError {
+    let message = if !rest.is_empty() {
+        rest.join(" ")
+    } else if e.is_transient() {
+        format!("{}{retry}", e.user_message())
+    } else {
+        e.user_message()
+    };
+    crate::app::field::FormError {
+        title: crate::app::session::error_title(e).to_string(),
+        message,
+        retry: e.is_transient(),
+    }
 }
 
 /// The component's field for a field name in the server's `errors`, and how a message about it

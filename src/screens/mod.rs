@@ -120,6 +120,19 @@ macro_rules! screen_state {
 }
 pub(crate) use screen_state;
 
+/// A screen's state, found on the stack by its type (what each screen's update code reaches its
+/// own state with: `app.screen_mut::<ResetState>()`).
+pub trait IsScreen: Sized {
+    fn of_mut(screen: &mut Screen) -> Option<&mut Self>;
+}
+
+impl App {
+    /// The screen showing, if it is a `T`.
+    pub fn screen_mut<T: IsScreen>(&mut self) -> Option<&mut T> {
+        T::of_mut(&mut self.screen)
+    }
+}
+
 /// The screens: one line each. Generates [`Screen`] (the navigation stack's entries), [`View`]
 /// (what toasts belong to: each screen, and the parts listed first) and the dispatch to
 /// [`ScreenState`].
@@ -138,6 +151,16 @@ macro_rules! screens {
             $($(#[$pdoc])* $part,)*
             $($variant),*
         }
+
+        $(impl IsScreen for $state {
+            fn of_mut(screen: &mut Screen) -> Option<&mut Self> {
+                match screen {
+                    Screen::$variant(s) => Some(s),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        })*
 
         impl Screen {
             /// What toasts given now belong to.

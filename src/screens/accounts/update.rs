@@ -11,15 +11,12 @@ use crate::app::nav::{Nav, Route};
 use crate::app::request::{
     Kind, Lives, OnAccountCheck, OnAccountLogout, OnAccounts, OnSwitch, Request, ScreenTag, Switched,
 };
-use crate::app::state::{App, Authed, Screen, ToastLevel};
+use crate::app::state::{App, Authed, ToastLevel};
 use crate::screens::accounts::{AccountRow, AccountsState, Validity};
 use crate::store::SessionInfo;
 
 fn state(app: &mut App) -> Option<&mut AccountsState> {
-    match &mut app.screen {
-        Screen::Accounts(s) => Some(s),
-        _ => None,
-    }
+    app.screen_mut()
 }
 
 /// Reads the stored sessions (on opening, and on the reload key); their checks follow.

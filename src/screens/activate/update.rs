@@ -8,21 +8,19 @@ use crate::screens::activate::Focus;
 
 use crate::api::{ApiError, Notice};
 use crate::app::effect::Effect;
-use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::nav::{Fill, Nav};
-use crate::app::password_form::{KeyDone, Pasted, edit_key, form_key, form_paste, server_field};
+use crate::app::password_form::{
+    KeyDone, Pasted, check_component, edit_key, form_error, form_key, form_paste, next_empty, retry_hint,
+    server_field,
+};
 use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
-use crate::app::session::error_title;
-use crate::app::state::{App, Screen};
+use crate::app::state::App;
 use crate::screens::activate::name_problem;
 
 fn form(app: &mut App) -> Option<&mut ActivateState> {
-    match &mut app.screen {
-        Screen::Activate(a) => Some(a),
-        _ => None,
-    }
+    app.screen_mut()
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
@@ -61,13 +59,12 @@ fn leave(app: &mut App) -> Vec<Effect> {
 /// Enter: to the next field when it is empty, else send.
 fn send(app: &mut App) -> Vec<Effect> {
     let Some(a) = form(app) else { return Vec::new() };
-    let pos = Focus::ORDER.iter().position(|f| *f == a.focus).unwrap_or(0);
-    match Focus::ORDER.get(pos + 1) {
-        Some(next) if a.field(*next).is_empty() => {
-            a.focus = *next;
+    match next_empty(&Focus::ORDER, a.focus, |f| a.field(f).is_empty()) {
+        Some(next) => {
+            a.focus = next;
             Vec::new()
         }
-        _ => submit(app),
+        None => submit(app),
     }
 }
 
@@ -80,9 +77,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
     let Some(a) = form(app) else { return Vec::new() };
     a.error = None;
     a.errors.clear();
-    for (part, problem) in a.form.problems(enforce) {
-        a.errors.entry(Focus::of(part)).or_default().push(problem);
-    }
+    check_component(a, enforce);
     for (focus, subject) in [(Focus::FirstName, "The first name"), (Focus::LastName, "The last name")] {
         if let Some(p) = name_problem(a.field(focus).value()) {
             a.errors.insert(focus, vec![format!("{subject} {p}")]);
@@ -109,11 +104,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
 }
 
 pub(crate) fn on_api(app: &mut App, result: Result<Notice, ApiError>) -> Vec<Effect> {
-    let retry = app
-        .keymap
-        .hint(Context::Password, Action::Retry)
-        .map(|k| format!(" Press {k} to send it again."))
-        .unwrap_or_default();
+    let retry = retry_hint(app);
     let Some(a) = form(app) else { return Vec::new() };
     let notice = match result {
         Ok(n) if n.notice.trim().is_empty() => "Your account has been activated.".to_string(),
@@ -162,12 +153,5 @@ fn on_error(a: &mut ActivateState, e: ApiError, retry: &str) {
     if !a.errors.is_empty() && rest.is_empty() {
         return;
     }
-    let message = if !rest.is_empty() {
-        rest.join(" ")
-    } else if e.is_transient() {
-        format!("{}{retry}", e.user_message())
-    } else {
-        e.user_message()
-    };
-    a.error = Some(FormError { title: error_title(&e).to_string(), message, retry: e.is_transient() });
+    a.error = Some(form_error(&e, &rest, retry));
 }

@@ -137,12 +137,7 @@ pub(crate) fn on_check(app: &mut App, id: RequestId, result: Result<Profile, Api
     }
 }
 
-fn form_mut(app: &mut App) -> Option<&mut EditForm> {
-    match &mut app.screen {
-        Screen::Edit(e) => Some(&mut e.form),
-        _ => None,
-    }
-}
+use crate::screens::edit::update::form_mut;
 
 fn form_values(app: &App) -> Option<Vec<String>> {
     let form = &app.edit()?.form;

@@ -29,10 +29,7 @@ fn is_save(p: &Pending) -> bool {
 }
 
 pub(crate) fn form_mut(app: &mut App) -> Option<&mut EditForm> {
-    match &mut app.screen {
-        Screen::Edit(e) => Some(&mut e.form),
-        _ => None,
-    }
+    app.screen_mut::<crate::screens::edit::EditState>().map(|e| &mut e.form)
 }
 
 /// Whose draft the current session would write, or `None` when drafts are off (demo mode, no

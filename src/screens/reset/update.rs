@@ -10,15 +10,16 @@ use crossterm::event::KeyEvent;
 
 use crate::api::{ApiError, Notice};
 use crate::app::effect::Effect;
-use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
 use crate::app::msg::Msg;
 use crate::app::nav::{Fill, Nav};
-use crate::app::password_form::{KeyDone, Pasted, edit_key, form_key, form_paste, server_field};
+use crate::app::password_form::{
+    KeyDone, Pasted, check_component, edit_key, form_error, form_key, form_paste, next_empty, retry_hint,
+    server_field,
+};
 use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
-use crate::app::session::error_title;
-use crate::app::state::{App, Screen};
+use crate::app::state::App;
 use crate::screens::reset::Focus;
 use crate::screens::reset::ResetState;
 use crate::screens::reset::Sent;
@@ -27,10 +28,7 @@ use crate::screens::reset::minutes_left;
 use crate::screens::reset::until_next_minute;
 
 fn wizard(app: &mut App) -> Option<&mut ResetState> {
-    match &mut app.screen {
-        Screen::Reset(r) => Some(r),
-        _ => None,
-    }
+    app.screen_mut()
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
@@ -85,17 +83,13 @@ fn send(app: &mut App) -> Vec<Effect> {
             Vec::new()
         }
         Step::Email => submit(app),
-        Step::Token => {
-            let order = r.focus_order();
-            let pos = order.iter().position(|f| *f == r.focus).unwrap_or(0);
-            match order.get(pos + 1) {
-                Some(next) if r.field(*next).is_empty() => {
-                    r.focus = *next;
-                    Vec::new()
-                }
-                _ => submit(app),
+        Step::Token => match next_empty(r.focus_order(), r.focus, |f| r.field(f).is_empty()) {
+            Some(next) => {
+                r.focus = next;
+                Vec::new()
             }
-        }
+            None => submit(app),
+        },
     }
 }
 
@@ -129,9 +123,7 @@ fn submit(app: &mut App) -> Vec<Effect> {
         }
         Step::Token => {
             r.errors.clear();
-            for (part, problem) in r.form.problems(enforce) {
-                r.errors.entry(Focus::of(part)).or_default().push(problem);
-            }
+            check_component(r, enforce);
             if let Some(first) = r.errors.keys().next() {
                 r.focus = *first;
                 return Vec::new();
@@ -239,21 +231,7 @@ fn on_error(r: &mut ResetState, e: ApiError, retry: &str) {
     if has_field_errors && rest.is_empty() {
         return;
     }
-    let message = if !rest.is_empty() {
-        rest.join(" ")
-    } else if e.is_transient() {
-        format!("{}{retry}", e.user_message())
-    } else {
-        e.user_message()
-    };
-    r.error = Some(FormError { title: error_title(&e).to_string(), message, retry: e.is_transient() });
-}
-
-fn retry_hint(app: &App) -> String {
-    app.keymap
-        .hint(Context::Password, Action::Retry)
-        .map(|k| format!(" Press {k} to send it again."))
-        .unwrap_or_default()
+    r.error = Some(form_error(&e, &rest, retry));
 }
 
 /// Starts (or restarts, on coming back to the wizard) the once-a-minute countdown; a chain
