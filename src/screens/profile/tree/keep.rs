@@ -102,6 +102,9 @@ impl ProfileTree {
             && self.org_closed[NORMAL].iter().chain(&self.stack_closed[NORMAL]).all(|closed| !closed);
         let saved = self.save();
         let store = store.unwrap_or_else(|| std::mem::take(&mut self.rules));
+        // The old tree's index and state go before the new ones are built, not after: on a
+        // 1,000-role profile they are megabytes, and holding both set the peak.
+        *self = ProfileTree::new(crate::api::profile_store::RuleStore::default());
         *self = ProfileTree::grouped(store, directory);
         if !pristine {
             self.restore(saved);
