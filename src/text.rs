@@ -5,10 +5,16 @@ use chrono::{DateTime, Utc};
 /// `2019-07-16T10:35:30.898Z` → `2019-07-16 10:35 UTC`. A value that is not a timestamp is
 /// shown as it came (it was sanitised on arrival).
 pub fn time(value: Option<&str>) -> String {
+    stamp(value, "%Y-%m-%d %H:%M UTC")
+}
+
+/// `value` formatted with `format` in UTC when it is a timestamp, as it came otherwise, `—` when
+/// there is none.
+fn stamp(value: Option<&str>, format: &str) -> String {
     match value {
         None | Some("") => "—".into(),
         Some(v) => match DateTime::parse_from_rfc3339(v) {
-            Ok(t) => t.with_timezone(&Utc).format("%Y-%m-%d %H:%M UTC").to_string(),
+            Ok(t) => t.with_timezone(&Utc).format(format).to_string(),
             Err(_) => v.to_string(),
         },
     }
@@ -17,13 +23,7 @@ pub fn time(value: Option<&str>) -> String {
 /// `2019-07-16T10:35:30.898Z` → `2019-07-16` (the day in UTC). A value that is not a timestamp
 /// is shown as it came.
 pub fn date(value: Option<&str>) -> String {
-    match value {
-        None | Some("") => "—".into(),
-        Some(v) => match DateTime::parse_from_rfc3339(v) {
-            Ok(t) => t.with_timezone(&Utc).format("%Y-%m-%d").to_string(),
-            Err(_) => v.to_string(),
-        },
-    }
+    stamp(value, "%Y-%m-%d")
 }
 
 #[cfg(test)]

@@ -231,9 +231,12 @@ impl Client {
 
     /// `GET /user`, retried on transient failures.
     pub async fn get_user(&self, token: &SecretString, opts: GetUserOptions) -> Result<User, ApiError> {
-        let url = self.url(&["user"], &opts.query())?;
-        let call = Call::new(Method::GET, "user", url, Some(token));
-        self.send(&call, true, decode::user).await
+        self.send(&self.user_call(token, opts)?, true, decode::user).await
+    }
+
+    /// The `GET /user` call (read into the models or into the profile's store).
+    fn user_call<'a>(&self, token: &'a SecretString, opts: GetUserOptions) -> Result<Call<'a>, ApiError> {
+        Ok(Call::new(Method::GET, "user", self.url(&["user"], &opts.query())?, Some(token)))
     }
 
     /// `GET /stacks`: every stack owned by or shared with the user, retried like `GET /user`.
@@ -257,9 +260,7 @@ impl Client {
     /// `GET /user`, retried on transient failures, read in one pass into the profile's store
     /// (see [`decode::profile`]).
     pub async fn get_profile(&self, token: &SecretString, opts: GetUserOptions) -> Result<Profile, ApiError> {
-        let url = self.url(&["user"], &opts.query())?;
-        let call = Call::new(Method::GET, "user", url, Some(token));
-        self.send(&call, true, decode::profile).await
+        self.send(&self.user_call(token, opts)?, true, decode::profile).await
     }
 
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values

@@ -239,32 +239,23 @@ impl EffectRunner {
         match request {
             Request::Login { endpoint, email, password, tfa_token, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, tfa = tfa_token.is_some(), "log-in");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    then.reply(match client {
-                        Ok(c) => c.login(&email, &password, tfa_token.as_deref()).await,
-                        Err(e) => Err(e),
-                    })
+                self.call(id, &endpoint, then, move |c| async move {
+                    c.login(&email, &password, tfa_token.as_deref()).await
                 });
             }
             Request::Sms { endpoint, email, password, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, "SMS code request");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    then.reply(match client {
-                        Ok(c) => c.request_sms(&email, &password).await,
-                        Err(e) => Err(e),
-                    })
-                });
+                self.call(
+                    id,
+                    &endpoint,
+                    then,
+                    move |c| async move { c.request_sms(&email, &password).await },
+                );
             }
             Request::GetUser { endpoint, token, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "get user");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    then.reply(match client {
-                        Ok(c) => c.get_profile(&token, GetUserOptions::full()).await,
-                        Err(e) => Err(e),
-                    })
+                self.call(id, &endpoint, then, move |c| async move {
+                    c.get_profile(&token, GetUserOptions::full()).await
                 });
             }
             Request::Logout { endpoint, token, then } => {
@@ -284,62 +275,29 @@ impl EffectRunner {
             Request::Update { endpoint, token, changes, then } => {
                 let fields: Vec<&str> = changes.fields().into_iter().map(|(name, _)| name).collect();
                 tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), ?fields, "update user");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    then.reply(match client {
-                        Ok(c) => c.update_user(&token, &changes).await,
-                        Err(e) => Err(e),
-                    })
-                });
+                self.call(id, &endpoint, then, move |c| async move { c.update_user(&token, &changes).await });
             }
             Request::Forgot { endpoint, email, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, "forgot password");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    then.reply(match client {
-                        Ok(c) => c.forgot_password(&email).await,
-                        Err(e) => Err(e),
-                    })
-                });
+                self.call(id, &endpoint, then, move |c| async move { c.forgot_password(&email).await });
             }
             Request::Reset { endpoint, token, password, confirmation, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "reset password");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    then.reply(match client {
-                        Ok(c) => c.reset_password(&token, &password, &confirmation).await,
-                        Err(e) => Err(e),
-                    })
+                self.call(id, &endpoint, then, move |c| async move {
+                    c.reset_password(&token, &password, &confirmation).await
                 });
             }
             Request::Activate { endpoint, token, first_name, last_name, password, confirmation, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "activate");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
+                self.call(id, &endpoint, then, move |c| async move {
                     use secrecy::ExposeSecret;
-                    then.reply(match client {
-                        Ok(c) => {
-                            c.activate(
-                                token.expose_secret(),
-                                &first_name,
-                                &last_name,
-                                &password,
-                                &confirmation,
-                            )
-                            .await
-                        }
-                        Err(e) => Err(e),
-                    })
+                    c.activate(token.expose_secret(), &first_name, &last_name, &password, &confirmation).await
                 });
             }
             Request::Stacks { endpoint, token, organizations, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "stacks");
-                let client = self.client(&endpoint);
-                self.spawn_request(id, async move {
-                    then.reply(match client {
-                        Ok(c) => crate::api::stacks::all_stacks(&c, &token, &organizations).await,
-                        Err(e) => Err(e),
-                    })
+                self.call(id, &endpoint, then, move |c| async move {
+                    crate::api::stacks::all_stacks(&c, &token, &organizations).await
                 });
             }
             Request::Accounts { then } => {
@@ -414,6 +372,23 @@ impl EffectRunner {
                 });
             }
         }
+    }
+
+    /// Sends one call with the client for `endpoint`: `work` makes it, its result comes back as
+    /// `then`'s reply (a client that cannot be made answers with why).
+    fn call<T, F, Fut>(&mut self, id: RequestId, endpoint: &Endpoint, then: T, work: F)
+    where
+        T: Then + Send + 'static,
+        F: FnOnce(Client) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T::Output, ApiError>> + Send,
+    {
+        let client = self.client(endpoint);
+        self.spawn_request(id, async move {
+            then.reply(match client {
+                Ok(c) => work(c).await,
+                Err(e) => Err(e),
+            })
+        });
     }
 
     /// The client settings for `endpoint` (the app's timeouts and limits).
