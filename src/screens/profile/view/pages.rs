@@ -71,16 +71,29 @@ fn marker(selected: bool, theme: &Theme) -> Piece<'static> {
     (Cow::Borrowed(if selected { "› " } else { "  " }), theme.accent())
 }
 
-pub fn render_orgs(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
+/// The buffer and the part of `area` on it, to draw a tab's list in; `None` when there is no
+/// room, or when `empty` says why there is no list (said in its place).
+fn canvas<'a>(
+    frame: &'a mut Frame,
+    area: Rect,
+    empty: Option<String>,
+    theme: &Theme,
+) -> Option<(&'a mut ratatui::buffer::Buffer, Rect)> {
     let buf = frame.buffer_mut();
     let area = area.intersection(buf.area);
     if area.is_empty() {
-        return;
+        return None;
     }
-    if p.orgs.is_empty() {
-        draw_empty(buf, area, "No organisations in this profile.", theme);
-        return;
+    if let Some(message) = empty {
+        draw_empty(buf, area, &message, theme);
+        return None;
     }
+    Some((buf, area))
+}
+
+pub fn render_orgs(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
+    let empty = p.orgs.is_empty().then(|| "No organisations in this profile.".to_string());
+    let Some((buf, area)) = canvas(frame, area, empty, theme) else { return };
     let widths = columns(area.width as usize);
     let mut all = vec![1];
     all.extend(widths);
@@ -167,15 +180,8 @@ fn org_cells<'a>(o: &'a OrgRow, selected: bool, query: &str, theme: &Theme) -> V
 }
 
 pub fn render_settings(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
-    let buf = frame.buffer_mut();
-    let area = area.intersection(buf.area);
-    if area.is_empty() {
-        return;
-    }
-    if p.settings_list.is_empty() {
-        draw_empty(buf, area, &no_match_message(p.filter.value()), theme);
-        return;
-    }
+    let empty = p.settings_list.is_empty().then(|| no_match_message(p.filter.value()));
+    let Some((buf, area)) = canvas(frame, area, empty, theme) else { return };
     let query = p.filter.value().to_lowercase();
     let indicator = position_indicator(buf, area, p.settings_list.selected(), p.settings_list.len(), theme);
     for (item, matched, selected, y) in visible(&p.settings_list, area) {
@@ -232,20 +238,12 @@ fn stack_columns(width: usize) -> Vec<usize> {
 }
 
 pub fn render_stacks(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
-    let buf = frame.buffer_mut();
-    let area = area.intersection(buf.area);
-    if area.is_empty() {
-        return;
-    }
-    if p.stack_rows.is_empty() {
-        let said = match &p.stacks_status {
-            StacksStatus::Loading => "Loading stacks…".to_string(),
-            StacksStatus::Failed(why) => format!("Stacks not loaded (S tries again): {why}"),
-            StacksStatus::Loaded => "No stacks: the server listed none and no role names one.".to_string(),
-        };
-        draw_empty(buf, area, &said, theme);
-        return;
-    }
+    let empty = p.stack_rows.is_empty().then(|| match &p.stacks_status {
+        StacksStatus::Loading => "Loading stacks…".to_string(),
+        StacksStatus::Failed(why) => format!("Stacks not loaded (S tries again): {why}"),
+        StacksStatus::Loaded => "No stacks: the server listed none and no role names one.".to_string(),
+    });
+    let Some((buf, area)) = canvas(frame, area, empty, theme) else { return };
     let widths = stack_columns(area.width as usize);
     let mut all = vec![1];
     all.extend(&widths);
