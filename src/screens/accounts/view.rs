@@ -14,7 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use crate::api::check::TokenCheck;
@@ -105,27 +105,14 @@ fn selected_lines(row: &AccountRow, width: usize, t: &Theme) -> Vec<Line<'static
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme, s: &AccountsState) {
-    let count = match s.rows.len() {
-        1 => " · 1 stored".to_string(),
-        n if s.loaded => format!(" · {n} stored"),
-        _ => String::new(),
-    };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(t.accent())
-        .title(Span::styled(format!(" Accounts{count} "), t.title()))
-        .title_bottom(
-            Line::from(Span::styled(
-                format!(
-                    " {} switch · {} add · {} log out ",
-                    key(app, Context::Accounts, Action::SwitchAccount),
-                    key(app, Context::Accounts, Action::AddAccount),
-                    key(app, Context::Accounts, Action::LogoutAccount)
-                ),
-                t.dim(),
-            ))
-            .right_aligned(),
-        );
+    let keys = format!(
+        " {} switch · {} add · {} log out ",
+        key(app, Context::Accounts, Action::SwitchAccount),
+        key(app, Context::Accounts, Action::AddAccount),
+        key(app, Context::Accounts, Action::LogoutAccount)
+    );
+    let block =
+        crate::ui::widgets::list_box("Accounts", s.rows.len(), ("stored", "stored"), s.loaded, keys, t);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;

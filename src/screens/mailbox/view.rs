@@ -44,19 +44,15 @@ fn key(app: &App, action: Action) -> String {
 pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme, m: &MailboxState) {
     m.area.set(area);
     let (list_area, body_area) = split(area, m.messages.len());
-    let count = match m.messages.len() {
-        1 => " · 1 message".to_string(),
-        n if m.loaded => format!(" · {n} messages"),
-        _ => String::new(),
-    };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(t.accent())
-        .title(Span::styled(format!(" Demo mailbox{count} "), t.title()))
-        .title_bottom(
-            Line::from(Span::styled(format!(" {} reloads ", key(app, Action::Reload)), t.dim()))
-                .right_aligned(),
-        );
+    let keys = format!(" {} reloads ", key(app, Action::Reload));
+    let block = crate::ui::widgets::list_box(
+        "Demo mailbox",
+        m.messages.len(),
+        ("message", "messages"),
+        m.loaded,
+        keys,
+        t,
+    );
     let inner = block.inner(list_area);
     frame.render_widget(block, list_area);
     let rows = inner.height as usize;
