@@ -17,39 +17,37 @@ use cs_account::screens::login::SessionSource;
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
-/// The API call a request makes, and the one its reply answers.
-fn call(r: &Request) -> &'static str {
-    match r {
-        Request::Login { .. } => "log-in",
-        Request::Sms { .. } => "sms",
-        Request::GetUser { .. } => "get user",
-        Request::Logout { .. } => "log-out",
-        Request::Update { .. } => "update",
-        Request::Forgot { .. } | Request::Reset { .. } | Request::Activate { .. } => "notice",
-        Request::Outbox { .. } => "outbox",
-        Request::Stacks { .. } => "stacks",
-        Request::Accounts { .. } => "accounts",
-        Request::CheckAccount { .. } => "check account",
-        Request::SwitchAccount { .. } => "switch",
-        Request::LogoutAccount { .. } => "log out account",
-    }
+/// The API call a request makes (`call`), and the one its reply answers (`answered`), from one
+/// table: request variants / reply variant => call.
+macro_rules! calls {
+    ($($($request:ident)|+ / $reply:ident => $name:literal,)*) => {
+        fn call(r: &Request) -> &'static str {
+            match r {
+                $($(Request::$request { .. })|+ => $name,)*
+            }
+        }
+
+        fn answered(r: &Reply) -> &'static str {
+            match r {
+                $(Reply::$reply { .. } => $name,)*
+            }
+        }
+    };
 }
 
-fn answered(r: &Reply) -> &'static str {
-    match r {
-        Reply::Login { .. } => "log-in",
-        Reply::Sms { .. } => "sms",
-        Reply::User { .. } => "get user",
-        Reply::Logout { .. } => "log-out",
-        Reply::Save { .. } => "update",
-        Reply::Notice { .. } => "notice",
-        Reply::Outbox { .. } => "outbox",
-        Reply::Stacks { .. } => "stacks",
-        Reply::Accounts { .. } => "accounts",
-        Reply::AccountCheck { .. } => "check account",
-        Reply::Switch { .. } => "switch",
-        Reply::AccountLogout { .. } => "log out account",
-    }
+calls! {
+    Login / Login => "log-in",
+    Sms / Sms => "sms",
+    GetUser / User => "get user",
+    Logout / Logout => "log-out",
+    Update / Save => "update",
+    Forgot | Reset | Activate / Notice => "notice",
+    Outbox / Outbox => "outbox",
+    Stacks / Stacks => "stacks",
+    Accounts / Accounts => "accounts",
+    CheckAccount / AccountCheck => "check account",
+    SwitchAccount / Switch => "switch",
+    LogoutAccount / AccountLogout => "log out account",
 }
 
 #[tokio::test]
