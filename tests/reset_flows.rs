@@ -11,15 +11,11 @@ use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
 use cs_account::api::Endpoint;
 use cs_account::api::outbox::OutboxKind;
-use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::demo::DemoServer;
 use cs_account::store::{SessionStore, StoredSession};
 
 const JOHN: &str = "john.doe@example.com";
 const NEW_PASSWORD: &str = "Fresh-pass-2468";
-
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
 
 /// The app in demo mode (mailbox offered, rules enforced) at 100×30.
 fn demo_app(server: &DemoServer) -> Harness {
@@ -73,7 +69,7 @@ async fn log_in_with(h: &Harness, password: &str) {
 
 #[tokio::test]
 async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_password_works() {
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let h = demo_app(&server);
     ask_for_a_token(&h).await;
     token_from_the_mailbox(&h).await;
@@ -100,7 +96,7 @@ async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_pass
 
 #[tokio::test]
 async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let h = demo_app(&server);
     ask_for_a_token(&h).await;
     server.advance_clock(Duration::from_secs(61 * 60));
@@ -133,7 +129,7 @@ async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
 
 #[tokio::test]
 async fn passwords_that_do_not_match_never_reach_the_server() {
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let h = demo_app(&server);
     ask_for_a_token(&h).await;
     token_from_the_mailbox(&h).await;
@@ -155,7 +151,7 @@ async fn passwords_that_do_not_match_never_reach_the_server() {
 async fn a_rule_the_server_enforces_stands_on_the_password_field() {
     // Not in demo mode: the rules are guidance, so the weak password goes to the server,
     // whose refusal is what the user sees.
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let h = Harness::start(Setup::new(&server.base_url()));
     ask_for_a_token(&h).await;
     h.press_and_wait_for(KeyCode::Enter, "step 2 of 2").await;
@@ -171,7 +167,7 @@ async fn a_rule_the_server_enforces_stands_on_the_password_field() {
 
 #[tokio::test]
 async fn new_user_activates_from_the_mailbox_and_logs_in() {
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let h = demo_app(&server);
     h.wait_for("Log in to Contentstack").await;
     h.ctrl('o');
@@ -196,7 +192,7 @@ async fn new_user_activates_from_the_mailbox_and_logs_in() {
 
 #[tokio::test]
 async fn the_wizard_draws_nothing_while_idle() {
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let h = demo_app(&server);
     ask_for_a_token(&h).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -213,7 +209,7 @@ async fn the_wizard_draws_nothing_while_idle() {
 
 #[tokio::test]
 async fn logging_in_without_remember_me_stores_nothing_and_keeps_other_sessions() {
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SessionStore::new(dir.path().to_path_buf());
     // A session remembered earlier, for another endpoint (so it is not opened at start).

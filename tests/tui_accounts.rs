@@ -15,7 +15,7 @@ use cs_account::api::check::TokenCheck;
 use cs_account::api::{ApiError, Client, ClientConfig, Endpoint, User, UserUpdate};
 use cs_account::app::request::{OnAccountCheck, OnAccountLogout, OnAccounts, OnSwitch, Request, Switched};
 use cs_account::app::{App, Effect, Msg};
-use cs_account::demo::{DemoOptions, DemoServer, Faults};
+use cs_account::demo::{DemoServer, Faults};
 use cs_account::store::{Obtained, SessionInfo, SessionStore, StoredSession};
 use secrecy::SecretString;
 
@@ -200,10 +200,6 @@ fn d_asks_then_logs_the_other_account_out_and_a_adds_one_with_esc_back() {
     assert!(a.profile().is_some());
 }
 
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
-
 /// Logs john.doe in on `server` with the API client, sets his company to `company` there, and
 /// stores the session (active on that server).
 async fn store_session(store: &SessionStore, server: &DemoServer, company: &str) -> SecretString {
@@ -228,7 +224,7 @@ fn authtokens(server: &DemoServer) -> usize {
 /// shows B's company), and B never got a request before the switcher asked about its own token.
 #[tokio::test]
 async fn switching_while_the_other_accounts_request_runs_drops_its_answer() {
-    let (a_server, b_server) = (server().await, server().await);
+    let (a_server, b_server) = (common::harness::demo_server().await, common::harness::demo_server().await);
     let dir = tempfile::tempdir().expect("temp dir");
     let store = SessionStore::new(dir.path().to_path_buf());
     store_session(&store, &b_server, "Beta Co").await;

@@ -9,8 +9,11 @@ use crossterm::event::KeyCode;
 use cs_account::demo::{DemoOptions, DemoServer};
 use cs_account::store::SessionStore;
 
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
+/// A fresh demo server and the app on it, logging in through the form as `email`.
+async fn logging_in(email: &str, password: &str) -> (DemoServer, Harness) {
+    let (server, h) = common::harness::on_login_form().await;
+    log_in(&h, email, password).await;
+    (server, h)
 }
 
 /// Logs in through the form and waits for the profile.
@@ -24,9 +27,7 @@ async fn log_in(h: &Harness, email: &str, password: &str) {
 
 #[tokio::test]
 async fn john_doe_logs_in_explores_and_logs_out() {
-    let server = server().await;
-    let h = Harness::start(Setup::new(&server.base_url()));
-    log_in(&h, "john.doe@example.com", "Demo-pass-1234").await;
+    let (server, h) = logging_in("john.doe@example.com", "Demo-pass-1234").await;
     h.wait_for("1 Roles").await;
     h.wait_for("John Doe").await;
     h.wait_for("▸ Developer").await;
@@ -55,9 +56,7 @@ async fn john_doe_logs_in_explores_and_logs_out() {
 
 #[tokio::test]
 async fn two_factor_login_with_a_totp_code() {
-    let server = server().await;
-    let h = Harness::start(Setup::new(&server.base_url()));
-    log_in(&h, "tfa.user@example.com", "Demo-pass-1234").await;
+    let (server, h) = logging_in("tfa.user@example.com", "Demo-pass-1234").await;
     h.wait_for("Two-factor authentication").await;
     h.type_text(&cs_account::demo::totp_now());
     h.press_and_wait_for(KeyCode::Enter, "1 Roles").await;
@@ -68,9 +67,7 @@ async fn two_factor_login_with_a_totp_code() {
 
 #[tokio::test]
 async fn wrong_password_is_reported_beside_the_form() {
-    let server = server().await;
-    let h = Harness::start(Setup::new(&server.base_url()));
-    log_in(&h, "john.doe@example.com", "not-the-password").await;
+    let (server, h) = logging_in("john.doe@example.com", "not-the-password").await;
     h.wait_for("Wrong email or password").await;
     h.wait_for("attempt").await;
     let app = h.quit().await;
@@ -80,9 +77,7 @@ async fn wrong_password_is_reported_beside_the_form() {
 
 #[tokio::test]
 async fn a_401_mid_session_returns_to_login_and_back() {
-    let server = server().await;
-    let h = Harness::start(Setup::new(&server.base_url()));
-    log_in(&h, "john.doe@example.com", "Demo-pass-1234").await;
+    let (server, h) = logging_in("john.doe@example.com", "Demo-pass-1234").await;
     h.wait_for("▸ Developer").await;
     h.press_and_wait_for('l', "▾ Developer").await;
     h.press_and_wait_for('4', "Favourite stacks").await;
@@ -100,9 +95,7 @@ async fn a_401_mid_session_returns_to_login_and_back() {
 
 #[tokio::test]
 async fn the_loop_draws_nothing_while_idle() {
-    let server = server().await;
-    let h = Harness::start(Setup::new(&server.base_url()));
-    h.wait_for("Log in to Contentstack").await;
+    let (server, h) = common::harness::on_login_form().await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let before = h.draws();
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -118,7 +111,7 @@ async fn the_loop_draws_nothing_while_idle() {
 
 #[tokio::test]
 async fn remember_me_stores_the_session_and_the_next_start_opens_it() {
-    let server = server().await;
+    let server = common::harness::demo_server().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SessionStore::new(dir.path().to_path_buf());
     let mut setup = Setup::new(&server.base_url());
@@ -150,9 +143,7 @@ async fn remember_me_stores_the_session_and_the_next_start_opens_it() {
 
 #[tokio::test]
 async fn paste_fills_the_token_field_and_resize_redraws() {
-    let server = server().await;
-    let h = Harness::start(Setup::new(&server.base_url()));
-    h.wait_for("Log in to Contentstack").await;
+    let (server, h) = common::harness::on_login_form().await;
     h.ctrl('t');
     h.paste("not-a-real-token-12345\n");
     h.press_and_wait_for(KeyCode::Enter, "Authtoken refused").await;

@@ -7,13 +7,9 @@ mod common;
 use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions};
-use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::demo::DemoServer;
 use cs_account::store::{SessionStore, StoredSession};
 use secrecy::{ExposeSecret, SecretString};
-
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
 
 fn client(server: &DemoServer) -> Client {
     Client::new(ClientConfig::new(Endpoint::custom(&server.base_url()).expect("url"))).expect("client")
@@ -39,7 +35,7 @@ async fn stored_on(server: &DemoServer) -> (tempfile::TempDir, SessionStore, Sec
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_session_for_a_is_not_sent_to_b_and_stays_when_b_is_added() {
-    let (a, b) = (server().await, server().await);
+    let (a, b) = (common::harness::demo_server().await, common::harness::demo_server().await);
     let (_dir, store, old) = stored_on(&a).await;
     let a_before = a.requests().len();
     let mut setup = Setup::new(&b.base_url());

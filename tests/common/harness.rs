@@ -263,3 +263,17 @@ impl Press for char {
         h.ch(self);
     }
 }
+
+/// A demo server without a rate limit (tests send many requests at once).
+pub async fn demo_server() -> cs_account::demo::DemoServer {
+    let opts = cs_account::demo::DemoOptions { rate_limit: 0, ..Default::default() };
+    cs_account::demo::DemoServer::start(opts).await.expect("demo server")
+}
+
+/// A fresh demo server and the app on it, its log-in form showing.
+pub async fn on_login_form() -> (cs_account::demo::DemoServer, Harness) {
+    let server = demo_server().await;
+    let h = Harness::start(Setup::new(&server.base_url()));
+    h.wait_for("Log in to Contentstack").await;
+    (server, h)
+}
