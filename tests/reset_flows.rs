@@ -61,6 +61,14 @@ async fn token_from_the_mailbox(h: &Harness) {
     h.press_and_wait_for(KeyCode::Enter, "Filled in from the mailbox").await;
 }
 
+/// A demo server, and the app in demo mode on it with a reset email asked for John.
+async fn asking_for_a_token() -> (DemoServer, Harness) {
+    let server = common::harness::demo_server().await;
+    let h = demo_app(&server);
+    ask_for_a_token(&h).await;
+    (server, h)
+}
+
 /// On the log-in form after a reset (email filled, password focused): logs in.
 async fn log_in_with(h: &Harness, password: &str) {
     h.type_text(password);
@@ -69,9 +77,7 @@ async fn log_in_with(h: &Harness, password: &str) {
 
 #[tokio::test]
 async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_password_works() {
-    let server = common::harness::demo_server().await;
-    let h = demo_app(&server);
-    ask_for_a_token(&h).await;
+    let (server, h) = asking_for_a_token().await;
     token_from_the_mailbox(&h).await;
     // Focus is on the new password, the token being filled in.
     h.type_text(NEW_PASSWORD);
@@ -96,9 +102,7 @@ async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_pass
 
 #[tokio::test]
 async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
-    let server = common::harness::demo_server().await;
-    let h = demo_app(&server);
-    ask_for_a_token(&h).await;
+    let (server, h) = asking_for_a_token().await;
     server.advance_clock(Duration::from_secs(61 * 60));
     // The mailbox says the token ran out, and does not fill it in.
     h.ctrl('o');
@@ -129,9 +133,7 @@ async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
 
 #[tokio::test]
 async fn passwords_that_do_not_match_never_reach_the_server() {
-    let server = common::harness::demo_server().await;
-    let h = demo_app(&server);
-    ask_for_a_token(&h).await;
+    let (server, h) = asking_for_a_token().await;
     token_from_the_mailbox(&h).await;
     h.type_text(NEW_PASSWORD);
     h.key(KeyCode::Tab);
@@ -192,9 +194,7 @@ async fn new_user_activates_from_the_mailbox_and_logs_in() {
 
 #[tokio::test]
 async fn the_wizard_draws_nothing_while_idle() {
-    let server = common::harness::demo_server().await;
-    let h = demo_app(&server);
-    ask_for_a_token(&h).await;
+    let (server, h) = asking_for_a_token().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let minute =
         || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 60);
