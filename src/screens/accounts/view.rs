@@ -23,7 +23,6 @@ use crate::app::state::App;
 use crate::screens::accounts::{AccountRow, AccountsState, Validity};
 use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::confirm::ConfirmView;
 
 fn key(app: &App, ctx: Context, action: Action) -> String {
     app.keymap.hint(ctx, action).unwrap_or_default()
@@ -169,12 +168,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, t: &Theme, s: &AccountsS
         } else {
             format!("This ends the session of {} on its server and forgets it here.", row.info.who())
         };
-        let view = ConfirmView {
-            title: "Log out?",
-            body: &body,
-            yes: (key(app, Context::Confirm, Action::Confirm), "Log out"),
-            no: (key(app, Context::Confirm, Action::Cancel), "Keep it"),
-        };
-        crate::ui::widgets::confirm::render(frame, area, &view, t);
+        let (yes, no) = ((Action::Confirm, "Log out"), (Action::Cancel, "Keep it"));
+        crate::ui::widgets::confirm::ask(
+            frame,
+            area,
+            &app.keymap,
+            Context::Confirm,
+            "Log out?",
+            &body,
+            yes,
+            no,
+            t,
+        );
     }
 }

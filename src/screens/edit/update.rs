@@ -130,15 +130,21 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
     Some(sync_draft(app))
 }
 
+/// After a save whose outcome is unknown: asks the server what it holds before `after`, saying
+/// so on the form.
+fn check_first(app: &mut App, after: AfterCheck) -> Vec<Effect> {
+    let effects = known::check(app, after);
+    if let Some(form) = form_mut(app) {
+        form.note = Some(Note::new(NoteKind::Info, CHECKING));
+    }
+    effects
+}
+
 /// Enter on the form: to the review, unless a field needs fixing or nothing changed (or, after a
 /// save whose outcome is unknown, once the server said what it holds).
 pub(crate) fn review(app: &mut App) -> Vec<Effect> {
     if known::unsure(app) && form_mut(app).is_some_and(|f| f.problems().is_empty()) {
-        let effects = known::check(app, AfterCheck::Review);
-        if let Some(form) = form_mut(app) {
-            form.note = Some(Note::new(NoteKind::Info, CHECKING));
-        }
-        return effects;
+        return check_first(app, AfterCheck::Review);
     }
     let (Some(session), Screen::Edit(e)) = (&app.session, &mut app.screen) else { return Vec::new() };
     let form = &mut e.form;
@@ -257,11 +263,7 @@ pub(crate) fn save(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     }
     if known::unsure(app) {
-        let effects = known::check(app, AfterCheck::Save);
-        if let Some(form) = form_mut(app) {
-            form.note = Some(Note::new(NoteKind::Info, CHECKING));
-        }
-        return effects;
+        return check_first(app, AfterCheck::Save);
     }
     let (Some(session), Screen::Edit(e)) = (&app.session, &mut app.screen) else { return Vec::new() };
     let form = &mut e.form;

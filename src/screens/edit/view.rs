@@ -18,7 +18,7 @@ use crate::screens::edit::Step;
 use crate::screens::edit::field_list;
 use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::confirm::{self, ConfirmView};
+use crate::ui::widgets::confirm;
 use crate::ui::widgets::field::{self, FieldView};
 use crate::ui::widgets::tree::cut;
 use ratatui::Frame;
@@ -251,14 +251,8 @@ fn field_row(
 pub fn render_discard(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, e: &EditState) {
     let list = field_list(&e.form.edits());
     let body = format!("You changed: {list}. Leaving now throws these changes away.");
-    let k = |a| app.keymap.hint(Context::Confirm, a).unwrap_or_default();
-    let view = ConfirmView {
-        title: "Discard your changes?",
-        body: &body,
-        yes: (k(Action::Confirm), "Discard"),
-        no: (k(Action::Cancel), "Keep editing"),
-    };
-    confirm::render(frame, area, &view, theme);
+    let (yes, no) = ((Action::Confirm, "Discard"), (Action::Cancel, "Keep editing"));
+    confirm::ask(frame, area, &app.keymap, Context::Confirm, "Discard your changes?", &body, yes, no, theme);
 }
 
 /// "You have unsaved changes from …": restore, discard, or later.
@@ -269,12 +263,6 @@ pub fn render_offer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, off
         "You have unsaved changes from {when}: {}. Restore them into the edit form, or discard them? {later}: decide later.",
         field_list(&offer.changes)
     );
-    let k = |a| app.keymap.hint(Context::Draft, a).unwrap_or_default();
-    let view = ConfirmView {
-        title: "Unsaved changes",
-        body: &body,
-        yes: (k(Action::Restore), "Restore"),
-        no: (k(Action::Discard), "Discard"),
-    };
-    confirm::render(frame, area, &view, theme);
+    let (yes, no) = ((Action::Restore, "Restore"), (Action::Discard, "Discard"));
+    confirm::ask(frame, area, &app.keymap, Context::Draft, "Unsaved changes", &body, yes, no, theme);
 }

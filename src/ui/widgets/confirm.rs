@@ -17,6 +17,25 @@ pub struct ConfirmView<'a> {
     pub no: (String, &'a str),
 }
 
+/// Asks `title` / `body` with the keys `ctx` binds to `yes` and `no` (each an action and what
+/// answering so does), over `area`.
+#[allow(clippy::too_many_arguments)]
+pub fn ask(
+    frame: &mut Frame,
+    area: Rect,
+    keymap: &crate::app::keymap::Keymap,
+    ctx: crate::app::keymap::Context,
+    title: &str,
+    body: &str,
+    yes: (crate::app::keymap::Action, &str),
+    no: (crate::app::keymap::Action, &str),
+    theme: &Theme,
+) {
+    let key = |a| keymap.hint(ctx, a).unwrap_or_default();
+    let view = ConfirmView { title, body, yes: (key(yes.0), yes.1), no: (key(no.0), no.1) };
+    render(frame, area, &view, theme);
+}
+
 pub fn render(frame: &mut Frame, area: Rect, view: &ConfirmView, theme: &Theme) {
     let width = 52.min(area.width);
     let body = wrap(view.body, width.saturating_sub(4) as usize);
