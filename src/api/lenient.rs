@@ -188,6 +188,16 @@ impl Lenient for Option<i64> {
     }
 }
 
+/// A visitor's `visit_<scalar>` methods that read a value of that type and answer `$out`
+/// whatever it was (a value of the wrong kind, dropped).
+macro_rules! dropped {
+    ($out:expr; $($name:ident: $t:ty),* $(,)?) => {
+        $(fn $name<E>(self, _: $t) -> Result<Self::Value, E> {
+            Ok($out)
+        })*
+    };
+}
+
 /// An object read as a model: the object gives it, anything else is skipped.
 struct Object<T>(Option<T>);
 
@@ -206,29 +216,10 @@ impl<'de, T: DeserializeOwned> de::Deserialize<'de> for Object<T> {
                 d.deserialize_any(self)
             }
             // Anything else is read as what it is, and dropped.
-            fn visit_bool<E>(self, _: bool) -> Result<Object<T>, E> {
-                Ok(Object(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Object<T>, E> {
-                Ok(Object(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Object<T>, E> {
-                Ok(Object(None))
-            }
-            fn visit_i128<E>(self, _: i128) -> Result<Object<T>, E> {
-                Ok(Object(None))
-            }
-            fn visit_u128<E>(self, _: u128) -> Result<Object<T>, E> {
-                Ok(Object(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Object<T>, E> {
-                Ok(Object(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Object<T>, E> {
-                Ok(Object(None))
-            }
-            fn visit_bytes<E>(self, _: &[u8]) -> Result<Object<T>, E> {
-                Ok(Object(None))
+            dropped! {
+                Object(None);
+                visit_bool: bool, visit_i64: i64, visit_u64: u64, visit_i128: i128, visit_u128: u128,
+                visit_f64: f64, visit_str: &str, visit_bytes: &[u8]
             }
             fn visit_none<E>(self) -> Result<Object<T>, E> {
                 Ok(Object(None))
