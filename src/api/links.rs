@@ -97,64 +97,68 @@ pub fn email_in_link(input: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn t(input: &str) -> Option<String> {
-        token_from_link(input)
+    /// Each input and the token it should give (`None`: none).
+    fn tokens(cases: &[(&str, Option<&str>)]) {
+        for (input, want) in cases {
+            assert_eq!(token_from_link(input).as_deref(), *want, "{input:?}");
+        }
     }
 
     #[test]
     fn bare_tokens_are_trimmed() {
-        assert_eq!(t("abc123"), Some("abc123".into()));
-        assert_eq!(t("  \"abc-123_X\"\n"), Some("abc-123_X".into()));
-        assert_eq!(t("<abc123>"), Some("abc123".into()));
-        assert_eq!(t("'abc123'"), Some("abc123".into()));
-        assert_eq!(t("“abc123”"), Some("abc123".into()));
+        tokens(&[
+            ("abc123", Some("abc123")),
+            ("  \"abc-123_X\"\n", Some("abc-123_X")),
+            ("<abc123>", Some("abc123")),
+            ("'abc123'", Some("abc123")),
+            ("“abc123”", Some("abc123")),
+        ]);
     }
 
     #[test]
     fn empty_input_is_none() {
-        assert_eq!(t(""), None);
-        assert_eq!(t("   \n\t"), None);
-        assert_eq!(t("\"\""), None);
-        assert_eq!(t("<>"), None);
+        tokens(&[("", None), ("   \n\t", None), ("\"\"", None), ("<>", None)]);
     }
 
     #[test]
     fn fragment_paths() {
-        assert_eq!(t("https://app.contentstack.com/#!/activate/abc123"), Some("abc123".into()));
-        assert_eq!(t("https://app.contentstack.com/#!/activate/abc123/"), Some("abc123".into()));
-        assert_eq!(t("<https://eu-app.contentstack.com/#!/reset-password/r3s3t>"), Some("r3s3t".into()));
+        tokens(&[
+            ("https://app.contentstack.com/#!/activate/abc123", Some("abc123")),
+            ("https://app.contentstack.com/#!/activate/abc123/", Some("abc123")),
+            ("<https://eu-app.contentstack.com/#!/reset-password/r3s3t>", Some("r3s3t")),
+        ]);
     }
 
     #[test]
     fn query_parameters_in_url_or_fragment() {
-        assert_eq!(t("https://app.contentstack.com/#!/reset-password?token=abc"), Some("abc".into()));
-        assert_eq!(
-            t("https://app.contentstack.com/#!/reset-password?email=a%40b.c&reset_password_token=r%2B1"),
-            Some("r+1".into())
-        );
-        assert_eq!(t("https://app.contentstack.com/activate?activation_token=xyz"), Some("xyz".into()));
-        assert_eq!(t("https://x.example/#!/reset-password?email=a&amp;token=t2"), Some("t2".into()));
-        assert_eq!(
-            t("https://app.contentstack.com/login?user_activation_token=u1#!/welcome"),
-            Some("u1".into())
-        );
-        // A query parameter wins over the path, whatever the path holds.
-        assert_eq!(t("https://x.example/reset/notit?token=it"), Some("it".into()));
-        // An empty parameter is no token: fall back to the path.
-        assert_eq!(t("https://x.example/#!/activate/p1?token="), Some("p1".into()));
+        tokens(&[
+            ("https://app.contentstack.com/#!/reset-password?token=abc", Some("abc")),
+            (
+                "https://app.contentstack.com/#!/reset-password?email=a%40b.c&reset_password_token=r%2B1",
+                Some("r+1"),
+            ),
+            ("https://app.contentstack.com/activate?activation_token=xyz", Some("xyz")),
+            ("https://x.example/#!/reset-password?email=a&amp;token=t2", Some("t2")),
+            ("https://app.contentstack.com/login?user_activation_token=u1#!/welcome", Some("u1")),
+            // A query parameter wins over the path, whatever the path holds.
+            ("https://x.example/reset/notit?token=it", Some("it")),
+            // An empty parameter is no token: fall back to the path.
+            ("https://x.example/#!/activate/p1?token=", Some("p1")),
+        ]);
     }
 
     #[test]
     fn url_paths_and_links_without_a_scheme() {
-        assert_eq!(t("http://127.0.0.1:4010/user/activate/tok%2Fen"), Some("tok/en".into()));
-        assert_eq!(t("app.contentstack.com/#!/activate/abc123"), Some("abc123".into()));
-        assert_eq!(t("https://app.contentstack.com/#!/activate/\n  abc123"), Some("abc123".into()));
+        tokens(&[
+            ("http://127.0.0.1:4010/user/activate/tok%2Fen", Some("tok/en")),
+            ("app.contentstack.com/#!/activate/abc123", Some("abc123")),
+            ("https://app.contentstack.com/#!/activate/\n  abc123", Some("abc123")),
+        ]);
     }
 
     #[test]
     fn links_without_a_token() {
-        assert_eq!(t("https://app.contentstack.com/"), None);
-        assert_eq!(t("https://app.contentstack.com/#!/"), None);
+        tokens(&[("https://app.contentstack.com/", None), ("https://app.contentstack.com/#!/", None)]);
     }
 
     #[test]
