@@ -60,9 +60,28 @@ fn assert_clean(terminal: &Terminal<TestBackend>, what: &str) {
     }
 }
 
+/// The stacks call's answer, as hostile: a stack named with every trick, in the hostile
+/// organisation, holding the hostile role.
+fn hostile_stacks() -> cs_account::api::StackListing {
+    // Sanitised where it enters, as the client's decoder does.
+    let stack: cs_account::api::Stack =
+        serde_json::from_value(cs_account::sanitize::json(serde_json::json!({
+            "api_key": format!("blt{EVIL}"), "name": format!("Stack{EVIL}"), "org_uid": format!("org{EVIL}"),
+            "owner_uid": format!("u{EVIL}"), "description": format!("about\u{1b}[1A{EVIL}"),
+            "master_locale": format!("en{EVIL}"), "created_at": format!("2021{EVIL}")
+        })))
+        .expect("a stack");
+    cs_account::api::StackListing { stacks: vec![stack], ..Default::default() }
+}
+
 fn hostile_app(w: u16, h: u16) -> App {
     let mut a = app(w, h);
-    log_in(&mut a, &hostile_user());
+    let effects = log_in_with_stacks_pending(&mut a, &hostile_user());
+    let asked = asked(&effects, |r| match r {
+        cs_account::app::request::Request::Stacks { then, .. } => Some(then),
+        _ => None,
+    });
+    send(&mut a, [answer(asked, Ok(hostile_stacks()))]);
     a.toasts.clear();
     // Open everything in the tree.
     send(&mut a, [ch('E')]);
@@ -73,7 +92,7 @@ fn hostile_app(w: u16, h: u16) -> App {
 fn no_control_or_bidi_character_reaches_the_screen() {
     for (w, h) in [(80, 24), (40, 15), (120, 40)] {
         let mut a = hostile_app(w, h);
-        for tab in ['1', '2', '3', '4', '5'] {
+        for tab in ['1', '2', '3', '4', '5', '6'] {
             send(&mut a, [ch(tab)]);
             let t = draw(&a, w, h);
             assert_clean(&t, &format!("tab {tab} at {w}x{h}"));
@@ -93,13 +112,14 @@ fn no_control_or_bidi_character_reaches_the_screen() {
 fn details_and_raw_views_stay_clean() {
     for (w, h) in [(80, 24), (40, 15)] {
         let mut a = hostile_app(w, h);
-        for tab in ['1', '2', '3', '4'] {
+        for tab in ['1', '2', '3', '4', '6'] {
             send(&mut a, [ch(tab), ch('g')]);
             let rows = match tab {
                 '1' => a.profile().map_or(0, |p| p.tree.len()),
                 '2' => a.profile().map_or(0, |p| p.perms().len()),
                 '3' => a.profile().map_or(0, |p| p.orgs_list.len()),
-                _ => a.profile().map_or(0, |p| p.settings_list.len()),
+                '4' => a.profile().map_or(0, |p| p.settings_list.len()),
+                _ => a.profile().map_or(0, |p| p.stacks_list.len()),
             };
             for row in 0..rows {
                 send(&mut a, [ch('i')]);
@@ -121,11 +141,16 @@ fn details_and_raw_views_stay_clean() {
         assert_clean(&draw(&a, w, h), "raw searched");
         assert!(a.profile().is_some_and(|p| p.raw_search.match_count() > 0));
     }
-    // The role's whole hostile description, as visible notation.
+    // The role's whole hostile description, as visible notation (its stack's and organisation's
+    // headers are above it).
     let mut a = hostile_app(120, 40);
-    send(&mut a, [ch('1'), ch('g'), ch('i')]);
+    send(&mut a, [ch('1'), ch('g'), ch('j'), ch('j'), ch('i')]);
     let text = screen_text(&draw(&a, 120, 40));
     assert!(text.contains("desc^[[1A^[[31mRED"), "{text}");
+    // The stack's name and description on the Stacks tab, the same way.
+    send(&mut a, [key(KeyCode::Esc), ch('6'), ch('i')]);
+    let text = screen_text(&draw(&a, 120, 40));
+    assert!(text.contains("Stack^[[31mRED") && text.contains("about^[[1A"), "{text}");
 }
 
 #[test]
