@@ -7,6 +7,7 @@ pub mod error;
 pub mod lenient;
 pub mod links;
 pub mod models;
+pub mod oauth;
 pub mod outbox;
 pub mod profile_store;
 pub mod region;
