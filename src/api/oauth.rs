@@ -203,14 +203,14 @@ pub struct OAuthTokens {
 }
 
 /// The form body of a token grant (`application/x-www-form-urlencoded`).
-pub(crate) fn grant_body(pairs: &[(&str, &str)]) -> String {
+pub fn grant_body(pairs: &[(&str, &str)]) -> String {
     let mut form = url::form_urlencoded::Serializer::new(String::new());
     form.extend_pairs(pairs);
     form.finish()
 }
 
 /// The body exchanging `code` (with this sign-in's verifier).
-pub(crate) fn code_grant(settings: &OAuthSettings, code: &str, verifier: &SecretString) -> String {
+pub fn code_grant(settings: &OAuthSettings, code: &str, verifier: &SecretString) -> String {
     grant_body(&[
         ("grant_type", "authorization_code"),
         ("code", code),
@@ -221,7 +221,7 @@ pub(crate) fn code_grant(settings: &OAuthSettings, code: &str, verifier: &Secret
 }
 
 /// The body trading a refresh token for new tokens.
-pub(crate) fn refresh_grant(settings: &OAuthSettings, refresh: &SecretString) -> String {
+pub fn refresh_grant(settings: &OAuthSettings, refresh: &SecretString) -> String {
     grant_body(&[
         ("grant_type", "refresh_token"),
         ("refresh_token", refresh.expose_secret()),
@@ -231,7 +231,7 @@ pub(crate) fn refresh_grant(settings: &OAuthSettings, refresh: &SecretString) ->
 }
 
 /// The Developer Hub's `/token` URL for `hosts`.
-pub(crate) fn token_url(hosts: &Hosts) -> Result<Url, ApiError> {
+pub fn token_url(hosts: &Hosts) -> Result<Url, ApiError> {
     hosts
         .developer_hub
         .join("token")
