@@ -24,6 +24,7 @@ use zeroize::{Zeroize, Zeroizing};
 use super::decode;
 use super::error::{self, ApiError};
 use super::models::{LoginSuccess, Notice, Profile, Stack, UpdateSuccess, User, UserUpdate};
+use super::oauth;
 use super::region::{Endpoint, is_loopback};
 pub use super::retry::RetryPolicy;
 use super::secret::mask;
@@ -132,12 +133,14 @@ struct Call<'a> {
     body: Option<Bytes>,
     /// The `organization_uid` header, for calls scoped to one organisation.
     organization_uid: Option<HeaderValue>,
+    /// The body is a form (`application/x-www-form-urlencoded`: OAuth's token grants), not JSON.
+    form: bool,
 }
 
 impl<'a> Call<'a> {
     /// A call without a body or an organisation header (add them with struct update).
     fn new(method: Method, label: &'static str, url: Url, token: Option<&'a SecretString>) -> Self {
-        Call { method, label, url, token, body: None, organization_uid: None }
+        Call { method, label, url, token, body: None, organization_uid: None, form: false }
     }
 }
 
@@ -227,6 +230,22 @@ impl Client {
         let url = self.url(&["user-session"], &[])?;
         let call = Call::new(Method::DELETE, "user-session", url, Some(token));
         self.send(&call, false, decode::notice).await
+    }
+
+    /// A token grant (`body`, see [`oauth::code_grant`] and [`oauth::refresh_grant`]) at the
+    /// Developer Hub's `/token` of `hosts`, never retried (a code is good once), with no
+    /// `authtoken`. The form body holds the verifier or the refresh token, so it sits in a buffer
+    /// wiped once sent.
+    pub async fn oauth_token(
+        &self,
+        hosts: &oauth::Hosts,
+        body: String,
+    ) -> Result<oauth::OAuthTokens, ApiError> {
+        let url = oauth::token_url(hosts)?;
+        let body = Bytes::from_owner(Wiped(body.into_bytes()));
+        let call = Call { body: Some(body), form: true, ..Call::new(Method::POST, "oauth token", url, None) };
+        let answer = self.send(&call, false, decode::oauth_tokens).await?;
+        Ok(answer.at(chrono::Utc::now()))
     }
 
     /// `GET /user`, retried on transient failures.
@@ -400,6 +419,9 @@ impl Client {
         }
         if let Some(body) = &call.body {
             req = req.body(body.clone());
+        }
+        if call.form {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         }
         let mut resp = req.send().await.map_err(error::from_reqwest)?;
         let status = resp.status().as_u16();

@@ -139,6 +139,47 @@ pub fn notice(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Notice, A
     Ok(Notice { notice: notice_text(answer.body.get("notice")) })
 }
 
+/// The answer to a token grant on the Developer Hub: both tokens (taken raw, before anything
+/// sanitises the answer, and required: a grant without them is refused as csdx does), their
+/// lifetime, and whose they are. A refusal is OAuth's `{"error", "error_description"}`.
+pub fn oauth_tokens(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<super::oauth::TokenAnswer, ApiError> {
+    let value: Option<Value> = serde_json::from_slice(body).ok();
+    let success = (200..300).contains(&status);
+    if !success {
+        let text =
+            |key: &str| value.as_ref()?.get(key)?.as_str().map(|s| crate::sanitize::owned(s.to_string()));
+        return Err(match text("error_description").or_else(|| text("error")) {
+            Some(message) => ApiError::Rejected { status, code: None, message },
+            None => error::classify(status, &ErrorHeaders::from_headers(headers), value.as_ref()),
+        });
+    }
+    let decode = |detail: &str| ApiError::Decode { status, detail: detail.to_string() };
+    let value = value.ok_or_else(|| decode("the token answer is not JSON"))?;
+    let secret = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(|s| SecretString::from(s.to_string()))
+    };
+    let (Some(access), Some(refresh)) = (secret("access_token"), secret("refresh_token")) else {
+        return Err(decode("the token answer lacks an access or a refresh token"));
+    };
+    let text =
+        |key: &str| value.get(key).and_then(Value::as_str).map(|s| crate::sanitize::owned(s.to_string()));
+    Ok(super::oauth::TokenAnswer {
+        access,
+        refresh,
+        expires_in: value.get("expires_in").and_then(Value::as_u64).unwrap_or(3600),
+        organization_uid: text("organization_uid"),
+        user_uid: text("user_uid"),
+    })
+}
+
 /// Keys of a stack that hold credentials (the legacy stack master key; the delivery access
 /// token that `include_discrete_variables=true` adds). The listing never needs them, and
 /// `stacks --json` must not print them, so they are dropped where the answer is read.

@@ -202,6 +202,32 @@ pub struct OAuthTokens {
     pub user_uid: Option<String>,
 }
 
+/// A token grant's answer as read (see `decode::oauth_tokens`), before its lifetime is turned
+/// into a time.
+#[derive(Debug)]
+pub struct TokenAnswer {
+    pub access: SecretString,
+    pub refresh: SecretString,
+    pub expires_in: u64,
+    pub organization_uid: Option<String>,
+    pub user_uid: Option<String>,
+}
+
+impl TokenAnswer {
+    /// The tokens, expiring `expires_in` seconds after `now`.
+    pub fn at(self, now: DateTime<Utc>) -> OAuthTokens {
+        let lifetime =
+            chrono::Duration::seconds(i64::try_from(self.expires_in).unwrap_or(i64::MAX).min(86_400 * 365));
+        OAuthTokens {
+            access: self.access,
+            refresh: self.refresh,
+            expires_at: now + lifetime,
+            organization_uid: self.organization_uid,
+            user_uid: self.user_uid,
+        }
+    }
+}
+
 /// The form body of a token grant (`application/x-www-form-urlencoded`).
 pub fn grant_body(pairs: &[(&str, &str)]) -> String {
     let mut form = url::form_urlencoded::Serializer::new(String::new());

@@ -25,6 +25,7 @@ mod control;
 mod faults;
 mod generate;
 mod http;
+mod oauth;
 mod outbox;
 mod password;
 mod ratelimit;
@@ -335,6 +336,9 @@ fn router(state: AppState) -> Router {
             get(control::get_faults).put(control::put_faults).delete(control::clear_faults),
         )
         .route("/demo/clock", get(control::get_clock).post(control::advance_clock))
+        .route("/demo/oauth/approve", post(oauth::approve))
+        // The Developer Hub's token endpoint, at this server's root when it plays one.
+        .route("/token", post(oauth::token))
         .method_not_allowed_fallback(method_not_allowed);
     v3.merge(demo)
         .fallback(not_found)

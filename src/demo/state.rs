@@ -234,6 +234,8 @@ pub(crate) struct Store {
     /// Every authtoken this server issued, expired or not: the request log says when one
     /// came that it never issued (a token sent to the wrong server).
     pub issued: HashSet<String>,
+    /// Browser sign-ins: codes waiting for their exchange, refresh and access tokens.
+    pub oauth: super::oauth::OAuthStore,
 }
 
 /// Most sessions kept at once; the oldest go first. Bounds memory under a login flood.

@@ -1,0 +1,179 @@
+//! The Developer Hub's side of browser sign-in, as the demo plays it: approving a sign-in (what
+//! the user does on Contentstack's authorize page; `POST /demo/oauth/approve` does it without a
+//! browser, for tests and scripts) and `POST /token` for both grants, checking what a real OAuth
+//! server checks (PKCE verifier, a code used once and within 60 s of the demo clock, the same
+//! client and redirect URI), with OAuth's own error answers.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::state::{AppState, lock};
+use crate::api::oauth::challenge;
+
+/// How long a code may wait for its exchange (Contentstack's: 60 s).
+const CODE_LIFE: Duration = Duration::seconds(60);
+/// How long an access token lives (Contentstack's: an hour).
+const ACCESS_LIFE: i64 = 3600;
+
+/// A code handed to the browser, until it is exchanged.
+pub(crate) struct Code {
+    user: usize,
+    client_id: String,
+    redirect_uri: String,
+    challenge: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// Sign-ins approved and their tokens.
+#[derive(Default)]
+pub(crate) struct OAuthStore {
+    codes: HashMap<String, Code>,
+    /// Refresh token → user and client.
+    refresh: HashMap<String, (usize, String)>,
+    /// Access token → user and expiry (on the demo clock).
+    pub access: HashMap<String, (usize, DateTime<Utc>)>,
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (status, Json(json!({"error": error, "error_description": description}))).into_response()
+}
+
+fn random_token(prefix: &str) -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    format!("{prefix}{:032x}", rng.random::<u128>())
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Approve {
+    email: String,
+    client_id: String,
+    redirect_uri: String,
+    #[serde(default)]
+    state: Option<String>,
+    code_challenge: String,
+    #[serde(default)]
+    code_challenge_method: Option<String>,
+}
+
+/// `POST /demo/oauth/approve`: the user approves the sign-in as `email`; the answer is where the
+/// browser would be sent, the code and `state` in its query.
+pub(crate) async fn approve(State(state): State<AppState>, Json(a): Json<Approve>) -> Response {
+    if a.code_challenge_method.as_deref().is_some_and(|m| m != "S256") {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Only the S256 code challenge method is supported.",
+        );
+    }
+    let mut redirect = match url::Url::parse(&a.redirect_uri) {
+        Ok(u) => u,
+        Err(_) => {
+            return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The redirect URI is not a URL.");
+        }
+    };
+    let now = state.clock.now();
+    let mut store = lock(&state.store);
+    let Some(user) = store.user_index(&a.email) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "access_denied", "No such demo user.");
+    };
+    let code = random_token("code");
+    store.oauth.codes.insert(
+        code.clone(),
+        Code {
+            user,
+            client_id: a.client_id,
+            redirect_uri: a.redirect_uri,
+            challenge: a.code_challenge,
+            expires_at: now + CODE_LIFE,
+        },
+    );
+    {
+        let mut q = redirect.query_pairs_mut();
+        q.append_pair("code", &code);
+        if let Some(s) = &a.state {
+            q.append_pair("state", s);
+        }
+        q.append_pair("location", "NA");
+    }
+    Json(json!({"redirect": redirect.as_str()})).into_response()
+}
+
+/// `POST /token`: `authorization_code` (with the PKCE verifier) or `refresh_token`, as a form.
+pub(crate) async fn token(State(state): State<AppState>, body: Bytes) -> Response {
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let now = state.clock.now();
+    let mut store = lock(&state.store);
+    let (user, client_id) = match get("grant_type") {
+        "authorization_code" => {
+            // A code is good once, whatever follows.
+            let Some(code) = store.oauth.codes.remove(get("code")) else {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The authorization code is invalid or was used already.",
+                );
+            };
+            if code.expires_at <= now {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The authorization code has expired.",
+                );
+            }
+            if code.client_id != get("client_id") || code.redirect_uri != get("redirect_uri") {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The client or redirect URI does not match the authorization.",
+                );
+            }
+            if challenge(get("code_verifier")) != code.challenge {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The code verifier does not match the code challenge.",
+                );
+            }
+            (code.user, code.client_id)
+        }
+        "refresh_token" => match store.oauth.refresh.remove(get("refresh_token")) {
+            Some((user, client)) if client == get("client_id") => (user, client),
+            _ => {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "The refresh token is invalid or was revoked.",
+                );
+            }
+        },
+        _ => {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "Use authorization_code or refresh_token.",
+            );
+        }
+    };
+    let (access, refresh) = (random_token("csat"), random_token("csrt"));
+    store.oauth.access.insert(access.clone(), (user, now + Duration::seconds(ACCESS_LIFE)));
+    store.oauth.refresh.insert(refresh.clone(), (user, client_id));
+    let found = store.users.get(user);
+    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let org = text(found.and_then(|u| u.organizations.first()).and_then(|o| o.get("uid")));
+    let uid = text(found.and_then(|u| u.profile.get("uid")));
+    Json(json!({
+        "access_token": access, "refresh_token": refresh, "expires_in": ACCESS_LIFE, "token_type": "Bearer",
+        "organization_uid": org, "user_uid": uid, "location": "NA", "authorization_type": "user"
+    }))
+    .into_response()
+}

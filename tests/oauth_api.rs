@@ -1,0 +1,132 @@
+//! Browser sign-in's token calls against the demo server over loopback (issue 14's groundwork):
+//! a sign-in approved as a user gives a code in the redirect, which the client exchanges with
+//! its PKCE verifier for tokens; what a real OAuth server refuses is refused with its words.
+
+use std::time::Duration;
+
+use cs_account::api::oauth::{self, Hosts, OAuthSettings, Pkce};
+use cs_account::api::{ApiError, Client, ClientConfig, Endpoint};
+use cs_account::demo::{DemoOptions, DemoServer};
+use secrecy::{ExposeSecret, SecretString};
+
+async fn server() -> DemoServer {
+    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
+}
+
+struct SignIn {
+    client: Client,
+    hosts: Hosts,
+    settings: OAuthSettings,
+    pkce: Pkce,
+}
+
+fn sign_in(server: &DemoServer) -> SignIn {
+    let endpoint = Endpoint::custom(&server.base_url()).expect("url");
+    let settings = OAuthSettings { redirect_uri: "http://127.0.0.1:8184".into(), ..Default::default() };
+    SignIn {
+        client: Client::new(ClientConfig::new(endpoint.clone())).expect("client"),
+        hosts: Hosts::of(&endpoint),
+        settings,
+        pkce: Pkce::new(),
+    }
+}
+
+/// What the browser is sent to once `email` approves the sign-in (the demo's stand-in for the
+/// authorize page).
+async fn approve(server: &DemoServer, s: &SignIn, email: &str) -> String {
+    let body = serde_json::json!({
+        "email": email, "client_id": s.settings.client_id, "redirect_uri": s.settings.redirect_uri,
+        "state": s.pkce.state, "code_challenge": s.pkce.challenge, "code_challenge_method": "S256"
+    });
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/demo/oauth/approve", server.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .expect("approved")
+        .json()
+        .await
+        .expect("JSON");
+    answer["redirect"].as_str().expect("a redirect").to_string()
+}
+
+fn refused(result: Result<oauth::OAuthTokens, ApiError>) -> String {
+    match result {
+        Err(ApiError::Rejected { status: 400, message, .. }) => message,
+        other => panic!("expected OAuth's refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_approved_sign_in_gives_tokens_for_its_code_and_verifier_once() {
+    let server = server().await;
+    let s = sign_in(&server);
+    let redirect = approve(&server, &s, "john.doe@example.com").await;
+    assert!(redirect.starts_with("http://127.0.0.1:8184/?code="), "{redirect}");
+    let code = oauth::code_from(&redirect, &s.pkce.state).expect("the code, state checked");
+    let grant = || oauth::code_grant(&s.settings, &code, &s.pkce.verifier);
+    let tokens = s.client.oauth_token(&s.hosts, grant()).await.expect("tokens");
+    assert!(!tokens.access.expose_secret().is_empty() && !tokens.refresh.expose_secret().is_empty());
+    let left = tokens.expires_at - chrono::Utc::now();
+    assert!(left > chrono::Duration::minutes(59) && left <= chrono::Duration::minutes(60), "{left}");
+    assert!(tokens.user_uid.as_deref().is_some_and(|u| !u.is_empty()));
+    // The same code again: used already.
+    assert!(refused(s.client.oauth_token(&s.hosts, grant()).await).contains("used already"));
+    // The grant went as a form, with no authtoken.
+    let token_calls: Vec<_> = server.requests().into_iter().filter(|r| r.route == "/token").collect();
+    assert_eq!(token_calls.len(), 2);
+    assert!(token_calls.iter().all(|r| !r.authtoken));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_wrong_verifier_a_late_code_and_another_redirect_are_refused() {
+    let server = server().await;
+    let s = sign_in(&server);
+    let code =
+        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    let other = SecretString::from(Pkce::new().verifier.expose_secret().to_string());
+    let message =
+        refused(s.client.oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &other)).await);
+    assert!(message.contains("verifier"), "{message}");
+
+    let code =
+        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    server.advance_clock(Duration::from_secs(61));
+    let message = refused(
+        s.client.oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &s.pkce.verifier)).await,
+    );
+    assert!(message.contains("expired"), "{message}");
+
+    let code =
+        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    let elsewhere = OAuthSettings { redirect_uri: "http://127.0.0.1:9999".into(), ..s.settings.clone() };
+    let message =
+        refused(s.client.oauth_token(&s.hosts, oauth::code_grant(&elsewhere, &code, &s.pkce.verifier)).await);
+    assert!(message.contains("redirect"), "{message}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_refresh_token_gives_new_tokens_and_is_good_once() {
+    let server = server().await;
+    let s = sign_in(&server);
+    let code =
+        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    let first = s
+        .client
+        .oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &s.pkce.verifier))
+        .await
+        .expect("tokens");
+    let second = s
+        .client
+        .oauth_token(&s.hosts, oauth::refresh_grant(&s.settings, &first.refresh))
+        .await
+        .expect("refreshed");
+    assert_ne!(second.access.expose_secret(), first.access.expose_secret());
+    assert_ne!(second.refresh.expose_secret(), first.refresh.expose_secret());
+    let message =
+        refused(s.client.oauth_token(&s.hosts, oauth::refresh_grant(&s.settings, &first.refresh)).await);
+    assert!(message.contains("refresh token"), "{message}");
+    server.shutdown().await;
+}
