@@ -130,3 +130,39 @@ async fn a_refresh_token_gives_new_tokens_and_is_good_once() {
     assert!(message.contains("refresh token"), "{message}");
     server.shutdown().await;
 }
+
+/// The access token reads the profile as `authorization: Bearer`, never as `authtoken`; it works
+/// only on the server that issued it, and stops when it expires (on the demo clock).
+#[tokio::test]
+async fn the_access_token_reads_the_profile_as_bearer_on_its_own_server_only() {
+    let (server, other) = (server().await, server().await);
+    let s = sign_in(&server);
+    let code =
+        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    let tokens = s
+        .client
+        .oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &s.pkce.verifier))
+        .await
+        .expect("tokens");
+    let user = s.client.get_user_oauth(&tokens.access, Default::default()).await.expect("the profile");
+    assert_eq!(user.email, "john.doe@example.com");
+    let calls: Vec<_> = server.requests().into_iter().filter(|r| r.route == "/v3/user").collect();
+    assert!(calls.iter().all(|r| r.bearer && !r.authtoken && !r.foreign_token), "{calls:?}");
+    // Another server never issued it: refused, and its log says so.
+    let elsewhere =
+        Client::new(ClientConfig::new(Endpoint::custom(&other.base_url()).expect("url"))).expect("client");
+    assert!(
+        elsewhere
+            .get_user_oauth(&tokens.access, Default::default())
+            .await
+            .is_err_and(|e| e.is_unauthorized())
+    );
+    assert!(other.requests().iter().any(|r| r.bearer && r.foreign_token));
+    // An hour on: expired.
+    server.advance_clock(Duration::from_secs(3601));
+    assert!(
+        s.client.get_user_oauth(&tokens.access, Default::default()).await.is_err_and(|e| e.is_unauthorized())
+    );
+    server.shutdown().await;
+    other.shutdown().await;
+}

@@ -135,12 +135,15 @@ struct Call<'a> {
     organization_uid: Option<HeaderValue>,
     /// The body is a form (`application/x-www-form-urlencoded`: OAuth's token grants), not JSON.
     form: bool,
+    /// `token` is a browser sign-in's access token, sent as `authorization: Bearer` (and never
+    /// as `authtoken`).
+    bearer: bool,
 }
 
 impl<'a> Call<'a> {
     /// A call without a body or an organisation header (add them with struct update).
     fn new(method: Method, label: &'static str, url: Url, token: Option<&'a SecretString>) -> Self {
-        Call { method, label, url, token, body: None, organization_uid: None, form: false }
+        Call { method, label, url, token, body: None, organization_uid: None, form: false, bearer: false }
     }
 }
 
@@ -246,6 +249,17 @@ impl Client {
         let call = Call { body: Some(body), form: true, ..Call::new(Method::POST, "oauth token", url, None) };
         let answer = self.send(&call, false, decode::oauth_tokens).await?;
         Ok(answer.at(chrono::Utc::now()))
+    }
+
+    /// `GET /user` for a browser sign-in: its access token as `authorization: Bearer`, never as
+    /// `authtoken`; retried like [`Client::get_user`].
+    pub async fn get_user_oauth(
+        &self,
+        access: &SecretString,
+        opts: GetUserOptions,
+    ) -> Result<User, ApiError> {
+        let call = Call { bearer: true, ..self.user_call(access, opts)? };
+        self.send(&call, true, decode::user).await
     }
 
     /// `GET /user`, retried on transient failures.
@@ -411,8 +425,12 @@ impl Client {
         decoder: Decoder<T>,
     ) -> Result<(u16, Result<T, ApiError>), ApiError> {
         let mut req = self.inner.http.request(call.method.clone(), call.url.clone());
-        if let Some(token) = call.token {
-            req = req.header("authtoken", token_header(token)?);
+        match call.token {
+            Some(token) if call.bearer => {
+                req = req.header(header::AUTHORIZATION, token_header(token, "Bearer ")?)
+            }
+            Some(token) => req = req.header("authtoken", token_header(token, "")?),
+            None => {}
         }
         if let Some(org) = &call.organization_uid {
             req = req.header("organization_uid", org.clone());
@@ -463,7 +481,7 @@ fn kind(e: &ApiError) -> String {
 /// The `authtoken` header, marked sensitive so that no HTTP layer logs or prints it, over a
 /// buffer of its own that is wiped once the request is done with it (`http` keeps the bytes
 /// it is given rather than copying them).
-fn token_header(token: &SecretString) -> Result<HeaderValue, ApiError> {
+fn token_header(token: &SecretString, prefix: &str) -> Result<HeaderValue, ApiError> {
     let unsendable =
         || ApiError::Config("The session token holds characters that cannot be sent. Log in again.".into());
     let raw = token.expose_secret().as_bytes();
@@ -472,7 +490,7 @@ fn token_header(token: &SecretString) -> Result<HeaderValue, ApiError> {
     if !raw.iter().all(|b| (0x20..0x7f).contains(b) || *b == b'\t') {
         return Err(unsendable());
     }
-    let bytes = Bytes::from_owner(Wiped(raw.to_vec()));
+    let bytes = Bytes::from_owner(Wiped([prefix.as_bytes(), raw].concat()));
     let mut value = HeaderValue::from_maybe_shared(bytes).map_err(|_| unsendable())?;
     value.set_sensitive(true);
     Ok(value)
@@ -669,9 +687,9 @@ mod tests {
 
     #[test]
     fn a_token_header_is_visible_ascii_only() {
-        assert!(token_header(&SecretString::from("blt0123abc")).is_ok_and(|v| v.is_sensitive()));
+        assert!(token_header(&SecretString::from("blt0123abc"), "").is_ok_and(|v| v.is_sensitive()));
         for bad in ["blt\u{e9}", "blt\n", "blt\u{7f}", "blt\u{202e}"] {
-            assert!(token_header(&SecretString::from(bad)).is_err(), "{bad:?}");
+            assert!(token_header(&SecretString::from(bad), "Bearer ").is_err(), "{bad:?}");
         }
     }
 

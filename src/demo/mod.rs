@@ -366,11 +366,17 @@ async fn log_request(State(state): State<AppState>, req: Request, next: Next) ->
     let method = req.method().clone();
     let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
     let token = req.headers().get("authtoken").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let foreign_token = token.as_ref().is_some_and(|t| !lock(&state.store).issued.contains(t));
+    let bearer = session::bearer_token(req.headers()).map(str::to_string);
+    let foreign_token = {
+        let store = lock(&state.store);
+        token.as_ref().is_some_and(|t| !store.issued.contains(t))
+            || bearer.as_ref().is_some_and(|t| !store.oauth.issued(t))
+    };
     lock(&state.requests).push(DemoRequest {
         method: method.to_string(),
         route: route.clone().unwrap_or_else(|| "(no route)".into()),
         authtoken: token.is_some(),
+        bearer: bearer.is_some(),
         foreign_token,
         organization_uid: req
             .headers()

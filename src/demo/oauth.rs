@@ -38,8 +38,21 @@ pub(crate) struct OAuthStore {
     codes: HashMap<String, Code>,
     /// Refresh token → user and client.
     refresh: HashMap<String, (usize, String)>,
-    /// Access token → user and expiry (on the demo clock).
-    pub access: HashMap<String, (usize, DateTime<Utc>)>,
+    /// Access token → user and expiry (on the demo clock); kept after expiry, so the request log
+    /// can tell an expired token of this server from another server's.
+    access: HashMap<String, (usize, DateTime<Utc>)>,
+}
+
+impl OAuthStore {
+    /// The user of a live access token.
+    pub fn access_user(&self, token: &str, now: DateTime<Utc>) -> Option<usize> {
+        self.access.get(token).filter(|(_, expires)| *expires > now).map(|(user, _)| *user)
+    }
+
+    /// Whether this server ever issued `token` as an access token.
+    pub fn issued(&self, token: &str) -> bool {
+        self.access.contains_key(token)
+    }
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {

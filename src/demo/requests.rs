@@ -16,8 +16,10 @@ pub struct DemoRequest {
     pub route: String,
     /// Whether the request carried an `authtoken` header (of any value, even empty).
     pub authtoken: bool,
-    /// Whether that header held a token this server never issued: a client sending a session to
-    /// a server other than its own (or a made-up token).
+    /// Whether the request carried `authorization: Bearer …` (a browser sign-in's access token).
+    pub bearer: bool,
+    /// Whether the `authtoken` or the Bearer token is one this server never issued: a client
+    /// sending a session to a server other than its own (or a made-up token).
     pub foreign_token: bool,
     /// The `organization_uid` header, as sent (an organisation uid is no secret).
     pub organization_uid: Option<String>,
@@ -54,6 +56,7 @@ mod tests {
                 method: "GET".into(),
                 route: i.to_string(),
                 authtoken: false,
+                bearer: false,
                 foreign_token: false,
                 organization_uid: None,
             });

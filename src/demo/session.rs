@@ -43,6 +43,12 @@ fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The token of an `authorization: Bearer …` header.
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
+}
+
 /// The request's live session: the `authtoken` header, checked against the sessions in force.
 pub(crate) struct Authed {
     pub user: usize,
@@ -53,6 +59,17 @@ impl FromRequestParts<AppState> for Authed {
     type Rejection = ApiFailure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiFailure> {
+        let now = state.clock.now();
+        // A browser sign-in's access token, as `authorization: Bearer` (no authtoken then).
+        if parts.headers.get("authtoken").is_none()
+            && let Some(bearer) = bearer_token(&parts.headers)
+        {
+            let user = lock(&state.store).oauth.access_user(bearer, now).ok_or_else(|| {
+                tracing::info!(token = %token_tail(bearer), "demo: refused an unknown or expired access token");
+                ApiFailure::invalid_token()
+            })?;
+            return Ok(Authed { user, token: bearer.to_string() });
+        }
         let token = parts
             .headers
             .get("authtoken")
@@ -60,7 +77,6 @@ impl FromRequestParts<AppState> for Authed {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(ApiFailure::invalid_token)?;
-        let now = state.clock.now();
         let user = lock(&state.store).session_user(token, now).ok_or_else(|| {
             tracing::info!(token = %token_tail(token), "demo: refused an unknown or expired authtoken");
             ApiFailure::invalid_token()
