@@ -10,6 +10,7 @@ pub mod models;
 pub mod oauth;
 pub mod outbox;
 pub mod profile_store;
+pub mod redirect;
 pub mod region;
 pub mod retry;
 pub mod rules;
