@@ -42,8 +42,7 @@ impl RedirectListener {
     /// port 0: any free one, for tests) for the sign-in whose `state` is given.
     pub async fn bind(redirect_uri: &str, state: &str) -> Result<RedirectListener, ListenError> {
         let url = Url::parse(redirect_uri).map_err(|_| ListenError::NotLocal(redirect_uri.to_string()))?;
-        let local =
-            matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]")) && url.scheme() == "http";
+        let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1")) && url.scheme() == "http";
         if !local {
             return Err(ListenError::NotLocal(redirect_uri.to_string()));
         }
