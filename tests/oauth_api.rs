@@ -166,3 +166,67 @@ async fn the_access_token_reads_the_profile_as_bearer_on_its_own_server_only() {
     server.shutdown().await;
     other.shutdown().await;
 }
+
+/// The whole browser round trip against the demo: the authorize URL opens the demo's sign-in
+/// page, choosing a user sends the browser to the redirect URL, where the listener takes the
+/// code (state checked); a denial ends the wait with the reason.
+#[tokio::test]
+async fn the_browser_way_reaches_the_listener_with_the_code_or_the_denial() {
+    use cs_account::api::redirect::RedirectListener;
+    let server = server().await;
+    let endpoint = Endpoint::custom(&server.base_url()).expect("url");
+    let hosts = Hosts::of(&endpoint);
+    let browser = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .build()
+        .expect("a browser");
+    for (choice, approved) in [("john.doe@example.com", true), ("", false)] {
+        let pkce = Pkce::new();
+        let listener = RedirectListener::bind("http://127.0.0.1:0", &pkce.state).await.expect("listening");
+        let settings = OAuthSettings {
+            redirect_uri: format!("http://127.0.0.1:{}", listener.port()),
+            ..Default::default()
+        };
+        let waiting = tokio::spawn(listener.wait());
+        let url = oauth::authorize_url(&hosts, &settings, &pkce);
+        let page = browser.get(url.as_str()).send().await.expect("the page").text().await.expect("html");
+        assert!(page.contains("Authorize as john.doe@example.com"), "{page}");
+        assert!(page.contains(&pkce.challenge) && !page.contains(pkce.verifier.expose_secret()));
+        // The form's fields, as the page sends them.
+        let form = [
+            ("client_id", settings.client_id.as_str()),
+            ("redirect_uri", settings.redirect_uri.as_str()),
+            ("state", pkce.state.as_str()),
+            ("code_challenge", pkce.challenge.as_str()),
+            ("code_challenge_method", "S256"),
+            ("email", choice),
+        ];
+        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+        let landed = browser
+            .post(format!("{}/demo/oauth/decide", server.base_url()))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("redirected")
+            .text()
+            .await
+            .expect("the listener's page");
+        let outcome = waiting.await.expect("joined");
+        if approved {
+            assert!(landed.contains("You can close this tab"), "{landed}");
+            let code = outcome.expect("a code");
+            let tokens = Client::new(ClientConfig::new(endpoint.clone()))
+                .expect("client")
+                .oauth_token(&hosts, oauth::code_grant(&settings, &code, &pkce.verifier))
+                .await
+                .expect("tokens");
+            assert!(!tokens.access.expose_secret().is_empty());
+        } else {
+            assert!(landed.contains("did not complete"), "{landed}");
+            assert!(matches!(outcome, Err(oauth::RedirectError::Denied(_))), "{outcome:?}");
+        }
+    }
+    server.shutdown().await;
+}

@@ -337,6 +337,9 @@ fn router(state: AppState) -> Router {
         )
         .route("/demo/clock", get(control::get_clock).post(control::advance_clock))
         .route("/demo/oauth/approve", post(oauth::approve))
+        .route("/demo/oauth/decide", post(oauth::decide))
+        // Contentstack's sign-in page, played: the authorize query arrives at the root.
+        .route("/", get(oauth::authorize_page))
         // The Developer Hub's token endpoint, at this server's root when it plays one.
         .route("/token", post(oauth::token))
         .method_not_allowed_fallback(method_not_allowed);

@@ -80,23 +80,24 @@ pub(crate) struct Approve {
 /// `POST /demo/oauth/approve`: the user approves the sign-in as `email`; the answer is where the
 /// browser would be sent, the code and `state` in its query.
 pub(crate) async fn approve(State(state): State<AppState>, Json(a): Json<Approve>) -> Response {
-    if a.code_challenge_method.as_deref().is_some_and(|m| m != "S256") {
-        return oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "Only the S256 code challenge method is supported.",
-        );
+    match redirect_for(&state, a) {
+        Ok(redirect) => Json(json!({"redirect": redirect.as_str()})).into_response(),
+        Err(refused) => refused,
     }
-    let mut redirect = match url::Url::parse(&a.redirect_uri) {
-        Ok(u) => u,
-        Err(_) => {
-            return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The redirect URI is not a URL.");
-        }
-    };
+}
+
+/// Where the browser goes once `a` is approved: the redirect URI with a fresh code and `state`.
+fn redirect_for(state: &AppState, a: Approve) -> Result<url::Url, Response> {
+    let invalid = |why: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", why);
+    if a.code_challenge_method.as_deref().is_some_and(|m| m != "S256") {
+        return Err(invalid("Only the S256 code challenge method is supported."));
+    }
+    let mut redirect =
+        url::Url::parse(&a.redirect_uri).map_err(|_| invalid("The redirect URI is not a URL."))?;
     let now = state.clock.now();
     let mut store = lock(&state.store);
     let Some(user) = store.user_index(&a.email) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "access_denied", "No such demo user.");
+        return Err(oauth_error(StatusCode::BAD_REQUEST, "access_denied", "No such demo user."));
     };
     let code = random_token("code");
     store.oauth.codes.insert(
@@ -117,7 +118,72 @@ pub(crate) async fn approve(State(state): State<AppState>, Json(a): Json<Approve
         }
         q.append_pair("location", "NA");
     }
-    Json(json!({"redirect": redirect.as_str()})).into_response()
+    Ok(redirect)
+}
+
+/// Escapes text for an HTML attribute or element.
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// `GET /` with an authorize query (what the browser opens on a sign-in): a plain page asking
+/// which demo user authorizes the app, or denying it.
+pub(crate) async fn authorize_page(
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    if get("response_type") != "code" || get("redirect_uri").is_empty() {
+        return (StatusCode::NOT_FOUND, "This is the cs-account demo server.").into_response();
+    }
+    let hidden: String = ["client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method"]
+        .iter()
+        .map(|k| format!("<input type=\"hidden\" name=\"{k}\" value=\"{}\">", html(get(k))))
+        .collect();
+    let users: String = super::DEMO_LOGINS
+        .iter()
+        .filter(|l| !l.password.is_empty())
+        .map(|l| format!("<button name=\"email\" value=\"{0}\">Authorize as {0}</button> ", html(l.email)))
+        .collect();
+    let page = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authorize cs-account</title></head>\
+         <body style=\"font-family: sans-serif; margin: 3em\"><h1>Authorize cs-account?</h1>\
+         <p>The demo server plays Contentstack's sign-in: choose who signs in, or deny.</p>\
+         <form method=\"post\" action=\"/demo/oauth/decide\">{hidden}{users}\
+         <button name=\"email\" value=\"\">Deny</button></form></body></html>"
+    );
+    ([(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+/// `POST /demo/oauth/decide`: the authorize page's answer; the browser is sent on to the
+/// redirect URI, with a code, or with `error=access_denied` when denied.
+pub(crate) async fn decide(State(state): State<AppState>, body: Bytes) -> Response {
+    let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let target = if get("email").is_empty() {
+        let Ok(mut denied) = url::Url::parse(&get("redirect_uri")) else {
+            return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The redirect URI is not a URL.");
+        };
+        denied.query_pairs_mut().append_pair("error", "access_denied").append_pair("state", &get("state"));
+        denied
+    } else {
+        let a = Approve {
+            email: get("email"),
+            client_id: get("client_id"),
+            redirect_uri: get("redirect_uri"),
+            state: Some(get("state")).filter(|s| !s.is_empty()),
+            code_challenge: get("code_challenge"),
+            code_challenge_method: Some(get("code_challenge_method")).filter(|m| !m.is_empty()),
+        };
+        match redirect_for(&state, a) {
+            Ok(url) => url,
+            Err(refused) => return refused,
+        }
+    };
+    (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, target.to_string())]).into_response()
 }
 
 /// `POST /token`: `authorization_code` (with the PKCE verifier) or `refresh_token`, as a form.
