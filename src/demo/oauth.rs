@@ -82,22 +82,22 @@ pub(crate) struct Approve {
 pub(crate) async fn approve(State(state): State<AppState>, Json(a): Json<Approve>) -> Response {
     match redirect_for(&state, a) {
         Ok(redirect) => Json(json!({"redirect": redirect.as_str()})).into_response(),
-        Err(refused) => refused,
+        Err((error, why)) => oauth_error(StatusCode::BAD_REQUEST, error, why),
     }
 }
 
 /// Where the browser goes once `a` is approved: the redirect URI with a fresh code and `state`.
-fn redirect_for(state: &AppState, a: Approve) -> Result<url::Url, Response> {
-    let invalid = |why: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_request", why);
+/// A refusal is OAuth's error code and its description.
+fn redirect_for(state: &AppState, a: Approve) -> Result<url::Url, (&'static str, &'static str)> {
     if a.code_challenge_method.as_deref().is_some_and(|m| m != "S256") {
-        return Err(invalid("Only the S256 code challenge method is supported."));
+        return Err(("invalid_request", "Only the S256 code challenge method is supported."));
     }
-    let mut redirect =
-        url::Url::parse(&a.redirect_uri).map_err(|_| invalid("The redirect URI is not a URL."))?;
+    let mut redirect = url::Url::parse(&a.redirect_uri)
+        .map_err(|_| ("invalid_request", "The redirect URI is not a URL."))?;
     let now = state.clock.now();
     let mut store = lock(&state.store);
     let Some(user) = store.user_index(&a.email) else {
-        return Err(oauth_error(StatusCode::BAD_REQUEST, "access_denied", "No such demo user."));
+        return Err(("access_denied", "No such demo user."));
     };
     let code = random_token("code");
     store.oauth.codes.insert(
@@ -180,7 +180,7 @@ pub(crate) async fn decide(State(state): State<AppState>, body: Bytes) -> Respon
         };
         match redirect_for(&state, a) {
             Ok(url) => url,
-            Err(refused) => return refused,
+            Err((error, why)) => return oauth_error(StatusCode::BAD_REQUEST, error, why),
         }
     };
     (StatusCode::SEE_OTHER, [(axum::http::header::LOCATION, target.to_string())]).into_response()
