@@ -244,7 +244,10 @@ fn suspend_and_resume(pty: &mut Pty, pid: u32, stop: impl FnOnce(&mut Pty)) {
     loop {
         pty.pump();
         let redrawn = String::from_utf8_lossy(&pty.raw()[drawn..]).contains("Log in to Contentstack");
-        if redrawn && pty.screen().alternate_screen() {
+        // The whole frame, to its last byte: the cursor is set as it ends (a check in the middle
+        // of it saw the cursor the frame hides while drawing, under load).
+        let screen = pty.screen();
+        if redrawn && screen.alternate_screen() && screen.hide_cursor() == cursor_hidden {
             break;
         }
         assert!(
