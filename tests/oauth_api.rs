@@ -50,6 +50,21 @@ async fn approve(server: &DemoServer, s: &SignIn, email: &str) -> String {
     answer["redirect"].as_str().expect("a redirect").to_string()
 }
 
+/// A sign-in approved as john.doe: the code the browser brought back, `state` checked.
+async fn john_code(server: &DemoServer, s: &SignIn) -> String {
+    oauth::code_from(&approve(server, s, "john.doe@example.com").await, &s.pkce.state).expect("the code")
+}
+
+/// `code` exchanged with `settings` and `verifier`.
+async fn exchange(
+    s: &SignIn,
+    settings: &OAuthSettings,
+    code: &str,
+    verifier: &SecretString,
+) -> Result<oauth::OAuthTokens, ApiError> {
+    s.client.oauth_token(&s.hosts, oauth::code_grant(settings, code, verifier)).await
+}
+
 fn refused(result: Result<oauth::OAuthTokens, ApiError>) -> String {
     match result {
         Err(ApiError::Rejected { status: 400, message, .. }) => message,
@@ -83,26 +98,19 @@ async fn an_approved_sign_in_gives_tokens_for_its_code_and_verifier_once() {
 async fn a_wrong_verifier_a_late_code_and_another_redirect_are_refused() {
     let server = server().await;
     let s = sign_in(&server);
-    let code =
-        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    let code = john_code(&server, &s).await;
     let other = SecretString::from(Pkce::new().verifier.expose_secret().to_string());
-    let message =
-        refused(s.client.oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &other)).await);
+    let message = refused(exchange(&s, &s.settings, &code, &other).await);
     assert!(message.contains("verifier"), "{message}");
 
-    let code =
-        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    let code = john_code(&server, &s).await;
     server.advance_clock(Duration::from_secs(61));
-    let message = refused(
-        s.client.oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &s.pkce.verifier)).await,
-    );
+    let message = refused(exchange(&s, &s.settings, &code, &s.pkce.verifier).await);
     assert!(message.contains("expired"), "{message}");
 
-    let code =
-        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
+    let code = john_code(&server, &s).await;
     let elsewhere = OAuthSettings { redirect_uri: "http://127.0.0.1:9999".into(), ..s.settings.clone() };
-    let message =
-        refused(s.client.oauth_token(&s.hosts, oauth::code_grant(&elsewhere, &code, &s.pkce.verifier)).await);
+    let message = refused(exchange(&s, &elsewhere, &code, &s.pkce.verifier).await);
     assert!(message.contains("redirect"), "{message}");
     server.shutdown().await;
 }
@@ -111,13 +119,8 @@ async fn a_wrong_verifier_a_late_code_and_another_redirect_are_refused() {
 async fn a_refresh_token_gives_new_tokens_and_is_good_once() {
     let server = server().await;
     let s = sign_in(&server);
-    let code =
-        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
-    let first = s
-        .client
-        .oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &s.pkce.verifier))
-        .await
-        .expect("tokens");
+    let code = john_code(&server, &s).await;
+    let first = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
     let second = s
         .client
         .oauth_token(&s.hosts, oauth::refresh_grant(&s.settings, &first.refresh))
@@ -137,13 +140,8 @@ async fn a_refresh_token_gives_new_tokens_and_is_good_once() {
 async fn the_access_token_reads_the_profile_as_bearer_on_its_own_server_only() {
     let (server, other) = (server().await, server().await);
     let s = sign_in(&server);
-    let code =
-        oauth::code_from(&approve(&server, &s, "john.doe@example.com").await, &s.pkce.state).expect("code");
-    let tokens = s
-        .client
-        .oauth_token(&s.hosts, oauth::code_grant(&s.settings, &code, &s.pkce.verifier))
-        .await
-        .expect("tokens");
+    let code = john_code(&server, &s).await;
+    let tokens = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
     let user = s.client.get_user_oauth(&tokens.access, Default::default()).await.expect("the profile");
     assert_eq!(user.email, "john.doe@example.com");
     let calls: Vec<_> = server.requests().into_iter().filter(|r| r.route == "/v3/user").collect();
