@@ -26,25 +26,15 @@ use crate::screens::profile::permissions::RightEntry;
 use crate::screens::profile::permissions::StackRights;
 use crate::screens::profile::tree::Rows;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::tree::{
-    Piece, draw_empty, draw_pieces, highlight, no_match_message, position_indicator,
-};
+use crate::ui::widgets::tree::{Piece, draw_pieces, highlight, list_area, position_indicator};
 
 /// Draws `p` into `area`; `focused` decides whether the selection is reversed or only marked.
 pub fn render_permissions(p: &Permissions, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
-    let area = area.intersection(buf.area);
-    if area.is_empty() {
+    let Some(area) =
+        list_area(buf, area, p.is_empty(), p.filter(), false, "No permissions in this profile", theme)
+    else {
         return;
-    }
-    if p.is_empty() {
-        let message = if p.filter().is_empty() {
-            "No permissions in this profile".to_string()
-        } else {
-            no_match_message(p.filter())
-        };
-        draw_empty(buf, area, &message, theme);
-        return;
-    }
+    };
     let height = area.height as usize;
     let cursor = p.cursor();
     let offset = cursor.offset_for(height, p.len());

@@ -32,21 +32,17 @@ pub(crate) type Piece<'a> = (Cow<'a, str>, Style);
 /// Draws `tree` into `area`: the rows from its offset (moved if needed so the selection shows),
 /// `focused` deciding whether the selection is drawn reversed or only marked with `›`.
 pub fn render_tree(tree: &ProfileTree, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
-    let area = area.intersection(buf.area);
-    if area.is_empty() {
+    let Some(area) = list_area(
+        buf,
+        area,
+        tree.is_empty(),
+        tree.filter(),
+        tree.filtering(),
+        "No roles in this profile",
+        theme,
+    ) else {
         return;
-    }
-    if tree.is_empty() {
-        let message = if tree.filter().is_empty() {
-            "No roles in this profile".to_string()
-        } else if tree.filtering() {
-            "Searching…".to_string()
-        } else {
-            no_match_message(tree.filter())
-        };
-        draw_empty(buf, area, &message, theme);
-        return;
-    }
+    };
     let height = area.height as usize;
     let cursor = tree.cursor();
     let offset = cursor.offset_for(height, tree.len());
@@ -145,6 +141,34 @@ fn guide_prefixes(tree: &ProfileTree, start: usize, end: usize) -> Vec<String> {
 pub(crate) fn no_match_message(filter: &str) -> String {
     let shown = crate::sanitize::display(filter);
     format!("No rows match '{}'", cut(&shown, 40))
+}
+
+/// The part of `area` on `buf` to draw a list in, or `None` when there is no room, or when the
+/// list is `empty` and its empty state was drawn: `none` without a filter, "Searching…" while the
+/// filter is still being applied, else no match for it.
+pub(crate) fn list_area(
+    buf: &mut Buffer,
+    area: Rect,
+    empty: bool,
+    filter: &str,
+    searching: bool,
+    none: &str,
+    theme: &Theme,
+) -> Option<Rect> {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return None;
+    }
+    if empty {
+        let message = match (filter.is_empty(), searching) {
+            (true, _) => none.to_string(),
+            (false, true) => "Searching…".to_string(),
+            (false, false) => no_match_message(filter),
+        };
+        draw_empty(buf, area, &message, theme);
+        return None;
+    }
+    Some(area)
 }
 
 /// Draws an empty state's message on the first line.
