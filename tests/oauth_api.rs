@@ -228,3 +228,49 @@ async fn the_browser_way_reaches_the_listener_with_the_code_or_the_denial() {
     }
     server.shutdown().await;
 }
+
+/// Requests in flight together share one refresh: two callers finding the token about to expire,
+/// and two 401s for the same token, each cause one `/token` call; the refreshed token reads the
+/// profile and the first refresh token is spent.
+#[tokio::test]
+async fn concurrent_requests_share_one_refresh() {
+    use cs_account::api::oauth_session::OAuthSession;
+    let server = server().await;
+    let s = sign_in(&server);
+    let code = john_code(&server, &s).await;
+    let first = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    let new_session =
+        |tokens| OAuthSession::new(s.client.clone(), s.hosts.clone(), s.settings.clone(), tokens);
+    let token_calls = || server.requests().into_iter().filter(|r| r.route == "/token").count();
+    let before = token_calls();
+    // Fresh: nothing to refresh.
+    let fresh = new_session(first.clone());
+    let now = chrono::Utc::now();
+    assert_eq!(fresh.access(now).await.expect("token").expose_secret(), first.access.expose_secret());
+    assert_eq!(token_calls(), before);
+    // A minute from expiry, two requests at once: one refresh, and the new token, good for an
+    // hour, is what the second finds.
+    let mut near = first.clone();
+    near.expires_at = chrono::Utc::now() + chrono::Duration::minutes(1);
+    let session = new_session(near);
+    let now = chrono::Utc::now();
+    let (a, b) = tokio::join!(session.access(now), session.access(now));
+    let (a, b) = (a.expect("refreshed"), b.expect("refreshed"));
+    assert_eq!(a.expose_secret(), b.expose_secret());
+    assert_ne!(a.expose_secret(), first.access.expose_secret());
+    assert_eq!(token_calls(), before + 1, "one refresh for both");
+    // Two 401s for the same token: one refresh, both retry with its token.
+    let (c, d) = tokio::join!(session.after_unauthorized(&a), session.after_unauthorized(&a));
+    let (c, d) = (c.expect("refreshed"), d.expect("refreshed"));
+    assert_eq!(c.expose_secret(), d.expose_secret());
+    assert_ne!(c.expose_secret(), a.expose_secret());
+    assert_eq!(token_calls(), before + 2, "one refresh for both 401s");
+    let user = s.client.get_user_oauth(&c, Default::default()).await.expect("the profile");
+    assert_eq!(user.email, "john.doe@example.com");
+    // The spent refresh token no longer works on the server.
+    let message =
+        refused(s.client.oauth_token(&s.hosts, oauth::refresh_grant(&s.settings, &first.refresh)).await);
+    assert!(message.contains("refresh token"), "{message}");
+    assert_eq!(session.tokens().await.user_uid, first.user_uid);
+    server.shutdown().await;
+}

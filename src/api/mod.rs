@@ -8,6 +8,7 @@ pub mod lenient;
 pub mod links;
 pub mod models;
 pub mod oauth;
+pub mod oauth_session;
 pub mod outbox;
 pub mod profile_store;
 pub mod redirect;
