@@ -187,9 +187,12 @@ fn d_asks_then_logs_the_other_account_out_and_a_adds_one_with_esc_back() {
     assert_eq!(logout.then.email, "sandbox@example.com");
     let done: OnAccountLogout = logout.then.clone();
     update_all(&mut a, [answer(logout, Ok(None))]);
-    let text = screen_text(&draw(&a, 80, 24));
-    assert!(!text.contains("sandbox@example.com") || text.contains("Logged sandbox"), "{text}");
     assert_eq!(done.endpoint, Endpoint::default());
+    let cs_account::app::state::Screen::Accounts(switcher) = &a.screen else { panic!("still the switcher") };
+    let left: Vec<&str> = switcher.rows.iter().map(|r| r.info.email.as_str()).collect();
+    assert_eq!(left, ["john.doe@contentstack.com", "john.doe@contentstack.com"], "the sandbox row is gone");
+    let text = screen_text(&draw(&a, 80, 24));
+    assert!(text.contains("Logged sandbox@example.com on NA out."), "{text}");
     // Add: the log-in form over the switcher; Esc comes back to it.
     send(&mut a, [ch('a')]);
     assert!(a.login().is_some(), "the log-in form");
