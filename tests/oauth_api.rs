@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use cs_account::api::oauth::{self, Hosts, OAuthSettings, Pkce};
-use cs_account::api::{ApiError, Client, ClientConfig, Endpoint};
+use cs_account::api::{ApiError, Client, ClientConfig, Credential, Endpoint, GetUserOptions, UserUpdate};
 use cs_account::demo::{DemoOptions, DemoServer};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -271,6 +271,103 @@ async fn concurrent_requests_share_one_refresh() {
     let message =
         refused(s.client.oauth_token(&s.hosts, oauth::refresh_grant(&s.settings, &first.refresh)).await);
     assert!(message.contains("refresh token"), "{message}");
-    assert_eq!(session.tokens().await.user_uid, first.user_uid);
+    assert_eq!(session.tokens().user_uid, first.user_uid);
+    server.shutdown().await;
+}
+
+/// A signed-in session as the app holds one (tokens shared, stored through the hook).
+fn credential(
+    s: &SignIn,
+    tokens: oauth::OAuthTokens,
+) -> (Credential, std::sync::Arc<std::sync::Mutex<usize>>) {
+    use cs_account::api::oauth_session::OAuthSession;
+    let stored = std::sync::Arc::new(std::sync::Mutex::new(0));
+    let count = stored.clone();
+    let session = OAuthSession::new(s.client.clone(), s.hosts.clone(), s.settings.clone(), tokens)
+        .on_refresh(std::sync::Arc::new(move |_| *count.lock().expect("count") += 1));
+    (Credential::OAuth(std::sync::Arc::new(session)), stored)
+}
+
+/// Every call of an OAuth session goes as Bearer, never `authtoken`: the profile, the stacks (with
+/// `organization_uid` where asked) and an update. When the server's clock has passed the token's
+/// hour, the 401 brings one refresh (stored through the hook) and the call is sent again, for two
+/// requests in flight together too.
+#[tokio::test]
+async fn an_oauth_credential_calls_as_bearer_and_refreshes_once_after_a_401() {
+    let server = server().await;
+    let s = sign_in(&server);
+    let code = john_code(&server, &s).await;
+    let tokens = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    let org = tokens.organization_uid.clone().expect("an organisation");
+    let (cred, stored) = credential(&s, tokens);
+    let profile = s.client.get_profile(&cred, GetUserOptions::full()).await.expect("the profile");
+    assert_eq!(profile.user.email, "john.doe@example.com");
+    s.client.get_stacks(&cred, Some(&org)).await.expect("the stacks");
+    let update = UserUpdate { company: Some("Doe & Co".into()), ..Default::default() };
+    s.client.update_user(&cred, &update).await.expect("updated");
+    let token_calls = || server.requests().into_iter().filter(|r| r.route == "/token").count();
+    let before = token_calls();
+    server.advance_clock(Duration::from_secs(3700));
+    let (a, b) = tokio::join!(
+        s.client.get_user(&cred, Default::default()),
+        s.client.get_user(&cred, Default::default())
+    );
+    assert_eq!(a.expect("after the refresh").company.as_deref(), Some("Doe & Co"));
+    b.expect("after the same refresh");
+    assert_eq!(token_calls(), before + 1, "one refresh for both 401s");
+    assert_eq!(*stored.lock().expect("count"), 1, "the new tokens were handed to the store");
+    let calls: Vec<_> = server.requests().into_iter().filter(|r| r.route.starts_with("/v3/")).collect();
+    assert!(calls.iter().all(|r| r.bearer && !r.authtoken), "{calls:?}");
+    assert!(calls.iter().any(|r| r.route == "/v3/stacks" && r.organization_uid.as_deref() == Some(&org)));
+    server.shutdown().await;
+}
+
+/// Log-out finds this user's authorization among the app's (another user's is listed too) and
+/// deletes it: the access token is refused from then on, and so is the refresh token, which the
+/// client reports as the sign-in's end (sign in again).
+#[tokio::test]
+async fn logout_revokes_the_authorization_and_its_tokens() {
+    let server = server().await;
+    let other = sign_in(&server);
+    let other_code =
+        oauth::code_from(&approve(&server, &other, "tfa.user@example.com").await, &other.pkce.state)
+            .expect("code");
+    let other_tokens =
+        exchange(&other, &other.settings, &other_code, &other.pkce.verifier).await.expect("tokens");
+    let s = sign_in(&server);
+    let code = john_code(&server, &s).await;
+    let tokens = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    let (cred, _) = credential(&s, tokens);
+    let Credential::OAuth(session) = &cred else { unreachable!() };
+    assert!(s.client.oauth_logout(session).await.expect("logged out"), "john's authorization was found");
+    let deletes: Vec<_> = server.requests().into_iter().filter(|r| r.method == "DELETE").collect();
+    assert_eq!(deletes.len(), 1, "{deletes:?}");
+    assert!(deletes[0].bearer && !deletes[0].authtoken);
+    match s.client.get_user(&cred, Default::default()).await {
+        Err(ApiError::Unauthorized { message, .. }) => {
+            assert!(message.contains("Sign in with the browser again"), "{message}")
+        }
+        other => panic!("expected the sign-in's end, got {other:?}"),
+    }
+    // The other user's sign-in is untouched.
+    let user = other.client.get_user_oauth(&other_tokens.access, Default::default()).await.expect("still in");
+    assert_eq!(user.email, "tfa.user@example.com");
+    server.shutdown().await;
+}
+
+/// The SSO-only demo user: a right password gives no authtoken (the client says so), and browser
+/// sign-in lets them in.
+#[tokio::test]
+async fn the_sso_user_gets_no_token_from_a_password_but_signs_in_with_the_browser() {
+    let server = server().await;
+    let s = sign_in(&server);
+    let password = SecretString::from("Demo-pass-1234");
+    let refused = s.client.login("sso.user@example.com", &password, None).await;
+    assert!(matches!(refused, Err(ApiError::NoToken { .. })), "{refused:?}");
+    let redirect = approve(&server, &s, "sso.user@example.com").await;
+    let code = oauth::code_from(&redirect, &s.pkce.state).expect("code");
+    let tokens = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    let user = s.client.get_user_oauth(&tokens.access, Default::default()).await.expect("in");
+    assert_eq!(user.email, "sso.user@example.com");
     server.shutdown().await;
 }

@@ -327,7 +327,9 @@ fn demo_key_fills_a_login() {
     assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("tfa.user@example.com"));
     send(&mut a, [ctrl('n')]);
     let email = a.login().map(|l| l.email.value().to_string());
-    assert_eq!(email.as_deref(), Some("john.doe@example.com"), "the account without a password is skipped");
+    assert_eq!(email.as_deref(), Some("sso.user@example.com"), "the account without a password is skipped");
+    send(&mut a, [ctrl('n')]);
+    assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("john.doe@example.com"));
 }
 
 #[test]

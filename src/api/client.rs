@@ -21,6 +21,7 @@ use serde::{Serialize, Serializer};
 use url::Url;
 use zeroize::{Zeroize, Zeroizing};
 
+use super::credential::Auth;
 use super::decode;
 use super::error::{self, ApiError};
 use super::models::{LoginSuccess, Notice, Profile, Stack, UpdateSuccess, User, UserUpdate};
@@ -122,6 +123,7 @@ impl fmt::Debug for Client {
 }
 
 /// One request, described before it is sent so that a retry can send it again.
+#[derive(Clone)]
 struct Call<'a> {
     method: Method,
     /// The path as logged: a template that never holds a token (`user/activate/{token}`).
@@ -251,6 +253,39 @@ impl Client {
         Ok(answer.at(chrono::Utc::now()))
     }
 
+    /// Ends a browser sign-in on the server (there is no token revocation): finds the user's
+    /// authorization of the app (`GET {developer hub}/manifests/{app_id}/authorizations`, as
+    /// Bearer with the organisation) and deletes it. The caller forgets the session whatever
+    /// this answers. `Ok(false)` when the server listed no authorization of this user.
+    pub async fn oauth_logout(&self, session: &super::oauth_session::OAuthSession) -> Result<bool, ApiError> {
+        let tokens = session.tokens();
+        let app = session.settings().app_id.clone();
+        let base = &session.hosts().developer_hub;
+        let join = |segments: &[&str]| {
+            let mut url = base.clone();
+            url.path_segments_mut()
+                .map_err(|()| ApiError::Config(format!("{base} cannot hold a path.")))?
+                .pop_if_empty()
+                .extend(segments);
+            Ok::<Url, ApiError>(url)
+        };
+        let organization_uid = tokens.organization_uid.as_deref().map(organization_header).transpose()?;
+        let list_url = join(&["manifests", &app, "authorizations"])?;
+        let list = Call {
+            organization_uid: organization_uid.clone(),
+            ..Call::new(Method::GET, "oauth authorizations", list_url, None)
+        };
+        let found = self.send_as(list, session.into(), true, decode::authorizations).await?;
+        let mine = found.iter().find(|(_, user)| user.is_some() && *user == tokens.user_uid).or_else(|| {
+            // An answer without user uids, for a token that only sees its own authorization.
+            (found.len() == 1 && found[0].1.is_none()).then(|| &found[0])
+        });
+        let Some((authorization, _)) = mine else { return Ok(false) };
+        let url = join(&["manifests", &app, "authorizations", authorization])?;
+        let call = Call { organization_uid, ..Call::new(Method::DELETE, "oauth authorization", url, None) };
+        self.send_as(call, session.into(), false, decode::notice).await.map(|_| true)
+    }
+
     /// `GET /user` for a browser sign-in: its access token as `authorization: Bearer`, never as
     /// `authtoken`; retried like [`Client::get_user`].
     pub async fn get_user_oauth(
@@ -258,18 +293,26 @@ impl Client {
         access: &SecretString,
         opts: GetUserOptions,
     ) -> Result<User, ApiError> {
-        let call = Call { bearer: true, ..self.user_call(access, opts)? };
+        let call = Call { bearer: true, ..self.user_call(Some(access), opts)? };
         self.send(&call, true, decode::user).await
     }
 
     /// `GET /user`, retried on transient failures.
-    pub async fn get_user(&self, token: &SecretString, opts: GetUserOptions) -> Result<User, ApiError> {
-        self.send(&self.user_call(token, opts)?, true, decode::user).await
+    pub async fn get_user<'a>(
+        &self,
+        auth: impl Into<Auth<'a>>,
+        opts: GetUserOptions,
+    ) -> Result<User, ApiError> {
+        self.send_as(self.user_call(None, opts)?, auth.into(), true, decode::user).await
     }
 
     /// The `GET /user` call (read into the models or into the profile's store).
-    fn user_call<'a>(&self, token: &'a SecretString, opts: GetUserOptions) -> Result<Call<'a>, ApiError> {
-        Ok(Call::new(Method::GET, "user", self.url(&["user"], &opts.query())?, Some(token)))
+    fn user_call<'a>(
+        &self,
+        token: Option<&'a SecretString>,
+        opts: GetUserOptions,
+    ) -> Result<Call<'a>, ApiError> {
+        Ok(Call::new(Method::GET, "user", self.url(&["user"], &opts.query())?, token))
     }
 
     /// `GET /stacks`: every stack owned by or shared with the user, retried like `GET /user`.
@@ -279,34 +322,38 @@ impl Client {
     /// <https://www.contentstack.com/docs/developers/apis/content-management-api/stacks>).
     /// See [`super::stacks::all_stacks`] for asking once per organisation when the plain call
     /// is refused.
-    pub async fn get_stacks(
+    pub async fn get_stacks<'a>(
         &self,
-        token: &SecretString,
+        auth: impl Into<Auth<'a>>,
         organization_uid: Option<&str>,
     ) -> Result<Vec<Stack>, ApiError> {
         let organization_uid = organization_uid.map(organization_header).transpose()?;
         let url = self.url(&["stacks"], &[])?;
-        let call = Call { organization_uid, ..Call::new(Method::GET, "stacks", url, Some(token)) };
-        self.send(&call, true, decode::stacks).await
+        let call = Call { organization_uid, ..Call::new(Method::GET, "stacks", url, None) };
+        self.send_as(call, auth.into(), true, decode::stacks).await
     }
 
     /// `GET /user`, retried on transient failures, read in one pass into the profile's store
     /// (see [`decode::profile`]).
-    pub async fn get_profile(&self, token: &SecretString, opts: GetUserOptions) -> Result<Profile, ApiError> {
-        self.send(&self.user_call(token, opts)?, true, decode::profile).await
+    pub async fn get_profile<'a>(
+        &self,
+        auth: impl Into<Auth<'a>>,
+        opts: GetUserOptions,
+    ) -> Result<Profile, ApiError> {
+        self.send_as(self.user_call(None, opts)?, auth.into(), true, decode::profile).await
     }
 
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values
     /// written twice leave the same profile). Pass only the changed fields
     /// ([`UserUpdate::changes_from`]).
-    pub async fn update_user(
+    pub async fn update_user<'a>(
         &self,
-        token: &SecretString,
+        auth: impl Into<Auth<'a>>,
         changes: &UserUpdate,
     ) -> Result<UpdateSuccess, ApiError> {
         let url = self.url(&["user"], &[])?;
-        let call = Call { body: Some(wrap(changes)?), ..Call::new(Method::PUT, "user", url, Some(token)) };
-        self.send(&call, true, decode::update).await
+        let call = Call { body: Some(wrap(changes)?), ..Call::new(Method::PUT, "user", url, None) };
+        self.send_as(call, auth.into(), true, decode::update).await
     }
 
     /// `POST /user/activate/{activation_token}`. Never retried.
@@ -369,6 +416,36 @@ impl Client {
             url.query_pairs_mut().extend_pairs(query);
         }
         Ok(url)
+    }
+
+    /// Sends `call` as the session `auth` proves: an authtoken as `authtoken`; a browser
+    /// sign-in's access token as `authorization: Bearer` (never `authtoken`), refreshed first when
+    /// about to expire, and after a 401 refreshed once (shared with any other request's 401) and
+    /// the call sent once more.
+    async fn send_as<T>(
+        &self,
+        call: Call<'_>,
+        auth: Auth<'_>,
+        retried: bool,
+        decoder: Decoder<T>,
+    ) -> Result<T, ApiError> {
+        match auth {
+            Auth::Token(token) => self.send(&signed(&call, token, false), retried, decoder).await,
+            Auth::OAuth(session) => {
+                let access = session.access(chrono::Utc::now()).await?;
+                match self.send(&signed(&call, &access, true), retried, decoder).await {
+                    Err(e) if e.is_unauthorized() => {
+                        tracing::info!(
+                            path = call.label,
+                            "access token refused: refreshing once, then again"
+                        );
+                        let fresh = session.after_unauthorized(&access).await?;
+                        self.send(&signed(&call, &fresh, true), retried, decoder).await
+                    }
+                    other => other,
+                }
+            }
+        }
     }
 
     /// Sends `call` and decodes the answer with `decoder`, repeating both on transient failures
@@ -455,6 +532,20 @@ impl Client {
             Err(e) => Err(e),
         };
         Ok((status, answer))
+    }
+}
+
+/// `call` with `token`, as `authorization: Bearer` when `bearer`.
+fn signed<'b>(call: &Call<'_>, token: &'b SecretString, bearer: bool) -> Call<'b> {
+    Call {
+        method: call.method.clone(),
+        label: call.label,
+        url: call.url.clone(),
+        token: Some(token),
+        body: call.body.clone(),
+        organization_uid: call.organization_uid.clone(),
+        form: call.form,
+        bearer,
     }
 }
 

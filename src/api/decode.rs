@@ -209,6 +209,37 @@ pub fn stacks(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Vec<Stack
         .collect())
 }
 
+/// The Developer Hub's authorizations of an app: `{"data": [{"authorization_uid", "user":
+/// {"uid"}}]}` (a bare list is read too), as (authorization uid, user uid) pairs; entries
+/// without an authorization uid are left out.
+pub fn authorizations(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Vec<(String, Option<String>)>, ApiError> {
+    let answer = answer(status, headers, body)?;
+    let list = match &answer.body {
+        Value::Array(list) => list,
+        other => match other.get("data") {
+            Some(Value::Array(list)) => list,
+            _ => {
+                return Err(ApiError::Decode {
+                    status,
+                    detail: "the answer has no list of authorizations".into(),
+                });
+            }
+        },
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
+    Ok(list
+        .iter()
+        .filter_map(|entry| {
+            let uid = text(entry.get("authorization_uid"))?;
+            Some((uid, text(entry.get("user").and_then(|u| u.get("uid")))))
+        })
+        .collect())
+}
+
 /// A successful answer: 2xx, JSON, no `error_code`, no `tfa_type`.
 struct Answer {
     /// The sanitised body, without `user.authtoken`.

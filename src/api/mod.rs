@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod client;
+pub mod credential;
 pub mod decode;
 pub mod error;
 pub mod lenient;
@@ -19,6 +20,7 @@ pub mod secret;
 pub mod stacks;
 
 pub use client::{Client, ClientConfig, GetUserOptions};
+pub use credential::{Auth, Credential};
 pub use error::{ApiError, TransportKind};
 pub use links::{email_in_link, looks_like_link, token_from_link};
 pub use models::{

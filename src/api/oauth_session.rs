@@ -3,12 +3,14 @@
 //! asking (the official CLI raced here until its PR #2481: two refreshes with one refresh token,
 //! the second refused, the user signed out).
 //!
-//! One lock holds the tokens; a caller that finds them about to expire refreshes while holding
-//! it, so callers arriving meanwhile wait and then find fresh tokens instead of refreshing again.
+//! A gate (an async lock) is held across a refresh, so callers arriving meanwhile wait and then
+//! find fresh tokens instead of refreshing again. The tokens themselves sit behind a plain lock
+//! never held across an await, so showing them masked or storing them needs no runtime.
+
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::Mutex;
 
 use crate::api::oauth::{Hosts, OAuthSettings, OAuthTokens, refresh_grant};
 use crate::api::{ApiError, Client};
@@ -17,51 +19,113 @@ use crate::api::{ApiError, Client};
 /// it valid when it arrives.
 pub const REFRESH_MARGIN: Duration = Duration::minutes(2);
 
+/// Called with the new tokens after each refresh, to store them (the refresh token is good once:
+/// a session that kept the old one could not refresh again after a restart).
+pub type OnRefresh = Arc<dyn Fn(&OAuthTokens) + Send + Sync>;
+
 pub struct OAuthSession {
     client: Client,
     hosts: Hosts,
     settings: OAuthSettings,
+    gate: tokio::sync::Mutex<()>,
     tokens: Mutex<OAuthTokens>,
+    on_refresh: Option<OnRefresh>,
+}
+
+impl std::fmt::Debug for OAuthSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = self.tokens();
+        f.debug_struct("OAuthSession")
+            .field("access", &crate::api::mask(&t.access))
+            .field("expires_at", &t.expires_at)
+            .field("organization_uid", &t.organization_uid)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OAuthSession {
     pub fn new(client: Client, hosts: Hosts, settings: OAuthSettings, tokens: OAuthTokens) -> Self {
-        OAuthSession { client, hosts, settings, tokens: Mutex::new(tokens) }
+        OAuthSession {
+            client,
+            hosts,
+            settings,
+            gate: tokio::sync::Mutex::new(()),
+            tokens: Mutex::new(tokens),
+            on_refresh: None,
+        }
+    }
+
+    /// The same session, calling `hook` with the tokens each refresh brings.
+    pub fn on_refresh(mut self, hook: OnRefresh) -> Self {
+        self.on_refresh = Some(hook);
+        self
     }
 
     /// The access token to send at `now`, refreshed first when it expires within
     /// [`REFRESH_MARGIN`].
     pub async fn access(&self, now: DateTime<Utc>) -> Result<SecretString, ApiError> {
-        let mut tokens = self.tokens.lock().await;
+        let _gate = self.gate.lock().await;
+        let tokens = self.tokens();
         if tokens.expires_at - REFRESH_MARGIN <= now {
-            *tokens = self.refresh(&tokens).await?;
+            return self.refresh(&tokens).await;
         }
-        Ok(tokens.access.clone())
+        Ok(tokens.access)
     }
 
     /// After a 401 for a request sent with `sent`: the token to send it again with — refreshed
     /// now, unless another request's 401 already had it refreshed (the token in force is no
     /// longer `sent`).
     pub async fn after_unauthorized(&self, sent: &SecretString) -> Result<SecretString, ApiError> {
-        let mut tokens = self.tokens.lock().await;
+        let _gate = self.gate.lock().await;
+        let tokens = self.tokens();
         if tokens.access.expose_secret() == sent.expose_secret() {
-            *tokens = self.refresh(&tokens).await?;
+            return self.refresh(&tokens).await;
         }
-        Ok(tokens.access.clone())
+        Ok(tokens.access)
     }
 
-    /// A copy of the tokens in force (to store them).
-    pub async fn tokens(&self) -> OAuthTokens {
-        self.tokens.lock().await.clone()
+    /// A copy of the tokens in force (to store them, or show them masked).
+    pub fn tokens(&self) -> OAuthTokens {
+        self.tokens.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
-    async fn refresh(&self, tokens: &OAuthTokens) -> Result<OAuthTokens, ApiError> {
+    /// The Developer Hub hosts and app this session was signed in with (log-out needs them).
+    pub fn hosts(&self) -> &Hosts {
+        &self.hosts
+    }
+
+    pub fn settings(&self) -> &OAuthSettings {
+        &self.settings
+    }
+
+    /// Trades the refresh token for new tokens (the caller holds the gate). A refusal means the
+    /// sign-in is over: it is reported as the session's end, so the app asks to sign in again
+    /// as it does after any 401.
+    async fn refresh(&self, tokens: &OAuthTokens) -> Result<SecretString, ApiError> {
         tracing::info!(token = %crate::api::mask(&tokens.access), "refreshing the sign-in's tokens");
-        let mut fresh =
-            self.client.oauth_token(&self.hosts, refresh_grant(&self.settings, &tokens.refresh)).await?;
+        let grant = refresh_grant(&self.settings, &tokens.refresh);
+        let mut fresh = match self.client.oauth_token(&self.hosts, grant).await {
+            Ok(fresh) => fresh,
+            Err(ApiError::Rejected { status, code, message }) if (400..500).contains(&status) => {
+                tracing::info!(status, "the refresh token was refused: the sign-in is over");
+                return Err(ApiError::Unauthorized {
+                    status,
+                    code,
+                    message: format!(
+                        "Your browser sign-in has ended ({message}). Sign in with the browser again."
+                    ),
+                });
+            }
+            Err(e) => return Err(e),
+        };
         // Whose they are does not change; an answer that leaves it out keeps it.
         fresh.organization_uid = fresh.organization_uid.or_else(|| tokens.organization_uid.clone());
         fresh.user_uid = fresh.user_uid.or_else(|| tokens.user_uid.clone());
-        Ok(fresh)
+        let access = fresh.access.clone();
+        if let Some(hook) = &self.on_refresh {
+            hook(&fresh);
+        }
+        *self.tokens.lock().unwrap_or_else(PoisonError::into_inner) = fresh;
+        Ok(access)
     }
 }

@@ -179,6 +179,11 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
     },
     // No password yet: activation (see the mailbox) sets one.
     DemoLogin { email: "new.user@example.com", password: "", note: "not activated: see the mailbox" },
+    DemoLogin {
+        email: "sso.user@example.com",
+        password: "Demo-pass-1234",
+        note: "SSO, no 2FA: a password gives no token; ctrl-b signs in with the browser",
+    },
 ];
 
 /// Base32 TOTP secret of `tfa.user@example.com` (RFC 6238, SHA-1, 6 digits, 30 s). Public on
@@ -342,6 +347,8 @@ fn router(state: AppState) -> Router {
         .route("/", get(oauth::authorize_page))
         // The Developer Hub's token endpoint, at this server's root when it plays one.
         .route("/token", post(oauth::token))
+        .route("/manifests/{app}/authorizations", get(oauth::authorizations))
+        .route("/manifests/{app}/authorizations/{uid}", axum::routing::delete(oauth::revoke))
         .method_not_allowed_fallback(method_not_allowed);
     v3.merge(demo)
         .fallback(not_found)

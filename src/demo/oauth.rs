@@ -36,17 +36,23 @@ pub(crate) struct Code {
 #[derive(Default)]
 pub(crate) struct OAuthStore {
     codes: HashMap<String, Code>,
-    /// Refresh token → user and client.
-    refresh: HashMap<String, (usize, String)>,
-    /// Access token → user and expiry (on the demo clock); kept after expiry, so the request log
-    /// can tell an expired token of this server from another server's.
-    access: HashMap<String, (usize, DateTime<Utc>)>,
+    /// Refresh token → the authorization it belongs to.
+    refresh: HashMap<String, String>,
+    /// Access token → user, expiry (on the demo clock) and authorization; kept after expiry and
+    /// revocation, so the request log can tell a dead token of this server from another server's.
+    access: HashMap<String, (usize, DateTime<Utc>, String)>,
+    /// Authorization uid → who authorized which client (one per user and client, as the
+    /// Developer Hub lists them).
+    authorizations: HashMap<String, (usize, String)>,
 }
 
 impl OAuthStore {
     /// The user of a live access token.
     pub fn access_user(&self, token: &str, now: DateTime<Utc>) -> Option<usize> {
-        self.access.get(token).filter(|(_, expires)| *expires > now).map(|(user, _)| *user)
+        self.access
+            .get(token)
+            .filter(|(_, expires, auth)| *expires > now && self.authorizations.contains_key(auth))
+            .map(|(user, ..)| *user)
     }
 
     /// Whether this server ever issued `token` as an access token.
@@ -225,7 +231,12 @@ pub(crate) async fn token(State(state): State<AppState>, body: Bytes) -> Respons
             }
             (code.user, code.client_id)
         }
-        "refresh_token" => match store.oauth.refresh.remove(get("refresh_token")) {
+        "refresh_token" => match store
+            .oauth
+            .refresh
+            .remove(get("refresh_token"))
+            .and_then(|auth| store.oauth.authorizations.get(&auth).cloned())
+        {
             Some((user, client)) if client == get("client_id") => (user, client),
             _ => {
                 return oauth_error(
@@ -244,8 +255,17 @@ pub(crate) async fn token(State(state): State<AppState>, body: Bytes) -> Respons
         }
     };
     let (access, refresh) = (random_token("csat"), random_token("csrt"));
-    store.oauth.access.insert(access.clone(), (user, now + Duration::seconds(ACCESS_LIFE)));
-    store.oauth.refresh.insert(refresh.clone(), (user, client_id));
+    let existing = store.oauth.authorizations.iter().find(|(_, a)| **a == (user, client_id.clone()));
+    let auth = match existing {
+        Some((uid, _)) => uid.clone(),
+        None => {
+            let uid = random_token("auth");
+            store.oauth.authorizations.insert(uid.clone(), (user, client_id));
+            uid
+        }
+    };
+    store.oauth.access.insert(access.clone(), (user, now + Duration::seconds(ACCESS_LIFE), auth.clone()));
+    store.oauth.refresh.insert(refresh.clone(), auth);
     let found = store.users.get(user);
     let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).unwrap_or("").to_string();
     let org = text(found.and_then(|u| u.organizations.first()).and_then(|o| o.get("uid")));
@@ -255,4 +275,51 @@ pub(crate) async fn token(State(state): State<AppState>, body: Bytes) -> Respons
         "organization_uid": org, "user_uid": uid, "location": "NA", "authorization_type": "user"
     }))
     .into_response()
+}
+
+/// `GET /manifests/{app_id}/authorizations`: the app's authorizations the caller can see (in
+/// the demo, all of them: the client must pick its own by user uid, as with an organisation
+/// admin's token on the real Developer Hub).
+pub(crate) async fn authorizations(
+    State(state): State<AppState>,
+    _authed: super::session::Authed,
+) -> Response {
+    let store = lock(&state.store);
+    let data: Vec<serde_json::Value> = store
+        .oauth
+        .authorizations
+        .iter()
+        .map(|(uid, (user, client))| {
+            let user_uid = store.users.get(*user).and_then(|u| u.profile.get("uid")).cloned();
+            json!({"authorization_uid": uid, "client_id": client, "user": {"uid": user_uid}})
+        })
+        .collect();
+    Json(json!({ "data": data })).into_response()
+}
+
+/// `DELETE /manifests/{app_id}/authorizations/{uid}`: the caller's own authorization ends, and
+/// every token issued under it with it (refresh tokens refused, access tokens answered 401).
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    authed: super::session::Authed,
+    axum::extract::Path((_app, uid)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let mut store = lock(&state.store);
+    match store.oauth.authorizations.get(&uid) {
+        None => return super::http::ApiFailure::not_found().into_response(),
+        Some((user, _)) if *user != authed.user => {
+            return super::http::ApiFailure::new(
+                StatusCode::FORBIDDEN,
+                403,
+                "You can only revoke your own authorization.",
+                None,
+            )
+            .into_response();
+        }
+        Some(_) => {}
+    }
+    store.oauth.authorizations.remove(&uid);
+    store.oauth.refresh.retain(|_, auth| *auth != uid);
+    tracing::info!("demo: an OAuth authorization was revoked");
+    Json(json!({"notice": "The authorization was revoked."})).into_response()
 }

@@ -53,6 +53,9 @@ struct SeedFlags {
     /// Put an activation email in the outbox at start.
     #[serde(default)]
     send_activation: bool,
+    /// Signs in with SSO: a password log-in gives no authtoken, only browser sign-in works.
+    #[serde(default)]
+    sso: bool,
 }
 
 #[derive(Deserialize)]
@@ -141,6 +144,7 @@ fn build_user(seed: SeedUser, all_orgs: &[Map<String, Value>]) -> Result<StoredU
         tfa,
         organizations,
         stack_keys,
+        sso: seed.demo.sso,
     })
 }
 
@@ -192,7 +196,8 @@ mod tests {
             Ok(s) => s,
             Err(e) => panic!("seed does not load: {e}"),
         };
-        assert_eq!(store.users.len(), 3);
+        assert_eq!(store.users.len(), 4);
+        assert!(store.users[3].sso && !store.users[0].sso, "sso.user is the SSO-only one");
         let john = &store.users[0];
         assert_eq!(john.email(), "john.doe@example.com");
         assert!(john.tfa.is_none());

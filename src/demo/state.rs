@@ -65,6 +65,8 @@ pub(crate) struct StoredUser {
     /// The API keys of the stacks the user's roles belong to (what `GET /stacks` lists, with
     /// the stacks the user owns), read once from the roles.
     pub stack_keys: HashSet<String>,
+    /// Signs in with SSO: its password log-in gives no authtoken (as Contentstack does).
+    pub sso: bool,
 }
 
 /// How much about organisations an answer carries.
@@ -395,6 +397,7 @@ mod tests {
             tfa: None,
             organizations: vec![org(true)],
             stack_keys: HashSet::new(),
+            sso: false,
         };
         let text = |v: UserView| {
             let mut out = Vec::new();
