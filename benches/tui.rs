@@ -93,7 +93,7 @@ fn profile_app(user: cs_account::api::User, token: &SecretString, size: (u16, u1
     let mut app = App::new(Endpoint::default(), Keymap::default(), size);
     let then = OnUser::CheckToken { token: token.clone(), remember: false };
     let request =
-        Request::GetUser { endpoint: Endpoint::default(), token: token.clone(), then: then.clone() };
+        Request::GetUser { endpoint: Endpoint::default(), cred: token.clone().into(), then: then.clone() };
     let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
         panic!("a request")
     };

@@ -60,8 +60,12 @@ async fn each_request_comes_back_as_its_own_reply() {
 
     let secret = |s: &str| SecretString::from(s.to_string());
     let token = || secret("blt0000000000000000");
-    let auth =
-        || Authed { email: "a@b.c".into(), token: token(), endpoint: endpoint.clone(), remember: false };
+    let auth = || Authed {
+        email: "a@b.c".into(),
+        cred: token().into(),
+        endpoint: endpoint.clone(),
+        remember: false,
+    };
     let (email, tfa_email) = ("john.doe@example.com".to_string(), "tfa.user@example.com".to_string());
     let login = |email: &str, code: Option<&str>| Request::Login {
         endpoint: endpoint.clone(),
@@ -75,7 +79,7 @@ async fn each_request_comes_back_as_its_own_reply() {
             remember: false,
         },
     };
-    let get_user = |then| Request::GetUser { endpoint: endpoint.clone(), token: token(), then };
+    let get_user = |then| Request::GetUser { endpoint: endpoint.clone(), cred: token().into(), then };
     let requests = vec![
         login(&email, None),
         login(&tfa_email, Some("000000")),
@@ -90,7 +94,7 @@ async fn each_request_comes_back_as_its_own_reply() {
         get_user(OnUser::Resume { auth: auth(), source: SessionSource::Stored }),
         get_user(OnUser::LoadProfile { auth: auth(), login_user: Box::new(User::default()) }),
         get_user(OnUser::Refresh),
-        Request::Logout { endpoint: endpoint.clone(), token: token(), then: OnLogout::Logout },
+        Request::Logout { endpoint: endpoint.clone(), cred: token().into(), then: OnLogout::Logout },
         Request::Forgot {
             endpoint: endpoint.clone(),
             email: email.clone(),
@@ -115,14 +119,14 @@ async fn each_request_comes_back_as_its_own_reply() {
         Request::Outbox { endpoint: endpoint.clone(), then: OnOutbox },
         Request::Update {
             endpoint: endpoint.clone(),
-            token: token(),
+            cred: token().into(),
             changes: UserUpdate { company: Some("Acme".into()), ..Default::default() },
             then: OnSave,
         },
         get_user(OnUser::Check),
         Request::Stacks {
             endpoint: endpoint.clone(),
-            token: token(),
+            cred: token().into(),
             organizations: Vec::new(),
             then: OnStacks,
         },

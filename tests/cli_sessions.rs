@@ -96,11 +96,14 @@ async fn status_switch_token_and_logout_across_two_servers() {
     let out = cli.run(&["token"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let b_token = store.load_active(&endpoint(&b)).expect("read").expect("b");
-    assert_eq!(text(&out.stdout), format!("{}\n", b_token.authtoken.expose_secret()));
+    assert_eq!(
+        text(&out.stdout),
+        format!("{}\n", b_token.authtoken().expect("an authtoken").expose_secret())
+    );
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
     let out = cli.run(&["--api-url", &a.base_url(), "token"], "");
     let tfa_on_a = store.load_one(&endpoint(&a), TFA).expect("read").expect("tfa");
-    assert_eq!(text(&out.stdout).trim_end(), tfa_on_a.authtoken.expose_secret());
+    assert_eq!(text(&out.stdout).trim_end(), tfa_on_a.authtoken().expect("an authtoken").expose_secret());
 
     // switch: by email on the server asked for; ambiguous without a terminal lists the choices.
     let out = cli.run(&["--api-url", &a.base_url(), "switch", JOHN], "");

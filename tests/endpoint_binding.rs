@@ -32,7 +32,7 @@ fn log_in(cli: &Cli, server: &DemoServer) -> SecretString {
         &format!("{PASSWORD}\n"),
     );
     assert!(out.status.success(), "login: {}", text(&out.stderr));
-    stored(cli).authtoken
+    stored(cli).authtoken().expect("an authtoken").clone()
 }
 
 fn stored(cli: &Cli) -> cs_account::store::StoredSession {
@@ -98,7 +98,7 @@ async fn the_stored_token_never_reaches_another_api_url() {
         }
         assert_eq!(authtokens_received(&b), 0, "B received an authtoken: {:?}", b.requests());
         // Nothing happened to the session: still stored, still valid on A, profile unchanged.
-        assert_eq!(stored(&cli).authtoken.expose_secret(), token.expose_secret());
+        assert_eq!(stored(&cli).authtoken().expect("an authtoken").expose_secret(), token.expose_secret());
         let _ = std::fs::remove_file(cli.config_dir().join("config.toml"));
         let out = cli.run(&["whoami"], "");
         assert!(out.status.success(), "the session still works on A: {}", text(&out.stderr));
@@ -205,7 +205,7 @@ async fn logging_in_elsewhere_adds_a_session_and_leaves_the_first_one_alone() {
     let store = SessionStore::new(cli.config_dir().to_path_buf());
     let on_a =
         store.load_active(&Endpoint::custom(&a.base_url()).expect("url")).expect("read").expect("kept");
-    assert_eq!(on_a.authtoken.expose_secret(), old.expose_secret());
+    assert_eq!(on_a.authtoken().expect("an authtoken").expose_secret(), old.expose_secret());
     assert_eq!(stored(&cli).endpoint, Endpoint::custom(&b.base_url()).expect("url"), "B is used last");
 }
 

@@ -586,7 +586,7 @@ impl Obs {
             pending: app.pending.len(),
             running: app.pending.values().map(Pending::label).collect(),
             session: user.map(|u| EditField::ALL.map(|f| f.current(u).to_string())),
-            token: app.session.as_ref().map(|s| s.token.clone()),
+            token: app.session.as_ref().and_then(|s| s.cred.authtoken().cloned()),
             frames: app.frames,
             spinner: app.spinner,
             quit: app.should_quit,

@@ -215,11 +215,7 @@ async fn logging_in_without_remember_me_stores_nothing_and_keeps_other_sessions(
     // A session remembered earlier, for another endpoint (so it is not opened at start).
     let elsewhere = Endpoint::custom("http://127.0.0.1:9").expect("loopback");
     store
-        .save(&StoredSession {
-            email: JOHN.into(),
-            endpoint: elsewhere,
-            authtoken: "bltold".to_string().into(),
-        })
+        .save(&StoredSession::with_authtoken(JOHN.into(), elsewhere, "bltold".to_string().into()))
         .expect("saved");
     let mut setup = Setup::new(&server.base_url());
     setup.store = Some(store.clone());

@@ -10,11 +10,11 @@ use cs_account::store::{SESSION_FILE, SessionStore, StoreError, StoredSession};
 use secrecy::{ExposeSecret, SecretString};
 
 fn session(token: &str) -> StoredSession {
-    StoredSession {
-        email: "john.doe@example.com".into(),
-        endpoint: Endpoint::Region(Region::Eu),
-        authtoken: SecretString::from(token.to_string()),
-    }
+    StoredSession::with_authtoken(
+        "john.doe@example.com".into(),
+        Endpoint::Region(Region::Eu),
+        SecretString::from(token.to_string()),
+    )
 }
 
 #[test]
@@ -38,8 +38,14 @@ fn a_symlinked_session_file_is_refused_and_replaced_not_followed() {
     let meta = std::fs::symlink_metadata(store.path()).expect("meta");
     assert!(meta.file_type().is_file(), "still a link");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    assert_eq!(store.load().expect("load").expect("some").authtoken.expose_secret(), "blt_new_own_token");
-    assert_eq!(target.load().expect("load").expect("some").authtoken.expose_secret(), "blt_real_file_token");
+    assert_eq!(
+        store.load().expect("load").expect("some").authtoken().expect("an authtoken").expose_secret(),
+        "blt_new_own_token"
+    );
+    assert_eq!(
+        target.load().expect("load").expect("some").authtoken().expect("an authtoken").expose_secret(),
+        "blt_real_file_token"
+    );
 }
 
 #[test]

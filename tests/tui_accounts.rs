@@ -147,7 +147,8 @@ fn enter_switches_cancelling_the_old_accounts_requests_and_the_new_one_takes_ove
     let mut user: User = full_user();
     user.company = Some("Europa GmbH".into());
     let token = SecretString::from("blteu0000000000000000");
-    let effects = update_all(&mut a, [answer(switch, Ok(Switched { token, profile: user.into() }))]);
+    let effects =
+        update_all(&mut a, [answer(switch, Ok(Switched { cred: token.into(), profile: user.into() }))]);
     assert!(
         effects.iter().any(|e| matches!(e, Effect::ActivateSession { endpoint, .. } if *endpoint == eu())),
         "{effects:#?}"
@@ -213,7 +214,7 @@ async fn store_session(store: &SessionStore, server: &DemoServer, company: &str)
     let changes = UserUpdate { company: Some(company.into()), ..Default::default() };
     client.update_user(&login.authtoken, &changes).await.expect("update");
     let session =
-        StoredSession { email: "john.doe@example.com".into(), endpoint, authtoken: login.authtoken.clone() };
+        StoredSession::with_authtoken("john.doe@example.com".into(), endpoint, login.authtoken.clone());
     store.save_as(&session, Obtained::Password).expect("stored");
     login.authtoken
 }

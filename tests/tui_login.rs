@@ -299,10 +299,10 @@ fn token_login_checks_the_token_with_get_user() {
     send(&mut a, [ctrl('t'), msg_paste("  blt0123456789abcdef\r\n")]);
     assert_eq!(a.login().map(|l| l.method), Some(Method::Token));
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    let [Effect::Request { id, request: Request::GetUser { token, then, .. } }] = &effects[..] else {
+    let [Effect::Request { id, request: Request::GetUser { cred, then, .. } }] = &effects[..] else {
         panic!("{effects:#?}")
     };
-    assert_eq!(token.expose_secret(), "blt0123456789abcdef");
+    assert_eq!(cred.authtoken().expect("an authtoken").expose_secret(), "blt0123456789abcdef");
     let user = full_user();
     let effects = send(&mut a, [answer(common::Asked { id: *id, then: then.clone() }, Ok(user.into()))]);
     assert!(a.profile().is_some());

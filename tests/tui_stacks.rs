@@ -62,14 +62,15 @@ fn the_stacks_request_goes_to_the_sessions_endpoint_with_its_token() {
     let (endpoint, token, orgs) = effects
         .iter()
         .find_map(|e| match e {
-            Effect::Request { request: Request::Stacks { endpoint, token, organizations, .. }, .. } => {
+            Effect::Request { request: Request::Stacks { endpoint, cred, organizations, .. }, .. } => {
+                let token = cred.authtoken().expect("an authtoken");
                 Some((endpoint.clone(), token.expose_secret().to_string(), organizations.clone()))
             }
             _ => None,
         })
         .expect("the profile asks for the stacks");
     assert_eq!(&endpoint, &session.endpoint);
-    assert_eq!(token, session.token.expose_secret());
+    assert_eq!(token, session.cred.authtoken().expect("an authtoken").expose_secret());
     assert!(!orgs.is_empty(), "the organisations to ask one by one if the plain call is refused");
 }
 

@@ -35,11 +35,11 @@ fn store_with(endpoint: Endpoint) -> (tempfile::TempDir, SessionStore) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = SessionStore::new(dir.path().to_path_buf());
     store
-        .save(&StoredSession {
-            email: "john.doe@contentstack.com".into(),
+        .save(&StoredSession::with_authtoken(
+            "john.doe@contentstack.com".into(),
             endpoint,
-            authtoken: SecretString::from("bltstored0123456789"),
-        })
+            SecretString::from("bltstored0123456789"),
+        ))
         .expect("saved");
     (dir, store)
 }
@@ -84,10 +84,10 @@ fn the_environment_token_is_checked_and_never_stored() {
     let (dir, mut opts) = stored_for(Endpoint::Region(Region::Eu));
     opts.env_token = Some(SecretString::from("bltenv0123456789"));
     let (mut app, effects) = open(&opts);
-    let [Effect::Request { id, request: Request::GetUser { token, endpoint, then } }] = &effects[..] else {
+    let [Effect::Request { id, request: Request::GetUser { cred, endpoint, then } }] = &effects[..] else {
         panic!("{effects:#?}")
     };
-    assert_eq!(token.expose_secret(), "bltenv0123456789", "the environment wins over the file");
+    assert_eq!(secret(cred), "bltenv0123456789", "the environment wins over the file");
     assert_eq!(*endpoint, Endpoint::Region(Region::Eu));
     let effects =
         send(&mut app, [answer(common::Asked { id: *id, then: then.clone() }, Ok(full_user().into()))]);
@@ -127,10 +127,8 @@ fn a_network_error_at_start_can_be_retried() {
 #[test]
 fn with_several_sessions_the_active_one_of_the_chosen_endpoint_opens() {
     let (_dir, store) = store_with(Endpoint::Region(Region::Eu));
-    let other = |email: &str, endpoint, token: &str| StoredSession {
-        email: email.into(),
-        endpoint,
-        authtoken: SecretString::from(token.to_string()),
+    let other = |email: &str, endpoint, token: &str| {
+        StoredSession::with_authtoken(email.into(), endpoint, SecretString::from(token.to_string()))
     };
     // Used after the EU one: the active session used last is NA's, but the app runs on EU.
     store.save(&other("jane@example.com", Endpoint::Region(Region::Na), "bltjane_na_000")).expect("saved");
@@ -139,10 +137,10 @@ fn with_several_sessions_the_active_one_of_the_chosen_endpoint_opens() {
     let mut opts = options();
     opts.store = Some(store.clone());
     let (_app, effects) = open(&opts);
-    let [Effect::Request { request: Request::GetUser { token, endpoint, .. }, .. }] = &effects[..] else {
+    let [Effect::Request { request: Request::GetUser { cred, endpoint, .. }, .. }] = &effects[..] else {
         panic!("{effects:#?}")
     };
-    assert_eq!((token.expose_secret(), endpoint), ("bltana_eu_0000", &Endpoint::Region(Region::Eu)));
+    assert_eq!((secret(cred), endpoint), ("bltana_eu_0000", &Endpoint::Region(Region::Eu)));
     // An expired one is forgotten alone: the runner's effect names it.
     let (mut app, effects) = open(&opts);
     let id = get_user_id(&effects);
@@ -358,4 +356,9 @@ fn a_config_directory_others_can_write_is_warned_about_at_start() {
         "{:?}",
         app.toasts
     );
+}
+
+/// The authtoken a request carries.
+fn secret(cred: &cs_account::api::Credential) -> &str {
+    cred.authtoken().expect("an authtoken").expose_secret()
 }

@@ -94,8 +94,11 @@ impl Big {
     fn profile(&self, size: (u16, u16)) -> (App, Term, Duration, Msg) {
         let mut app = App::new(Endpoint::default(), Keymap::default(), size);
         let then = OnUser::CheckToken { token: self.token.clone(), remember: false };
-        let request =
-            Request::GetUser { endpoint: Endpoint::default(), token: self.token.clone(), then: then.clone() };
+        let request = Request::GetUser {
+            endpoint: Endpoint::default(),
+            cred: self.token.clone().into(),
+            then: then.clone(),
+        };
         let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
             panic!("a request")
         };

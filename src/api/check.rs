@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use secrecy::SecretString;
-
-use crate::api::{Client, ClientConfig, GetUserOptions};
+use crate::api::{Auth, Client, ClientConfig, GetUserOptions};
 
 /// The most a check waits for one server: a quick look, not a retry loop.
 pub const CHECK_TIMEOUT: Duration = Duration::from_secs(8);
@@ -28,9 +26,11 @@ pub fn quick(mut cfg: ClientConfig) -> ClientConfig {
     cfg
 }
 
-/// Asks `client`'s server (the one that issued `token`: the caller makes sure) about `token`.
-pub async fn check_token(client: &Client, token: &SecretString) -> TokenCheck {
-    match client.get_user(token, GetUserOptions::default()).await {
+/// Asks `client`'s server (the one that issued the token: the caller makes sure) about it. A
+/// browser sign-in whose access token expired is refreshed first, so "expired" means the
+/// sign-in itself is over.
+pub async fn check_token<'a>(client: &Client, auth: impl Into<Auth<'a>>) -> TokenCheck {
+    match client.get_user(auth, GetUserOptions::default()).await {
         Ok(_) => TokenCheck::Valid,
         Err(e) if e.is_unauthorized() => TokenCheck::Expired,
         Err(e) => TokenCheck::Unknown(e.user_message()),

@@ -253,6 +253,19 @@ impl Client {
         Ok(answer.at(chrono::Utc::now()))
     }
 
+    /// Ends a session on its server: `DELETE /user-session` for an authtoken, the app
+    /// authorization's DELETE for a browser sign-in ([`Client::oauth_logout`]).
+    pub async fn end_session(&self, cred: &super::Credential) -> Result<Notice, ApiError> {
+        match cred {
+            super::Credential::Authtoken(token) => self.logout(token).await,
+            super::Credential::OAuth(session) => {
+                let found = self.oauth_logout(session).await?;
+                let notice = if found { "Signed out: the app's authorization was revoked." } else { "" };
+                Ok(Notice { notice: notice.into() })
+            }
+        }
+    }
+
     /// Ends a browser sign-in on the server (there is no token revocation): finds the user's
     /// authorization of the app (`GET {developer hub}/manifests/{app_id}/authorizations`, as
     /// Bearer with the organisation) and deletes it. The caller forgets the session whatever

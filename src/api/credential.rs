@@ -26,6 +26,19 @@ impl Credential {
         }
     }
 
+    /// Whether `text` holds any of this credential's tokens (so it must not be copied out).
+    pub fn appears_in(&self, text: &str) -> bool {
+        use secrecy::ExposeSecret;
+        let found = |t: &SecretString| !t.expose_secret().is_empty() && text.contains(t.expose_secret());
+        match self {
+            Credential::Authtoken(token) => found(token),
+            Credential::OAuth(session) => {
+                let tokens = session.tokens();
+                found(&tokens.access) || found(&tokens.refresh)
+            }
+        }
+    }
+
     /// A browser sign-in's.
     pub fn is_oauth(&self) -> bool {
         matches!(self, Credential::OAuth(_))

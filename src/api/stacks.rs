@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use secrecy::SecretString;
+use super::credential::Auth;
 
 use super::client::Client;
 use super::error::ApiError;
@@ -48,11 +48,12 @@ pub fn may_need_organization(e: &ApiError) -> bool {
 /// The plain `GET /stacks`; when it is refused as an SSO-enabled organisation refuses it (see
 /// [`may_need_organization`]), [`per_organization`] with `organizations`. Fails with the plain
 /// call's error when that error is of another kind or there are no organisations to ask.
-pub async fn all_stacks(
+pub async fn all_stacks<'a>(
     client: &Client,
-    token: &SecretString,
+    token: impl Into<Auth<'a>>,
     organizations: &[String],
 ) -> Result<StackListing, ApiError> {
+    let token: Auth<'a> = token.into();
     match client.get_stacks(token, None).await {
         Ok(stacks) => Ok(StackListing::from_plain(stacks)),
         Err(e) if may_need_organization(&e) && organizations.iter().any(|o| !o.trim().is_empty()) => {
@@ -67,12 +68,13 @@ pub async fn all_stacks(
 /// comes (the session is gone), and with the first organisation's error when no organisation
 /// could be listed (`refused` when there was none to ask); the organisations that failed
 /// otherwise are in [`StackListing::failed`].
-pub async fn per_organization(
+pub async fn per_organization<'a>(
     client: &Client,
-    token: &SecretString,
+    token: impl Into<Auth<'a>>,
     organizations: &[String],
     refused: ApiError,
 ) -> Result<StackListing, ApiError> {
+    let token: Auth<'a> = token.into();
     let mut asked: Vec<&str> = Vec::new();
     for org in organizations.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
         if !asked.contains(&org) {

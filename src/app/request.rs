@@ -21,7 +21,9 @@ use secrecy::SecretString;
 use crate::api::check::TokenCheck;
 use crate::api::outbox::OutboxMessage;
 use crate::api::stacks::StackListing;
-use crate::api::{ApiError, Endpoint, LoginSuccess, Notice, Profile, UpdateSuccess, User, UserUpdate};
+use crate::api::{
+    ApiError, Credential, Endpoint, LoginSuccess, Notice, Profile, UpdateSuccess, User, UserUpdate,
+};
 use crate::app::state::Authed;
 use crate::screens::login::SessionSource;
 use crate::store::SessionInfo;
@@ -40,11 +42,11 @@ pub enum Request {
     /// `POST /v3/user/request_token_sms`.
     Sms { endpoint: Endpoint, email: String, password: SecretString, then: OnSms },
     /// `GET /v3/user` with everything the profile shows.
-    GetUser { endpoint: Endpoint, token: SecretString, then: OnUser },
+    GetUser { endpoint: Endpoint, cred: Credential, then: OnUser },
     /// `DELETE /v3/user-session`.
-    Logout { endpoint: Endpoint, token: SecretString, then: OnLogout },
+    Logout { endpoint: Endpoint, cred: Credential, then: OnLogout },
     /// `PUT /v3/user` with only the changed fields.
-    Update { endpoint: Endpoint, token: SecretString, changes: UserUpdate, then: OnSave },
+    Update { endpoint: Endpoint, cred: Credential, changes: UserUpdate, then: OnSave },
     /// `POST /v3/user/forgot_password`.
     Forgot { endpoint: Endpoint, email: String, then: OnNotice },
     /// `POST /v3/user/reset_password`.
@@ -69,7 +71,7 @@ pub enum Request {
     Outbox { endpoint: Endpoint, then: OnOutbox },
     /// `GET /stacks` (each organisation on its own when the plain call is refused, as for an
     /// SSO-enabled one): the names the roles tree shows for its stacks' API keys.
-    Stacks { endpoint: Endpoint, token: SecretString, organizations: Vec<String>, then: OnStacks },
+    Stacks { endpoint: Endpoint, cred: Credential, organizations: Vec<String>, then: OnStacks },
     /// The stored sessions, read from the session store (no call), for the account switcher.
     Accounts { then: OnAccounts },
     /// A quick `GET /user` with one stored session's token, to its own endpoint only. The token
@@ -84,7 +86,7 @@ pub enum Request {
 /// What switching accounts brings: the account's token (from the store) and its profile.
 #[derive(Debug)]
 pub struct Switched {
-    pub token: SecretString,
+    pub cred: Credential,
     pub profile: Profile,
 }
 

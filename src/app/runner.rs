@@ -252,30 +252,30 @@ impl EffectRunner {
                     move |c| async move { c.request_sms(&email, &password).await },
                 );
             }
-            Request::GetUser { endpoint, token, then } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "get user");
+            Request::GetUser { endpoint, cred, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %cred.masked(), "get user");
                 self.call(id, &endpoint, then, move |c| async move {
-                    c.get_profile(&token, GetUserOptions::full()).await
+                    c.get_profile(&cred, GetUserOptions::full()).await
                 });
             }
-            Request::Logout { endpoint, token, then } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "log-out");
+            Request::Logout { endpoint, cred, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %cred.masked(), "log-out");
                 let client = self.client(&endpoint);
                 let tx = self.tx.clone();
                 // Not cancellable by the screen: the server should hear about it even if the
                 // user quits right after.
                 self.essential.push(tokio::spawn(async move {
                     let result = match client {
-                        Ok(c) => c.logout(&token).await,
+                        Ok(c) => c.end_session(&cred).await,
                         Err(e) => Err(e),
                     };
                     let _ = tx.send(Msg::Api { id, reply: Box::new(then.reply(result)) });
                 }));
             }
-            Request::Update { endpoint, token, changes, then } => {
+            Request::Update { endpoint, cred, changes, then } => {
                 let fields: Vec<&str> = changes.fields().into_iter().map(|(name, _)| name).collect();
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), ?fields, "update user");
-                self.call(id, &endpoint, then, move |c| async move { c.update_user(&token, &changes).await });
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %cred.masked(), ?fields, "update user");
+                self.call(id, &endpoint, then, move |c| async move { c.update_user(&cred, &changes).await });
             }
             Request::Forgot { endpoint, email, then } => {
                 tracing::info!(request = id.0, endpoint = %endpoint, "forgot password");
@@ -294,10 +294,10 @@ impl EffectRunner {
                     c.activate(token.expose_secret(), &first_name, &last_name, &password, &confirmation).await
                 });
             }
-            Request::Stacks { endpoint, token, organizations, then } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, token = %crate::api::mask(&token), "stacks");
+            Request::Stacks { endpoint, cred, organizations, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, token = %cred.masked(), "stacks");
                 self.call(id, &endpoint, then, move |c| async move {
-                    crate::api::stacks::all_stacks(&c, &token, &organizations).await
+                    crate::api::stacks::all_stacks(&c, &cred, &organizations).await
                 });
             }
             Request::Accounts { then } => {
@@ -312,16 +312,14 @@ impl EffectRunner {
                 tracing::info!(request = id.0, endpoint = %endpoint, "check a stored session");
                 let (store, cfg) = (self.store.clone(), crate::api::check::quick(self.config_for(&endpoint)));
                 self.spawn_request(id, async move {
-                    let token = match stored_token(store, endpoint, email).await {
-                        Ok(token) => token,
-                        Err(e) => {
-                            return then.reply(Ok(crate::api::check::TokenCheck::Unknown(e.user_message())));
-                        }
+                    let client = match Client::new(cfg) {
+                        Ok(client) => client,
+                        Err(e) => return then.reply(Err(e)),
                     };
-                    then.reply(match Client::new(cfg) {
-                        Ok(client) => Ok(crate::api::check::check_token(&client, &token).await),
-                        Err(e) => Err(e),
-                    })
+                    match stored_credential(store, &client, endpoint, email).await {
+                        Ok(cred) => then.reply(Ok(crate::api::check::check_token(&client, &cred).await)),
+                        Err(e) => then.reply(Ok(crate::api::check::TokenCheck::Unknown(e.user_message()))),
+                    }
                 });
             }
             Request::SwitchAccount { endpoint, email, then } => {
@@ -329,9 +327,10 @@ impl EffectRunner {
                 let (store, client) = (self.store.clone(), self.client(&endpoint));
                 self.spawn_request(id, async move {
                     let result = async {
-                        let token = stored_token(store, endpoint, email).await?;
-                        let profile = client?.get_profile(&token, GetUserOptions::full()).await?;
-                        Ok(crate::app::request::Switched { token, profile })
+                        let client = client?;
+                        let cred = stored_credential(store, &client, endpoint, email).await?;
+                        let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
+                        Ok(crate::app::request::Switched { cred, profile })
                     };
                     then.reply(result.await)
                 });
@@ -343,12 +342,11 @@ impl EffectRunner {
                 // Not cancellable, as a log-out: the server is told whatever the user does next.
                 self.essential.push(tokio::spawn(async move {
                     let result = async {
-                        let token = stored_token(store.clone(), endpoint.clone(), email.clone()).await?;
+                        let client = client?;
+                        let cred = stored_credential(store.clone(), &client, endpoint.clone(), email.clone())
+                            .await?;
                         // Told first, with its own token; forgotten here whatever it said.
-                        let told = match client {
-                            Ok(c) => c.logout(&token).await.map(|_| ()),
-                            Err(e) => Err(e),
-                        };
+                        let told = client.end_session(&cred).await.map(|_| ());
                         let Some(store) = store else { return Ok(None) };
                         blocking(move || store.remove(&endpoint, &email)).await?;
                         Ok(match told {
@@ -491,18 +489,21 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// The stored token of the session of `email` on `endpoint` (for that endpoint only).
-async fn stored_token(
+/// The stored credential of the session of `email` on `endpoint`, calling through `client` (of
+/// that endpoint only).
+async fn stored_credential(
     store: Option<SessionStore>,
+    client: &Client,
     endpoint: Endpoint,
     email: String,
-) -> Result<secrecy::SecretString, ApiError> {
+) -> Result<crate::api::Credential, ApiError> {
     let Some(store) = store else {
         return Err(ApiError::Config("Sessions are not stored in this mode.".into()));
     };
-    let found = blocking(move || store.load_one(&endpoint, &email)).await?;
+    let reader = store.clone();
+    let found = blocking(move || reader.load_one(&endpoint, &email)).await?;
     match found {
-        Some(session) => Ok(session.authtoken),
+        Some(session) => Ok(session.credential(client, Some(&store))),
         None => Err(ApiError::Config("That session is no longer stored (logged out meanwhile?).".into())),
     }
 }

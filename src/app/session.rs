@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::api::Credential;
 use crate::api::profile_store::RuleStore;
 use crate::api::{ApiError, LoginSuccess, Notice, Profile};
 use crate::app::effect::Effect;
@@ -18,11 +19,10 @@ use crate::screens::login::update::form_error;
 use crate::screens::login::update::on_login_result;
 use crate::screens::profile::ProfileState;
 use crate::store::{Obtained, StoredSession};
-use secrecy::SecretString;
 
 /// Starts checking a session found at start (`CONTENTSTACK_AUTHTOKEN` or the session file).
 /// The log-in screen shows, busy, until the server answers.
-pub fn open_session(app: &mut App, email: String, token: SecretString, source: SessionSource) -> Vec<Effect> {
+pub fn open_session(app: &mut App, email: String, cred: Credential, source: SessionSource) -> Vec<Effect> {
     if let Some(l) = app.login_mut()
         && !email.is_empty()
     {
@@ -30,9 +30,9 @@ pub fn open_session(app: &mut App, email: String, token: SecretString, source: S
         l.focus = crate::screens::login::Focus::Password;
     }
     let endpoint = app.endpoint.clone();
-    let auth = Authed { email, token: token.clone(), endpoint: endpoint.clone(), remember: false };
+    let auth = Authed { email, cred: cred.clone(), endpoint: endpoint.clone(), remember: false };
     let then = OnUser::Resume { auth, source };
-    vec![app.request(Lives::Screen(ScreenTag::Login), Request::GetUser { endpoint, token, then })]
+    vec![app.request(Lives::Screen(ScreenTag::Login), Request::GetUser { endpoint, cred, then })]
 }
 
 /// Problems found before the app started (bad key bindings, an unreadable session file), as
@@ -65,7 +65,8 @@ pub(crate) fn on_user(
         OnUser::CheckToken { token, remember } => match result {
             Ok(profile) => {
                 let endpoint = app.endpoint.clone();
-                let auth = Authed { email: profile.user.email.clone(), token, endpoint, remember };
+                let auth =
+                    Authed { email: profile.user.email.clone(), cred: token.into(), endpoint, remember };
                 let forget = Effect::DeleteSession {
                     endpoint: auth.endpoint.clone(),
                     email: profile.user.email.clone(),
@@ -125,7 +126,7 @@ pub(crate) fn on_user(
                 );
                 set_error(app, error_title(&e), message, retry);
                 if retry {
-                    set_attempt(app, Attempt::Resume { email: auth.email, token: auth.token, source });
+                    set_attempt(app, Attempt::Resume { email: auth.email, cred: auth.cred, source });
                 }
                 Vec::new()
             }
@@ -268,7 +269,7 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, profile: Profile) -> Ve
             let mut p = r.profile;
             p.load(&user, roles);
             if p.tab == crate::screens::profile::Tab::Raw {
-                p.ensure_raw(&user, &auth.token);
+                p.ensure_raw(&user, &auth.cred);
             }
             p
         }
@@ -276,15 +277,12 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, profile: Profile) -> Ve
     };
     if auth.remember && app.can_remember {
         // Added to the stored sessions (or refreshing this account's): the others stay.
-        let session = StoredSession {
-            email: email.clone(),
-            endpoint: auth.endpoint.clone(),
-            authtoken: auth.token.clone(),
-        };
-        effects.push(Effect::SaveSession(session, Obtained::Password));
+        let session = StoredSession::of(email.clone(), auth.endpoint.clone(), &auth.cred);
+        let how = if auth.cred.is_oauth() { Obtained::Browser } else { Obtained::Password };
+        effects.push(Effect::SaveSession(session, how));
     }
     app.endpoint = auth.endpoint.clone();
-    app.session = Some(Session::new(email, auth.token, auth.endpoint, user));
+    app.session = Some(Session::new(email, auth.cred, auth.endpoint, user));
     app.reset_stack(Screen::Profile(profile));
     crate::screens::profile::update::fit_to_viewport(app);
     if let Some(form) = edit {
@@ -301,7 +299,7 @@ pub(crate) fn enter_profile(app: &mut App, auth: Authed, profile: Profile) -> Ve
 /// selection and filter stay). `roles: None` keeps the roles it shows.
 pub(crate) fn reload_profile(app: &mut App, roles: Option<RuleStore>) {
     let Some(session) = &app.session else { return };
-    let (user, token) = (session.user.clone(), session.token.clone());
+    let (user, token) = (session.user.clone(), session.cred.clone());
     if let Some(p) = app.profile_anywhere_mut() {
         let roles = roles.unwrap_or_else(|| p.tree.rule_store().clone());
         p.load(&user, roles);
@@ -374,7 +372,7 @@ pub(crate) fn logout(app: &mut App) -> Vec<Effect> {
     // The server is told whatever the user does next.
     // Only this session is forgotten; other stored sessions stay.
     effects.push(Effect::DeleteSession { endpoint: session.endpoint.clone(), email: session.email.clone() });
-    let (endpoint, token) = (session.endpoint, session.token);
-    effects.push(app.request(Lives::App, Request::Logout { endpoint, token, then: OnLogout::Logout }));
+    let (endpoint, cred) = (session.endpoint, session.cred);
+    effects.push(app.request(Lives::App, Request::Logout { endpoint, cred, then: OnLogout::Logout }));
     effects
 }

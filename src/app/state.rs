@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::api::{Endpoint, User};
+use crate::api::{Credential, Endpoint, User};
 use crate::app::effect::Effect;
 use crate::app::keymap::Keymap;
 use crate::app::msg::{Msg, RequestId, ToastId};
@@ -16,13 +16,13 @@ use crate::screens::edit::EditState;
 use crate::screens::login::LoginState;
 use crate::screens::profile::ProfileState;
 pub use crate::screens::{Screen, View};
-use secrecy::SecretString;
 
 /// A logged-in session whose profile is loaded.
 #[derive(Debug)]
 pub struct Session {
     pub email: String,
-    pub token: SecretString,
+    /// The session's authtoken or browser sign-in (see [`Credential`]).
+    pub cred: Credential,
     pub endpoint: Endpoint,
     /// What the server is known to hold: the last answer that was sure to show it (see
     /// [`Session::unsure`]). The edit form opens with it and a save sends what differs from it.
@@ -41,10 +41,10 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(email: String, token: SecretString, endpoint: Endpoint, user: Arc<User>) -> Self {
+    pub fn new(email: String, cred: Credential, endpoint: Endpoint, user: Arc<User>) -> Self {
         Session {
             email,
-            token,
+            cred,
             endpoint,
             user,
             unsure: false,
@@ -58,7 +58,7 @@ impl Session {
 #[derive(Debug, Clone)]
 pub struct Authed {
     pub email: String,
-    pub token: SecretString,
+    pub cred: Credential,
     pub endpoint: Endpoint,
     /// Whether to store the session once the profile is loaded.
     pub remember: bool,

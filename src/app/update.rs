@@ -222,7 +222,8 @@ mod tests {
     /// A pasted token's check, as the log-in form starts it; returns its id.
     fn check_token(app: &mut App, then: &OnUser) -> RequestId {
         let token = SecretString::from("blt0123456789abcdef");
-        let request = Request::GetUser { endpoint: Default::default(), token, then: then.clone() };
+        let request =
+            Request::GetUser { endpoint: Default::default(), cred: token.into(), then: then.clone() };
         let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
             panic!("a request")
         };

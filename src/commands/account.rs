@@ -4,7 +4,7 @@ use super::{Failure, Outcome, authed, out, print_json};
 use crate::api::error::field_label;
 use crate::api::profile_store::{RolesJson, RuleStore};
 use crate::api::rules::{check_profile_value, field_sentence};
-use crate::api::{GetUserOptions, Profile, User, UserUpdate, mask};
+use crate::api::{GetUserOptions, Profile, User, UserUpdate};
 use crate::cli::{GlobalArgs, UpdateArgs};
 
 /// Asks the server who the token belongs to (unlike csdx's whoami, which reads a file).
@@ -14,7 +14,7 @@ use crate::cli::{GlobalArgs, UpdateArgs};
 /// JSON of a 1,000-role profile (20 MB) is never held as text.
 pub async fn whoami(global: &GlobalArgs, json: bool) -> Outcome {
     let ctx = authed(global)?;
-    let profile = ctx.client.get_profile(&ctx.token, GetUserOptions::full()).await?;
+    let profile = ctx.client.get_profile(&ctx.cred, GetUserOptions::full()).await?;
     let endpoint = ctx.client.endpoint().label();
     write_out(|w| {
         if json {
@@ -22,7 +22,7 @@ pub async fn whoami(global: &GlobalArgs, json: bool) -> Outcome {
             w.write_all(b"\n")
         } else {
             let mut text = summary(&profile.user, &profile.roles, endpoint);
-            text.push_str(&format!("{:<16}{}\n", "Session token", mask(&ctx.token)));
+            text.push_str(&format!("{:<16}{}\n", "Session token", ctx.cred.masked()));
             w.write_all(text.as_bytes())
         }
     })
@@ -133,13 +133,13 @@ pub async fn update(global: &GlobalArgs, args: UpdateArgs) -> Outcome {
         ));
     }
     let ctx = authed(global)?;
-    let current = ctx.client.get_user(&ctx.token, GetUserOptions::default()).await?;
+    let current = ctx.client.get_user(&ctx.cred, GetUserOptions::default()).await?;
     let changes = wanted.changes_from(&current);
     if changes.is_empty() {
         eprintln!("Nothing changed: the profile already has these values.");
         return if args.out.json { print_json(&current) } else { Ok(()) };
     }
-    let result = ctx.client.update_user(&ctx.token, &changes).await.map_err(super::api_failure)?;
+    let result = ctx.client.update_user(&ctx.cred, &changes).await.map_err(super::api_failure)?;
     if args.out.json {
         return print_json(&result.user);
     }

@@ -43,11 +43,11 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         }
         Err(e) => return Err(e.into()),
     };
-    let new = StoredSession {
-        email: success.user.email.clone(),
-        endpoint: endpoint.clone(),
-        authtoken: success.authtoken.clone(),
-    };
+    let new = StoredSession::with_authtoken(
+        success.user.email.clone(),
+        endpoint.clone(),
+        success.authtoken.clone(),
+    );
     if let Err(e) = store.save(&new) {
         // A session nobody can use again must not stay valid on the server.
         let ended = match client.logout(&success.authtoken).await {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::api::{ApiError, Client, ClientConfig, Endpoint};
+use crate::api::{ApiError, Client, ClientConfig, Credential, Endpoint};
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::config::Config;
 use crate::store::{SessionStore, StoredSession};
@@ -244,7 +244,7 @@ pub fn store() -> Result<SessionStore, Failure> {
 /// An authenticated context: the token from `CONTENTSTACK_AUTHTOKEN`, or the stored session.
 pub struct Authed {
     pub client: Client,
-    pub token: SecretString,
+    pub cred: Credential,
     pub email: Option<String>,
 }
 
@@ -257,12 +257,14 @@ pub fn authed(global: &GlobalArgs) -> Result<Authed, Failure> {
     let requested = requested_endpoint(global, &config)?;
     if let Some(token) = env_token() {
         let endpoint = requested.unwrap_or_default();
-        return Ok(Authed { client: client_for(global, endpoint)?, token, email: None });
+        return Ok(Authed { client: client_for(global, endpoint)?, cred: token.into(), email: None });
     }
     let (store, stored) = stored_session(requested.as_ref())?;
     store.touch(&stored.endpoint, &stored.email);
     let endpoint = stored.endpoint.clone();
-    Ok(Authed { client: client_for(global, endpoint)?, token: stored.authtoken, email: Some(stored.email) })
+    let client = client_for(global, endpoint)?;
+    let email = stored.email.clone();
+    Ok(Authed { cred: stored.credential(&client, Some(&store)), client, email: Some(email) })
 }
 
 /// The session of the chosen endpoint: the active one of the endpoint asked for, or without

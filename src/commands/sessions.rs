@@ -13,7 +13,7 @@ use super::{
 };
 use crate::api::{ApiError, Endpoint};
 use crate::cli::{GlobalArgs, LogoutArgs, StatusArgs, SwitchArgs};
-use crate::store::{SessionInfo, SessionStore, StoredSession};
+use crate::store::{SessionInfo, SessionStore};
 
 /// What `--check` found out about one session (the same check as the app's account switcher).
 use crate::api::check::TokenCheck as Validity;
@@ -81,7 +81,7 @@ async fn check_all(global: &GlobalArgs, store: &SessionStore, sessions: &[Sessio
                 Ok(client) => client,
                 Err(f) => return Validity::Unknown(f.message),
             };
-            crate::api::check::check_token(&client, &stored.authtoken).await
+            crate::api::check::check_token(&client, &stored.credential(&client, Some(store))).await
         }
     });
     futures::future::join_all(checks).await
@@ -92,11 +92,7 @@ fn time(t: &chrono::DateTime<chrono::Utc>) -> String {
 }
 
 fn obtained(s: &SessionInfo) -> &'static str {
-    match s.obtained {
-        crate::store::Obtained::Password => "logged in with a password",
-        crate::store::Obtained::Token => "pasted authtoken",
-        crate::store::Obtained::Unknown => "saved by an earlier cs-account",
-    }
+    s.obtained.describe()
 }
 
 /// One block per endpoint, one line per session, the active one marked `*`:
@@ -273,8 +269,15 @@ pub fn token(global: &GlobalArgs) -> Outcome {
             stored.endpoint.name()
         );
     }
+    let Some(token) = stored.authtoken() else {
+        return Err(Failure::other(format!(
+            "{} on {} signed in with the browser: that session has no authtoken to print (its access token lasts an hour and cs-account refreshes it). Use cs-account itself, or log in with a password or a pasted token for scripts.",
+            stored.email,
+            stored.endpoint.name()
+        )));
+    };
     store.touch(&stored.endpoint, &stored.email);
-    let mut line = format!("{}\n", stored.authtoken.expose_secret());
+    let mut line = format!("{}\n", token.expose_secret());
     let written = out(&line);
     zeroize::Zeroize::zeroize(&mut line);
     written
@@ -336,8 +339,8 @@ pub async fn logout(global: &GlobalArgs, args: LogoutArgs) -> Outcome {
 async fn end_one(global: &GlobalArgs, store: &SessionStore, s: &SessionInfo) -> Result<(), String> {
     let stored = store.load_one(&s.endpoint, &s.email);
     let server = match &stored {
-        Ok(Some(StoredSession { endpoint, authtoken, .. })) => match client_for(global, endpoint.clone()) {
-            Ok(client) => match client.logout(authtoken).await {
+        Ok(Some(session)) => match client_for(global, session.endpoint.clone()) {
+            Ok(client) => match client.end_session(&session.clone().credential(&client, Some(store))).await {
                 // Already ended there: nothing is left to end.
                 Ok(_) | Err(ApiError::Unauthorized { .. }) => Ok(()),
                 Err(e) => Err(format!("the server could not end the session: {}", e.user_message())),
@@ -360,7 +363,7 @@ async fn end_one(global: &GlobalArgs, store: &SessionStore, s: &SessionInfo) -> 
 /// Plain `logout`: the session of the chosen endpoint (or the `CONTENTSTACK_AUTHTOKEN` token).
 async fn logout_current(global: &GlobalArgs) -> Outcome {
     let ctx = authed(global)?;
-    let server = ctx.client.logout(&ctx.token).await;
+    let server = ctx.client.end_session(&ctx.cred).await;
     let forgotten = match &ctx.email {
         None => Ok(false),
         Some(email) => store()?.remove(ctx.client.endpoint(), email),

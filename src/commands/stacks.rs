@@ -21,14 +21,14 @@ pub async fn stacks(global: &GlobalArgs, json: bool) -> Outcome {
     let ctx = authed(global)?;
     let with_orgs = GetUserOptions { include_orgs: true, ..GetUserOptions::default() };
     let (user, plain) =
-        tokio::join!(ctx.client.get_user(&ctx.token, with_orgs), ctx.client.get_stacks(&ctx.token, None));
+        tokio::join!(ctx.client.get_user(&ctx.cred, with_orgs), ctx.client.get_stacks(&ctx.cred, None));
     let user = user?;
     let organizations: Vec<String> =
         user.organizations.iter().flatten().map(|o| o.uid.clone()).filter(|u| !u.is_empty()).collect();
     let listing = match plain {
         Ok(stacks) => StackListing::from_plain(stacks),
         Err(e) if may_need_organization(&e) && !organizations.is_empty() => {
-            per_organization(&ctx.client, &ctx.token, &organizations, e).await?
+            per_organization(&ctx.client, &ctx.cred, &organizations, e).await?
         }
         Err(e) => return Err(e.into()),
     };

@@ -132,11 +132,11 @@ pub(crate) mod tests {
     }
 
     fn session(email: &str, region: Region, token: &str) -> StoredSession {
-        StoredSession {
-            email: email.into(),
-            endpoint: Endpoint::Region(region),
-            authtoken: SecretString::from(token.to_string()),
-        }
+        StoredSession::with_authtoken(
+            email.into(),
+            Endpoint::Region(region),
+            SecretString::from(token.to_string()),
+        )
     }
 
     /// The first session in the file, as written.
@@ -158,7 +158,7 @@ pub(crate) mod tests {
         assert!(!std::fs::read_to_string(store.path()).expect("file").contains("blt_token"));
         assert_eq!(vault.snapshot()["a@b.c (eu)"], "blt_token_in_keyring");
         let back = store.load().expect("load").expect("some");
-        assert_eq!(back.authtoken.expose_secret(), "blt_token_in_keyring");
+        assert_eq!(back.authtoken().expect("an authtoken").expose_secret(), "blt_token_in_keyring");
         assert_eq!(back.endpoint, Endpoint::Region(Region::Eu));
         assert!(store.delete().expect("delete"));
         assert!(vault.snapshot().is_empty(), "the keyring entry outlived the session");
@@ -179,7 +179,7 @@ pub(crate) mod tests {
             assert_eq!(mode, 0o600);
         }
         let back = store.load().expect("load").expect("some");
-        assert_eq!(back.authtoken.expose_secret(), "blt_token_in_file");
+        assert_eq!(back.authtoken().expect("an authtoken").expose_secret(), "blt_token_in_file");
     }
 
     #[test]
@@ -194,7 +194,7 @@ pub(crate) mod tests {
         store.save(&session("x@y.z", Region::Au, "blt_other")).expect("other account");
         assert_eq!(vault.snapshot().keys().collect::<Vec<_>>(), ["a@b.c (eu)", "x@y.z (au)"]);
         let eu = store.load_active(&Endpoint::Region(Region::Eu)).expect("load").expect("eu");
-        assert_eq!(eu.authtoken.expose_secret(), "blt_again");
+        assert_eq!(eu.authtoken().expect("an authtoken").expose_secret(), "blt_again");
         assert!(store.remove(&Endpoint::Region(Region::Eu), "A@B.C").expect("remove"));
         assert_eq!(vault.snapshot().keys().collect::<Vec<_>>(), ["x@y.z (au)"]);
         assert!(store.delete().expect("delete all"));
@@ -213,7 +213,10 @@ pub(crate) mod tests {
         let store = SessionStore::new(dir.path().into()).with_vault(vault_down.clone());
         store.save(&session("a@b.c", Region::Eu, "blt_in_file")).expect("refresh");
         assert_eq!(file_json(&store)["authtoken"], "blt_in_file");
-        assert_eq!(store.load().expect("load").expect("some").authtoken.expose_secret(), "blt_in_file");
+        assert_eq!(
+            store.load().expect("load").expect("some").authtoken().expect("an authtoken").expose_secret(),
+            "blt_in_file"
+        );
     }
 
     #[test]
@@ -237,5 +240,31 @@ pub(crate) mod tests {
         let plain = SessionStore::new(dir.path().into()).load();
         assert!(matches!(plain, Err(StoreError::Keyring { .. })), "a file-only store cannot read it");
         assert_eq!(dir.path().join(SESSION_FILE), SessionStore::new(dir.path().into()).path());
+    }
+
+    /// A browser sign-in, with a keyring: both tokens go there as one secret, the file keeps the
+    /// expiry, whose they are and the app, and no token; a refresh writes the new pair there.
+    #[test]
+    fn a_browser_sign_in_keeps_both_tokens_in_the_keyring() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let vault = MemoryVault::up();
+        let store = SessionStore::new(dir.path().into()).with_vault(vault.clone());
+        let signed = crate::store::tests::oauth_session("csat_access_0001", "csrt_refresh_0001");
+        store.save_as(&signed, crate::store::Obtained::Browser).expect("save");
+        let text = std::fs::read_to_string(store.path()).expect("file");
+        assert!(!text.contains("csat_") && !text.contains("csrt_"), "{text}");
+        assert_eq!(file_json(&store)["token_in"], "keyring");
+        assert!(vault.snapshot()["sso.user@example.com (eu)"].contains("csrt_refresh_0001"));
+        let mut tokens = crate::store::tests::tokens_of(&store.load().expect("load").expect("some"));
+        assert_eq!(tokens.refresh.expose_secret(), "csrt_refresh_0001");
+        tokens.access = SecretString::from("csat_access_0002");
+        tokens.refresh = SecretString::from("csrt_refresh_0002");
+        let endpoint = Endpoint::Region(Region::Eu);
+        assert!(store.update_tokens(&endpoint, "sso.user@example.com", &tokens).expect("updated"));
+        let back = crate::store::tests::tokens_of(&store.load().expect("load").expect("some"));
+        assert_eq!(back.access.expose_secret(), "csat_access_0002");
+        assert!(!std::fs::read_to_string(store.path()).expect("file").contains("csat_"));
+        store.remove(&endpoint, "sso.user@example.com").expect("removed");
+        assert!(vault.snapshot().is_empty(), "the keyring entry goes with the session");
     }
 }

@@ -36,8 +36,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use self::keyring::Vault;
 use self::private::{Distrust, create_dir, is_symlink, open_no_follow, write_atomic};
-use self::sessions::{Entry, IN_KEYRING, Sessions};
-use crate::api::Endpoint;
+use self::sessions::{Entry, IN_KEYRING, OAuthEntry, Sessions};
+use crate::api::oauth::{Hosts, OAuthSettings, OAuthTokens};
+use crate::api::oauth_session::OAuthSession;
+use crate::api::{Client, Credential, Endpoint};
 
 /// The file name inside the config directory.
 pub const SESSION_FILE: &str = "session.json";
@@ -54,7 +56,63 @@ pub const MAX_SESSIONS: usize = 64;
 pub struct StoredSession {
     pub email: String,
     pub endpoint: Endpoint,
-    pub authtoken: SecretString,
+    pub secret: StoredSecret,
+}
+
+/// What a stored session proves itself with.
+#[derive(Debug, Clone)]
+pub enum StoredSecret {
+    /// A password log-in's or a pasted authtoken.
+    Authtoken(SecretString),
+    /// A browser sign-in's tokens and the app that issued them.
+    OAuth { tokens: OAuthTokens, settings: OAuthSettings },
+}
+
+impl StoredSession {
+    /// An authtoken session.
+    pub fn with_authtoken(email: String, endpoint: Endpoint, token: SecretString) -> Self {
+        StoredSession { email, endpoint, secret: StoredSecret::Authtoken(token) }
+    }
+
+    /// The authtoken, for an authtoken session (`None` for a browser sign-in's).
+    pub fn authtoken(&self) -> Option<&SecretString> {
+        match &self.secret {
+            StoredSecret::Authtoken(token) => Some(token),
+            StoredSecret::OAuth { .. } => None,
+        }
+    }
+
+    /// The session as the app stores it: an authtoken, or a browser sign-in's tokens in force.
+    pub fn of(email: String, endpoint: Endpoint, cred: &Credential) -> Self {
+        let secret = match cred {
+            Credential::Authtoken(token) => StoredSecret::Authtoken(token.clone()),
+            Credential::OAuth(session) => {
+                StoredSecret::OAuth { tokens: session.tokens(), settings: session.settings().clone() }
+            }
+        };
+        StoredSession { email, endpoint, secret }
+    }
+
+    /// The credential to call with, through `client` (of this session's endpoint). A browser
+    /// sign-in's refreshed tokens are written back to `store` (the refresh token is good once).
+    pub fn credential(self, client: &Client, store: Option<&SessionStore>) -> Credential {
+        match self.secret {
+            StoredSecret::Authtoken(token) => Credential::Authtoken(token),
+            StoredSecret::OAuth { tokens, settings } => {
+                let hosts = Hosts::of(&self.endpoint);
+                let mut session = OAuthSession::new(client.clone(), hosts, settings, tokens);
+                if let Some(store) = store {
+                    let (store, endpoint, email) = (store.clone(), self.endpoint, self.email);
+                    session = session.on_refresh(Arc::new(move |tokens: &OAuthTokens| {
+                        if let Err(e) = store.update_tokens(&endpoint, &email, tokens) {
+                            tracing::warn!(error = %e, "could not store the refreshed sign-in tokens");
+                        }
+                    }));
+                }
+                Credential::OAuth(Arc::new(session))
+            }
+        }
+    }
 }
 
 /// What is known of a stored session without its token (for `status`, `switch`, `logout`).
@@ -171,6 +229,35 @@ impl SessionStore {
     fn with_token(&self, entry: &Entry) -> Result<StoredSession, StoreError> {
         let endpoint = Endpoint::parse(&entry.endpoint)
             .map_err(|detail| StoreError::Corrupt { path: self.shown(), detail })?;
+        if let Some(oauth) = &entry.oauth {
+            let (access, refresh) = if entry.in_keyring() {
+                split_pair(&self.token_from_vault(&entry.account())?).ok_or_else(|| StoreError::Keyring {
+                    detail: format!("holds no sign-in for {}", entry.account()),
+                })?
+            } else {
+                match (&oauth.access_token, &oauth.refresh_token) {
+                    (Some(a), Some(r)) => (SecretString::from(a.clone()), SecretString::from(r.clone())),
+                    _ => {
+                        let detail = format!("the sign-in of {} holds no tokens", entry.email);
+                        return Err(StoreError::Corrupt { path: self.shown(), detail });
+                    }
+                }
+            };
+            let tokens = OAuthTokens {
+                access,
+                refresh,
+                expires_at: oauth.expires_at,
+                organization_uid: oauth.organization_uid.clone(),
+                user_uid: oauth.user_uid.clone(),
+            };
+            let settings = OAuthSettings {
+                app_id: oauth.app_id.clone(),
+                client_id: oauth.client_id.clone(),
+                redirect_uri: oauth.redirect_uri.clone(),
+            };
+            let secret = StoredSecret::OAuth { tokens, settings };
+            return Ok(StoredSession { email: entry.email.clone(), endpoint, secret });
+        }
         let token = if entry.in_keyring() {
             self.token_from_vault(&entry.account())?
         } else {
@@ -180,7 +267,7 @@ impl SessionStore {
             };
             SecretString::from(token.clone())
         };
-        Ok(StoredSession { email: entry.email.clone(), endpoint, authtoken: token })
+        Ok(StoredSession::with_authtoken(entry.email.clone(), endpoint, token))
     }
 
     fn token_from_vault(&self, account: &str) -> Result<SecretString, StoreError> {
@@ -223,8 +310,12 @@ impl SessionStore {
         if existing.is_none() && file.sessions.len() >= MAX_SESSIONS {
             return Err(StoreError::Full { path: self.shown(), count: file.sessions.len() });
         }
+        let vaulted = match &session.secret {
+            StoredSecret::Authtoken(token) => zeroize::Zeroizing::new(token.expose_secret().to_string()),
+            StoredSecret::OAuth { tokens, .. } => pair(tokens),
+        };
         let in_vault = self.vault.as_ref().is_some_and(|vault| {
-            match vault.put(&account, session.authtoken.expose_secret()) {
+            match vault.put(&account, &vaulted) {
                 Ok(()) => true,
                 Err(e) => {
                     tracing::warn!(error = %e, "no usable OS keyring: the session token goes to the 0600 session file");
@@ -236,12 +327,16 @@ impl SessionStore {
         let entry = Entry {
             email: session.email.clone(),
             endpoint: session.endpoint.id(),
-            authtoken: (!in_vault).then(|| session.authtoken.expose_secret().to_string()),
+            authtoken: session.authtoken().filter(|_| !in_vault).map(|t| t.expose_secret().to_string()),
             token_in: in_vault.then(|| IN_KEYRING.to_string()),
             created_at: now,
             last_used: now,
             obtained: how,
             active: true,
+            oauth: match &session.secret {
+                StoredSecret::Authtoken(_) => None,
+                StoredSecret::OAuth { tokens, settings } => Some(oauth_entry(tokens, settings, !in_vault)),
+            },
         };
         let (i, replaced) = match existing {
             Some(i) => (i, Some(std::mem::replace(&mut file.sessions[i], entry))),
@@ -290,6 +385,35 @@ impl SessionStore {
         if let Err(e) = touched {
             tracing::warn!(error = %e, "could not note when the session was used");
         }
+    }
+
+    /// Writes a browser sign-in's refreshed tokens over the ones stored for `email` on
+    /// `endpoint` (in the keyring when they were there). `Ok(false)` when there is no such
+    /// sign-in (it was logged out meanwhile: nothing is written back).
+    pub fn update_tokens(
+        &self,
+        endpoint: &Endpoint,
+        email: &str,
+        tokens: &OAuthTokens,
+    ) -> Result<bool, StoreError> {
+        let Some(mut file) = self.read(true)? else { return Ok(false) };
+        let Some(i) = file.find(endpoint, email) else { return Ok(false) };
+        let entry = &mut file.sessions[i];
+        let in_keyring = entry.in_keyring();
+        let Some(oauth) = &mut entry.oauth else { return Ok(false) };
+        oauth.expires_at = tokens.expires_at;
+        if in_keyring {
+            let Some(vault) = &self.vault else {
+                return Err(StoreError::Keyring { detail: "cannot be written by this build".into() });
+            };
+            vault
+                .put(&entry.account(), &pair(tokens))
+                .map_err(|e| StoreError::Keyring { detail: format!("cannot be written now ({e})") })?;
+        } else {
+            oauth.access_token = Some(tokens.access.expose_secret().to_string());
+            oauth.refresh_token = Some(tokens.refresh.expose_secret().to_string());
+        }
+        self.write(&file).map(|()| true)
     }
 
     /// Forgets `email`'s session on `endpoint` (and its keyring entry); when it was the active
@@ -386,6 +510,32 @@ impl SessionStore {
         zeroize::Zeroize::zeroize(&mut body);
         Ok(result.map_err(FileError::of("write", &self.path))?)
     }
+}
+
+/// A browser sign-in as written, with its tokens when they go to the file.
+fn oauth_entry(tokens: &OAuthTokens, settings: &OAuthSettings, with_tokens: bool) -> OAuthEntry {
+    OAuthEntry {
+        access_token: with_tokens.then(|| tokens.access.expose_secret().to_string()),
+        refresh_token: with_tokens.then(|| tokens.refresh.expose_secret().to_string()),
+        expires_at: tokens.expires_at,
+        organization_uid: tokens.organization_uid.clone(),
+        user_uid: tokens.user_uid.clone(),
+        app_id: settings.app_id.clone(),
+        client_id: settings.client_id.clone(),
+        redirect_uri: settings.redirect_uri.clone(),
+    }
+}
+
+/// A sign-in's two tokens as one keyring secret (a JSON pair), wiped when dropped.
+fn pair(tokens: &OAuthTokens) -> zeroize::Zeroizing<String> {
+    let both = [tokens.access.expose_secret(), tokens.refresh.expose_secret()];
+    zeroize::Zeroizing::new(serde_json::to_string(&both).unwrap_or_default())
+}
+
+/// The two tokens of a keyring secret written by [`pair`].
+fn split_pair(secret: &SecretString) -> Option<(SecretString, SecretString)> {
+    let [access, refresh]: [String; 2] = serde_json::from_str(secret.expose_secret()).ok()?;
+    Some((SecretString::from(access), SecretString::from(refresh)))
 }
 
 /// A session's description, without its token.

@@ -35,6 +35,8 @@ pub enum Obtained {
     Password,
     /// An authtoken pasted into the app's log-in screen.
     Token,
+    /// Browser sign-in (OAuth with PKCE): an access and a refresh token, no authtoken.
+    Browser,
     /// Saved by a cs-account from before several sessions, which did not record it (or by a
     /// newer one, in a way this build does not know).
     #[serde(other)]
@@ -42,11 +44,22 @@ pub enum Obtained {
 }
 
 impl Obtained {
+    /// How it was obtained, in words (`status` and the account switcher).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Obtained::Password => "logged in with a password",
+            Obtained::Token => "a pasted authtoken",
+            Obtained::Browser => "signed in with the browser",
+            Obtained::Unknown => "saved by an earlier cs-account",
+        }
+    }
+
     /// The word `status` shows.
     pub fn word(self) -> &'static str {
         match self {
             Obtained::Password => "password",
             Obtained::Token => "token",
+            Obtained::Browser => "browser",
             Obtained::Unknown => "unknown",
         }
     }
@@ -68,11 +81,44 @@ pub(super) struct Entry {
     pub last_used: DateTime<Utc>,
     pub obtained: Obtained,
     pub active: bool,
+    /// A browser sign-in's tokens and app (no `authtoken` then); its tokens are in the keyring
+    /// instead when `token_in` says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OAuthEntry>,
+}
+
+/// A browser sign-in as written: its tokens (unless in the keyring), when the access token
+/// expires, whose they are, and the app that issued them (refreshing and logging out need it,
+/// whatever the settings say later).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct OAuthEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_uid: Option<String>,
+    pub app_id: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+}
+
+impl Drop for OAuthEntry {
+    fn drop(&mut self) {
+        for token in [&mut self.access_token, &mut self.refresh_token].into_iter().flatten() {
+            zeroize::Zeroize::zeroize(token);
+        }
+    }
 }
 
 impl Entry {
     pub fn in_keyring(&self) -> bool {
-        self.authtoken.is_none() && self.token_in.as_deref() == Some(IN_KEYRING)
+        let in_file = self.authtoken.is_some()
+            || self.oauth.as_ref().is_some_and(|o| o.access_token.is_some() || o.refresh_token.is_some());
+        !in_file && self.token_in.as_deref() == Some(IN_KEYRING)
     }
 
     pub fn account(&self) -> String {
@@ -154,6 +200,7 @@ impl Sessions {
             last_used: saved,
             obtained: Obtained::Unknown,
             active: true,
+            oauth: None,
         };
         tracing::info!("read a single-session file from an earlier cs-account as one session");
         Sessions { version: VERSION, sessions: vec![entry] }

@@ -4,11 +4,11 @@ use super::*;
 use crate::api::Region;
 
 fn session(token: &str) -> StoredSession {
-    StoredSession {
-        email: "john.doe@example.com".into(),
-        endpoint: Endpoint::Region(Region::Eu),
-        authtoken: SecretString::from(token.to_string()),
-    }
+    StoredSession::with_authtoken(
+        "john.doe@example.com".into(),
+        Endpoint::Region(Region::Eu),
+        SecretString::from(token.to_string()),
+    )
 }
 
 #[test]
@@ -20,7 +20,7 @@ fn round_trip_with_mode_0600() {
     let back = store.load().expect("load").expect("some");
     assert_eq!(back.email, "john.doe@example.com");
     assert_eq!(back.endpoint, Endpoint::Region(Region::Eu));
-    assert_eq!(back.authtoken.expose_secret(), "blt0123456789abcdef");
+    assert_eq!(back.authtoken().expect("an authtoken").expose_secret(), "blt0123456789abcdef");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -38,7 +38,10 @@ fn save_replaces_atomically_and_leaves_no_temp_file() {
     store.save(&session("blt_first_token_000")).expect("save 1");
     let inode_before = inode(store.path());
     store.save(&session("blt_second_token_11")).expect("save 2");
-    assert_eq!(store.load().expect("load").expect("some").authtoken.expose_secret(), "blt_second_token_11");
+    assert_eq!(
+        store.load().expect("load").expect("some").authtoken().expect("an authtoken").expose_secret(),
+        "blt_second_token_11"
+    );
     // A rename gives the path a new file; an in-place rewrite would keep the inode.
     assert_ne!(inode(store.path()), inode_before);
     let names: Vec<_> =
@@ -93,7 +96,10 @@ fn a_file_at_the_old_temporary_name_does_not_stop_a_save() {
     let old_name = dir.path().join(format!(".{SESSION_FILE}.{}.tmp", std::process::id()));
     fs::write(&old_name, "planted").expect("plant");
     store.save(&session("blt_after_the_plant")).expect("saved anyway");
-    assert_eq!(store.load().expect("load").expect("some").authtoken.expose_secret(), "blt_after_the_plant");
+    assert_eq!(
+        store.load().expect("load").expect("some").authtoken().expect("an authtoken").expose_secret(),
+        "blt_after_the_plant"
+    );
     assert_eq!(fs::read_to_string(&old_name).expect("untouched"), "planted");
     #[cfg(unix)]
     {
@@ -117,7 +123,7 @@ fn a_fifo_at_the_session_path_is_refused_without_blocking() {
 }
 
 fn on(email: &str, endpoint: Endpoint, token: &str) -> StoredSession {
-    StoredSession { email: email.into(), endpoint, authtoken: SecretString::from(token.to_string()) }
+    StoredSession::with_authtoken(email.into(), endpoint, SecretString::from(token.to_string()))
 }
 
 #[cfg(unix)]
@@ -140,13 +146,22 @@ fn logging_in_adds_a_session_and_one_is_active_per_endpoint() {
     let active: Vec<_> = all.iter().filter(|s| s.active).map(SessionInfo::who).collect();
     assert_eq!(active, ["b@x.io on NA", "a@x.io on EU"]);
     assert_eq!(all[1].obtained, Obtained::Token);
-    assert_eq!(store.load_active(&na).expect("load").expect("na").authtoken.expose_secret(), "blt_b_na");
-    assert_eq!(store.load_active(&eu).expect("load").expect("eu").authtoken.expose_secret(), "blt_a_eu");
+    assert_eq!(
+        store.load_active(&na).expect("load").expect("na").authtoken().expect("an authtoken").expose_secret(),
+        "blt_b_na"
+    );
+    assert_eq!(
+        store.load_active(&eu).expect("load").expect("eu").authtoken().expect("an authtoken").expose_secret(),
+        "blt_a_eu"
+    );
     assert_eq!(store.load().expect("load").expect("latest").endpoint, eu, "the active one used last");
     // A refresh of the same account replaces its token, keeps the others.
     store.save(&on("A@x.io", na.clone(), "blt_a_na_2")).expect("refresh");
     assert_eq!(store.list().expect("list").len(), 3);
-    assert_eq!(store.load_active(&na).expect("load").expect("na").authtoken.expose_secret(), "blt_a_na_2");
+    assert_eq!(
+        store.load_active(&na).expect("load").expect("na").authtoken().expect("an authtoken").expose_secret(),
+        "blt_a_na_2"
+    );
     // Switching back, then removing the active one makes the other of its endpoint active.
     assert!(store.activate(&na, "b@x.io").expect("activate"));
     assert!(!store.activate(&na, "nobody@x.io").expect("activate"));
@@ -193,7 +208,7 @@ fn todays_single_session_file_is_read_as_one_account() {
     let session = store.load().expect("read").expect("one session");
     assert_eq!(session.email, "john.doe@example.com");
     assert_eq!(session.endpoint, endpoint);
-    assert_eq!(session.authtoken.expose_secret(), "blt_from_the_old_file");
+    assert_eq!(session.authtoken().expect("an authtoken").expose_secret(), "blt_from_the_old_file");
     let all = store.list().expect("list");
     assert_eq!(all.len(), 1);
     assert!(all[0].active);
@@ -206,7 +221,13 @@ fn todays_single_session_file_is_read_as_one_account() {
     assert_eq!(file["version"], 2);
     assert_eq!(file["sessions"].as_array().map(Vec::len), Some(2));
     assert_eq!(
-        store.load_active(&endpoint).expect("load").expect("kept").authtoken.expose_secret(),
+        store
+            .load_active(&endpoint)
+            .expect("load")
+            .expect("kept")
+            .authtoken()
+            .expect("an authtoken")
+            .expose_secret(),
         "blt_from_the_old_file"
     );
 }
@@ -264,4 +285,57 @@ fn the_number_of_sessions_is_capped() {
     assert!(err.to_string().contains("cs-account logout EMAIL"), "{err}");
     store.save(&on("user3@example.com", na.clone(), "blt_refresh")).expect("a refresh still fits");
     assert_eq!(store.list().expect("list").len(), MAX_SESSIONS);
+}
+
+/// A browser sign-in of sso.user on EU with these tokens.
+pub(super) fn oauth_session(access: &str, refresh: &str) -> StoredSession {
+    let tokens = OAuthTokens {
+        access: SecretString::from(access.to_string()),
+        refresh: SecretString::from(refresh.to_string()),
+        expires_at: Utc::now() + chrono::Duration::hours(1),
+        organization_uid: Some("blt5a5b5c5d5e5f5a5b".into()),
+        user_uid: Some("blt5c0a1b2c3d4e5f6a7b8c9d0e".into()),
+    };
+    let settings = OAuthSettings { redirect_uri: "http://localhost:9000/cb".into(), ..Default::default() };
+    let secret = StoredSecret::OAuth { tokens, settings };
+    StoredSession { email: "sso.user@example.com".into(), endpoint: Endpoint::Region(Region::Eu), secret }
+}
+
+/// The tokens of a stored browser sign-in.
+pub(super) fn tokens_of(session: &StoredSession) -> OAuthTokens {
+    match &session.secret {
+        StoredSecret::OAuth { tokens, .. } => tokens.clone(),
+        StoredSecret::Authtoken(_) => panic!("an authtoken session"),
+    }
+}
+
+/// A browser sign-in in the file: both tokens, the expiry, whose they are and the app that
+/// issued them (not today's settings) come back; it has no authtoken; `status` says how it was
+/// obtained; a refresh replaces both tokens.
+#[test]
+fn a_browser_sign_in_round_trips_with_its_app_and_refreshed_tokens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().into());
+    let signed = oauth_session("csat_access_0001", "csrt_refresh_0001");
+    store.save_as(&signed, Obtained::Browser).expect("save");
+    let back = store.load().expect("load").expect("some");
+    assert!(back.authtoken().is_none(), "no authtoken for a browser sign-in");
+    let StoredSecret::OAuth { tokens, settings } = &back.secret else { panic!("a browser sign-in") };
+    assert_eq!(tokens.access.expose_secret(), "csat_access_0001");
+    assert_eq!(tokens.refresh.expose_secret(), "csrt_refresh_0001");
+    assert_eq!(tokens.user_uid.as_deref(), Some("blt5c0a1b2c3d4e5f6a7b8c9d0e"));
+    assert_eq!(settings.redirect_uri, "http://localhost:9000/cb");
+    let text = fs::read_to_string(store.path()).expect("file");
+    assert!(!text.contains("\"authtoken\""), "{text}");
+    assert_eq!(store.list().expect("list")[0].obtained, Obtained::Browser);
+    let mut fresh = tokens.clone();
+    fresh.access = SecretString::from("csat_access_0002");
+    fresh.refresh = SecretString::from("csrt_refresh_0002");
+    assert!(store.update_tokens(&back.endpoint, &back.email, &fresh).expect("updated"));
+    let again = tokens_of(&store.load().expect("load").expect("some"));
+    assert_eq!(again.refresh.expose_secret(), "csrt_refresh_0002");
+    assert!(!fs::read_to_string(store.path()).expect("file").contains("csrt_refresh_0001"));
+    // A session logged out meanwhile is not written back by a late refresh.
+    store.remove(&back.endpoint, &back.email).expect("removed");
+    assert!(!store.update_tokens(&back.endpoint, &back.email, &fresh).expect("no error"));
 }

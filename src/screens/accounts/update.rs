@@ -149,9 +149,9 @@ pub(crate) fn on_switch(app: &mut App, then: OnSwitch, result: Result<Switched, 
         s.switching = None;
     }
     match result {
-        Ok(Switched { token, profile }) => {
+        Ok(Switched { cred, profile }) => {
             let OnSwitch { endpoint, email } = then;
-            let auth = Authed { email: email.clone(), token, endpoint: endpoint.clone(), remember: false };
+            let auth = Authed { email: email.clone(), cred, endpoint: endpoint.clone(), remember: false };
             let who = format!("{email} on {}", endpoint.name());
             // The switcher's checks end with it.
             let mut effects = app.cancel_where(|p| p.lives_on(ScreenTag::Accounts));

@@ -78,11 +78,7 @@ fn row_line<'a>(s: &AccountsState, row: &'a AccountRow, selected: bool, width: u
 /// What the list has no room for, of the selected session: where, since when, how obtained,
 /// and why its token could not be checked.
 fn selected_lines(row: &AccountRow, width: usize, t: &Theme) -> Vec<Line<'static>> {
-    let how = match row.info.obtained {
-        crate::store::Obtained::Password => "logged in with a password",
-        crate::store::Obtained::Token => "a pasted authtoken",
-        crate::store::Obtained::Unknown => "saved by an earlier cs-account",
-    };
+    let how = row.info.obtained.describe();
     let when = |at: &chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
     let text = format!(
         "{}: last used {}, stored {}, {how}{}.",

@@ -68,12 +68,14 @@ pub(crate) fn check(app: &mut App, then: AfterCheck) -> Vec<Effect> {
         return Vec::new();
     }
     s.after_check = then;
-    let (endpoint, token) = (s.endpoint.clone(), s.token.clone());
+    let (endpoint, cred) = (s.endpoint.clone(), s.cred.clone());
     // For the profile and the form over it: a screen that could not take the answer stops it.
-    vec![app.request(
-        Lives::Screen(ScreenTag::Profile),
-        Request::GetUser { endpoint, token, then: OnUser::Check },
-    )]
+    vec![
+        app.request(
+            Lives::Screen(ScreenTag::Profile),
+            Request::GetUser { endpoint, cred, then: OnUser::Check },
+        ),
+    ]
 }
 
 /// The user did something else than wait for the check: `what` no longer waits for it (the form

@@ -277,10 +277,10 @@ pub(crate) fn save(app: &mut App) -> Vec<Effect> {
     form.failure = None;
     form.note = None;
     form.other_errors.clear();
-    let (endpoint, token) = (session.endpoint.clone(), session.token.clone());
+    let (endpoint, cred) = (session.endpoint.clone(), session.cred.clone());
     known::save_sent(app);
     // A save goes on when the form is left (its answer is for the session); it ends with it.
-    vec![app.request(Lives::Session, Request::Update { endpoint, token, changes, then: OnSave })]
+    vec![app.request(Lives::Session, Request::Update { endpoint, cred, changes, then: OnSave })]
 }
 
 /// The session is about to end (401): keep the draft on disk, and note on the form that its

@@ -65,7 +65,7 @@ pub enum Attempt {
     /// The check of a stored or environment session at start.
     Resume {
         email: String,
-        token: SecretString,
+        cred: crate::api::Credential,
         source: SessionSource,
     },
 }

@@ -6,7 +6,7 @@
 use crossterm::event::KeyEvent;
 use secrecy::SecretString;
 
-use crate::api::{ApiError, LoginSuccess, Notice};
+use crate::api::{ApiError, Credential, LoginSuccess, Notice};
 use crate::app::effect::Effect;
 use crate::app::field::FormError;
 use crate::app::field::TextField;
@@ -255,7 +255,9 @@ pub(crate) fn start_login(
 fn check_token(app: &mut App, token: SecretString, remember: bool) -> Vec<Effect> {
     let endpoint = app.endpoint.clone();
     let then = OnUser::CheckToken { token: token.clone(), remember };
-    vec![app.request(Lives::Screen(ScreenTag::Login), Request::GetUser { endpoint, token, then })]
+    vec![
+        app.request(Lives::Screen(ScreenTag::Login), Request::GetUser { endpoint, cred: token.into(), then }),
+    ]
 }
 
 /// Repeats the last attempt, only when its error offered that.
@@ -274,9 +276,7 @@ fn retry(app: &mut App) -> Vec<Effect> {
     match attempt {
         Attempt::Password { email, password } => start_login(app, email, password, None, remember),
         Attempt::Token(token) => check_token(app, token, remember),
-        Attempt::Resume { email, token, source } => {
-            crate::app::update::open_session(app, email, token, source)
-        }
+        Attempt::Resume { email, cred, source } => crate::app::update::open_session(app, email, cred, source),
     }
 }
 
@@ -301,10 +301,11 @@ pub(crate) fn on_login_result(
             l.last_attempt = None;
             let email = if user.email.is_empty() { email } else { user.email.clone() };
             let forget = Effect::DeleteSession { endpoint: endpoint.clone(), email: email.clone() };
-            let auth = Authed { email, token: authtoken.clone(), endpoint: endpoint.clone(), remember };
+            let cred = Credential::Authtoken(authtoken);
+            let auth = Authed { email, cred: cred.clone(), endpoint: endpoint.clone(), remember };
             // The log-in screen shows until the profile is loaded.
             let then = OnUser::LoadProfile { auth, login_user: Box::new(user) };
-            let request = Request::GetUser { endpoint, token: authtoken, then };
+            let request = Request::GetUser { endpoint, cred, then };
             let mut effects = vec![app.request(Lives::Screen(ScreenTag::Login), request)];
             // Logging in without "remember me" also forgets this account's session remembered
             // before (other stored sessions stay).

@@ -8,8 +8,6 @@
 //! profile as JSON, as the Raw JSON tab shows it (the token masked). A token is never copied:
 //! nothing here holds one, and text that contains the session's token is refused all the same.
 
-use secrecy::ExposeSecret;
-
 use crate::app::effect::Effect;
 use crate::app::state::{App, ToastLevel};
 use crate::screens::profile::details::Details;
@@ -40,7 +38,7 @@ pub fn selected(app: &mut App) -> Vec<Effect> {
 /// `Y`: the whole profile as JSON.
 pub fn all(app: &mut App) -> Vec<Effect> {
     let (Some(session), Some(p)) = (app.session.as_ref(), app.profile()) else { return Vec::new() };
-    let raw = RawJson::build(&session.user, &p.tree, &session.token);
+    let raw = RawJson::build(&session.user, &p.tree, &session.cred);
     // Printed a page at a time, stopping past the cap: a 1,000-role profile is 650,000 lines
     // (15 MB) that would be printed only to be refused.
     let mut text = String::new();
@@ -81,8 +79,7 @@ fn copy(app: &mut App, what: &str, text: String) -> Vec<Effect> {
         let off = "Copying is off (osc52 = false in config.toml); remove that line to copy with y.";
         return vec![app.toast(ToastLevel::Warning, off)];
     }
-    let token = app.session.as_ref().map(|s| s.token.expose_secret().to_string());
-    if token.is_some_and(|t| !t.is_empty() && text.contains(t.as_str())) {
+    if app.session.as_ref().is_some_and(|s| s.cred.appears_in(&text)) {
         return vec![app.toast(ToastLevel::Warning, "Not copied: it holds your session token.")];
     }
     if text.len() > MAX_COPY_BYTES {

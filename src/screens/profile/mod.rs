@@ -17,6 +17,7 @@ use std::cell::{Cell, OnceCell};
 
 use ratatui::layout::Rect;
 
+use crate::api::Credential;
 use crate::api::User;
 use crate::api::models::Stack;
 use crate::api::profile_store::RuleStore;
@@ -27,7 +28,6 @@ use crate::screens::profile::raw::RawJson;
 use crate::screens::profile::raw::RawSearch;
 use crate::screens::profile::stacks_tab::StackRow;
 use crate::screens::profile::tree::ProfileTree;
-use secrecy::SecretString;
 
 mod lists;
 
@@ -383,7 +383,7 @@ impl ProfileState {
 
     /// Builds the raw JSON if it is not built yet, and on the Raw tab starts searching it for
     /// the filter; returns whether the search has steps left.
-    pub fn show_raw(&mut self, user: &User, token: &SecretString) -> bool {
+    pub fn show_raw(&mut self, user: &User, token: &Credential) -> bool {
         if self.raw.is_none() {
             self.raw = Some(RawJson::build(user, &self.tree, token));
         }
@@ -391,7 +391,7 @@ impl ProfileState {
     }
 
     /// [`ProfileState::show_raw`], searching all at once: for a reload while the Raw tab shows.
-    pub fn ensure_raw(&mut self, user: &User, token: &SecretString) {
+    pub fn ensure_raw(&mut self, user: &User, token: &Credential) {
         self.show_raw(user, token);
         self.finish_raw_search();
     }
@@ -415,6 +415,7 @@ fn built_perms(tree: &ProfileTree, filter: &str) -> Permissions {
 mod tests {
     use super::*;
     use crate::screens::profile::tree::Rows;
+    use secrecy::SecretString;
 
     #[test]
     fn scroll_stays_in_range() {
@@ -450,7 +451,8 @@ mod tests {
         let mut app = App::new(Default::default(), Keymap::default(), (100, 30));
         let token = SecretString::from("blt0123456789abcdef");
         let then = OnUser::CheckToken { token: token.clone(), remember: false };
-        let request = Request::GetUser { endpoint: Default::default(), token, then: then.clone() };
+        let request =
+            Request::GetUser { endpoint: Default::default(), cred: token.into(), then: then.clone() };
         let Effect::Request { id, .. } = app.request(Lives::Screen(ScreenTag::Login), request) else {
             panic!("a request")
         };

@@ -12,9 +12,8 @@
 //! Strings were sanitised on arrival and serde_json escapes control characters, so every line is
 //! safe to show. The authtoken is shown masked.
 
-use crate::api::{User, mask};
+use crate::api::{Credential, User};
 use crate::screens::profile::tree::ProfileTree;
-use secrecy::SecretString;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
 
@@ -28,7 +27,11 @@ struct Document<'a, R: Serialize> {
     #[serde(flatten)]
     user: &'a User,
     roles: R,
-    authtoken: String,
+    /// The session's authtoken, masked; a browser sign-in shows its access token instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authtoken: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_token: Option<String>,
 }
 
 /// What `roles` is printed as in [`Document`] while the head and tail are made: `[]`, whose line
@@ -48,8 +51,10 @@ pub struct RawJson {
 
 impl RawJson {
     /// The user (whose roles are in `tree`) with its roles and the masked token.
-    pub fn build(user: &User, tree: &ProfileTree, token: &SecretString) -> RawJson {
-        let doc = Document { user, roles: [(); 0], authtoken: mask(token) };
+    pub fn build(user: &User, tree: &ProfileTree, token: &Credential) -> RawJson {
+        let masked = Some(token.masked());
+        let (authtoken, access_token) = if token.is_oauth() { (None, masked) } else { (masked, None) };
+        let doc = Document { user, roles: [(); 0], authtoken, access_token };
         let text = match serde_json::to_string_pretty(&doc) {
             Ok(text) => text,
             Err(e) => return RawJson::message(format!("(the profile could not be shown as JSON: {e})")),
@@ -218,6 +223,7 @@ fn role_text(tree: &ProfileTree, r: usize, last: bool) -> String {
 mod tests {
     use super::*;
     use crate::api::Role;
+    use secrecy::SecretString;
 
     #[test]
     fn wrapping_keeps_every_character_and_the_width() {
@@ -237,7 +243,8 @@ mod tests {
         }))
         .expect("valid");
         let tree = ProfileTree::new(std::mem::take(&mut user.roles));
-        let raw = RawJson::build(&user, &tree, &SecretString::from("blt0123456789abcdef"));
+        let raw =
+            RawJson::build(&user, &tree, &Credential::Authtoken(SecretString::from("blt0123456789abcdef")));
         // Line 3 is `  "first_name": "xxx…"` (69 cells): 4 rows of 20.
         assert_eq!(raw.lines_fitting(&tree, 0, 6, None), 6);
         assert_eq!(raw.lines_fitting(&tree, 0, 6, Some(20)), 3, "{:?}", raw.lines(&tree, 0, 6));
@@ -265,11 +272,11 @@ mod tests {
             roles: &'a [Role],
             authtoken: String,
         }
-        let whole = Whole { user: &user, roles: &roles, authtoken: mask(&token) };
+        let whole = Whole { user: &user, roles: &roles, authtoken: crate::api::mask(&token) };
         let want = serde_json::to_string_pretty(&whole).expect("pretty");
         let want: Vec<&str> = want.lines().collect();
         let tree = ProfileTree::new(roles);
-        let raw = RawJson::build(&user, &tree, &token);
+        let raw = RawJson::build(&user, &tree, &Credential::Authtoken(token.clone()));
         assert_eq!(raw.len(), want.len());
         assert_eq!(raw.lines(&tree, 0, raw.len()), want);
         // Any page, starting anywhere.
@@ -300,7 +307,8 @@ mod tests {
         }))
         .expect("valid");
         let tree = ProfileTree::new(std::mem::take(&mut user.roles));
-        let raw = RawJson::build(&user, &tree, &SecretString::from("blt0123456789abcdef"));
+        let raw =
+            RawJson::build(&user, &tree, &Credential::Authtoken(SecretString::from("blt0123456789abcdef")));
         let text = raw.lines(&tree, 0, raw.len()).join("\n");
         let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         assert_eq!(doc["roles"][0]["name"], "Developer");

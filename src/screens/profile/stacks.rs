@@ -30,7 +30,7 @@ pub fn request(app: &mut App) -> Vec<Effect> {
     organizations.dedup();
     let request = Request::Stacks {
         endpoint: session.endpoint.clone(),
-        token: session.token.clone(),
+        cred: session.cred.clone(),
         organizations,
         then: OnStacks,
     };

@@ -249,7 +249,7 @@ fn set_tab(app: &mut App, to: impl Fn(Tab) -> Tab) -> Vec<Effect> {
     if let (Screen::Profile(p), Some(session)) = (&mut app.screen, &app.session) {
         p.tab = to(p.tab);
         if p.tab == Tab::Raw {
-            more = p.show_raw(&session.user, &session.token);
+            more = p.show_raw(&session.user, &session.cred);
         }
     }
     fit_to_viewport(app);
@@ -270,9 +270,9 @@ fn ask_for_steps(app: &mut App, more: bool) -> Vec<Effect> {
 /// Reloads the profile; a refresh already running is replaced by this one.
 fn refresh(app: &mut App) -> Vec<Effect> {
     let Some(session) = &app.session else { return Vec::new() };
-    let (endpoint, token) = (session.endpoint.clone(), session.token.clone());
+    let (endpoint, cred) = (session.endpoint.clone(), session.cred.clone());
     let mut effects = app.cancel_where(|p| p.kind == Kind::Refresh);
-    let request = Request::GetUser { endpoint, token, then: OnUser::Refresh };
+    let request = Request::GetUser { endpoint, cred, then: OnUser::Refresh };
     effects.push(app.request(Lives::Screen(ScreenTag::Profile), request));
     effects
 }

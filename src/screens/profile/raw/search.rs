@@ -263,7 +263,7 @@ impl RawJson {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::User;
+    use crate::api::{Credential, User};
     use crate::screens::profile::tree::fixtures::big;
     use crate::screens::profile::tree::fixtures::developer;
     use crate::screens::profile::tree::fixtures::hostile;
@@ -275,7 +275,8 @@ mod tests {
         }))
         .expect("valid user");
         let tree = ProfileTree::new(roles);
-        let raw = RawJson::build(&user, &tree, &SecretString::from("blt0123456789abcdef"));
+        let raw =
+            RawJson::build(&user, &tree, &Credential::Authtoken(SecretString::from("blt0123456789abcdef")));
         (raw, tree)
     }
 
