@@ -200,6 +200,14 @@ pub struct LoginArgs {
     /// Have the 2FA code sent by SMS instead of using an authenticator app.
     #[arg(long)]
     pub sms: bool,
+    /// Sign in with the browser (OAuth with PKCE): the way in for SSO organisations, whose
+    /// password log-in gives no token. Prints the address to open; over SSH, open it anywhere
+    /// and paste back the address the browser ends on.
+    #[arg(long, conflicts_with_all = ["email", "password_stdin", "sms"])]
+    pub oauth: bool,
+    /// With --oauth: do not try to open a browser here, only print the address.
+    #[arg(long, requires = "oauth")]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]

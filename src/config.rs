@@ -33,6 +33,45 @@ pub struct Config {
     /// show the sequence or where the clipboard must not be touched.
     #[serde(default)]
     pub osc52: Option<bool>,
+    /// The Developer Hub app browser sign-in uses (`[oauth]`: `app_id`, `client_id`,
+    /// `redirect_url`); csdx's variables `OAUTH_APP_ID`, `OAUTH_CLIENT_ID` and
+    /// `OAUTH_APP_REDIRECT_URL` win over it, and the official CLI's public app fills the rest.
+    #[serde(default)]
+    pub oauth: OAuthConfig,
+}
+
+/// `[oauth]` in `config.toml`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthConfig {
+    pub app_id: Option<String>,
+    pub client_id: Option<String>,
+    pub redirect_url: Option<String>,
+}
+
+impl Config {
+    /// The browser sign-in's app: the environment (csdx's names), then `[oauth]`, then the
+    /// defaults. An unusable redirect URL is an error naming where it came from.
+    pub fn oauth_settings(&self) -> Result<crate::api::oauth::OAuthSettings, String> {
+        let env = |name: &str| std::env::var(name).ok();
+        self.oauth_settings_with(env)
+    }
+
+    /// [`Config::oauth_settings`] with the environment read through `env` (for tests).
+    pub fn oauth_settings_with(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<crate::api::oauth::OAuthSettings, String> {
+        let c = &self.oauth;
+        crate::api::oauth::OAuthSettings::from_lookup(|name| {
+            env(name).filter(|v| !v.trim().is_empty()).or_else(|| match name {
+                "OAUTH_APP_ID" => c.app_id.clone(),
+                "OAUTH_CLIENT_ID" => c.client_id.clone(),
+                "OAUTH_APP_REDIRECT_URL" => c.redirect_url.clone(),
+                _ => None,
+            })
+        })
+    }
 }
 
 /// The file name of the config inside the config directory.

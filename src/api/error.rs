@@ -149,7 +149,7 @@ impl ApiError {
                 non_empty(message, "no reason given.")
             ),
             ApiError::NoToken { .. } => {
-                "Password log-in gave no session token: this account probably signs in through SSO. Paste an authtoken instead, or use your organisation's SSO log-in.".into()
+                "Password log-in gave no session token: this account signs in through SSO. Sign in with the browser instead (ctrl-b in the app, `cs-account login --oauth` in a shell).".into()
             }
             ApiError::Transport { kind, host, .. } => {
                 let server =

@@ -17,6 +17,7 @@ pub mod region;
 pub mod retry;
 pub mod rules;
 pub mod secret;
+pub mod signin;
 pub mod stacks;
 
 pub use client::{Client, ClientConfig, GetUserOptions};

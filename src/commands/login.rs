@@ -12,6 +12,9 @@ use crate::cli::{GlobalArgs, LoginArgs};
 use crate::store::StoredSession;
 
 pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
+    if args.oauth {
+        return login_oauth(global, args).await;
+    }
     let config = load_config()?;
     let store = store()?;
     // The active session used last decides the endpoint when none is asked for (unreadable
@@ -78,7 +81,13 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         store.path().display(),
         if in_keyring { " (the token itself in the OS keyring)" } else { "" }
     );
-    // The others stay stored and valid; the one this log-in took the place of is named.
+    report_others(&before, &new);
+    Ok(())
+}
+
+/// The sessions a log-in leaves as they were: the one it took the place of as the endpoint's
+/// active session is named, with how to get back to it.
+fn report_others(before: &[crate::store::SessionInfo], new: &StoredSession) {
     if let Some(prev) = before
         .iter()
         .find(|s| s.active && s.endpoint == new.endpoint && !s.email.eq_ignore_ascii_case(&new.email))
@@ -96,7 +105,118 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
     if others > 0 {
         eprintln!("Stored sessions: {} (`cs-account status` lists them).", others + 1);
     }
+}
+
+/// `cs-account login --oauth`: browser sign-in. The address is always printed (and opened in a
+/// browser when one can be); the code comes back through the listener on 127.0.0.1, or is
+/// pasted on stdin (the address the browser ended on, or the code), whichever comes first.
+async fn login_oauth(global: &GlobalArgs, args: LoginArgs) -> Outcome {
+    use crate::api::signin::{self, BrowserSignIn};
+    let config = load_config()?;
+    let store = store()?;
+    let latest = store.load().ok().flatten();
+    let endpoint = resolve_endpoint(global, latest.as_ref(), &config)?;
+    let before = store.list().unwrap_or_default();
+    let client = client_for(global, endpoint.clone())?;
+    let settings = config.oauth_settings().map_err(Failure::usage)?;
+    let sign_in = BrowserSignIn::new(&endpoint, settings);
+    let listener = sign_in.listen().await;
+    eprintln!("Sign in to {} in a browser, at:\n\n  {}\n", endpoint.label(), sign_in.url);
+    if !args.no_browser {
+        match signin::open_browser(&sign_in.url) {
+            Ok(()) => eprintln!("A browser was opened with it."),
+            Err(why) => eprintln!("Open it on any device ({why})."),
+        }
+    }
+    match &listener {
+        Ok(_) => eprintln!(
+            "Waiting for the browser (up to {} minutes). Where the browser cannot reach this computer (SSH), paste the address it ends on, or the code, and press Enter.",
+            signin::WAIT.as_secs() / 60
+        ),
+        Err(e) => eprintln!("{e}"),
+    }
+    let pasted = stdin_lines();
+    let code = wait_for_code(&sign_in, listener.ok(), pasted).await?;
+    eprintln!("Signing in …");
+    let tokens = sign_in.exchange(&client, &code).await?;
+    let stored = StoredSession {
+        email: String::new(),
+        endpoint: endpoint.clone(),
+        secret: crate::store::StoredSecret::OAuth { tokens, settings: sign_in.settings.clone() },
+    };
+    let cred = stored.credential(&client, None);
+    let user = client.get_user(&cred, Default::default()).await?;
+    let new = StoredSession::of(user.email.clone(), endpoint.clone(), &cred);
+    if let Err(e) = store.save_as(&new, crate::store::Obtained::Browser) {
+        // Nobody could use this sign-in again: its authorization must not stay behind.
+        let ended = match client.end_session(&cred).await {
+            Ok(_) => "Its authorization was revoked again.".to_string(),
+            Err(le) => format!("Its authorization could not be revoked either ({}).", le.user_message()),
+        };
+        return Err(Failure::other(format!("Signed in, but the session could not be saved: {e} {ended}")));
+    }
+    eprintln!(
+        "Signed in with the browser as {} ({}) on {}. Access token {} saved: {}.",
+        user.display_name(),
+        user.email,
+        endpoint.label(),
+        cred.masked(),
+        store.path().display()
+    );
+    report_others(&before, &new);
     Ok(())
+}
+
+/// Lines typed on stdin, read on a thread of their own (a blocking read must not hold the
+/// runtime, and the thread ends with the process).
+fn stdin_lines() -> tokio::sync::mpsc::UnboundedReceiver<String> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// The code, from whichever comes first: the listener, or a pasted line (a line without a code
+/// says why and the wait goes on). Gives up after [`WAIT`](crate::api::signin::WAIT).
+async fn wait_for_code(
+    sign_in: &crate::api::signin::BrowserSignIn,
+    listener: Option<crate::api::redirect::RedirectListener>,
+    mut pasted: tokio::sync::mpsc::UnboundedReceiver<String>,
+) -> Result<String, Failure> {
+    let browser = async {
+        match listener {
+            Some(l) => l.wait().await,
+            None => std::future::pending().await,
+        }
+    };
+    let typed = async {
+        loop {
+            let Some(line) = pasted.recv().await else { return std::future::pending().await };
+            if line.trim().is_empty() {
+                continue;
+            }
+            match sign_in.code_from(&line) {
+                Ok(code) => return Ok(code),
+                // A denial ends the sign-in; anything else pasted was a slip: say why, go on.
+                Err(e @ crate::api::oauth::RedirectError::Denied(_)) => return Err(e),
+                Err(e) => eprintln!("{e}"),
+            }
+        }
+    };
+    let outcome = tokio::select! {
+        got = browser => got,
+        got = typed => got,
+        () = tokio::time::sleep(crate::api::signin::WAIT) => {
+            return Err(Failure::other("No sign-in came back within 5 minutes. Run `cs-account login --oauth` again."));
+        }
+    };
+    outcome.map_err(|e| Failure::other(e.to_string()))
 }
 
 /// Gets the 2FA code: from `CONTENTSTACK_MFA_SECRET` (as csdx does), stdin, or a prompt; with
