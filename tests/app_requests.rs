@@ -7,8 +7,8 @@ use std::time::Duration;
 use cs_account::api::{ClientConfig, Endpoint, User, UserUpdate};
 use cs_account::app::msg::{Msg, RequestId};
 use cs_account::app::request::{
-    Kind, OnAccountCheck, OnAccountLogout, OnAccounts, OnLogin, OnLogout, OnNotice, OnOutbox, OnSave, OnSms,
-    OnStacks, OnSwitch, OnUser, Reply, Request,
+    Kind, OnAccountCheck, OnAccountLogout, OnAccounts, OnBrowser, OnLogin, OnLogout, OnNotice, OnOpenBrowser,
+    OnOutbox, OnSave, OnSignIn, OnSms, OnStacks, OnSwitch, OnUser, Reply, Request,
 };
 use cs_account::app::state::Authed;
 use cs_account::app::{Effect, EffectRunner};
@@ -48,6 +48,9 @@ calls! {
     CheckAccount / AccountCheck => "check account",
     SwitchAccount / Switch => "switch",
     LogoutAccount / AccountLogout => "log out account",
+    WaitForBrowser / Browser => "browser redirect",
+    OpenBrowser / OpenBrowser => "open browser",
+    SignIn / SignIn => "sign in",
 }
 
 #[tokio::test]
@@ -56,7 +59,8 @@ async fn each_request_comes_back_as_its_own_reply() {
     let endpoint = Endpoint::custom(&server.base_url()).expect("url");
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let cancel = CancellationToken::new();
-    let mut runner = EffectRunner::new(ClientConfig::new(endpoint.clone()), None, tx, cancel.child_token());
+    let mut runner = EffectRunner::new(ClientConfig::new(endpoint.clone()), None, tx, cancel.child_token())
+        .without_browser();
 
     let secret = |s: &str| SecretString::from(s.to_string());
     let token = || secret("blt0000000000000000");
@@ -79,6 +83,7 @@ async fn each_request_comes_back_as_its_own_reply() {
             remember: false,
         },
     };
+    let sign_in = cs_account::api::signin::BrowserSignIn::new(&endpoint, Default::default());
     let get_user = |then| Request::GetUser { endpoint: endpoint.clone(), cred: token().into(), then };
     let requests = vec![
         login(&email, None),
@@ -146,6 +151,20 @@ async fn each_request_comes_back_as_its_own_reply() {
             endpoint: endpoint.clone(),
             email: email.clone(),
             then: OnAccountLogout { endpoint: endpoint.clone(), email: email.clone() },
+        },
+        // A redirect URL not on this computer: refused at once (nothing can listen for it).
+        Request::WaitForBrowser {
+            redirect_uri: "https://example.com/cb".into(),
+            state: "s".into(),
+            then: OnBrowser,
+        },
+        Request::OpenBrowser { url: sign_in.url.clone(), then: OnOpenBrowser },
+        // A code the server never issued: refused by the token endpoint.
+        Request::SignIn {
+            endpoint: endpoint.clone(),
+            sign_in: Box::new(sign_in.clone()),
+            code: "code-never-issued".into(),
+            then: OnSignIn { remember: false },
         },
     ];
     let mut sent = BTreeMap::new();

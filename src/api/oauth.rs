@@ -101,7 +101,7 @@ impl Hosts {
 
 /// What the redirect and the exchange are checked against: the PKCE verifier (a secret until
 /// the code is exchanged) and `state`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Pkce {
     pub verifier: SecretString,
     pub challenge: String,

@@ -16,7 +16,7 @@ pub const WAIT: Duration = Duration::from_secs(300);
 
 /// A sign-in in progress: what the browser opens, and what the code is checked and exchanged
 /// with.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct BrowserSignIn {
     pub settings: OAuthSettings,
     pub hosts: Hosts,
@@ -56,10 +56,10 @@ impl BrowserSignIn {
 /// opens it on any device and pastes back where it ended.
 pub fn open_browser(url: &Url) -> Result<(), String> {
     if std::env::var_os("CS_ACCOUNT_NO_BROWSER").is_some() {
-        return Err("CS_ACCOUNT_NO_BROWSER is set".into());
+        return Err("CS_ACCOUNT_NO_BROWSER is set, so no browser was opened".into());
     }
     webbrowser::open(url.as_str()).map_err(|e| {
         tracing::info!(error = %e, "no browser could be opened");
-        "no browser could be opened here".to_string()
+        "No browser could be opened here".to_string()
     })
 }

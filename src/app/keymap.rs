@@ -36,10 +36,12 @@ pub enum Context {
     Details,
     /// The account switcher.
     Accounts,
+    /// Browser sign-in (its paste field has the keyboard).
+    SignIn,
 }
 
 impl Context {
-    pub const ALL: [Context; 18] = [
+    pub const ALL: [Context; 19] = [
         Context::Global,
         Context::Login,
         Context::Tfa,
@@ -58,6 +60,7 @@ impl Context {
         Context::Raw,
         Context::Details,
         Context::Accounts,
+        Context::SignIn,
     ];
 
     /// The config table name.
@@ -81,6 +84,7 @@ impl Context {
             Context::Raw => "raw",
             Context::Details => "details",
             Context::Accounts => "accounts",
+            Context::SignIn => "signin",
         }
     }
 
@@ -105,6 +109,7 @@ impl Context {
             Context::Raw => "Raw JSON tab",
             Context::Details => "Details of the selected row",
             Context::Accounts => "Accounts",
+            Context::SignIn => "Sign in with the browser",
         }
     }
 
@@ -123,6 +128,7 @@ impl Context {
                 | Context::Filter
                 | Context::Edit
                 | Context::Password
+                | Context::SignIn
         )
     }
 }
@@ -213,6 +219,9 @@ actions! {
     AddAccount => "add", "Add an account: the log-in form (Esc comes back)";
     LogoutAccount => "logout_account", "Log the selected account out, on its server and here";
     EditProfile => "edit", "Edit your name, company and phone number";
+    BrowserSignIn => "browser_sign_in", "Sign in with the browser (SSO organisations; OAuth with PKCE)";
+    OpenBrowser => "open_browser", "Open the sign-in address in the browser again";
+    UsePasted => "use_pasted", "Sign in with the pasted address (or code)";
     Review => "review", "Review the changes before saving";
     Leave => "leave", "Leave the form (asks first if something changed)";
     Save => "save", "Save the changes (or try again after a failure)";
@@ -230,6 +239,9 @@ impl Action {
                 "Dismiss the message; while logging in, cancel (the form is kept)"
             }
             (Context::Tfa, Action::Submit) => "Verify the code",
+            (Context::SignIn, Action::Copy) => "Copy the sign-in address to the clipboard",
+            (Context::SignIn, Action::Retry) => "Start the sign-in again (a new address)",
+            (Context::SignIn, Action::Close) => "Cancel the sign-in (back to the log-in form)",
             _ => self.description(),
         }
     }
@@ -256,6 +268,7 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (ActivateAccount, vec![Key::ctrl('x')]),
             (OpenMailbox, vec![Key::ctrl('o')]),
             (OpenAccounts, vec![Key::ctrl('l')]),
+            (BrowserSignIn, vec![Key::ctrl('b')]),
         ],
         Context::Tfa => vec![
             (Submit, vec![k(KeyCode::Enter)]),
@@ -348,6 +361,13 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (AddAccount, vec![c('a')]),
             (LogoutAccount, vec![c('d')]),
             (Reload, vec![c('r')]),
+            (Close, vec![k(KeyCode::Esc)]),
+        ],
+        Context::SignIn => vec![
+            (UsePasted, vec![k(KeyCode::Enter)]),
+            (OpenBrowser, vec![Key::ctrl('o')]),
+            (Copy, vec![Key::ctrl('y')]),
+            (Retry, vec![Key::ctrl('r')]),
             (Close, vec![k(KeyCode::Esc)]),
         ],
     }

@@ -11,6 +11,7 @@
 //! [`state`] holds [`App`], the single owner of everything; [`keymap`] is the one table of key
 //! bindings that `update`, the help overlay and the footer hints all read.
 
+pub mod clipboard;
 pub mod confirm;
 pub mod effect;
 pub mod field;

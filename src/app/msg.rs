@@ -53,6 +53,10 @@ pub enum Msg {
         sent: std::time::Instant,
         epoch: u64,
     },
+    /// The browser sign-in's countdown, once a second while it waits; `epoch` names the chain.
+    SignInTick {
+        epoch: u64,
+    },
     /// The outcome of reading, writing or deleting the profile draft.
     Draft(DraftResult),
     /// The wait a 429 asked for before saving again is over (for the failure of this request).

@@ -16,6 +16,7 @@ use crate::screens::edit::{EditForm, EditState};
 use crate::screens::login::LoginState;
 use crate::screens::mailbox::{MailboxState, Under};
 use crate::screens::reset::ResetState;
+use crate::screens::signin::SignInState;
 
 /// One navigation step.
 #[derive(Debug)]
@@ -57,6 +58,8 @@ pub enum Route {
     Accounts,
     /// The log-in form over the account switcher, to add an account (Esc comes back).
     AddAccount,
+    /// Browser sign-in over the log-in form (storing the session when `remember`).
+    SignIn { remember: bool },
 }
 
 /// A token or code taken from the demo mailbox.
@@ -161,6 +164,8 @@ fn stops_when_covered(route: &Route) -> fn(&Pending) -> bool {
         // Over the switcher: its checks may go on. The switcher itself stops nothing: the
         // account in use keeps going until another one is chosen.
         Route::Accounts | Route::AddAccount => |_| false,
+        // A log-in running on the form under it would answer a screen that is not showing.
+        Route::SignIn { .. } => |p| p.on_login_screen(),
     }
 }
 
@@ -201,6 +206,11 @@ fn build(app: &App, route: Route) -> Option<Screen> {
             Screen::Accounts(Box::new(AccountsState::new(current)))
         }
         Route::AddAccount => Screen::Login(Box::new(LoginState::new(None))),
+        Route::SignIn { remember } => {
+            let settings = app.oauth.clone().ok()?;
+            let sign_in = crate::api::signin::BrowserSignIn::new(&app.endpoint, settings);
+            Screen::SignIn(Box::new(SignInState::new(app.endpoint.clone(), sign_in, remember)))
+        }
     })
 }
 
@@ -209,6 +219,7 @@ fn opened(app: &mut App) -> Vec<Effect> {
     match &app.screen {
         Screen::Mailbox(_) => crate::screens::mailbox::update::fetch(app),
         Screen::Accounts(_) => crate::screens::accounts::update::fetch(app),
+        Screen::SignIn(_) => crate::screens::signin::update::start(app),
         _ => shown(app),
     }
 }
@@ -245,13 +256,15 @@ fn hand_down(app: &mut App, fill: Fill) -> Vec<Effect> {
         Screen::Reset(_) => crate::screens::reset::update::on_fill(app, fill),
         Screen::Activate(_) => crate::screens::activate::update::on_fill(app, fill),
         Screen::Profile(_) => crate::screens::profile::update::on_fill(app, fill),
-        Screen::Edit(_) | Screen::Mailbox(_) | Screen::Help(_) | Screen::Accounts(_) => match fill {
-            Fill::PasswordReset { notice, .. } => vec![app.toast(ToastLevel::Success, notice)],
-            Fill::Activated { email: Some(email), notice } => {
-                vec![app.toast(ToastLevel::Success, format!("{notice} {email} can log in now."))]
+        Screen::Edit(_) | Screen::Mailbox(_) | Screen::Help(_) | Screen::Accounts(_) | Screen::SignIn(_) => {
+            match fill {
+                Fill::PasswordReset { notice, .. } => vec![app.toast(ToastLevel::Success, notice)],
+                Fill::Activated { email: Some(email), notice } => {
+                    vec![app.toast(ToastLevel::Success, format!("{notice} {email} can log in now."))]
+                }
+                Fill::Activated { email: None, notice } => vec![app.toast(ToastLevel::Success, notice)],
+                Fill::Token(_) => Vec::new(),
             }
-            Fill::Activated { email: None, notice } => vec![app.toast(ToastLevel::Success, notice)],
-            Fill::Token(_) => Vec::new(),
-        },
+        }
     }
 }

@@ -20,6 +20,7 @@ use secrecy::SecretString;
 
 use crate::api::check::TokenCheck;
 use crate::api::outbox::OutboxMessage;
+use crate::api::signin::BrowserSignIn;
 use crate::api::stacks::StackListing;
 use crate::api::{
     ApiError, Credential, Endpoint, LoginSuccess, Notice, Profile, UpdateSuccess, User, UserUpdate,
@@ -81,6 +82,13 @@ pub enum Request {
     SwitchAccount { endpoint: Endpoint, email: String, then: OnSwitch },
     /// `DELETE /v3/user-session` with a stored session's token, then forgetting it here.
     LogoutAccount { endpoint: Endpoint, email: String, then: OnAccountLogout },
+    /// Listens on 127.0.0.1 for the browser's redirect of a sign-in (`state` checked): its code.
+    WaitForBrowser { redirect_uri: String, state: String, then: OnBrowser },
+    /// Opens the sign-in's address in the user's browser.
+    OpenBrowser { url: url::Url, then: OnOpenBrowser },
+    /// Exchanges a browser sign-in's code for tokens, then loads the profile with them (as
+    /// Bearer): the new session's credential and profile.
+    SignIn { endpoint: Endpoint, sign_in: Box<BrowserSignIn>, code: String, then: OnSignIn },
 }
 
 /// What switching accounts brings: the account's token (from the store) and its profile.
@@ -184,6 +192,20 @@ pub struct OnSwitch {
     pub email: String,
 }
 
+/// The browser came back (through the listener) with a sign-in's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnBrowser;
+
+/// The browser was asked to open the sign-in's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnOpenBrowser;
+
+/// A browser sign-in's code was exchanged; store the session when `remember`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnSignIn {
+    pub remember: bool,
+}
+
 /// The account switcher logged a stored session out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OnAccountLogout {
@@ -262,6 +284,12 @@ replies! {
     Switch(OnSwitch) -> Switched, kind(_t) { Kind::Switch }
     /// A stored session ended: `Some(why)` when its server could not be told.
     AccountLogout(OnAccountLogout) -> Option<String>, kind(_t) { Kind::LogoutAccount }
+    /// The code a browser brought back to the listener.
+    Browser(OnBrowser) -> String, kind(_t) { Kind::BrowserWait }
+    /// Whether a browser could be opened.
+    OpenBrowser(OnOpenBrowser) -> (), kind(_t) { Kind::OpenBrowser }
+    /// The browser sign-in's credential and profile.
+    SignIn(OnSignIn) -> Switched, kind(_t) { Kind::SignIn }
 }
 
 impl Request {
@@ -282,6 +310,9 @@ impl Request {
             Request::CheckAccount { then, .. } => then.kind(),
             Request::SwitchAccount { then, .. } => then.kind(),
             Request::LogoutAccount { then, .. } => then.kind(),
+            Request::WaitForBrowser { then, .. } => then.kind(),
+            Request::OpenBrowser { then, .. } => then.kind(),
+            Request::SignIn { then, .. } => then.kind(),
         }
     }
 }
@@ -312,11 +343,15 @@ pub enum Kind {
     CheckAccount,
     Switch,
     LogoutAccount,
+    /// Waiting for the browser to come back with a sign-in (a wait for the user, not work).
+    BrowserWait,
+    OpenBrowser,
+    SignIn,
 }
 
 impl Kind {
     /// Every kind, in the order of [`Kind::LABELS`].
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Login,
         Kind::Code,
         Kind::Sms,
@@ -337,11 +372,14 @@ impl Kind {
         Kind::CheckAccount,
         Kind::Switch,
         Kind::LogoutAccount,
+        Kind::BrowserWait,
+        Kind::OpenBrowser,
+        Kind::SignIn,
     ];
 
     /// Every text [`Kind::label`] gives (in the order of the kinds), so that tests can make sure
     /// no busy text is left on screen once nothing runs.
-    pub const LABELS: [&'static str; 20] = [
+    pub const LABELS: [&'static str; 23] = [
         "Logging in…",
         "Checking the code…",
         "Asking for an SMS code…",
@@ -362,11 +400,20 @@ impl Kind {
         "Checking the stored sessions…",
         "Switching accounts…",
         "Logging the account out…",
+        "Waiting for the browser…",
+        "Opening the browser…",
+        "Signing in…",
     ];
 
     /// What the status bar says while it runs.
     pub fn label(self) -> &'static str {
         Self::LABELS[self as usize]
+    }
+
+    /// A wait for the user rather than work: no spinner, no busy text (the sign-in screen shows
+    /// its own countdown).
+    pub fn is_quiet(self) -> bool {
+        self == Kind::BrowserWait
     }
 }
 
@@ -385,6 +432,8 @@ pub enum ScreenTag {
     Mailbox,
     /// The account switcher.
     Accounts,
+    /// Browser sign-in.
+    SignIn,
 }
 
 /// How long a request matters: stated where it is made, with no default.

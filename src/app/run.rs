@@ -139,6 +139,7 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
     let mut app = App::new(opts.endpoint.clone(), keymap, viewport);
     app.can_remember = opts.store.is_some();
     app.copy_enabled = opts.config.osc52 != Some(false);
+    app.oauth = opts.config.oauth_settings();
     // In demo mode the endpoint at start is the demo server: the mailbox reads it from there.
     app.demo_endpoint = opts.demo.as_ref().map(|_| opts.endpoint.clone());
     app.demo = opts.demo.as_ref().map(|d| DemoPanel {

@@ -42,6 +42,9 @@ pub struct EffectRunner {
     essential: Vec<JoinHandle<()>>,
     /// Demo mode: the function giving the 2FA demo user's current code.
     demo_code: Option<fn() -> String>,
+    /// Whether [`Request::OpenBrowser`] may start a browser (tests turn it off: a developer's
+    /// machine would open windows).
+    browser: bool,
     /// For the demo mailbox, built on its first use (plain HTTP to loopback, no proxy).
     outbox_http: Option<reqwest::Client>,
     /// Where profile drafts go (`None`, the default: nowhere, they are not kept). Set with
@@ -77,6 +80,7 @@ impl EffectRunner {
             requests: HashMap::new(),
             essential: Vec::new(),
             demo_code: None,
+            browser: true,
             outbox_http: None,
             drafts: None,
             suspend: None,
@@ -99,6 +103,12 @@ impl EffectRunner {
     /// a few hundred bytes.
     pub fn with_drafts_inline(mut self) -> Self {
         self.drafts_inline = true;
+        self
+    }
+
+    /// Never starts a browser: [`Request::OpenBrowser`] answers that none was opened.
+    pub fn without_browser(mut self) -> Self {
+        self.browser = false;
         self
     }
 
@@ -367,6 +377,64 @@ impl EffectRunner {
                         Ok(http) => crate::api::outbox::fetch_outbox(&http, &endpoint).await,
                         Err(e) => Err(e),
                     })
+                });
+            }
+            Request::WaitForBrowser { redirect_uri, state, then } => {
+                tracing::info!(request = id.0, "waiting for the browser's redirect on 127.0.0.1");
+                self.spawn_request(id, async move {
+                    // A sign-in started again binds the port its predecessor is letting go of:
+                    // give that a moment before calling the port taken.
+                    let mut listener =
+                        crate::api::redirect::RedirectListener::bind(&redirect_uri, &state).await;
+                    for _ in 0..5 {
+                        if !matches!(listener, Err(crate::api::redirect::ListenError::PortTaken(_))) {
+                            break;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        listener = crate::api::redirect::RedirectListener::bind(&redirect_uri, &state).await;
+                    }
+                    then.reply(match listener {
+                        Ok(l) => l.wait().await.map_err(|e| ApiError::Config(e.to_string())),
+                        Err(e) => Err(ApiError::Config(e.to_string())),
+                    })
+                });
+            }
+            Request::OpenBrowser { url, then } => {
+                tracing::info!(request = id.0, "opening the browser");
+                let allowed = self.browser;
+                self.spawn_request(id, async move {
+                    if !allowed {
+                        return then.reply(Err(ApiError::Config("Opening a browser is off here".into())));
+                    }
+                    let opened =
+                        tokio::task::spawn_blocking(move || crate::api::signin::open_browser(&url)).await;
+                    then.reply(match opened {
+                        Ok(result) => result.map_err(ApiError::Config),
+                        Err(e) => Err(ApiError::Config(e.to_string())),
+                    })
+                });
+            }
+            Request::SignIn { endpoint, sign_in, code, then } => {
+                tracing::info!(request = id.0, endpoint = %endpoint, "browser sign-in: exchanging the code");
+                let (store, client) = (self.store.clone(), self.client(&endpoint));
+                self.spawn_request(id, async move {
+                    let result = async {
+                        let client = client?;
+                        let tokens = sign_in.exchange(&client, &code).await?;
+                        let secret =
+                            crate::store::StoredSecret::OAuth { tokens, settings: sign_in.settings.clone() };
+                        let signed = crate::store::StoredSession { email: String::new(), endpoint, secret };
+                        let endpoint = signed.endpoint.clone();
+                        let cred = signed.credential(&client, None);
+                        let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
+                        // From now on, refreshed tokens are written back to this account's
+                        // stored session (when it is remembered).
+                        let email = profile.user.email.clone();
+                        let cred = crate::store::StoredSession::of(email, endpoint, &cred)
+                            .credential(&client, store.as_ref());
+                        Ok(crate::app::request::Switched { cred, profile })
+                    };
+                    then.reply(result.await)
                 });
             }
         }

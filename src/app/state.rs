@@ -166,6 +166,9 @@ pub struct App {
     pub can_remember: bool,
     /// False when `config.toml` says `osc52 = false`: `y` says copying is off.
     pub copy_enabled: bool,
+    /// The app browser sign-in uses (environment, `[oauth]` in `config.toml`, defaults), or why
+    /// the configured one cannot be used.
+    pub oauth: Result<crate::api::oauth::OAuthSettings, String>,
     pub demo: Option<DemoPanel>,
     /// The demo server (in demo mode): where the mailbox is read, and where the password rules
     /// are enforced rather than shown as guidance.
@@ -208,6 +211,7 @@ impl App {
             endpoint,
             can_remember: true,
             copy_enabled: true,
+            oauth: Ok(Default::default()),
             demo: None,
             demo_endpoint: None,
             keymap,
@@ -248,12 +252,13 @@ impl App {
 
     /// Whether a request is running (the spinner turns only then).
     pub fn is_busy(&self) -> bool {
-        !self.pending.is_empty()
+        self.pending.values().any(|p| !p.kind.is_quiet())
     }
 
-    /// The status text of the newest running request.
+    /// The status text of the newest running request (waits for the user are not work: they
+    /// have their own countdown).
     pub fn busy_label(&self) -> Option<&'static str> {
-        self.pending.values().next_back().map(Pending::label)
+        self.pending.values().rev().find(|p| !p.kind.is_quiet()).map(Pending::label)
     }
 
     /// The id the next request will get.

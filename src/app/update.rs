@@ -55,6 +55,7 @@ fn apply(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Stored(result) => on_stored(app, result),
         Msg::DemoCode(code) => crate::screens::login::update::on_demo_code(app, code),
         Msg::ResetTick { sent, epoch } => crate::screens::reset::update::on_tick(app, sent, epoch),
+        Msg::SignInTick { epoch } => crate::screens::signin::update::on_tick(app, epoch),
         Msg::Draft(result) => crate::screens::edit::update::on_draft(app, result),
         Msg::SaveRetryReady(id) => crate::screens::edit::save::on_retry_ready(app, id),
         Msg::DismissToast(id) => {
@@ -97,6 +98,9 @@ fn on_reply(app: &mut App, id: RequestId, pending: Pending, reply: Reply) -> Vec
         Reply::AccountLogout { then, result } => {
             crate::screens::accounts::update::on_logout(app, then, result)
         }
+        Reply::Browser { then: _, result } => crate::screens::signin::update::on_browser(app, result),
+        Reply::OpenBrowser { then: _, result } => crate::screens::signin::update::on_opened(app, result),
+        Reply::SignIn { then, result } => crate::screens::signin::update::on_signed_in(app, then, result),
     }
 }
 

@@ -125,7 +125,7 @@ async fn login_oauth(global: &GlobalArgs, args: LoginArgs) -> Outcome {
     if !args.no_browser {
         match signin::open_browser(&sign_in.url) {
             Ok(()) => eprintln!("A browser was opened with it."),
-            Err(why) => eprintln!("Open it on any device ({why})."),
+            Err(why) => eprintln!("{why}: open it on any device."),
         }
     }
     match &listener {

@@ -16,6 +16,7 @@ pub mod login;
 pub mod mailbox;
 pub mod profile;
 pub mod reset;
+pub mod signin;
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
@@ -252,4 +253,6 @@ screens! {
     Help(help::HelpState),
     /// The stored accounts, to switch between, add or log out.
     Accounts(accounts::AccountsState),
+    /// Browser sign-in (OAuth with PKCE), over the log-in form.
+    SignIn(signin::SignInState),
 }

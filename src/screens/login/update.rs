@@ -149,6 +149,14 @@ fn on_form_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
             return Some(app.go(Nav::Push(Route::Reset { email })));
         }
         Action::ActivateAccount => return Some(app.go(Nav::Push(Route::Activate))),
+        Action::BrowserSignIn => {
+            if let Err(why) = &app.oauth {
+                let why = format!("Browser sign-in is not set up right: {why}");
+                return Some(vec![app.toast(ToastLevel::Error, why)]);
+            }
+            let remember = l.remember && app.can_remember;
+            return Some(app.go(Nav::Push(Route::SignIn { remember })));
+        }
         Action::OpenMailbox => return app.open_mailbox(),
         _ => return None,
     }

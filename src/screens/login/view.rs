@@ -84,13 +84,16 @@ fn content_height(app: &App, theme: &Theme, l: &LoginState, width: u16, roomy: b
         + u16::from(roomy && ways > 0)
 }
 
-/// The ways to the other flows, under the button: "Forgot password?", "Activate account" and,
-/// in demo mode, the mailbox, each with its key, flowed over as many lines as `width` needs.
+/// The ways to the other flows, under the button: "Sign in with browser (SSO)", "Forgot
+/// password?", "Activate account" and, in demo mode, the mailbox, each with its key, flowed
+/// over as many lines as `width` needs.
 fn ways_out(app: &App, t: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut items = Vec::new();
-    for (action, label) in
-        [(Action::ForgotPassword, "Forgot password?"), (Action::ActivateAccount, "Activate account")]
-    {
+    for (action, label) in [
+        (Action::BrowserSignIn, "Sign in with browser (SSO)"),
+        (Action::ForgotPassword, "Forgot password?"),
+        (Action::ActivateAccount, "Activate account"),
+    ] {
         if let Some(k) = key(app, Context::Login, action) {
             items.push((label, k));
         }
