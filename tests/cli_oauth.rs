@@ -6,8 +6,10 @@
 #![cfg(unix)]
 
 mod cli_support;
+mod common;
 
 use cli_support::{Cli, LIMIT, text};
+use common::oauth::{approve, free_port};
 use cs_account::demo::{DemoOptions, DemoServer};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Stdio};
@@ -17,11 +19,6 @@ const SSO: &str = "sso.user@example.com";
 
 async fn server() -> DemoServer {
     DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
-
-/// A port nothing listens on now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
 }
 
 /// `login --oauth --no-browser` running, its stderr lines arriving on the channel.
@@ -65,26 +62,6 @@ fn lines_until(rx: &mpsc::Receiver<String>, want: impl Fn(&str) -> bool) -> Vec<
 fn printed_url(lines: &[String]) -> url::Url {
     let line = lines.iter().find(|l| l.trim_start().starts_with("http")).expect("an address line");
     url::Url::parse(line.trim()).expect("a URL")
-}
-
-/// Approves the sign-in at `url` as `email`, as the demo's authorize page would: where the
-/// browser is sent next.
-async fn approve(server: &DemoServer, url: &url::Url, email: &str) -> String {
-    let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
-    let body = serde_json::json!({
-        "email": email, "client_id": q["client_id"], "redirect_uri": q["redirect_uri"],
-        "state": q["state"], "code_challenge": q["code_challenge"], "code_challenge_method": "S256"
-    });
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/demo/oauth/approve", server.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("approved")
-        .json()
-        .await
-        .expect("JSON");
-    answer["redirect"].as_str().expect("a redirect").to_string()
 }
 
 fn finish(child: Child) -> std::process::Output {

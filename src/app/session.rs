@@ -349,10 +349,20 @@ pub(crate) fn session_expired(app: &mut App) -> Vec<Effect> {
     }
     let kept = app.resume.as_ref().is_some_and(|r| r.edit.is_some());
     effects.extend(login_shown(app));
+    let key = app
+        .keymap
+        .hint(crate::app::keymap::Context::Login, crate::app::keymap::Action::BrowserSignIn)
+        .map(|k| format!(" ({k})"))
+        .unwrap_or_default();
     if let Some(l) = app.login_mut() {
-        let mut message =
+        let mut message = if session.cred.is_oauth() {
+            format!(
+                "Your browser sign-in has ended (its tokens were refused or revoked). Sign in with the browser again{key} to carry on where you were."
+            )
+        } else {
             "Your session has expired or was logged out elsewhere. Log in again to carry on where you were."
-                .to_string();
+                .to_string()
+        };
         if kept {
             message.push_str(" Your profile changes are kept.");
         }

@@ -132,7 +132,8 @@ impl Harness {
         let cancel = CancellationToken::new();
         let mut cfg = ClientConfig::new(setup.endpoint);
         cfg.timeout = Duration::from_secs(10);
-        let mut runner = EffectRunner::new(cfg, setup.store, tx, cancel.child_token());
+        // No browser is ever started by a test.
+        let mut runner = EffectRunner::new(cfg, setup.store, tx, cancel.child_token()).without_browser();
         if let Some(drafts) = setup.drafts {
             runner = runner.with_drafts(drafts);
         }

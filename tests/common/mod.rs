@@ -3,6 +3,7 @@
 #![allow(dead_code)] // Each test crate uses a different subset.
 
 pub mod harness;
+pub mod oauth;
 #[cfg(unix)]
 pub mod pty;
 

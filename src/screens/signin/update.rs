@@ -53,7 +53,9 @@ pub(crate) fn on_tick(app: &mut App, epoch: u64) -> Vec<Effect> {
     if s.tick_epoch != epoch || s.signing_in || s.listener != Listener::Waiting {
         return Vec::new();
     }
-    s.seconds_left = WAIT.saturating_sub(Instant::now().saturating_duration_since(s.started)).as_secs();
+    // Rounded up: the last second shows as 0:01, and 0:00 only when the wait is over.
+    let left = WAIT.saturating_sub(Instant::now().saturating_duration_since(s.started));
+    s.seconds_left = left.as_millis().div_ceil(1000) as u64;
     if s.seconds_left > 0 {
         return vec![tick_after(s)];
     }

@@ -38,8 +38,14 @@ fn rows<'a>(app: &App, t: &Theme, s: &'a SignInState, density: Density, width: u
         rows.push(para(&place, width, t.dim()));
     }
     rows.push(para(&browser, width, t.label()));
-    rows.push(Row::Lines(address_lines(s.sign_in.url.as_str(), width, t)));
-    if density != Density::Tight {
+    let mut address = address_lines(s.sign_in.url.as_str(), width, t);
+    if density == Density::Tight && address.len() > 1 {
+        // No room for all of it and the paste field: its start, and the key that copies it.
+        address.truncate(1);
+        rows.push(Row::Lines(address));
+        rows.push(para(&format!("… {} copies it all", key(app, Action::Copy)), width, t.dim()));
+    } else {
+        rows.push(Row::Lines(address));
         let keys = format!(
             "{} copies it · {} opens it again",
             key(app, Action::Copy),

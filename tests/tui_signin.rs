@@ -1,0 +1,329 @@
+//! Browser sign-in in the app: key sequences through `update` (what the screen asks for, what
+//! its answers and pastes do), snapshots at 80×24 and 40×15, and the whole app on a demo server:
+//! a sign-in whose authorization is revoked on the server ends with the typed edits kept, and
+//! signing in with the browser again brings them back.
+
+mod common;
+
+use common::harness::{Harness, Setup};
+use common::oauth::{address_on_screen, approve, free_port};
+use common::*;
+use crossterm::event::KeyCode;
+use cs_account::api::oauth::{Hosts, OAuthSettings, OAuthTokens, Pkce, authorize_url};
+use cs_account::api::oauth_session::OAuthSession;
+use cs_account::api::signin::BrowserSignIn;
+use cs_account::api::{ApiError, Client, ClientConfig, Credential, Endpoint};
+use cs_account::app::request::{OnBrowser, OnOpenBrowser, OnSignIn, Request, Switched};
+use cs_account::app::{App, Effect, Msg};
+use cs_account::screens::Screen;
+use cs_account::screens::signin::{Browser, Listener, SignInState};
+use cs_account::store::{Obtained, SessionStore};
+use secrecy::SecretString;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (40, 15)];
+
+fn signin(app: &mut App) -> &mut SignInState {
+    app.screen_mut::<SignInState>().expect("the sign-in screen")
+}
+
+/// ctrl-b on the log-in form: the sign-in screen, with a fixed address (its `state` and
+/// challenge would differ every run) and a fixed countdown.
+fn open(app: &mut App) -> Vec<Effect> {
+    let effects = send(app, [ctrl('b')]);
+    let s = signin(app);
+    let settings = s.sign_in.settings.clone();
+    let hosts = s.sign_in.hosts.clone();
+    let pkce = Pkce {
+        verifier: SecretString::from("v".repeat(64)),
+        challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
+        state: "fixedstate0123456789".into(),
+    };
+    let url = authorize_url(&hosts, &settings, &pkce);
+    s.sign_in = BrowserSignIn { settings, hosts, pkce, url };
+    s.seconds_left = 287;
+    effects
+}
+
+fn asked<T: Clone>(effects: &[Effect], pick: impl Fn(&Request) -> Option<&T>) -> Asked<T> {
+    common::asked(effects, pick)
+}
+
+fn browser_wait(effects: &[Effect]) -> Asked<OnBrowser> {
+    asked(effects, |r| match r {
+        Request::WaitForBrowser { then, .. } => Some(then),
+        _ => None,
+    })
+}
+
+fn sign_in_request(effects: &[Effect]) -> (Asked<OnSignIn>, String) {
+    let code = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Request { request: Request::SignIn { code, .. }, .. } => Some(code.clone()),
+            _ => None,
+        })
+        .expect("the code exchanged");
+    let asked = asked(effects, |r| match r {
+        Request::SignIn { then, .. } => Some(then),
+        _ => None,
+    });
+    (asked, code)
+}
+
+/// A browser sign-in's credential (its client never called here).
+fn oauth_cred() -> Credential {
+    let endpoint = Endpoint::default();
+    let client = Client::new(ClientConfig::new(endpoint.clone())).expect("client");
+    let tokens = OAuthTokens {
+        access: SecretString::from("csat_0123456789abcdef"),
+        refresh: SecretString::from("csrt_0123456789abcdef"),
+        expires_at: chrono::Utc::now() + chrono::Duration::hours(1),
+        organization_uid: Some("blt5a5b5c5d5e5f5a5b".into()),
+        user_uid: Some("blt5c0a1b2c3d4e5f6a7b8c9d0e".into()),
+    };
+    let session = OAuthSession::new(client, Hosts::of(&endpoint), OAuthSettings::default(), tokens);
+    Credential::OAuth(std::sync::Arc::new(session))
+}
+
+#[test]
+fn ctrl_b_listens_opens_the_browser_and_counts_down_without_a_spinner() {
+    let mut a = app(80, 24);
+    let effects = send(&mut a, [ctrl('b')]);
+    let s = signin(&mut a);
+    let (state, url) = (s.sign_in.pkce.state.clone(), s.sign_in.url.clone());
+    assert_eq!(s.seconds_left, 300);
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::Request { request: Request::WaitForBrowser { redirect_uri, state: st, .. }, .. }
+            if redirect_uri == "http://localhost:8184" && *st == state)));
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::Request { request: Request::OpenBrowser { url: u, .. }, .. } if *u == url)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Timer { msg, .. } if matches!(**msg, Msg::SignInTick { .. })))
+    );
+    assert!(url.query_pairs().any(|(k, v)| k == "state" && v == state.as_str()), "{url}");
+    // Once the browser is open, the wait is the user's, not work: no spinner, no busy label.
+    let opened = asked(&effects, |r| match r {
+        Request::OpenBrowser { then, .. } => Some(then),
+        _ => None,
+    });
+    send(&mut a, [answer::<OnOpenBrowser>(opened, Ok(()))]);
+    assert!(!a.is_busy() && a.busy_label().is_none());
+    assert_eq!(signin(&mut a).browser, Browser::Opened);
+}
+
+#[test]
+fn a_paste_without_a_code_is_said_and_kept_and_a_good_one_is_exchanged() {
+    let mut a = app(80, 24);
+    let effects = open(&mut a);
+    let wait = browser_wait(&effects);
+    send(&mut a, [Msg::Paste("not an address".into()), key(KeyCode::Enter)]);
+    let s = signin(&mut a);
+    assert_eq!(s.error.as_ref().map(|e| e.title.as_str()), Some("No code in it"));
+    assert_eq!(s.paste.value(), "not an address", "what was typed stays to fix");
+    send(&mut a, [ctrl('u'), Msg::Paste("http://localhost:8184/?code=c0de&state=someone-else".into())]);
+    send(&mut a, [key(KeyCode::Enter)]);
+    let message = signin(&mut a).error.as_ref().map(|e| e.message.clone()).unwrap_or_default();
+    assert!(message.contains("another sign-in"), "{message}");
+    send(
+        &mut a,
+        [ctrl('u'), Msg::Paste("http://localhost:8184/?code=c0de&state=fixedstate0123456789".into())],
+    );
+    let effects = send(&mut a, [key(KeyCode::Enter)]);
+    let (_, code) = sign_in_request(&effects);
+    assert_eq!(code, "c0de");
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(id) if *id == wait.id)), "the listener stops");
+    assert!(signin(&mut a).signing_in);
+}
+
+#[test]
+fn the_browsers_code_is_exchanged_and_the_profile_opens_stored_as_a_browser_sign_in() {
+    let mut a = app(80, 24);
+    let effects = open(&mut a);
+    let wait = browser_wait(&effects);
+    let effects = send(&mut a, [answer(wait, Ok("c0de".into()))]);
+    let (asked, code) = sign_in_request(&effects);
+    assert_eq!((code.as_str(), asked.then.remember), ("c0de", true));
+    let switched = Switched { cred: oauth_cred(), profile: full_user().into() };
+    let effects = send(&mut a, [answer(asked, Ok(switched))]);
+    assert!(a.profile().is_some(), "the profile shows");
+    assert!(a.session.as_ref().is_some_and(|s| s.cred.is_oauth()));
+    let saved = effects.iter().find_map(|e| match e {
+        Effect::SaveSession(s, how) => Some((s.authtoken().is_none(), *how)),
+        _ => None,
+    });
+    assert_eq!(saved, Some((true, Obtained::Browser)), "stored as a browser sign-in, no authtoken");
+}
+
+#[test]
+fn a_failed_exchange_says_why_and_ctrl_r_starts_a_new_sign_in() {
+    let mut a = app(80, 24);
+    let effects = open(&mut a);
+    let wait = browser_wait(&effects);
+    let effects = send(&mut a, [answer(wait, Ok("c0de".into()))]);
+    let (asked, _) = sign_in_request(&effects);
+    let refused =
+        ApiError::Rejected { status: 400, code: None, message: "The authorization code has expired.".into() };
+    send(&mut a, [answer(asked, Err(refused))]);
+    let s = signin(&mut a);
+    assert!(!s.signing_in);
+    assert!(s.error.as_ref().is_some_and(|e| e.retry && e.message.contains("expired")), "{:?}", s.error);
+    let old_state = s.sign_in.pkce.state.clone();
+    let effects = send(&mut a, [ctrl('r')]);
+    let s = signin(&mut a);
+    assert_ne!(s.sign_in.pkce.state, old_state, "a new sign-in");
+    assert!(s.error.is_none());
+    browser_wait(&effects);
+}
+
+#[test]
+fn a_taken_port_and_a_missing_browser_are_said_and_the_paste_still_works() {
+    let mut a = app(80, 24);
+    let effects = open(&mut a);
+    let wait = browser_wait(&effects);
+    let opened = asked(&effects, |r| match r {
+        Request::OpenBrowser { then, .. } => Some(then),
+        _ => None,
+    });
+    let taken = "Port 8184 on this computer is taken, so the browser cannot hand the sign-in back. Paste the address the browser ends on instead.";
+    send(
+        &mut a,
+        [
+            answer(wait, Err(ApiError::Config(taken.into()))),
+            answer::<OnOpenBrowser>(opened, Err(ApiError::Config("No browser could be opened here".into()))),
+        ],
+    );
+    let s = signin(&mut a);
+    assert_eq!(s.listener, Listener::Stopped(taken.into()));
+    assert_eq!(s.browser, Browser::NotOpened("No browser could be opened here".into()));
+    send(&mut a, [Msg::Paste("c0de".into())]);
+    let effects = send(&mut a, [key(KeyCode::Enter)]);
+    assert_eq!(sign_in_request(&effects).1, "c0de", "a bare code is taken too");
+}
+
+#[test]
+fn esc_cancels_everything_and_the_form_shows_as_it_was() {
+    let mut a = app(80, 24);
+    send(&mut a, [ch('s')]);
+    let effects = open(&mut a);
+    let ids: Vec<_> = requests(&effects).map(|(id, _)| id).collect();
+    let effects = send(&mut a, [key(KeyCode::Esc)]);
+    for id in ids {
+        assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)), "{id:?} cancelled");
+    }
+    assert!(matches!(a.screen, Screen::Login(_)));
+    assert_eq!(a.login().map(|l| l.email.value().to_string()).as_deref(), Some("s"));
+    assert!(a.pending.is_empty());
+}
+
+#[test]
+fn the_countdown_ticks_and_a_stale_tick_is_dropped() {
+    let mut a = app(80, 24);
+    send(&mut a, [ctrl('b')]);
+    let epoch = signin(&mut a).tick_epoch;
+    signin(&mut a).started -= std::time::Duration::from_secs(61);
+    let effects = send(&mut a, [Msg::SignInTick { epoch }]);
+    assert_eq!(signin(&mut a).seconds_left, 239);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Timer { .. })), "the next tick");
+    assert!(send(&mut a, [Msg::SignInTick { epoch: epoch + 7 }]).is_empty(), "another chain's tick");
+    // The wait runs out: the listener stops, pasting still works.
+    signin(&mut a).started -= std::time::Duration::from_secs(300);
+    let effects = send(&mut a, [Msg::SignInTick { epoch }]);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(_))), "the listener stops");
+    assert!(matches!(&signin(&mut a).listener, Listener::Stopped(why) if why.contains("5 minutes")));
+}
+
+#[test]
+fn snapshots_of_the_sign_in() {
+    type Build = fn(&mut App);
+    let cases: [(&str, Build); 3] = [
+        ("signin_waiting", |a| {
+            let effects = open(a);
+            let opened = asked(&effects, |r| match r {
+                Request::OpenBrowser { then, .. } => Some(then),
+                _ => None,
+            });
+            send(
+                a,
+                [answer::<OnOpenBrowser>(
+                    opened,
+                    Err(ApiError::Config("No browser could be opened here".into())),
+                )],
+            );
+        }),
+        ("signin_port_taken", |a| {
+            let effects = open(a);
+            let wait = browser_wait(&effects);
+            let taken = "Port 8184 on this computer is taken, so the browser cannot hand the sign-in back. Paste the address the browser ends on instead.";
+            send(a, [answer(wait, Err(ApiError::Config(taken.into()))), Msg::Paste("not it".into())]);
+            send(a, [key(KeyCode::Enter)]);
+        }),
+        ("signin_failed", |a| {
+            let effects = open(a);
+            let wait = browser_wait(&effects);
+            let effects = send(a, [answer(wait, Ok("c0de".into()))]);
+            let (asked, _) = sign_in_request(&effects);
+            let refused = ApiError::Rejected {
+                status: 400,
+                code: None,
+                message: "The authorization code has expired.".into(),
+            };
+            send(a, [answer(asked, Err(refused))]);
+        }),
+    ];
+    for (name, build) in cases {
+        for (size, terminal) in screens_at(&SIZES, app, build) {
+            insta::assert_snapshot!(format!("{name}_{size}"), format!("{:?}", terminal.backend()));
+        }
+    }
+}
+
+/// The whole app on a demo server: signed in with the browser, the edit form typed in, then the
+/// authorization revoked on the server. The save meets a 401, the refresh is refused, and the
+/// log-in form says to sign in with the browser again, the edits kept; signing in again brings
+/// the form back with them.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoked_sign_in_asks_to_sign_in_again_and_keeps_the_typed_edits() {
+    let server = harness::demo_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let mut setup = Setup::new(&server.base_url());
+    setup.store = Some(store.clone());
+    setup.config.oauth.redirect_url = Some(format!("http://127.0.0.1:{}", free_port()));
+    let h = Harness::start(setup);
+    sign_in_as_sso_user(&h, &server, "Sam Soto").await;
+    h.press_and_wait_for('e', "Edit profile").await;
+    h.key(KeyCode::Down);
+    h.key(KeyCode::Down);
+    h.ctrl('u');
+    h.type_text("Kept Through SSO");
+    h.press_and_wait_for(KeyCode::Enter, "Kept Through SSO").await;
+    // Signed out on the server (as another device's log-out would).
+    let session = store.load().expect("load").expect("stored");
+    let logout_client = Client::new(ClientConfig::new(session.endpoint.clone())).expect("client");
+    let cred = session.credential(&logout_client, None);
+    let Credential::OAuth(oauth) = &cred else { panic!("a browser sign-in") };
+    assert!(logout_client.oauth_logout(oauth).await.expect("revoked"));
+    h.press_and_wait_for(KeyCode::Enter, "Sign in with the browser again").await;
+    h.wait_for("Your profile changes are kept").await;
+    sign_in_as_sso_user(&h, &server, "Secure Media Group → Kept Through SSO").await;
+    let app = h.quit().await;
+    assert!(matches!(app.screen, Screen::Edit(_)), "the form is back, its review showing");
+    let requests = server.requests();
+    assert!(requests.iter().all(|r| !r.authtoken && !r.foreign_token), "{requests:#?}");
+    server.shutdown().await;
+}
+
+/// ctrl-b on the log-in form, the address approved as sso.user, the browser sent to the
+/// listener: the app shows `then`.
+async fn sign_in_as_sso_user(h: &Harness, server: &cs_account::demo::DemoServer, then: &str) {
+    h.wait_for("Log in to Contentstack").await;
+    h.ctrl('b');
+    h.wait_for("Waiting for the browser").await;
+    h.wait_for("copies it").await;
+    let url = address_on_screen(&h.screen());
+    let redirect = approve(server, &url, "sso.user@example.com").await;
+    reqwest::get(&redirect).await.expect("the listener answers");
+    h.wait_for(then).await;
+}
