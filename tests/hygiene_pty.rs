@@ -28,7 +28,12 @@ const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
 /// Runs `cs-account <args>` under `sh`, which reports how it ended and the tty's settings.
 /// Every byte is kept, to be searched.
 fn spawn(args: &str, debug_panic: Option<&str>) -> Pty {
-    let spawn = Spawn::shell(&format!(
+    spawn_with(args, debug_panic, &[])
+}
+
+/// [`spawn`], with more environment variables.
+fn spawn_with(args: &str, debug_panic: Option<&str>, env: &[(&str, &str)]) -> Pty {
+    let mut spawn = Spawn::shell(&format!(
         "stty sane; echo STTY-BEFORE; stty -a; echo STTY-BEFORE-END; \
          \"$BIN\" {args}; echo EXIT=$?; stty -a; echo STTY-DONE"
     ))
@@ -37,6 +42,9 @@ fn spawn(args: &str, debug_panic: Option<&str>) -> Pty {
     .env_remove("RUST_LIB_BACKTRACE")
     .size(COLS, ROWS)
     .keep_raw();
+    for (name, value) in env {
+        spawn = spawn.env(name, value);
+    }
     match debug_panic {
         Some(mode) => spawn.env("CS_ACCOUNT_DEBUG_PANIC", mode),
         None => spawn,
@@ -329,5 +337,54 @@ fn a_panic_report_after_logging_in_holds_no_secret() {
     // ...and neither secret, in the frames, the report or the shell's lines after it.
     assert!(!all.contains(PASSWORD), "the password reached the terminal");
     assert!(!all.contains(&token), "the session token reached the terminal");
+    runtime.block_on(server.shutdown());
+}
+
+/// After a browser sign-in, a panic report (and the frames before it) hold neither the access
+/// token nor the refresh token, and neither does the trace log.
+#[test]
+fn a_panic_report_after_a_browser_sign_in_holds_no_token() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime
+        .block_on(DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }))
+        .expect("demo server");
+    let redirect_url = format!("http://127.0.0.1:{}", common::oauth::free_port());
+    let env = [
+        ("OAUTH_APP_REDIRECT_URL", redirect_url.as_str()),
+        ("CS_ACCOUNT_NO_BROWSER", "1"),
+        ("CS_ACCOUNT_LOG", "trace"),
+    ];
+    let mut pty = spawn_with(&format!("--api-url {}", server.base_url()), Some("on-key"), &env);
+    pty.wait_for("Sign in with browser (SSO)");
+    pty.send("\u{2}");
+    pty.wait_for("copies it");
+    let url = common::oauth::address_on_screen(&pty.contents());
+    let redirect = runtime.block_on(common::oauth::approve(&server, &url, "sso.user@example.com"));
+    runtime.block_on(reqwest::get(&redirect)).expect("the listener answers");
+    pty.wait_for("Sam Soto");
+    let session = std::fs::read_to_string(pty.config_dir().join("session.json")).expect("remembered");
+    let doc: serde_json::Value = serde_json::from_str(&session).expect("JSON");
+    let oauth = &doc["sessions"][0]["oauth"];
+    let tokens: Vec<String> = ["access_token", "refresh_token"]
+        .iter()
+        .map(|k| oauth[k].as_str().expect("a token").to_string())
+        .collect();
+    // Raw JSON tab: the masked token shows, the token does not.
+    pty.send("5");
+    pty.wait_for("\"uid\"");
+    pty.send("G");
+    pty.wait_for("\"access_token\": \"•••••");
+    pty.send("\x1b[24~");
+    let (status, stty) = finish(&mut pty);
+    assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
+    assert_restored(&pty, &stty);
+    let all = String::from_utf8_lossy(pty.raw()).into_owned();
+    let log = std::fs::read_to_string(pty.state_dir().join("cs-account.log")).expect("a log file");
+    assert!(log.contains("browser sign-in"), "trace logging ran:\n{log}");
+    for token in &tokens {
+        assert!(token.len() >= 16, "a real token to look for, not {token:?}");
+        assert!(!all.contains(token.as_str()), "a token reached the terminal");
+        assert!(!log.contains(token.as_str()), "a token reached the log");
+    }
     runtime.block_on(server.shutdown());
 }

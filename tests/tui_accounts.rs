@@ -277,3 +277,76 @@ async fn switching_while_the_other_accounts_request_runs_drops_its_answer() {
     a_server.shutdown().await;
     b_server.shutdown().await;
 }
+
+/// Signs sso.user in with the browser on `server` (approve, exchange with the API client) and
+/// stores the session as a browser sign-in.
+async fn store_browser_session(store: &SessionStore, server: &DemoServer) {
+    use cs_account::api::oauth::{self, OAuthSettings, Pkce};
+    use cs_account::store::StoredSecret;
+    let endpoint = Endpoint::custom(&server.base_url()).expect("url");
+    let client = Client::new(ClientConfig::new(endpoint.clone())).expect("client");
+    let settings = OAuthSettings { redirect_uri: "http://127.0.0.1:1".into(), ..Default::default() };
+    let hosts = oauth::Hosts::of(&endpoint);
+    let pkce = Pkce::new();
+    let url = oauth::authorize_url(&hosts, &settings, &pkce);
+    let redirect = common::oauth::approve(server, &url, "sso.user@example.com").await;
+    let code = oauth::code_from(&redirect, &pkce.state).expect("code");
+    let tokens = client
+        .oauth_token(&hosts, oauth::code_grant(&settings, &code, &pkce.verifier))
+        .await
+        .expect("tokens");
+    let secret = StoredSecret::OAuth { tokens, settings };
+    let session = StoredSession { email: "sso.user@example.com".into(), endpoint, secret };
+    store.save_as(&session, Obtained::Browser).expect("stored");
+}
+
+/// A password account on A and a browser sign-in on B: the switcher checks and switches to B
+/// with Bearer only (never an authtoken to B, never B's token to A), says how each was obtained,
+/// and logging B out revokes its authorization on B.
+#[tokio::test]
+async fn a_browser_sign_in_is_checked_switched_to_and_logged_out_on_its_own_server_as_bearer() {
+    let (a_server, b_server) = (common::harness::demo_server().await, common::harness::demo_server().await);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    store_browser_session(&store, &b_server).await;
+    store_session(&store, &a_server, "Alpha Co").await;
+    let mut setup = Setup::new(&a_server.base_url());
+    setup.store = Some(store.clone());
+    setup.size = (100, 30);
+    let h = Harness::start(setup);
+    h.wait_for("Alpha Co").await;
+    h.ch('A');
+    h.wait_for("sso.user@example.com").await;
+    let port = b_server.addr().port().to_string();
+    for _ in 0..3 {
+        if h.screen().lines().any(|l| l.contains('›') && l.contains(&port)) {
+            break;
+        }
+        h.ch('j');
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    h.wait_for("signed in with the browser").await;
+    h.wait_for("valid").await;
+    h.key(KeyCode::Enter);
+    h.wait_for("Sam Soto").await;
+    // Back to the switcher: log B (the account in use, selected) out.
+    h.ch('A');
+    h.wait_for("in use").await;
+    let selected = h.screen().lines().any(|l| l.contains('›') && l.contains(&port));
+    assert!(selected, "the account in use is selected: {}", h.screen());
+    h.ch('d');
+    h.press_and_wait_for('y', "Log in to Contentstack").await;
+    let revoked =
+        || b_server.requests().iter().any(|r| r.method == "DELETE" && r.route.contains("/authorizations/"));
+    assert!(common::wait_until(Duration::from_secs(5), revoked).await, "B's authorization was revoked");
+    let a = h.quit().await;
+    assert!(a.session.is_none());
+    assert!(store.list().expect("list").iter().all(|s| s.email != "sso.user@example.com"), "forgotten");
+    let b_requests = b_server.requests();
+    assert!(b_requests.iter().all(|r| !r.authtoken && !r.foreign_token), "{b_requests:#?}");
+    assert!(b_requests.iter().filter(|r| r.route.starts_with("/v3/")).all(|r| r.bearer), "{b_requests:#?}");
+    let a_requests = a_server.requests();
+    assert!(a_requests.iter().all(|r| !r.bearer && !r.foreign_token), "{a_requests:#?}");
+    a_server.shutdown().await;
+    b_server.shutdown().await;
+}

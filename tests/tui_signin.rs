@@ -290,6 +290,7 @@ async fn a_revoked_sign_in_asks_to_sign_in_again_and_keeps_the_typed_edits() {
     let store = SessionStore::new(dir.path().to_path_buf());
     let mut setup = Setup::new(&server.base_url());
     setup.store = Some(store.clone());
+    setup.drafts = Some(cs_account::store::drafts::DraftStore::new(dir.path().join("drafts")));
     setup.config.oauth.redirect_url = Some(format!("http://127.0.0.1:{}", free_port()));
     let h = Harness::start(setup);
     sign_in_as_sso_user(&h, &server, "Sam Soto").await;
@@ -305,8 +306,23 @@ async fn a_revoked_sign_in_asks_to_sign_in_again_and_keeps_the_typed_edits() {
     let cred = session.credential(&logout_client, None);
     let Credential::OAuth(oauth) = &cred else { panic!("a browser sign-in") };
     assert!(logout_client.oauth_logout(oauth).await.expect("revoked"));
+    let tokens = match &cred {
+        Credential::OAuth(o) => o.tokens(),
+        Credential::Authtoken(_) => unreachable!(),
+    };
     h.press_and_wait_for(KeyCode::Enter, "Sign in with the browser again").await;
     h.wait_for("Your profile changes are kept").await;
+    // The typed edits are on disk too, and the sign-in's tokens are not.
+    let drafts = dir.path().join("drafts");
+    let written = || std::fs::read_dir(&drafts).map(|d| d.count() > 0).unwrap_or(false);
+    assert!(common::wait_until(std::time::Duration::from_secs(5), written).await, "a draft was written");
+    for entry in std::fs::read_dir(&drafts).expect("drafts") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("a draft");
+        assert!(text.contains("Kept Through SSO"), "{text}");
+        for token in [&tokens.access, &tokens.refresh] {
+            assert!(!text.contains(secrecy::ExposeSecret::expose_secret(token)), "a token in the draft");
+        }
+    }
     sign_in_as_sso_user(&h, &server, "Secure Media Group → Kept Through SSO").await;
     let app = h.quit().await;
     assert!(matches!(app.screen, Screen::Edit(_)), "the form is back, its review showing");
@@ -326,4 +342,47 @@ async fn sign_in_as_sso_user(h: &Harness, server: &cs_account::demo::DemoServer,
     let redirect = approve(server, &url, "sso.user@example.com").await;
     reqwest::get(&redirect).await.expect("the listener answers");
     h.wait_for(then).await;
+}
+
+/// The whole app on a demo server: an hour later on the server's clock, the access token is
+/// refused; the app refreshes it once, carries on, and stores the new tokens (the old refresh
+/// token is spent).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_access_token_is_refreshed_once_and_stored() {
+    let server = harness::demo_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let mut setup = Setup::new(&server.base_url());
+    setup.store = Some(store.clone());
+    setup.config.oauth.redirect_url = Some(format!("http://127.0.0.1:{}", free_port()));
+    let h = Harness::start(setup);
+    sign_in_as_sso_user(&h, &server, "Sam Soto").await;
+    let stored_refresh = |store: &SessionStore| {
+        let session = store.load().expect("load").expect("stored");
+        match session.secret {
+            cs_account::store::StoredSecret::OAuth { tokens, .. } => {
+                secrecy::ExposeSecret::expose_secret(&tokens.refresh).to_string()
+            }
+            _ => panic!("a browser sign-in"),
+        }
+    };
+    let stored = || store.load().ok().flatten().is_some();
+    assert!(common::wait_until(std::time::Duration::from_secs(5), stored).await, "remembered");
+    let before = stored_refresh(&store);
+    let token_calls = || server.requests().iter().filter(|r| r.route == "/token").count();
+    let calls = token_calls();
+    server.advance_clock(std::time::Duration::from_secs(3700));
+    h.ch('r');
+    let refreshed = || token_calls() > calls;
+    assert!(common::wait_until(std::time::Duration::from_secs(5), refreshed).await, "a refresh");
+    let user_reads = || server.requests().iter().filter(|r| r.route == "/v3/user").count();
+    let reads = user_reads();
+    h.ch('r');
+    assert!(common::wait_until(std::time::Duration::from_secs(5), || user_reads() > reads).await);
+    h.wait_for("Sam Soto").await;
+    assert!(!h.screen().contains("Session expired"), "{}", h.screen());
+    assert_eq!(token_calls(), calls + 1, "one refresh");
+    assert_ne!(stored_refresh(&store), before, "the new tokens are stored");
+    let _ = h.quit().await;
+    server.shutdown().await;
 }
