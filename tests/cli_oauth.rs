@@ -64,6 +64,15 @@ fn printed_url(lines: &[String]) -> url::Url {
     url::Url::parse(line.trim()).expect("a URL")
 }
 
+/// `login --oauth` started with its listener on `port`, waiting for the browser: the address it
+/// printed.
+fn waiting(cli: &Cli, server: &DemoServer, port: u16) -> (Child, mpsc::Receiver<String>, url::Url) {
+    let (child, rx) = start_login(cli, server, port);
+    let lines = lines_until(&rx, |l| l.starts_with("Waiting for the browser"));
+    let url = printed_url(&lines);
+    (child, rx, url)
+}
+
 fn finish(child: Child) -> std::process::Output {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -77,9 +86,7 @@ async fn login_oauth_through_the_listener_then_whoami_as_bearer_and_logout_revok
     let server = server().await;
     let cli = Cli::new();
     let port = free_port();
-    let (child, rx) = start_login(&cli, &server, port);
-    let lines = lines_until(&rx, |l| l.starts_with("Waiting for the browser"));
-    let url = printed_url(&lines);
+    let (child, rx, url) = waiting(&cli, &server, port);
     assert_eq!(
         url.query_pairs().find(|(k, _)| k == "code_challenge_method").map(|(_, v)| v.into_owned()),
         Some("S256".into())
@@ -143,9 +150,7 @@ async fn a_denied_sign_in_says_so_and_stores_nothing() {
     let server = server().await;
     let cli = Cli::new();
     let port = free_port();
-    let (child, rx) = start_login(&cli, &server, port);
-    let lines = lines_until(&rx, |l| l.starts_with("Waiting for the browser"));
-    let url = printed_url(&lines);
+    let (child, rx, url) = waiting(&cli, &server, port);
     let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).expect("state");
     let denied = format!("http://127.0.0.1:{port}/?error=access_denied&state={state}");
     reqwest::get(&denied).await.expect("the listener answers");

@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+mod common;
+
 use cs_account::api::oauth::{self, Hosts, OAuthSettings, Pkce};
 use cs_account::api::{ApiError, Client, ClientConfig, Credential, Endpoint, GetUserOptions, UserUpdate};
 use cs_account::demo::{DemoOptions, DemoServer};
@@ -34,20 +36,8 @@ fn sign_in(server: &DemoServer) -> SignIn {
 /// What the browser is sent to once `email` approves the sign-in (the demo's stand-in for the
 /// authorize page).
 async fn approve(server: &DemoServer, s: &SignIn, email: &str) -> String {
-    let body = serde_json::json!({
-        "email": email, "client_id": s.settings.client_id, "redirect_uri": s.settings.redirect_uri,
-        "state": s.pkce.state, "code_challenge": s.pkce.challenge, "code_challenge_method": "S256"
-    });
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(format!("{}/demo/oauth/approve", server.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("approved")
-        .json()
-        .await
-        .expect("JSON");
-    answer["redirect"].as_str().expect("a redirect").to_string()
+    let url = oauth::authorize_url(&s.hosts, &s.settings, &s.pkce);
+    common::oauth::approve(server, &url, email).await
 }
 
 /// A sign-in approved as john.doe: the code the browser brought back, `state` checked.

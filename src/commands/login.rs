@@ -15,14 +15,7 @@ pub async fn login(global: &GlobalArgs, args: LoginArgs) -> Outcome {
     if args.oauth {
         return login_oauth(global, args).await;
     }
-    let config = load_config()?;
-    let store = store()?;
-    // The active session used last decides the endpoint when none is asked for (unreadable
-    // counts as none: a log-in replaces a file it cannot trust).
-    let latest = store.load().ok().flatten();
-    let endpoint = resolve_endpoint(global, latest.as_ref(), &config)?;
-    let before = store.list().unwrap_or_default();
-    let client = client_for(global, endpoint.clone())?;
+    let Start { store, endpoint, before, client, .. } = start(global)?;
     let email = match args.email {
         Some(e) => e,
         None => prompt::ask("Email")?,
@@ -107,17 +100,34 @@ fn report_others(before: &[crate::store::SessionInfo], new: &StoredSession) {
     }
 }
 
+/// What every log-in starts from.
+struct Start {
+    config: crate::config::Config,
+    store: crate::store::SessionStore,
+    endpoint: crate::api::Endpoint,
+    /// The sessions stored before it, to say which ones it leaves as they were.
+    before: Vec<crate::store::SessionInfo>,
+    client: crate::api::Client,
+}
+
+fn start(global: &GlobalArgs) -> Result<Start, super::Failure> {
+    let config = load_config()?;
+    let store = store()?;
+    // The active session used last decides the endpoint when none is asked for (unreadable
+    // counts as none: a log-in replaces a file it cannot trust).
+    let latest = store.load().ok().flatten();
+    let endpoint = resolve_endpoint(global, latest.as_ref(), &config)?;
+    let before = store.list().unwrap_or_default();
+    let client = client_for(global, endpoint.clone())?;
+    Ok(Start { config, store, endpoint, before, client })
+}
+
 /// `cs-account login --oauth`: browser sign-in. The address is always printed (and opened in a
 /// browser when one can be); the code comes back through the listener on 127.0.0.1, or is
 /// pasted on stdin (the address the browser ended on, or the code), whichever comes first.
 async fn login_oauth(global: &GlobalArgs, args: LoginArgs) -> Outcome {
     use crate::api::signin::{self, BrowserSignIn};
-    let config = load_config()?;
-    let store = store()?;
-    let latest = store.load().ok().flatten();
-    let endpoint = resolve_endpoint(global, latest.as_ref(), &config)?;
-    let before = store.list().unwrap_or_default();
-    let client = client_for(global, endpoint.clone())?;
+    let Start { config, store, endpoint, before, client } = start(global)?;
     let settings = config.oauth_settings().map_err(Failure::usage)?;
     let sign_in = BrowserSignIn::new(&endpoint, settings);
     let listener = sign_in.listen().await;
