@@ -70,6 +70,16 @@ fn sign_in_request(effects: &[Effect]) -> (Asked<OnSignIn>, String) {
     (asked, code)
 }
 
+/// The sign-in opened, and the browser back with the code `c0de`: the exchange asked for.
+fn exchanging(app: &mut App) -> Asked<OnSignIn> {
+    let effects = open(app);
+    let wait = browser_wait(&effects);
+    let effects = send(app, [answer(wait, Ok("c0de".into()))]);
+    let (asked, code) = sign_in_request(&effects);
+    assert_eq!(code, "c0de", "the browser's code is exchanged");
+    asked
+}
+
 /// A browser sign-in's credential (its client never called here).
 fn oauth_cred() -> Credential {
     let endpoint = Endpoint::default();
@@ -140,11 +150,8 @@ fn a_paste_without_a_code_is_said_and_kept_and_a_good_one_is_exchanged() {
 #[test]
 fn the_browsers_code_is_exchanged_and_the_profile_opens_stored_as_a_browser_sign_in() {
     let mut a = app(80, 24);
-    let effects = open(&mut a);
-    let wait = browser_wait(&effects);
-    let effects = send(&mut a, [answer(wait, Ok("c0de".into()))]);
-    let (asked, code) = sign_in_request(&effects);
-    assert_eq!((code.as_str(), asked.then.remember), ("c0de", true));
+    let asked = exchanging(&mut a);
+    assert!(asked.then.remember);
     let switched = Switched { cred: oauth_cred(), profile: full_user().into() };
     let effects = send(&mut a, [answer(asked, Ok(switched))]);
     assert!(a.profile().is_some(), "the profile shows");
@@ -159,10 +166,7 @@ fn the_browsers_code_is_exchanged_and_the_profile_opens_stored_as_a_browser_sign
 #[test]
 fn a_failed_exchange_says_why_and_ctrl_r_starts_a_new_sign_in() {
     let mut a = app(80, 24);
-    let effects = open(&mut a);
-    let wait = browser_wait(&effects);
-    let effects = send(&mut a, [answer(wait, Ok("c0de".into()))]);
-    let (asked, _) = sign_in_request(&effects);
+    let asked = exchanging(&mut a);
     let refused =
         ApiError::Rejected { status: 400, code: None, message: "The authorization code has expired.".into() };
     send(&mut a, [answer(asked, Err(refused))]);
@@ -260,10 +264,7 @@ fn snapshots_of_the_sign_in() {
             send(a, [key(KeyCode::Enter)]);
         }),
         ("signin_failed", |a| {
-            let effects = open(a);
-            let wait = browser_wait(&effects);
-            let effects = send(a, [answer(wait, Ok("c0de".into()))]);
-            let (asked, _) = sign_in_request(&effects);
+            let asked = exchanging(a);
             let refused = ApiError::Rejected {
                 status: 400,
                 code: None,
@@ -285,15 +286,7 @@ fn snapshots_of_the_sign_in() {
 /// the form back with them.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_revoked_sign_in_asks_to_sign_in_again_and_keeps_the_typed_edits() {
-    let server = harness::demo_server().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
-    let mut setup = Setup::new(&server.base_url());
-    setup.store = Some(store.clone());
-    setup.drafts = Some(cs_account::store::drafts::DraftStore::new(dir.path().join("drafts")));
-    setup.config.oauth.redirect_url = Some(format!("http://127.0.0.1:{}", free_port()));
-    let h = Harness::start(setup);
-    sign_in_as_sso_user(&h, &server, "Sam Soto").await;
+    let (server, dir, store, h) = signed_in().await;
     h.press_and_wait_for('e', "Edit profile").await;
     h.key(KeyCode::Down);
     h.key(KeyCode::Down);
@@ -331,6 +324,21 @@ async fn a_revoked_sign_in_asks_to_sign_in_again_and_keeps_the_typed_edits() {
     server.shutdown().await;
 }
 
+/// The whole app on a demo server, sessions and drafts in a temporary directory, its redirect
+/// port free: signed in with the browser as sso.user, on the profile.
+async fn signed_in() -> (cs_account::demo::DemoServer, tempfile::TempDir, SessionStore, Harness) {
+    let server = harness::demo_server().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let mut setup = Setup::new(&server.base_url());
+    setup.store = Some(store.clone());
+    setup.drafts = Some(cs_account::store::drafts::DraftStore::new(dir.path().join("drafts")));
+    setup.config.oauth.redirect_url = Some(format!("http://127.0.0.1:{}", free_port()));
+    let h = Harness::start(setup);
+    sign_in_as_sso_user(&h, &server, "Sam Soto").await;
+    (server, dir, store, h)
+}
+
 /// ctrl-b on the log-in form, the address approved as sso.user, the browser sent to the
 /// listener: the app shows `then`.
 async fn sign_in_as_sso_user(h: &Harness, server: &cs_account::demo::DemoServer, then: &str) {
@@ -349,14 +357,7 @@ async fn sign_in_as_sso_user(h: &Harness, server: &cs_account::demo::DemoServer,
 /// token is spent).
 #[tokio::test(flavor = "multi_thread")]
 async fn an_expired_access_token_is_refreshed_once_and_stored() {
-    let server = harness::demo_server().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
-    let mut setup = Setup::new(&server.base_url());
-    setup.store = Some(store.clone());
-    setup.config.oauth.redirect_url = Some(format!("http://127.0.0.1:{}", free_port()));
-    let h = Harness::start(setup);
-    sign_in_as_sso_user(&h, &server, "Sam Soto").await;
+    let (server, _dir, store, h) = signed_in().await;
     let stored_refresh = |store: &SessionStore| {
         let session = store.load().expect("load").expect("stored");
         match session.secret {
