@@ -695,7 +695,8 @@ fn boot(endpoint: &Endpoint) -> Parts {
     let cancel = CancellationToken::new();
     let mut runner = EffectRunner::new(client_config(endpoint.clone()), None, tx, cancel.child_token())
         .with_drafts(DraftStore::new(state_dir().join(DRAFT_DIR)))
-        .with_drafts_inline();
+        .with_drafts_inline()
+        .without_browser();
     for effect in start(&mut app, &opts, problems) {
         runner.run(effect);
     }
