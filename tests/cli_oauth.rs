@@ -64,13 +64,23 @@ fn printed_url(lines: &[String]) -> url::Url {
     url::Url::parse(line.trim()).expect("a URL")
 }
 
-/// `login --oauth` started with its listener on `port`, waiting for the browser: the address it
-/// printed.
-fn waiting(cli: &Cli, server: &DemoServer, port: u16) -> (Child, mpsc::Receiver<String>, url::Url) {
-    let (child, rx) = start_login(cli, server, port);
+/// `login --oauth` started on a demo server with its listener on a free port, waiting for the
+/// browser: its stderr lines and the address it printed.
+struct Waiting {
+    server: DemoServer,
+    cli: Cli,
+    port: u16,
+    child: Child,
+    rx: mpsc::Receiver<String>,
+    url: url::Url,
+}
+
+async fn waiting() -> Waiting {
+    let (server, cli, port) = (server().await, Cli::new(), free_port());
+    let (child, rx) = start_login(&cli, &server, port);
     let lines = lines_until(&rx, |l| l.starts_with("Waiting for the browser"));
     let url = printed_url(&lines);
-    (child, rx, url)
+    Waiting { server, cli, port, child, rx, url }
 }
 
 fn finish(child: Child) -> std::process::Output {
@@ -83,10 +93,7 @@ fn finish(child: Child) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn login_oauth_through_the_listener_then_whoami_as_bearer_and_logout_revokes() {
-    let server = server().await;
-    let cli = Cli::new();
-    let port = free_port();
-    let (child, rx, url) = waiting(&cli, &server, port);
+    let Waiting { server, cli, child, rx, url, .. } = waiting().await;
     assert_eq!(
         url.query_pairs().find(|(k, _)| k == "code_challenge_method").map(|(_, v)| v.into_owned()),
         Some("S256".into())
@@ -147,10 +154,7 @@ async fn with_the_port_taken_the_redirect_is_pasted() {
 /// A denial in the browser ends the sign-in with a clear message and stores nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_denied_sign_in_says_so_and_stores_nothing() {
-    let server = server().await;
-    let cli = Cli::new();
-    let port = free_port();
-    let (child, rx, url) = waiting(&cli, &server, port);
+    let Waiting { server, cli, port, child, rx, url } = waiting().await;
     let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()).expect("state");
     let denied = format!("http://127.0.0.1:{port}/?error=access_denied&state={state}");
     reqwest::get(&denied).await.expect("the listener answers");

@@ -45,6 +45,15 @@ async fn john_code(server: &DemoServer, s: &SignIn) -> String {
     oauth::code_from(&approve(server, s, "john.doe@example.com").await, &s.pkce.state).expect("the code")
 }
 
+/// A demo server and john.doe's sign-in on it, exchanged: its tokens.
+async fn johns_tokens() -> (DemoServer, SignIn, oauth::OAuthTokens) {
+    let server = server().await;
+    let s = sign_in(&server);
+    let code = john_code(&server, &s).await;
+    let tokens = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    (server, s, tokens)
+}
+
 /// `code` exchanged with `settings` and `verifier`.
 async fn exchange(
     s: &SignIn,
@@ -107,10 +116,7 @@ async fn a_wrong_verifier_a_late_code_and_another_redirect_are_refused() {
 
 #[tokio::test]
 async fn a_refresh_token_gives_new_tokens_and_is_good_once() {
-    let server = server().await;
-    let s = sign_in(&server);
-    let code = john_code(&server, &s).await;
-    let first = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    let (server, s, first) = johns_tokens().await;
     let second = s
         .client
         .oauth_token(&s.hosts, oauth::refresh_grant(&s.settings, &first.refresh))
@@ -225,10 +231,7 @@ async fn the_browser_way_reaches_the_listener_with_the_code_or_the_denial() {
 #[tokio::test]
 async fn concurrent_requests_share_one_refresh() {
     use cs_account::api::oauth_session::OAuthSession;
-    let server = server().await;
-    let s = sign_in(&server);
-    let code = john_code(&server, &s).await;
-    let first = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    let (server, s, first) = johns_tokens().await;
     let new_session =
         |tokens| OAuthSession::new(s.client.clone(), s.hosts.clone(), s.settings.clone(), tokens);
     let token_calls = || server.requests().into_iter().filter(|r| r.route == "/token").count();
@@ -284,10 +287,7 @@ fn credential(
 /// requests in flight together too.
 #[tokio::test]
 async fn an_oauth_credential_calls_as_bearer_and_refreshes_once_after_a_401() {
-    let server = server().await;
-    let s = sign_in(&server);
-    let code = john_code(&server, &s).await;
-    let tokens = exchange(&s, &s.settings, &code, &s.pkce.verifier).await.expect("tokens");
+    let (server, s, tokens) = johns_tokens().await;
     let org = tokens.organization_uid.clone().expect("an organisation");
     let (cred, stored) = credential(&s, tokens);
     let profile = s.client.get_profile(&cred, GetUserOptions::full()).await.expect("the profile");
