@@ -126,8 +126,8 @@ async fn login_oauth_through_the_listener_then_whoami_as_bearer_and_logout_revok
 }
 
 /// The redirect port is taken (another program, or a browser on another machine): the command
-/// says so and the address the browser ended on is pasted instead. A paste for another sign-in
-/// is refused with why, and the wait goes on.
+/// says so and the address the browser ended on is pasted instead. A paste for another sign-in,
+/// and a code the server refuses, are each said, and the wait goes on.
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_port_taken_the_redirect_is_pasted() {
     let server = server().await;
@@ -140,6 +140,9 @@ async fn with_the_port_taken_the_redirect_is_pasted() {
     let mut stdin = child.stdin.take().expect("stdin");
     writeln!(stdin, "http://127.0.0.1:{port}/?code=abc&state=someone-else").expect("typed");
     lines_until(&rx, |l| l.contains("another sign-in"));
+    // A code the server never issued (a typo): refused, and the wait goes on.
+    writeln!(stdin, "typo0").expect("typed");
+    lines_until(&rx, |l| l.contains("Paste it again"));
     let redirect = approve(&server, &url, SSO).await;
     writeln!(stdin, "{redirect}").expect("pasted");
     let out = finish(child);

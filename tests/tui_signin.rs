@@ -141,10 +141,34 @@ fn a_paste_without_a_code_is_said_and_kept_and_a_good_one_is_exchanged() {
         [ctrl('u'), Msg::Paste("http://localhost:8184/?code=c0de&state=fixedstate0123456789".into())],
     );
     let effects = send(&mut a, [key(KeyCode::Enter)]);
-    let (_, code) = sign_in_request(&effects);
+    let (asked, code) = sign_in_request(&effects);
     assert_eq!(code, "c0de");
-    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(id) if *id == wait.id)), "the listener stops");
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Cancel(_))), "the listener keeps waiting");
     assert!(signin(&mut a).signing_in);
+    // The browser comes back meanwhile: its code waits for the pasted one's answer.
+    assert!(send(&mut a, [answer(wait, Ok("br0wser".into()))]).is_empty());
+    // The pasted code is refused: the browser's is tried next.
+    let refused = ApiError::Rejected { status: 400, code: None, message: "The code is invalid.".into() };
+    let effects = send(&mut a, [answer(asked, Err(refused))]);
+    assert_eq!(sign_in_request(&effects).1, "br0wser");
+}
+
+/// A mistyped paste costs nothing: its refusal is said, the text stays to be fixed, and the
+/// listener goes on waiting (the countdown too).
+#[test]
+fn a_refused_paste_keeps_the_text_and_the_wait() {
+    let mut a = app(80, 24);
+    open(&mut a);
+    send(&mut a, [Msg::Paste("typo".into())]);
+    let effects = send(&mut a, [key(KeyCode::Enter)]);
+    let (asked, code) = sign_in_request(&effects);
+    assert_eq!(code, "typo");
+    let refused = ApiError::Rejected { status: 400, code: None, message: "The code is invalid.".into() };
+    let effects = send(&mut a, [answer(asked, Err(refused))]);
+    assert!(effects.iter().any(|e| matches!(e, Effect::Timer { .. })), "the countdown goes on");
+    let s = signin(&mut a);
+    assert_eq!((s.paste.value(), &s.listener), ("typo", &Listener::Waiting));
+    assert!(s.error.as_ref().is_some_and(|e| !e.retry && e.message.contains("invalid")), "{:?}", s.error);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use secrecy::SecretString;
 
 use super::prompt::{self, StdinLines};
 use super::{Failure, Outcome, client_for, load_config, resolve_endpoint, store};
+use crate::api::oauth::RedirectError;
 use crate::api::{ApiError, mask};
 use crate::cli::{GlobalArgs, LoginArgs};
 use crate::store::StoredSession;
@@ -145,10 +146,20 @@ async fn login_oauth(global: &GlobalArgs, args: LoginArgs) -> Outcome {
         ),
         Err(e) => eprintln!("{e}"),
     }
-    let pasted = stdin_lines();
-    let code = wait_for_code(&sign_in, listener.ok(), pasted).await?;
-    eprintln!("Signing in …");
-    let tokens = sign_in.exchange(&client, &code).await?;
+    let mut codes = Codes::new(listener.ok(), stdin_lines());
+    let deadline = tokio::time::Instant::now() + signin::WAIT;
+    let tokens = loop {
+        let (code, pasted) = codes.next(&sign_in, deadline).await?;
+        eprintln!("Signing in …");
+        match sign_in.exchange(&client, &code).await {
+            Ok(tokens) => break tokens,
+            // A mistyped paste costs nothing: the browser (or another paste) can still come.
+            Err(e @ ApiError::Rejected { .. }) if pasted => {
+                eprintln!("{} Paste it again, or wait for the browser.", e.user_message())
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     let stored = StoredSession {
         email: String::new(),
         endpoint: endpoint.clone(),
@@ -192,41 +203,61 @@ fn stdin_lines() -> tokio::sync::mpsc::UnboundedReceiver<String> {
     rx
 }
 
-/// The code, from whichever comes first: the listener, or a pasted line (a line without a code
-/// says why and the wait goes on). Gives up after [`WAIT`](crate::api::signin::WAIT).
-async fn wait_for_code(
-    sign_in: &crate::api::signin::BrowserSignIn,
-    listener: Option<crate::api::redirect::RedirectListener>,
-    mut pasted: tokio::sync::mpsc::UnboundedReceiver<String>,
-) -> Result<String, Failure> {
-    let browser = async {
-        match listener {
-            Some(l) => l.wait().await,
-            None => std::future::pending().await,
-        }
-    };
-    let typed = async {
-        loop {
-            let Some(line) = pasted.recv().await else { return std::future::pending().await };
-            if line.trim().is_empty() {
-                continue;
+/// Where a sign-in's code can come from: the listener (once), and lines pasted on stdin.
+struct Codes {
+    browser: std::pin::Pin<Box<dyn Future<Output = Result<String, RedirectError>> + Send>>,
+    pasted: tokio::sync::mpsc::UnboundedReceiver<String>,
+}
+
+impl Codes {
+    fn new(
+        listener: Option<crate::api::redirect::RedirectListener>,
+        pasted: tokio::sync::mpsc::UnboundedReceiver<String>,
+    ) -> Self {
+        let browser = Box::pin(async move {
+            match listener {
+                Some(l) => l.wait().await,
+                None => std::future::pending().await,
             }
-            match sign_in.code_from(&line) {
-                Ok(code) => return Ok(code),
-                // A denial ends the sign-in; anything else pasted was a slip: say why, go on.
-                Err(e @ crate::api::oauth::RedirectError::Denied(_)) => return Err(e),
-                Err(e) => eprintln!("{e}"),
+        });
+        Codes { browser, pasted }
+    }
+
+    /// The next code, whichever comes first: the browser's, or one in a pasted line (`true`);
+    /// a line without one says why and the wait goes on, a denial ends it. Gives up at
+    /// `deadline`.
+    async fn next(
+        &mut self,
+        sign_in: &crate::api::signin::BrowserSignIn,
+        deadline: tokio::time::Instant,
+    ) -> Result<(String, bool), Failure> {
+        let pasted = &mut self.pasted;
+        let typed = async {
+            loop {
+                let Some(line) = pasted.recv().await else { return std::future::pending().await };
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match sign_in.code_from(&line) {
+                    Ok(code) => return Ok(code),
+                    Err(e @ RedirectError::Denied(_)) => return Err(e),
+                    Err(e) => eprintln!("{e}"),
+                }
             }
-        }
-    };
-    let outcome = tokio::select! {
-        got = browser => got,
-        got = typed => got,
-        () = tokio::time::sleep(crate::api::signin::WAIT) => {
-            return Err(Failure::other("No sign-in came back within 5 minutes. Run `cs-account login --oauth` again."));
-        }
-    };
-    outcome.map_err(|e| Failure::other(e.to_string()))
+        };
+        let outcome = tokio::select! {
+            got = &mut self.browser => {
+                // The listener answers once; what follows can only be pasted.
+                self.browser = Box::pin(std::future::pending());
+                got.map(|code| (code, false))
+            }
+            got = typed => got.map(|code| (code, true)),
+            () = tokio::time::sleep_until(deadline) => {
+                return Err(Failure::other("No sign-in came back within 5 minutes. Run `cs-account login --oauth` again."));
+            }
+        };
+        outcome.map_err(|e| Failure::other(e.to_string()))
+    }
 }
 
 /// Gets the 2FA code: from `CONTENTSTACK_MFA_SECRET` (as csdx does), stdin, or a prompt; with

@@ -50,8 +50,11 @@ pub struct SignInState {
     pub seconds_left: u64,
     /// Names the chain of countdown ticks, so a stale one (from before a restart) is dropped.
     pub tick_epoch: u64,
-    /// The code is being exchanged (the wait is over).
+    /// A code is being exchanged.
     pub signing_in: bool,
+    /// The browser's code, come back while a pasted one was being exchanged: tried next if
+    /// that fails.
+    pub browser_code: Option<String>,
 }
 
 impl SignInState {
@@ -68,6 +71,7 @@ impl SignInState {
             seconds_left: crate::api::signin::WAIT.as_secs(),
             tick_epoch: 0,
             signing_in: false,
+            browser_code: None,
         }
     }
 }

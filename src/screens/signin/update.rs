@@ -125,7 +125,8 @@ fn use_pasted(app: &mut App) -> Vec<Effect> {
     }
 }
 
-/// The code (from the browser or pasted) is traded for tokens; the wait ends.
+/// The code (from the browser or pasted) is traded for tokens. The listener keeps waiting
+/// meanwhile: a mistyped paste must not cost the browser's way back.
 fn exchange(app: &mut App, code: String) -> Vec<Effect> {
     let Some(s) = state(app) else { return Vec::new() };
     s.signing_in = true;
@@ -136,9 +137,7 @@ fn exchange(app: &mut App, code: String) -> Vec<Effect> {
         code,
         then: OnSignIn { remember: s.remember },
     };
-    let mut effects = app.cancel_where(|p| p.kind == Kind::BrowserWait);
-    effects.push(app.request(Lives::Screen(ScreenTag::SignIn), request));
-    effects
+    vec![app.request(Lives::Screen(ScreenTag::SignIn), request)]
 }
 
 /// Esc: the wait (and an exchange running) stop, and the log-in form shows again, as it was.
@@ -158,12 +157,20 @@ fn restart(app: &mut App) -> Vec<Effect> {
 
 /// The listener's answer: the browser's code (exchanged at once), or why it has none.
 pub(crate) fn on_browser(app: &mut App, result: Result<String, ApiError>) -> Vec<Effect> {
+    let Some(s) = state(app) else { return Vec::new() };
     match result {
-        Ok(code) => exchange(app, code),
+        // A pasted code is being tried: the browser's waits for its answer.
+        Ok(code) if s.signing_in => {
+            s.listener = Listener::Stopped("The browser came back while a pasted code was tried.".into());
+            s.browser_code = Some(code);
+            Vec::new()
+        }
+        Ok(code) => {
+            s.listener = Listener::Stopped("The browser came back with the sign-in.".into());
+            exchange(app, code)
+        }
         Err(e) => {
-            if let Some(s) = state(app) {
-                s.listener = Listener::Stopped(e.user_message());
-            }
+            s.listener = Listener::Stopped(e.user_message());
             Vec::new()
         }
     }
@@ -194,16 +201,23 @@ pub(crate) fn on_signed_in(app: &mut App, then: OnSignIn, result: Result<Switche
             effects
         }
         Err(e) => {
-            if let Some(s) = state(app) {
-                s.signing_in = false;
-                s.paste.clear();
-                s.listener = Listener::Stopped("This sign-in is over: start again for a new one.".into());
-                s.error = Some(FormError {
-                    title: "Sign-in failed".into(),
-                    message: e.user_message(),
-                    retry: true,
-                });
+            let Some(s) = state(app) else { return Vec::new() };
+            s.signing_in = false;
+            // The browser's own code, come back while a pasted one was tried, is next.
+            if let Some(code) = s.browser_code.take() {
+                return exchange(app, code);
             }
+            // What was pasted stays, to be fixed; the listener may still bring the code.
+            let waiting = s.listener == Listener::Waiting;
+            s.error = Some(FormError {
+                title: "Sign-in failed".into(),
+                message: e.user_message(),
+                retry: !waiting,
+            });
+            if waiting {
+                return vec![countdown(s)];
+            }
+            s.listener = Listener::Stopped("This sign-in is over: start again for a new one.".into());
             Vec::new()
         }
     }
