@@ -24,6 +24,7 @@ pub(super) const GROUPS: &[&[Context]] = {
         &[Password, Global],
         &[Mailbox, Nav, Global],
         &[Accounts, Nav, Global],
+        &[SignIn, Global],
     ]
 };
 
