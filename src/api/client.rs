@@ -316,7 +316,17 @@ impl Client {
         auth: impl Into<Auth<'a>>,
         opts: GetUserOptions,
     ) -> Result<User, ApiError> {
-        self.send_as(self.user_call(None, opts)?, auth.into(), true, decode::user).await
+        self.read_user(auth.into(), opts, decode::user).await
+    }
+
+    /// `GET /user` as `auth`, read with `decoder` (into the models or the profile's store).
+    async fn read_user<T>(
+        &self,
+        auth: Auth<'_>,
+        opts: GetUserOptions,
+        decoder: Decoder<T>,
+    ) -> Result<T, ApiError> {
+        self.send_as(self.user_call(None, opts)?, auth, true, decoder).await
     }
 
     /// The `GET /user` call (read into the models or into the profile's store).
@@ -353,7 +363,7 @@ impl Client {
         auth: impl Into<Auth<'a>>,
         opts: GetUserOptions,
     ) -> Result<Profile, ApiError> {
-        self.send_as(self.user_call(None, opts)?, auth.into(), true, decode::profile).await
+        self.read_user(auth.into(), opts, decode::profile).await
     }
 
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values
