@@ -175,16 +175,17 @@ pub fn code_from(pasted: &str, state: &str) -> Result<String, RedirectError> {
     {
         let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
         let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+        // Another sign-in's answer, a denial included, says nothing about this one. An answer
+        // without `state` is one the server sent without it: its code is still bound to the
+        // verifier only this sign-in knows.
+        if get("state").is_some_and(|s| s != state) {
+            return Err(RedirectError::WrongState);
+        }
         if let Some(error) = get("error") {
             let why = get("error_description").map(|d| format!(" ({})", crate::sanitize::owned(d)));
             return Err(RedirectError::Denied(why.unwrap_or_else(|| format!(" ({error})"))));
         }
         let code = get("code").filter(|c| !c.is_empty()).ok_or(RedirectError::NoCode)?;
-        // An answer without `state` is one the server sent without it: the code is still checked
-        // by the verifier only this sign-in knows.
-        if get("state").is_some_and(|s| s != state) {
-            return Err(RedirectError::WrongState);
-        }
         return Ok(code);
     }
     let bare = !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
@@ -330,6 +331,11 @@ mod tests {
             code_from("http://localhost:8184/?error=access_denied&state=s1", "s1"),
             Err(RedirectError::Denied(_))
         ));
+        assert_eq!(
+            code_from("http://localhost:8184/?error=access_denied&state=other", "s1"),
+            Err(RedirectError::WrongState),
+            "another sign-in's denial is not this one's"
+        );
         assert_eq!(code_from("http://localhost:8184/?state=s1", "s1"), Err(RedirectError::NoCode));
         assert_eq!(code_from("two words", "s1"), Err(RedirectError::NoCode));
         assert_eq!(code_from("", "s1"), Err(RedirectError::NoCode));

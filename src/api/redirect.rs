@@ -57,14 +57,26 @@ impl RedirectListener {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Waits for the redirect and returns its code, or why it carries none (a denial, another
-    /// sign-in's `state`). Requests that are not a redirect (a favicon, a stray one) get a 404
-    /// and the wait goes on.
+    /// Waits for the redirect and returns its code, or why it carries none (a denial). Requests
+    /// that are not this sign-in's redirect (a favicon, a stray request, another sign-in's
+    /// answer: an old tab, or someone else on this computer) are answered and the wait goes on.
     pub async fn wait(self) -> Result<String, RedirectError> {
         loop {
-            let Ok((stream, _)) = self.listener.accept().await else { continue };
-            if let Some(outcome) = answer(stream, &self.state).await {
-                return outcome;
+            let stream = match self.listener.accept().await {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::warn!(error = %e, "the sign-in listener could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            match answer(stream, &self.state).await {
+                Some(Err(RedirectError::WrongState)) => {
+                    tracing::info!("the sign-in listener ignored another sign-in's answer");
+                }
+                Some(outcome) => return outcome,
+                None => {}
             }
         }
     }
@@ -83,6 +95,9 @@ async fn answer(mut stream: TcpStream, state: &str) -> Option<Result<String, Red
     let outcome = code_from(url.as_str(), state);
     let page = match &outcome {
         Ok(_) => "Signed in to cs-account. You can close this tab and go back to the terminal.",
+        Err(RedirectError::WrongState) => {
+            "This answer is for another sign-in (an older tab?), so it was not used. Use the address the terminal shows now."
+        }
         Err(_) => "The sign-in did not complete. Go back to the terminal, which says why.",
     };
     let _ = respond(&mut stream, "200 OK", page).await;
@@ -152,12 +167,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn another_sign_ins_state_and_a_denial_end_the_wait_with_why() {
+    async fn another_sign_ins_answer_is_passed_over_and_a_denial_ends_the_wait() {
         let listener = RedirectListener::bind("http://localhost:0", "s1").await.expect("listening");
         let port = listener.port();
         let waiting = tokio::spawn(listener.wait());
-        assert!(get(port, "/?code=c0de&state=other").await.1.contains("did not complete"));
-        assert_eq!(waiting.await.expect("joined"), Err(RedirectError::WrongState));
+        assert!(get(port, "/?code=c0de&state=other").await.1.contains("another sign-in"));
+        assert!(get(port, "/?error=access_denied&state=other").await.1.contains("another sign-in"));
+        assert!(!waiting.is_finished(), "another sign-in's answers do not end this one");
+        get(port, "/?code=m1ne&state=s1").await;
+        assert_eq!(waiting.await.expect("joined"), Ok("m1ne".to_string()));
         let listener = RedirectListener::bind("http://127.0.0.1:0", "s1").await.expect("listening");
         let port = listener.port();
         let waiting = tokio::spawn(listener.wait());
