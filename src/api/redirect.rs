@@ -17,6 +17,8 @@ use crate::api::oauth::{RedirectError, code_from};
 const MAX_HEAD: usize = 8 * 1024;
 /// How long one connection may take to send its request line.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many connections are read at once; more wait to be accepted.
+const MAX_CONNECTIONS: usize = 16;
 
 /// Why no listener could be opened; each says what to do instead.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -61,22 +63,27 @@ impl RedirectListener {
     /// that are not this sign-in's redirect (a favicon, a stray request, another sign-in's
     /// answer: an old tab, or someone else on this computer) are answered and the wait goes on.
     pub async fn wait(self) -> Result<String, RedirectError> {
+        use futures::StreamExt;
+        // Connections are read side by side: a browser's speculative connection that sends
+        // nothing (or a slow local client) must not hold up the redirect behind it.
+        let mut reading = futures::stream::FuturesUnordered::new();
         loop {
-            let stream = match self.listener.accept().await {
-                Ok((stream, _)) => stream,
-                Err(e) => {
-                    // Out of file descriptors, say: wait a little rather than spin.
-                    tracing::warn!(error = %e, "the sign-in listener could not accept a connection");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            };
-            match answer(stream, &self.state).await {
-                Some(Err(RedirectError::WrongState)) => {
-                    tracing::info!("the sign-in listener ignored another sign-in's answer");
-                }
-                Some(outcome) => return outcome,
-                None => {}
+            tokio::select! {
+                accepted = self.listener.accept(), if reading.len() < MAX_CONNECTIONS => match accepted {
+                    Ok((stream, _)) => reading.push(answer(stream, &self.state)),
+                    Err(e) => {
+                        // Out of file descriptors, say: wait a little rather than spin.
+                        tracing::warn!(error = %e, "the sign-in listener could not accept a connection");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                },
+                Some(outcome) = reading.next(), if !reading.is_empty() => match outcome {
+                    Some(Err(RedirectError::WrongState)) => {
+                        tracing::info!("the sign-in listener ignored another sign-in's answer");
+                    }
+                    Some(outcome) => return outcome,
+                    None => {}
+                },
             }
         }
     }
@@ -181,6 +188,21 @@ mod tests {
         let waiting = tokio::spawn(listener.wait());
         get(port, "/?error=access_denied&state=s1").await;
         assert!(matches!(waiting.await.expect("joined"), Err(RedirectError::Denied(_))));
+    }
+
+    /// A connection that sends nothing (as browsers open ahead of time) does not hold up the
+    /// redirect that comes after it.
+    #[tokio::test]
+    async fn a_silent_connection_does_not_hold_up_the_redirect() {
+        let listener = RedirectListener::bind("http://127.0.0.1:0", "s1").await.expect("listening");
+        let port = listener.port();
+        let waiting = tokio::spawn(listener.wait());
+        let _silent = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.expect("connected");
+        let started = std::time::Instant::now();
+        let (status, _) = get(port, "/?code=c0de&state=s1").await;
+        assert_eq!(status, 200);
+        assert_eq!(waiting.await.expect("joined"), Ok("c0de".to_string()));
+        assert!(started.elapsed() < HEAD_TIMEOUT, "answered without waiting for the silent one");
     }
 
     #[tokio::test]
