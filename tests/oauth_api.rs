@@ -361,3 +361,31 @@ async fn the_sso_user_gets_no_token_from_a_password_but_signs_in_with_the_browse
     assert_eq!(user.email, "sso.user@example.com");
     server.shutdown().await;
 }
+
+/// Two cs-account processes on one stored sign-in (the app open, `whoami` in another terminal):
+/// when one has refreshed the tokens, spending the refresh token both held, the other takes the
+/// stored tokens instead of refreshing with the spent one, and stays signed in.
+#[tokio::test]
+async fn a_sign_in_refreshed_by_another_process_is_taken_from_the_store() {
+    use cs_account::store::{Obtained, SessionStore, StoredSecret, StoredSession};
+    let (server, s, tokens) = johns_tokens().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    let endpoint = Endpoint::custom(&server.base_url()).expect("url");
+    let secret = StoredSecret::OAuth { tokens, settings: s.settings.clone() };
+    let stored = StoredSession { email: "john.doe@example.com".into(), endpoint, secret };
+    store.save_as(&stored, Obtained::Browser).expect("stored");
+    let load = || store.load().expect("load").expect("stored").credential(&s.client, Some(&store));
+    let (app, whoami) = (load(), load());
+    server.advance_clock(Duration::from_secs(3700));
+    let token_calls = || server.requests().into_iter().filter(|r| r.route == "/token").count();
+    let before = token_calls();
+    // `whoami` refreshes (the server says the hour is over) and stores the new tokens.
+    s.client.get_user(&whoami, Default::default()).await.expect("whoami");
+    assert_eq!(token_calls(), before + 1);
+    // The app, holding the spent refresh token, gets a 401 too: it takes the stored tokens.
+    let user = s.client.get_user(&app, Default::default()).await.expect("still signed in");
+    assert_eq!(user.email, "john.doe@example.com");
+    assert_eq!(token_calls(), before + 1, "no refresh with the spent token");
+    server.shutdown().await;
+}

@@ -23,6 +23,10 @@ pub const REFRESH_MARGIN: Duration = Duration::minutes(2);
 /// a session that kept the old one could not refresh again after a restart).
 pub type OnRefresh = Arc<dyn Fn(&OAuthTokens) + Send + Sync>;
 
+/// Reads the tokens stored for this sign-in now: another process (a `cs-account whoami` while
+/// the app is open) may have refreshed them, spending the refresh token this one holds.
+pub type Reload = Arc<dyn Fn() -> Option<OAuthTokens> + Send + Sync>;
+
 pub struct OAuthSession {
     client: Client,
     hosts: Hosts,
@@ -30,6 +34,7 @@ pub struct OAuthSession {
     gate: tokio::sync::Mutex<()>,
     tokens: Mutex<OAuthTokens>,
     on_refresh: Option<OnRefresh>,
+    reload: Option<Reload>,
 }
 
 impl std::fmt::Debug for OAuthSession {
@@ -52,7 +57,15 @@ impl OAuthSession {
             gate: tokio::sync::Mutex::new(()),
             tokens: Mutex::new(tokens),
             on_refresh: None,
+            reload: None,
         }
+    }
+
+    /// The same session, reading the stored tokens with `hook` before it refreshes: newer ones
+    /// (refreshed by another process) are taken instead of refreshing with a spent token.
+    pub fn reload_with(mut self, hook: Reload) -> Self {
+        self.reload = Some(hook);
+        self
     }
 
     /// The same session, calling `hook` with the tokens each refresh brings.
@@ -65,9 +78,12 @@ impl OAuthSession {
     /// [`REFRESH_MARGIN`].
     pub async fn access(&self, now: DateTime<Utc>) -> Result<SecretString, ApiError> {
         let _gate = self.gate.lock().await;
-        let tokens = self.tokens();
+        let mut tokens = self.tokens();
         if tokens.expires_at - REFRESH_MARGIN <= now {
-            return self.refresh(&tokens).await;
+            tokens = self.newer_stored().unwrap_or(tokens);
+            if tokens.expires_at - REFRESH_MARGIN <= now {
+                return self.refresh(&tokens).await;
+            }
         }
         Ok(tokens.access)
     }
@@ -77,11 +93,27 @@ impl OAuthSession {
     /// longer `sent`).
     pub async fn after_unauthorized(&self, sent: &SecretString) -> Result<SecretString, ApiError> {
         let _gate = self.gate.lock().await;
-        let tokens = self.tokens();
+        let mut tokens = self.tokens();
         if tokens.access.expose_secret() == sent.expose_secret() {
-            return self.refresh(&tokens).await;
+            tokens = self.newer_stored().unwrap_or(tokens);
+            if tokens.access.expose_secret() == sent.expose_secret() {
+                return self.refresh(&tokens).await;
+            }
         }
         Ok(tokens.access)
+    }
+
+    /// The stored tokens, taken as this session's, when another process refreshed them (their
+    /// refresh token is not this session's).
+    fn newer_stored(&self) -> Option<OAuthTokens> {
+        let stored = (self.reload.as_ref()?)()?;
+        let ours = self.tokens();
+        if stored.refresh.expose_secret() == ours.refresh.expose_secret() {
+            return None;
+        }
+        tracing::info!("another cs-account refreshed this sign-in: its tokens are taken");
+        *self.tokens.lock().unwrap_or_else(PoisonError::into_inner) = stored.clone();
+        Some(stored)
     }
 
     /// A copy of the tokens in force (to store them, or show them masked).

@@ -102,10 +102,18 @@ impl StoredSession {
                 let hosts = Hosts::of(&self.endpoint);
                 let mut session = OAuthSession::new(client.clone(), hosts, settings, tokens);
                 if let Some(store) = store {
-                    let (store, endpoint, email) = (store.clone(), self.endpoint, self.email);
+                    let (writer, endpoint, email) =
+                        (store.clone(), self.endpoint.clone(), self.email.clone());
                     session = session.on_refresh(Arc::new(move |tokens: &OAuthTokens| {
-                        if let Err(e) = store.update_tokens(&endpoint, &email, tokens) {
+                        if let Err(e) = writer.update_tokens(&endpoint, &email, tokens) {
                             tracing::warn!(error = %e, "could not store the refreshed sign-in tokens");
+                        }
+                    }));
+                    let (reader, endpoint, email) = (store.clone(), self.endpoint, self.email);
+                    session = session.reload_with(Arc::new(move || {
+                        match reader.load_one(&endpoint, &email).ok()??.secret {
+                            StoredSecret::OAuth { tokens, .. } => Some(tokens),
+                            StoredSecret::Authtoken(_) => None,
                         }
                     }));
                 }
