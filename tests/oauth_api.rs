@@ -273,11 +273,13 @@ fn credential(
     s: &SignIn,
     tokens: oauth::OAuthTokens,
 ) -> (Credential, std::sync::Arc<std::sync::Mutex<usize>>) {
-    use cs_account::api::oauth_session::OAuthSession;
+    use cs_account::api::oauth_session::{Keeper, OAuthSession};
     let stored = std::sync::Arc::new(std::sync::Mutex::new(0));
     let count = stored.clone();
-    let session = OAuthSession::new(s.client.clone(), s.hosts.clone(), s.settings.clone(), tokens)
-        .on_refresh(std::sync::Arc::new(move |_| *count.lock().expect("count") += 1));
+    let keeper =
+        Keeper { save: Box::new(move |_| *count.lock().expect("count") += 1), load: Box::new(|| None) };
+    let session =
+        OAuthSession::new(s.client.clone(), s.hosts.clone(), s.settings.clone(), tokens).kept_by(keeper);
     (Credential::OAuth(std::sync::Arc::new(session)), stored)
 }
 

@@ -7,7 +7,7 @@
 //! find fresh tokens instead of refreshing again. The tokens themselves sit behind a plain lock
 //! never held across an await, so showing them masked or storing them needs no runtime.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
@@ -19,13 +19,14 @@ use crate::api::{ApiError, Client};
 /// it valid when it arrives.
 pub const REFRESH_MARGIN: Duration = Duration::minutes(2);
 
-/// Called with the new tokens after each refresh, to store them (the refresh token is good once:
-/// a session that kept the old one could not refresh again after a restart).
-pub type OnRefresh = Arc<dyn Fn(&OAuthTokens) + Send + Sync>;
-
-/// Reads the tokens stored for this sign-in now: another process (a `cs-account whoami` while
-/// the app is open) may have refreshed them, spending the refresh token this one holds.
-pub type Reload = Arc<dyn Fn() -> Option<OAuthTokens> + Send + Sync>;
+/// Where a sign-in's tokens are kept between runs: written after each refresh (the refresh token
+/// is good once: a session that kept the old one could not refresh again after a restart), and
+/// read before one, since another process (a `cs-account whoami` while the app is open) may
+/// have refreshed them already, spending the refresh token this one holds.
+pub struct Keeper {
+    pub save: Box<dyn Fn(&OAuthTokens) + Send + Sync>,
+    pub load: Box<dyn Fn() -> Option<OAuthTokens> + Send + Sync>,
+}
 
 pub struct OAuthSession {
     client: Client,
@@ -33,8 +34,7 @@ pub struct OAuthSession {
     settings: OAuthSettings,
     gate: tokio::sync::Mutex<()>,
     tokens: Mutex<OAuthTokens>,
-    on_refresh: Option<OnRefresh>,
-    reload: Option<Reload>,
+    keeper: Option<Keeper>,
 }
 
 impl std::fmt::Debug for OAuthSession {
@@ -56,21 +56,14 @@ impl OAuthSession {
             settings,
             gate: tokio::sync::Mutex::new(()),
             tokens: Mutex::new(tokens),
-            on_refresh: None,
-            reload: None,
+            keeper: None,
         }
     }
 
-    /// The same session, reading the stored tokens with `hook` before it refreshes: newer ones
-    /// (refreshed by another process) are taken instead of refreshing with a spent token.
-    pub fn reload_with(mut self, hook: Reload) -> Self {
-        self.reload = Some(hook);
-        self
-    }
-
-    /// The same session, calling `hook` with the tokens each refresh brings.
-    pub fn on_refresh(mut self, hook: OnRefresh) -> Self {
-        self.on_refresh = Some(hook);
+    /// The same session, its tokens kept by `keeper`: newer stored ones (refreshed by another
+    /// process) are taken instead of refreshing with a spent token, and each refresh's are saved.
+    pub fn kept_by(mut self, keeper: Keeper) -> Self {
+        self.keeper = Some(keeper);
         self
     }
 
@@ -106,7 +99,7 @@ impl OAuthSession {
     /// The stored tokens, taken as this session's, when another process refreshed them (their
     /// refresh token is not this session's).
     fn newer_stored(&self) -> Option<OAuthTokens> {
-        let stored = (self.reload.as_ref()?)()?;
+        let stored = (self.keeper.as_ref()?.load)()?;
         let ours = self.tokens();
         if stored.refresh.expose_secret() == ours.refresh.expose_secret() {
             return None;
@@ -154,8 +147,8 @@ impl OAuthSession {
         fresh.organization_uid = fresh.organization_uid.or_else(|| tokens.organization_uid.clone());
         fresh.user_uid = fresh.user_uid.or_else(|| tokens.user_uid.clone());
         let access = fresh.access.clone();
-        if let Some(hook) = &self.on_refresh {
-            hook(&fresh);
+        if let Some(keeper) = &self.keeper {
+            (keeper.save)(&fresh);
         }
         *self.tokens.lock().unwrap_or_else(PoisonError::into_inner) = fresh;
         Ok(access)

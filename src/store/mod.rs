@@ -38,7 +38,7 @@ use self::keyring::Vault;
 use self::private::{Distrust, create_dir, is_symlink, open_no_follow, write_atomic};
 use self::sessions::{Entry, IN_KEYRING, OAuthEntry, Sessions};
 use crate::api::oauth::{Hosts, OAuthSettings, OAuthTokens};
-use crate::api::oauth_session::OAuthSession;
+use crate::api::oauth_session::{Keeper, OAuthSession};
 use crate::api::{Client, Credential, Endpoint};
 
 /// The file name inside the config directory.
@@ -102,20 +102,19 @@ impl StoredSession {
                 let hosts = Hosts::of(&self.endpoint);
                 let mut session = OAuthSession::new(client.clone(), hosts, settings, tokens);
                 if let Some(store) = store {
-                    let (writer, endpoint, email) =
-                        (store.clone(), self.endpoint.clone(), self.email.clone());
-                    session = session.on_refresh(Arc::new(move |tokens: &OAuthTokens| {
+                    let (writer, reader) = (store.clone(), store.clone());
+                    let (endpoint, email) = (self.endpoint.clone(), self.email.clone());
+                    let save = Box::new(move |tokens: &OAuthTokens| {
                         if let Err(e) = writer.update_tokens(&endpoint, &email, tokens) {
                             tracing::warn!(error = %e, "could not store the refreshed sign-in tokens");
                         }
-                    }));
-                    let (reader, endpoint, email) = (store.clone(), self.endpoint, self.email);
-                    session = session.reload_with(Arc::new(move || {
-                        match reader.load_one(&endpoint, &email).ok()??.secret {
-                            StoredSecret::OAuth { tokens, .. } => Some(tokens),
-                            StoredSecret::Authtoken(_) => None,
-                        }
-                    }));
+                    });
+                    let (endpoint, email) = (self.endpoint, self.email);
+                    let load = Box::new(move || match reader.load_one(&endpoint, &email).ok()??.secret {
+                        StoredSecret::OAuth { tokens, .. } => Some(tokens),
+                        StoredSecret::Authtoken(_) => None,
+                    });
+                    session = session.kept_by(Keeper { save, load });
                 }
                 Credential::OAuth(Arc::new(session))
             }
