@@ -103,7 +103,8 @@ async fn login_oauth_through_the_listener_then_whoami_as_bearer_and_logout_revok
     let page = reqwest::get(&redirect).await.expect("the listener answers").text().await.expect("page");
     assert!(page.contains("You can close this tab"), "{page}");
     let out = finish(child);
-    let rest: Vec<String> = rx.try_iter().collect();
+    // Every line, to the end of its stderr (the reader thread may still be passing them on).
+    let rest: Vec<String> = rx.iter().collect();
     assert!(out.status.success(), "{rest:#?}");
     assert!(rest.iter().any(|l| l.contains("Signed in with the browser as Sam Soto")), "{rest:#?}");
     let who = cli.run(&["--api-url", &server.base_url(), "whoami"], "");
@@ -146,7 +147,8 @@ async fn with_the_port_taken_the_redirect_is_pasted() {
     let redirect = approve(&server, &url, SSO).await;
     writeln!(stdin, "{redirect}").expect("pasted");
     let out = finish(child);
-    let rest: Vec<String> = rx.try_iter().collect();
+    // Every line, to the end of its stderr (the reader thread may still be passing them on).
+    let rest: Vec<String> = rx.iter().collect();
     assert!(out.status.success(), "{rest:#?}");
     let who = cli.run(&["--api-url", &server.base_url(), "whoami"], "");
     assert!(text(&who.stdout).contains(SSO), "{}", text(&who.stderr));
@@ -162,7 +164,8 @@ async fn a_denied_sign_in_says_so_and_stores_nothing() {
     let denied = format!("http://127.0.0.1:{port}/?error=access_denied&state={state}");
     reqwest::get(&denied).await.expect("the listener answers");
     let out = finish(child);
-    let rest: Vec<String> = rx.try_iter().collect();
+    // Every line, to the end of its stderr (the reader thread may still be passing them on).
+    let rest: Vec<String> = rx.iter().collect();
     assert!(!out.status.success());
     assert!(rest.iter().any(|l| l.contains("denied in the browser")), "{rest:#?}");
     assert!(!cli.config_dir().join("session.json").exists());

@@ -232,8 +232,7 @@ async fn the_browser_way_reaches_the_listener_with_the_code_or_the_denial() {
 async fn concurrent_requests_share_one_refresh() {
     use cs_account::api::oauth_session::OAuthSession;
     let (server, s, first) = johns_tokens().await;
-    let new_session =
-        |tokens| OAuthSession::new(s.client.clone(), s.hosts.clone(), s.settings.clone(), tokens);
+    let new_session = |tokens| OAuthSession::new(s.client.clone(), s.settings.clone(), tokens);
     let token_calls = || server.requests().into_iter().filter(|r| r.route == "/token").count();
     let before = token_calls();
     // Fresh: nothing to refresh.
@@ -278,8 +277,7 @@ fn credential(
     let count = stored.clone();
     let keeper =
         Keeper { save: Box::new(move |_| *count.lock().expect("count") += 1), load: Box::new(|| None) };
-    let session =
-        OAuthSession::new(s.client.clone(), s.hosts.clone(), s.settings.clone(), tokens).kept_by(keeper);
+    let session = OAuthSession::new(s.client.clone(), s.settings.clone(), tokens).kept_by(keeper);
     (Credential::OAuth(std::sync::Arc::new(session)), stored)
 }
 
@@ -377,7 +375,7 @@ async fn a_sign_in_refreshed_by_another_process_is_taken_from_the_store() {
     let secret = StoredSecret::OAuth { tokens, settings: s.settings.clone() };
     let stored = StoredSession { email: "john.doe@example.com".into(), endpoint, secret };
     store.save_as(&stored, Obtained::Browser).expect("stored");
-    let load = || store.load().expect("load").expect("stored").credential(&s.client, Some(&store));
+    let load = || store.load().expect("load").expect("stored").credential(Some(&store));
     let (app, whoami) = (load(), load());
     server.advance_clock(Duration::from_secs(3700));
     let token_calls = || server.requests().into_iter().filter(|r| r.route == "/token").count();

@@ -9,7 +9,7 @@ use common::harness::{Harness, Setup};
 use common::oauth::{address_on_screen, approve, free_port};
 use common::*;
 use crossterm::event::KeyCode;
-use cs_account::api::oauth::{Hosts, OAuthSettings, OAuthTokens, Pkce, authorize_url};
+use cs_account::api::oauth::{OAuthSettings, OAuthTokens, Pkce, authorize_url};
 use cs_account::api::oauth_session::OAuthSession;
 use cs_account::api::signin::BrowserSignIn;
 use cs_account::api::{ApiError, Client, ClientConfig, Credential, Endpoint};
@@ -91,7 +91,7 @@ fn oauth_cred() -> Credential {
         organization_uid: Some("blt5a5b5c5d5e5f5a5b".into()),
         user_uid: Some("blt5c0a1b2c3d4e5f6a7b8c9d0e".into()),
     };
-    let session = OAuthSession::new(client, Hosts::of(&endpoint), OAuthSettings::default(), tokens);
+    let session = OAuthSession::new(client, OAuthSettings::default(), tokens);
     Credential::OAuth(std::sync::Arc::new(session))
 }
 
@@ -320,7 +320,7 @@ async fn a_revoked_sign_in_asks_to_sign_in_again_and_keeps_the_typed_edits() {
     // Signed out on the server (as another device's log-out would).
     let session = store.load().expect("load").expect("stored");
     let logout_client = Client::new(ClientConfig::new(session.endpoint.clone())).expect("client");
-    let cred = session.credential(&logout_client, None);
+    let cred = session.credential(None);
     let Credential::OAuth(oauth) = &cred else { panic!("a browser sign-in") };
     assert!(logout_client.oauth_logout(oauth).await.expect("revoked"));
     let tokens = match &cred {

@@ -123,7 +123,6 @@ impl fmt::Debug for Client {
 }
 
 /// One request, described before it is sent so that a retry can send it again.
-#[derive(Clone)]
 struct Call<'a> {
     method: Method,
     /// The path as logged: a template that never holds a token (`user/activate/{token}`).

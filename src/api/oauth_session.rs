@@ -7,13 +7,13 @@
 //! find fresh tokens instead of refreshing again. The tokens themselves sit behind a plain lock
 //! never held across an await, so showing them masked or storing them needs no runtime.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Duration, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::api::oauth::{Hosts, OAuthSettings, OAuthTokens, refresh_grant};
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, ClientConfig, Endpoint};
 
 /// How long before expiry the access token is refreshed: a request sent with it must still find
 /// it valid when it arrives.
@@ -29,7 +29,12 @@ pub struct Keeper {
 }
 
 pub struct OAuthSession {
-    client: Client,
+    /// The endpoint the sign-in belongs to: its Developer Hub is where tokens are refreshed.
+    endpoint: Endpoint,
+    /// For refreshing; built on the first refresh when the session was read from the store, so
+    /// opening a stored sign-in costs nothing at start (an https client loads the platform's
+    /// certificate roots).
+    client: OnceLock<Client>,
     hosts: Hosts,
     settings: OAuthSettings,
     gate: tokio::sync::Mutex<()>,
@@ -49,10 +54,21 @@ impl std::fmt::Debug for OAuthSession {
 }
 
 impl OAuthSession {
-    pub fn new(client: Client, hosts: Hosts, settings: OAuthSettings, tokens: OAuthTokens) -> Self {
+    /// A session refreshing its tokens through `client`, at the Developer Hub of the client's
+    /// endpoint (the one that issued them: the hosts are never chosen apart from it).
+    pub fn new(client: Client, settings: OAuthSettings, tokens: OAuthTokens) -> Self {
+        let session = OAuthSession::lazy(client.endpoint().clone(), settings, tokens);
+        let _ = session.client.set(client);
+        session
+    }
+
+    /// A session of `endpoint` (refreshed at its Developer Hub) whose client is built when it
+    /// first refreshes.
+    pub fn lazy(endpoint: Endpoint, settings: OAuthSettings, tokens: OAuthTokens) -> Self {
         OAuthSession {
-            client,
-            hosts,
+            hosts: Hosts::of(&endpoint),
+            endpoint,
+            client: OnceLock::new(),
             settings,
             gate: tokio::sync::Mutex::new(()),
             tokens: Mutex::new(tokens),
@@ -109,6 +125,16 @@ impl OAuthSession {
         Some(stored)
     }
 
+    /// The client to refresh with, built on first use (the caller holds the gate, so only one
+    /// is built).
+    fn client(&self) -> Result<&Client, ApiError> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = Client::new(ClientConfig::new(self.endpoint.clone()))?;
+        Ok(self.client.get_or_init(|| client))
+    }
+
     /// A copy of the tokens in force (to store them, or show them masked).
     pub fn tokens(&self) -> OAuthTokens {
         self.tokens.lock().unwrap_or_else(PoisonError::into_inner).clone()
@@ -129,7 +155,7 @@ impl OAuthSession {
     async fn refresh(&self, tokens: &OAuthTokens) -> Result<SecretString, ApiError> {
         tracing::info!(token = %crate::api::mask(&tokens.access), "refreshing the sign-in's tokens");
         let grant = refresh_grant(&self.settings, &tokens.refresh);
-        let mut fresh = match self.client.oauth_token(&self.hosts, grant).await {
+        let mut fresh = match self.client()?.oauth_token(&self.hosts, grant).await {
             Ok(fresh) => fresh,
             Err(ApiError::Rejected { status, code, message }) if (400..500).contains(&status) => {
                 tracing::info!(status, "the refresh token was refused: the sign-in is over");

@@ -6,9 +6,12 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::api::oauth::{self, Hosts, OAuthSettings, OAuthTokens, Pkce};
+use std::sync::Arc;
+
+use crate::api::oauth::{self, Hosts, OAuthSettings, Pkce};
+use crate::api::oauth_session::OAuthSession;
 use crate::api::redirect::{ListenError, RedirectListener};
-use crate::api::{ApiError, Client, Endpoint};
+use crate::api::{ApiError, Client, Credential, Endpoint};
 
 /// How long a sign-in waits for the browser before giving up (the user may have walked away;
 /// the listener's port is freed then).
@@ -45,9 +48,13 @@ impl BrowserSignIn {
         oauth::code_from(pasted, &self.pkce.state)
     }
 
-    /// Trades `code` (with this sign-in's verifier) for tokens at the Developer Hub.
-    pub async fn exchange(&self, client: &Client, code: &str) -> Result<OAuthTokens, ApiError> {
-        client.oauth_token(&self.hosts, oauth::code_grant(&self.settings, code, &self.pkce.verifier)).await
+    /// Trades `code` (with this sign-in's verifier) for tokens at the Developer Hub: the new
+    /// session's credential, refreshing through `client` (of the endpoint signed in to).
+    pub async fn credential(&self, client: &Client, code: &str) -> Result<Credential, ApiError> {
+        let grant = oauth::code_grant(&self.settings, code, &self.pkce.verifier);
+        let tokens = client.oauth_token(&self.hosts, grant).await?;
+        let session = OAuthSession::new(client.clone(), self.settings.clone(), tokens);
+        Ok(Credential::OAuth(Arc::new(session)))
     }
 }
 

@@ -151,20 +151,6 @@ pub fn initial_app(opts: &TuiOptions, viewport: (u16, u16)) -> (App, Vec<String>
     (app, problems)
 }
 
-/// A stored session's credential. A browser sign-in's gets its own client (for refreshing its
-/// tokens on its endpoint); an authtoken needs none, so none is built (with TLS roots to load,
-/// that would cost the start-up more than the whole first request).
-fn stored_credential(
-    s: crate::store::StoredSession,
-    store: Option<&SessionStore>,
-) -> Result<crate::api::Credential, crate::api::ApiError> {
-    if let Some(token) = s.authtoken() {
-        return Ok(token.clone().into());
-    }
-    let client = crate::api::Client::new(ClientConfig::new(s.endpoint.clone()))?;
-    Ok(s.credential(&client, store))
-}
-
 /// Decides how the app opens: the environment token, else the stored session (if it is for
 /// this endpoint), else the log-in form. Returns the first effects.
 ///
@@ -205,10 +191,12 @@ pub fn start(app: &mut App, opts: &TuiOptions, mut problems: Vec<String>) -> Vec
     } else if let Some(s) = stored {
         if s.endpoint == opts.endpoint {
             let email = s.email.clone();
-            match stored_credential(s, opts.store.as_ref()) {
-                Ok(cred) => effects.extend(open_session(app, email, cred, SessionSource::Stored)),
-                Err(e) => problems.push(e.user_message()),
-            }
+            effects.extend(open_session(
+                app,
+                email,
+                s.credential(opts.store.as_ref()),
+                SessionSource::Stored,
+            ));
         } else if let Some(l) = app.login_mut() {
             l.email.set(&s.email);
             l.focus = crate::screens::login::Focus::Password;

@@ -326,7 +326,7 @@ impl EffectRunner {
                         Ok(client) => client,
                         Err(e) => return then.reply(Err(e)),
                     };
-                    match stored_credential(store, &client, endpoint, email).await {
+                    match stored_credential(store, endpoint, email).await {
                         Ok(cred) => then.reply(Ok(crate::api::check::check_token(&client, &cred).await)),
                         Err(e) => then.reply(Ok(crate::api::check::TokenCheck::Unknown(e.user_message()))),
                     }
@@ -338,7 +338,7 @@ impl EffectRunner {
                 self.spawn_request(id, async move {
                     let result = async {
                         let client = client?;
-                        let cred = stored_credential(store, &client, endpoint, email).await?;
+                        let cred = stored_credential(store, endpoint, email).await?;
                         let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
                         Ok(crate::app::request::Switched { cred, profile })
                     };
@@ -353,8 +353,7 @@ impl EffectRunner {
                 self.essential.push(tokio::spawn(async move {
                     let result = async {
                         let client = client?;
-                        let cred = stored_credential(store.clone(), &client, endpoint.clone(), email.clone())
-                            .await?;
+                        let cred = stored_credential(store.clone(), endpoint.clone(), email.clone()).await?;
                         // Told first, with its own token; forgotten here whatever it said.
                         let told = client.end_session(&cred).await.map(|_| ());
                         let Some(store) = store else { return Ok(None) };
@@ -420,18 +419,13 @@ impl EffectRunner {
                 self.spawn_request(id, async move {
                     let result = async {
                         let client = client?;
-                        let tokens = sign_in.exchange(&client, &code).await?;
-                        let secret =
-                            crate::store::StoredSecret::OAuth { tokens, settings: sign_in.settings.clone() };
-                        let signed = crate::store::StoredSession { email: String::new(), endpoint, secret };
-                        let endpoint = signed.endpoint.clone();
-                        let cred = signed.credential(&client, None);
+                        let cred = sign_in.credential(&client, &code).await?;
                         let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
                         // From now on, refreshed tokens are written back to this account's
                         // stored session (when it is remembered).
                         let email = profile.user.email.clone();
                         let cred = crate::store::StoredSession::of(email, endpoint, &cred)
-                            .credential(&client, store.as_ref());
+                            .credential(store.as_ref());
                         Ok(crate::app::request::Switched { cred, profile })
                     };
                     then.reply(result.await)
@@ -557,11 +551,10 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// The stored credential of the session of `email` on `endpoint`, calling through `client` (of
-/// that endpoint only).
+/// The stored credential of the session of `email` on `endpoint` (to be sent to that endpoint
+/// only).
 async fn stored_credential(
     store: Option<SessionStore>,
-    client: &Client,
     endpoint: Endpoint,
     email: String,
 ) -> Result<crate::api::Credential, ApiError> {
@@ -571,7 +564,7 @@ async fn stored_credential(
     let reader = store.clone();
     let found = blocking(move || reader.load_one(&endpoint, &email)).await?;
     match found {
-        Some(session) => Ok(session.credential(client, Some(&store))),
+        Some(session) => Ok(session.credential(Some(&store))),
         None => Err(ApiError::Config("That session is no longer stored (logged out meanwhile?).".into())),
     }
 }

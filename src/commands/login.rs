@@ -148,11 +148,11 @@ async fn login_oauth(global: &GlobalArgs, args: LoginArgs) -> Outcome {
     }
     let mut codes = Codes::new(listener.ok(), stdin_lines());
     let deadline = tokio::time::Instant::now() + signin::WAIT;
-    let tokens = loop {
+    let cred = loop {
         let (code, pasted) = codes.next(&sign_in, deadline).await?;
         eprintln!("Signing in …");
-        match sign_in.exchange(&client, &code).await {
-            Ok(tokens) => break tokens,
+        match sign_in.credential(&client, &code).await {
+            Ok(cred) => break cred,
             // A mistyped paste costs nothing: the browser (or another paste) can still come.
             Err(e @ ApiError::Rejected { .. }) if pasted => {
                 eprintln!("{} Paste it again, or wait for the browser.", e.user_message())
@@ -160,12 +160,6 @@ async fn login_oauth(global: &GlobalArgs, args: LoginArgs) -> Outcome {
             Err(e) => return Err(e.into()),
         }
     };
-    let stored = StoredSession {
-        email: String::new(),
-        endpoint: endpoint.clone(),
-        secret: crate::store::StoredSecret::OAuth { tokens, settings: sign_in.settings.clone() },
-    };
-    let cred = stored.credential(&client, None);
     let user = client.get_user(&cred, Default::default()).await?;
     let new = StoredSession::of(user.email.clone(), endpoint.clone(), &cred);
     if let Err(e) = store.save_as(&new, crate::store::Obtained::Browser) {

@@ -264,7 +264,7 @@ pub fn authed(global: &GlobalArgs) -> Result<Authed, Failure> {
     let endpoint = stored.endpoint.clone();
     let client = client_for(global, endpoint)?;
     let email = stored.email.clone();
-    Ok(Authed { cred: stored.credential(&client, Some(&store)), client, email: Some(email) })
+    Ok(Authed { cred: stored.credential(Some(&store)), client, email: Some(email) })
 }
 
 /// The session of the chosen endpoint: the active one of the endpoint asked for, or without

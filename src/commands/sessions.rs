@@ -81,7 +81,7 @@ async fn check_all(global: &GlobalArgs, store: &SessionStore, sessions: &[Sessio
                 Ok(client) => client,
                 Err(f) => return Validity::Unknown(f.message),
             };
-            crate::api::check::check_token(&client, &stored.credential(&client, Some(store))).await
+            crate::api::check::check_token(&client, &stored.credential(Some(store))).await
         }
     });
     futures::future::join_all(checks).await
@@ -340,7 +340,7 @@ async fn end_one(global: &GlobalArgs, store: &SessionStore, s: &SessionInfo) -> 
     let stored = store.load_one(&s.endpoint, &s.email);
     let server = match &stored {
         Ok(Some(session)) => match client_for(global, session.endpoint.clone()) {
-            Ok(client) => match client.end_session(&session.clone().credential(&client, Some(store))).await {
+            Ok(client) => match client.end_session(&session.clone().credential(Some(store))).await {
                 // Already ended there: nothing is left to end.
                 Ok(_) | Err(ApiError::Unauthorized { .. }) => Ok(()),
                 Err(e) => Err(format!("the server could not end the session: {}", e.user_message())),
