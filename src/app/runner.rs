@@ -310,63 +310,20 @@ impl EffectRunner {
                     crate::api::stacks::all_stacks(&c, &cred, &organizations).await
                 });
             }
-            Request::Accounts { then } => {
-                tracing::debug!(request = id.0, "stored sessions");
-                let store = self.store.clone();
-                self.spawn_request(id, async move {
-                    let Some(store) = store else { return then.reply(Ok(Vec::new())) };
-                    then.reply(blocking(move || store.list()).await)
-                });
-            }
-            Request::CheckAccount { endpoint, email, then } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, "check a stored session");
-                let (store, cfg) = (self.store.clone(), crate::api::check::quick(self.config_for(&endpoint)));
-                self.spawn_request(id, async move {
-                    let client = match Client::new(cfg) {
-                        Ok(client) => client,
-                        Err(e) => return then.reply(Err(e)),
-                    };
-                    match stored_credential(store, endpoint, email).await {
-                        Ok(cred) => then.reply(Ok(crate::api::check::check_token(&client, &cred).await)),
-                        Err(e) => then.reply(Ok(crate::api::check::TokenCheck::Unknown(e.user_message()))),
-                    }
-                });
-            }
+            Request::Accounts { then } => self.accounts(id, then),
+            Request::CheckAccount { endpoint, email, then } => self.check_account(id, endpoint, email, then),
             Request::SwitchAccount { endpoint, email, then } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, "switch to a stored session");
-                let (store, client) = (self.store.clone(), self.client(&endpoint));
-                self.spawn_request(id, async move {
-                    let result = async {
-                        let client = client?;
-                        let cred = stored_credential(store, endpoint, email).await?;
-                        let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
-                        Ok(crate::app::request::Switched { cred, profile })
-                    };
-                    then.reply(result.await)
-                });
+                self.switch_account(id, endpoint, email, then)
             }
             Request::LogoutAccount { endpoint, email, then } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, "log a stored session out");
-                let (store, client) = (self.store.clone(), self.client(&endpoint));
-                let tx = self.tx.clone();
-                // Not cancellable, as a log-out: the server is told whatever the user does next.
-                self.essential.push(tokio::spawn(async move {
-                    let result = async {
-                        let client = client?;
-                        let cred = stored_credential(store.clone(), endpoint.clone(), email.clone()).await?;
-                        // Told first, with its own token; forgotten here whatever it said.
-                        let told = client.end_session(&cred).await.map(|_| ());
-                        let Some(store) = store else { return Ok(None) };
-                        blocking(move || store.remove(&endpoint, &email)).await?;
-                        Ok(match told {
-                            Ok(()) => None,
-                            Err(e) if e.is_unauthorized() => None,
-                            Err(e) => Some(e.user_message()),
-                        })
-                    };
-                    let reply = then.reply(result.await);
-                    let _ = tx.send(Msg::Api { id, reply: Box::new(reply) });
-                }));
+                self.logout_account(id, endpoint, email, then)
+            }
+            Request::WaitForBrowser { redirect_uri, state, then } => {
+                self.wait_for_browser(id, redirect_uri, state, then)
+            }
+            Request::OpenBrowser { url, then } => self.open_browser(id, url, then),
+            Request::SignIn { endpoint, sign_in, code, then } => {
+                self.sign_in(id, endpoint, *sign_in, code, then)
             }
             Request::Outbox { endpoint, then } => {
                 tracing::debug!(request = id.0, endpoint = %endpoint, "demo outbox");
@@ -376,59 +333,6 @@ impl EffectRunner {
                         Ok(http) => crate::api::outbox::fetch_outbox(&http, &endpoint).await,
                         Err(e) => Err(e),
                     })
-                });
-            }
-            Request::WaitForBrowser { redirect_uri, state, then } => {
-                tracing::info!(request = id.0, "waiting for the browser's redirect on 127.0.0.1");
-                self.spawn_request(id, async move {
-                    // A sign-in started again binds the port its predecessor is letting go of:
-                    // give that a moment before calling the port taken.
-                    let mut listener =
-                        crate::api::redirect::RedirectListener::bind(&redirect_uri, &state).await;
-                    for _ in 0..5 {
-                        if !matches!(listener, Err(crate::api::redirect::ListenError::PortTaken(_))) {
-                            break;
-                        }
-                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-                        listener = crate::api::redirect::RedirectListener::bind(&redirect_uri, &state).await;
-                    }
-                    then.reply(match listener {
-                        Ok(l) => l.wait().await.map_err(|e| ApiError::Config(e.to_string())),
-                        Err(e) => Err(ApiError::Config(e.to_string())),
-                    })
-                });
-            }
-            Request::OpenBrowser { url, then } => {
-                tracing::info!(request = id.0, "opening the browser");
-                let allowed = self.browser;
-                self.spawn_request(id, async move {
-                    if !allowed {
-                        return then.reply(Err(ApiError::Config("Opening a browser is off here".into())));
-                    }
-                    let opened =
-                        tokio::task::spawn_blocking(move || crate::api::signin::open_browser(&url)).await;
-                    then.reply(match opened {
-                        Ok(result) => result.map_err(ApiError::Config),
-                        Err(e) => Err(ApiError::Config(e.to_string())),
-                    })
-                });
-            }
-            Request::SignIn { endpoint, sign_in, code, then } => {
-                tracing::info!(request = id.0, endpoint = %endpoint, "browser sign-in: exchanging the code");
-                let (store, client) = (self.store.clone(), self.client(&endpoint));
-                self.spawn_request(id, async move {
-                    let result = async {
-                        let client = client?;
-                        let cred = sign_in.credential(&client, &code).await?;
-                        let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
-                        // From now on, refreshed tokens are written back to this account's
-                        // stored session (when it is remembered).
-                        let email = profile.user.email.clone();
-                        let cred = crate::store::StoredSession::of(email, endpoint, &cred)
-                            .credential(store.as_ref());
-                        Ok(crate::app::request::Switched { cred, profile })
-                    };
-                    then.reply(result.await)
                 });
             }
         }
@@ -551,23 +455,8 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// The stored credential of the session of `email` on `endpoint` (to be sent to that endpoint
-/// only).
-async fn stored_credential(
-    store: Option<SessionStore>,
-    endpoint: Endpoint,
-    email: String,
-) -> Result<crate::api::Credential, ApiError> {
-    let Some(store) = store else {
-        return Err(ApiError::Config("Sessions are not stored in this mode.".into()));
-    };
-    let reader = store.clone();
-    let found = blocking(move || reader.load_one(&endpoint, &email)).await?;
-    match found {
-        Some(session) => Ok(session.credential(Some(&store))),
-        None => Err(ApiError::Config("That session is no longer stored (logged out meanwhile?).".into())),
-    }
-}
+mod accounts;
+mod signin;
 
 #[cfg(test)]
 mod tests {
