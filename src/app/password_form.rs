@@ -14,9 +14,14 @@ use crate::api::rules::{MIN_PASSWORD_CHARS, password_rules};
 use crate::api::{email_in_link, looks_like_link, token_from_link};
 use crossterm::event::KeyEvent;
 
+use crate::api::Endpoint;
+use crate::app::effect::Effect;
 use crate::app::field::TextField;
-use crate::app::keymap::Action;
+use crate::app::keymap::{Action, Context};
 use crate::app::keys::Key;
+use crate::app::nav::Nav;
+use crate::app::request::Pending;
+use crate::app::state::App;
 
 /// Field messages, by field (the server's and the form's own).
 pub type FieldErrors<F> = BTreeMap<F, Vec<String>>;
@@ -235,10 +240,15 @@ impl TokenPassword {
 /// A form built around the component (the reset wizard, the activation form): what the shared
 /// key and paste handling below needs to reach in it.
 pub trait TokenForm {
-    type Focus: Copy + Ord;
+    type Focus: Copy + Ord + 'static;
     /// The token field's place in the form's focus.
     const TOKEN: Self::Focus;
     fn focus(&self) -> Self::Focus;
+    fn set_focus(&mut self, focus: Self::Focus);
+    /// The form's fields in order, as Enter and Tab go through them.
+    fn focus_order(&self) -> &'static [Self::Focus];
+    /// The problem that belongs to no field, shown above the button.
+    fn error_mut(&mut self) -> &mut Option<crate::app::field::FormError>;
     fn field_mut(&mut self, focus: Self::Focus) -> &mut TextField;
     fn errors_mut(&mut self) -> &mut FieldErrors<Self::Focus>;
     fn component(&mut self) -> &mut TokenPassword;
@@ -276,6 +286,15 @@ macro_rules! token_form {
             fn focus(&self) -> Focus {
                 self.focus
             }
+            fn set_focus(&mut self, focus: Focus) {
+                self.focus = focus;
+            }
+            fn focus_order(&self) -> &'static [Focus] {
+                $t::focus_order(self)
+            }
+            fn error_mut(&mut self) -> &mut Option<$crate::app::field::FormError> {
+                &mut self.error
+            }
             fn field_mut(&mut self, focus: Focus) -> &mut $crate::app::field::TextField {
                 $t::field_mut(self, focus)
             }
@@ -297,22 +316,23 @@ macro_rules! token_form {
 }
 pub(crate) use token_form;
 
-/// What a key did to a [`TokenForm`], for the screen to carry on with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyDone {
-    /// Handled here (typed, moved, shown/hidden).
-    Done,
-    /// For the screen: its own actions (send, leave, …), else an editing key for the field.
-    NotMine,
-}
-
-/// The keys every token form handles alike: a printable key always types (it never runs a
-/// command), field moves and show/hide; editing keys the field takes. `action` is the key's
-/// action in the forms' keymap context.
-pub fn form_key<F: TokenForm>(f: &mut F, ev: &KeyEvent, key: Key, action: Option<Action>) -> KeyDone {
+/// A key on a token form (the reset wizard, the activation form). The keys both forms answer
+/// alike come first: a printable key always types (it never runs a command), field moves,
+/// show/hide, the mailbox. Then the screen's own actions (`screen`: send, retry, leave, a
+/// step; `None` for an action it does not take), then what the field takes (arrows, Home,
+/// Backspace…: [`edit_key`]). `None` when nothing took the key.
+pub fn on_key<F: TokenForm>(
+    app: &mut App,
+    ev: &KeyEvent,
+    key: Key,
+    form: fn(&mut App) -> Option<&mut F>,
+    screen: impl FnOnce(&mut App, Action) -> Option<Vec<Effect>>,
+) -> Option<Vec<Effect>> {
+    let action = app.keymap.action(Context::Password, key);
+    let f = form(app)?;
     if key.is_text() {
         edit_key(f, ev);
-        return KeyDone::Done;
+        return Some(Vec::new());
     }
     match action {
         Some(Action::NextField) => f.move_focus(1),
@@ -321,11 +341,24 @@ pub fn form_key<F: TokenForm>(f: &mut F, ev: &KeyEvent, key: Key, action: Option
             let new = &mut f.component().new;
             new.reveal = !new.reveal;
         }
-        // The screen's own actions (send, leave, …) go to it, and then what the field takes
-        // (arrows, Home, Backspace…: [`edit_key`]).
-        _ => return KeyDone::NotMine,
+        Some(Action::OpenMailbox) => return app.open_mailbox(),
+        Some(other) => {
+            if let Some(effects) = screen(app, other) {
+                return Some(effects);
+            }
+            return edit_key(form(app)?, ev).then(Vec::new);
+        }
+        None => return edit_key(f, ev).then(Vec::new),
     }
-    KeyDone::Done
+    Some(Vec::new())
+}
+
+/// Leaves the form for the screen it was opened from, cancelling its requests. What was typed
+/// goes with it: the secret fields wipe themselves as the form is dropped.
+pub fn leave(app: &mut App) -> Vec<Effect> {
+    let mut effects = app.cancel_where(Pending::is_account_flow);
+    effects.extend(app.go(Nav::Pop));
+    effects
 }
 
 /// An editing key for the focused field; an edited field loses its error (and the token its
@@ -367,17 +400,42 @@ pub fn form_paste<F: TokenForm>(f: &mut F, text: &str) -> Option<Pasted> {
 }
 
 /// " Press ctrl-r to send it again.", for a message about a failure trying again may mend.
-pub fn retry_hint(app: &crate::app::state::App) -> String {
+pub fn retry_hint(app: &App) -> String {
     app.keymap
         .hint(crate::app::keymap::Context::Password, Action::Retry)
         .map(|k| format!(" Press {k} to send it again."))
         .unwrap_or_default()
 }
 
-/// The field after `focus` in `order`, when it is still empty: where Enter goes before sending.
-pub fn next_empty<F: Copy + PartialEq>(order: &[F], focus: F, is_empty: impl Fn(F) -> bool) -> Option<F> {
-    let pos = order.iter().position(|f| *f == focus).unwrap_or(0);
-    order.get(pos + 1).copied().filter(|next| is_empty(*next))
+/// Enter in a form's fields: moves to the next field when it is still empty (whether it
+/// moved); once the fields after it are filled, Enter sends.
+pub fn to_next_empty<F: TokenForm>(f: &mut F) -> bool {
+    let order = f.focus_order();
+    let pos = order.iter().position(|x| *x == f.focus()).unwrap_or(0);
+    match order.get(pos + 1) {
+        Some(&next) if f.field_mut(next).is_empty() => {
+            f.set_focus(next);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Where sending a form starts: `None` while one of its requests is still out; else whether
+/// Contentstack's password rules are enforced here, the endpoint, and the form with its last
+/// error cleared.
+pub fn ready_to_send<F: TokenForm>(
+    app: &mut App,
+    form: fn(&mut App) -> Option<&mut F>,
+) -> Option<(bool, Endpoint, &mut F)> {
+    if app.has_pending(Pending::is_account_flow) {
+        return None;
+    }
+    let enforce = app.rules_enforced();
+    let endpoint = app.endpoint.clone();
+    let f = form(app)?;
+    *f.error_mut() = None;
+    Some((enforce, endpoint, f))
 }
 
 /// The component's problems (`enforce`: Contentstack's password rules too) on the form's

@@ -82,6 +82,10 @@ impl ActivateState {
         }
     }
 
+    pub fn focus_order(&self) -> &'static [Focus] {
+        &Focus::ORDER
+    }
+
     pub fn field(&self, focus: Focus) -> &TextField {
         match focus {
             Focus::Token => self.form.field(Part::Token),

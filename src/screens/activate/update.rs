@@ -8,14 +8,14 @@ use crate::screens::activate::Focus;
 
 use crate::api::{ApiError, Notice};
 use crate::app::effect::Effect;
-use crate::app::keymap::{Action, Context};
+use crate::app::keymap::Action;
 use crate::app::keys::Key;
 use crate::app::nav::{Fill, Nav};
 use crate::app::password_form::{
-    KeyDone, Pasted, check_component, edit_key, form_error, form_key, form_paste, next_empty, retry_hint,
-    server_field,
+    self, Pasted, check_component, form_error, form_paste, leave, ready_to_send, retry_hint, server_field,
+    to_next_empty,
 };
-use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
+use crate::app::request::{Lives, OnNotice, Request, ScreenTag};
 use crate::app::state::App;
 use crate::screens::activate::name_problem;
 
@@ -24,18 +24,12 @@ fn form(app: &mut App) -> Option<&mut ActivateState> {
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
-    let action = app.keymap.action(Context::Password, key);
-    let a = form(app)?;
-    if form_key(a, ev, key, action) == KeyDone::Done {
-        return Some(Vec::new());
-    }
-    match action {
-        Some(Action::Send) => Some(send(app)),
-        Some(Action::Retry) => Some(submit(app)),
-        Some(Action::OpenMailbox) => app.open_mailbox(),
-        Some(Action::GoBack) => Some(leave(app)),
-        _ => edit_key(a, ev).then(Vec::new),
-    }
+    password_form::on_key(app, ev, key, form, |app, action| match action {
+        Action::Send => Some(send(app)),
+        Action::Retry => Some(submit(app)),
+        Action::GoBack => Some(leave(app)),
+        _ => None,
+    })
 }
 
 /// Paste goes to the focused field; an invitation link pasted as the token is reduced to its
@@ -50,32 +44,14 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
     }
 }
 
-fn leave(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(Pending::is_account_flow);
-    effects.extend(app.go(Nav::Pop));
-    effects
-}
-
 /// Enter: to the next field when it is empty, else send.
 fn send(app: &mut App) -> Vec<Effect> {
     let Some(a) = form(app) else { return Vec::new() };
-    match next_empty(&Focus::ORDER, a.focus, |f| a.field(f).is_empty()) {
-        Some(next) => {
-            a.focus = next;
-            Vec::new()
-        }
-        None => submit(app),
-    }
+    if to_next_empty(a) { Vec::new() } else { submit(app) }
 }
 
 fn submit(app: &mut App) -> Vec<Effect> {
-    if app.has_pending(Pending::is_account_flow) {
-        return Vec::new();
-    }
-    let enforce = app.rules_enforced();
-    let endpoint = app.endpoint.clone();
-    let Some(a) = form(app) else { return Vec::new() };
-    a.error = None;
+    let Some((enforce, endpoint, a)) = ready_to_send(app, form) else { return Vec::new() };
     a.errors.clear();
     check_component(a, enforce);
     for (focus, subject) in [(Focus::FirstName, "The first name"), (Focus::LastName, "The last name")] {

@@ -10,15 +10,15 @@ use crossterm::event::KeyEvent;
 
 use crate::api::{ApiError, Notice};
 use crate::app::effect::Effect;
-use crate::app::keymap::{Action, Context};
+use crate::app::keymap::Action;
 use crate::app::keys::Key;
 use crate::app::msg::Msg;
 use crate::app::nav::{Fill, Nav};
 use crate::app::password_form::{
-    KeyDone, Pasted, check_component, edit_key, form_error, form_key, form_paste, next_empty, retry_hint,
-    server_field,
+    self, Pasted, check_component, form_error, form_paste, leave, ready_to_send, retry_hint, server_field,
+    to_next_empty,
 };
-use crate::app::request::{Lives, OnNotice, Pending, Request, ScreenTag};
+use crate::app::request::{Lives, OnNotice, Request, ScreenTag};
 use crate::app::state::App;
 use crate::screens::reset::Focus;
 use crate::screens::reset::ResetState;
@@ -32,26 +32,23 @@ fn wizard(app: &mut App) -> Option<&mut ResetState> {
 }
 
 pub(crate) fn on_key(app: &mut App, ev: &KeyEvent, key: Key) -> Option<Vec<Effect>> {
-    let action = app.keymap.action(Context::Password, key);
-    let r = wizard(app)?;
-    if form_key(r, ev, key, action) == KeyDone::Done {
-        return Some(Vec::new());
-    }
-    match action {
-        Some(Action::Send) => Some(send(app)),
-        Some(Action::Retry) => Some(submit(app)),
-        Some(Action::OpenMailbox) => app.open_mailbox(),
-        Some(Action::NextStep) if r.step == Step::Email => {
-            r.go_to(Step::Token);
-            Some(Vec::new())
+    password_form::on_key(app, ev, key, wizard, |app, action| {
+        let r = wizard(app)?;
+        match (action, r.step) {
+            (Action::Send, _) => Some(send(app)),
+            (Action::Retry, _) => Some(submit(app)),
+            (Action::NextStep, Step::Email) => {
+                r.go_to(Step::Token);
+                Some(Vec::new())
+            }
+            (Action::GoBack, Step::Token) => {
+                r.go_to(Step::Email);
+                Some(Vec::new())
+            }
+            (Action::GoBack, Step::Email) => Some(leave(app)),
+            _ => None,
         }
-        Some(Action::GoBack) if r.step == Step::Token => {
-            r.go_to(Step::Email);
-            Some(Vec::new())
-        }
-        Some(Action::GoBack) => Some(leave(app)),
-        _ => edit_key(r, ev).then(Vec::new),
-    }
+    })
 }
 
 /// Paste goes to the focused field; a link pasted as the token is reduced to its token at once
@@ -65,14 +62,6 @@ pub(crate) fn on_paste(app: &mut App, text: &str) {
     }
 }
 
-/// Leaves the wizard for the screen it was opened from. What was typed goes with it: the
-/// secret fields wipe themselves as the wizard is dropped.
-fn leave(app: &mut App) -> Vec<Effect> {
-    let mut effects = app.cancel_where(Pending::is_account_flow);
-    effects.extend(app.go(Nav::Pop));
-    effects
-}
-
 /// Enter: on step 1, send (or move on once sent to this address); on step 2, go to the next
 /// empty field, or send.
 fn send(app: &mut App) -> Vec<Effect> {
@@ -83,25 +72,19 @@ fn send(app: &mut App) -> Vec<Effect> {
             Vec::new()
         }
         Step::Email => submit(app),
-        Step::Token => match next_empty(r.focus_order(), r.focus, |f| r.field(f).is_empty()) {
-            Some(next) => {
-                r.focus = next;
+        Step::Token => {
+            if to_next_empty(r) {
                 Vec::new()
+            } else {
+                submit(app)
             }
-            None => submit(app),
-        },
+        }
     }
 }
 
 /// Sends the current step's request (the retry key sends it again).
 fn submit(app: &mut App) -> Vec<Effect> {
-    if app.has_pending(Pending::is_account_flow) {
-        return Vec::new();
-    }
-    let enforce = app.rules_enforced();
-    let endpoint = app.endpoint.clone();
-    let Some(r) = wizard(app) else { return Vec::new() };
-    r.error = None;
+    let Some((enforce, endpoint, r)) = ready_to_send(app, wizard) else { return Vec::new() };
     match r.step {
         Step::Email => {
             let email = r.email.value().trim().to_string();
