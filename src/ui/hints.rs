@@ -1,7 +1,7 @@
 //! Which footer hints and help rows show: those of whatever has the keyboard (the draft
 //! question, a confirmation, the help overlay, else the screen). Each screen builds its own in
 //! its `hints.rs`, from the helpers in [`crate::app::keymap::hint`].
-use crate::app::keymap::hint::{self, HelpRows, Hint, one};
+use crate::app::keymap::hint::{self, HelpRows, Hint, Hints};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::screens::edit;
@@ -27,10 +27,7 @@ pub fn hints(app: &App) -> Vec<Hint> {
     let list = if app.draft_offer.as_ref().is_some_and(|o| o.open) {
         edit::hints::offer_hints(app)
     } else if app.confirm.is_some() {
-        vec![
-            one(&app.keymap, Context::Confirm, Action::Confirm, "yes", false),
-            one(&app.keymap, Context::Confirm, Action::Cancel, "no", false),
-        ]
+        Hints::new(app, Context::Confirm, false).one(Action::Confirm, "yes").one(Action::Cancel, "no").done()
     } else {
         app.overlay.as_ref().unwrap_or(&app.screen).hints(app)
     };

@@ -5,6 +5,7 @@
 
 use super::{Action, Context, Keymap};
 use crate::app::keys::Key;
+use crate::app::state::App;
 
 /// One hint: the key as shown and what it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,4 +74,91 @@ pub fn help(keymap: &Keymap, text_focus: bool) -> Option<Hint> {
 /// Ctrl-C, which always quits (it is not in the table).
 pub fn ctrl_c() -> Option<Hint> {
     Some(Hint { key: "ctrl-c".into(), label: "quit" })
+}
+
+/// A screen's footer hints, in order, built in one context of the keymap (another one for the
+/// hints that follow [`Hints::context`]), each with the first key that works given whether a
+/// text field has the keyboard. A hint whose action has no key is left out when shown.
+pub struct Hints<'a> {
+    app: &'a App,
+    context: Context,
+    text_focus: bool,
+    list: Vec<Option<Hint>>,
+}
+
+impl<'a> Hints<'a> {
+    pub fn new(app: &'a App, context: Context, text_focus: bool) -> Self {
+        Hints { app, context, text_focus, list: Vec::new() }
+    }
+
+    /// The hints after this one come from another table of the keymap.
+    pub fn context(mut self, context: Context) -> Self {
+        self.context = context;
+        self
+    }
+
+    /// An action of the current table.
+    pub fn one(self, action: Action, label: &'static str) -> Self {
+        let hint = one(&self.app.keymap, self.context, action, label, self.text_focus);
+        self.hint(hint)
+    }
+
+    /// An action of the current table, when `shown`.
+    pub fn one_if(self, shown: bool, action: Action, label: &'static str) -> Self {
+        if shown { self.one(action, label) } else { self }
+    }
+
+    /// Two actions of the current table as one hint (`→← open/close`).
+    pub fn pair(self, a: Action, b: Action, label: &'static str) -> Self {
+        let hint = pair(&self.app.keymap, self.context, a, b, label);
+        self.hint(hint)
+    }
+
+    /// Two actions of the current table as one hint, when `shown`.
+    pub fn pair_if(self, shown: bool, a: Action, b: Action, label: &'static str) -> Self {
+        if shown { self.pair(a, b, label) } else { self }
+    }
+
+    /// Up and down in a list: `↑↓ move`.
+    pub fn nav(self, label: &'static str) -> Self {
+        let hint = pair(&self.app.keymap, Context::Nav, Action::Up, Action::Down, label);
+        self.hint(hint)
+    }
+
+    /// The demo mailbox, in the current table, when the server is the demo's.
+    pub fn mailbox(self) -> Self {
+        let shown = self.app.demo_endpoint.is_some();
+        self.one_if(shown, Action::OpenMailbox, "mailbox")
+    }
+
+    /// Space on the focused checkbox or list row, when `shown`.
+    pub fn space_if(self, shown: bool, label: &'static str) -> Self {
+        self.hint(shown.then(|| space(label)))
+    }
+
+    pub fn help(self) -> Self {
+        let hint = help(&self.app.keymap, self.text_focus);
+        self.hint(hint)
+    }
+
+    /// The quit key of the global table (a letter: where no text field types).
+    pub fn quit(self) -> Self {
+        let hint = one(&self.app.keymap, Context::Global, Action::Quit, "quit", false);
+        self.hint(hint)
+    }
+
+    /// Ctrl-C, which quits anywhere.
+    pub fn ctrl_c(self) -> Self {
+        self.hint(ctrl_c())
+    }
+
+    /// A hint made by the screen.
+    pub fn hint(mut self, hint: Option<Hint>) -> Self {
+        self.list.push(hint);
+        self
+    }
+
+    pub fn done(self) -> Vec<Option<Hint>> {
+        self.list
+    }
 }

@@ -1,6 +1,6 @@
 //! The account switcher's footer hints and help rows, quoted from the keymap.
 
-use crate::app::keymap::hint::{HelpRows, Hint, help, one, pair};
+use crate::app::keymap::hint::{HelpRows, Hint, Hints};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::screens::accounts::AccountsState;
@@ -12,23 +12,21 @@ pub fn text_focus(_: &AccountsState) -> bool {
 
 pub fn hints(app: &App, s: &AccountsState) -> Vec<Option<Hint>> {
     use Action::*;
-    use Context as C;
-    let km = &app.keymap;
     if s.confirm_logout.is_some() {
-        return vec![
-            one(km, C::Confirm, Confirm, "log out", false),
-            one(km, C::Confirm, Cancel, "keep it", false),
-        ];
+        return Hints::new(app, Context::Confirm, false)
+            .one(Confirm, "log out")
+            .one(Cancel, "keep it")
+            .done();
     }
-    vec![
-        pair(km, C::Nav, Up, Down, "move"),
-        one(km, C::Accounts, SwitchAccount, "switch", false),
-        one(km, C::Accounts, AddAccount, "add", false),
-        one(km, C::Accounts, LogoutAccount, "log out", false),
-        one(km, C::Accounts, Reload, "check again", false),
-        one(km, C::Accounts, Close, "back", false),
-        help(km, text_focus(s)),
-    ]
+    Hints::new(app, Context::Accounts, text_focus(s))
+        .nav("move")
+        .one(SwitchAccount, "switch")
+        .one(AddAccount, "add")
+        .one(LogoutAccount, "log out")
+        .one(Reload, "check again")
+        .one(Close, "back")
+        .help()
+        .done()
 }
 
 pub fn help_rows(s: &AccountsState) -> HelpRows {

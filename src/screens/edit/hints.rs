@@ -1,7 +1,7 @@
 //! The edit screen's footer hints and help rows (the form, the review, the question about an
 //! earlier run's draft), quoted from the keymap.
 
-use crate::app::keymap::hint::{HelpRows, Hint, ctrl_c, help, one};
+use crate::app::keymap::hint::{HelpRows, Hint, Hints};
 use crate::app::keymap::{Action, Context};
 use crate::app::request::Kind;
 use crate::app::state::App;
@@ -14,44 +14,34 @@ pub fn text_focus(e: &EditState) -> bool {
 
 pub fn hints(app: &App, e: &EditState) -> Vec<Option<Hint>> {
     use Action::*;
-    use Context as C;
-    let km = &app.keymap;
     let tf = text_focus(e);
     if e.form.step == Step::Form {
-        return vec![
-            one(km, C::Edit, Review, "review", tf),
-            one(km, C::Edit, NextField, "next field", tf),
-            one(km, C::Edit, Leave, "leave", tf),
-            help(km, tf),
-            ctrl_c(),
-        ];
+        return Hints::new(app, Context::Edit, tf)
+            .one(Review, "review")
+            .one(NextField, "next field")
+            .one(Leave, "leave")
+            .help()
+            .ctrl_c()
+            .done();
     }
+    let review = Hints::new(app, Context::Review, tf);
     if app.has_pending_kind(Kind::Save) {
-        return vec![one(km, C::Review, BackToForm, "cancel", false), help(km, tf), ctrl_c()];
+        return review.one(BackToForm, "cancel").help().ctrl_c().done();
     }
     // During a 429's wait, saving is held back: no key to offer for it.
-    let save = match &e.form.failure {
-        Some(f) if f.waiting => None,
-        Some(_) => one(km, C::Review, Save, "try again", false),
-        None => one(km, C::Review, Save, "save", false),
-    };
-    vec![
-        save,
-        one(km, C::Review, BackToForm, "back to the form", false),
-        help(km, tf),
-        one(km, C::Global, Quit, "quit", false),
-    ]
+    let waiting = e.form.failure.as_ref().is_some_and(|f| f.waiting);
+    let save = if e.form.failure.is_some() { "try again" } else { "save" };
+    review.one_if(!waiting, Save, save).one(BackToForm, "back to the form").help().quit().done()
 }
 
 /// The question about an earlier run's unsaved changes, over whatever shows.
 pub fn offer_hints(app: &App) -> Vec<Option<Hint>> {
     use Action::*;
-    let km = &app.keymap;
-    vec![
-        one(km, Context::Draft, Restore, "restore", false),
-        one(km, Context::Draft, Discard, "discard", false),
-        one(km, Context::Draft, Later, "later", false),
-    ]
+    Hints::new(app, Context::Draft, false)
+        .one(Restore, "restore")
+        .one(Discard, "discard")
+        .one(Later, "later")
+        .done()
 }
 
 pub fn help_rows(e: &EditState) -> HelpRows {

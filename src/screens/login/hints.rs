@@ -1,7 +1,7 @@
 //! The log-in screen's footer hints and help rows (the form, the region picker, the 2FA step),
 //! quoted from the keymap.
 
-use crate::app::keymap::hint::{HelpRows, Hint, ctrl_c, help, one, pair, space};
+use crate::app::keymap::hint::{HelpRows, Hint, Hints, one};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::screens::login::update::{busy, can_cancel};
@@ -27,56 +27,41 @@ pub fn status_hint(app: &App, l: &LoginState) -> Option<Hint> {
 pub fn hints(app: &App, l: &LoginState) -> Vec<Option<Hint>> {
     use Action::*;
     use Context as C;
-    let km = &app.keymap;
     let tf = text_focus(l);
     match (&l.picker, &l.tfa) {
         (Some(p), _) if p.custom.is_some() => {
-            vec![one(km, C::Region, Select, "use this URL", true), one(km, C::Region, Close, "back", true)]
+            Hints::new(app, C::Region, true).one(Select, "use this URL").one(Close, "back").done()
         }
-        (Some(_), _) => vec![
-            pair(km, C::Nav, Up, Down, "move"),
-            one(km, C::Region, Select, "choose", false),
-            one(km, C::Region, Close, "close", false),
-        ],
-        (None, tfa) if busy(app) => vec![
-            can_cancel(app)
-                .then(|| match tfa {
-                    Some(_) => one(km, C::Tfa, Back, "cancel", tf),
-                    None => one(km, C::Login, Dismiss, "cancel", tf),
-                })
-                .flatten(),
-            help(km, tf),
-            ctrl_c(),
-        ],
-        (None, Some(_)) => vec![
-            one(km, C::Tfa, Submit, "verify", tf),
-            one(km, C::Tfa, RequestSms, "send by SMS", tf),
-            one(km, C::Tfa, Back, "back", tf),
-            app.demo_endpoint.as_ref().and_then(|_| one(km, C::Tfa, OpenMailbox, "mailbox", tf)),
-            help(km, tf),
-            ctrl_c(),
-        ],
-        (None, None) => vec![
-            (l.focus == Focus::Remember).then(|| space("tick/untick")),
-            (l.focus == Focus::Region).then(|| space("choose region")),
-            one(km, C::Login, Submit, "log in", tf),
-            one(km, C::Login, NextField, "next", tf),
-            one(km, C::Login, ChooseRegion, "region", tf),
-            help(km, tf),
-            ctrl_c(),
-            one(km, C::Login, ToggleSecret, "show/hide", tf),
-            one(
-                km,
-                C::Login,
-                SwitchMethod,
-                if l.method == Method::Password { "use a token" } else { "use a password" },
-                tf,
-            ),
-            app.demo.as_ref().and_then(|_| one(km, C::Login, FillDemo, "demo login", tf)),
-            one(km, C::Login, ForgotPassword, "forgot password", tf),
-            one(km, C::Login, ActivateAccount, "activate", tf),
-            app.demo_endpoint.as_ref().and_then(|_| one(km, C::Login, OpenMailbox, "mailbox", tf)),
-        ],
+        (Some(_), _) => {
+            Hints::new(app, C::Region, false).nav("move").one(Select, "choose").one(Close, "close").done()
+        }
+        (None, tfa) if busy(app) => {
+            let (context, cancel) = if tfa.is_some() { (C::Tfa, Back) } else { (C::Login, Dismiss) };
+            Hints::new(app, context, tf).one_if(can_cancel(app), cancel, "cancel").help().ctrl_c().done()
+        }
+        (None, Some(_)) => Hints::new(app, C::Tfa, tf)
+            .one(Submit, "verify")
+            .one(RequestSms, "send by SMS")
+            .one(Back, "back")
+            .mailbox()
+            .help()
+            .ctrl_c()
+            .done(),
+        (None, None) => Hints::new(app, C::Login, tf)
+            .space_if(l.focus == Focus::Remember, "tick/untick")
+            .space_if(l.focus == Focus::Region, "choose region")
+            .one(Submit, "log in")
+            .one(NextField, "next")
+            .one(ChooseRegion, "region")
+            .help()
+            .ctrl_c()
+            .one(ToggleSecret, "show/hide")
+            .one(SwitchMethod, if l.method == Method::Password { "use a token" } else { "use a password" })
+            .one_if(app.demo.is_some(), FillDemo, "demo login")
+            .one(ForgotPassword, "forgot password")
+            .one(ActivateAccount, "activate")
+            .mailbox()
+            .done(),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The demo mailbox's footer hints and help rows, quoted from the keymap.
 
-use crate::app::keymap::hint::{HelpRows, Hint, help, one, pair};
+use crate::app::keymap::hint::{HelpRows, Hint, Hints};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::screens::mailbox::MailboxState;
@@ -12,16 +12,14 @@ pub fn text_focus(_: &MailboxState) -> bool {
 
 pub fn hints(app: &App, m: &MailboxState) -> Vec<Option<Hint>> {
     use Action::*;
-    use Context as C;
-    let km = &app.keymap;
-    vec![
-        pair(km, C::Nav, Up, Down, "move"),
-        one(km, C::Mailbox, UseMessage, "use", false),
-        one(km, C::Mailbox, Reload, "reload", false),
-        one(km, C::Mailbox, Close, "back", false),
-        help(km, text_focus(m)),
-        one(km, C::Global, Quit, "quit", false),
-    ]
+    Hints::new(app, Context::Mailbox, text_focus(m))
+        .nav("move")
+        .one(UseMessage, "use")
+        .one(Reload, "reload")
+        .one(Close, "back")
+        .help()
+        .quit()
+        .done()
 }
 
 pub fn help_rows(m: &MailboxState) -> HelpRows {

@@ -1,7 +1,7 @@
 //! The profile's footer hints and help rows (its tabs, the filter line, the details box),
 //! quoted from the keymap.
 
-use crate::app::keymap::hint::{HelpRows, Hint, help, one, pair};
+use crate::app::keymap::hint::{HelpRows, Hint, Hints};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::screens::profile::{ProfileState, Tab};
@@ -14,53 +14,43 @@ pub fn text_focus(p: &ProfileState) -> bool {
 pub fn hints(app: &App, p: &ProfileState) -> Vec<Option<Hint>> {
     use Action::*;
     use Context as C;
-    let km = &app.keymap;
+    let raw = p.tab == Tab::Raw;
     if p.filtering() {
-        return vec![
-            one(km, C::Filter, Apply, if p.tab == Tab::Raw { "keep search" } else { "keep filter" }, true),
-            one(km, C::Filter, ClearFilter, "clear", true),
-            pair(km, C::Nav, Up, Down, "move"),
-        ];
+        return Hints::new(app, C::Filter, true)
+            .one(Apply, if raw { "keep search" } else { "keep filter" })
+            .one(ClearFilter, "clear")
+            .nav("move")
+            .done();
     }
     let tf = text_focus(p);
     if p.details.is_some() {
-        return vec![
-            pair(km, C::Nav, Up, Down, "scroll"),
-            one(km, C::Details, Close, "close", false),
-            help(km, tf),
-            one(km, C::Global, Quit, "quit", false),
-        ];
+        return Hints::new(app, C::Details, tf).nav("scroll").one(Close, "close").help().quit().done();
     }
     // The same keys in the same order on every tab; a tab's own keys take the second place
     // (→← on Roles and Raw) and the fourth (`i` on the lists, `w` on Raw).
-    let raw = p.tab == Tab::Raw;
-    let own = match p.tab {
-        Tab::Roles => pair(km, C::Tree, Expand, Collapse, "open/close"),
-        Tab::Raw if !p.raw_wrap => pair(km, C::Raw, ScrollRight, ScrollLeft, "sideways"),
-        _ => None,
+    let h = Hints::new(app, C::Profile, tf).nav(if raw { "scroll" } else { "move" });
+    let h = match p.tab {
+        Tab::Roles => h.context(C::Tree).pair(Expand, Collapse, "open/close"),
+        Tab::Raw if !p.raw_wrap => h.context(C::Raw).pair(ScrollRight, ScrollLeft, "sideways"),
+        _ => h,
     };
-    let fourth = if raw {
-        one(km, C::Raw, Wrap, if p.raw_wrap { "cut lines" } else { "wrap" }, false)
-    } else {
-        one(km, C::Profile, Details, "details", false)
+    let h = h.context(C::Profile).one(Filter, if raw { "search" } else { "filter" });
+    let h = h.pair_if(!p.filter.is_empty(), NextMatch, PrevMatch, "next/prev");
+    let h = match raw {
+        true => h.context(C::Raw).one(Wrap, if p.raw_wrap { "cut lines" } else { "wrap" }),
+        false => h.one(Details, "details"),
     };
-    let matches = (!p.filter.is_empty()).then(|| pair(km, C::Profile, NextMatch, PrevMatch, "next/prev"));
-    vec![
-        pair(km, C::Nav, Up, Down, if raw { "scroll" } else { "move" }),
-        own,
-        one(km, C::Profile, Filter, if raw { "search" } else { "filter" }, false),
-        matches.flatten(),
-        fourth,
-        one(km, C::Profile, NextTab, "next tab", false),
-        help(km, tf),
-        one(km, C::Profile, Refresh, "refresh", false),
-        one(km, C::Profile, Logout, "log out", false),
-        one(km, C::Profile, EditProfile, "edit", false),
-        one(km, C::Profile, OpenAccounts, "accounts", false),
-        one(km, C::Global, Quit, "quit", false),
-        one(km, C::Profile, ChangePassword, "reset password", false),
-        app.demo_endpoint.as_ref().and_then(|_| one(km, C::Profile, OpenMailbox, "mailbox", false)),
-    ]
+    h.context(C::Profile)
+        .one(NextTab, "next tab")
+        .help()
+        .one(Refresh, "refresh")
+        .one(Logout, "log out")
+        .one(EditProfile, "edit")
+        .one(OpenAccounts, "accounts")
+        .quit()
+        .one(ChangePassword, "reset password")
+        .mailbox()
+        .done()
 }
 
 /// Every table of the profile (its tabs and the filter line), or the details box's.

@@ -1,6 +1,6 @@
 //! The reset wizard's footer hints and help rows, quoted from the keymap.
 
-use crate::app::keymap::hint::{HelpRows, Hint, ctrl_c, help, one};
+use crate::app::keymap::hint::{HelpRows, Hint, Hints};
 use crate::app::keymap::{Action, Context};
 use crate::app::state::App;
 use crate::screens::reset::{ResetState, Step};
@@ -12,26 +12,22 @@ pub fn text_focus(_: &ResetState) -> bool {
 
 pub fn hints(app: &App, r: &ResetState) -> Vec<Option<Hint>> {
     use Action::*;
-    use Context as C;
-    let km = &app.keymap;
-    let tf = text_focus(r);
     let (send, back) = match r.step {
         Step::Email if r.sent_to_current() => ("next step", "leave"),
         Step::Email => ("send", "leave"),
         Step::Token => ("reset", "step 1"),
     };
-    vec![
-        one(km, C::Password, Send, send, tf),
-        (r.step == Step::Token).then(|| one(km, C::Password, NextField, "next", tf)).flatten(),
-        (r.step == Step::Email && r.sent.is_none())
-            .then(|| one(km, C::Password, NextStep, "have a token", tf))
-            .flatten(),
-        one(km, C::Password, GoBack, back, tf),
-        app.demo_endpoint.as_ref().and_then(|_| one(km, C::Password, OpenMailbox, "mailbox", tf)),
-        help(km, tf),
-        ctrl_c(),
-        (r.step == Step::Token).then(|| one(km, C::Password, ToggleSecret, "show/hide", tf)).flatten(),
-    ]
+    let token = r.step == Step::Token;
+    Hints::new(app, Context::Password, text_focus(r))
+        .one(Send, send)
+        .one_if(token, NextField, "next")
+        .one_if(r.step == Step::Email && r.sent.is_none(), NextStep, "have a token")
+        .one(GoBack, back)
+        .mailbox()
+        .help()
+        .ctrl_c()
+        .one_if(token, ToggleSecret, "show/hide")
+        .done()
 }
 
 /// "Next step" is the wizard's own: the only screen whose help lists it.
