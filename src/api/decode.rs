@@ -35,6 +35,21 @@ use super::profile_store::RuleStore;
 mod stream;
 mod validate;
 
+/// `DeserializeSeed` for the one-pass readers' visitors: each carries state (the pass's
+/// context, a builder) and reads whatever JSON value comes, so the visitor is its own seed,
+/// handed to `deserialize_any`.
+macro_rules! visitor_seeds {
+    ($($t:ty),* $(,)?) => {$(
+        impl<'de> serde::de::DeserializeSeed<'de> for $t {
+            type Value = <Self as serde::de::Visitor<'de>>::Value;
+            fn deserialize<D: serde::de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_any(self)
+            }
+        }
+    )*};
+}
+pub(crate) use visitor_seeds;
+
 pub use stream::MAX_OTHER_VALUES;
 use stream::{Failure, Parsed, UserSlot};
 

@@ -16,6 +16,8 @@ use secrecy::SecretString;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
+crate::api::decode::visitor_seeds!(Top<'_>, UserSeed<'_>, Kept<'_>);
+
 use crate::api::error::Limit;
 use crate::api::profile_store::stream::{LimitHit, RolesSeed};
 use crate::api::profile_store::{Builder, RuleStore};
@@ -112,13 +114,6 @@ impl Ctx<'_> {
 /// The document.
 struct Top<'c>(&'c Ctx<'c>);
 
-impl<'de> DeserializeSeed<'de> for Top<'_> {
-    type Value = Parsed;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for Top<'_> {
     type Value = Parsed;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -165,13 +160,6 @@ impl<'de> Visitor<'de> for Top<'_> {
 
 /// The `user` value.
 struct UserSeed<'c>(&'c Ctx<'c>);
-
-impl<'de> DeserializeSeed<'de> for UserSeed<'_> {
-    type Value = UserSlot;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<UserSlot, D::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de> Visitor<'de> for UserSeed<'_> {
     type Value = UserSlot;
@@ -269,13 +257,6 @@ impl<'de> de::Deserialize<'de> for Token {
 
 /// A value kept as JSON: sanitised and counted as it is built.
 struct Kept<'c>(&'c Ctx<'c>);
-
-impl<'de> DeserializeSeed<'de> for Kept<'_> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de> Visitor<'de> for Kept<'_> {
     type Value = Value;

@@ -19,6 +19,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
+crate::api::decode::visitor_seeds!(RolesSeed<'_>, Shape<'_>, List<'_>, AnyValue<'_>);
+
 use super::{ARR, Builder, FALSE, KEY, NULL, OBJ, STR, TRUE, tok};
 use crate::api::error::Limit;
 
@@ -70,13 +72,6 @@ pub struct RolesSeed<'b> {
     pub hit: &'b LimitHit,
 }
 
-impl<'de> DeserializeSeed<'de> for RolesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
 impl<'de> Visitor<'de> for RolesSeed<'_> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -116,13 +111,6 @@ struct Shape<'b> {
     b: &'b mut Builder,
     hit: &'b LimitHit,
     what: Part,
-}
-
-impl<'de> DeserializeSeed<'de> for Shape<'_> {
-    type Value = Option<usize>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
-        d.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for Shape<'_> {
@@ -240,6 +228,29 @@ fn read_other<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
+/// Where each item of a list starts on the tape, as written; `None` when the value was not a
+/// list.
+type ItemStarts = Option<Vec<usize>>;
+
+/// Reads a role's list field (`users`, `rules`) of `what`: where each item starts as written,
+/// and the field's span when it is kept.
+fn list_field<'de, A: MapAccess<'de>>(
+    b: &mut Builder,
+    hit: &LimitHit,
+    map: &mut A,
+    field: usize,
+    what: Part,
+    s0: usize,
+) -> Result<(ItemStarts, Option<Span>), A::Error> {
+    b.key(ROLE_FIELDS[field]);
+    let list = b.store.tape.len();
+    b.store.tape.push(tok(ARR, 0));
+    let read = map.next_value_seed(List { b: &mut *b, hit, what })?;
+    b.close(list);
+    let kept = keep_list(b, &read, s0, list);
+    Ok((read, kept))
+}
+
 /// Reads a role's object: written as it comes, then its fields moved into the model's order.
 fn role<'de, A: MapAccess<'de>>(b: &mut Builder, hit: &LimitHit, mut map: A) -> Result<usize, A::Error> {
     let start = b.store.tape.len();
@@ -251,21 +262,13 @@ fn role<'de, A: MapAccess<'de>>(b: &mut Builder, hit: &LimitHit, mut map: A) -> 
         let s0 = b.store.tape.len();
         match ROLE_FIELDS.iter().position(|f| *f == key) {
             Some(USERS) => {
-                b.key("users");
-                let list = b.store.tape.len();
-                b.store.tape.push(tok(ARR, 0));
-                let read = map.next_value_seed(List { b: &mut *b, hit, what: Part::Text })?;
-                b.close(list);
-                known[USERS] = keep_list(b, read, s0, list);
+                let (_, kept) = list_field(b, hit, &mut map, USERS, Part::Text, s0)?;
+                known[USERS] = kept;
             }
             Some(RULES) => {
-                b.key("rules");
-                let list = b.store.tape.len();
-                b.store.tape.push(tok(ARR, 0));
-                let read = map.next_value_seed(List { b: &mut *b, hit, what: Part::Rule })?;
-                b.close(list);
-                known[RULES] = keep_list(b, read.clone(), s0, list);
-                rules_at = if known[RULES].is_some() { read.unwrap_or_default() } else { Vec::new() };
+                let (read, kept) = list_field(b, hit, &mut map, RULES, Part::Rule, s0)?;
+                known[RULES] = kept;
+                rules_at = if kept.is_some() { read.unwrap_or_default() } else { Vec::new() };
             }
             Some(i) => {
                 b.key(ROLE_FIELDS[i]);
@@ -294,7 +297,7 @@ fn role<'de, A: MapAccess<'de>>(b: &mut Builder, hit: &LimitHit, mut map: A) -> 
 }
 
 /// A list field kept when something was read into it, or taken back off the tape.
-fn keep_list(b: &mut Builder, read: Option<Vec<usize>>, s0: usize, list: usize) -> Option<Span> {
+fn keep_list(b: &mut Builder, read: &ItemStarts, s0: usize, list: usize) -> Option<Span> {
     match read {
         Some(_) if b.store.payload(list) > 0 => Some((s0, b.store.tape.len())),
         _ => {
@@ -341,13 +344,6 @@ struct List<'b> {
     b: &'b mut Builder,
     hit: &'b LimitHit,
     what: Part,
-}
-
-impl<'de> DeserializeSeed<'de> for List<'_> {
-    type Value = Option<Vec<usize>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
 }
 
 impl<'de> Visitor<'de> for List<'_> {
@@ -403,13 +399,6 @@ impl<'de> Visitor<'de> for KeyText {
 
 /// Any JSON value written to the tape as it comes, strings and keys sanitised.
 struct AnyValue<'b>(&'b mut Builder);
-
-impl<'de> DeserializeSeed<'de> for AnyValue<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
 
 impl<'de> Visitor<'de> for AnyValue<'_> {
     type Value = ();
