@@ -17,9 +17,9 @@ use tokio_util::sync::CancellationToken;
 use super::effect::Effect;
 use super::msg::{DraftResult, Msg, RequestId, StoreResult};
 use crate::api::{ApiError, Client, ClientConfig, Endpoint, GetUserOptions};
-use crate::app::request::{Reply, Request, Then};
-use crate::store::SessionStore;
+use crate::app::request::{Reply, Request, Switched, Then};
 use crate::store::drafts::DraftStore;
+use crate::store::{SessionStore, StoredSession};
 
 /// Hands the terminal back, stops the process until it is continued, takes the terminal again
 /// and returns its size.
@@ -313,7 +313,13 @@ impl EffectRunner {
             Request::Accounts { then } => self.accounts(id, then),
             Request::CheckAccount { endpoint, email, then } => self.check_account(id, endpoint, email, then),
             Request::SwitchAccount { endpoint, email, then } => {
-                self.switch_account(id, endpoint, email, then)
+                tracing::info!(request = id.0, endpoint = %endpoint, "switch to a stored session");
+                let store = self.store.clone();
+                self.call(id, &endpoint.clone(), then, |client| async move {
+                    let cred = accounts::stored_credential(store, endpoint, email).await?;
+                    let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
+                    Ok(Switched { cred, profile })
+                });
             }
             Request::LogoutAccount { endpoint, email, then } => {
                 self.logout_account(id, endpoint, email, then)
@@ -323,7 +329,17 @@ impl EffectRunner {
             }
             Request::OpenBrowser { url, then } => self.open_browser(id, url, then),
             Request::SignIn { endpoint, sign_in, code, then } => {
-                self.sign_in(id, endpoint, *sign_in, code, then)
+                tracing::info!(request = id.0, endpoint = %endpoint, "browser sign-in: exchanging the code");
+                let store = self.store.clone();
+                self.call(id, &endpoint.clone(), then, |client| async move {
+                    let cred = sign_in.credential(&client, &code).await?;
+                    let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
+                    // From now on, refreshed tokens are written back to this account's stored
+                    // session (when it is remembered).
+                    let email = profile.user.email.clone();
+                    let cred = StoredSession::of(email, endpoint, &cred).credential(store.as_ref());
+                    Ok(Switched { cred, profile })
+                });
             }
             Request::Outbox { endpoint, then } => {
                 tracing::debug!(request = id.0, endpoint = %endpoint, "demo outbox");

@@ -1,11 +1,11 @@
-//! The account switcher's requests: the stored sessions, and one stored session's check,
-//! switch and log-out, each with its own credential read from the store for that one request
-//! and sent to its own endpoint only.
+//! The account switcher's requests: the stored sessions, and one stored session's check and
+//! log-out (the switch is one call, in `start`), each with its own credential read from the
+//! store for that one request and sent to its own endpoint only.
 
 use super::{EffectRunner, blocking};
-use crate::api::{ApiError, Client, Endpoint, GetUserOptions};
+use crate::api::{ApiError, Client, Endpoint};
 use crate::app::msg::{Msg, RequestId};
-use crate::app::request::{OnAccountCheck, OnAccountLogout, OnAccounts, OnSwitch, Then};
+use crate::app::request::{OnAccountCheck, OnAccountLogout, OnAccounts, Then};
 use crate::store::SessionStore;
 
 impl EffectRunner {
@@ -36,26 +36,6 @@ impl EffectRunner {
                 Ok(cred) => then.reply(Ok(crate::api::check::check_token(&client, &cred).await)),
                 Err(e) => then.reply(Ok(crate::api::check::TokenCheck::Unknown(e.user_message()))),
             }
-        });
-    }
-
-    pub(super) fn switch_account(
-        &mut self,
-        id: RequestId,
-        endpoint: Endpoint,
-        email: String,
-        then: OnSwitch,
-    ) {
-        tracing::info!(request = id.0, endpoint = %endpoint, "switch to a stored session");
-        let (store, client) = (self.store.clone(), self.client(&endpoint));
-        self.spawn_request(id, async move {
-            let result = async {
-                let client = client?;
-                let cred = stored_credential(store, endpoint, email).await?;
-                let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
-                Ok(crate::app::request::Switched { cred, profile })
-            };
-            then.reply(result.await)
         });
     }
 
@@ -92,7 +72,7 @@ impl EffectRunner {
 
 /// The stored credential of the session of `email` on `endpoint` (to be sent to that endpoint
 /// only).
-async fn stored_credential(
+pub(super) async fn stored_credential(
     store: Option<SessionStore>,
     endpoint: Endpoint,
     email: String,

@@ -1,11 +1,10 @@
-//! Browser sign-in's requests: the listener for the browser's redirect, opening the browser,
-//! and exchanging the code for the new session's credential and profile.
+//! Browser sign-in's requests: the listener for the browser's redirect and opening the browser
+//! (exchanging the code is one call, in `start`).
 
 use super::EffectRunner;
-use crate::api::signin::BrowserSignIn;
-use crate::api::{ApiError, Endpoint, GetUserOptions};
+use crate::api::ApiError;
 use crate::app::msg::RequestId;
-use crate::app::request::{OnBrowser, OnOpenBrowser, OnSignIn, Then};
+use crate::app::request::{OnBrowser, OnOpenBrowser, Then};
 
 impl EffectRunner {
     pub(super) fn wait_for_browser(
@@ -46,31 +45,6 @@ impl EffectRunner {
                 Ok(result) => result.map_err(ApiError::Config),
                 Err(e) => Err(ApiError::Config(e.to_string())),
             })
-        });
-    }
-
-    pub(super) fn sign_in(
-        &mut self,
-        id: RequestId,
-        endpoint: Endpoint,
-        sign_in: BrowserSignIn,
-        code: String,
-        then: OnSignIn,
-    ) {
-        tracing::info!(request = id.0, endpoint = %endpoint, "browser sign-in: exchanging the code");
-        let (store, client) = (self.store.clone(), self.client(&endpoint));
-        self.spawn_request(id, async move {
-            let result = async {
-                let client = client?;
-                let cred = sign_in.credential(&client, &code).await?;
-                let profile = client.get_profile(&cred, GetUserOptions::full()).await?;
-                // From now on, refreshed tokens are written back to this account's
-                // stored session (when it is remembered).
-                let email = profile.user.email.clone();
-                let cred = crate::store::StoredSession::of(email, endpoint, &cred).credential(store.as_ref());
-                Ok(crate::app::request::Switched { cred, profile })
-            };
-            then.reply(result.await)
         });
     }
 }
