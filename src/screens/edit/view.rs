@@ -22,10 +22,10 @@ use crate::ui::widgets::confirm;
 use crate::ui::widgets::field::{self, FieldView};
 use crate::ui::widgets::tree::cut;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 /// `▸ Mobile number* `: marker, the longest label, the changed mark, a space.
@@ -115,15 +115,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, e: &EditS
     }
     let card = area.centered(Constraint::Length(width), Constraint::Length(rows.len() as u16 + 2));
     let title = match form.step {
-        Step::Form => " Edit profile ",
-        Step::Review => " Review changes ",
+        Step::Form => "Edit profile",
+        Step::Review => "Review changes",
     };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.accent())
-        .title(Span::styled(title, theme.title()));
-    let inner = block.inner(card).inner(Margin::new(1, 0));
-    frame.render_widget(block, card);
+    let inner = crate::ui::widgets::card::boxed(frame, card, title, theme);
     for (y, row) in (inner.y..inner.bottom()).zip(rows) {
         let r = Rect::new(inner.x, y, inner.width, 1);
         match row {

@@ -3,9 +3,9 @@
 //! sentence from `Endpoint::custom`), so the reason fits even on a small screen.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 use crate::api::{Endpoint, Region};
 use crate::app::field::TextField;
@@ -25,15 +25,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, picker: &
     }
 }
 
+/// The picker's box, over the form (cleared first).
 fn boxed(frame: &mut Frame, rect: Rect, title: &str, t: &Theme) -> Rect {
     frame.render_widget(Clear, rect);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(t.accent())
-        .title(Span::styled(format!(" {title} "), t.title()));
-    let inner = block.inner(rect).inner(Margin::new(1, 0));
-    frame.render_widget(block, rect);
-    inner
+    crate::ui::widgets::card::boxed(frame, rect, title, t)
 }
 
 fn render_list(frame: &mut Frame, area: Rect, width: u16, app: &App, t: &Theme, picker: &RegionPicker) {

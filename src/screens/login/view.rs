@@ -16,7 +16,7 @@ use crate::ui::widgets::spinner;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// Width of the label column (`▸ Password  `).
 pub(crate) const LABEL: u16 = 12;
@@ -35,13 +35,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, l: &Login
     let needed = if roomy { lines_needed } else { content_height(app, theme, l, inner_width, false, ways) };
     let card = form_area
         .centered(Constraint::Length(card_width), Constraint::Length((needed + 2).min(form_area.height)));
-    let title = if l.tfa.is_some() { " Two-factor authentication " } else { " Log in to Contentstack " };
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.accent())
-        .title(Span::styled(title, theme.title()));
-    let inner = block.inner(card).inner(ratatui::layout::Margin::new(1, 0));
-    frame.render_widget(block, card);
+    let title = if l.tfa.is_some() { "Two-factor authentication" } else { "Log in to Contentstack" };
+    let inner = crate::ui::widgets::card::boxed(frame, card, title, theme);
     if l.tfa.is_some() {
         crate::screens::login::tfa::render(frame, inner, app, theme, l, roomy);
     } else {

@@ -96,12 +96,7 @@ pub fn render_card<'a>(
         Constraint::Length(card_width),
         Constraint::Length((total(&rows, density) + 2).min(area.height)),
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(t.accent())
-        .title(Span::styled(format!(" {title} "), t.title()));
-    let inner = block.inner(card).inner(Margin::new(1, 0));
-    frame.render_widget(block, card);
+    let inner = boxed(frame, card, title, t);
     let mut y = inner.y;
     for row in rows {
         let h = height(&row, lw, width, density).min(inner.bottom().saturating_sub(y));
@@ -239,4 +234,17 @@ pub fn mailbox_note(rows: &mut Vec<Row>, app: &App, theme: &Theme, what: &str, w
     if let Some(k) = key(app, Action::OpenMailbox) {
         rows.push(para(&format!("Demo: {what} land in the mailbox ({k})."), width, theme.dim()));
     }
+}
+
+/// A form's box: rounded, in the accent colour, titled; what is inside it (a column of margin
+/// either side) is returned. The log-in form, the edit form, the region list and the cards
+/// are drawn in one.
+pub fn boxed(frame: &mut Frame, rect: Rect, title: &str, t: &Theme) -> Rect {
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.accent())
+        .title(Span::styled(format!(" {title} "), t.title()));
+    let inner = block.inner(rect).inner(Margin::new(1, 0));
+    frame.render_widget(block, rect);
+    inner
 }
