@@ -250,7 +250,10 @@ pub trait TokenForm {
     /// The problem that belongs to no field, shown above the button.
     fn error_mut(&mut self) -> &mut Option<crate::app::field::FormError>;
     fn field_mut(&mut self, focus: Self::Focus) -> &mut TextField;
+    fn errors(&self) -> &FieldErrors<Self::Focus>;
     fn errors_mut(&mut self) -> &mut FieldErrors<Self::Focus>;
+    /// The token and new-password component, to read (views) and to change.
+    fn form(&self) -> &TokenPassword;
     fn component(&mut self) -> &mut TokenPassword;
     fn move_focus(&mut self, delta: isize);
     /// The form's field for a part of the component.
@@ -298,8 +301,14 @@ macro_rules! token_form {
             fn field_mut(&mut self, focus: Focus) -> &mut $crate::app::field::TextField {
                 $t::field_mut(self, focus)
             }
+            fn errors(&self) -> &$crate::app::password_form::FieldErrors<Focus> {
+                &self.errors
+            }
             fn errors_mut(&mut self) -> &mut $crate::app::password_form::FieldErrors<Focus> {
                 &mut self.errors
+            }
+            fn form(&self) -> &$crate::app::password_form::TokenPassword {
+                &self.form
             }
             fn component(&mut self) -> &mut $crate::app::password_form::TokenPassword {
                 &mut self.form

@@ -15,8 +15,8 @@ use crate::ui::widgets::card::mailbox_note;
 use crate::ui::widgets::card::para;
 use crate::ui::widgets::card::password_rows;
 use crate::ui::widgets::card::render_card;
-use crate::ui::widgets::card::send_button;
 use crate::ui::widgets::card::status;
+use crate::ui::widgets::card::token_rows;
 use crate::ui::widgets::field::FieldView;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme, a: &ActivateState) {
@@ -41,32 +41,15 @@ fn rows<'a>(app: &App, t: &Theme, a: &'a ActivateState, density: Density, width:
     if roomy {
         rows.push(Row::Space);
     }
-    let view =
-        |field, focus, placeholder| FieldView { field, focused: a.focus == focus, reveal: true, placeholder };
-    rows.push(Row::Field {
-        label: "Token",
-        view: view(&a.form.token, Focus::Token, "the token or the link"),
-        hint: None,
-    });
-    if density != Density::Tight
-        && let Some(note) = &a.form.token_note
-    {
-        rows.push(Row::Under { text: note.clone(), style: t.dim() });
-    }
-    field_errors(&mut rows, a.errors.get(&Focus::Token), t);
+    token_rows(&mut rows, a, t, density);
     for (focus, label, field) in
         [(Focus::FirstName, "First name", &a.first_name), (Focus::LastName, "Last name", &a.last_name)]
     {
-        rows.push(Row::Field { label, view: view(field, focus, ""), hint: None });
+        let view = FieldView { field, focused: a.focus == focus, reveal: true, placeholder: "" };
+        rows.push(Row::Field { label, view, hint: None });
         field_errors(&mut rows, a.errors.get(&focus), t);
     }
-    let focus = (a.focus == Focus::Password, a.focus == Focus::Confirm);
-    let errors = (a.errors.get(&Focus::Password), a.errors.get(&Focus::Confirm));
-    password_rows(&mut rows, app, t, &a.form.new, focus, errors, (density, width));
-    if roomy {
-        rows.push(Row::Space);
-    }
-    rows.push(send_button(app, "Activate"));
+    password_rows(&mut rows, app, t, a, "Activate", (density, width));
     if a.form.token.is_empty() {
         mailbox_note(&mut rows, app, t, "invitations", width);
     }

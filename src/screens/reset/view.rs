@@ -16,6 +16,7 @@ use crate::screens::reset::Step;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::card::{
     Density, Row, field_errors, key, mailbox_note, para, password_rows, render_card, send_button, status,
+    token_rows,
 };
 use crate::ui::widgets::field::FieldView;
 
@@ -124,26 +125,8 @@ fn step_token<'a>(app: &App, t: &Theme, r: &'a ResetState, density: Density, wid
             rows.push(Row::Space);
         }
     }
-    let view = FieldView {
-        field: &r.form.token,
-        focused: r.focus == Focus::Token,
-        reveal: true,
-        placeholder: "the token or the link",
-    };
-    rows.push(Row::Field { label: "Token", view, hint: None });
-    if density != Density::Tight
-        && let Some(note) = &r.form.token_note
-    {
-        rows.push(Row::Under { text: note.clone(), style: t.dim() });
-    }
-    field_errors(&mut rows, r.errors.get(&Focus::Token), t);
-    let focus = (r.focus == Focus::Password, r.focus == Focus::Confirm);
-    let errors = (r.errors.get(&Focus::Password), r.errors.get(&Focus::Confirm));
-    password_rows(&mut rows, app, t, &r.form.new, focus, errors, (density, width));
-    if roomy {
-        rows.push(Row::Space);
-    }
-    rows.push(send_button(app, "Reset the password"));
+    token_rows(&mut rows, r, t, density);
+    password_rows(&mut rows, app, t, r, "Reset the password", (density, width));
     let token_refused = r.errors.contains_key(&Focus::Token) || r.minutes_left == 0 && r.sent.is_some();
     if token_refused && let Some(k) = key(app, Action::GoBack) {
         rows.push(para(&format!("{k} goes back to step 1 to ask for a new token."), width, t.warn()));

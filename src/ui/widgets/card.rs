@@ -13,7 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::field::FormError;
 use crate::app::keymap::{Action, Context};
-use crate::app::password_form::NewPassword;
+use crate::app::password_form::{Part, TokenForm};
 use crate::app::state::App;
 use crate::ui::text::wrap;
 use crate::ui::theme::Theme;
@@ -178,23 +178,45 @@ pub fn key(app: &App, action: Action) -> Option<String> {
     app.keymap.keys(Context::Password, action).iter().find(|k| !k.is_text()).map(|k| k.pretty())
 }
 
-/// The two new-password fields and the checks under them.
-pub fn password_rows<'a>(
+/// The component's token field, with its note (not when tight) and its messages.
+pub fn token_rows<'a, F: TokenForm>(rows: &mut Vec<Row<'a>>, f: &'a F, t: &Theme, density: Density) {
+    let token = F::of(Part::Token);
+    let form = f.form();
+    let view = FieldView {
+        field: &form.token,
+        focused: f.focus() == token,
+        reveal: true,
+        placeholder: "the token or the link",
+    };
+    rows.push(Row::Field { label: "Token", view, hint: None });
+    if density != Density::Tight
+        && let Some(note) = &form.token_note
+    {
+        rows.push(Row::Under { text: note.clone(), style: t.dim() });
+    }
+    field_errors(rows, f.errors().get(&token), t);
+}
+
+/// The component's new password and its confirmation, with the live checks of Contentstack's
+/// rules under them; then the form's button, `send` (after a space when roomy).
+pub fn password_rows<'a, F: TokenForm>(
     rows: &mut Vec<Row<'a>>,
     app: &App,
     t: &Theme,
-    new: &'a NewPassword,
-    focused: (bool, bool),
-    errors: (Option<&Vec<String>>, Option<&Vec<String>>),
+    f: &'a F,
+    send: &'static str,
     (density, width): (Density, u16),
 ) {
+    let new = &f.form().new;
+    let (password, confirm) = (F::of(Part::Password), F::of(Part::Confirm));
     let hint =
         key(app, Action::ToggleSecret).map(|k| format!("{k} {}", if new.reveal { "hide" } else { "show" }));
-    let view = |field, focused| FieldView { field, focused, reveal: new.reveal, placeholder: "" };
-    rows.push(Row::Field { label: "New password", view: view(&new.password, focused.0), hint });
-    field_errors(rows, errors.0, t);
-    rows.push(Row::Field { label: "Confirm", view: view(&new.confirm, focused.1), hint: None });
-    field_errors(rows, errors.1, t);
+    let view =
+        |field, focus| FieldView { field, focused: f.focus() == focus, reveal: new.reveal, placeholder: "" };
+    rows.push(Row::Field { label: "New password", view: view(&new.password, password), hint });
+    field_errors(rows, f.errors().get(&password), t);
+    rows.push(Row::Field { label: "Confirm", view: view(&new.confirm, confirm), hint: None });
+    field_errors(rows, f.errors().get(&confirm), t);
     let roomy = density == Density::Roomy;
     if roomy {
         rows.push(Row::Space);
@@ -205,6 +227,10 @@ pub fn password_rows<'a>(
     let started = !new.password.is_empty();
     let indent = if roomy { 2 } else { 0 };
     rows.push(Row::Lines(password_checks::lines(&new.checks(), started, !roomy, width as usize, indent, t)));
+    if roomy {
+        rows.push(Row::Space);
+    }
+    rows.push(send_button(app, send));
 }
 
 /// What Enter does.
