@@ -193,20 +193,16 @@ pub fn render_settings(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &
         };
         match line {
             SettingsLine::Heading(t) => add(Cow::Borrowed(t), theme.title(), &mut pieces),
-            SettingsLine::Org { uid, name } => {
-                pieces.push((Cow::Borrowed("Organisation "), theme.label()));
-                add(Cow::Borrowed(name.as_deref().unwrap_or(uid)), Style::new(), &mut pieces);
+            // An organisation or a stack: its name, then its uid or key dimmed (alone when it
+            // has no name).
+            SettingsLine::Org { uid: id, name } | SettingsLine::Stack { key: id, name } => {
+                let label =
+                    if matches!(line, SettingsLine::Org { .. }) { "Organisation " } else { "  ★ stack " };
+                pieces.push((Cow::Borrowed(label), theme.label()));
+                add(Cow::Borrowed(name.as_deref().unwrap_or(id)), Style::new(), &mut pieces);
                 if name.is_some() {
                     pieces.push((Cow::Borrowed("  "), theme.dim()));
-                    add(Cow::Borrowed(uid), theme.dim(), &mut pieces);
-                }
-            }
-            SettingsLine::Stack { key, name } => {
-                pieces.push((Cow::Borrowed("  ★ stack "), theme.label()));
-                add(Cow::Borrowed(name.as_deref().unwrap_or(key)), Style::new(), &mut pieces);
-                if name.is_some() {
-                    pieces.push((Cow::Borrowed("  "), theme.dim()));
-                    add(Cow::Borrowed(key), theme.dim(), &mut pieces);
+                    add(Cow::Borrowed(id), theme.dim(), &mut pieces);
                 }
             }
             SettingsLine::Note(t) => add(Cow::Owned(format!("  {t}")), theme.dim(), &mut pieces),
