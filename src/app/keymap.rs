@@ -252,56 +252,66 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
     use Action::*;
     let k = |code| Key::plain(code);
     let c = Key::ch;
-    match ctx {
-        Context::Global => vec![(Quit, vec![c('q')]), (Help, vec![c('?'), k(KeyCode::F(1))])],
-        Context::Login => vec![
-            (Submit, vec![k(KeyCode::Enter)]),
+    // One action on one key: a control key, a character, a named key.
+    let ctrl = |action, ch| (action, vec![Key::ctrl(ch)]);
+    let ch = |action, ch| (action, vec![Key::ch(ch)]);
+    let key = |action, code| (action, vec![k(code)]);
+    let enter = |action| key(action, KeyCode::Enter);
+    let esc = |action| key(action, KeyCode::Esc);
+    // A form's table: `on_enter` on Enter, then moving between its fields, then its own keys.
+    let form = |on_enter: Action, own: Vec<(Action, Vec<Key>)>| {
+        let fields = [
+            enter(on_enter),
             (NextField, vec![k(KeyCode::Tab), k(KeyCode::Down)]),
             (PrevField, vec![k(KeyCode::BackTab), k(KeyCode::Up)]),
-            (ChooseRegion, vec![Key::ctrl('g')]),
-            (ToggleSecret, vec![Key::ctrl('s')]),
-            (SwitchMethod, vec![Key::ctrl('t')]),
-            (Retry, vec![Key::ctrl('r')]),
-            (FillDemo, vec![Key::ctrl('n')]),
-            (Dismiss, vec![k(KeyCode::Esc)]),
-            (ForgotPassword, vec![Key::ctrl('p')]),
-            (ActivateAccount, vec![Key::ctrl('x')]),
-            (OpenMailbox, vec![Key::ctrl('o')]),
-            (OpenAccounts, vec![Key::ctrl('l')]),
-            (BrowserSignIn, vec![Key::ctrl('b')]),
-        ],
-        Context::Tfa => vec![
-            (Submit, vec![k(KeyCode::Enter)]),
-            (RequestSms, vec![Key::ctrl('s')]),
-            (Back, vec![k(KeyCode::Esc)]),
-            (OpenMailbox, vec![Key::ctrl('o')]),
-        ],
+        ];
+        fields.into_iter().chain(own).collect()
+    };
+    match ctx {
+        Context::Global => vec![ch(Quit, 'q'), (Help, vec![c('?'), k(KeyCode::F(1))])],
+        Context::Login => form(
+            Submit,
+            vec![
+                ctrl(ChooseRegion, 'g'),
+                ctrl(ToggleSecret, 's'),
+                ctrl(SwitchMethod, 't'),
+                ctrl(Retry, 'r'),
+                ctrl(FillDemo, 'n'),
+                esc(Dismiss),
+                ctrl(ForgotPassword, 'p'),
+                ctrl(ActivateAccount, 'x'),
+                ctrl(OpenMailbox, 'o'),
+                ctrl(OpenAccounts, 'l'),
+                ctrl(BrowserSignIn, 'b'),
+            ],
+        ),
+        Context::Tfa => vec![enter(Submit), ctrl(RequestSms, 's'), esc(Back), ctrl(OpenMailbox, 'o')],
         Context::Region => {
-            vec![(Select, vec![k(KeyCode::Enter)]), (Close, vec![k(KeyCode::Esc)])]
+            vec![enter(Select), esc(Close)]
         }
         Context::Profile => vec![
-            (NextTab, vec![k(KeyCode::Tab)]),
-            (PrevTab, vec![k(KeyCode::BackTab)]),
-            (TabRoles, vec![c('1')]),
-            (TabPermissions, vec![c('2')]),
-            (TabOrgs, vec![c('3')]),
-            (TabSettings, vec![c('4')]),
-            (TabRaw, vec![c('5')]),
-            (TabStacks, vec![c('6')]),
-            (Filter, vec![c('/')]),
-            (NextMatch, vec![c('n')]),
-            (PrevMatch, vec![c('N')]),
-            (Details, vec![c('i')]),
-            (Copy, vec![c('y')]),
-            (CopyAll, vec![c('Y')]),
-            (StackNames, vec![c('S')]),
-            (OpenAccounts, vec![c('A')]),
-            (EditProfile, vec![c('e')]),
-            (Refresh, vec![c('r')]),
-            (Logout, vec![c('L')]),
-            (Dismiss, vec![k(KeyCode::Esc)]),
-            (ChangePassword, vec![c('p')]),
-            (OpenMailbox, vec![c('m')]),
+            key(NextTab, KeyCode::Tab),
+            key(PrevTab, KeyCode::BackTab),
+            ch(TabRoles, '1'),
+            ch(TabPermissions, '2'),
+            ch(TabOrgs, '3'),
+            ch(TabSettings, '4'),
+            ch(TabRaw, '5'),
+            ch(TabStacks, '6'),
+            ch(Filter, '/'),
+            ch(NextMatch, 'n'),
+            ch(PrevMatch, 'N'),
+            ch(Details, 'i'),
+            ch(Copy, 'y'),
+            ch(CopyAll, 'Y'),
+            ch(StackNames, 'S'),
+            ch(OpenAccounts, 'A'),
+            ch(EditProfile, 'e'),
+            ch(Refresh, 'r'),
+            ch(Logout, 'L'),
+            esc(Dismiss),
+            ch(ChangePassword, 'p'),
+            ch(OpenMailbox, 'm'),
         ],
         Context::Nav => vec![
             (Up, vec![k(KeyCode::Up), c('k')]),
@@ -315,61 +325,48 @@ fn defaults(ctx: Context) -> Vec<(Action, Vec<Key>)> {
             (Expand, vec![k(KeyCode::Right), c('l')]),
             (Collapse, vec![k(KeyCode::Left), c('h')]),
             (Toggle, vec![k(KeyCode::Enter), c(' ')]),
-            (ExpandAll, vec![c('E')]),
-            (CollapseAll, vec![c('C')]),
+            ch(ExpandAll, 'E'),
+            ch(CollapseAll, 'C'),
         ],
         Context::Filter => {
-            vec![(Apply, vec![k(KeyCode::Enter)]), (ClearFilter, vec![k(KeyCode::Esc)])]
+            vec![enter(Apply), esc(ClearFilter)]
         }
         Context::Help => vec![(Close, vec![k(KeyCode::Esc), c('?'), c('q')])],
         Context::Confirm => {
             vec![(Confirm, vec![c('y'), k(KeyCode::Enter)]), (Cancel, vec![c('n'), k(KeyCode::Esc)])]
         }
-        Context::Password => vec![
-            (Send, vec![k(KeyCode::Enter)]),
-            (NextField, vec![k(KeyCode::Tab), k(KeyCode::Down)]),
-            (PrevField, vec![k(KeyCode::BackTab), k(KeyCode::Up)]),
-            (ToggleSecret, vec![Key::ctrl('s')]),
-            (NextStep, vec![Key::ctrl('n')]),
-            (Retry, vec![Key::ctrl('r')]),
-            (OpenMailbox, vec![Key::ctrl('o')]),
-            (GoBack, vec![k(KeyCode::Esc)]),
-        ],
-        Context::Mailbox => vec![
-            (UseMessage, vec![k(KeyCode::Enter)]),
-            (Reload, vec![c('r')]),
-            (Close, vec![k(KeyCode::Esc)]),
-        ],
-        Context::Edit => vec![
-            (Review, vec![k(KeyCode::Enter)]),
-            (NextField, vec![k(KeyCode::Tab), k(KeyCode::Down)]),
-            (PrevField, vec![k(KeyCode::BackTab), k(KeyCode::Up)]),
-            (Leave, vec![k(KeyCode::Esc)]),
-        ],
-        Context::Review => vec![(Save, vec![k(KeyCode::Enter)]), (BackToForm, vec![k(KeyCode::Esc)])],
+        Context::Password => form(
+            Send,
+            vec![
+                ctrl(ToggleSecret, 's'),
+                ctrl(NextStep, 'n'),
+                ctrl(Retry, 'r'),
+                ctrl(OpenMailbox, 'o'),
+                esc(GoBack),
+            ],
+        ),
+        Context::Mailbox => vec![enter(UseMessage), ch(Reload, 'r'), esc(Close)],
+        Context::Edit => form(Review, vec![esc(Leave)]),
+        Context::Review => vec![enter(Save), esc(BackToForm)],
         Context::Draft => {
-            vec![(Restore, vec![c('r')]), (Discard, vec![c('d')]), (Later, vec![k(KeyCode::Esc)])]
+            vec![ch(Restore, 'r'), ch(Discard, 'd'), esc(Later)]
         }
         Context::Raw => vec![
             (ScrollRight, vec![k(KeyCode::Right), c('l')]),
             (ScrollLeft, vec![k(KeyCode::Left), c('h')]),
-            (Wrap, vec![c('w')]),
+            ch(Wrap, 'w'),
         ],
         Context::Details => vec![(Close, vec![k(KeyCode::Esc), c('i')])],
         Context::Accounts => vec![
-            (SwitchAccount, vec![k(KeyCode::Enter)]),
-            (AddAccount, vec![c('a')]),
-            (LogoutAccount, vec![c('d')]),
-            (Reload, vec![c('r')]),
-            (Close, vec![k(KeyCode::Esc)]),
+            enter(SwitchAccount),
+            ch(AddAccount, 'a'),
+            ch(LogoutAccount, 'd'),
+            ch(Reload, 'r'),
+            esc(Close),
         ],
-        Context::SignIn => vec![
-            (UsePasted, vec![k(KeyCode::Enter)]),
-            (OpenBrowser, vec![Key::ctrl('o')]),
-            (Copy, vec![Key::ctrl('y')]),
-            (Retry, vec![Key::ctrl('r')]),
-            (Close, vec![k(KeyCode::Esc)]),
-        ],
+        Context::SignIn => {
+            vec![enter(UsePasted), ctrl(OpenBrowser, 'o'), ctrl(Copy, 'y'), ctrl(Retry, 'r'), esc(Close)]
+        }
     }
 }
 
