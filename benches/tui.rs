@@ -271,7 +271,7 @@ fn raw_and_details(user: &cs_account::api::User, token: &SecretString) {
             break;
         }
     }
-    let matches = app.profile().map_or(0, |p| p.raw_search.match_count());
+    let matches = app.profile().map_or(0, |p| p.raw.search.match_count());
     println!(
         "{:<58} {:.1} ms in {steps} steps, slowest {:.2} ms ({matches} lines)",
         "raw search: the rest of the document",

@@ -139,7 +139,7 @@ fn details_and_raw_views_stay_clean() {
         type_text(&mut a, "pwned");
         send(&mut a, [key(KeyCode::Enter), ch('n'), ch('N')]);
         assert_clean(&draw(&a, w, h), "raw searched");
-        assert!(a.profile().is_some_and(|p| p.raw_search.match_count() > 0));
+        assert!(a.profile().is_some_and(|p| p.raw.search.match_count() > 0));
     }
     // The role's whole hostile description, as visible notation (its stack's and organisation's
     // headers are above it).

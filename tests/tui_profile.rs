@@ -191,7 +191,7 @@ fn a_401_returns_to_login_and_back_to_the_same_place() {
     let p = a.profile().expect("profile again");
     assert_eq!(p.tab, Tab::Settings, "same tab");
     assert_eq!((p.tree.len(), p.tree.selected()), (5, 3), "same tree");
-    assert_eq!(p.raw_scroll.offset, 2, "same scroll position");
+    assert_eq!(p.raw.scroll.offset, 2, "same scroll position");
 }
 
 #[test]
@@ -252,9 +252,9 @@ fn raw_view_scrolls_within_bounds() {
     send(&mut a, [ch('5'), ch('G')]);
     let p = a.profile().expect("profile");
     let page = cs_account::screens::profile::layout::body_height(p.area.get(), false);
-    assert_eq!(p.raw_scroll.offset, p.raw_len() - page);
+    assert_eq!(p.raw.scroll.offset, p.raw_len() - page);
     send(&mut a, [ch('j'), ch('g')]);
-    assert_eq!(a.profile().map(|p| p.raw_scroll.offset), Some(0));
+    assert_eq!(a.profile().map(|p| p.raw.scroll.offset), Some(0));
 }
 
 #[test]

@@ -34,7 +34,7 @@ fn lines(a: &App) -> Vec<String> {
 fn to_description(a: &mut App) {
     send(a, [ch('5')]);
     let p = a.profile().expect("profile");
-    let raw = p.raw.as_ref().expect("raw built");
+    let raw = p.raw.json.as_ref().expect("raw built");
     let line =
         raw.lines(&p.tree, 0, raw.len()).iter().position(|l| l.contains("\"description\"")).expect("line");
     send(a, (0..line - 2).map(|_| key(KeyCode::Down)));
@@ -143,7 +143,7 @@ fn raw_lines_cut_at_the_edge_say_so_and_scroll_sideways() {
     let row = lines(&a)[y].clone();
     assert!(row.contains("environments.\","), "the end of the line can be reached: {row:?}");
     send(&mut a, [key(KeyCode::Left), ch('h'), ch('h'), ch('h'), ch('h')]);
-    assert_eq!(a.profile().map(|p| p.raw_column), Some(0));
+    assert_eq!(a.profile().map(|p| p.raw.column), Some(0));
     snap("raw_sideways", &SIZES, |a| {
         to_description(a);
         send(a, [key(KeyCode::Right)]);
@@ -175,15 +175,15 @@ fn slash_on_raw_searches_it_and_n_moves_between_matching_lines() {
     type_text(&mut a, "$ALL");
     send(&mut a, [key(KeyCode::Enter)]);
     let p = a.profile().expect("profile");
-    assert_eq!(p.raw_search.match_count(), 3, "locales, environments, assets");
-    let first = p.raw_search.current().expect("moved to the first match");
+    assert_eq!(p.raw.search.match_count(), 3, "locales, environments, assets");
+    let first = p.raw.search.current().expect("moved to the first match");
     let text = screen(&a);
     assert!(text.contains("1 of 3 lines"), "{text}");
     send(&mut a, [ch('n')]);
-    let second = a.profile().and_then(|p| p.raw_search.current()).expect("current");
+    let second = a.profile().and_then(|p| p.raw.search.current()).expect("current");
     assert!(second > first);
     send(&mut a, [ch('n'), ch('n')]);
-    assert_eq!(a.profile().and_then(|p| p.raw_search.current()), Some(first), "wraps around");
+    assert_eq!(a.profile().and_then(|p| p.raw.search.current()), Some(first), "wraps around");
     send(&mut a, [ch('N')]);
     assert!(screen(&a).contains("3 of 3 lines"), "{}", screen(&a));
     snap("raw_search", &SIZES, |a| {
@@ -391,7 +391,7 @@ fn a_raw_search_on_a_large_profile_runs_in_steps() {
     log_in(&mut a, &user);
     send(&mut a, [ch('5')]);
     send(&mut a, (0..200).map(|_| key(KeyCode::PageDown)));
-    let top = a.profile().map(|p| p.raw_scroll.offset).expect("profile");
+    let top = a.profile().map(|p| p.raw.scroll.offset).expect("profile");
     send(&mut a, [ch('/')]);
     let beats = |effects: &[Effect]| {
         effects
@@ -401,8 +401,8 @@ fn a_raw_search_on_a_large_profile_runs_in_steps() {
     };
     assert_eq!(beats(&type_text(&mut a, "role 0")), 1, "one chain of beats");
     let p = a.profile().expect("profile");
-    assert!(p.raw_search.scanning(), "the search goes on in steps");
-    let current = p.raw_search.current().expect("a match near the view, at once");
+    assert!(p.raw.search.scanning(), "the search goes on in steps");
+    let current = p.raw.search.current().expect("a match near the view, at once");
     assert!(current >= top, "the next match below the view: {current} < {top}");
     let mut steps = 0;
     while beats(&send(&mut a, [Msg::Tick])) == 1 {
@@ -410,7 +410,7 @@ fn a_raw_search_on_a_large_profile_runs_in_steps() {
         assert!(steps < 10_000);
     }
     let p = a.profile().expect("profile");
-    assert!(!p.raw_search.scanning() && p.raw_search.match_count() >= 400, "{}", p.raw_search.match_count());
+    assert!(!p.raw.search.scanning() && p.raw.search.match_count() >= 400, "{}", p.raw.search.match_count());
 }
 
 #[test]

@@ -66,8 +66,8 @@ fn main_value(details: &Details) -> Option<(&'static str, String)> {
 
 /// The Raw JSON line the user is on: the current search match, else the top line shown.
 fn raw_line(p: &ProfileState) -> Option<String> {
-    let raw = p.raw.as_ref()?;
-    let line = p.raw_search.current().unwrap_or(p.raw_scroll.offset);
+    let raw = p.raw.json.as_ref()?;
+    let line = p.raw.search.current().unwrap_or(p.raw.scroll.offset);
     raw.lines(&p.tree, line, 1).pop().map(|l| l.trim().to_string()).filter(|l| !l.is_empty())
 }
 

@@ -31,13 +31,13 @@ pub fn hints(app: &App, p: &ProfileState) -> Vec<Option<Hint>> {
     let h = Hints::new(app, C::Profile, tf).nav(if raw { "scroll" } else { "move" });
     let h = match p.tab {
         Tab::Roles => h.context(C::Tree).pair(Expand, Collapse, "open/close"),
-        Tab::Raw if !p.raw_wrap => h.context(C::Raw).pair(ScrollRight, ScrollLeft, "sideways"),
+        Tab::Raw if !p.raw.wrap => h.context(C::Raw).pair(ScrollRight, ScrollLeft, "sideways"),
         _ => h,
     };
     let h = h.context(C::Profile).one(Filter, if raw { "search" } else { "filter" });
     let h = h.pair_if(!p.filter.is_empty(), NextMatch, PrevMatch, "next/prev");
     let h = match raw {
-        true => h.context(C::Raw).one(Wrap, if p.raw_wrap { "cut lines" } else { "wrap" }),
+        true => h.context(C::Raw).one(Wrap, if p.raw.wrap { "cut lines" } else { "wrap" }),
         false => h.one(Details, "details"),
     };
     h.context(C::Profile)

@@ -134,17 +134,8 @@ pub struct ProfileState {
     pub settings: Vec<SettingsLine>,
     /// The settings lines the filter shows, and the selected one.
     pub settings_list: RowList,
-    /// The whole profile as pretty JSON, the token masked: built the first time the Raw tab
-    /// shows (most sessions never open it, and a very large profile takes a moment).
-    pub raw: Option<RawJson>,
-    /// The Raw tab's first line shown.
-    pub raw_scroll: Scroll,
-    /// The Raw tab's first column shown (in cells) when lines are not wrapped.
-    pub raw_column: usize,
-    /// Whether the Raw tab wraps long lines instead of cutting them.
-    pub raw_wrap: bool,
-    /// The filter searched for in the Raw tab.
-    pub raw_search: RawSearch,
+    /// The Raw tab: the JSON and where it is scrolled to.
+    pub raw: RawTab,
     /// The details popup of the selected row, when open (`i`).
     pub details: Option<DetailsState>,
     /// A filter is being applied in steps and the app has asked for the next one (see
@@ -163,6 +154,22 @@ pub struct ProfileState {
     /// The area every position was last kept inside (see `update::fit_to_viewport`): when the
     /// view draws at another size, the next key fits them first.
     pub fitted: Rect,
+}
+
+/// The Raw tab's state.
+#[derive(Debug, Default)]
+pub struct RawTab {
+    /// The whole profile as pretty JSON, the token masked: built the first time the tab shows
+    /// (most sessions never open it, and a very large profile takes a moment).
+    pub json: Option<RawJson>,
+    /// The first line shown.
+    pub scroll: Scroll,
+    /// The first column shown (in cells) when lines are not wrapped.
+    pub column: usize,
+    /// Whether long lines wrap instead of being cut.
+    pub wrap: bool,
+    /// The filter searched for in the JSON.
+    pub search: RawSearch,
 }
 
 /// How the stacks call that follows the profile went (its answer is in
@@ -214,11 +221,7 @@ impl ProfileState {
             orgs,
             settings_list: RowList::all(settings.len()),
             settings,
-            raw: None,
-            raw_scroll: Scroll::default(),
-            raw_column: 0,
-            raw_wrap: false,
-            raw_search: RawSearch::default(),
+            raw: RawTab::default(),
             details: None,
             filter_stepping: false,
             stacks: Vec::new(),
@@ -299,8 +302,8 @@ impl ProfileState {
     /// more remain.
     pub fn continue_filter(&mut self) -> bool {
         let tree = self.tree.continue_filter();
-        let raw = match &self.raw {
-            Some(raw) => self.raw_search.step(raw, &self.tree),
+        let raw = match &self.raw.json {
+            Some(raw) => self.raw.search.step(raw, &self.tree),
             None => false,
         };
         tree || raw
@@ -311,17 +314,17 @@ impl ProfileState {
     /// starts from the first line shown, so the view can go to the next match at once. Returns
     /// whether steps are left.
     pub fn sync_raw_search(&mut self) -> bool {
-        let Some(raw) = self.raw.as_ref().filter(|_| self.tab == Tab::Raw) else { return false };
-        if !self.raw_search.is_for(self.filter.value()) {
-            self.raw_search.start(self.filter.value(), self.raw_scroll.offset, raw, &self.tree);
+        let Some(raw) = self.raw.json.as_ref().filter(|_| self.tab == Tab::Raw) else { return false };
+        if !self.raw.search.is_for(self.filter.value()) {
+            self.raw.search.start(self.filter.value(), self.raw.scroll.offset, raw, &self.tree);
         }
-        self.raw_search.scanning()
+        self.raw.search.scanning()
     }
 
     /// Takes every step left of the Raw tab's search (on a paste, or after a reload).
     fn finish_raw_search(&mut self) {
-        if let Some(raw) = &self.raw {
-            self.raw_search.finish(raw, &self.tree);
+        if let Some(raw) = &self.raw.json {
+            self.raw.search.finish(raw, &self.tree);
         }
     }
 
@@ -360,8 +363,8 @@ impl ProfileState {
         self.settings = settings_lines(user, &self.stacks);
         self.settings_list.filter_settings(&self.settings, self.filter.value());
         self.refresh_stack_rows(user);
-        self.raw = None;
-        self.raw_search = RawSearch::default();
+        self.raw.json = None;
+        self.raw.search = RawSearch::default();
         // An open popup shows the reloaded row (or closes if it is gone).
         if self.details.is_some() {
             let scroll = self.details.as_ref().map_or(0, |d| d.scroll);
@@ -384,8 +387,8 @@ impl ProfileState {
     /// Builds the raw JSON if it is not built yet, and on the Raw tab starts searching it for
     /// the filter; returns whether the search has steps left.
     pub fn show_raw(&mut self, user: &User, token: &Credential) -> bool {
-        if self.raw.is_none() {
-            self.raw = Some(RawJson::build(user, &self.tree, token));
+        if self.raw.json.is_none() {
+            self.raw.json = Some(RawJson::build(user, &self.tree, token));
         }
         self.sync_raw_search()
     }
@@ -398,7 +401,7 @@ impl ProfileState {
 
     /// Lines of the raw JSON (0 until built).
     pub fn raw_len(&self) -> usize {
-        self.raw.as_ref().map_or(0, RawJson::len)
+        self.raw.json.as_ref().map_or(0, RawJson::len)
     }
 }
 

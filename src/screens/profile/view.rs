@@ -63,7 +63,7 @@ fn match_text(p: &ProfileState) -> String {
         Tab::Orgs => (p.orgs_list.match_count(), false, "match"),
         Tab::Settings => (p.settings_list.match_count(), false, "match"),
         Tab::Stacks => (p.stacks_list.match_count(), false, "match"),
-        Tab::Raw => (p.raw_search.match_count(), p.raw_search.scanning(), "line"),
+        Tab::Raw => (p.raw.search.match_count(), p.raw.search.scanning(), "line"),
     };
     let plural = |n: usize| match (noun, n) {
         (_, 1) => noun.to_string(),
@@ -74,7 +74,7 @@ fn match_text(p: &ProfileState) -> String {
         (0, true) => "searching…".to_string(),
         (0, false) => "no match".to_string(),
         (n, true) => format!("{n} {}…", plural(n)),
-        (n, false) => match p.raw_search.current_number().filter(|_| p.tab == Tab::Raw) {
+        (n, false) => match p.raw.search.current_number().filter(|_| p.tab == Tab::Raw) {
             Some(k) => format!("{k} of {n} {}", plural(n)),
             None => format!("{n} {}", plural(n)),
         },

@@ -18,7 +18,7 @@ use crate::ui::widgets::tree::match_ranges;
 /// The page's rows and, when lines wrap, the width they wrap at.
 fn geometry(p: &ProfileState, area: Rect) -> (usize, Option<usize>) {
     let rows = body_height(area, p).max(1);
-    (rows, p.raw_wrap.then(|| text_width(p, area)))
+    (rows, p.raw.wrap.then(|| text_width(p, area)))
 }
 
 /// Cells left for the text beside the line numbers.
@@ -34,16 +34,16 @@ fn max_top(p: &ProfileState, raw: &RawJson, area: Rect) -> usize {
 
 /// Keeps the first line shown inside the document after a resize, a reload or a wrap toggle.
 pub(super) fn clamp(p: &mut ProfileState, area: Rect) {
-    let Some(raw) = &p.raw else { return };
+    let Some(raw) = &p.raw.json else { return };
     let max = max_top(p, raw, area);
-    p.raw_scroll.offset = p.raw_scroll.offset.min(max);
+    p.raw.scroll.offset = p.raw.scroll.offset.min(max);
 }
 
 /// ↑↓, pages, first and last line.
 pub(super) fn navigate(p: &mut ProfileState, area: Rect, action: Action) {
-    let Some(raw) = &p.raw else { return };
+    let Some(raw) = &p.raw.json else { return };
     let (rows, wrap) = geometry(p, area);
-    let top = p.raw_scroll.offset;
+    let top = p.raw.scroll.offset;
     let max = max_top(p, raw, area);
     let next = match action {
         Action::Up => top.saturating_sub(1),
@@ -54,47 +54,47 @@ pub(super) fn navigate(p: &mut ProfileState, area: Rect, action: Action) {
         Action::Bottom => max,
         _ => top,
     };
-    p.raw_scroll.offset = next.min(max);
-    p.raw_search.stop_seeking();
+    p.raw.scroll.offset = next.min(max);
+    p.raw.search.stop_seeking();
 }
 
 /// → ← scroll cut lines sideways by half the text's width; `w` wraps them instead.
 pub(super) fn sideways(app: &mut App, action: Action) {
     let Screen::Profile(p) = &mut app.screen else { return };
     let area = p.area.get();
-    let Some(raw) = &p.raw else { return };
+    let Some(raw) = &p.raw.json else { return };
     if action == Action::Wrap {
-        p.raw_wrap = !p.raw_wrap;
-        p.raw_column = 0;
+        p.raw.wrap = !p.raw.wrap;
+        p.raw.column = 0;
         clamp(p, area);
         return;
     }
-    if p.raw_wrap {
+    if p.raw.wrap {
         return;
     }
     let width = text_width(p, area);
     let step = (width / 2).max(1);
     let (rows, _) = geometry(p, area);
-    let widest = raw.widest(&p.tree, p.raw_scroll.offset, rows);
+    let widest = raw.widest(&p.tree, p.raw.scroll.offset, rows);
     let max = if widest <= width { 0 } else { widest + 1 - width };
-    p.raw_column = match action {
-        Action::ScrollRight => (p.raw_column + step).min(max),
-        _ => p.raw_column.saturating_sub(step),
+    p.raw.column = match action {
+        Action::ScrollRight => (p.raw.column + step).min(max),
+        _ => p.raw.column.saturating_sub(step),
     };
 }
 
 /// `n`/`N` on the Raw tab: the next match after the current one when it is on the page, else
 /// the first below (above) the top of the page. A search still running is finished first.
 pub(super) fn step_match(p: &mut ProfileState, area: Rect, forward: bool) {
-    let Some(raw) = &p.raw else { return };
-    p.raw_search.finish(raw, &p.tree);
-    p.raw_search.take_jump();
+    let Some(raw) = &p.raw.json else { return };
+    p.raw.search.finish(raw, &p.tree);
+    p.raw.search.take_jump();
     let (rows, wrap) = geometry(p, area);
-    let top = p.raw_scroll.offset;
+    let top = p.raw.scroll.offset;
     let shown = top..top + raw.lines_fitting(&p.tree, top, rows, wrap);
-    let line = match p.raw_search.current().filter(|c| shown.contains(c)) {
-        Some(current) => p.raw_search.step_from(current, false, forward),
-        None => p.raw_search.step_from(top, forward, forward),
+    let line = match p.raw.search.current().filter(|c| shown.contains(c)) {
+        Some(current) => p.raw.search.step_from(current, false, forward),
+        None => p.raw.search.step_from(top, forward, forward),
     };
     if let Some(line) = line {
         reveal(p, area, line);
@@ -109,7 +109,7 @@ pub(super) fn follow_search(app: &mut App) {
     if p.tab != Tab::Raw {
         return;
     }
-    if let Some(line) = p.raw_search.take_jump() {
+    if let Some(line) = p.raw.search.take_jump() {
         reveal(p, area, line);
     }
 }
@@ -117,25 +117,25 @@ pub(super) fn follow_search(app: &mut App) {
 /// Scrolls so line `line` shows, a third of the way down when it was off the page, and, when
 /// lines are cut, sideways so its first match shows.
 fn reveal(p: &mut ProfileState, area: Rect, line: usize) {
-    let Some(raw) = &p.raw else { return };
+    let Some(raw) = &p.raw.json else { return };
     let (rows, wrap) = geometry(p, area);
-    let top = p.raw_scroll.offset;
+    let top = p.raw.scroll.offset;
     let shown = raw.lines_fitting(&p.tree, top, rows, wrap);
     if line < top || line >= top + shown {
         let above = raw.top_for_end(&p.tree, line, rows / 3, wrap);
-        p.raw_scroll.offset = above.min(max_top(p, raw, area));
+        p.raw.scroll.offset = above.min(max_top(p, raw, area));
     }
-    if p.raw_wrap {
+    if p.raw.wrap {
         return;
     }
     let width = text_width(p, area);
     let Some(text) = raw.lines(&p.tree, line, 1).pop() else { return };
-    let Some(hit) = match_ranges(&text, p.raw_search.query()).into_iter().next() else { return };
+    let Some(hit) = match_ranges(&text, p.raw.search.query()).into_iter().next() else { return };
     let start = unicode_width::UnicodeWidthStr::width(&text[..hit.start]);
     let end = unicode_width::UnicodeWidthStr::width(&text[..hit.end]);
     // Cells `column + 1 .. column + width - 1` show text (the edges may hold a `…`).
     let visible = |column: usize| (column == 0 || start > column) && end < column + width;
-    if !visible(p.raw_column) {
-        p.raw_column = if end < width { 0 } else { start.saturating_sub(width / 3) };
+    if !visible(p.raw.column) {
+        p.raw.column = if end < width { 0 } else { start.saturating_sub(width / 3) };
     }
 }

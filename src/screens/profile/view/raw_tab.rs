@@ -18,16 +18,16 @@ use unicode_width::UnicodeWidthChar;
 pub fn render(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme) {
     let buf = frame.buffer_mut();
     let area = area.intersection(buf.area);
-    let Some(raw) = p.raw.as_ref().filter(|r| !r.is_empty() && !area.is_empty()) else { return };
+    let Some(raw) = p.raw.json.as_ref().filter(|r| !r.is_empty() && !area.is_empty()) else { return };
     let len = raw.len();
     let gutter = gutter_width(len);
     let text_width = (area.width as usize).saturating_sub(gutter).max(1);
     let rows = area.height as usize;
-    let top = p.raw_scroll.offset.min(len - 1);
+    let top = p.raw.scroll.offset.min(len - 1);
     let lines = raw.lines(&p.tree, top, rows);
     let wrapped: Vec<Vec<Range<usize>>> = lines
         .iter()
-        .map(|l| if p.raw_wrap { wrapped_rows(l, text_width) } else { std::iter::once(0..l.len()).collect() })
+        .map(|l| if p.raw.wrap { wrapped_rows(l, text_width) } else { std::iter::once(0..l.len()).collect() })
         .collect();
     // Lines shown, the last perhaps in part: what the corner counts.
     let mut used = 0;
@@ -38,11 +38,11 @@ pub fn render(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme) {
     });
     let last = top + shown.count();
     let indicator = corner_label(buf, area, &format!("{}–{last}/{len}", top + 1), theme);
-    let query = p.raw_search.query();
+    let query = p.raw.search.query();
     let mut y = area.y;
     for (n, (line, line_rows)) in lines.iter().zip(&wrapped).enumerate() {
         let spans = styled_spans(line, query, theme);
-        let current = p.raw_search.current() == Some(top + n);
+        let current = p.raw.search.current() == Some(top + n);
         for (k, row) in line_rows.iter().enumerate() {
             if y >= area.bottom() {
                 return;
@@ -55,10 +55,10 @@ pub fn render(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme) {
                 if y + 1 == area.bottom() { area.width.saturating_sub(indicator) } else { area.width };
             let width = width.saturating_sub(gutter as u16);
             let x = area.x + gutter as u16;
-            if p.raw_wrap {
+            if p.raw.wrap {
                 draw_pieces(buf, x, y, width, &slice(line, &spans, row.clone()));
             } else {
-                draw_cut(buf, x, y, width, line, &spans, p.raw_column);
+                draw_cut(buf, x, y, width, line, &spans, p.raw.column);
             }
             y += 1;
         }
