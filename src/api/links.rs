@@ -97,41 +97,27 @@ pub fn email_in_link(input: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// Each input and the token it should give (`None`: none).
-    fn tokens(cases: &[(&str, Option<&str>)]) {
-        for (input, want) in cases {
-            assert_eq!(token_from_link(input).as_deref(), *want, "{input:?}");
-        }
-    }
-
+    /// What users paste (a bare token, a link from an email, …) and the token it gives
+    /// (`None`: none).
     #[test]
-    fn bare_tokens_are_trimmed() {
-        tokens(&[
+    fn tokens_from_what_users_paste() {
+        let cases: &[(&str, Option<&str>)] = &[
+            // Bare tokens, trimmed of space, quotes and brackets.
             ("abc123", Some("abc123")),
             ("  \"abc-123_X\"\n", Some("abc-123_X")),
             ("<abc123>", Some("abc123")),
             ("'abc123'", Some("abc123")),
             ("“abc123”", Some("abc123")),
-        ]);
-    }
-
-    #[test]
-    fn empty_input_is_none() {
-        tokens(&[("", None), ("   \n\t", None), ("\"\"", None), ("<>", None)]);
-    }
-
-    #[test]
-    fn fragment_paths() {
-        tokens(&[
+            // Nothing in it: no token.
+            ("", None),
+            ("   \n\t", None),
+            ("\"\"", None),
+            ("<>", None),
+            // The web app's fragment paths.
             ("https://app.contentstack.com/#!/activate/abc123", Some("abc123")),
             ("https://app.contentstack.com/#!/activate/abc123/", Some("abc123")),
             ("<https://eu-app.contentstack.com/#!/reset-password/r3s3t>", Some("r3s3t")),
-        ]);
-    }
-
-    #[test]
-    fn query_parameters_in_url_or_fragment() {
-        tokens(&[
+            // Query parameters, in the URL or in the fragment.
             ("https://app.contentstack.com/#!/reset-password?token=abc", Some("abc")),
             (
                 "https://app.contentstack.com/#!/reset-password?email=a%40b.c&reset_password_token=r%2B1",
@@ -144,21 +130,17 @@ mod tests {
             ("https://x.example/reset/notit?token=it", Some("it")),
             // An empty parameter is no token: fall back to the path.
             ("https://x.example/#!/activate/p1?token=", Some("p1")),
-        ]);
-    }
-
-    #[test]
-    fn url_paths_and_links_without_a_scheme() {
-        tokens(&[
+            // URL paths, and links without a scheme or cut by a line break.
             ("http://127.0.0.1:4010/user/activate/tok%2Fen", Some("tok/en")),
             ("app.contentstack.com/#!/activate/abc123", Some("abc123")),
             ("https://app.contentstack.com/#!/activate/\n  abc123", Some("abc123")),
-        ]);
-    }
-
-    #[test]
-    fn links_without_a_token() {
-        tokens(&[("https://app.contentstack.com/", None), ("https://app.contentstack.com/#!/", None)]);
+            // Links without a token.
+            ("https://app.contentstack.com/", None),
+            ("https://app.contentstack.com/#!/", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(token_from_link(input).as_deref(), *want, "{input:?}");
+        }
     }
 
     #[test]
