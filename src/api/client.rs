@@ -238,11 +238,7 @@ impl Client {
     }
 
     /// `GET /user`, retried on transient failures.
-    pub async fn get_user<'a>(
-        &self,
-        auth: impl Into<Auth<'a>>,
-        opts: GetUserOptions,
-    ) -> Result<User, ApiError> {
+    pub async fn get_user(&self, auth: impl Into<Auth<'_>>, opts: GetUserOptions) -> Result<User, ApiError> {
         self.read_user(auth.into(), opts, decode::user).await
     }
 
@@ -272,9 +268,9 @@ impl Client {
     /// <https://www.contentstack.com/docs/developers/apis/content-management-api/stacks>).
     /// See [`super::stacks::all_stacks`] for asking once per organisation when the plain call
     /// is refused.
-    pub async fn get_stacks<'a>(
+    pub async fn get_stacks(
         &self,
-        auth: impl Into<Auth<'a>>,
+        auth: impl Into<Auth<'_>>,
         organization_uid: Option<&str>,
     ) -> Result<Vec<Stack>, ApiError> {
         let organization_uid = organization_uid.map(organization_header).transpose()?;
@@ -285,9 +281,9 @@ impl Client {
 
     /// `GET /user`, retried on transient failures, read in one pass into the profile's store
     /// (see [`decode::profile`]).
-    pub async fn get_profile<'a>(
+    pub async fn get_profile(
         &self,
-        auth: impl Into<Auth<'a>>,
+        auth: impl Into<Auth<'_>>,
         opts: GetUserOptions,
     ) -> Result<Profile, ApiError> {
         self.read_user(auth.into(), opts, decode::profile).await
@@ -296,9 +292,9 @@ impl Client {
     /// `PUT /user` with `{"user": changes}`, retried on transient failures (the same values
     /// written twice leave the same profile). Pass only the changed fields
     /// ([`UserUpdate::changes_from`]).
-    pub async fn update_user<'a>(
+    pub async fn update_user(
         &self,
-        auth: impl Into<Auth<'a>>,
+        auth: impl Into<Auth<'_>>,
         changes: &UserUpdate,
     ) -> Result<UpdateSuccess, ApiError> {
         let url = self.url(&["user"], &[])?;
