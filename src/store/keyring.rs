@@ -139,6 +139,15 @@ pub(crate) mod tests {
         )
     }
 
+    /// A store in a new temporary directory (removed when the first is dropped) with a working
+    /// keyring.
+    fn keyring_store() -> (tempfile::TempDir, std::sync::Arc<MemoryVault>, SessionStore) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let vault = MemoryVault::up();
+        let store = SessionStore::new(dir.path().into()).with_vault(vault.clone());
+        (dir, vault, store)
+    }
+
     /// The first session in the file, as written.
     fn file_json(store: &SessionStore) -> serde_json::Value {
         let file: serde_json::Value =
@@ -148,9 +157,7 @@ pub(crate) mod tests {
 
     #[test]
     fn with_a_keyring_the_file_keeps_only_a_marker() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let vault = MemoryVault::up();
-        let store = SessionStore::new(dir.path().into()).with_vault(vault.clone());
+        let (_dir, vault, store) = keyring_store();
         store.save(&session("a@b.c", Region::Eu, "blt_token_in_keyring")).expect("save");
         let on_disk = file_json(&store);
         assert_eq!(on_disk["token_in"], "keyring");
@@ -184,9 +191,7 @@ pub(crate) mod tests {
 
     #[test]
     fn each_session_has_its_own_entry_and_a_removed_one_leaves_no_token_behind() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let vault = MemoryVault::up();
-        let store = SessionStore::new(dir.path().into()).with_vault(vault.clone());
+        let (_dir, vault, store) = keyring_store();
         store.save(&session("a@b.c", Region::Eu, "blt_first")).expect("save");
         store.save(&session("a@b.c", Region::Eu, "blt_again")).expect("same account");
         assert_eq!(vault.snapshot().len(), 1, "a refresh replaces the entry");
@@ -203,12 +208,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_refresh_the_keyring_refuses_moves_the_token_to_the_file() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let vault = MemoryVault::up();
-        SessionStore::new(dir.path().into())
-            .with_vault(vault.clone())
-            .save(&session("a@b.c", Region::Eu, "blt_in_keyring"))
-            .expect("save");
+        let (dir, vault, store) = keyring_store();
+        store.save(&session("a@b.c", Region::Eu, "blt_in_keyring")).expect("save");
         let vault_down = Arc::new(MemoryVault { working: false, entries: Mutex::new(vault.snapshot()) });
         let store = SessionStore::new(dir.path().into()).with_vault(vault_down.clone());
         store.save(&session("a@b.c", Region::Eu, "blt_in_file")).expect("refresh");
@@ -221,12 +222,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_marker_the_keyring_cannot_back_is_an_error_that_says_log_in() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let vault = MemoryVault::up();
-        SessionStore::new(dir.path().into())
-            .with_vault(vault.clone())
-            .save(&session("a@b.c", Region::Eu, "blt_t"))
-            .expect("save");
+        let (dir, vault, store) = keyring_store();
+        store.save(&session("a@b.c", Region::Eu, "blt_t")).expect("save");
         vault.entries.lock().expect("lock").clear();
         let gone = SessionStore::new(dir.path().into()).with_vault(vault).load();
         assert!(
@@ -246,9 +243,7 @@ pub(crate) mod tests {
     /// expiry, whose they are and the app, and no token; a refresh writes the new pair there.
     #[test]
     fn a_browser_sign_in_keeps_both_tokens_in_the_keyring() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let vault = MemoryVault::up();
-        let store = SessionStore::new(dir.path().into()).with_vault(vault.clone());
+        let (_dir, vault, store) = keyring_store();
         let signed = crate::store::tests::oauth_session("csat_access_0001", "csrt_refresh_0001");
         store.save_as(&signed, crate::store::Obtained::Browser).expect("save");
         let text = std::fs::read_to_string(store.path()).expect("file");

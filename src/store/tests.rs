@@ -11,6 +11,13 @@ fn session(token: &str) -> StoredSession {
     )
 }
 
+/// A store in a new temporary directory (removed when the first is dropped).
+fn temp_store() -> (tempfile::TempDir, SessionStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SessionStore::new(dir.path().to_path_buf());
+    (dir, store)
+}
+
 #[test]
 fn round_trip_with_mode_0600() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -33,8 +40,7 @@ fn round_trip_with_mode_0600() {
 
 #[test]
 fn save_replaces_atomically_and_leaves_no_temp_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (dir, store) = temp_store();
     store.save(&session("blt_first_token_000")).expect("save 1");
     let inode_before = inode(store.path());
     store.save(&session("blt_second_token_11")).expect("save 2");
@@ -63,8 +69,7 @@ fn inode(_p: &Path) -> u64 {
 #[test]
 fn readable_by_others_is_refused() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     store.save(&session("blt0123456789abcdef")).expect("save");
     fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).expect("chmod");
     let err = store.load().expect_err("refused");
@@ -74,8 +79,7 @@ fn readable_by_others_is_refused() {
 
 #[test]
 fn corrupt_file_is_reported_and_delete_is_idempotent() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     fs::write(store.path(), "{not json").expect("write");
     #[cfg(unix)]
     {
@@ -91,8 +95,7 @@ fn corrupt_file_is_reported_and_delete_is_idempotent() {
 fn a_file_at_the_old_temporary_name_does_not_stop_a_save() {
     // The temporary name used to be `.session.json.<pid>.tmp`: a file (or link) planted or left
     // there, in a PID namespace where the pid repeats, made every save fail.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (dir, store) = temp_store();
     let old_name = dir.path().join(format!(".{SESSION_FILE}.{}.tmp", std::process::id()));
     fs::write(&old_name, "planted").expect("plant");
     store.save(&session("blt_after_the_plant")).expect("saved anyway");
@@ -111,8 +114,7 @@ fn a_file_at_the_old_temporary_name_does_not_stop_a_save() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_at_the_session_path_is_refused_without_blocking() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     rustix::fs::mkfifoat(rustix::fs::CWD, store.path(), rustix::fs::Mode::from_raw_mode(0o600))
         .expect("mkfifo");
     let err = store.load().expect_err("not a regular file");
@@ -135,8 +137,7 @@ fn write_private(path: &Path, body: &str) {
 
 #[test]
 fn logging_in_adds_a_session_and_one_is_active_per_endpoint() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     let (na, eu) = (Endpoint::Region(Region::Na), Endpoint::Region(Region::Eu));
     store.save(&on("a@x.io", na.clone(), "blt_a_na")).expect("save");
     store.save_as(&on("b@x.io", na.clone(), "blt_b_na"), Obtained::Token).expect("save");
@@ -177,8 +178,7 @@ fn logging_in_adds_a_session_and_one_is_active_per_endpoint() {
 
 #[test]
 fn touch_moves_last_used_only() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     let na = Endpoint::Region(Region::Na);
     store.save(&on("a@x.io", na.clone(), "blt_a")).expect("save");
     let before = store.list().expect("list").remove(0);
@@ -192,8 +192,7 @@ fn touch_moves_last_used_only() {
 #[cfg(unix)]
 #[test]
 fn todays_single_session_file_is_read_as_one_account() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     // Exactly what cs-account wrote before several sessions.
     write_private(
         store.path(),
@@ -235,8 +234,7 @@ fn todays_single_session_file_is_read_as_one_account() {
 #[cfg(unix)]
 #[test]
 fn an_old_file_with_its_token_in_the_keyring_keeps_pointing_there() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     write_private(
         store.path(),
         r#"{"email":"a@b.c","endpoint":"eu","token_in":"keyring","saved_at":"2026-11-30T08:15:00Z"}"#,
@@ -249,8 +247,7 @@ fn an_old_file_with_its_token_in_the_keyring_keeps_pointing_there() {
 #[cfg(unix)]
 #[test]
 fn damaged_or_oversized_files_are_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     write_private(
         store.path(),
         r#"{"version":2,"sessions":[{"email":"a@b.c","endpoint":"nowhere","authtoken":"x","created_at":"2026-11-30T08:15:00Z","last_used":"2026-11-30T08:15:00Z","obtained":"password","active":true}]}"#,
@@ -272,8 +269,7 @@ fn damaged_or_oversized_files_are_refused() {
 
 #[test]
 fn the_number_of_sessions_is_capped() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = temp_store();
     let na = Endpoint::Region(Region::Na);
     for n in 0..MAX_SESSIONS {
         store
@@ -314,8 +310,7 @@ pub(super) fn tokens_of(session: &StoredSession) -> OAuthTokens {
 /// obtained; a refresh replaces both tokens.
 #[test]
 fn a_browser_sign_in_round_trips_with_its_app_and_refreshed_tokens() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().into());
+    let (_dir, store) = temp_store();
     let signed = oauth_session("csat_access_0001", "csrt_refresh_0001");
     store.save_as(&signed, Obtained::Browser).expect("save");
     let back = store.load().expect("load").expect("some");
