@@ -123,13 +123,20 @@ fn expand_collapse_and_toggle() {
     assert_eq!((t.len(), t.selected()), (4, 0));
 }
 
-#[test]
-fn reopening_a_parent_restores_its_open_children() {
+/// The two roles' tree with the first role open, and in it the rule that reads `rule` open and
+/// selected.
+fn with_rule_open(rule: &str) -> ProfileTree {
     let mut t = ProfileTree::new(two_roles());
     t.select(1);
     t.expand_selected();
-    select_text(&mut t, "asset · create read update delete publish · assets: $all");
+    select_text(&mut t, rule);
     t.expand_selected();
+    t
+}
+
+#[test]
+fn reopening_a_parent_restores_its_open_children() {
+    let mut t = with_rule_open("asset · create read update delete publish · assets: $all");
     t.select(0);
     t.collapse_selected();
     t.expand_selected();
@@ -168,11 +175,7 @@ fn expand_all_and_collapse_all() {
 
 #[test]
 fn filter_keeps_ancestors_and_restores_expansion_when_cleared() {
-    let mut t = ProfileTree::new(two_roles());
-    t.select(1);
-    t.expand_selected();
-    select_text(&mut t, "locale · read · locales: $all");
-    t.expand_selected();
+    let mut t = with_rule_open("locale · read · locales: $all");
     let before = dump(&t);
     let selected = t.selected();
 
