@@ -23,10 +23,15 @@ pub(crate) struct Draft {
     pub to: String,
     pub subject: String,
     pub body: String,
-    pub token: Option<String>,
-    pub link: Option<String>,
-    pub code: Option<String>,
+    pub carries: Carries,
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// What a message carries for the user to use: a one-time token with the link that holds it
+/// (the reset and activation emails), or a security code (an SMS).
+pub(crate) enum Carries {
+    Token { token: String, link: String },
+    Code(String),
 }
 
 /// A sent message with what the outbox needs to keep its status.
@@ -51,15 +56,19 @@ impl Outbox {
     /// Records a message and logs that it was sent (never its token or code).
     pub fn push(&mut self, draft: Draft, now: DateTime<Utc>) -> OutboxMessage {
         self.sent += 1;
+        let (token, link, code) = match draft.carries {
+            Carries::Token { token, link } => (Some(token), Some(link), None),
+            Carries::Code(code) => (None, None, Some(code)),
+        };
         let msg = OutboxMessage {
             id: format!("msg-{:04}", self.sent),
             kind: draft.kind,
             to: draft.to,
             subject: draft.subject,
             body: draft.body,
-            token: draft.token,
-            link: draft.link,
-            code: draft.code,
+            token,
+            link,
+            code,
             created_at: stamp(now),
             expires_at: draft.expires_at.map(stamp),
             status: OutboxStatus::Unused,
@@ -127,9 +136,7 @@ mod tests {
             to: to.into(),
             subject: "Code".into(),
             body: "123456".into(),
-            token: None,
-            link: None,
-            code: Some("123456".into()),
+            carries: Carries::Code("123456".into()),
             expires_at: None,
         }
     }
@@ -154,8 +161,10 @@ mod tests {
         let now = Utc::now();
         let timed = |token: &str, minutes| Draft {
             kind: OutboxKind::ResetPassword,
-            token: Some(token.into()),
-            code: None,
+            carries: Carries::Token {
+                token: token.into(),
+                link: format!("https://x.example/reset?token={token}"),
+            },
             expires_at: Some(now + chrono::Duration::minutes(minutes)),
             ..draft("a@b.c")
         };

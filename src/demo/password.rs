@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use super::clock::stamp;
 use super::http::{ApiFailure, FieldErrors, JsonBody, notice};
-use super::outbox::Draft;
+use super::outbox::{Carries, Draft};
 use super::rules::{Field, check_profile, field};
 use super::seed::APP_URL;
 use super::state::{AppState, OneTimeToken, Store, email_key, lock, one_time_token};
@@ -75,9 +75,7 @@ fn send_reset_email(store: &mut Store, user: usize, now: DateTime<Utc>) {
             "Someone asked to reset the password of this Contentstack account. If it was you, open this link \
              within {RESET_TOKEN_MINUTES} minutes:\n{link}\n\nReset token: {token}\n\nIf it was not you, ignore this email."
         ),
-        token: Some(token.clone()),
-        link: Some(link),
-        code: None,
+        carries: Carries::Token { token: token.clone(), link },
         expires_at: Some(expires_at),
     };
     store.reset_tokens.insert(token, OneTimeToken { user, expires_at: Some(expires_at), used: false });

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::generate;
-use super::outbox::Draft;
+use super::outbox::{Carries, Draft};
 use super::state::{OneTimeToken, Store, StoredUser, email_key, one_time_token};
 use crate::api::outbox::OutboxKind;
 
@@ -176,9 +176,7 @@ pub(crate) fn send_activation_email(store: &mut Store, user: usize, now: DateTim
             "Welcome to Contentstack!\n\nYou have been invited to Contentstack as {to}. Open this link to choose \
              your name and password and activate your account:\n{link}\n\nActivation token: {token}"
         ),
-        token: Some(token.clone()),
-        link: Some(link),
-        code: None,
+        carries: Carries::Token { token: token.clone(), link },
         expires_at: None,
     };
     store.activation_tokens.insert(token, OneTimeToken { user, expires_at: None, used: false });

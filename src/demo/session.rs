@@ -18,7 +18,7 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::clock::stamp;
 use super::http::{ApiFailure, CODE_NOT_ACTIVATED, FieldErrors, JsonBody, flag_on, notice};
-use super::outbox::Draft;
+use super::outbox::{Carries, Draft};
 use super::rules::{Field, field};
 use super::state::{AppState, OrgDetail, SmsCode, Store, email_key, lock, sms_code, token_tail, user_answer};
 use crate::api::error::{CODE_INVALID_CREDENTIALS, CODE_TFA_INVALID, CODE_TFA_REQUIRED};
@@ -310,9 +310,7 @@ pub(crate) async fn request_sms(
         to,
         subject: "Contentstack security code".into(),
         body: format!("{code} is your Contentstack security code. It expires in {SMS_CODE_MINUTES} minutes."),
-        token: None,
-        link: None,
-        code: Some(code.clone()),
+        carries: Carries::Code(code.clone()),
         expires_at: Some(expires_at),
     };
     // A new code replaces the last one.
