@@ -143,10 +143,13 @@ mod tests {
         }
     }
 
+    /// Escapes are decoded; a malformed one is kept as it is, and `+` stays a plus (tokens are
+    /// not form-encoded).
     #[test]
     fn percent_decoding_keeps_malformed_escapes() {
-        assert_eq!(percent_decode("a%41%zz%4"), "aA%zz%4");
-        assert_eq!(percent_decode("a+b"), "a+b");
+        for (encoded, decoded) in [("a%41%zz%4", "aA%zz%4"), ("a+b", "a+b"), ("tok%2Fen", "tok/en")] {
+            assert_eq!(percent_decode(encoded), decoded);
+        }
     }
 
     #[test]
