@@ -11,12 +11,15 @@
 //! skipped), and a value of the wrong shape is skipped with [`IgnoredAny`], so the same
 //! attributes serve a streaming decoder reading the bytes directly.
 //!
-//! Use: `#[serde(default, deserialize_with = "field::first_name")]`. [`field`] has one function
-//! per field name so that the log can say which field was wrong; the field's type picks how it
-//! is read ([`Lenient`]).
+//! Models are declared with [`model!`](model::model), which reads each field under its own name
+//! (so the log can say which field was wrong); the field's type picks how it is read
+//! ([`Lenient`]).
 
 use std::fmt;
 use std::marker::PhantomData;
+
+pub(crate) mod model;
+pub use model::Absent;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -420,69 +423,22 @@ pub fn required_text<'de, D: Deserializer<'de>>(d: D, field: &'static str) -> Re
     }
 }
 
-/// One reader per field name, so that the log names the field. The field's type decides how
-/// it is read (see [`Lenient`]).
+/// Readers for fields of envelopes declared with serde's derive (the models use
+/// [`model!`](model::model)).
 pub mod field {
     use super::Lenient;
     use serde::Deserializer;
 
-    macro_rules! fields {
-        ($($name:ident),* $(,)?) => {$(
-            #[doc = concat!("Reads `", stringify!($name), "` leniently.")]
-            pub fn $name<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
-                T::read(d, stringify!($name))
-            }
-        )*};
+    /// Reads `stacks` leniently (`GET /stacks`' envelope).
+    pub fn stacks<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+        T::read(d, "stacks")
     }
+}
 
-    fields!(
-        uid,
-        username,
-        first_name,
-        last_name,
-        company,
-        mobile_number,
-        country_code,
-        tfa_status,
-        authy_id,
-        active,
-        failed_attempts,
-        profile_type,
-        created_at,
-        updated_at,
-        last_login_at,
-        password_updated_at,
-        password_reset_required,
-        org_uid,
-        shared_org_uid,
-        roles,
-        organizations,
-        name,
-        description,
-        users,
-        api_key,
-        rules,
-        module,
-        acl,
-        plan_id,
-        expires_on,
-        enabled,
-        is_owner,
-        org_roles,
-        admin,
-        owner_uid,
-        master_locale,
-        stacks,
-    );
-
-    /// A user's `uid`: required.
-    pub fn user_uid<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        super::required_text(d, "uid")
-    }
-
-    /// A user's `email`: required.
-    pub fn user_email<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        super::required_text(d, "email")
+/// Any value, kept as it came (a user's `settings`, whose shape varies); `null` is absent.
+impl Lenient for Option<Value> {
+    fn read<'de, D: Deserializer<'de>>(d: D, _field: &'static str) -> Result<Self, D::Error> {
+        de::Deserialize::deserialize(d)
     }
 }
 

@@ -10,7 +10,8 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::lenient::{Model, field};
+use super::lenient::Model;
+use super::lenient::model::model;
 
 impl Model for Role {}
 impl Model for Rule {}
@@ -18,72 +19,45 @@ impl Model for Organization {}
 impl Model for OrgRole {}
 impl Model for Stack {}
 
-/// A Contentstack user, as `GET /v3/user` and the log-in call return it.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct User {
-    #[serde(deserialize_with = "field::user_uid")]
-    pub uid: String,
-    #[serde(deserialize_with = "field::user_email")]
-    pub email: String,
-    #[serde(default, deserialize_with = "field::username", skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    #[serde(default, deserialize_with = "field::first_name", skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    #[serde(default, deserialize_with = "field::last_name", skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    #[serde(default, deserialize_with = "field::company", skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    #[serde(default, deserialize_with = "field::mobile_number", skip_serializing_if = "Option::is_none")]
-    pub mobile_number: Option<String>,
-    #[serde(default, deserialize_with = "field::country_code", skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    #[serde(default, deserialize_with = "field::tfa_status", skip_serializing_if = "Option::is_none")]
-    pub tfa_status: Option<String>,
-    #[serde(default, deserialize_with = "field::authy_id", skip_serializing_if = "Option::is_none")]
-    pub authy_id: Option<String>,
-    #[serde(default, deserialize_with = "field::active", skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    #[serde(default, deserialize_with = "field::failed_attempts", skip_serializing_if = "Option::is_none")]
-    pub failed_attempts: Option<i64>,
-    #[serde(default, deserialize_with = "field::profile_type", skip_serializing_if = "Option::is_none")]
-    pub profile_type: Option<String>,
-    #[serde(default, deserialize_with = "field::created_at", skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    #[serde(default, deserialize_with = "field::updated_at", skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(default, deserialize_with = "field::last_login_at", skip_serializing_if = "Option::is_none")]
-    pub last_login_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "field::password_updated_at",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub password_updated_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "field::password_reset_required",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub password_reset_required: Option<bool>,
-    #[serde(default, deserialize_with = "field::org_uid", skip_serializing_if = "Vec::is_empty")]
-    pub org_uid: Vec<String>,
-    #[serde(default, deserialize_with = "field::shared_org_uid", skip_serializing_if = "Vec::is_empty")]
-    pub shared_org_uid: Vec<String>,
-    #[serde(default, deserialize_with = "field::roles", skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<Role>,
-    /// Present when the request asked for `include_orgs` or `include_orgs_roles`.
-    #[serde(default, deserialize_with = "field::organizations", skip_serializing_if = "Option::is_none")]
-    pub organizations: Option<Vec<Organization>>,
-    /// Kept generic: its shape differs between responses (`settings.global[]` in the update
-    /// sample, `settings.preferences.global[]` elsewhere). See [`User::favorite_stacks`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Value>,
-    /// Everything else the server sent, shown as it came.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-    /// The session token, when the response carried one. Never serialised.
-    #[serde(skip)]
-    pub authtoken: Option<SecretString>,
+model! {
+    /// A Contentstack user, as `GET /v3/user` and the log-in call return it.
+    #[derive(Debug, Clone, Default)]
+    pub struct User {
+        @required {
+            uid: String,
+            email: String,
+        }
+        username: Option<String>,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        company: Option<String>,
+        mobile_number: Option<String>,
+        country_code: Option<String>,
+        tfa_status: Option<String>,
+        authy_id: Option<String>,
+        active: Option<bool>,
+        failed_attempts: Option<i64>,
+        profile_type: Option<String>,
+        created_at: Option<String>,
+        updated_at: Option<String>,
+        last_login_at: Option<String>,
+        password_updated_at: Option<String>,
+        password_reset_required: Option<bool>,
+        org_uid: Vec<String>,
+        shared_org_uid: Vec<String>,
+        roles: Vec<Role>,
+        /// Present when the request asked for `include_orgs` or `include_orgs_roles`.
+        organizations: Option<Vec<Organization>>,
+        /// Kept generic: its shape differs between responses (`settings.global[]` in the update
+        /// sample, `settings.preferences.global[]` elsewhere). See [`User::favorite_stacks`].
+        settings: Option<Value>,
+        ;
+        /// Everything else the server sent, shown as it came.
+        extra: Map<String, Value>
+        ;
+        /// The session token, when the response carried one. Never serialised.
+        authtoken: Option<SecretString>
+    }
 }
 
 /// Favourite stacks of one organisation, from the user's settings.
@@ -139,44 +113,38 @@ impl User {
     }
 }
 
-/// A stack role the user holds.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct Role {
-    #[serde(default, deserialize_with = "field::uid", skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "field::description", skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, deserialize_with = "field::users", skip_serializing_if = "Vec::is_empty")]
-    pub users: Vec<String>,
-    /// The stack the role belongs to.
-    #[serde(default, deserialize_with = "field::api_key", skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    #[serde(default, deserialize_with = "field::rules", skip_serializing_if = "Vec::is_empty")]
-    pub rules: Vec<Rule>,
-    #[serde(default, deserialize_with = "field::created_at", skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    #[serde(default, deserialize_with = "field::updated_at", skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// A stack role the user holds.
+    #[derive(Debug, Clone, Default)]
+    pub struct Role {
+        uid: Option<String>,
+        name: Option<String>,
+        description: Option<String>,
+        users: Vec<String>,
+        /// The stack the role belongs to.
+        api_key: Option<String>,
+        rules: Vec<Rule>,
+        created_at: Option<String>,
+        updated_at: Option<String>,
+        ;
+        extra: Map<String, Value>
+    }
 }
 
-/// One permission rule of a role: a module, what may be done (`acl`), and on what (targets).
-///
-/// Rules are generic on purpose: the targets come under a key named after the module
-/// (`locales`, `environments`, `assets`, `content_types`, `branches`, ...), and `acl` nests
-/// (`"acl": {"read": true, "sub_acl": {"publish": false}}`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct Rule {
-    #[serde(default, deserialize_with = "field::module", skip_serializing_if = "Option::is_none")]
-    pub module: Option<String>,
-    #[serde(default, deserialize_with = "field::acl", skip_serializing_if = "Map::is_empty")]
-    pub acl: Map<String, Value>,
-    /// Every other key: the target lists, and anything else the server sent.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+model! {
+    /// One permission rule of a role: a module, what may be done (`acl`), and on what (targets).
+    ///
+    /// Rules are generic on purpose: the targets come under a key named after the module
+    /// (`locales`, `environments`, `assets`, `content_types`, `branches`, ...), and `acl` nests
+    /// (`"acl": {"read": true, "sub_acl": {"publish": false}}`).
+    #[derive(Debug, Clone, Default)]
+    pub struct Rule {
+        module: Option<String>,
+        acl: Map<String, Value>,
+        ;
+        /// Every other key: the target lists, and anything else the server sent.
+        other: Map<String, Value>
+    }
 }
 
 /// One right in a rule's acl, flattened: `["sub_acl", "publish"]` → `false`.
@@ -221,78 +189,65 @@ impl Rule {
     }
 }
 
-/// An organisation the user belongs to (sent with `include_orgs` / `include_orgs_roles`).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct Organization {
-    /// Empty when the server sent none (or not as text).
-    #[serde(default, deserialize_with = "field::uid")]
-    pub uid: String,
-    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "field::plan_id", skip_serializing_if = "Option::is_none")]
-    pub plan_id: Option<String>,
-    #[serde(default, deserialize_with = "field::expires_on", skip_serializing_if = "Option::is_none")]
-    pub expires_on: Option<String>,
-    #[serde(default, deserialize_with = "field::enabled", skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, deserialize_with = "field::is_owner", skip_serializing_if = "Option::is_none")]
-    pub is_owner: Option<bool>,
-    #[serde(default, deserialize_with = "field::org_roles", skip_serializing_if = "Vec::is_empty")]
-    pub org_roles: Vec<OrgRole>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// An organisation the user belongs to (sent with `include_orgs` / `include_orgs_roles`).
+    #[derive(Debug, Clone, Default)]
+    pub struct Organization {
+        /// Empty when the server sent none (or not as text).
+        uid: String,
+        name: Option<String>,
+        plan_id: Option<String>,
+        expires_on: Option<String>,
+        enabled: Option<bool>,
+        is_owner: Option<bool>,
+        org_roles: Vec<OrgRole>,
+        ;
+        extra: Map<String, Value>
+    }
 }
 
-/// A role within an organisation.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct OrgRole {
-    #[serde(default, deserialize_with = "field::uid", skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "field::admin", skip_serializing_if = "Option::is_none")]
-    pub admin: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// A role within an organisation.
+    #[derive(Debug, Clone, Default)]
+    pub struct OrgRole {
+        uid: Option<String>,
+        name: Option<String>,
+        admin: Option<bool>,
+        ;
+        extra: Map<String, Value>
+    }
 }
 
-/// A stack the user owns or shares, as `GET /v3/stacks` lists it.
-///
-/// The wire shape is `{"stacks": [{...}, ...]}`, each with `uid`, `name`, `description`,
-/// `api_key`, `org_uid`, `owner_uid`, `master_locale`, `created_at` and `updated_at`, plus
-/// fields this app does not read (`user_uids`, `settings`, `SYS_ACL`, `is_asset_download_public`),
-/// kept in `extra`. Sources: Contentstack's "CMA | Stacks" page
-/// (<https://www.contentstack.com/docs/developers/apis/content-management-api/stacks>, "Get all
-/// stacks"), the Python SDK's mock `tests/resources/mockstack/stacks.json`
-/// (contentstack/contentstack-management-python) and the JS SDK's `StackCollection`, which reads
-/// `data.stacks` (contentstack/contentstack-management-javascript `lib/stack/index.js`).
-///
-/// Lenient like the other models: only `api_key` always has a value (empty when absent or not
-/// text), as it is what ties a stack to the user's roles.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-pub struct Stack {
-    #[serde(default, deserialize_with = "field::uid", skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    #[serde(default, deserialize_with = "field::name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "field::description", skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The stack's API key, which roles name it by (`Role::api_key`).
-    #[serde(default, deserialize_with = "field::api_key")]
-    pub api_key: String,
-    /// The organisation the stack belongs to.
-    #[serde(default, deserialize_with = "field::org_uid", skip_serializing_if = "Option::is_none")]
-    pub org_uid: Option<String>,
-    #[serde(default, deserialize_with = "field::owner_uid", skip_serializing_if = "Option::is_none")]
-    pub owner_uid: Option<String>,
-    #[serde(default, deserialize_with = "field::master_locale", skip_serializing_if = "Option::is_none")]
-    pub master_locale: Option<String>,
-    #[serde(default, deserialize_with = "field::created_at", skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    #[serde(default, deserialize_with = "field::updated_at", skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+model! {
+    /// A stack the user owns or shares, as `GET /v3/stacks` lists it.
+    ///
+    /// The wire shape is `{"stacks": [{...}, ...]}`, each with `uid`, `name`, `description`,
+    /// `api_key`, `org_uid`, `owner_uid`, `master_locale`, `created_at` and `updated_at`, plus
+    /// fields this app does not read (`user_uids`, `settings`, `SYS_ACL`, `is_asset_download_public`),
+    /// kept in `extra`. Sources: Contentstack's "CMA | Stacks" page
+    /// (<https://www.contentstack.com/docs/developers/apis/content-management-api/stacks>, "Get all
+    /// stacks"), the Python SDK's mock `tests/resources/mockstack/stacks.json`
+    /// (contentstack/contentstack-management-python) and the JS SDK's `StackCollection`, which reads
+    /// `data.stacks` (contentstack/contentstack-management-javascript `lib/stack/index.js`).
+    ///
+    /// Lenient like the other models: only `api_key` always has a value (empty when absent or not
+    /// text), as it is what ties a stack to the user's roles.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct Stack {
+        uid: Option<String>,
+        name: Option<String>,
+        description: Option<String>,
+        /// The stack's API key, which roles name it by (`Role::api_key`).
+        api_key: String,
+        /// The organisation the stack belongs to.
+        org_uid: Option<String>,
+        owner_uid: Option<String>,
+        master_locale: Option<String>,
+        created_at: Option<String>,
+        updated_at: Option<String>,
+        ;
+        extra: Map<String, Value>
+    }
 }
 
 impl Stack {

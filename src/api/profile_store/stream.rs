@@ -16,13 +16,14 @@
 use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Number;
 
 crate::api::decode::visitor_seeds!(RolesSeed<'_>, Shape<'_>, List<'_>, AnyValue<'_>);
 
 use super::{ARR, Builder, FALSE, KEY, NULL, OBJ, STR, TRUE, tok};
 use crate::api::error::Limit;
+use crate::api::lenient::model::Key;
 
 /// Most roles a profile may have: a hundred times the largest profile measured (1,000 roles),
 /// and far more than any Contentstack user holds.
@@ -258,7 +259,7 @@ fn role<'de, A: MapAccess<'de>>(b: &mut Builder, hit: &LimitHit, mut map: A) -> 
     let mut others: Vec<(String, Span)> = Vec::new();
     // Where each rule of the last `rules` list starts, as written.
     let mut rules_at: Vec<usize> = Vec::new();
-    while let Some(key) = map.next_key_seed(KeyText)? {
+    while let Some(key) = map.next_key_seed(Key)? {
         let s0 = b.store.tape.len();
         match ROLE_FIELDS.iter().position(|f| *f == key) {
             Some(USERS) => {
@@ -316,7 +317,7 @@ fn rule<'de, A: MapAccess<'de>>(b: &mut Builder, mut map: A) -> Result<usize, A:
     let mut known: [Option<Span>; 2] = [None; 2];
     let mut others: Vec<(String, Span)> = Vec::new();
     let no_hit = LimitHit::default();
-    while let Some(key) = map.next_key_seed(KeyText)? {
+    while let Some(key) = map.next_key_seed(Key)? {
         let s0 = b.store.tape.len();
         match RULE_FIELDS.iter().position(|f| *f == key) {
             Some(i) => {
@@ -369,32 +370,6 @@ impl<'de> Visitor<'de> for List<'_> {
         d.deserialize_any(self)
     }
     scalars_are_skipped!(None);
-}
-
-/// An object key, borrowed from the answer when it can be.
-struct KeyText;
-
-impl<'de> DeserializeSeed<'de> for KeyText {
-    type Value = std::borrow::Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeyText {
-    type Value = std::borrow::Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(v.to_owned().into())
-    }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(v.into())
-    }
 }
 
 /// Any JSON value written to the tape as it comes, strings and keys sanitised.
@@ -450,7 +425,7 @@ impl<'de> Visitor<'de> for AnyValue<'_> {
         let b = self.0;
         let at = b.store.tape.len();
         b.store.tape.push(tok(OBJ, 0));
-        while let Some(key) = map.next_key_seed(KeyText)? {
+        while let Some(key) = map.next_key_seed(Key)? {
             b.string(KEY, &key);
             map.next_value_seed(AnyValue(&mut *b))?;
         }
