@@ -334,23 +334,28 @@ fn router(state: AppState) -> Router {
         // The last layer added runs first: rate limit, then faults, then the handler.
         .layer(from_fn_with_state(Arc::clone(&state), faults::apply))
         .layer(from_fn_with_state(Arc::clone(&state), ratelimit::apply));
-    let demo = Router::new()
+    // The demo's own controls.
+    let control = Router::new()
         .route("/demo/outbox", get(control::outbox))
         .route(
             "/demo/faults",
             get(control::get_faults).put(control::put_faults).delete(control::clear_faults),
         )
         .route("/demo/clock", get(control::get_clock).post(control::advance_clock))
+        .method_not_allowed_fallback(method_not_allowed);
+    // Browser sign-in, played: Contentstack's sign-in page (the authorize query arrives at the
+    // root, its form posts to /demo/oauth/…) and the Developer Hub's token endpoint and
+    // authorizations, at this server's root when it plays them.
+    let sign_in = Router::new()
+        .route("/", get(oauth::authorize_page))
         .route("/demo/oauth/approve", post(oauth::approve))
         .route("/demo/oauth/decide", post(oauth::decide))
-        // Contentstack's sign-in page, played: the authorize query arrives at the root.
-        .route("/", get(oauth::authorize_page))
-        // The Developer Hub's token endpoint, at this server's root when it plays one.
         .route("/token", post(oauth::token))
         .route("/manifests/{app}/authorizations", get(oauth::authorizations))
         .route("/manifests/{app}/authorizations/{uid}", axum::routing::delete(oauth::revoke))
         .method_not_allowed_fallback(method_not_allowed);
-    v3.merge(demo)
+    v3.merge(control)
+        .merge(sign_in)
         .fallback(not_found)
         .layer(from_fn_with_state(Arc::clone(&state), log_request))
         .with_state(state)
