@@ -72,6 +72,14 @@ fn finish(pty: &mut Pty) -> (i32, String) {
     (status, stty)
 }
 
+/// The app ends with `status` (`why` says what that status means) and leaves the terminal as
+/// it found it.
+fn ends_restored(pty: &mut Pty, status: i32, why: &str) {
+    let (ended, stty) = finish(pty);
+    assert_eq!(ended, status, "{why}; the screen shows:\n{}", pty.contents());
+    assert_restored(pty, &stty);
+}
+
 /// The tty settings before the app started (after `stty sane`, as a user's shell has them).
 fn stty_before(pty: &Pty) -> String {
     let text = String::from_utf8_lossy(pty.raw());
@@ -128,9 +136,7 @@ fn assert_restored(pty: &Pty, stty: &str) {
 #[test]
 fn a_panic_after_the_first_frame_restores_the_terminal() {
     let mut pty = spawn("demo", Some("after-first-frame"));
-    let (status, stty) = finish(&mut pty);
-    assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
-    assert_restored(&pty, &stty);
+    ends_restored(&mut pty, 101, "a panic's exit status");
     let after = after_restore(&pty);
     assert!(after.contains("deliberate panic after the first frame"), "report after restoring:\n{after}");
     let screen = pty.contents();
@@ -151,9 +157,7 @@ fn the_quit_key_restores_the_terminal() {
     pty.wait_for("john.doe@example.com");
     pty.wait_for("Roles");
     pty.send("q");
-    let (status, stty) = finish(&mut pty);
-    assert_eq!(status, 0, "exit status; the screen shows:\n{}", pty.contents());
-    assert_restored(&pty, &stty);
+    ends_restored(&mut pty, 0, "exit status");
 }
 
 /// Sends `signal` to `pid` (a negative pid: the process group) with kill(1).
@@ -169,9 +173,7 @@ fn a_signal_restores_the_terminal(signal: &str) {
     let pid = app_pid(&pty);
     let asked = Instant::now();
     kill(signal, pid.into());
-    let (status, stty) = finish(&mut pty);
-    assert_eq!(status, 0, "SIG{signal} quits like the quit key; the screen shows:\n{}", pty.contents());
-    assert_restored(&pty, &stty);
+    ends_restored(&mut pty, 0, &format!("SIG{signal} quits like the quit key"));
     // Not a hard budget (that is for benches): a sign that it did not wait for a timeout.
     assert!(asked.elapsed() < Duration::from_secs(10), "SIG{signal} took {:?}", asked.elapsed());
 }
@@ -289,9 +291,7 @@ fn sigtstp_and_ctrl_z_suspend_and_sigcont_resumes() {
     suspend_and_resume(&mut pty, pid, |pty| pty.send("\x1a"));
     pty.wait_for("typed@example.com");
     pty.send("\x03");
-    let (status, stty) = finish(&mut pty);
-    assert_eq!(status, 0, "exit status; the screen shows:\n{}", pty.contents());
-    assert_restored(&pty, &stty);
+    ends_restored(&mut pty, 0, "exit status");
 }
 
 /// The session token the app saved (remember me is on by default).
@@ -327,9 +327,7 @@ fn a_panic_report_after_logging_in_holds_no_secret() {
     assert!(token.len() >= 16, "a real token to look for, not {token:?}");
     // F12.
     pty.send("\x1b[24~");
-    let (status, stty) = finish(&mut pty);
-    assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
-    assert_restored(&pty, &stty);
+    ends_restored(&mut pty, 101, "a panic's exit status");
     assert!(after_restore(&pty).contains("deliberate panic on F12"), "{}", after_restore(&pty));
     let all = String::from_utf8_lossy(pty.raw()).into_owned();
     // The search sees what the screen showed (the email typed and then shown in the header)...
@@ -375,9 +373,7 @@ fn a_panic_report_after_a_browser_sign_in_holds_no_token() {
     pty.send("G");
     pty.wait_for("\"access_token\": \"•••••");
     pty.send("\x1b[24~");
-    let (status, stty) = finish(&mut pty);
-    assert_eq!(status, 101, "a panic's exit status; the screen shows:\n{}", pty.contents());
-    assert_restored(&pty, &stty);
+    ends_restored(&mut pty, 101, "a panic's exit status");
     let all = String::from_utf8_lossy(pty.raw()).into_owned();
     let log = std::fs::read_to_string(pty.state_dir().join("cs-account.log")).expect("a log file");
     assert!(log.contains("browser sign-in"), "trace logging ran:\n{log}");

@@ -17,7 +17,6 @@ use common::*;
 use crossterm::event::KeyCode;
 use cs_account::api::decode;
 use cs_account::app::App;
-use cs_account::sanitize::is_clean;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -166,20 +165,10 @@ fn bytes(v: &Value) -> Vec<u8> {
 
 /// Asserts no cell of the frame holds a control or invisible format character.
 fn assert_clean(terminal: &Terminal<TestBackend>, what: &str) -> Result<(), TestCaseError> {
-    let buf = terminal.backend().buffer();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            // A cell holds one grapheme: a base with its variation selector passes, a selector
-            // anywhere else does not.
-            prop_assert!(
-                !sym.chars().any(char::is_control) && is_clean(sym),
-                "{what}: cell ({x},{y}) holds {sym:?}\n{}",
-                screen_text(terminal)
-            );
-        }
+    match unclean_cell(terminal) {
+        Some(cell) => Err(TestCaseError::fail(format!("{what}: {cell}"))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Logs in through the form with decoded answers: the log-in's (with a notice) then the profile's.

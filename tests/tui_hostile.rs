@@ -7,7 +7,6 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use cs_account::app::App;
-use cs_account::sanitize::is_clean;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -45,18 +44,10 @@ fn hostile_user() -> cs_account::api::User {
     }))
 }
 
-/// Every cell's text, asserting none holds a control or BiDi character.
+/// Asserts no cell holds a control or BiDi character.
 fn assert_clean(terminal: &Terminal<TestBackend>, what: &str) {
-    let buf = terminal.backend().buffer();
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            assert!(
-                !sym.chars().any(char::is_control) && is_clean(sym),
-                "{what}: cell ({x},{y}) holds {sym:?}\n{}",
-                screen_text(terminal)
-            );
-        }
+    if let Some(cell) = unclean_cell(terminal) {
+        panic!("{what}: {cell}");
     }
 }
 

@@ -268,6 +268,18 @@ pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     out
 }
 
+/// The first cell of the frame holding a control or invisible format character, said with the
+/// whole screen; `None` when every cell is clean. A cell holds one grapheme: a base with its
+/// variation selector passes, a selector anywhere else does not.
+pub fn unclean_cell(terminal: &Terminal<TestBackend>) -> Option<String> {
+    let buf = terminal.backend().buffer();
+    let cells = (0..buf.area.height).flat_map(|y| (0..buf.area.width).map(move |x| (x, y)));
+    cells.map(|(x, y)| (x, y, buf[(x, y)].symbol())).find_map(|(x, y, sym)| {
+        let clean = !sym.chars().any(char::is_control) && cs_account::sanitize::is_clean(sym);
+        (!clean).then(|| format!("cell ({x},{y}) holds {sym:?}\n{}", screen_text(terminal)))
+    })
+}
+
 /// Waits for `cond`, polling, up to `timeout`.
 pub async fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
