@@ -72,6 +72,15 @@ fn finish(pty: &mut Pty) -> (i32, String) {
     (status, stty)
 }
 
+/// A demo server without its rate limit, on a runtime of its own (kept alive with it).
+fn demo_server() -> (tokio::runtime::Runtime, DemoServer) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let server = runtime
+        .block_on(DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }))
+        .expect("demo server");
+    (runtime, server)
+}
+
 /// The app ends with `status` (`why` says what that status means) and leaves the terminal as
 /// it found it.
 fn ends_restored(pty: &mut Pty, status: i32, why: &str) {
@@ -312,10 +321,7 @@ fn saved_token(dir: &Path) -> String {
 
 #[test]
 fn a_panic_report_after_logging_in_holds_no_secret() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime
-        .block_on(DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }))
-        .expect("demo server");
+    let (runtime, server) = demo_server();
     let mut pty = spawn(&format!("--api-url {}", server.base_url()), Some("on-key"));
     pty.wait_for("Log in to Contentstack");
     pty.send("john.doe@example.com\t");
@@ -342,10 +348,7 @@ fn a_panic_report_after_logging_in_holds_no_secret() {
 /// token nor the refresh token, and neither does the trace log.
 #[test]
 fn a_panic_report_after_a_browser_sign_in_holds_no_token() {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let server = runtime
-        .block_on(DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }))
-        .expect("demo server");
+    let (runtime, server) = demo_server();
     let redirect_url = format!("http://127.0.0.1:{}", common::oauth::free_port());
     let env = [
         ("OAUTH_APP_REDIRECT_URL", redirect_url.as_str()),

@@ -85,9 +85,15 @@ fn hostile() -> impl Strategy<Value = String> {
 }
 
 /// Hands out the generated strings, round robin, one per server field.
+#[derive(Debug, Clone)]
 struct Pool {
     strings: Vec<String>,
     next: usize,
+}
+
+/// A pool of 1 to `max - 1` hostile strings.
+fn pool(max: usize) -> impl Strategy<Value = Pool> {
+    prop::collection::vec(hostile(), 1..max).prop_map(|strings| Pool { strings, next: 0 })
 }
 
 impl Pool {
@@ -217,13 +223,11 @@ proptest! {
 
     #[test]
     fn profile_screens_show_no_control_character(
-        strings in prop::collection::vec(hostile(), 1..8),
-        size in prop::sample::select(&SIZES[..]),
+        mut p in pool(8),
+        (w, h) in prop::sample::select(&SIZES[..]),
         error in prop::sample::select(&ERRORS[..]),
     ) {
-        let (w, h) = size;
-        let mut p = Pool { strings, next: 0 };
-        let mut a = logged_in(&mut p, size);
+        let mut a = logged_in(&mut p, (w, h));
         assert_clean(&draw(&a, w, h), "profile, with the log-in's toasts")?;
         a.toasts.clear();
         send(&mut a, [ch('E')]);
@@ -252,12 +256,10 @@ proptest! {
 
     #[test]
     fn log_in_errors_show_no_control_character(
-        strings in prop::collection::vec(hostile(), 1..6),
-        size in prop::sample::select(&SIZES[..]),
+        mut p in pool(6),
+        (w, h) in prop::sample::select(&SIZES[..]),
         error in prop::sample::select(&ERRORS[..]),
     ) {
-        let (w, h) = size;
-        let mut p = Pool { strings, next: 0 };
         let mut a = app(w, h);
         a.demo = Some(demo_panel());
         let id = submit_login(&mut a, "eve@example.com", "Demo-pass-1234");
@@ -269,11 +271,9 @@ proptest! {
 
     #[test]
     fn the_two_factor_step_shows_no_control_character(
-        strings in prop::collection::vec(hostile(), 1..6),
-        size in prop::sample::select(&SIZES[..]),
+        mut p in pool(6),
+        (w, h) in prop::sample::select(&SIZES[..]),
     ) {
-        let (w, h) = size;
-        let mut p = Pool { strings, next: 0 };
         let mut a = app(w, h);
         let id = submit_login(&mut a, "eve@example.com", "Demo-pass-1234");
         let body = json!({"error_message": p.s(), "error_code": 294, "tfa_type": p.s()});
