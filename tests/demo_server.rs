@@ -679,6 +679,18 @@ async fn generated_profile_of_a_thousand_roles() {
     s.shutdown().await;
 }
 
+/// Runs an SDK's conformance script, shows what it printed, and asserts it ended well saying
+/// `passed`.
+async fn passes(mut command: tokio::process::Command, passed: &str) {
+    let out = match command.output().await {
+        Ok(o) => o,
+        Err(e) => panic!("could not run {:?}: {e}", command.as_std().get_program()),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && stdout.contains(passed), "the script did not say {passed:?}");
+}
+
 /// Contentstack's Python SDK against the demo, unchanged (see tests/conformance/python_sdk.py).
 /// Needs a Python with `contentstack-management` and `pyotp`:
 /// `CS_PYTHON=/tmp/venv/bin/python cargo test --test demo_server -- --ignored python_sdk`.
@@ -688,14 +700,9 @@ async fn python_sdk_conformance() {
     let python = std::env::var("CS_PYTHON").unwrap_or_else(|_| "python3".into());
     let s = server().await;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/python_sdk.py");
-    let out = tokio::process::Command::new(&python).arg(script).arg(s.base_url()).output().await;
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => panic!("could not run {python}: {e}"),
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && stdout.contains("all Python SDK checks passed"));
+    let mut command = tokio::process::Command::new(&python);
+    command.arg(script).arg(s.base_url());
+    passes(command, "all Python SDK checks passed").await;
     assert_eq!(s.user_snapshot(JOHN).map(|u| u["company"].clone()), Some(json!("Python SDK Inc.")));
     s.shutdown().await;
 }
@@ -709,20 +716,9 @@ async fn js_sdk_conformance() {
     let node_path = std::env::var("CS_NODE_PATH").unwrap_or_default();
     let s = server().await;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/conformance/js_sdk.cjs");
-    let out = tokio::process::Command::new("node")
-        .arg(script)
-        .arg(s.base_url())
-        .env("NODE_PATH", node_path)
-        .env("TFA_SECRET", TFA_SECRET)
-        .output()
-        .await;
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => panic!("could not run node: {e}"),
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success() && stdout.contains("all JS SDK checks passed"));
+    let mut command = tokio::process::Command::new("node");
+    command.arg(script).arg(s.base_url()).env("NODE_PATH", node_path).env("TFA_SECRET", TFA_SECRET);
+    passes(command, "all JS SDK checks passed").await;
     let stored = s.user_snapshot(JOHN).unwrap_or_default();
     assert_eq!((stored["company"].clone(), stored["email"].clone()), (json!("JS SDK Inc."), json!(JOHN)));
     s.shutdown().await;
