@@ -367,10 +367,9 @@ async fn the_sso_user_gets_no_token_from_a_password_but_signs_in_with_the_browse
 /// stored tokens instead of refreshing with the spent one, and stays signed in.
 #[tokio::test]
 async fn a_sign_in_refreshed_by_another_process_is_taken_from_the_store() {
-    use cs_account::store::{Obtained, SessionStore, StoredSecret, StoredSession};
+    use cs_account::store::{Obtained, StoredSecret, StoredSession};
     let (server, s, tokens) = johns_tokens().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = common::temp_store();
     let endpoint = Endpoint::custom(&server.base_url()).expect("url");
     let secret = StoredSecret::OAuth { tokens, settings: s.settings.clone() };
     let stored = StoredSession { email: "john.doe@example.com".into(), endpoint, secret };

@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use cs_account::api::Endpoint;
 use cs_account::api::outbox::OutboxKind;
 use cs_account::demo::DemoServer;
-use cs_account::store::{SessionStore, StoredSession};
+use cs_account::store::StoredSession;
 
 const JOHN: &str = "john.doe@example.com";
 const NEW_PASSWORD: &str = "Fresh-pass-2468";
@@ -75,6 +75,14 @@ async fn log_in_with(h: &Harness, password: &str) {
     h.press_and_wait_for(KeyCode::Enter, "1 Roles").await;
 }
 
+/// Step 2 filled in: resets the password, logs in with the new one and quits.
+async fn reset_then_log_in(h: Harness, server: DemoServer) {
+    h.press_and_wait_for(KeyCode::Enter, "Log in with the new password").await;
+    log_in_with(&h, NEW_PASSWORD).await;
+    h.quit().await;
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn reset_through_the_mailbox_then_a_used_token_is_refused_and_the_new_password_works() {
     let (server, h) = asking_for_a_token().await;
@@ -125,10 +133,7 @@ async fn an_expired_token_is_refused_and_step_1_sends_a_new_one() {
         "a second email"
     );
     token_from_the_mailbox(&h).await;
-    h.press_and_wait_for(KeyCode::Enter, "Log in with the new password").await;
-    log_in_with(&h, NEW_PASSWORD).await;
-    h.quit().await;
-    server.shutdown().await;
+    reset_then_log_in(h, server).await;
 }
 
 #[tokio::test]
@@ -143,10 +148,7 @@ async fn passwords_that_do_not_match_never_reach_the_server() {
     // The token is still good: nothing was sent. Fixing the confirmation finishes the reset.
     h.key(KeyCode::Backspace);
     h.press_and_wait_for('8', "✓ Both passwords match").await;
-    h.press_and_wait_for(KeyCode::Enter, "Log in with the new password").await;
-    log_in_with(&h, NEW_PASSWORD).await;
-    h.quit().await;
-    server.shutdown().await;
+    reset_then_log_in(h, server).await;
 }
 
 #[tokio::test]
@@ -218,8 +220,7 @@ async fn the_wizard_draws_nothing_while_idle() {
 #[tokio::test]
 async fn logging_in_without_remember_me_stores_nothing_and_keeps_other_sessions() {
     let server = common::harness::demo_server().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = common::temp_store();
     // A session remembered earlier, for another endpoint (so it is not opened at start).
     let elsewhere = Endpoint::custom("http://127.0.0.1:9").expect("loopback");
     store

@@ -17,15 +17,30 @@ fn session(token: &str) -> StoredSession {
     )
 }
 
+/// A store whose session file is a symbolic link to another store's file, which holds a
+/// session (`blt_real_file_token`). The directories go when it is dropped.
+struct Linked {
+    target: SessionStore,
+    store: SessionStore,
+    _dirs: [tempfile::TempDir; 2],
+}
+
+impl Linked {
+    fn new() -> Linked {
+        let real = tempfile::tempdir().expect("tempdir");
+        let linked = tempfile::tempdir().expect("tempdir");
+        let target = SessionStore::new(real.path().into());
+        target.save(&session("blt_real_file_token")).expect("save");
+        symlink(target.path(), linked.path().join(SESSION_FILE)).expect("symlink");
+        let store = SessionStore::new(linked.path().into());
+        Linked { target, store, _dirs: [real, linked] }
+    }
+}
+
 #[test]
 fn a_symlinked_session_file_is_refused_and_replaced_not_followed() {
-    let real = tempfile::tempdir().expect("tempdir");
-    let linked = tempfile::tempdir().expect("tempdir");
-    let target = SessionStore::new(real.path().into());
-    target.save(&session("blt_real_file_token")).expect("save");
-    symlink(target.path(), linked.path().join(SESSION_FILE)).expect("symlink");
-
-    let store = SessionStore::new(linked.path().into());
+    let linked = Linked::new();
+    let (target, store) = (&linked.target, &linked.store);
     let err = store.load().expect_err("a symlink is not used");
     assert!(
         matches!(&err, StoreError::NotYours { reason, .. } if reason.contains("symbolic link")),
@@ -93,13 +108,9 @@ fn a_session_file_owned_by_another_user_is_refused() {
 /// read is refused, not followed or rewritten, so its sessions are not spread further.
 #[test]
 fn changing_one_session_of_an_untrusted_file_is_refused() {
-    let real = tempfile::tempdir().expect("tempdir");
-    let linked = tempfile::tempdir().expect("tempdir");
-    let target = SessionStore::new(real.path().into());
-    target.save(&session("blt_real_file_token")).expect("save");
+    let linked = Linked::new();
+    let (target, store) = (&linked.target, &linked.store);
     let before = std::fs::read(target.path()).expect("read");
-    symlink(target.path(), linked.path().join(SESSION_FILE)).expect("symlink");
-    let store = SessionStore::new(linked.path().into());
     let eu = Endpoint::Region(Region::Eu);
     assert!(matches!(store.activate(&eu, "john.doe@example.com"), Err(StoreError::NotYours { .. })));
     assert!(matches!(store.remove(&eu, "john.doe@example.com"), Err(StoreError::NotYours { .. })));

@@ -7,7 +7,6 @@ use std::time::Duration;
 use common::harness::{Harness, Setup};
 use crossterm::event::KeyCode;
 use cs_account::demo::{DemoOptions, DemoServer};
-use cs_account::store::SessionStore;
 
 /// A fresh demo server and the app on it, logging in through the form as `email`.
 async fn logging_in(email: &str, password: &str) -> (DemoServer, Harness) {
@@ -112,8 +111,7 @@ async fn the_loop_draws_nothing_while_idle() {
 #[tokio::test]
 async fn remember_me_stores_the_session_and_the_next_start_opens_it() {
     let server = common::harness::demo_server().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (_dir, store) = common::temp_store();
     let mut setup = Setup::new(&server.base_url());
     setup.store = Some(store.clone());
     let h = Harness::start(setup);

@@ -21,8 +21,7 @@ async fn stored_on(server: &DemoServer) -> (tempfile::TempDir, SessionStore, Sec
         .login("john.doe@example.com", &SecretString::from("Demo-pass-1234"), None)
         .await
         .expect("login");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (dir, store) = common::temp_store();
     store
         .save(&StoredSession::with_authtoken(
             login.user.email.clone(),

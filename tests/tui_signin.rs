@@ -352,8 +352,7 @@ async fn a_revoked_sign_in_asks_to_sign_in_again_and_keeps_the_typed_edits() {
 /// port free: signed in with the browser as sso.user, on the profile.
 async fn signed_in() -> (cs_account::demo::DemoServer, tempfile::TempDir, SessionStore, Harness) {
     let server = harness::demo_server().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (dir, store) = common::temp_store();
     let mut setup = Setup::new(&server.base_url());
     setup.store = Some(store.clone());
     setup.drafts = Some(cs_account::store::drafts::DraftStore::new(dir.path().join("drafts")));

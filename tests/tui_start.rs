@@ -32,8 +32,7 @@ fn open(opts: &TuiOptions) -> (App, Vec<Effect>) {
 }
 
 fn store_with(endpoint: Endpoint) -> (tempfile::TempDir, SessionStore) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SessionStore::new(dir.path().to_path_buf());
+    let (dir, store) = common::temp_store();
     store
         .save(&StoredSession::with_authtoken(
             "john.doe@contentstack.com".into(),

@@ -268,6 +268,13 @@ pub fn screen_text(terminal: &Terminal<TestBackend>) -> String {
     out
 }
 
+/// A session store in a new temporary directory (removed when the first is dropped).
+pub fn temp_store() -> (tempfile::TempDir, cs_account::store::SessionStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = cs_account::store::SessionStore::new(dir.path().to_path_buf());
+    (dir, store)
+}
+
 /// The first cell of the frame holding a control or invisible format character, said with the
 /// whole screen; `None` when every cell is clean. A cell holds one grapheme: a base with its
 /// variation selector passes, a selector anywhere else does not.
