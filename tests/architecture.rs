@@ -362,20 +362,31 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn no_layer_imports_what_it_may_not() {
+/// Runs `check` over every Rust file under `src/<under>` (at least `at_least` of them: fewer
+/// means the sources were not found) with its path (`src/…`), its module path and its text,
+/// and gathers what it reports.
+fn check_sources(
+    under: &str,
+    at_least: usize,
+    check: impl Fn(&str, &[String], &str) -> Vec<String>,
+) -> Vec<String> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(&src.join(under), &mut files);
     files.sort();
-    assert!(files.len() > 50, "the sources were not found in {}", src.display());
+    assert!(files.len() > at_least, "the sources were not found in {}", src.join(under).display());
     let mut found = Vec::new();
     for path in &files {
         let relative = path.strip_prefix(&src).expect("under src");
         let source = std::fs::read_to_string(path).expect("a readable file");
-        let file = format!("src/{}", relative.display());
-        found.extend(violations(RULES, &file, &module_of(relative), &source));
+        found.extend(check(&format!("src/{}", relative.display()), &module_of(relative), &source));
     }
+    found
+}
+
+#[test]
+fn no_layer_imports_what_it_may_not() {
+    let found = check_sources("", 50, |file, module, source| violations(RULES, file, module, source));
     assert!(found.is_empty(), "{} imports across layers:\n{}", found.len(), found.join("\n"));
 }
 
@@ -409,18 +420,7 @@ fn screen_crossings(file: &str, module: &[String], source: &str) -> Vec<String> 
 
 #[test]
 fn no_screen_imports_another_screen() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src.join("screens"), &mut files);
-    files.sort();
-    assert!(files.len() > 10, "the screens were not found in {}", src.display());
-    let mut found = Vec::new();
-    for path in &files {
-        let relative = path.strip_prefix(&src).expect("under src");
-        let source = std::fs::read_to_string(path).expect("a readable file");
-        let file = format!("src/{}", relative.display());
-        found.extend(screen_crossings(&file, &module_of(relative), &source));
-    }
+    let found = check_sources("screens", 10, screen_crossings);
     assert!(found.is_empty(), "{} imports between screens:\n{}", found.len(), found.join("\n"));
 }
 

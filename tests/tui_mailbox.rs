@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use crossterm::event::KeyCode;
-use cs_account::api::outbox::{OutboxKind, OutboxMessage, OutboxStatus};
+use cs_account::api::outbox::{OutboxMessage, OutboxStatus};
 use cs_account::api::{ApiError, TransportKind};
 use cs_account::app::msg::Msg;
 use cs_account::app::request::Kind;
@@ -30,49 +30,47 @@ fn demo_app(w: u16, h: u16) -> App {
     a
 }
 
-/// The outbox as the demo server lists it: oldest first.
+/// The outbox as the demo server lists it (`GET /demo/outbox`): oldest first.
 fn outbox() -> Vec<OutboxMessage> {
-    vec![
-        OutboxMessage {
-            id: "msg-0001".into(),
-            kind: OutboxKind::Activation,
-            to: "new.user@example.com".into(),
-            subject: "Activate your Contentstack account".into(),
-            body: "Welcome to Contentstack!\n\nOpen this link to activate your account:\nhttps://app.contentstack.com/#!/activate?token=bltact1\n\nActivation token: bltact1".into(),
-            token: Some("bltact1".into()),
-            link: Some("https://app.contentstack.com/#!/activate?token=bltact1".into()),
-            code: None,
-            created_at: "2026-01-05T09:00:00.000Z".into(),
-            expires_at: None,
-            status: OutboxStatus::Unused,
+    let reset_link = "https://app.contentstack.com/#!/reset-password?token=bltreset1";
+    let activate_link = "https://app.contentstack.com/#!/activate?token=bltact1";
+    serde_json::from_value(serde_json::json!([
+        {
+            "id": "msg-0001",
+            "kind": "activation",
+            "to": "new.user@example.com",
+            "subject": "Activate your Contentstack account",
+            "body": format!("Welcome to Contentstack!\n\nOpen this link to activate your account:\n{activate_link}\n\nActivation token: bltact1"),
+            "token": "bltact1",
+            "link": activate_link,
+            "created_at": "2026-01-05T09:00:00.000Z",
+            "status": "unused"
         },
-        OutboxMessage {
-            id: "msg-0002".into(),
-            kind: OutboxKind::Sms,
-            to: "+91 9898989898".into(),
-            subject: "Contentstack security code".into(),
-            body: "482913 is your Contentstack security code. It expires in 10 minutes.".into(),
-            token: None,
-            link: None,
-            code: Some("482913".into()),
-            created_at: "2026-01-05T09:02:00.000Z".into(),
-            expires_at: Some("2026-01-05T09:12:00.000Z".into()),
-            status: OutboxStatus::Unused,
+        {
+            "id": "msg-0002",
+            "kind": "sms",
+            "to": "+91 9898989898",
+            "subject": "Contentstack security code",
+            "body": "482913 is your Contentstack security code. It expires in 10 minutes.",
+            "code": "482913",
+            "created_at": "2026-01-05T09:02:00.000Z",
+            "expires_at": "2026-01-05T09:12:00.000Z",
+            "status": "unused"
         },
-        OutboxMessage {
-            id: "msg-0003".into(),
-            kind: OutboxKind::ResetPassword,
-            to: "john.doe@example.com".into(),
-            subject: "Reset your Contentstack password".into(),
-            body: "Someone asked to reset the password of this Contentstack account. If it was you, open this link within 60 minutes:\nhttps://app.contentstack.com/#!/reset-password?token=bltreset1\n\nReset token: bltreset1".into(),
-            token: Some("bltreset1".into()),
-            link: Some("https://app.contentstack.com/#!/reset-password?token=bltreset1".into()),
-            code: None,
-            created_at: "2026-01-05T09:05:00.000Z".into(),
-            expires_at: Some("2026-01-05T10:05:00.000Z".into()),
-            status: OutboxStatus::Unused,
-        },
-    ]
+        {
+            "id": "msg-0003",
+            "kind": "reset_password",
+            "to": "john.doe@example.com",
+            "subject": "Reset your Contentstack password",
+            "body": format!("Someone asked to reset the password of this Contentstack account. If it was you, open this link within 60 minutes:\n{reset_link}\n\nReset token: bltreset1"),
+            "token": "bltreset1",
+            "link": reset_link,
+            "created_at": "2026-01-05T09:05:00.000Z",
+            "expires_at": "2026-01-05T10:05:00.000Z",
+            "status": "unused"
+        }
+    ]))
+    .expect("the outbox's wire format")
 }
 
 /// The same outbox after the reset token was used and the SMS code ran out, with a newer reset
