@@ -131,6 +131,12 @@ async fn quit_with_changes_saved(h: Harness, server: &DemoServer, before: &[(Str
     app
 }
 
+/// The save goes through; then as [`quit_with_changes_saved`].
+async fn saved_then_quit(h: Harness, server: &DemoServer, before: &[(String, Value)]) -> App {
+    save_succeeds(&h).await;
+    quit_with_changes_saved(h, server, before).await
+}
+
 /// From the profile: the company and the mobile number changed, and the review showing.
 async fn edit_and_review(h: &Harness) {
     h.press_and_wait_for('e', "Edit profile").await;
@@ -198,8 +204,7 @@ fn a_hung_save_is_cancelled_at_once_and_saved_again() {
         let h = saving_forever(server).await;
         h.press_and_wait_for(KeyCode::Esc, "Save cancelled").await;
         h.wait_gone("Saving…").await;
-        save_succeeds(&h).await;
-        quit_with_changes_saved(h, server, &before).await;
+        saved_then_quit(h, server, &before).await;
     });
 }
 
@@ -231,8 +236,7 @@ fn a_session_that_dies_mid_save_logs_in_again_and_saves() {
         h.type_text(PASSWORD);
         h.press_and_wait_for(KeyCode::Enter, "changes were kept").await;
         h.wait_for("Contentstack → Acme Ltd").await;
-        save_succeeds(&h).await;
-        quit_with_changes_saved(h, server, &before).await;
+        saved_then_quit(h, server, &before).await;
     });
 }
 
@@ -268,8 +272,7 @@ fn a_quit_mid_save_leaves_a_draft_that_the_next_start_offers() {
         h.press_and_wait_for('r', "Restored your unsaved changes").await;
         h.wait_for("Acme Ltd").await;
         h.press_and_wait_for(KeyCode::Enter, "9898989898 → 7700900123").await;
-        save_succeeds(&h).await;
-        quit_with_changes_saved(h, server, &before).await;
+        saved_then_quit(h, server, &before).await;
         assert_no_draft(server);
     });
 }
@@ -392,8 +395,7 @@ fn a_form_reopened_after_a_save_whose_outcome_is_unknown_shows_what_the_server_h
         h.ctrl('u');
         h.type_text("7700900123");
         h.press_and_wait_for(KeyCode::Enter, "9898989898 → 7700900123").await;
-        save_succeeds(&h).await;
-        quit_with_changes_saved(h, server, &before).await;
+        saved_then_quit(h, server, &before).await;
     });
 }
 
