@@ -8,20 +8,7 @@ mod cli_support;
 
 use std::time::Duration;
 
-use cli_support::{Cli, LIMIT, run_within, text};
-use cs_account::demo::{DemoOptions, DemoServer};
-
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
-
-fn log_in(cli: &Cli, server: &DemoServer) {
-    let out = cli.run(
-        &["--api-url", &server.base_url(), "login", "--email", "john.doe@example.com", "--password-stdin"],
-        "Demo-pass-1234\n",
-    );
-    assert!(out.status.success(), "login: {}", text(&out.stderr));
-}
+use cli_support::{Cli, LIMIT, log_in, logged_in, run_within, server, text};
 
 fn mkfifo(path: &std::path::Path) {
     rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(0o600)).expect("mkfifo");
@@ -29,9 +16,7 @@ fn mkfifo(path: &std::path::Path) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn update_checks_values_first_with_one_sentence_per_field() {
-    let a = server().await;
-    let cli = Cli::new();
-    log_in(&cli, &a);
+    let (a, cli) = logged_in("john.doe@example.com").await;
     let out = cli.run(&["update", "--first-name", "  ", "--mobile", "12ab", "--company", "Fine"], "");
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
@@ -81,7 +66,7 @@ async fn hints_repeat_the_endpoint_flags() {
         text(&out.stderr)
     );
     // After the session expired, `--api-url` again in the hint.
-    log_in(&cli, &a);
+    log_in(&cli, &a, "john.doe@example.com");
     a.advance_clock(Duration::from_secs(13 * 3600));
     let out = cli.run(&["--api-url", &url, "whoami"], "");
     assert_eq!(out.status.code(), Some(3));
@@ -281,7 +266,7 @@ async fn login_over_a_fifo_session_file_does_not_hang() {
     let a = server().await;
     let cli = Cli::new();
     mkfifo(&cli.config_dir().join("session.json"));
-    log_in(&cli, &a);
+    log_in(&cli, &a, "john.doe@example.com");
     let meta = std::fs::symlink_metadata(cli.config_dir().join("session.json")).expect("meta");
     assert!(meta.is_file(), "the FIFO was replaced by the session file");
 }

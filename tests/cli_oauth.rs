@@ -8,18 +8,14 @@
 mod cli_support;
 mod common;
 
-use cli_support::{Cli, LIMIT, text};
+use cli_support::{Cli, LIMIT, server, text};
 use common::oauth::{approve, free_port};
-use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::demo::DemoServer;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Stdio};
 use std::sync::mpsc;
 
 const SSO: &str = "sso.user@example.com";
-
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
 
 /// `login --oauth --no-browser` running, its stderr lines arriving on the channel.
 fn start_login(cli: &Cli, server: &DemoServer, port: u16) -> (Child, mpsc::Receiver<String>) {

@@ -7,28 +7,14 @@ mod cli_support;
 
 use std::time::Duration;
 
-use cli_support::{Cli, text};
+use cli_support::{Cli, log_in, server, text};
 use cs_account::api::Endpoint;
-use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::demo::DemoServer;
 use cs_account::store::SessionStore;
 use secrecy::ExposeSecret;
 
 const JOHN: &str = "john.doe@example.com";
 const TFA: &str = "tfa.user@example.com";
-const PASSWORD: &str = "Demo-pass-1234";
-
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
-
-fn log_in(cli: &Cli, server: &DemoServer, email: &str) {
-    let code = cs_account::demo::totp_now();
-    let out = cli.run(
-        &["--api-url", &server.base_url(), "login", "--email", email, "--password-stdin"],
-        &format!("{PASSWORD}\n{code}\n"),
-    );
-    assert!(out.status.success(), "login {email}: {}", text(&out.stderr));
-}
 
 fn authtokens(server: &DemoServer) -> usize {
     server.requests().iter().filter(|r| r.authtoken).count()

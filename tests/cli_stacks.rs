@@ -8,21 +8,9 @@ mod cli_support;
 
 use std::time::Duration;
 
-use cli_support::{Cli, text};
-use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault, totp_now};
+use cli_support::{Cli, log_in, logged_in, server, text};
+use cs_account::demo::{DemoServer, FaultAnswer, Faults, RouteFault};
 use serde_json::Value;
-
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
-
-/// Logs in as `email` (answering the 2FA step with the current code when asked).
-fn log_in(cli: &Cli, server: &DemoServer, email: &str) {
-    let stdin = format!("Demo-pass-1234\n{}\n", totp_now());
-    let out =
-        cli.run(&["--api-url", &server.base_url(), "login", "--email", email, "--password-stdin"], &stdin);
-    assert!(out.status.success(), "login: {}", text(&out.stderr));
-}
 
 fn stacks_routes(server: &DemoServer) -> Vec<Option<String>> {
     server.requests().into_iter().filter(|r| r.route == "/v3/stacks").map(|r| r.organization_uid).collect()
@@ -30,9 +18,7 @@ fn stacks_routes(server: &DemoServer) -> Vec<Option<String>> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stacks_lists_a_table_and_json() {
-    let a = server().await;
-    let cli = Cli::new();
-    log_in(&cli, &a, "john.doe@example.com");
+    let (a, cli) = logged_in("john.doe@example.com").await;
     let out = cli.run(&["stacks"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
@@ -61,9 +47,7 @@ Marketing site        blt444ad44e4d44aa4a  Doe Digital            other  2017-03
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_sso_organisations_member_gets_every_organisation_asked() {
-    let a = server().await;
-    let cli = Cli::new();
-    log_in(&cli, &a, "tfa.user@example.com");
+    let (a, cli) = logged_in("tfa.user@example.com").await;
     let out = cli.run(&["stacks"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -97,9 +81,7 @@ async fn an_sso_organisations_member_gets_every_organisation_asked() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_stacks_is_said_on_stderr() {
-    let a = server().await;
-    let cli = Cli::new();
-    log_in(&cli, &a, "john.doe@example.com");
+    let (a, cli) = logged_in("john.doe@example.com").await;
     a.set_faults(Faults {
         routes: vec![RouteFault {
             method: "GET".into(),

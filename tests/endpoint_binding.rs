@@ -12,26 +12,18 @@ use std::num::NonZeroU16;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use cli_support::{Cli, LIMIT, run_within, text};
+use cli_support::{Cli, LIMIT, run_within, server, text};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions};
-use cs_account::demo::{DemoOptions, DemoServer};
+use cs_account::demo::DemoServer;
 use cs_account::store::SessionStore;
 use secrecy::{ExposeSecret, SecretString};
 
 const EMAIL: &str = "john.doe@example.com";
 const PASSWORD: &str = "Demo-pass-1234";
 
-async fn server() -> DemoServer {
-    DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() }).await.expect("demo server")
-}
-
 /// Logs in on `server` through the CLI; returns the stored token.
 fn log_in(cli: &Cli, server: &DemoServer) -> SecretString {
-    let out = cli.run(
-        &["--api-url", &server.base_url(), "login", "--email", EMAIL, "--password-stdin"],
-        &format!("{PASSWORD}\n"),
-    );
-    assert!(out.status.success(), "login: {}", text(&out.stderr));
+    cli_support::log_in(cli, server, EMAIL);
     stored(cli).authtoken().expect("an authtoken").clone()
 }
 

@@ -78,3 +78,26 @@ pub fn run_within(mut cmd: Command, stdin: &str, limit: Duration) -> Output {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// A demo server without its rate limit (the tests log in many times).
+pub async fn server() -> cs_account::demo::DemoServer {
+    let options = cs_account::demo::DemoOptions { rate_limit: 0, ..Default::default() };
+    cs_account::demo::DemoServer::start(options).await.expect("demo server")
+}
+
+/// Logs `email` in on `server` with the demo password, answering the 2FA step with the current
+/// code when it is asked for.
+pub fn log_in(cli: &Cli, server: &cs_account::demo::DemoServer, email: &str) {
+    let stdin = format!("Demo-pass-1234\n{}\n", cs_account::demo::totp_now());
+    let out =
+        cli.run(&["--api-url", &server.base_url(), "login", "--email", email, "--password-stdin"], &stdin);
+    assert!(out.status.success(), "login {email}: {}", text(&out.stderr));
+}
+
+/// A demo server, and the CLI logged in on it as `email`.
+pub async fn logged_in(email: &str) -> (cs_account::demo::DemoServer, Cli) {
+    let server = server().await;
+    let cli = Cli::new();
+    log_in(&cli, &server, email);
+    (server, cli)
+}
