@@ -61,13 +61,7 @@ async fn an_sso_organisations_member_gets_every_organisation_asked() {
     );
 
     // One organisation failing: the others are listed, the failure named, exit 1.
-    let refuse = RouteFault {
-        method: "GET".into(),
-        path: "/v3/stacks".into(),
-        answer: FaultAnswer::Status { status: 412, body: None },
-        times: Some(2),
-    };
-    a.set_faults(Faults { routes: vec![refuse], ..Faults::default() });
+    a.set_faults(Faults::routes(vec![RouteFault::status("GET", "/v3/stacks", 412, Some(2))]));
     let out = cli.run(&["stacks", "--json"], "");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let list: Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -109,13 +103,7 @@ async fn sessions_and_failures_exit_as_whoami_does() {
     assert!(text(&out.stderr).contains(&format!("Not logged in. Run `cs-account --api-url {url} login`")));
 
     log_in(&cli, &a, "john.doe@example.com");
-    let forever = |status| RouteFault {
-        method: "GET".into(),
-        path: "/stacks".into(),
-        answer: FaultAnswer::Status { status, body: None },
-        times: None,
-    };
-    a.set_faults(Faults { routes: vec![forever(500)], ..Faults::default() });
+    a.set_faults(Faults::routes(vec![RouteFault::status("GET", "/stacks", 500, None)]));
     let out = cli.run(&["stacks"], "");
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -38,18 +38,12 @@ fn demo_change_the_company_and_see_it_on_the_profile() {
 
 #[test]
 fn the_trace_log_of_an_edit_holds_no_token_and_no_password() {
-    use cs_account::demo::{DemoOptions, DemoServer, FaultAnswer, Faults, RouteFault};
+    use cs_account::demo::{DemoOptions, DemoServer, Faults, RouteFault};
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let server =
         rt.block_on(DemoServer::start(DemoOptions { rate_limit: 0, ..Default::default() })).expect("demo");
     // The first save meets 503s (the client's retries included): its error path is logged too.
-    let fault = RouteFault {
-        method: "PUT".into(),
-        path: "/v3/user".into(),
-        answer: FaultAnswer::Status { status: 503, body: None },
-        times: Some(3),
-    };
-    server.set_faults(Faults { routes: vec![fault], ..Faults::default() });
+    server.set_faults(Faults::routes(vec![RouteFault::status("PUT", "/v3/user", 503, Some(3))]));
     let url = server.base_url();
     let mut pty = Spawn::app(&["--api-url", &url]).env("CS_ACCOUNT_LOG", "trace").start();
     pty.wait_for("Log in to Contentstack");

@@ -73,6 +73,11 @@ pub enum FaultAnswer {
 }
 
 impl Faults {
+    /// Only these routes' faults (no latency, no random failures).
+    pub fn routes(routes: Vec<RouteFault>) -> Faults {
+        Faults { routes, ..Faults::default() }
+    }
+
     /// Problems that would make the faults meaningless, as a 422 with field errors.
     pub(crate) fn validate(&self) -> Result<(), ApiFailure> {
         let mut errors = FieldErrors::default();
@@ -127,6 +132,13 @@ impl Faults {
 }
 
 impl RouteFault {
+    /// `method` requests to `path` answered with `status` and Contentstack's error body for it,
+    /// `times` times (`None`: until the faults change).
+    pub fn status(method: &str, path: &str, status: u16, times: Option<u32>) -> RouteFault {
+        let answer = FaultAnswer::Status { status, body: None };
+        RouteFault { method: method.into(), path: path.into(), answer, times }
+    }
+
     fn matches(&self, method: &Method, path: &str) -> bool {
         let m = self.method.trim();
         let method_ok = m == "*" || m.eq_ignore_ascii_case(method.as_str());
