@@ -5,7 +5,7 @@ use std::process::{Command, Output, Stdio};
 
 mod cli_support;
 
-use cli_support::{Cli, LIMIT, run_within, text};
+use cli_support::{Cli, LIMIT, assert_stderr_has, run_within, text};
 use cs_account::api::outbox::OutboxMessage;
 use cs_account::demo::{DemoOptions, DemoServer};
 
@@ -103,7 +103,7 @@ async fn expired_session_exits_3() {
     env.server.advance_clock(std::time::Duration::from_secs(13 * 3600));
     let out = env.run(&["whoami"], "");
     assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("expired"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "expired");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -111,7 +111,7 @@ async fn wrong_password_says_attempts_left_and_2fa_from_stdin() {
     let env = Env::start().await;
     let out = env.run(&["login", "--email", "john.doe@example.com", "--password-stdin"], "nope\n");
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("attempt"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "attempt");
 
     let code = cs_account::demo::totp_now();
     let out = env.run(
@@ -130,7 +130,7 @@ async fn forgot_reset_then_new_password_logs_in() {
 
     let out = env.run(&["reset-password", "--stdin"], &format!("{link}\nshort\n"));
     assert_eq!(out.status.code(), Some(2), "weak password refused before sending");
-    assert!(text(&out.stderr).contains("password"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "password");
 
     let out = env.run(&["reset-password", "--stdin"], &format!("{link}\nBrand-new-pass-99\n"));
     assert!(out.status.success(), "reset: {}", text(&out.stderr));
@@ -171,7 +171,7 @@ fn usage_errors_exit_2() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("plain HTTP"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "plain HTTP");
     let out = Command::new(env!("CARGO_BIN_EXE_cs-account"))
         .args(["update"])
         .env("CS_ACCOUNT_CONFIG_DIR", dir.path())

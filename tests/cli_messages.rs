@@ -8,7 +8,7 @@ mod cli_support;
 
 use std::time::Duration;
 
-use cli_support::{Cli, LIMIT, log_in, logged_in, run_within, server, text};
+use cli_support::{Cli, LIMIT, assert_stderr_has, log_in, logged_in, run_within, server, text};
 
 fn mkfifo(path: &std::path::Path) {
     rustix::fs::mkfifoat(rustix::fs::CWD, path, rustix::fs::Mode::from_raw_mode(0o600)).expect("mkfifo");
@@ -53,28 +53,16 @@ async fn hints_repeat_the_endpoint_flags() {
     let url = a.base_url();
     let out = cli.run(&["--api-url", &url, "whoami"], "");
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        text(&out.stderr).contains(&format!("Run `cs-account --api-url {url} login`")),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_stderr_has(&out, &format!("Run `cs-account --api-url {url} login`"));
     let out = cli.run(&["--api-url", &url, "forgot-password", "john.doe@example.com"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains(&format!("run `cs-account --api-url {url} reset-password`")),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_stderr_has(&out, &format!("run `cs-account --api-url {url} reset-password`"));
     // After the session expired, `--api-url` again in the hint.
     log_in(&cli, &a, "john.doe@example.com");
     a.advance_clock(Duration::from_secs(13 * 3600));
     let out = cli.run(&["--api-url", &url, "whoami"], "");
     assert_eq!(out.status.code(), Some(3));
-    assert!(
-        text(&out.stderr).contains(&format!("`cs-account --api-url {url} login`")),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_stderr_has(&out, &format!("`cs-account --api-url {url} login`"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,11 +145,7 @@ async fn activation_takes_the_token_from_stdin_and_warns_about_argv() {
         &format!("{token}\nFresh-start-2026\n"),
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("First name can't be blank. Nothing was sent."),
-        "{}",
-        text(&out.stderr)
-    );
+    assert_stderr_has(&out, "First name can't be blank. Nothing was sent.");
 }
 
 #[test]
@@ -278,19 +262,19 @@ fn special_or_huge_config_files_are_refused_at_once() {
     mkfifo(&config);
     let out = run_within(cli.cmd(&["whoami"]), "", LIMIT);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("is not a regular file"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "is not a regular file");
 
     std::fs::remove_file(&config).expect("rm");
     std::os::unix::fs::symlink("/dev/zero", &config).expect("symlink");
     let out = run_within(cli.cmd(&["whoami"]), "", LIMIT);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("is not a regular file"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "is not a regular file");
 
     std::fs::remove_file(&config).expect("rm");
     std::fs::write(&config, format!("# {}\n", "x".repeat(100 * 1024))).expect("write");
     let out = run_within(cli.cmd(&["whoami"]), "", LIMIT);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("larger than 64 KB"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "larger than 64 KB");
 }
 
 #[test]

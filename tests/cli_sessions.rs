@@ -7,7 +7,7 @@ mod cli_support;
 
 use std::time::Duration;
 
-use cli_support::{Cli, log_in, server, text};
+use cli_support::{Cli, assert_stderr_has, log_in, server, text};
 use cs_account::api::Endpoint;
 use cs_account::demo::DemoServer;
 use cs_account::store::SessionStore;
@@ -94,7 +94,7 @@ async fn status_switch_token_and_logout_across_two_servers() {
     // switch: by email on the server asked for; ambiguous without a terminal lists the choices.
     let out = cli.run(&["--api-url", &a.base_url(), "switch", JOHN], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains(&format!("Switched to {JOHN} on")), "{}", text(&out.stderr));
+    assert_stderr_has(&out, &format!("Switched to {JOHN} on"));
     assert_eq!(store.load_active(&endpoint(&a)).expect("read").expect("a").email, JOHN);
     assert_eq!(store.load().expect("read").expect("latest").endpoint, endpoint(&a), "switching is a use");
     let out = cli.run(&["switch"], "");
@@ -107,7 +107,7 @@ async fn status_switch_token_and_logout_across_two_servers() {
     assert_eq!(store.load_active(&endpoint(&a)).expect("read").expect("a").email, TFA);
     let out = cli.run(&["switch", "nobody@example.com"], "");
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stderr).contains("No stored session of nobody@example.com"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "No stored session of nobody@example.com");
     assert_eq!((authtokens(&a), authtokens(&b)), (a_before, b_before), "switch and token are offline");
 
     // --check: all valid; then A's clock moves past the tokens' life and A's sessions expire.
@@ -121,7 +121,7 @@ async fn status_switch_token_and_logout_across_two_servers() {
     let valid: Vec<_> =
         json(&out)["sessions"].as_array().expect("list").iter().map(|s| s["valid"].clone()).collect();
     assert_eq!(valid, [false, false, true]);
-    assert!(text(&out.stderr).contains("has expired"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "has expired");
     let out = cli.run(&["--api-url", &b.base_url(), "status", "--check"], "");
     assert_eq!(out.status.code(), Some(0), "B's session is valid: {}", text(&out.stderr));
     assert!(text(&out.stdout).contains("EXPIRED (log in again)"), "{}", text(&out.stdout));
@@ -148,7 +148,7 @@ async fn status_switch_token_and_logout_across_two_servers() {
     assert!(!store.path().exists(), "nothing left stored");
     let out = cli.run(&["status"], "");
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stderr).contains("No stored sessions"), "{}", text(&out.stderr));
+    assert_stderr_has(&out, "No stored sessions");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -79,6 +79,12 @@ pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// Asserts the command's stderr says `what` (showing all of it when it does not).
+pub fn assert_stderr_has(out: &Output, what: &str) {
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(what), "stderr does not say {what:?}:\n{stderr}");
+}
+
 /// A demo server without its rate limit (the tests log in many times).
 pub async fn server() -> cs_account::demo::DemoServer {
     let options = cs_account::demo::DemoOptions { rate_limit: 0, ..Default::default() };
