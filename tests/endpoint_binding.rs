@@ -12,7 +12,7 @@ use std::num::NonZeroU16;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use cli_support::{Cli, LIMIT, run_within, server, text};
+use cli_support::{Cli, LIMIT, logged_in, run_within, server, text};
 use cs_account::api::{Client, ClientConfig, Endpoint, GetUserOptions};
 use cs_account::demo::DemoServer;
 use cs_account::store::SessionStore;
@@ -127,9 +127,7 @@ impl ProxyTrap {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_region_other_than_the_session_is_refused_before_anything_is_sent() {
-    let a = server().await;
-    let cli = Cli::new();
-    log_in(&cli, &a);
+    let (a, cli) = logged_in(EMAIL).await;
     let trap = ProxyTrap::new();
     for (args, env) in [
         (&["--region", "eu", "whoami"][..], None),
@@ -318,9 +316,7 @@ async fn the_app_opens_the_login_form_for_another_api_url_and_sends_nothing_ther
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_app_opens_the_login_form_for_another_region_and_sends_nothing() {
-    let a = server().await;
-    let cli = Cli::new();
-    log_in(&cli, &a);
+    let (_server, cli) = logged_in(EMAIL).await;
     let trap = ProxyTrap::new();
     let mut cmd = cli.cmd(&["--region", "eu"]);
     trap.arm(&mut cmd);
