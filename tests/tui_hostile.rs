@@ -110,7 +110,7 @@ fn details_and_raw_views_stay_clean() {
                 '2' => a.profile().map_or(0, |p| p.perms().len()),
                 '3' => a.profile().map_or(0, |p| p.orgs_list.len()),
                 '4' => a.profile().map_or(0, |p| p.settings_list.len()),
-                _ => a.profile().map_or(0, |p| p.stacks_list.len()),
+                _ => a.profile().map_or(0, |p| p.stacks.list.len()),
             };
             for row in 0..rows {
                 send(&mut a, [ch('i')]);

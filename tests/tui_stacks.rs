@@ -279,14 +279,14 @@ fn the_stacks_tab_lists_filters_and_details_the_stacks() {
     update_with(&mut a, answer(asked, three_stacks()));
     let names = |a: &App| {
         let p = a.profile().expect("profile");
-        (0..p.stacks_list.len())
-            .filter_map(|i| p.stacks_list.row(i))
-            .map(|(item, _)| p.stack_rows[item].shown_name().to_string())
+        (0..p.stacks.list.len())
+            .filter_map(|i| p.stacks.list.row(i))
+            .map(|(item, _)| p.stacks.rows[item].shown_name().to_string())
             .collect::<Vec<_>>()
     };
     assert_eq!(names(&a), ["Catalogue", "Website", "(not listed)"]);
     let p = a.profile().expect("profile");
-    let roles: Vec<_> = p.stack_rows.iter().map(|r| r.roles.len()).collect();
+    let roles: Vec<_> = p.stacks.rows.iter().map(|r| r.roles.len()).collect();
     assert_eq!(roles, [2, 1, 1], "Editor and Translator, Developer, Auditor");
     send(&mut a, [ch('/')]);
     type_text(&mut a, "doe ind");

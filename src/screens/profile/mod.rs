@@ -19,14 +19,12 @@ use ratatui::layout::Rect;
 
 use crate::api::Credential;
 use crate::api::User;
-use crate::api::models::Stack;
 use crate::api::profile_store::RuleStore;
 use crate::app::field::TextField;
 use crate::screens::profile::details::Details;
 use crate::screens::profile::permissions::Permissions;
-use crate::screens::profile::raw::RawJson;
-use crate::screens::profile::raw::RawSearch;
-use crate::screens::profile::stacks_tab::StackRow;
+use crate::screens::profile::raw::{RawJson, RawSearch, RawTab};
+use crate::screens::profile::stacks_tab::{StackRow, StacksTab};
 use crate::screens::profile::tree::ProfileTree;
 
 mod lists;
@@ -141,14 +139,8 @@ pub struct ProfileState {
     /// A filter is being applied in steps and the app has asked for the next one (see
     /// [`ProfileState::apply_filter_in_steps`]), so another request would only duplicate it.
     pub filter_stepping: bool,
-    /// The stacks the user can reach, from the stacks call that follows the profile (empty until
-    /// it answers), and how that call went.
-    pub stacks: Vec<Stack>,
-    pub stacks_status: StacksStatus,
-    /// The Stacks tab's rows (made from `stacks` and the roles), the ones the filter shows and
-    /// the selected one.
-    pub stack_rows: Vec<StackRow>,
-    pub stacks_list: RowList,
+    /// The Stacks tab: the stacks listed and the tab's rows.
+    pub stacks: StacksTab,
     /// The area the view last drew the profile in: what `update` measures pages by.
     pub area: Cell<Rect>,
     /// The area every position was last kept inside (see `update::fit_to_viewport`): when the
@@ -156,27 +148,12 @@ pub struct ProfileState {
     pub fitted: Rect,
 }
 
-/// The Raw tab's state.
-#[derive(Debug, Default)]
-pub struct RawTab {
-    /// The whole profile as pretty JSON, the token masked: built the first time the tab shows
-    /// (most sessions never open it, and a very large profile takes a moment).
-    pub json: Option<RawJson>,
-    /// The first line shown.
-    pub scroll: Scroll,
-    /// The first column shown (in cells) when lines are not wrapped.
-    pub column: usize,
-    /// Whether long lines wrap instead of being cut.
-    pub wrap: bool,
-    /// The filter searched for in the JSON.
-    pub search: RawSearch,
-}
-
 /// How the stacks call that follows the profile went (its answer is in
 /// [`ProfileState::stacks`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum StacksStatus {
     /// Asked, not answered yet.
+    #[default]
     Loading,
     /// Answered: every stack listed (organisations that refused are said in a toast).
     Loaded,
@@ -224,10 +201,7 @@ impl ProfileState {
             raw: RawTab::default(),
             details: None,
             filter_stepping: false,
-            stacks: Vec::new(),
-            stacks_status: StacksStatus::Loading,
-            stack_rows: Vec::new(),
-            stacks_list: RowList::default(),
+            stacks: StacksTab::default(),
             area: Cell::new(Rect::default()),
             fitted: Rect::default(),
         }
@@ -292,7 +266,7 @@ impl ProfileState {
         }
         self.orgs_list.filter_orgs(&self.orgs, &query);
         self.settings_list.filter_settings(&self.settings, &query);
-        self.stacks_list.filter_items(&self.stack_rows, &query, StackRow::matches);
+        self.stacks.list.filter_items(&self.stacks.rows, &query, StackRow::matches);
         let tree = self.tree.start_filter(&query);
         let raw = self.sync_raw_search();
         tree || raw
@@ -336,7 +310,7 @@ impl ProfileState {
             Tab::Permissions => self.perms().selected_details(),
             Tab::Orgs => self.orgs.get(self.orgs_list.selected_item()?).map(OrgRow::details),
             Tab::Settings => lists::settings_details(&self.settings, self.settings_list.selected_item()?),
-            Tab::Stacks => self.stack_rows.get(self.stacks_list.selected_item()?).map(StackRow::details),
+            Tab::Stacks => self.stacks.rows.get(self.stacks.list.selected_item()?).map(StackRow::details),
             Tab::Raw => None,
         }
     }
@@ -344,13 +318,13 @@ impl ProfileState {
     /// Makes the Stacks tab's rows again (the stacks call answered, or the roles changed),
     /// keeping its selection and filter. None until the call answered: the tab says why.
     pub fn refresh_stack_rows(&mut self, user: &User) {
-        self.settings = settings_lines(user, &self.stacks);
+        self.settings = settings_lines(user, &self.stacks.listed);
         self.settings_list.filter_settings(&self.settings, self.filter.value());
-        self.stack_rows = match self.stacks_status {
-            StacksStatus::Loaded => stacks_tab::stack_rows(user, &self.stacks, &self.tree),
+        self.stacks.rows = match self.stacks.status {
+            StacksStatus::Loaded => stacks_tab::stack_rows(user, &self.stacks.listed, &self.tree),
             _ => Vec::new(),
         };
-        self.stacks_list.filter_items(&self.stack_rows, self.filter.value(), StackRow::matches);
+        self.stacks.list.filter_items(&self.stacks.rows, self.filter.value(), StackRow::matches);
     }
 
     /// Takes a fresh copy of the user (roles moved out into `roles`), keeping the tab and every
@@ -360,7 +334,7 @@ impl ProfileState {
         self.rebuild_perms();
         self.orgs = org_rows(user);
         self.orgs_list.filter_orgs(&self.orgs, self.filter.value());
-        self.settings = settings_lines(user, &self.stacks);
+        self.settings = settings_lines(user, &self.stacks.listed);
         self.settings_list.filter_settings(&self.settings, self.filter.value());
         self.refresh_stack_rows(user);
         self.raw.json = None;

@@ -13,6 +13,7 @@
 //! safe to show. The authtoken is shown masked.
 
 use crate::api::{Credential, User};
+use crate::screens::profile::Scroll;
 use crate::screens::profile::tree::ProfileTree;
 use serde::Serialize;
 use unicode_width::UnicodeWidthChar;
@@ -37,6 +38,22 @@ struct Document<'a, R: Serialize> {
 /// What `roles` is printed as in [`Document`] while the head and tail are made: `[]`, whose line
 /// marks where the roles go.
 const ROLES_MARK: &str = "  \"roles\": [],";
+
+/// The Raw tab's state.
+#[derive(Debug, Default)]
+pub struct RawTab {
+    /// The whole profile as pretty JSON, the token masked: built the first time the tab shows
+    /// (most sessions never open it, and a very large profile takes a moment).
+    pub json: Option<RawJson>,
+    /// The first line shown.
+    pub scroll: Scroll,
+    /// The first column shown (in cells) when lines are not wrapped.
+    pub column: usize,
+    /// Whether long lines wrap instead of being cut.
+    pub wrap: bool,
+    /// The filter searched for in the JSON.
+    pub search: RawSearch,
+}
 
 /// Pretty JSON of a profile, printed a page at a time.
 #[derive(Debug, Default)]

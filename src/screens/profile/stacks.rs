@@ -18,7 +18,7 @@ use crate::screens::profile::tree::{Directory, StackEntry};
 pub fn request(app: &mut App) -> Vec<Effect> {
     let mut effects = app.cancel_where(|p| p.kind == Kind::Stacks);
     if let Some(p) = app.profile_anywhere_mut() {
-        p.stacks_status = StacksStatus::Loading;
+        p.stacks.status = StacksStatus::Loading;
     }
     let Some(session) = app.session.as_ref() else { return effects };
     let user = &session.user;
@@ -67,8 +67,8 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
             p.tree.set_directory(Directory { stacks, orgs });
             // Its stacks are named now, and its roles in the tree's new order.
             p.rebuild_perms();
-            p.stacks = listing.stacks;
-            p.stacks_status = StacksStatus::Loaded;
+            p.stacks.listed = listing.stacks;
+            p.stacks.status = StacksStatus::Loaded;
             p.refresh_stack_rows(&user);
             match listing.failed.len() {
                 0 => Vec::new(),
@@ -85,7 +85,7 @@ pub fn on_answer(app: &mut App, result: Result<StackListing, ApiError>) -> Vec<E
         // The session's end is handled where every 401 is: by the next call the user makes.
         Err(e) => {
             if let Some(p) = app.profile_anywhere_mut() {
-                p.stacks_status = StacksStatus::Failed(e.user_message());
+                p.stacks.status = StacksStatus::Failed(e.user_message());
             }
             let said = format!(
                 "Stack names not loaded (S tries again; stacks show their API keys): {}",

@@ -6,6 +6,20 @@ use crate::api::User;
 use crate::api::models::Stack;
 use crate::screens::profile::details::Details;
 use crate::screens::profile::tree::{ProfileTree, role_display_name};
+use crate::screens::profile::{RowList, StacksStatus};
+
+/// The Stacks tab's state.
+#[derive(Debug, Default)]
+pub struct StacksTab {
+    /// The stacks the user can reach, from the stacks call that follows the profile (empty
+    /// until it answers), and how that call went.
+    pub listed: Vec<Stack>,
+    pub status: StacksStatus,
+    /// The tab's rows (made from `listed` and the roles), the ones the filter shows and the
+    /// selected one.
+    pub rows: Vec<StackRow>,
+    pub list: RowList,
+}
 
 /// One stack row, made when the stacks call answers (or the profile reloads).
 #[derive(Debug, Clone, PartialEq, Eq)]

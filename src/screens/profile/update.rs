@@ -53,7 +53,7 @@ pub(crate) fn fit_to_viewport(app: &mut App) {
             }
             Tab::Orgs => p.orgs_list.scroll_into_view(h),
             Tab::Settings => p.settings_list.scroll_into_view(h),
-            Tab::Stacks => p.stacks_list.scroll_into_view(h),
+            Tab::Stacks => p.stacks.list.scroll_into_view(h),
             Tab::Raw => raw::clamp(p, area),
         }
     }
@@ -193,8 +193,8 @@ fn step_match(app: &mut App, forward: bool) -> Vec<Effect> {
             p.settings_list.scroll_into_view(page);
         }
         Tab::Stacks => {
-            p.stacks_list.step_match(forward);
-            p.stacks_list.scroll_into_view(page);
+            p.stacks.list.step_match(forward);
+            p.stacks.list.scroll_into_view(page);
         }
         Tab::Raw => raw::step_match(p, area, forward),
     }
@@ -368,7 +368,7 @@ fn navigate(app: &mut App, action: Action) {
             let list = match p.tab {
                 Tab::Orgs => &mut p.orgs_list,
                 Tab::Settings => &mut p.settings_list,
-                _ => &mut p.stacks_list,
+                _ => &mut p.stacks.list,
             };
             match action {
                 Action::Top => list.select_first(),

@@ -62,7 +62,7 @@ fn match_text(p: &ProfileState) -> String {
         Tab::Permissions => (p.perms().match_count(), false, "match"),
         Tab::Orgs => (p.orgs_list.match_count(), false, "match"),
         Tab::Settings => (p.settings_list.match_count(), false, "match"),
-        Tab::Stacks => (p.stacks_list.match_count(), false, "match"),
+        Tab::Stacks => (p.stacks.list.match_count(), false, "match"),
         Tab::Raw => (p.raw.search.match_count(), p.raw.search.scanning(), "line"),
     };
     let plural = |n: usize| match (noun, n) {

@@ -234,7 +234,7 @@ fn stack_columns(width: usize) -> Vec<usize> {
 }
 
 pub fn render_stacks(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Theme, focused: bool) {
-    let empty = p.stack_rows.is_empty().then(|| match &p.stacks_status {
+    let empty = p.stacks.rows.is_empty().then(|| match &p.stacks.status {
         StacksStatus::Loading => "Loading stacks…".to_string(),
         StacksStatus::Failed(why) => format!("Stacks not loaded (S tries again): {why}"),
         StacksStatus::Loaded => "No stacks: the server listed none and no role names one.".to_string(),
@@ -259,12 +259,12 @@ pub fn render_stacks(frame: &mut Frame, area: Rect, p: &ProfileState, theme: &Th
         area,
         &all,
         header,
-        &p.stacks_list,
+        &p.stacks.list,
         p.filter.value(),
         theme,
         focused,
         |item, q, selected| {
-            let s = p.stack_rows.get(item)?;
+            let s = p.stacks.rows.get(item)?;
             let cell = |text: &str, style: Style| {
                 let mut out = Vec::new();
                 highlight(Cow::Owned(text.to_string()), style, q, theme.highlight(), &mut out);
