@@ -589,6 +589,7 @@ async fn read_capped(
     // lies costs only address space: pages are touched as the bytes arrive.
     let hint = resp.content_length().unwrap_or(0).min(cap);
     let mut buf = Zeroizing::new(Vec::with_capacity(usize::try_from(hint).unwrap_or(0)));
+    crate::sys::prefer_huge_pages(buf.as_ptr(), buf.capacity());
     while let Some(chunk) = resp.chunk().await.map_err(|e| error::from_reqwest_body(e, host))? {
         if (buf.len() as u64).saturating_add(chunk.len() as u64) > cap {
             return Err(ApiError::TooLarge { limit: cap, of: error::Limit::Bytes });

@@ -63,7 +63,7 @@ pub(super) enum Failure {
 pub(super) fn parse(bytes: &[u8], user: bool, roles: bool) -> Result<Parsed, Failure> {
     let hit = LimitHit::default();
     let budget = Cell::new(MAX_OTHER_VALUES);
-    let ctx = Ctx { hit: &hit, budget: &budget, user, roles };
+    let ctx = Ctx { hit: &hit, budget: &budget, user, roles, len: bytes.len() };
     // One UTF-8 check of the whole answer (vectorised in std) instead of one per string: the
     // per-string checks were a twentieth of `whoami`'s time on a 7 MB profile. An answer that is
     // not UTF-8 is read as bytes.
@@ -93,6 +93,8 @@ struct Ctx<'c> {
     budget: &'c Cell<usize>,
     user: bool,
     roles: bool,
+    /// The answer's length, which the roles' store is sized from.
+    len: usize,
 }
 
 impl Ctx<'_> {
@@ -174,7 +176,7 @@ impl<'de> Visitor<'de> for UserSeed<'_> {
             if key == "authtoken" {
                 token = map.next_value::<Token>()?.0;
             } else if key == "roles" && ctx.roles {
-                let mut builder = Builder::default();
+                let mut builder = Builder::for_answer(ctx.len);
                 map.next_value_seed(RolesSeed { builder: &mut builder, hit: ctx.hit })?;
                 roles = Some(Box::new(builder.finish()));
             } else if key == "roles" {
