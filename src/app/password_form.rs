@@ -254,7 +254,7 @@ pub trait TokenForm {
     fn errors_mut(&mut self) -> &mut FieldErrors<Self::Focus>;
     /// The token and new-password component, to read (views) and to change.
     fn form(&self) -> &TokenPassword;
-    fn component(&mut self) -> &mut TokenPassword;
+    fn form_mut(&mut self) -> &mut TokenPassword;
     fn move_focus(&mut self, delta: isize);
     /// The form's field for a part of the component.
     fn of(part: Part) -> Self::Focus;
@@ -310,7 +310,7 @@ macro_rules! token_form {
             fn form(&self) -> &$crate::app::password_form::TokenPassword {
                 &self.form
             }
-            fn component(&mut self) -> &mut $crate::app::password_form::TokenPassword {
+            fn form_mut(&mut self) -> &mut $crate::app::password_form::TokenPassword {
                 &mut self.form
             }
             fn move_focus(&mut self, delta: isize) {
@@ -347,7 +347,7 @@ pub fn on_key<F: TokenForm>(
         Some(Action::NextField) => f.move_focus(1),
         Some(Action::PrevField) => f.move_focus(-1),
         Some(Action::ToggleSecret) => {
-            let new = &mut f.component().new;
+            let new = &mut f.form_mut().new;
             new.reveal = !new.reveal;
         }
         Some(Action::OpenMailbox) => return app.open_mailbox(),
@@ -381,7 +381,7 @@ pub fn edit_key<F: TokenForm>(f: &mut F, ev: &KeyEvent) -> bool {
     if handled {
         f.errors_mut().remove(&focus);
         if focus == F::TOKEN {
-            f.component().token_note = None;
+            f.form_mut().token_note = None;
         }
     }
     handled
@@ -400,9 +400,9 @@ pub fn form_paste<F: TokenForm>(f: &mut F, text: &str) -> Option<Pasted> {
         f.field_mut(focus).paste(text);
         return None;
     }
-    let pasted = f.component().paste_token(text);
+    let pasted = f.form_mut().paste_token(text);
     if pasted == Pasted::NoToken {
-        let message = f.component().no_token_message();
+        let message = f.form_mut().no_token_message();
         f.errors_mut().insert(F::TOKEN, vec![message]);
     }
     Some(pasted)
@@ -450,7 +450,7 @@ pub fn ready_to_send<F: TokenForm>(
 /// The component's problems (`enforce`: Contentstack's password rules too) on the form's
 /// fields.
 pub fn check_component<F: TokenForm>(f: &mut F, enforce: bool) {
-    let problems = f.component().problems(enforce);
+    let problems = f.form_mut().problems(enforce);
     for (part, problem) in problems {
         f.errors_mut().entry(F::of(part)).or_default().push(problem);
     }
